@@ -1,0 +1,63 @@
+package io.zerodrop.targetapp;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Shared, thread-safe state of the running app: phase, readiness and the moments that matter. */
+final class AppState {
+    private volatile Phase phase = Phase.STARTING;
+    private volatile boolean warmedUp;
+    private final boolean failReadinessOnTerm;
+    private final long startedAtMs = System.currentTimeMillis();
+    private final AtomicLong sigtermAtMs = new AtomicLong();
+
+    AppState(boolean failReadinessOnTerm) {
+        this.failReadinessOnTerm = failReadinessOnTerm;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    void phase(Phase p) {
+        phase = p;
+    }
+
+    void warmedUp() {
+        warmedUp = true;
+        if (phase == Phase.LISTENING) {
+            phase = Phase.READY;
+        }
+    }
+
+    /** Records the first SIGTERM; returns false if one had already arrived. */
+    boolean sigterm() {
+        return sigtermAtMs.compareAndSet(0, System.currentTimeMillis());
+    }
+
+    boolean terminating() {
+        return phase == Phase.DELAYING || phase == Phase.DRAINING || phase == Phase.STOPPED;
+    }
+
+    /** Readiness as /readyz reports it. */
+    boolean ready() {
+        if (!warmedUp || phase == Phase.STARTING || phase == Phase.STOPPED) {
+            return false;
+        }
+        return !(failReadinessOnTerm && terminating());
+    }
+
+    /** After termination begins every answer asks the client to close, so keep-alive clients move away. */
+    boolean closeConnectionsAfterAnswer() {
+        return terminating();
+    }
+
+    Map<String, Object> moments() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("startedAtMs", startedAtMs);
+        long t = sigtermAtMs.get();
+        m.put("sigtermAtMs", t == 0 ? null : t);
+        return m;
+    }
+}

@@ -1,0 +1,136 @@
+package io.zerodrop.targetapp;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The server's own account of every traffic request (probes are counted apart): the ground truth zerodrop
+ * reconciles its client-side counts against.
+ *
+ * <p>Invariant at every snapshot: {@code received = ok + error + cut + clientAborted + inFlight}.
+ */
+final class Ledger {
+    static final String SCHEMA = "zerodrop.ledger/v1";
+
+    /** How a request ended, from the server's side. */
+    enum Outcome {
+        /** A response with status below 400 was written completely to the socket. */
+        OK,
+        /** A response with status 400 or above was written completely to the socket. */
+        ERROR,
+        /** The request was in flight when shutdown stopped the process or closed its connection. */
+        CUT,
+        /** The client went away before the answer was written, while no shutdown was under way. */
+        CLIENT_ABORTED
+    }
+
+    /** One request being served; settled exactly once. */
+    static final class Entry {
+        private final AtomicBoolean settled = new AtomicBoolean();
+    }
+
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong ok = new AtomicLong();
+    private final AtomicLong error = new AtomicLong();
+    private final AtomicLong cut = new AtomicLong();
+    private final AtomicLong clientAborted = new AtomicLong();
+    private final AtomicLong probes = new AtomicLong();
+    private final Map<Integer, AtomicLong> byStatus = new ConcurrentHashMap<>();
+    private final Set<Entry> active = ConcurrentHashMap.newKeySet();
+
+    Entry begin() {
+        Entry e = new Entry();
+        active.add(e);
+        received.incrementAndGet();
+        return e;
+    }
+
+    void probe() {
+        probes.incrementAndGet();
+    }
+
+    /** Settles a request; a second settlement of the same entry is ignored. */
+    void settle(Entry e, Outcome outcome, int status) {
+        if (!e.settled.compareAndSet(false, true)) {
+            return;
+        }
+        switch (outcome) {
+            case OK -> ok.incrementAndGet();
+            case ERROR -> error.incrementAndGet();
+            case CUT -> cut.incrementAndGet();
+            case CLIENT_ABORTED -> clientAborted.incrementAndGet();
+        }
+        if (outcome == Outcome.OK || outcome == Outcome.ERROR) {
+            byStatus.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+        }
+        active.remove(e);
+    }
+
+    /** Settles every request still in flight as cut by shutdown; returns how many there were. */
+    int cutAllInFlight() {
+        int n = 0;
+        for (Entry e : active) {
+            if (!e.settled.get()) {
+                settle(e, Outcome.CUT, 0);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    long inFlight() {
+        return active.size();
+    }
+
+    long received() {
+        return received.get();
+    }
+
+    long count(Outcome outcome) {
+        return switch (outcome) {
+            case OK -> ok.get();
+            case ERROR -> error.get();
+            case CUT -> cut.get();
+            case CLIENT_ABORTED -> clientAborted.get();
+        };
+    }
+
+    Map<String, Object> requestTotals() {
+        // Read the settled counters before received and in flight, so that a request settling meanwhile
+        // cannot make the totals add up to more than received.
+        long okNow = ok.get();
+        long errorNow = error.get();
+        long cutNow = cut.get();
+        long abortedNow = clientAborted.get();
+        long inFlightNow = active.size();
+        long receivedNow = Math.max(received.get(), okNow + errorNow + cutNow + abortedNow + inFlightNow);
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("received", receivedNow);
+        m.put("ok", okNow);
+        m.put("error", errorNow);
+        m.put("cut", cutNow);
+        m.put("clientAborted", abortedNow);
+        m.put("inFlight", receivedNow - okNow - errorNow - cutNow - abortedNow);
+        Map<String, Object> statuses = new TreeMap<>();
+        byStatus.forEach((k, v) -> statuses.put(String.valueOf(k), v.get()));
+        m.put("byStatus", statuses);
+        m.put("probes", probes.get());
+        return m;
+    }
+
+    /** Writes the document to {@code file} atomically (temporary file in the same directory, then rename). */
+    static void writeAtomically(Path file, Map<String, Object> document) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, Json.write(document) + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,43 @@
+package io.zerodrop.targetapp;
+
+import static io.zerodrop.targetapp.AppProcess.env;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class StartupTest {
+    private static final long STARTUP_MS = 1500;
+    private static final long READY_MS = 1000;
+
+    @Test
+    void portIsClosedDuringStartupDelayAndReadinessFollowsReadyDelay() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (AppProcess app = AppProcess.start(env("PORT", String.valueOf(port),
+                "STARTUP_DELAY_MS", String.valueOf(STARTUP_MS), "READY_DELAY_MS", String.valueOf(READY_MS)))) {
+            long startedAt = app.awaitEvent("start", Duration.ofSeconds(20)).path("ts").asLong();
+            assertThatThrownBy(() -> RawHttp.connect(port)).isInstanceOf(ConnectException.class);
+            assertThat(app.hasEvent("listening")).isFalse();
+
+            long listeningAt = app.awaitEvent("listening", Duration.ofSeconds(10)).path("ts").asLong();
+            assertThat(listeningAt - startedAt).isGreaterThanOrEqualTo(STARTUP_MS);
+            if (!app.hasEvent("ready")) {
+                try (RawHttp c = RawHttp.connect(port)) {
+                    assertThat(c.get("/readyz").status()).isEqualTo(503);
+                    assertThat(c.get("/healthz").status()).isEqualTo(200);
+                }
+            }
+            long readyAt = app.awaitEvent("ready", Duration.ofSeconds(10)).path("ts").asLong();
+            assertThat(readyAt - listeningAt).isGreaterThanOrEqualTo(READY_MS);
+            try (RawHttp c = RawHttp.connect(port)) {
+                assertThat(c.get("/readyz").status()).isEqualTo(200);
+            }
+        }
+    }
+}
