@@ -1,0 +1,66 @@
+package io.zerodrop.sims;
+
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import io.gatling.javaapi.core.OpenInjectionStep;
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+import io.gatling.javaapi.http.HttpRequestActionBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Base of zerodrop's simulations: an open model (arrivals do not wait for answers, as real clients do), one request
+ * per virtual user, a ramped warm-up then a constant rate. Subclasses choose the connection behaviour.
+ */
+abstract class ZerodropSimulation extends Simulation {
+    private final AtomicLong counter = new AtomicLong();
+
+    protected ZerodropSimulation(String defaultPath, boolean shareConnections) {
+        Params p = Params.fromSystemProperties(defaultPath);
+        HttpProtocolBuilder protocol = http.baseUrl(p.baseUrl())
+                .disableWarmUp()
+                .disableCaching()
+                .disableFollowRedirect()
+                .userAgentHeader("zerodrop");
+        if (shareConnections) {
+            protocol = protocol.shareConnections();
+        }
+        ScenarioBuilder scn = scenario(getClass().getSimpleName())
+                .exec(session -> session.set("zerodropPath",
+                        p.paths().get((int) (counter.getAndIncrement() % p.paths().size()))))
+                .exec(request(p));
+        List<OpenInjectionStep> steps = new ArrayList<>();
+        if (p.rampSeconds() > 0) {
+            steps.add(rampUsersPerSec(Math.min(1, p.rate())).to(p.rate()).during(p.rampSeconds()));
+        }
+        steps.add(constantUsersPerSec(p.rate()).during(p.durationSeconds()));
+        PopulationBuilder population = scn.injectOpen(steps.toArray(new OpenInjectionStep[0]));
+        SetUp setUp = setUp(population).protocols(protocol);
+        if (p.maxKoPercent() != null) {
+            setUp.assertions(global().failedRequests().percent().lte(p.maxKoPercent()));
+        }
+    }
+
+    private static HttpRequestActionBuilder request(Params p) {
+        String name = p.paths().size() == 1 ? p.method() + " " + p.paths().get(0) : p.method() + " #{zerodropPath}";
+        HttpRequestActionBuilder r = http(name).httpRequest(p.method(), "#{zerodropPath}")
+                .check(status().in(p.expectStatus()));
+        if (!p.headers().isEmpty()) {
+            r = r.headers(p.headers());
+        }
+        if (!p.body().isEmpty()) {
+            r = r.body(StringBody(p.body()));
+        }
+        return r;
+    }
+}
