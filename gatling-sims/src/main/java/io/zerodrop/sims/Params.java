@@ -122,6 +122,12 @@ public record Params(
                 throw bad("zerodrop.expectStatus", spec, "codes or ranges within 100-599, like 200-299,304");
             }
         }
+        int min = out.stream().mapToInt(Integer::intValue).min().orElse(0);
+        int max = out.stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (out.stream().distinct().count() != max - min + 1 && out.stream().distinct().count() > 12) {
+            throw bad("zerodrop.expectStatus", spec,
+                    "one contiguous range, or at most 12 codes (Gatling cuts longer check messages)");
+        }
         return out;
     }
 
