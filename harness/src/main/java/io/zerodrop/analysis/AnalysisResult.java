@@ -1,0 +1,55 @@
+package io.zerodrop.analysis;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the verdict and the reports need from one run. Counts marked "measured" exclude the warm-up; the
+ * per-100-ms series covers the whole run (warm-up included, and shaded in the chart).
+ */
+public record AnalysisResult(
+        long runStartMs,
+        long firstRequestMs,
+        long lastRequestMs,
+        long warmupEndMs,
+        long totalRequests,
+        long warmupRequests,
+        long measuredRequests,
+        long measuredOk,
+        long measuredFailed,
+        Map<FailureClass, Long> failuresByClass,
+        Map<Phase, Long> failuresByPhase,
+        Map<String, Long> failuresByPod,
+        Map<String, Long> otherMessages,
+        Map<Integer, Long> failuresByStatus,
+        long longestFailureBurstMs,
+        long failureBursts,
+        Map<Windows.Kind, LatencyHistogram.Summary> latency,
+        Map<Windows.Kind, Long> requestsByWindow,
+        Map<Windows.Kind, Long> failuresByWindow,
+        List<Bucket> buckets,
+        List<Attribution> attributions,
+        long attributionsOmitted,
+        double askedRate,
+        double achievedRate,
+        List<PodTermination> terminations,
+        List<Windows.Window> disruptionWindows) {
+
+    /** Requests sent in one 100 ms slice of the run. */
+    public record Bucket(long startMs, long ok, long failed, long warmup) {
+    }
+
+    /** Share of measured requests answered OK, in percent (100 when there were none). */
+    public double availabilityPercent() {
+        return measuredRequests == 0 ? 100.0 : 100.0 * measuredOk / measuredRequests;
+    }
+
+    public double errorRatePercent() {
+        return measuredRequests == 0 ? 0.0 : 100.0 * measuredFailed / measuredRequests;
+    }
+
+    /** Whether the load generator produced less than 90 % of the asked rate after the warm-up. */
+    public boolean loadGeneratorSaturated() {
+        return askedRate > 0 && achievedRate < 0.9 * askedRate;
+    }
+}

@@ -1,0 +1,31 @@
+package io.zerodrop.analysis;
+
+/** Where in a pod's termination (or in the run) a failed request fell. */
+public enum Phase {
+    WARMUP(0, "during the traffic warm-up (excluded from the verdict)"),
+    BASELINE(0, "no disruption active: the target fails on its own"),
+    MARKED_BEFORE_SIGTERM(4, "pod marked for deletion, preStop running, endpoint still in rotation"),
+    SIGTERM_ENDPOINT_LIVE(6, "after SIGTERM, before the endpoint left rotation: the endpoint race"),
+    DRAINING(5, "endpoint out of rotation, container still running: in-flight work"),
+    AFTER_EXIT(2, "container exited, endpoint already out of rotation"),
+    AFTER_SIGKILL(7, "grace period ran out: the container was SIGKILLed"),
+    REPLACEMENT_STARTING(3, "replacement pod started, not ready yet"),
+    DISRUPTION_OTHER(1, "during a disruption, outside every pod's termination phases");
+
+    private final int rank;
+    private final String meaning;
+
+    Phase(int rank, String meaning) {
+        this.rank = rank;
+        this.meaning = meaning;
+    }
+
+    /** When a failure falls in the phases of several pods, the highest rank names it. */
+    boolean outranks(Phase other) {
+        return rank > other.rank;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+}

@@ -1,0 +1,136 @@
+package io.zerodrop.analysis;
+
+import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.TimelineEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One pod's termination as the timeline tells it; times are epoch ms, {@code -1} when the event was not seen.
+ * "Out of rotation" is the first of endpoint not-ready, terminating or removed: from then on no new connection is
+ * sent to the pod.
+ */
+public record PodTermination(String pod, String disruption, long markedMs, long preStopStartMs, long preStopEndMs,
+        long sigtermMs, long sigkillMs, long exitMs, int exitCode, long outOfRotationMs, long endpointRemovedMs,
+        String replacement, long replacementStartedMs, long replacementReadyMs) {
+
+    /** Margin after the last termination event during which failures are still put on this pod. */
+    static final long SETTLE_MS = 1000;
+
+    /** Builds one record per pod that was marked for deletion (or signalled) in the timeline. */
+    public static List<PodTermination> from(List<TimelineEvent> events) {
+        Map<String, long[]> times = new LinkedHashMap<>();
+        Map<String, String> disruption = new LinkedHashMap<>();
+        Map<String, Integer> exitCodes = new LinkedHashMap<>();
+        Map<String, String> replacementOf = new LinkedHashMap<>();
+        for (TimelineEvent e : events) {
+            if (e.pod().isEmpty()) {
+                continue;
+            }
+            if (e.type() == EventType.REPLACEMENT_STARTED || e.type() == EventType.REPLACEMENT_READY) {
+                String old = e.attributes().get("replaces");
+                if (old != null) {
+                    replacementOf.put(old, e.pod());
+                }
+            }
+            int slot = slot(e.type());
+            if (slot < 0) {
+                continue;
+            }
+            long[] t = times.computeIfAbsent(e.pod(), p -> newTimes());
+            if (t[slot] < 0) {
+                t[slot] = e.atMs();
+            }
+            if (!e.disruption().isEmpty()) {
+                disruption.putIfAbsent(e.pod(), e.disruption());
+            }
+            if (e.type() == EventType.CONTAINER_EXITED && e.attributes().containsKey("exitCode")) {
+                exitCodes.put(e.pod(), Integer.parseInt(e.attributes().get("exitCode")));
+            }
+        }
+        List<PodTermination> out = new ArrayList<>();
+        for (Map.Entry<String, long[]> entry : times.entrySet()) {
+            long[] t = entry.getValue();
+            if (t[0] < 0 && t[3] < 0 && t[4] < 0) {
+                continue; // a pod that only started (a replacement) is not a termination
+            }
+            String pod = entry.getKey();
+            String repl = replacementOf.getOrDefault(pod, "");
+            long[] r = repl.isEmpty() ? newTimes() : times.getOrDefault(repl, newTimes());
+            long outOfRotation = minPositive(t[6], t[7], t[8]);
+            out.add(new PodTermination(pod, disruption.getOrDefault(pod, ""), t[0], t[1], t[2], t[3], t[4], t[5],
+                    exitCodes.getOrDefault(pod, -1), outOfRotation, t[8], repl, r[9], r[10]));
+        }
+        return out;
+    }
+
+    private static long[] newTimes() {
+        long[] t = new long[11];
+        java.util.Arrays.fill(t, -1);
+        return t;
+    }
+
+    private static int slot(EventType type) {
+        return switch (type) {
+            case POD_MARKED_FOR_DELETION -> 0;
+            case PRESTOP_STARTED -> 1;
+            case PRESTOP_ENDED -> 2;
+            case SIGTERM_SENT -> 3;
+            case SIGKILL_SENT -> 4;
+            case CONTAINER_EXITED -> 5;
+            case ENDPOINT_NOT_READY -> 6;
+            case ENDPOINT_TERMINATING -> 7;
+            case ENDPOINT_REMOVED -> 8;
+            case REPLACEMENT_STARTED -> 9;
+            case REPLACEMENT_READY -> 10;
+            default -> -1;
+        };
+    }
+
+    private static long minPositive(long... values) {
+        long min = -1;
+        for (long v : values) {
+            if (v >= 0 && (min < 0 || v < min)) {
+                min = v;
+            }
+        }
+        return min;
+    }
+
+    long startMs() {
+        return minPositive(markedMs, sigtermMs, sigkillMs);
+    }
+
+    long endMs() {
+        return Math.max(Math.max(exitMs, outOfRotationMs), Math.max(sigkillMs, sigtermMs)) + SETTLE_MS;
+    }
+
+    /** The phase of this pod at {@code t}, or null when {@code t} is outside its termination. */
+    Phase phaseAt(long t) {
+        Phase own = ownPhaseAt(t);
+        return own != null ? own : replacementStartingAt(t) ? Phase.REPLACEMENT_STARTING : null;
+    }
+
+    /** Whether this pod's replacement had started but was not ready at {@code t}. */
+    boolean replacementStartingAt(long t) {
+        return replacementStartedMs >= 0 && t >= replacementStartedMs
+                && (replacementReadyMs < 0 || t < replacementReadyMs);
+    }
+
+    private Phase ownPhaseAt(long t) {
+        long start = startMs();
+        if (start >= 0 && t >= start && t <= endMs()) {
+            if (sigkillMs >= 0 && t >= sigkillMs) {
+                return Phase.AFTER_SIGKILL;
+            }
+            boolean inRotation = outOfRotationMs < 0 || t < outOfRotationMs;
+            if (inRotation) {
+                return sigtermMs >= 0 && t >= sigtermMs ? Phase.SIGTERM_ENDPOINT_LIVE : Phase.MARKED_BEFORE_SIGTERM;
+            }
+            return exitMs >= 0 && t >= exitMs ? Phase.AFTER_EXIT : Phase.DRAINING;
+        }
+        return null;
+    }
+}

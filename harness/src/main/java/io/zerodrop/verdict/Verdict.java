@@ -1,0 +1,90 @@
+package io.zerodrop.verdict;
+
+import io.zerodrop.analysis.AnalysisResult;
+import io.zerodrop.analysis.LatencyHistogram;
+import io.zerodrop.analysis.Windows;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The run's outcome: every expectation checked with its numbers. INCONCLUSIVE when the load generator could not
+ * produce the asked load: then drops cannot be blamed on the target, nor their absence credited to it.
+ */
+public record Verdict(Status status, List<Check> checks, List<String> reasons) {
+
+    /** PASSED, FAILED, or INCONCLUSIVE (the measurement itself is not trustworthy). */
+    public enum Status { PASSED, FAILED, INCONCLUSIVE }
+
+    public static Verdict judge(AnalysisResult a, Expectations e, Long hiddenDrops) {
+        List<Check> checks = new ArrayList<>();
+        if (e.maxDropped() != null) {
+            checks.add(new Check("max-dropped", a.measuredFailed() <= e.maxDropped(), "≤ " + e.maxDropped(),
+                    String.valueOf(a.measuredFailed()), a.measuredFailed() + " of " + a.measuredRequests()
+                            + " measured requests failed" + classes(a)));
+        }
+        if (e.maxErrorRatePercent() != null) {
+            checks.add(new Check("max-error-rate", a.errorRatePercent() <= e.maxErrorRatePercent(),
+                    "≤ " + pct(e.maxErrorRatePercent()), pct(a.errorRatePercent()),
+                    "error rate over " + a.measuredRequests() + " measured requests"));
+        }
+        if (e.maxFailureBurstMs() != null) {
+            checks.add(new Check("max-failure-burst", a.longestFailureBurstMs() <= e.maxFailureBurstMs(),
+                    "≤ " + e.maxFailureBurstMs() + " ms", a.longestFailureBurstMs() + " ms",
+                    a.failureBursts() + " burst(s); failures less than 500 ms apart form one burst"));
+        }
+        if (e.p99CeilingMs() != null) {
+            boolean disrupted = !a.disruptionWindows().isEmpty();
+            Windows.Kind kind = disrupted ? Windows.Kind.DISRUPTION : Windows.Kind.BASELINE;
+            LatencyHistogram.Summary s = a.latency().get(kind);
+            boolean ok = s.count() == 0 || s.p99() <= e.p99CeilingMs();
+            checks.add(new Check("p99-ceiling", ok, "≤ " + e.p99CeilingMs() + " ms",
+                    s.count() == 0 ? "no requests" : s.p99() + " ms",
+                    "p99 latency " + (disrupted ? "during disruption windows" : "of the baseline (no disruption ran)")
+                            + " over " + s.count() + " requests"));
+        }
+        if (e.minAvailabilityPercent() != null) {
+            checks.add(new Check("min-availability", a.availabilityPercent() >= e.minAvailabilityPercent(),
+                    "≥ " + pct(e.minAvailabilityPercent()), pct(a.availabilityPercent()),
+                    a.measuredOk() + " of " + a.measuredRequests() + " measured requests OK"));
+        }
+        if (e.maxHiddenDrops() != null && hiddenDrops != null) {
+            checks.add(new Check("max-hidden-drops", hiddenDrops <= e.maxHiddenDrops(), "≤ " + e.maxHiddenDrops(),
+                    String.valueOf(hiddenDrops),
+                    "requests the server cut while the client saw them OK (Gatling retried them silently)"));
+        }
+        List<String> reasons = new ArrayList<>();
+        Status status;
+        if (a.loadGeneratorSaturated()) {
+            status = Status.INCONCLUSIVE;
+            reasons.add(String.format(Locale.ROOT, "the load generator sent %.1f req/s of the %.1f asked (below 90 %%):"
+                    + " it was saturated, so the target is neither blamed nor credited; lower the rate or give the"
+                    + " load generator more CPU", a.achievedRate(), a.askedRate()));
+        } else if (a.measuredRequests() == 0) {
+            status = Status.INCONCLUSIVE;
+            reasons.add("no request was sent after the warm-up: nothing was measured");
+        } else {
+            status = checks.stream().allMatch(Check::passed) ? Status.PASSED : Status.FAILED;
+        }
+        for (Check c : checks) {
+            if (!c.passed()) {
+                reasons.add(c.name() + ": expected " + c.expected() + ", measured " + c.actual() + " (" + c.explanation()
+                        + ")");
+            }
+        }
+        return new Verdict(status, List.copyOf(checks), List.copyOf(reasons));
+    }
+
+    private static String classes(AnalysisResult a) {
+        if (a.failuresByClass().isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(": ");
+        a.failuresByClass().forEach((k, v) -> sb.append(k).append(' ').append(v).append(", "));
+        return sb.substring(0, sb.length() - 2);
+    }
+
+    static String pct(double v) {
+        return String.format(Locale.ROOT, "%.3f %%", v);
+    }
+}

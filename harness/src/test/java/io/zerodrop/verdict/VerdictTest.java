@@ -1,0 +1,70 @@
+package io.zerodrop.verdict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zerodrop.analysis.AnalysisResult;
+import io.zerodrop.analysis.Analyzer;
+import io.zerodrop.gatling.RequestRecord;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class VerdictTest {
+    static final long T = 1_800_000_000_000L;
+
+    static AnalysisResult run(int ok, int refused) {
+        Analyzer a = new Analyzer(T, T, List.of(), 10, 100);
+        for (int i = 0; i < ok + refused; i++) {
+            long s = T + i * 100L;
+            a.accept(new RequestRecord("GET /", s, s + 2, i < ok, i < ok ? "" : "Connection refused"));
+        }
+        return a.result();
+    }
+
+    @Test
+    void zeroDropsPassesOnlyWithoutDrops() {
+        Verdict clean = Verdict.judge(run(100, 0), Expectations.zeroDrops(), 0L);
+        assertThat(clean.status()).isEqualTo(Verdict.Status.PASSED);
+        assertThat(clean.checks()).extracting(Check::name).containsExactly("max-dropped", "max-hidden-drops");
+
+        Verdict dropped = Verdict.judge(run(97, 3), Expectations.zeroDrops(), 0L);
+        assertThat(dropped.status()).isEqualTo(Verdict.Status.FAILED);
+        assertThat(dropped.reasons()).singleElement().asString()
+                .contains("max-dropped: expected ≤ 0, measured 3", "REFUSED 3");
+    }
+
+    @Test
+    void everyExpectationIsCheckedWithItsNumbers() {
+        Expectations e = new Expectations(5L, 2.0, 1000L, 50L, 99.0, 1L);
+        Verdict v = Verdict.judge(run(97, 3), e, 2L);
+        assertThat(v.checks()).extracting(Check::name, Check::passed).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("max-dropped", true),
+                org.assertj.core.groups.Tuple.tuple("max-error-rate", false),
+                org.assertj.core.groups.Tuple.tuple("max-failure-burst", true),
+                org.assertj.core.groups.Tuple.tuple("p99-ceiling", true),
+                org.assertj.core.groups.Tuple.tuple("min-availability", false),
+                org.assertj.core.groups.Tuple.tuple("max-hidden-drops", false));
+        assertThat(v.checks().get(1).actual()).isEqualTo("3.000 %");
+        assertThat(v.checks().get(2).actual()).isEqualTo("200 ms");
+        assertThat(v.status()).isEqualTo(Verdict.Status.FAILED);
+    }
+
+    @Test
+    void aSaturatedLoadGeneratorMakesTheRunInconclusive() {
+        Analyzer a = new Analyzer(T, T, List.of(), 1000, 10);
+        for (int i = 0; i < 101; i++) {
+            a.accept(new RequestRecord("GET /", T + i * 100L, T + i * 100L + 1, true, ""));
+        }
+        Verdict v = Verdict.judge(a.result(), Expectations.zeroDrops(), null);
+        assertThat(v.status()).isEqualTo(Verdict.Status.INCONCLUSIVE);
+        assertThat(v.reasons().get(0)).contains("10.0 req/s of the 1000.0 asked");
+    }
+
+    @Test
+    void invalidExpectationsAreRefusedWithTheValue() {
+        assertThatThrownBy(() -> new Expectations(-1L, null, null, null, null, null))
+                .hasMessage("expectation maxDropped=-1 is invalid: expected 0 or more");
+        assertThatThrownBy(() -> new Expectations(null, 101.0, null, null, null, null))
+                .hasMessageContaining("maxErrorRatePercent=101.0");
+    }
+}
