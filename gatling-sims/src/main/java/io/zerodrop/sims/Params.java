@@ -13,7 +13,8 @@ import java.util.Map;
  * <table>
  * <tr><th>property</th><th>default</th><th>meaning</th></tr>
  * <tr><td>zerodrop.baseUrl</td><td>http://127.0.0.1:8080</td><td>target base URL</td></tr>
- * <tr><td>zerodrop.paths</td><td>per simulation</td><td>comma-separated paths, requested round-robin</td></tr>
+ * <tr><td>zerodrop.paths</td><td>per simulation</td><td>comma-separated paths (or absolute URLs), requested
+ * round-robin in a global order</td></tr>
  * <tr><td>zerodrop.method</td><td>GET</td><td>HTTP method</td></tr>
  * <tr><td>zerodrop.headers</td><td>none</td><td>extra headers, {@code Name: value} separated by {@code |}</td></tr>
  * <tr><td>zerodrop.body</td><td>none</td><td>request body (string)</td></tr>
@@ -46,8 +47,9 @@ public record Params(
         List<String> paths = new ArrayList<>();
         for (String p : text("zerodrop.paths", defaultPath).split(",")) {
             String t = p.trim();
-            if (!t.startsWith("/")) {
-                throw bad("zerodrop.paths", System.getProperty("zerodrop.paths"), "paths starting with /, comma-separated");
+            if (!t.startsWith("/") && !t.startsWith("http://") && !t.startsWith("https://")) {
+                throw bad("zerodrop.paths", System.getProperty("zerodrop.paths"),
+                        "paths starting with / (or absolute http URLs), comma-separated");
             }
             paths.add(t);
         }
@@ -96,7 +98,8 @@ public record Params(
         }
     }
 
-    static List<Integer> statuses(String spec) {
+    /** Parses an expected-status spec: one range or up to 12 codes; zerodrop validates flags with it too. */
+    public static List<Integer> statuses(String spec) {
         List<Integer> out = new ArrayList<>();
         for (String part : spec.split(",")) {
             String p = part.trim();

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Everything the verdict and the reports need from one run. Counts marked "measured" exclude the warm-up; the
- * per-100-ms series covers the whole run (warm-up included, and shaded in the chart).
+ * per-100-ms series covers the whole run (warm-up included, and shaded in the chart). {@code okWholeRun} and
+ * {@code cutSymptomsWholeRun} (RESET + REQUEST_TIMEOUT) include the warm-up, for reconciliation with the server.
  */
 public record AnalysisResult(
         long runStartMs,
@@ -33,7 +34,9 @@ public record AnalysisResult(
         double askedRate,
         double achievedRate,
         List<PodTermination> terminations,
-        List<Windows.Window> disruptionWindows) {
+        List<Windows.Window> disruptionWindows,
+        long okWholeRun,
+        long cutSymptomsWholeRun) {
 
     /** Requests sent in one 100 ms slice of the run. */
     public record Bucket(long startMs, long ok, long failed, long warmup) {

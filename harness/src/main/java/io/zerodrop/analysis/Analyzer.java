@@ -42,6 +42,8 @@ public final class Analyzer {
     private long[] failureMoments = new long[256];
     private int failureCount;
     private long total;
+    private long failedWholeRun;
+    private long cutSymptomsWholeRun;
     private long first = Long.MAX_VALUE;
     private long last = Long.MIN_VALUE;
     private long measuredFirstStart = Long.MAX_VALUE;
@@ -83,6 +85,10 @@ public final class Analyzer {
         }
         w[1]++;
         bucketFailed[bucket]++;
+        failedWholeRun++;
+        if (fc == FailureClass.RESET || fc == FailureClass.REQUEST_TIMEOUT) {
+            cutSymptomsWholeRun++;
+        }
         if (kind == Windows.Kind.WARMUP) {
             return;
         }
@@ -191,6 +197,6 @@ public final class Analyzer {
                 windows.warmupEndMs(), total, warmupRequests, measured, measured - measuredFailed, measuredFailed,
                 byClass, byPhase, byPod, otherMessages, byStatus, longest, bursts, lat, requests, failures, buckets,
                 List.copyOf(attributions), attributionsOmitted, askedRate, achieved, terminations,
-                windows.disruptions());
+                windows.disruptions(), total - failedWholeRun, cutSymptomsWholeRun);
     }
 }

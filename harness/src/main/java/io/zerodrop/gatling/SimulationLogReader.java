@@ -92,6 +92,49 @@ public final class SimulationLogReader implements AutoCloseable {
         }
     }
 
+    /** Reads only the Run record of a file: the run start and the Gatling version. */
+    public static RunHeader readHeader(Path file) throws IOException {
+        try (SimulationLogReader r = open(file)) {
+            try {
+                r.header = r.readRun(0);
+            } catch (Incomplete e) {
+                throw new SimulationLogException(file, 0, "no complete Run record: the file is empty or truncated");
+            }
+            return r.header;
+        }
+    }
+
+    /**
+     * When the first virtual user started (epoch ms): the real start of the load, a little after the Run record's
+     * start. Reads only as far as that record; -1 if the file has no user yet.
+     */
+    public static long firstUserStartMs(Path file) throws IOException {
+        final class Found extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+            final long at;
+
+            Found(long at) {
+                super(null, null, false, false);
+                this.at = at;
+            }
+        }
+        try (SimulationLogReader r = open(file)) {
+            r.poll(new Visitor() {
+                @Override
+                public void request(RequestRecord rec) {
+                }
+
+                @Override
+                public void userStart(long atMs) {
+                    throw new Found(atMs);
+                }
+            });
+            return -1;
+        } catch (Found f) {
+            return f.at;
+        }
+    }
+
     /** The Run record, once read. */
     public RunHeader header() {
         return header;

@@ -1,0 +1,274 @@
+package io.zerodrop.cli;
+
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.Undo;
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.engine.Measurement;
+import io.zerodrop.engine.Reports;
+import io.zerodrop.engine.RunInfo;
+import io.zerodrop.report.ConsoleSummary;
+import io.zerodrop.report.RunReport;
+import io.zerodrop.report.Step;
+import io.zerodrop.timeline.Timeline;
+import io.zerodrop.traffic.Progress;
+import io.zerodrop.traffic.Simulations;
+import io.zerodrop.traffic.TrafficPlan;
+import io.zerodrop.traffic.TrafficRun;
+import io.zerodrop.traffic.TrafficRunner;
+import io.zerodrop.verdict.Expectations;
+import io.zerodrop.verdict.Verdict;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code zerodrop traffic}: real Gatling load against one URL, no disruption: a baseline check with a verdict. */
+@Command(name = "traffic", mixinStandardHelpOptions = true,
+        description = "Send real Gatling load to a URL (no disruption), judge it against expectations and write "
+                + "report.json, junit.xml and report.html.")
+final class TrafficCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--url", required = true, paramLabel = "URL",
+            description = "Target, e.g. http://127.0.0.1:8080/ (its path is the request path unless --path is given).")
+    String url;
+
+    @Option(names = "--simulation", defaultValue = "steady", paramLabel = "NAME|CLASS",
+            description = "steady (shared keep-alive pool), fresh-connections (a connection per request), "
+                    + "slow-requests, or a simulation class name. Default: ${DEFAULT-VALUE}.")
+    String simulation;
+
+    @Option(names = "--simulation-classpath", paramLabel = "PATH",
+            description = "Extra class path entries for your own simulation class (repeatable).")
+    List<Path> simulationClasspath = new ArrayList<>();
+
+    @Option(names = "--path", paramLabel = "PATH", description = "Request path, requested round-robin (repeatable).")
+    List<String> paths = new ArrayList<>();
+
+    @Option(names = "--method", defaultValue = "GET", description = "HTTP method. Default: ${DEFAULT-VALUE}.")
+    String method;
+
+    @Option(names = "--header", paramLabel = "'NAME: VALUE'", description = "Extra request header (repeatable).")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = "--body", description = "Request body.")
+    String body;
+
+    @Option(names = "--expect-status", defaultValue = "200-299", paramLabel = "SPEC",
+            description = "Statuses that count as OK: one range (200-299) or up to 12 codes. Default: ${DEFAULT-VALUE}.")
+    String expectStatus;
+
+    @Option(names = "--rate", defaultValue = "100", description = "Requests per second (open model). "
+            + "Default: ${DEFAULT-VALUE}.")
+    double rate;
+
+    @Option(names = "--warmup", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Ramped warm-up, excluded from the verdict. Default: ${DEFAULT-VALUE}.")
+    Duration warmup;
+
+    @Option(names = "--duration", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Measured duration at the full rate, after the warm-up. Default: ${DEFAULT-VALUE}.")
+    Duration duration;
+
+    @Option(names = "--request-timeout", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Gatling's request timeout. Default: ${DEFAULT-VALUE}.")
+    Duration requestTimeout;
+
+    @Option(names = "--connect-timeout", defaultValue = "2s", converter = DurationConverter.class,
+            description = "Gatling's TCP connect timeout. Default: ${DEFAULT-VALUE}.")
+    Duration connectTimeout;
+
+    @Option(names = "--max-dropped", defaultValue = "0", description = "Most failed requests allowed. "
+            + "Default: ${DEFAULT-VALUE}.")
+    long maxDropped;
+
+    @Option(names = "--max-error-rate", paramLabel = "PERCENT", description = "Highest error rate allowed, in %.")
+    Double maxErrorRate;
+
+    @Option(names = "--max-burst", converter = DurationConverter.class,
+            description = "Longest failure burst allowed (failures < 500 ms apart form one burst).")
+    Duration maxBurst;
+
+    @Option(names = "--p99-ceiling", converter = DurationConverter.class,
+            description = "Highest p99 latency allowed (during disruptions; of the baseline when none ran).")
+    Duration p99Ceiling;
+
+    @Option(names = "--min-availability", paramLabel = "PERCENT", description = "Lowest share of OK requests, in %.")
+    Double minAvailability;
+
+    @Option(names = "--max-hidden-drops", defaultValue = "0",
+            description = "Most hidden drops allowed (needs --ledger). Default: ${DEFAULT-VALUE}.")
+    long maxHiddenDrops;
+
+    @Option(names = "--ledger", paramLabel = "FILE",
+            description = "The target's ledger file(s) (target-app LEDGER_FILE), read after the run (repeatable).")
+    List<Path> ledgers = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: zerodrop-out/<time>.")
+    Path out;
+
+    @Option(names = "--no-gatling-report", description = "Skip Gatling's own HTML report (saves a few seconds).")
+    boolean noGatlingReport;
+
+    @Option(names = "--load-generator-heap", defaultValue = "1024", paramLabel = "MB",
+            description = "Heap of the forked Gatling JVM. Default: ${DEFAULT-VALUE}.")
+    int heapMb;
+
+    @Override
+    public Integer call() {
+        long commandStart = System.currentTimeMillis();
+        Target target = parseTarget();
+        String simulationClass = Simulations.resolve(simulation);
+        validate();
+        Path outDir = out != null ? out : Path.of("zerodrop-out",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        prepareOut(outDir);
+
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("zerodrop.baseUrl", target.baseUrl());
+        props.put("zerodrop.paths", String.join(",", paths.isEmpty() ? List.of(target.path()) : paths));
+        props.put("zerodrop.method", method);
+        if (!headers.isEmpty()) {
+            props.put("zerodrop.headers", String.join("|", headers));
+        }
+        if (body != null) {
+            props.put("zerodrop.body", body);
+        }
+        props.put("zerodrop.expectStatus", expectStatus);
+        props.put("zerodrop.rate", String.valueOf(rate));
+        props.put("zerodrop.rampSeconds", String.valueOf(warmup.toSeconds()));
+        props.put("zerodrop.durationSeconds", String.valueOf(duration.toSeconds()));
+        TrafficPlan plan = new TrafficPlan(simulationClass, simulationClasspath, props, rate, (int) warmup.toSeconds(),
+                (int) duration.toSeconds(), requestTimeout.toMillis(), connectTimeout.toMillis(),
+                outDir.resolve("gatling"), !noGatlingReport, heapMb);
+
+        List<Step> steps = new ArrayList<>();
+        Timeline timeline = new Timeline();
+        TrafficRun run;
+        try (Undo undo = new Undo()) {
+            long s = System.currentTimeMillis();
+            spec.commandLine().getErr().printf("zerodrop: %s at %.0f req/s against %s for %d s (+%d s warm-up)%n",
+                    Simulations.label(simulationClass), rate, target.baseUrl(), duration.toSeconds(), warmup.toSeconds());
+            run = new TrafficRunner(undo).run(plan, this::progress);
+            steps.add(new Step("traffic", s, run.endedMs(), Step.Status.OK, "Gatling " + simulationClass
+                    + " exited 0; log " + run.simulationLog()));
+        }
+        long a0 = System.currentTimeMillis();
+        Measurement.Result m = Measurement.analyse(run.simulationLog(), timeline, (int) warmup.toSeconds(), rate, ledgers);
+        steps.add(new Step("analysis", a0, System.currentTimeMillis(), Step.Status.OK,
+                m.analysis().totalRequests() + " requests decoded"));
+
+        Expectations expectations = new Expectations(maxDropped, maxErrorRate,
+                maxBurst == null ? null : maxBurst.toMillis(), p99Ceiling == null ? null : p99Ceiling.toMillis(),
+                minAvailability, ledgers.isEmpty() ? null : maxHiddenDrops);
+        Verdict verdict = Verdict.judge(m.analysis(), expectations,
+                m.groundTruth().map(g -> g.hiddenDrops()).orElse(null));
+
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("simulation", simulationClass);
+        settings.putAll(props);
+        settings.put("requestTimeoutMs", requestTimeout.toMillis());
+        settings.put("connectTimeoutMs", connectTimeout.toMillis());
+        settings.put("expectations", expectations);
+        String title = "zerodrop traffic — " + url;
+        Optional<String> gatlingReport = run.gatlingReport().map(p -> outDir.relativize(p).toString());
+        RunReport report = new RunReport(RunInfo.header("traffic", "none (traffic only, no disruption)", url,
+                m.gatling().gatlingVersion(), settings), steps, timeline.events(), m.analysis(), m.groundTruth(),
+                m.findings(), verdict, gatlingReport);
+        List<Path> files = new ArrayList<>(Reports.writeAll(report, title, "zerodrop.traffic", outDir));
+        run.gatlingReport().ifPresent(files::add);
+        spec.commandLine().getOut().print(ConsoleSummary.render(report, title,
+                files.stream().map(Path::toString).toList()));
+        spec.commandLine().getOut().flush();
+        spec.commandLine().getErr().printf("zerodrop: done in %.1f s%n", (System.currentTimeMillis() - commandStart) / 1000.0);
+        return switch (verdict.status()) {
+            case PASSED -> ExitCodes.PASSED;
+            case FAILED -> ExitCodes.VERDICT_FAILED;
+            case INCONCLUSIVE -> ExitCodes.ENVIRONMENT;
+        };
+    }
+
+    private void progress(Progress p) {
+        spec.commandLine().getErr().printf(Locale.ROOT, "[traffic] %5.1fs elapsed, %5.1fs left | sent %d ok %d ko %d | %.0f req/s%n",
+                p.elapsedMs() / 1000.0, p.remainingMs() / 1000.0, p.sent(), p.ok(), p.ko(), p.lastSecondRate());
+    }
+
+    private record Target(String baseUrl, String path) {
+    }
+
+    private Target parseTarget() {
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (Exception e) {
+            throw ZerodropException.usage("--url \"" + url + "\" is not a URL: expected http://host[:port][/path]");
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null) {
+            throw ZerodropException.usage("--url \"" + url + "\" is invalid: expected http://host[:port][/path] or https://…");
+        }
+        String base = uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        if (uri.getRawQuery() != null) {
+            path += "?" + uri.getRawQuery();
+        }
+        return new Target(base, path);
+    }
+
+    private void validate() {
+        if (!(rate > 0 && rate <= 100_000)) {
+            throw ZerodropException.usage("--rate " + rate + " is invalid: expected more than 0 and at most 100000");
+        }
+        if (duration.toSeconds() < 1) {
+            throw ZerodropException.usage("--duration " + duration.toMillis() + "ms is invalid: expected at least 1s");
+        }
+        if (requestTimeout.toMillis() < 1 || connectTimeout.toMillis() < 1) {
+            throw ZerodropException.usage("--request-timeout and --connect-timeout must be positive");
+        }
+        for (String p : paths) {
+            if (!p.startsWith("/") && !p.startsWith("http://") && !p.startsWith("https://")) {
+                throw ZerodropException.usage("--path \"" + p + "\" is invalid: expected a path starting with /");
+            }
+        }
+        for (String h : headers) {
+            if (h.indexOf(':') <= 0 || h.contains("|")) {
+                throw ZerodropException.usage("--header \"" + h + "\" is invalid: expected 'Name: value' without '|'");
+            }
+        }
+        try {
+            io.zerodrop.sims.Params.statuses(expectStatus);
+        } catch (IllegalArgumentException e) {
+            throw ZerodropException.usage("--expect-status \"" + expectStatus + "\" is invalid: expected one range like"
+                    + " 200-299 or up to 12 codes like 200,204,304");
+        }
+        for (Path l : ledgers) {
+            if (l.getParent() != null && !Files.isDirectory(l.toAbsolutePath().getParent())) {
+                throw ZerodropException.usage("--ledger " + l + ": its directory does not exist");
+            }
+        }
+        if (heapMb < 128) {
+            throw ZerodropException.usage("--load-generator-heap " + heapMb + " is invalid: expected at least 128 (MB)");
+        }
+    }
+
+    private static void prepareOut(Path outDir) {
+        try {
+            Files.createDirectories(outDir);
+        } catch (Exception e) {
+            throw ZerodropException.usage("--out " + outDir + " cannot be created: " + e.getMessage());
+        }
+    }
+}

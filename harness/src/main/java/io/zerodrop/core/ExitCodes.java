@@ -1,0 +1,18 @@
+package io.zerodrop.core;
+
+/** zerodrop's exit codes, in one place. */
+public final class ExitCodes {
+    /** The verdict passed. */
+    public static final int PASSED = 0;
+    /** The verdict failed: the target dropped requests or missed an expectation. */
+    public static final int VERDICT_FAILED = 1;
+    /** Bad usage or input (flags, scenario file, URL); nothing was changed. */
+    public static final int USAGE = 2;
+    /** The environment is not fit (cluster unreachable, missing permission, saturated load generator). */
+    public static final int ENVIRONMENT = 3;
+    /** A bug in zerodrop. */
+    public static final int INTERNAL = 4;
+
+    private ExitCodes() {
+    }
+}

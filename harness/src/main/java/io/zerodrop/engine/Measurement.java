@@ -1,0 +1,106 @@
+package io.zerodrop.engine;
+
+import io.zerodrop.analysis.AnalysisResult;
+import io.zerodrop.analysis.Analyzer;
+import io.zerodrop.analysis.Phase;
+import io.zerodrop.gatling.RunHeader;
+import io.zerodrop.gatling.SimulationLogReader;
+import io.zerodrop.ledger.GroundTruth;
+import io.zerodrop.ledger.LedgerSnapshot;
+import io.zerodrop.report.Finding;
+import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.Timeline;
+import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.core.ZerodropException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns a finished traffic run and the timeline into an analysis, the ground truth and findings. Runtime-agnostic:
+ * the traffic command, the local runtime and the Kubernetes runtime all end here.
+ */
+public final class Measurement {
+    /** How many failed requests are kept in full for the reports; the rest are counted all the same. */
+    public static final int MAX_ATTRIBUTIONS = 10_000;
+
+    /** What one run measured. */
+    public record Result(RunHeader gatling, AnalysisResult analysis, Optional<GroundTruth> groundTruth,
+            List<Finding> findings) {
+    }
+
+    private Measurement() {
+    }
+
+    public static Result analyse(Path simulationLog, Timeline timeline, int rampSeconds, double askedRate,
+            List<Path> ledgers) {
+        RunHeader header;
+        long loadStart;
+        Analyzer analyzer;
+        try {
+            header = SimulationLogReader.readHeader(simulationLog);
+            loadStart = SimulationLogReader.firstUserStartMs(simulationLog); // the warm-up starts with the first user
+        } catch (IOException e) {
+            throw ZerodropException.environment("cannot read " + simulationLog + ": " + e.getMessage(), e);
+        }
+        long warmupEnd = (loadStart > 0 ? loadStart : header.runStartMs()) + rampSeconds * 1000L;
+        timeline.add(TimelineEvent.global(header.runStartMs(), EventType.TRAFFIC_STARTED, header.simulationClass()));
+        if (rampSeconds > 0) {
+            timeline.add(TimelineEvent.global(warmupEnd, EventType.WARMUP_ENDED, "warm-up of " + rampSeconds + " s"));
+        }
+        analyzer = new Analyzer(header.runStartMs(), warmupEnd, timeline.events(), askedRate, MAX_ATTRIBUTIONS);
+        try {
+            SimulationLogReader.readAll(simulationLog, analyzer::accept);
+        } catch (IOException e) {
+            throw ZerodropException.environment("cannot read " + simulationLog + ": " + e.getMessage(), e);
+        }
+        AnalysisResult a = analyzer.result();
+        if (a.lastRequestMs() > 0) {
+            timeline.add(TimelineEvent.global(a.lastRequestMs(), EventType.TRAFFIC_ENDED, a.totalRequests() + " requests"));
+        }
+        Optional<GroundTruth> truth = ledgers.isEmpty() ? Optional.empty()
+                : Optional.of(GroundTruth.of(a, ledgers.stream().map(LedgerSnapshot::read).toList()));
+        return new Result(header, a, truth, findings(a, truth));
+    }
+
+    static List<Finding> findings(AnalysisResult a, Optional<GroundTruth> truth) {
+        List<Finding> out = new ArrayList<>();
+        if (a.loadGeneratorSaturated()) {
+            out.add(new Finding(Finding.Severity.ERROR, "load-generator-saturated",
+                    "the load generator could not send the asked rate",
+                    String.format(java.util.Locale.ROOT, "asked %.1f req/s, sent %.1f req/s after the warm-up",
+                            a.askedRate(), a.achievedRate()),
+                    "lower --rate, or run zerodrop on a machine with spare CPU; measured on 2 cores: Gatling's JIT"
+                            + " warm-up alone gives p99 > 1 s in the first 2 s, and 2,000 req/s collapses into timeouts"));
+        }
+        long baseline = a.failuresByPhase().getOrDefault(Phase.BASELINE, 0L);
+        if (baseline > 0) {
+            out.add(new Finding(Finding.Severity.WARNING, "baseline-errors",
+                    baseline + " request(s) failed while no disruption was active",
+                    "the target fails on its own; these failures are not caused by pod lifecycle",
+                    "fix the target's steady-state errors first (see the failure classes), then measure disruptions"));
+        }
+        if (!a.otherMessages().isEmpty()) {
+            out.add(new Finding(Finding.Severity.INFO, "unclassified-failures",
+                    a.otherMessages().size() + " distinct failure message(s) zerodrop does not classify",
+                    String.join(" | ", a.otherMessages().keySet().stream().limit(5).toList()), ""));
+        }
+        truth.ifPresent(g -> {
+            if (g.hiddenDrops() > 0) {
+                out.add(new Finding(Finding.Severity.WARNING, "hidden-drops",
+                        g.hiddenDrops() + " request(s) cut by the server were reported OK by the client",
+                        "Gatling silently retries a request once when its pooled keep-alive connection closes before"
+                                + " any answer; the server counted the first attempt as cut",
+                        "use the fresh-connections simulation to see every drop; on the server, answer with"
+                                + " Connection: close during shutdown and close idle connections before exiting"));
+            }
+            if (!g.allFinal()) {
+                out.add(new Finding(Finding.Severity.INFO, "ledger-incomplete",
+                        "a server ledger is a periodic snapshot, not a final record", String.join("; ", g.notes()), ""));
+            }
+        });
+        return out;
+    }
+}

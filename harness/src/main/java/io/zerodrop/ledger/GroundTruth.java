@@ -1,0 +1,55 @@
+package io.zerodrop.ledger;
+
+import io.zerodrop.analysis.AnalysisResult;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Client-seen next to server-seen, over the whole run (warm-up included, since the server cannot tell it apart).
+ *
+ * <p>{@code hiddenDrops} = server-cut requests the client did not see fail: {@code max(0, cut - (RESET +
+ * REQUEST_TIMEOUT on the client))}. Gatling silently retries a request whose pooled keep-alive connection closed
+ * before any answer; the server counted that first attempt as cut while the client logged OK. It is a lower bound:
+ * a client failure of another cause can mask a hidden drop.
+ */
+public record GroundTruth(long clientTotal, long clientOk, long clientFailed, long clientResetOrTimeout,
+        long serverReceived, long serverOk, long serverError, long serverCut, long serverClientAborted,
+        long serverInFlight, boolean allFinal, long hiddenDrops, List<String> notes) {
+
+    public static GroundTruth of(AnalysisResult a, List<LedgerSnapshot> ledgers) {
+        long clientResetOrTimeout = a.cutSymptomsWholeRun();
+        long received = 0;
+        long ok = 0;
+        long error = 0;
+        long cut = 0;
+        long aborted = 0;
+        long inFlight = 0;
+        boolean allFinal = true;
+        List<String> notes = new ArrayList<>();
+        for (LedgerSnapshot l : ledgers) {
+            received += l.received();
+            ok += l.ok();
+            error += l.error();
+            cut += l.cut();
+            aborted += l.clientAborted();
+            inFlight += l.inFlight();
+            if (!l.isFinal()) {
+                allFinal = false;
+                notes.add("ledger of " + l.servedBy() + " is a periodic snapshot (the process died without a last"
+                        + " word): its " + l.inFlight() + " in-flight requests are counted as cut, and requests after "
+                        + l.writtenAtMs() + " are missing from it");
+            }
+        }
+        long effectiveCut = cut + (allFinal ? 0 : inFlight);
+        long clientFailed = a.totalRequests() - a.okWholeRun();
+        long hidden = Math.max(0, effectiveCut - clientResetOrTimeout);
+        long clientTotal = a.totalRequests();
+        if (received > clientTotal) {
+            notes.add("the server received " + (received - clientTotal) + " more requests than the client logged:"
+                    + " retried attempts (Gatling retries silently on a closed pooled connection)");
+        }
+        return new GroundTruth(clientTotal, a.okWholeRun(), clientFailed, clientResetOrTimeout, received, ok, error,
+                effectiveCut, aborted, allFinal ? inFlight : 0, allFinal, hidden, List.copyOf(notes));
+    }
+
+}

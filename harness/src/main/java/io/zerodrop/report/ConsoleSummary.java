@@ -1,0 +1,74 @@
+package io.zerodrop.report;
+
+import io.zerodrop.analysis.AnalysisResult;
+import io.zerodrop.analysis.LatencyHistogram;
+import io.zerodrop.analysis.Windows;
+import io.zerodrop.ledger.GroundTruth;
+import io.zerodrop.verdict.Check;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The summary table printed at the end of a run (stdout: it is the result). */
+public final class ConsoleSummary {
+    private ConsoleSummary() {
+    }
+
+    public static String render(RunReport r, String title, List<String> reportFiles) {
+        AnalysisResult a = r.analysis();
+        StringBuilder s = new StringBuilder(1024);
+        s.append(title).append('\n');
+        s.append(String.format(Locale.ROOT, "  requests   measured %d  ok %d  failed %d  availability %.3f %%"
+                + "  (warm-up: %d excluded)%n", a.measuredRequests(), a.measuredOk(), a.measuredFailed(),
+                a.availabilityPercent(), a.warmupRequests()));
+        s.append(String.format(Locale.ROOT, "  rate       asked %.1f/s  achieved %.1f/s%s%n", a.askedRate(),
+                a.achievedRate(), a.loadGeneratorSaturated() ? "  LOAD GENERATOR SATURATED" : ""));
+        s.append("  latency ms        count      p50      p95      p99      max\n");
+        for (Map.Entry<Windows.Kind, LatencyHistogram.Summary> e : a.latency().entrySet()) {
+            LatencyHistogram.Summary l = e.getValue();
+            if (l.count() > 0) {
+                s.append(String.format(Locale.ROOT, "    %-12s %8d %8d %8d %8d %8d%n",
+                        e.getKey().name().toLowerCase(Locale.ROOT), l.count(), l.p50(), l.p95(), l.p99(), l.max()));
+            }
+        }
+        if (!a.failuresByClass().isEmpty()) {
+            s.append("  failures   ").append(join(a.failuresByClass())).append('\n');
+            s.append("  phases     ").append(join(a.failuresByPhase())).append('\n');
+            if (!a.failuresByPod().isEmpty()) {
+                s.append("  pods       ").append(join(a.failuresByPod())).append('\n');
+            }
+            s.append(String.format(Locale.ROOT, "  bursts     longest %d ms, %d burst(s)%n", a.longestFailureBurstMs(),
+                    a.failureBursts()));
+        }
+        if (r.groundTruth().isPresent()) {
+            GroundTruth g = r.groundTruth().get();
+            s.append(String.format(Locale.ROOT, "  client     sent %d  ok %d  failed %d (whole run)%n", g.clientTotal(),
+                    g.clientOk(), g.clientFailed()));
+            s.append(String.format(Locale.ROOT, "  server     received %d  ok %d  error %d  cut %d%s  hidden drops %d%n",
+                    g.serverReceived(), g.serverOk(), g.serverError(), g.serverCut(),
+                    g.allFinal() ? "" : " (lower bound)", g.hiddenDrops()));
+        }
+        for (Finding f : r.findings()) {
+            s.append("  ").append(f.severity()).append("  ").append(f.title()).append('\n');
+        }
+        s.append("  verdict    ").append(r.verdict().status()).append('\n');
+        for (Check c : r.verdict().checks()) {
+            s.append("    ").append(c.passed() ? "pass " : "FAIL ").append(c.name()).append(": expected ")
+                    .append(c.expected()).append(", measured ").append(c.actual()).append('\n');
+        }
+        for (String reason : r.verdict().reasons()) {
+            if (reason.startsWith("the load") || reason.startsWith("no request")) {
+                s.append("    ").append(reason).append('\n');
+            }
+        }
+        s.append("  reports    ").append(String.join("  ", reportFiles)).append('\n');
+        s.append("  clock      all times are epoch ms from this host's clock\n");
+        return s.toString();
+    }
+
+    private static String join(Map<?, Long> m) {
+        StringBuilder b = new StringBuilder();
+        m.forEach((k, v) -> b.append(k).append(' ').append(v).append(", "));
+        return b.length() == 0 ? "" : b.substring(0, b.length() - 2);
+    }
+}

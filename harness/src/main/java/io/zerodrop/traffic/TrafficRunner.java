@@ -1,0 +1,213 @@
+package io.zerodrop.traffic;
+
+import io.zerodrop.core.Undo;
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.gatling.RequestRecord;
+import io.zerodrop.gatling.SimulationLogReader;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Runs a Gatling simulation in a forked JVM (Gatling stops Logback and wants unsupported entry points when run
+ * in-process), follows its simulation.log for live progress, enforces a hard timeout, and is killed by the undo
+ * registry on abort. The fork's stdout (Gatling's console summary) and stderr go to files in the results dir.
+ */
+public final class TrafficRunner {
+    static final String GATLING_MAIN = "io.gatling.app.Gatling";
+
+    private final Undo undo;
+
+    public TrafficRunner(Undo undo) {
+        this.undo = undo;
+    }
+
+    public TrafficRun run(TrafficPlan plan, Consumer<Progress> progress) {
+        try {
+            Files.createDirectories(plan.resultsDir());
+        } catch (IOException e) {
+            throw ZerodropException.environment("cannot create the results directory " + plan.resultsDir() + ": " + e);
+        }
+        Path console = plan.resultsDir().resolve("gatling-console.log");
+        Path errors = plan.resultsDir().resolve("gatling-stderr.log");
+        List<String> cmd = command(plan, List.of("--simulation", plan.simulationClass(),
+                "--results-folder", plan.resultsDir().toString(), "--no-reports"));
+        AtomicReference<Process> fork = new AtomicReference<>();
+        Undo.Registration kill = undo.register("stop the Gatling JVM", () -> destroyTree(fork.get()));
+        long started = System.currentTimeMillis();
+        try {
+            fork.set(new ProcessBuilder(cmd).redirectOutput(console.toFile()).redirectError(errors.toFile()).start());
+        } catch (IOException e) {
+            kill.undoNow();
+            throw ZerodropException.environment("cannot start the Gatling JVM (" + cmd.get(0) + "): " + e);
+        }
+        Process p = fork.get();
+        Path log = follow(plan, p, started, progress);
+        int exit;
+        try {
+            exit = p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill.undoNow();
+            throw ZerodropException.environment("interrupted while Gatling ran");
+        }
+        kill.undoNow();
+        long ended = System.currentTimeMillis();
+        if (exit != 0 || log == null) {
+            throw ZerodropException.environment("Gatling exited with code " + exit
+                    + (log == null ? " without writing a simulation.log" : "") + "; its last words:\n"
+                    + tail(errors, 15) + tail(console, 10));
+        }
+        Optional<Path> report = plan.gatlingReport() ? gatlingReport(plan, log.getParent()) : Optional.empty();
+        return new TrafficRun(log, log.getParent(), exit, started, ended, report, console);
+    }
+
+    private Path follow(TrafficPlan plan, Process p, long started, Consumer<Progress> progress) {
+        long deadline = started + plan.hardTimeoutMs();
+        long totalMs = (plan.rampSeconds() + plan.durationSeconds()) * 1000L;
+        Path log = null;
+        SimulationLogReader reader = null;
+        long[] counts = new long[3];
+        long lastReport = 0;
+        long lastSent = 0;
+        long lastAt = started;
+        try {
+            while (p.isAlive()) {
+                if (System.currentTimeMillis() > deadline) {
+                    destroyTree(p);
+                    throw ZerodropException.environment("Gatling did not finish within " + plan.hardTimeoutMs()
+                            + " ms (ramp + duration + request timeout + 60 s); it was stopped");
+                }
+                if (log == null) {
+                    log = findLog(plan.resultsDir());
+                    if (log != null) {
+                        reader = SimulationLogReader.open(log);
+                    }
+                } else {
+                    reader.poll(new SimulationLogReader.Visitor() {
+                        @Override
+                        public void request(RequestRecord r) {
+                            counts[r.ok() ? 1 : 2]++;
+                            counts[0]++;
+                        }
+                    });
+                }
+                long now = System.currentTimeMillis();
+                if (now - lastReport >= 1000 && reader != null && reader.header() != null) {
+                    long elapsed = now - reader.header().runStartMs();
+                    double rate = (counts[0] - lastSent) * 1000.0 / Math.max(1, now - lastAt);
+                    progress.accept(new Progress(elapsed, Math.max(0, totalMs - elapsed), counts[0], counts[1],
+                            counts[2], rate));
+                    lastReport = now;
+                    lastSent = counts[0];
+                    lastAt = now;
+                }
+                p.waitFor(250, TimeUnit.MILLISECONDS);
+            }
+            return log != null ? log : findLog(plan.resultsDir());
+        } catch (IOException e) {
+            throw ZerodropException.environment("cannot read Gatling's simulation.log while it runs: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            destroyTree(p);
+            throw ZerodropException.environment("interrupted while Gatling ran");
+        } finally {
+            if (reader != null) {
+                try {
+                    reader.close();
+                } catch (IOException ignored) {
+                    // read-only
+                }
+            }
+        }
+    }
+
+    private Optional<Path> gatlingReport(TrafficPlan plan, Path runDir) {
+        List<String> cmd = command(plan, List.of("--reports-only", runDir.getFileName().toString(),
+                "--results-folder", plan.resultsDir().toString()));
+        AtomicReference<Process> fork = new AtomicReference<>();
+        Undo.Registration kill = undo.register("stop the Gatling report JVM", () -> destroyTree(fork.get()));
+        try {
+            Path out = plan.resultsDir().resolve("gatling-report.log");
+            fork.set(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start());
+            if (!fork.get().waitFor(120, TimeUnit.SECONDS) || fork.get().exitValue() != 0) {
+                System.err.println("zerodrop: the Gatling HTML report could not be generated; see " + out);
+                return Optional.empty();
+            }
+            Path index = runDir.resolve("index.html");
+            return Files.exists(index) ? Optional.of(index) : Optional.empty();
+        } catch (IOException e) {
+            System.err.println("zerodrop: the Gatling HTML report could not be generated: " + e);
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } finally {
+            kill.undoNow();
+        }
+    }
+
+    static List<String> command(TrafficPlan plan, List<String> gatlingArgs) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xms" + Math.min(256, plan.heapMb()) + "m");
+        cmd.add("-Xmx" + plan.heapMb() + "m");
+        cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
+        cmd.add("-Dgatling.data.enableAnalytics=false");
+        cmd.add("-Dgatling.http.requestTimeout=" + plan.requestTimeoutMs());
+        cmd.add("-Dgatling.socket.connectTimeout=" + plan.connectTimeoutMs());
+        for (Map.Entry<String, String> e : plan.properties().entrySet()) {
+            cmd.add("-D" + e.getKey() + "=" + e.getValue());
+        }
+        StringBuilder cp = new StringBuilder();
+        for (Path extra : plan.extraClasspath()) {
+            cp.append(extra).append(File.pathSeparator);
+        }
+        cp.append(System.getProperty("java.class.path"));
+        cmd.add("-cp");
+        cmd.add(cp.toString());
+        cmd.add(GATLING_MAIN);
+        cmd.addAll(gatlingArgs);
+        return cmd;
+    }
+
+    private static Path findLog(Path resultsDir) throws IOException {
+        try (Stream<Path> dirs = Files.list(resultsDir)) {
+            return dirs.filter(Files::isDirectory).map(d -> d.resolve("simulation.log")).filter(Files::exists)
+                    .findFirst().orElse(null);
+        }
+    }
+
+    static void destroyTree(Process p) {
+        if (p == null) {
+            return;
+        }
+        ProcessHandle h = p.toHandle();
+        h.descendants().forEach(ProcessHandle::destroyForcibly);
+        h.destroyForcibly();
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())) + "\n";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
