@@ -25,6 +25,8 @@ import java.util.Optional;
 public final class Measurement {
     /** How many failed requests are kept in full for the reports; the rest are counted all the same. */
     public static final int MAX_ATTRIBUTIONS = 10_000;
+    /** How long to wait for a running target's periodic ledger to cover the last request. */
+    static final long LEDGER_WAIT_MS = 3_000;
 
     /** What one run measured. */
     public record Result(RunHeader gatling, AnalysisResult analysis, Optional<GroundTruth> groundTruth,
@@ -61,7 +63,8 @@ public final class Measurement {
             timeline.add(TimelineEvent.global(a.lastRequestMs(), EventType.TRAFFIC_ENDED, a.totalRequests() + " requests"));
         }
         Optional<GroundTruth> truth = ledgers.isEmpty() ? Optional.empty()
-                : Optional.of(GroundTruth.of(a, ledgers.stream().map(LedgerSnapshot::read).toList()));
+                : Optional.of(GroundTruth.of(a, ledgers.stream()
+                        .map(l -> LedgerSnapshot.readAfter(l, a.lastRequestMs(), LEDGER_WAIT_MS)).toList()));
         return new Result(header, a, truth, findings(a, truth));
     }
 

@@ -33,11 +33,11 @@ public record GroundTruth(long clientTotal, long clientOk, long clientFailed, lo
             cut += l.cut();
             aborted += l.clientAborted();
             inFlight += l.inFlight();
-            if (!l.isFinal()) {
+            if (!l.isFinal() && (l.inFlight() > 0 || l.staleFor(a.lastRequestMs()))) {
                 allFinal = false;
-                notes.add("ledger of " + l.servedBy() + " is a periodic snapshot (the process died without a last"
-                        + " word): its " + l.inFlight() + " in-flight requests are counted as cut, and requests after "
-                        + l.writtenAtMs() + " are missing from it");
+                notes.add("ledger of " + l.servedBy() + " is a periodic snapshot written at " + l.writtenAtMs()
+                        + " (the process died without a last word, or had not rewritten it yet): its " + l.inFlight()
+                        + " in-flight requests are counted as cut, and later requests are missing from it");
             }
         }
         long effectiveCut = cut + (allFinal ? 0 : inFlight);

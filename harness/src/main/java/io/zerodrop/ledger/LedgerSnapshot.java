@@ -18,6 +18,36 @@ public record LedgerSnapshot(Path file, String servedBy, boolean isFinal, long w
     public static final String SCHEMA = "zerodrop.ledger/v1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Reads the ledger once it describes everything up to {@code afterMs}: a final ledger at once; a periodic one
+     * (the target still runs) as soon as a snapshot written after {@code afterMs} appears, for at most
+     * {@code waitMs}.
+     */
+    public static LedgerSnapshot readAfter(Path file, long afterMs, long waitMs) {
+        long deadline = System.currentTimeMillis() + waitMs;
+        while (true) {
+            LedgerSnapshot s = Files.exists(file) ? read(file) : null;
+            if (s != null && (s.isFinal() || s.writtenAtMs() > afterMs || System.currentTimeMillis() >= deadline)) {
+                return s;
+            }
+            if (s == null && System.currentTimeMillis() >= deadline) {
+                throw ZerodropException.usage("ledger file " + file + " does not exist (target-app writes it when"
+                        + " LEDGER_FILE is set)");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return s != null ? s : read(file);
+            }
+        }
+    }
+
+    /** True when the snapshot misses part of the run: not final and written before {@code lastRequestMs}. */
+    public boolean staleFor(long lastRequestMs) {
+        return !isFinal && writtenAtMs < lastRequestMs;
+    }
+
     public static LedgerSnapshot read(Path file) {
         JsonNode doc;
         try {

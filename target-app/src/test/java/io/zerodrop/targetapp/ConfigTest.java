@@ -1,9 +1,10 @@
 package io.zerodrop.targetapp;
 
-import static io.zerodrop.targetapp.AppProcess.env;
+import static io.zerodrop.testsupport.AppProcess.env;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.zerodrop.testsupport.AppProcess;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,13 @@
 package io.zerodrop.targetapp;
 
-import static io.zerodrop.targetapp.AppProcess.env;
+import static io.zerodrop.testsupport.AppProcess.env;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zerodrop.testsupport.AppProcess;
+import io.zerodrop.testsupport.RawHttp;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

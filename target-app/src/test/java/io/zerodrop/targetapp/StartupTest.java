@@ -1,9 +1,11 @@
 package io.zerodrop.targetapp;
 
-import static io.zerodrop.targetapp.AppProcess.env;
+import static io.zerodrop.testsupport.AppProcess.env;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.zerodrop.testsupport.AppProcess;
+import io.zerodrop.testsupport.RawHttp;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.zerodrop.targetapp;
+package io.zerodrop.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -19,9 +19,9 @@ import java.util.TreeMap;
  * One HTTP/1.1 client connection on a raw socket, so a test controls exactly which connection is idle,
  * which has a request in flight, and sees a close or reset as it happens.
  */
-final class RawHttp implements AutoCloseable {
-    record Response(int status, Map<String, String> headers, String body) {
-        String header(String name) {
+public final class RawHttp implements AutoCloseable {
+    public record Response(int status, Map<String, String> headers, String body) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
@@ -36,25 +36,25 @@ final class RawHttp implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    static RawHttp connect(int port) throws IOException {
+    public static RawHttp connect(int port) throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
         s.setSoTimeout(20_000);
         return new RawHttp(s);
     }
 
-    void send(String path) throws IOException {
+    public void send(String path) throws IOException {
         out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
     }
 
-    Response get(String path) throws IOException {
+    public Response get(String path) throws IOException {
         send(path);
         return read();
     }
 
     /** Reads one response; EOFException or SocketException when the server closed or reset first. */
-    Response read() throws IOException {
+    public Response read() throws IOException {
         String status = line();
         if (status == null) {
             throw new EOFException("connection closed before a response");
@@ -74,7 +74,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** True when the server closes (or resets) this idle connection within the timeout. */
-    boolean closedByPeerWithin(Duration timeout) throws IOException {
+    public boolean closedByPeerWithin(Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
         try {
             return in.read() == -1;

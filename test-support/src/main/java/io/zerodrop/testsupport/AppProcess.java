@@ -1,4 +1,4 @@
-package io.zerodrop.targetapp;
+package io.zerodrop.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,9 +16,11 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** target-app as a real child JVM, its JSON events read from stdout; killed on close. */
-final class AppProcess implements AutoCloseable {
+/** target-app as a real child JVM (from the test's class path), its JSON events read from stdout; killed on close. */
+public final class AppProcess implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** target-app's main class; the test's class path must contain target-app. */
+    public static final String TARGET_APP_MAIN = "io.zerodrop.targetapp.TargetApp";
 
     private final Process process;
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
@@ -36,10 +38,10 @@ final class AppProcess implements AutoCloseable {
     }
 
     /** Starts target-app on 127.0.0.1 with an ephemeral port unless env says otherwise. */
-    static AppProcess start(Map<String, String> env) throws IOException {
+    public static AppProcess start(Map<String, String> env) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xss512k", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), TargetApp.class.getName());
+                "-cp", System.getProperty("java.class.path"), TARGET_APP_MAIN);
         Map<String, String> e = pb.environment();
         e.keySet().removeIf(k -> List.of("PORT", "BIND", "SHUTDOWN_MODE", "LEDGER_FILE", "TERMINATION_LOG",
                 "POD_NAME").contains(k));
@@ -49,7 +51,7 @@ final class AppProcess implements AutoCloseable {
         return new AppProcess(pb.start());
     }
 
-    static Map<String, String> env(String... kv) {
+    public static Map<String, String> env(String... kv) {
         Map<String, String> m = new HashMap<>();
         for (int i = 0; i + 1 < kv.length; i += 2) {
             m.put(kv[i], kv[i + 1]);
@@ -72,7 +74,7 @@ final class AppProcess implements AutoCloseable {
         }
     }
 
-    JsonNode awaitEvent(String name, Duration timeout) {
+    public JsonNode awaitEvent(String name, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (JsonNode e : events) {
@@ -91,17 +93,17 @@ final class AppProcess implements AutoCloseable {
                 + "; events so far: " + events + "; stderr: " + stderr);
     }
 
-    boolean hasEvent(String name) {
+    public boolean hasEvent(String name) {
         return events.stream().anyMatch(e -> name.equals(e.path("event").asText()));
     }
 
-    List<String> eventNames() {
+    public List<String> eventNames() {
         List<String> names = new ArrayList<>();
         events.forEach(e -> names.add(e.path("event").asText()));
         return names;
     }
 
-    int awaitListening() {
+    public int awaitListening() {
         return awaitEvent("listening", Duration.ofSeconds(20)).path("port").asInt();
     }
 
@@ -109,15 +111,15 @@ final class AppProcess implements AutoCloseable {
      * Sends SIGTERM through {@link ProcessHandle}. {@link Process#destroy()} would also close this side of the
      * child's stdout and stderr pipes, and everything the child logs after the signal would be lost.
      */
-    void sigterm() {
+    public void sigterm() {
         process.toHandle().destroy();
     }
 
-    void sigkill() {
+    public void sigkill() {
         process.toHandle().destroyForcibly();
     }
 
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("target-app still running after " + timeout + "; events: " + events);
         }
@@ -125,15 +127,15 @@ final class AppProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String stderr() {
+    public String stderr() {
         return stderr.toString();
     }
 
-    static JsonNode readLedger(Path file) throws IOException {
+    public static JsonNode readLedger(Path file) throws IOException {
         return JSON.readTree(Files.readString(file));
     }
 

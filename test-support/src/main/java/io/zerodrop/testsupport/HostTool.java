@@ -1,4 +1,4 @@
-package io.zerodrop.manifests;
+package io.zerodrop.testsupport;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Assumptions;
  * to install, unless the system property {@code zerodrop.requireTools} is true or the environment has
  * {@code CI=true}: then it fails, so that nothing is skipped silently in CI.
  */
-final class HostTool {
+public final class HostTool {
     private HostTool() {
     }
 
-    static Path require(String name, String howToInstall) {
+    public static Path require(String name, String howToInstall) {
         Optional<Path> found = find(name);
         if (found.isPresent()) {
             return found.get();
@@ -27,7 +27,7 @@ final class HostTool {
         return null;
     }
 
-    static Optional<Path> find(String name) {
+    public static Optional<Path> find(String name) {
         String path = System.getenv().getOrDefault("PATH", "");
         for (String dir : path.split(java.io.File.pathSeparator)) {
             Path p = Path.of(dir, name);

@@ -1,13 +1,13 @@
-package io.zerodrop.targetapp;
+package io.zerodrop.testsupport;
 
 import java.io.IOException;
 
 /** Reads one value from target-app's /metrics on a fresh connection. */
-final class Metric {
+public final class Metric {
     private Metric() {
     }
 
-    static long read(int port, String series) throws IOException {
+    public static long read(int port, String series) throws IOException {
         try (RawHttp c = RawHttp.connect(port)) {
             String body = c.get("/metrics").body();
             for (String line : body.split("\n")) {
