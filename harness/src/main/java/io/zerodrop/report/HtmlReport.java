@@ -203,16 +203,6 @@ public final class HtmlReport {
                 .append("\" fill=\"#fff\"/>\n");
         double x0 = PAD_LEFT;
         int yBase = H - PAD_BOTTOM;
-        if (a.warmupEndMs() > t0) {
-            h.append(String.format(Locale.ROOT, "<rect class=\"warmup\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\""
-                    + " fill=\"#9e9e9e\" fill-opacity=\"0.18\"/><text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#666\">"
-                    + "warm-up</text>\n", x0, PAD_TOP, (a.warmupEndMs() - t0) / span * plotW, plotH, x0 + 3, PAD_TOP + 12));
-        }
-        for (Windows.Window w : a.disruptionWindows()) {
-            h.append(String.format(Locale.ROOT, "<rect class=\"disruption\" x=\"%.1f\" y=\"%d\" width=\"%.1f\""
-                    + " height=\"%d\" fill=\"#ff9800\" fill-opacity=\"0.12\"/>\n", x0 + (w.startMs() - t0) / span * plotW,
-                    PAD_TOP, Math.max(1, (w.endMs() - w.startMs()) / span * plotW), plotH));
-        }
         double bw = Math.max(1.0, 100.0 / span * plotW);
         for (AnalysisResult.Bucket b : a.buckets()) {
             double x = x0 + (b.startMs() - t0) / span * plotW;
@@ -227,6 +217,16 @@ public final class HtmlReport {
                         + " height=\"%.1f\" fill=\"%s\"/>", x, yBase - okH - Math.max(2, failH), bw, Math.max(2, failH),
                         FAILED_COLOR));
             }
+        }
+        if (a.warmupEndMs() > t0) {
+            h.append(String.format(Locale.ROOT, "<rect class=\"warmup\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\""
+                    + " fill=\"#9e9e9e\" fill-opacity=\"0.35\"/><text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#666\">"
+                    + "warm-up</text>\n", x0, PAD_TOP, (a.warmupEndMs() - t0) / span * plotW, plotH, x0 + 3, PAD_TOP + 12));
+        }
+        for (Windows.Window w : a.disruptionWindows()) {
+            h.append(String.format(Locale.ROOT, "<rect class=\"disruption\" x=\"%.1f\" y=\"%d\" width=\"%.1f\""
+                    + " height=\"%d\" fill=\"#ff9800\" fill-opacity=\"0.25\"/>\n", x0 + (w.startMs() - t0) / span * plotW,
+                    PAD_TOP, Math.max(1, (w.endMs() - w.startMs()) / span * plotW), plotH));
         }
         h.append('\n');
         h.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n",
