@@ -170,6 +170,10 @@ final class TrafficCommand implements Callable<Integer> {
         Measurement.Result m = Measurement.analyse(run.simulationLog(), timeline, (int) warmup.toSeconds(), rate, ledgers);
         steps.add(new Step("analysis", a0, System.currentTimeMillis(), Step.Status.OK,
                 m.analysis().totalRequests() + " requests decoded"));
+        if (m.analysis().firstRequestMs() > 0) {
+            spec.commandLine().getErr().printf("zerodrop: first request sent %d ms after zerodrop started%n",
+                    m.analysis().firstRequestMs() - commandStart);
+        }
 
         Expectations expectations = new Expectations(maxDropped, maxErrorRate,
                 maxBurst == null ? null : maxBurst.toMillis(), p99Ceiling == null ? null : p99Ceiling.toMillis(),
