@@ -100,7 +100,8 @@ class TrafficCommandTest {
             for (JsonNode a : report.path("attributions")) {
                 long latency = a.path("endMs").asLong() - a.path("startMs").asLong();
                 switch (a.path("failureClass").asText()) {
-                    case "REFUSED" -> assertThat(latency).isLessThan(100);
+                    // refused at once, not after the 2 s connect timeout (a cold JVM's first connects take ~100 ms)
+                    case "REFUSED" -> assertThat(latency).isLessThan(1_000);
                     case "REQUEST_TIMEOUT" -> assertThat(latency).isBetween(900L, 1_300L);
                     default -> { }
                 }
