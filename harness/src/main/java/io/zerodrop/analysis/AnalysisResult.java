@@ -7,6 +7,9 @@ import java.util.Map;
  * Everything the verdict and the reports need from one run. Counts marked "measured" exclude the warm-up; the
  * per-100-ms series covers the whole run (warm-up included, and shaded in the chart). {@code okWholeRun} and
  * {@code cutSymptomsWholeRun} (RESET + REQUEST_TIMEOUT) include the warm-up, for reconciliation with the server.
+ * {@code lowestSecondRate} is the sent rate of the slowest whole second after the warm-up (a stall of the load
+ * generator shows there even when the average is fine); {@code loadGeneratorErrors} are Gatling's own Error
+ * records by message.
  */
 public record AnalysisResult(
         long runStartMs,
@@ -36,7 +39,9 @@ public record AnalysisResult(
         List<PodTermination> terminations,
         List<Windows.Window> disruptionWindows,
         long okWholeRun,
-        long cutSymptomsWholeRun) {
+        long cutSymptomsWholeRun,
+        double lowestSecondRate,
+        Map<String, Long> loadGeneratorErrors) {
 
     /** Requests sent in one 100 ms slice of the run. */
     public record Bucket(long startMs, long ok, long failed, long warmup) {
@@ -49,6 +54,11 @@ public record AnalysisResult(
 
     public double errorRatePercent() {
         return measuredRequests == 0 ? 0.0 : 100.0 * measuredFailed / measuredRequests;
+    }
+
+    /** Whether some whole second after the warm-up sent less than 75 % of the asked rate (a stall). */
+    public boolean loadGeneratorStalled() {
+        return askedRate > 0 && lowestSecondRate >= 0 && lowestSecondRate < 0.75 * askedRate;
     }
 
     /** Whether the load generator produced less than 90 % of the asked rate after the warm-up. */

@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * one counter row per 100 ms, one long per failure (for bursts), and at most {@code maxAttributions} failures kept
  * in full (the rest are counted by class, phase and pod all the same).
  */
-public final class Analyzer {
+public final class Analyzer implements io.zerodrop.gatling.SimulationLogReader.Visitor {
     public static final long BUCKET_MS = 100;
     /** Failures closer than this belong to one burst. */
     public static final long BURST_GAP_MS = 500;
@@ -41,6 +41,7 @@ public final class Analyzer {
     private long[] bucketWarmup = new long[1024];
     private long[] failureMoments = new long[256];
     private int failureCount;
+    private final Map<String, Long> loadGeneratorErrors = new LinkedHashMap<>();
     private long total;
     private long failedWholeRun;
     private long cutSymptomsWholeRun;
@@ -60,6 +61,17 @@ public final class Analyzer {
             latency.put(k, new LatencyHistogram());
             perWindow.put(k, new long[2]);
         }
+    }
+
+    @Override
+    public void request(RequestRecord r) {
+        accept(r);
+    }
+
+    /** Gatling's own Error records (the load generator failing, not the target). */
+    @Override
+    public void error(String message, long atMs) {
+        loadGeneratorErrors.merge(message, 1L, Long::sum);
     }
 
     /** Adds one request. */
@@ -128,6 +140,24 @@ public final class Analyzer {
         }
     }
 
+    /** Requests sent in the slowest whole second after the warm-up (10 consecutive 100 ms buckets); -1 if none. */
+    private double lowestWholeSecondRate() {
+        if (measuredFirstStart == Long.MAX_VALUE) {
+            return -1;
+        }
+        int from = bucketIndex(measuredFirstStart);
+        int to = bucketIndex(measuredLastStart);
+        double lowest = -1;
+        for (int b = from; b + 10 <= to; b += 10) {
+            long sent = 0;
+            for (int i = b; i < b + 10; i++) {
+                sent += bucketOk[i] + bucketFailed[i] - bucketWarmup[i];
+            }
+            lowest = lowest < 0 ? sent : Math.min(lowest, sent);
+        }
+        return lowest;
+    }
+
     /** The highest-ranked phase wins; pods in the same phase are all named. */
     private static Phase pick(Phase current, List<String> pods, Phase candidate, String pod) {
         if (candidate.outranks(current)) {
@@ -193,10 +223,12 @@ public final class Analyzer {
         long measuredFailed = total == 0 ? 0 : failureCount;
         double seconds = (measuredLastStart - measuredFirstStart) / 1000.0;
         double achieved = measured < 2 || seconds <= 0 ? measured : (measured - 1) / seconds;
+        double lowestSecond = lowestWholeSecondRate();
         return new AnalysisResult(runStartMs, total == 0 ? -1 : first, total == 0 ? -1 : last,
                 windows.warmupEndMs(), total, warmupRequests, measured, measured - measuredFailed, measuredFailed,
                 byClass, byPhase, byPod, otherMessages, byStatus, longest, bursts, lat, requests, failures, buckets,
                 List.copyOf(attributions), attributionsOmitted, askedRate, achieved, terminations,
-                windows.disruptions(), total - failedWholeRun, cutSymptomsWholeRun);
+                windows.disruptions(), total - failedWholeRun, cutSymptomsWholeRun, lowestSecond,
+                Map.copyOf(loadGeneratorErrors));
     }
 }

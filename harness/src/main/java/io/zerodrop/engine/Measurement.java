@@ -54,7 +54,7 @@ public final class Measurement {
         }
         analyzer = new Analyzer(header.runStartMs(), warmupEnd, timeline.events(), askedRate, MAX_ATTRIBUTIONS);
         try {
-            SimulationLogReader.readAll(simulationLog, analyzer::accept);
+            SimulationLogReader.readAll(simulationLog, analyzer);
         } catch (IOException e) {
             throw ZerodropException.environment("cannot read " + simulationLog + ": " + e.getMessage(), e);
         }
@@ -77,6 +77,22 @@ public final class Measurement {
                             a.askedRate(), a.achievedRate()),
                     "lower --rate, or run zerodrop on a machine with spare CPU; measured on 2 cores: Gatling's JIT"
                             + " warm-up alone gives p99 > 1 s in the first 2 s, and 2,000 req/s collapses into timeouts"));
+        }
+        if (!a.loadGeneratorSaturated() && a.loadGeneratorStalled()) {
+            out.add(new Finding(Finding.Severity.WARNING, "load-generator-stalled",
+                    "the load generator stalled: its slowest second sent less than 75 % of the asked rate",
+                    String.format(java.util.Locale.ROOT, "slowest whole second after the warm-up: %.0f requests of %.1f"
+                            + " asked; the average was %.1f req/s", a.lowestSecondRate(), a.askedRate(),
+                            a.achievedRate()),
+                    "failures in that second may be the load generator's own (GC pause, CPU starvation): look at"
+                            + " the chart; lower --rate or give the load generator more CPU"));
+        }
+        if (!a.loadGeneratorErrors().isEmpty()) {
+            out.add(new Finding(Finding.Severity.ERROR, "load-generator-errors",
+                    "Gatling reported " + a.loadGeneratorErrors().values().stream().mapToLong(Long::longValue).sum()
+                            + " error(s) of its own",
+                    String.join(" | ", a.loadGeneratorErrors().keySet().stream().limit(5).toList()),
+                    "these are not target failures: fix the simulation or its parameters"));
         }
         long baseline = a.failuresByPhase().getOrDefault(Phase.BASELINE, 0L);
         if (baseline > 0) {

@@ -34,6 +34,9 @@ public final class JsonReport {
         req.put("askedRate", a.askedRate());
         req.put("achievedRate", a.achievedRate());
         req.put("loadGeneratorSaturated", a.loadGeneratorSaturated());
+        req.put("lowestSecondRate", a.lowestSecondRate());
+        req.put("loadGeneratorStalled", a.loadGeneratorStalled());
+        req.set("loadGeneratorErrors", JSON.valueToTree(a.loadGeneratorErrors()));
         req.put("longestFailureBurstMs", a.longestFailureBurstMs());
         req.put("failureBursts", a.failureBursts());
         req.put("warmupEndMs", a.warmupEndMs());

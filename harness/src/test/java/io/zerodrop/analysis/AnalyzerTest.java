@@ -100,6 +100,23 @@ class AnalyzerTest {
     }
 
     @Test
+    void aStalledSecondIsNoticedEvenWhenTheAverageRateIsFine() {
+        Analyzer a = new Analyzer(T, T, List.of(), 100, 10);
+        for (int i = 0; i < 1000; i++) { // 100 req/s for 10 s, except nothing from 5.0 s to 5.9 s
+            long s = T + i * 10L;
+            if (s < T + 5_000 || s >= T + 5_900) {
+                a.accept(new RequestRecord("GET /", s, s + 1, true, ""));
+            }
+        }
+        a.error("Failed to build request: no attribute named 'x'", T + 5_100);
+        AnalysisResult r = a.result();
+        assertThat(r.loadGeneratorSaturated()).isFalse();
+        assertThat(r.lowestSecondRate()).isEqualTo(10);
+        assertThat(r.loadGeneratorStalled()).isTrue();
+        assertThat(r.loadGeneratorErrors()).containsExactly(Map.entry("Failed to build request: no attribute named 'x'", 1L));
+    }
+
+    @Test
     void percentilesAreExactToTheMillisecond() {
         LatencyHistogram h = new LatencyHistogram();
         for (int i = 1; i <= 1000; i++) {

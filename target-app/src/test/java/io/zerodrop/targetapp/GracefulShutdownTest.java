@@ -37,17 +37,12 @@ class GracefulShutdownTest {
 
             RawHttp idle = RawHttp.connect(port);
             assertThat(idle.get("/").header("connection")).isNull(); // keep-alive before SIGTERM
+            List<RawHttp> busy = new ArrayList<>();
             List<CompletableFuture<RawHttp.Response>> inFlight = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 RawHttp c = RawHttp.connect(port);
-                c.send("/work?ms=" + (DELAY_MS + 1000));
-                inFlight.add(CompletableFuture.supplyAsync(() -> {
-                    try (c) {
-                        return c.read();
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                }));
+                busy.add(c);
+                inFlight.add(c.sendAsync("/work?ms=" + (DELAY_MS + 1000)));
             }
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> Metric.read(port, "targetapp_requests_in_flight") == 2);
@@ -91,6 +86,9 @@ class GracefulShutdownTest {
             assertThat(Files.readString(termLog)).startsWith("target-app exit=0 reason=sigterm-graceful")
                     .contains("ok=4", "cut=0").endsWith("\n").hasLineCount(1);
             idle.close();
+            for (RawHttp c : busy) {
+                c.close();
+            }
         }
     }
 

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.zerodrop.testsupport.AppProcess;
 import io.zerodrop.testsupport.Metric;
 import io.zerodrop.testsupport.RawHttp;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,15 +37,8 @@ class ImmediateShutdownTest {
             List<CompletableFuture<RawHttp.Response>> answers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 RawHttp c = RawHttp.connect(port);
-                c.send("/work?ms=10000");
                 busy.add(c);
-                answers.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return c.read();
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                }));
+                answers.add(c.sendAsync("/work?ms=10000"));
             }
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> Metric.read(port, "targetapp_requests_in_flight") == 3);

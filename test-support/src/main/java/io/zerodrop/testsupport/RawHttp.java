@@ -73,6 +73,18 @@ public final class RawHttp implements AutoCloseable {
         return new Response(Integer.parseInt(status.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
     }
 
+    /** Sends a request and reads its answer on another thread: for requests that are in flight during a test. */
+    public java.util.concurrent.CompletableFuture<Response> sendAsync(String path) throws IOException {
+        send(path);
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return read();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
     /** True when the server closes (or resets) this idle connection within the timeout. */
     public boolean closedByPeerWithin(Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
