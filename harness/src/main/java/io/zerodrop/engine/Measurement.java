@@ -38,6 +38,15 @@ public final class Measurement {
 
     public static Result analyse(Path simulationLog, Timeline timeline, int rampSeconds, double askedRate,
             List<Path> ledgers) {
+        return analyse(simulationLog, timeline, rampSeconds, askedRate, ledgers, LEDGER_WAIT_MS);
+    }
+
+    /**
+     * As above; {@code ledgerWaitMs} is how long to wait for a still-running target's periodic ledger to cover
+     * the last request (0 when the runtime has stopped every pod already).
+     */
+    public static Result analyse(Path simulationLog, Timeline timeline, int rampSeconds, double askedRate,
+            List<Path> ledgers, long ledgerWaitMs) {
         RunHeader header;
         long loadStart;
         Analyzer analyzer;
@@ -64,7 +73,7 @@ public final class Measurement {
         }
         Optional<GroundTruth> truth = ledgers.isEmpty() ? Optional.empty()
                 : Optional.of(GroundTruth.of(a, ledgers.stream()
-                        .map(l -> LedgerSnapshot.readAfter(l, a.lastRequestMs(), LEDGER_WAIT_MS)).toList()));
+                        .map(l -> LedgerSnapshot.readAfter(l, a.lastRequestMs(), ledgerWaitMs)).toList()));
         return new Result(header, a, truth, findings(a, truth));
     }
 

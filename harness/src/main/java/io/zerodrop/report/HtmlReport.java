@@ -239,26 +239,48 @@ public final class HtmlReport {
         }
         h.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"%d\" font-size=\"11\">%d</text>"
                 + "<text x=\"4\" y=\"%d\" font-size=\"11\">0</text>\n", PAD_TOP + 10, maxY, yBase));
-        int lane = 0;
+        double[] laneEnd = new double[5];
+        java.util.Arrays.fill(laneEnd, -1);
         for (TimelineEvent e : r.timeline()) {
-            if (e.type() == EventType.TRAFFIC_STARTED || e.type() == EventType.TRAFFIC_ENDED) {
+            if (e.type() == EventType.TRAFFIC_STARTED || e.type() == EventType.TRAFFIC_ENDED
+                    || e.type() == EventType.NOTE || e.atMs() < t0 || e.atMs() > t1) {
                 continue;
             }
             double x = x0 + (e.atMs() - t0) / span * plotW;
             String color = e.type() == EventType.SIGKILL_SENT || e.type() == EventType.CONTAINER_EXITED ? "#b71c1c"
                     : e.type().name().startsWith("ENDPOINT") ? "#1565c0" : "#6a1b9a";
-            String label = (e.pod().isEmpty() ? "" : e.pod() + " ") + e.type().name().toLowerCase(Locale.ROOT);
+            String label = shortLabel(e);
+            int lane = 0;
+            while (lane < laneEnd.length - 1 && laneEnd[lane] > x) {
+                lane++;
+            }
+            laneEnd[lane] = x + 6.0 * label.length() + 6;
             h.append(String.format(Locale.ROOT, "<line class=\"event\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\""
                     + " stroke=\"%s\" stroke-dasharray=\"3,2\"><title>%s at %d</title></line>"
-                    + "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"%s\">%s</text>\n", x, PAD_TOP - 4, x, yBase,
-                    color, esc(label), e.atMs(), x + 2, 12 + (lane % 5) * 11, color, esc(label)));
-            lane++;
+                    + "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"%s\"><title>%s</title>%s</text>\n", x,
+                    PAD_TOP - 4, x, yBase, color, esc(e.pod() + " " + e.type() + " " + e.detail()), e.atMs(), x + 2,
+                    12 + lane * 11, color, esc(e.pod() + " " + e.type()), esc(label)));
         }
         h.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
                 + "<text x=\"%d\" y=\"%d\" font-size=\"11\">OK</text><rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\""
                 + " fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"11\">failed</text>\n", W - 130, PAD_TOP - 60,
                 OK_COLOR, W - 116, PAD_TOP - 51, W - 80, PAD_TOP - 60, FAILED_COLOR, W - 66, PAD_TOP - 51));
         h.append("</svg>\n");
+    }
+
+    /** "sigterm sent ·whjjz": the event type and the pod's random suffix, short enough to sit over the chart. */
+    static String shortLabel(TimelineEvent e) {
+        String type = e.type().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                .replace("pod marked for deletion", "deleted").replace("disruption ", "")
+                .replace("replacement ", "new pod ").replace("container exited", "exited");
+        if (e.type() == EventType.CONTAINER_EXITED && e.attributes().containsKey("exitCode")) {
+            type += " " + e.attributes().get("exitCode");
+        }
+        if (e.pod().isEmpty()) {
+            return type;
+        }
+        int dash = e.pod().lastIndexOf('-');
+        return type + " ·" + (dash >= 0 ? e.pod().substring(dash + 1) : e.pod());
     }
 
     private static void table(StringBuilder h, String what, Map<?, Long> m) {

@@ -71,7 +71,7 @@ class HtmlReportInChromiumTest {
 
         String dom = run(chromium, "--dump-dom", html.toUri().toString());
         assertThat(dom).contains("<svg id=\"chart\"", "class=\"failed\"", "class=\"warmup\"", "class=\"disruption\"",
-                "pod-a sigterm_sent", "pod-a endpoint_removed", "id=\"verdict\" class=\"verdict FAILED\"");
+                "sigterm sent ·a", "endpoint removed ·a", "exited 143 ·a", "id=\"verdict\" class=\"verdict FAILED\"");
         assertThat(dom.split("class=\"event\"", -1)).hasSizeGreaterThan(5);
     }
 

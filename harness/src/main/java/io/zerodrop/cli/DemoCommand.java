@@ -1,0 +1,151 @@
+package io.zerodrop.cli;
+
+import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.Undo;
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.disruption.DeletePods;
+import io.zerodrop.disruption.PodSelector;
+import io.zerodrop.disruption.Step;
+import io.zerodrop.engine.Experiment;
+import io.zerodrop.engine.LoadSpec;
+import io.zerodrop.runtime.local.LocalRuntime;
+import io.zerodrop.runtime.local.LocalSettings;
+import io.zerodrop.timeline.Timeline;
+import io.zerodrop.verdict.Expectations;
+import io.zerodrop.workload.ManifestLoader;
+import io.zerodrop.workload.Workload;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code zerodrop demo}: on the local runtime, target-app <em>naive</em> and <em>hardened</em> under the same load
+ * and the same pod deletion; both verdicts side by side, with where the reports are.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run target-app naive and hardened on the local runtime under the same load and the same pod "
+                + "deletion, and print both verdicts side by side.")
+final class DemoCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--manifests", paramLabel = "DIR",
+            description = "The manifests directory with overlays/naive and overlays/hardened. "
+                    + "Default: <zerodrop home>/manifests.")
+    Path manifests;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: zerodrop-out/demo-<time>.")
+    Path out;
+
+    @Option(names = "--rate", defaultValue = "150", description = "Requests per second. Default: ${DEFAULT-VALUE}.")
+    double rate;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for pod selection and jitter. "
+            + "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Override
+    public Integer call() {
+        Path dir = manifests != null ? manifests : Path.of(System.getProperty("zerodrop.home", "."), "manifests");
+        if (!Files.isDirectory(dir.resolve("overlays/naive")) || !Files.isDirectory(dir.resolve("overlays/hardened"))) {
+            throw ZerodropException.usage("--manifests " + dir + " has no overlays/naive and overlays/hardened: point it"
+                    + " at zerodrop's manifests directory");
+        }
+        if (!(rate > 0 && rate <= 2000)) {
+            throw ZerodropException.usage("--rate " + rate + " is invalid: expected more than 0 and at most 2000");
+        }
+        Path outDir = out != null ? out : Path.of("zerodrop-out", "demo-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, Experiment.Outcome> outcomes = new LinkedHashMap<>();
+        for (String variant : List.of("naive", "hardened")) {
+            Workload w = ManifestLoader.load(dir.resolve("overlays").resolve(variant));
+            Path variantOut = outDir.resolve(variant);
+            err.printf("zerodrop demo: %s — %d replicas, grace %d s, preStop %s, readiness %s, SHUTDOWN_MODE=%s%n",
+                    variant, w.replicas(), w.terminationGracePeriodSeconds(),
+                    w.preStop().map(p -> p.describe()).orElse("none"),
+                    w.readinessProbe().map(p -> p.describe()).orElse("none"), w.env().getOrDefault("SHUTDOWN_MODE", "?"));
+            Timeline timeline = new Timeline();
+            try (Undo undo = new Undo()) {
+                LocalRuntime rt = new LocalRuntime(LocalSettings.defaults(seed, variantOut.resolve("local")), timeline,
+                        undo);
+                try {
+                    Experiment.Plan plan = new Experiment.Plan("zerodrop demo — " + variant, "demo",
+                            LoadSpec.of("fresh-connections", rate, 3, 16),
+                            List.of(new Step("delete-1", 3_000, 0, 1, new DeletePods(PodSelector.random(1, seed), null))),
+                            Expectations.zeroDrops(), variantOut, false, Map.of("overlay", variant, "manifests",
+                                    dir.resolve("overlays").resolve(variant).toString()));
+                    outcomes.put(variant, Experiment.run(rt, timeline, undo, w, plan, err));
+                } finally {
+                    rt.close();
+                }
+            }
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        for (Experiment.Outcome oc : outcomes.values()) {
+            o.print(oc.summary());
+            o.println();
+        }
+        o.print(sideBySide(outcomes));
+        o.flush();
+        boolean shown = outcomes.get("naive").exitCode() == ExitCodes.VERDICT_FAILED
+                && outcomes.get("hardened").exitCode() == ExitCodes.PASSED;
+        return shown ? ExitCodes.PASSED : ExitCodes.VERDICT_FAILED;
+    }
+
+    static String sideBySide(Map<String, Experiment.Outcome> outcomes) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(row(outcomes, "verdict", oc -> oc.report().verdict().status().name()));
+        rows.add(row(outcomes, "dropped", oc -> oc.report().analysis().measuredFailed() + " of "
+                + oc.report().analysis().measuredRequests()));
+        rows.add(row(outcomes, "failure classes", oc -> join(oc.report().analysis().failuresByClass())));
+        rows.add(row(outcomes, "phases", oc -> join(oc.report().analysis().failuresByPhase())));
+        rows.add(row(outcomes, "longest burst", oc -> oc.report().analysis().longestFailureBurstMs() + " ms"));
+        rows.add(row(outcomes, "deleted pod", oc -> {
+            List<PodTermination> ts = oc.report().analysis().terminations();
+            if (ts.isEmpty()) {
+                return "-";
+            }
+            PodTermination t = ts.get(0);
+            return "exit " + t.exitCode() + " " + (t.exitMs() - t.markedMs()) + " ms after deletion";
+        }));
+        rows.add(row(outcomes, "report", oc -> oc.files().get(0).toString()));
+        StringBuilder sb = new StringBuilder("zerodrop demo: the same load and the same pod deletion\n");
+        int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(10) + 2;
+        int w1 = Math.max(24, rows.stream().mapToInt(r -> r[1].length()).max().orElse(10) + 2);
+        sb.append(String.format(Locale.ROOT, "  %-" + w0 + "s%-" + w1 + "s%s%n", "", "naive", "hardened"));
+        for (String[] r : rows) {
+            sb.append(String.format(Locale.ROOT, "  %-" + w0 + "s%-" + w1 + "s%s%n", r[0], r[1], r[2]));
+        }
+        return sb.toString();
+    }
+
+    private interface Cell {
+        String of(Experiment.Outcome oc);
+    }
+
+    private static String[] row(Map<String, Experiment.Outcome> outcomes, String label, Cell cell) {
+        return new String[] {label, cell.of(outcomes.get("naive")), cell.of(outcomes.get("hardened"))};
+    }
+
+    private static String join(Map<?, Long> m) {
+        if (m.isEmpty()) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder();
+        m.forEach((k, v) -> b.append(k).append(' ').append(v).append(", "));
+        return b.substring(0, b.length() - 2);
+    }
+}

@@ -1,0 +1,46 @@
+package io.zerodrop.engine;
+
+import io.zerodrop.traffic.Simulations;
+import io.zerodrop.traffic.TrafficPlan;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The load of a run, independent of where the target is: simulation, rate, warm-up, duration, request shape. */
+public record LoadSpec(String simulation, double rate, int warmupSeconds, int durationSeconds,
+        long requestTimeoutMs, long connectTimeoutMs, List<String> paths, String method, List<String> headers,
+        String body, String expectStatus, List<Path> simulationClasspath, int heapMb) {
+
+    public LoadSpec {
+        paths = List.copyOf(paths);
+        headers = List.copyOf(headers);
+        simulationClasspath = List.copyOf(simulationClasspath);
+    }
+
+    /** Defaults for a run against a workload: fresh connections, so every refused connect is visible. */
+    public static LoadSpec of(String simulation, double rate, int warmupSeconds, int durationSeconds) {
+        return new LoadSpec(simulation, rate, warmupSeconds, durationSeconds, 5_000, 2_000, List.of("/"), "GET",
+                List.of(), null, "200-299", List.of(), 1024);
+    }
+
+    /** The Gatling plan for a target base URL; results go under {@code outDir/gatling}. */
+    public TrafficPlan toPlan(String baseUrl, Path outDir, boolean gatlingReport) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("zerodrop.baseUrl", baseUrl);
+        props.put("zerodrop.paths", String.join(",", paths));
+        props.put("zerodrop.method", method);
+        if (!headers.isEmpty()) {
+            props.put("zerodrop.headers", String.join("|", headers));
+        }
+        if (body != null) {
+            props.put("zerodrop.body", body);
+        }
+        props.put("zerodrop.expectStatus", expectStatus);
+        props.put("zerodrop.rate", String.valueOf(rate));
+        props.put("zerodrop.rampSeconds", String.valueOf(warmupSeconds));
+        props.put("zerodrop.durationSeconds", String.valueOf(durationSeconds));
+        return new TrafficPlan(Simulations.resolve(simulation), simulationClasspath, props, rate, warmupSeconds,
+                durationSeconds, requestTimeoutMs, connectTimeoutMs, outDir.resolve("gatling"), gatlingReport, heapMb);
+    }
+}

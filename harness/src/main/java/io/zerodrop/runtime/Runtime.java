@@ -1,0 +1,46 @@
+package io.zerodrop.runtime;
+
+import io.zerodrop.workload.Workload;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the workload runs: local processes or a real cluster. Disruptions act only through this interface and
+ * every runtime reports into the same {@link io.zerodrop.timeline.Timeline} vocabulary, so analysis, attribution
+ * and reports do not know which runtime ran.
+ */
+public interface Runtime extends AutoCloseable {
+    /** One line for the report header: which runtime, which mechanisms. */
+    String name();
+
+    /** Settings of the runtime itself, for the report (delays, mechanisms, image mapping). */
+    Map<String, Object> describe();
+
+    /** Creates the workload's pods and waits until all replicas are ready. */
+    void start(Workload workload, Duration timeout);
+
+    /** The Service URL the load goes to. */
+    String serviceUrl();
+
+    /** Live pods, oldest first. */
+    List<PodInfo> pods();
+
+    /**
+     * Deletes a pod as the API does: marked for deletion now, the kubelet runs preStop, SIGTERM, and SIGKILL when the
+     * grace period (counted from now) runs out; the controller creates a replacement. {@code graceSeconds} null =
+     * the pod's own; 0 = kill at once.
+     */
+    void deletePod(String pod, Long graceSeconds, String cause);
+
+    /** Waits until every replica is ready and no terminating pod is left; false on timeout. */
+    boolean awaitSettled(Duration timeout);
+
+    /** The server-side ledgers the pods wrote (target-app), for the ground truth. */
+    List<Path> ledgers();
+
+    /** Tears everything down; nothing is left behind. */
+    @Override
+    void close();
+}

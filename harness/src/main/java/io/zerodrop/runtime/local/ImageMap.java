@@ -1,0 +1,107 @@
+package io.zerodrop.runtime.local;
+
+import io.zerodrop.core.ZerodropException;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Container image → local command. The local runtime runs the mapped command instead of the image's entrypoint
+ * (the manifest's command/args name paths inside the image, which do not exist here). Placeholders in the command
+ * and in the mapping's env: {@code ${POD_NAME}}, {@code ${POD_IP}}, {@code ${POD_DIR}} (the pod's own directory).
+ * The app must listen on {@code ${POD_IP}}: every pod has its own loopback address and the container port.
+ *
+ * <p>{@code zerodrop/target-app:*} is mapped by default to the target-app jar, with {@code BIND=${POD_IP}},
+ * {@code LEDGER_FILE=${POD_DIR}/ledger.json} and {@code TERMINATION_LOG=${POD_DIR}/termination-log}.
+ */
+public final class ImageMap {
+    /** One mapping. */
+    public record Mapping(List<String> command, Map<String, String> env) {
+    }
+
+    private final Map<String, Mapping> byImage = new LinkedHashMap<>();
+
+    public static ImageMap withDefaults() {
+        ImageMap m = new ImageMap();
+        m.byImage.put("zerodrop/target-app", targetApp());
+        return m;
+    }
+
+    /** Parses {@code IMAGE=COMMAND} (command split on spaces; quote nothing). */
+    public ImageMap with(String spec) {
+        int eq = spec.indexOf('=');
+        if (eq <= 0 || eq == spec.length() - 1) {
+            throw ZerodropException.usage("--image \"" + spec + "\" is invalid: expected IMAGE=COMMAND, e.g. "
+                    + "myapp:1.2='java -jar build/myapp.jar'");
+        }
+        String image = spec.substring(0, eq).trim();
+        List<String> cmd = List.of(spec.substring(eq + 1).trim().replaceAll("^'|'$", "").split("\\s+"));
+        byImage.put(image, new Mapping(cmd, Map.of()));
+        return this;
+    }
+
+    public Mapping resolve(String image) {
+        Mapping exact = byImage.get(image);
+        if (exact != null) {
+            return exact;
+        }
+        String repo = image.contains(":") ? image.substring(0, image.lastIndexOf(':')) : image;
+        Mapping byRepo = byImage.get(repo);
+        if (byRepo != null) {
+            return byRepo;
+        }
+        throw ZerodropException.usage("image \"" + image + "\" has no local command: map it with --image "
+                + image + "='<command that runs it here>' (known: " + byImage.keySet() + ")");
+    }
+
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        byImage.forEach((k, v) -> out.put(k, String.join(" ", v.command())));
+        return out;
+    }
+
+    private static Mapping targetApp() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx128m"));
+        Path jar = targetAppJar();
+        if (jar != null) {
+            cmd.addAll(List.of("-jar", jar.toString()));
+        } else {
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.zerodrop.targetapp.TargetApp"));
+        }
+        return new Mapping(List.copyOf(cmd), Map.of("BIND", "${POD_IP}", "LEDGER_FILE", "${POD_DIR}/ledger.json",
+                "TERMINATION_LOG", "${POD_DIR}/termination-log"));
+    }
+
+    /**
+     * The target-app jar: {@code -Dzerodrop.targetAppJar}, else {@code images/target-app.jar} beside zerodrop's own
+     * jar, else a target-app jar on the class path; null when target-app's classes are on the class path as a
+     * directory (a build's test phase), in which case the class path itself runs it.
+     */
+    static Path targetAppJar() {
+        String explicit = System.getProperty("zerodrop.targetAppJar");
+        if (explicit != null) {
+            return Path.of(explicit);
+        }
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (p.getFileName() != null && p.getFileName().toString().equals("zerodrop.jar")) {
+                Path beside = p.resolveSibling("images").resolve("target-app.jar");
+                if (Files.exists(beside)) {
+                    return beside;
+                }
+            }
+        }
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            String name = Path.of(entry).getFileName() == null ? "" : Path.of(entry).getFileName().toString();
+            if (name.matches("target-app(-[\\w.]+)?\\.jar") && !name.contains("tests")) {
+                return Path.of(entry);
+            }
+        }
+        return null;
+    }
+}

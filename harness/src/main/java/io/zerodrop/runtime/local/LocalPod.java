@@ -1,0 +1,274 @@
+package io.zerodrop.runtime.local;
+
+import io.zerodrop.workload.Probe;
+import io.zerodrop.workload.Workload;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One pod: its container is one OS process, started with the pod's env, its own loopback address and the
+ * container port. Plays the kubelet for it: startup, readiness and liveness probes with their delays, periods,
+ * timeouts and thresholds; liveness failure restarts the container; termination runs preStop, then SIGTERM, then
+ * SIGKILL of the whole process tree when the grace period (counted from deletion, preStop included) runs out.
+ *
+ * <p>PID 1: the process the mapped command starts plays PID 1 and is the one SIGTERM goes to, as in a container;
+ * a shell wrapper that does not forward signals swallows it here too. SIGKILL goes to every process of the pod,
+ * as a cgroup kill does.
+ */
+final class LocalPod {
+    /** What the pod tells the runtime. */
+    interface Listener {
+        void readinessChanged(LocalPod pod, boolean ready);
+
+        void containerExited(LocalPod pod, int exitCode, long atMs);
+
+        void note(LocalPod pod, String what);
+    }
+
+    final String name;
+    final String ip;
+    final String node;
+    final Path dir;
+    final String cause;
+    final String replaces;
+    final long createdMs = System.currentTimeMillis();
+    private final Workload workload;
+    private final List<String> command;
+    private final Map<String, String> env;
+    private final ScheduledExecutorService scheduler;
+    private final Listener listener;
+    private final List<ScheduledFuture<?>> probeTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Process process;
+    private volatile boolean started;
+    private volatile boolean ready;
+    private volatile boolean terminating;
+    private volatile boolean restarting;
+    private final AtomicInteger restarts = new AtomicInteger();
+
+    LocalPod(String name, String ip, String node, Path dir, String cause, String replaces, Workload workload,
+            ImageMap.Mapping mapping, ScheduledExecutorService scheduler, Listener listener) {
+        this.name = name;
+        this.ip = ip;
+        this.node = node;
+        this.dir = dir;
+        this.cause = cause;
+        this.replaces = replaces;
+        this.workload = workload;
+        this.scheduler = scheduler;
+        this.listener = listener;
+        Map<String, String> e = new LinkedHashMap<>();
+        for (String keep : List.of("PATH", "HOME", "LANG", "TZ", "JAVA_HOME")) {
+            String v = System.getenv(keep);
+            if (v != null) {
+                e.put(keep, v);
+            }
+        }
+        e.putAll(workload.env());
+        for (String v : workload.envFromPodName()) {
+            e.put(v, name);
+        }
+        e.put("POD_NAME", name);
+        e.put("POD_IP", ip);
+        e.put("HOSTNAME", name);
+        mapping.env().forEach((k, v) -> e.put(k, expand(v)));
+        this.env = Map.copyOf(e);
+        this.command = mapping.command().stream().map(this::expand).toList();
+    }
+
+    private String expand(String s) {
+        return s.replace("${POD_NAME}", name).replace("${POD_IP}", ip).replace("${POD_DIR}", dir.toString());
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    boolean isReady() {
+        return ready;
+    }
+
+    boolean isTerminating() {
+        return terminating;
+    }
+
+    boolean isAlive() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    /** Starts the container and the probes. */
+    void start() throws IOException {
+        spawn();
+        workload.startupProbe().ifPresent(pr -> schedule(pr, true, this::startupResult));
+        workload.readinessProbe().ifPresent(pr -> schedule(pr, false, this::readinessResult));
+        workload.livenessProbe().ifPresent(pr -> schedule(pr, false, this::livenessResult));
+    }
+
+    /** Starts the container process (first start and restarts). */
+    private void spawn() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr.log").toFile()));
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        started = workload.startupProbe().isEmpty();
+        Process p = pb.start();
+        process = p;
+        p.onExit().thenAccept(this::exited);
+        if (workload.readinessProbe().isEmpty() && started) {
+            setReady(true); // no readiness probe: Ready as soon as the container runs, listening or not
+        }
+    }
+
+    private void exited(Process done) {
+        int code = done.exitValue();
+        if (done != process) {
+            return;
+        }
+        setReady(false);
+        if (restarting) {
+            listener.note(this, "container exited with code " + code + " and is restarted");
+            return;
+        }
+        listener.containerExited(this, code, System.currentTimeMillis());
+    }
+
+    private interface Result {
+        void accept(boolean success);
+    }
+
+    private void schedule(Probe probe, boolean isStartup, Result result) {
+        long period = Math.max(1, probe.periodSeconds()) * 1000L;
+        int[] streak = new int[2]; // consecutive successes, failures
+        probeTasks.add(scheduler.scheduleWithFixedDelay(() -> {
+            if (terminating || !isAlive()) {
+                return;
+            }
+            if (isStartup ? started : !started) {
+                return; // the startup probe runs until it succeeds; the others wait for it
+            }
+            boolean ok = Prober.check(probe, ip, probe.timeoutSeconds() * 1000L, env, dir);
+            if (ok) {
+                streak[0]++;
+                streak[1] = 0;
+                if (streak[0] >= probe.successThreshold()) {
+                    result.accept(true);
+                }
+            } else {
+                streak[1]++;
+                streak[0] = 0;
+                if (streak[1] >= probe.failureThreshold()) {
+                    result.accept(false);
+                }
+            }
+        }, probe.initialDelaySeconds() * 1000L, period, TimeUnit.MILLISECONDS));
+    }
+
+    private void startupResult(boolean ok) {
+        if (ok && !started) {
+            started = true;
+            if (workload.readinessProbe().isEmpty()) {
+                setReady(true);
+            }
+        } else if (!ok && !started) {
+            listener.note(this, "startup probe failed " + workload.startupProbe().get().failureThreshold()
+                    + " times: restarting the container");
+            restart();
+        }
+    }
+
+    private void readinessResult(boolean ok) {
+        setReady(ok);
+    }
+
+    private void livenessResult(boolean ok) {
+        if (!ok) {
+            listener.note(this, "liveness probe failed " + workload.livenessProbe().get().failureThreshold()
+                    + " times: restarting the container");
+            restart();
+        }
+    }
+
+    private synchronized void setReady(boolean r) {
+        if (ready != r && !(r && terminating)) {
+            ready = r;
+            listener.readinessChanged(this, r);
+        }
+    }
+
+    private void restart() {
+        if (restarting) {
+            return;
+        }
+        restarting = true;
+        Process old = process;
+        setReady(false);
+        scheduler.execute(() -> {
+            stopProcess(old, workload.terminationGracePeriodSeconds() * 1000L);
+            if (!terminating) {
+                restarts.incrementAndGet();
+                try {
+                    spawn();
+                } catch (IOException e) {
+                    listener.note(this, "restart failed: " + e.getMessage());
+                }
+            }
+            restarting = false;
+        });
+    }
+
+    int restarts() {
+        return restarts.get();
+    }
+
+    /** Signals that a termination begins; probes stop. */
+    void markTerminating() {
+        terminating = true;
+        probeTasks.forEach(t -> t.cancel(false));
+    }
+
+    Process process() {
+        return process;
+    }
+
+    Optional<Probe> preStop() {
+        return workload.preStop();
+    }
+
+    /** SIGTERM, wait, SIGKILL of the tree: used by restarts and teardown. */
+    static void stopProcess(Process p, long graceMs) {
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        p.toHandle().destroy();
+        try {
+            if (!p.waitFor(graceMs, TimeUnit.MILLISECONDS)) {
+                killTree(p);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            killTree(p);
+        }
+    }
+
+    static void killTree(Process p) {
+        if (p == null) {
+            return;
+        }
+        p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        p.toHandle().destroyForcibly();
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

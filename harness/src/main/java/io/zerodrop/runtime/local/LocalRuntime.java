@@ -1,0 +1,403 @@
+package io.zerodrop.runtime.local;
+
+import io.zerodrop.core.Undo;
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.runtime.PodInfo;
+import io.zerodrop.runtime.Runtime;
+import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.Timeline;
+import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.workload.Probe;
+import io.zerodrop.workload.Workload;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * zerodrop's embedded cluster: the workload's pods are local processes on their own loopback addresses
+ * (127.S.x.y, S random per run), a Service address (127.S.255.1) spreads new connections over ready endpoints, the
+ * endpoint table follows deletions and readiness after a propagation delay, a ReplicaSet replaces deleted pods at
+ * once, and each pod's kubelet runs probes, preStop, SIGTERM and SIGKILL. Everything is reported on the shared
+ * timeline with one host clock.
+ */
+public final class LocalRuntime implements Runtime, LocalPod.Listener {
+    private final LocalSettings settings;
+    private final Timeline timeline;
+    private final Undo undo;
+    private final Random random;
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4, r -> {
+        Thread t = new Thread(r, "zerodrop-local");
+        t.setDaemon(true);
+        return t;
+    });
+    private final EndpointTable endpoints = new EndpointTable();
+    private final Map<String, LocalPod> pods = new ConcurrentHashMap<>();
+    private final Map<String, String> terminationCause = new ConcurrentHashMap<>();
+    private final List<Undo.Registration> undos = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicInteger nextAddress = new AtomicInteger();
+    private Workload workload;
+    private ServiceProxy proxy;
+    private String vip;
+    private int subnet;
+    private String templateHash;
+    private volatile boolean tearingDown;
+
+    public LocalRuntime(LocalSettings settings, Timeline timeline, Undo undo) {
+        this.settings = settings;
+        this.timeline = timeline;
+        this.undo = undo;
+        this.random = new Random(settings.seed());
+    }
+
+    @Override
+    public String name() {
+        return "local (pods are processes on 127.0.0.0/8; userspace Service proxy)";
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("runtime", "local");
+        m.put("serviceProxy", "userspace TCP proxy: new connections round-robin over ready endpoints, established"
+                + " connections pinned; a refused backend reaches the client as a reset");
+        m.put("serviceAddress", vip == null ? "" : vip + ":" + (proxy == null ? 0 : proxy.port()));
+        m.put("nodes", settings.nodes());
+        m.put("endpointPropagationMs", settings.endpointDelayMs() + " ± " + settings.endpointJitterMs());
+        m.put("kubeletNoticeMs", settings.kubeletNoticeMs());
+        m.put("seed", settings.seed());
+        m.put("images", settings.images().describe());
+        m.put("workDir", settings.workDir().toString());
+        return m;
+    }
+
+    @Override
+    public void start(Workload w, Duration timeout) {
+        if (w.containerPort() <= 0) {
+            throw ZerodropException.usage(w.kind() + " " + w.name() + " declares no containerPort: the local runtime"
+                    + " needs the port the app listens on");
+        }
+        this.workload = w;
+        this.templateHash = Integer.toHexString((w.name() + w.image() + w.env()).hashCode() & 0xfffffff);
+        int port = w.service().map(Workload.Service::port).orElse(w.containerPort());
+        Undo.Registration closeProxy = undo.register("close the Service proxy", () -> {
+            if (proxy != null) {
+                proxy.close();
+            }
+        });
+        undos.add(closeProxy);
+        SecureRandom pick = new SecureRandom();
+        IOException last = null;
+        for (int attempt = 0; attempt < 20 && proxy == null; attempt++) {
+            subnet = 16 + pick.nextInt(230);
+            vip = "127." + subnet + ".255.1";
+            try {
+                proxy = new ServiceProxy(vip, port, endpoints);
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        if (proxy == null) {
+            throw ZerodropException.environment("cannot bind the Service address on 127.x.255.1:" + port + " ("
+                    + last + "); ports below 1024 need root");
+        }
+        for (int i = 0; i < w.replicas(); i++) {
+            createPod("", "");
+        }
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        while (readyLive() < w.replicas()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw ZerodropException.environment("the workload did not become ready within " + timeout.toSeconds()
+                        + " s: " + readyLive() + " of " + w.replicas() + " pods ready. Evidence:\n" + evidence());
+            }
+            sleep(50);
+        }
+        timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
+                w.replicas() + " pods ready behind " + serviceUrl()));
+    }
+
+    private String evidence() {
+        StringBuilder sb = new StringBuilder();
+        for (LocalPod p : pods.values()) {
+            sb.append("  pod ").append(p.name).append(" alive=").append(p.isAlive()).append(" ready=")
+                    .append(p.isReady()).append(" restarts=").append(p.restarts()).append("; stderr tail: ")
+                    .append(tail(p.dir.resolve("stderr.log"))).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String tail(Path f) {
+        try {
+            List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private long readyLive() {
+        return pods.values().stream().filter(p -> !p.isTerminating() && p.isReady()).count();
+    }
+
+    private LocalPod createPod(String cause, String replaces) {
+        String name = workload.name() + "-" + templateHash + "-" + suffix();
+        int n = nextAddress.getAndIncrement();
+        String ip = "127." + subnet + "." + (n / 250) + "." + (n % 250 + 2);
+        String node = leastLoadedNode();
+        Path dir = settings.workDir().resolve("pods").resolve(name);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw ZerodropException.environment("cannot create the pod directory " + dir + ": " + e.getMessage());
+        }
+        LocalPod pod = new LocalPod(name, ip, node, dir, cause, replaces, workload,
+                settings.images().resolve(workload.image()), scheduler, this);
+        undos.add(undo.register("stop pod " + name, () -> LocalPod.killTree(pod.process())));
+        pods.put(name, pod);
+        if (!replaces.isEmpty()) {
+            timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.REPLACEMENT_STARTED, name, cause,
+                    "on " + node, Map.of("replaces", replaces)));
+        }
+        try {
+            pod.start();
+        } catch (IOException e) {
+            throw ZerodropException.environment("cannot start pod " + name + " (" + workload.image() + " mapped to "
+                    + settings.images().describe().get(workload.image()) + "): " + e.getMessage());
+        }
+        return pod;
+    }
+
+    private String suffix() {
+        String alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        StringBuilder sb = new StringBuilder(5);
+        synchronized (random) {
+            for (int i = 0; i < 5; i++) {
+                sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+        }
+        return sb.toString();
+    }
+
+    private String leastLoadedNode() {
+        Map<String, Long> load = new LinkedHashMap<>();
+        for (int i = 1; i <= settings.nodes(); i++) {
+            load.put("node-" + i, 0L);
+        }
+        pods.values().stream().filter(p -> !p.isTerminating()).forEach(p -> load.merge(p.node, 1L, Long::sum));
+        return load.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    }
+
+    private long propagationDelay() {
+        long jitter = settings.endpointJitterMs();
+        synchronized (random) {
+            return Math.max(0, settings.endpointDelayMs() + (jitter == 0 ? 0 : random.nextLong(-jitter, jitter + 1)));
+        }
+    }
+
+    @Override
+    public void readinessChanged(LocalPod pod, boolean ready) {
+        long now = System.currentTimeMillis();
+        if (ready && !pod.replaces.isEmpty()) {
+            timeline.add(new TimelineEvent(now, EventType.REPLACEMENT_READY, pod.name, pod.cause, "",
+                    Map.of("replaces", pod.replaces)));
+        }
+        EndpointTable.Backend b = new EndpointTable.Backend(pod.name, pod.ip, workload.service()
+                .map(Workload.Service::targetPort).orElse(workload.containerPort()));
+        scheduler.schedule(() -> {
+            if (ready && pod.isTerminating()) {
+                return;
+            }
+            if (!ready && !pod.isTerminating() && endpoints.isReady(pod.name)) {
+                timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ENDPOINT_NOT_READY, pod.name,
+                        terminationCause.getOrDefault(pod.name, ""), "readiness failing"));
+            }
+            endpoints.setReady(b, ready);
+        }, propagationDelay(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void containerExited(LocalPod pod, int exitCode, long atMs) {
+        if (tearingDown) {
+            return; // teardown after the measurement is not part of the run's story
+        }
+        String cause = terminationCause.getOrDefault(pod.name, "");
+        String reason = exitCode == 137 ? "Killed (SIGKILL)" : exitCode == 143 ? "Terminated by SIGTERM"
+                : exitCode == 0 ? "Completed" : "Error";
+        timeline.add(new TimelineEvent(atMs, EventType.CONTAINER_EXITED, pod.name, cause, reason,
+                Map.of("exitCode", String.valueOf(exitCode), "reason", reason)));
+        if (pod.isTerminating()) {
+            // The pod object goes once its container is gone; the proxies learn of it after the propagation delay.
+            // Until the deletion itself has propagated (ENDPOINT_TERMINATING), new connections still come here.
+            scheduler.schedule(() -> timeline.add(TimelineEvent.of(System.currentTimeMillis(),
+                    EventType.ENDPOINT_REMOVED, pod.name, cause, "pod object deleted")), propagationDelay(),
+                    TimeUnit.MILLISECONDS);
+        } else {
+            timeline.add(TimelineEvent.of(atMs, EventType.NOTE, pod.name, cause,
+                    "container exited with code " + exitCode + " while not terminating (crash)"));
+        }
+    }
+
+    @Override
+    public void note(LocalPod pod, String what) {
+        if (tearingDown) {
+            return;
+        }
+        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, pod.name,
+                terminationCause.getOrDefault(pod.name, ""), what));
+    }
+
+    @Override
+    public String serviceUrl() {
+        return "http://" + vip + ":" + proxy.port();
+    }
+
+    @Override
+    public List<PodInfo> pods() {
+        List<PodInfo> out = new ArrayList<>();
+        for (LocalPod p : pods.values()) {
+            if (!p.isTerminating()) {
+                out.add(new PodInfo(p.name, p.node, p.createdMs, p.isReady()));
+            }
+        }
+        out.sort(Comparator.comparingLong(PodInfo::createdMs).thenComparing(PodInfo::name));
+        return out;
+    }
+
+    @Override
+    public void deletePod(String name, Long graceSeconds, String cause) {
+        LocalPod pod = pods.get(name);
+        if (pod == null || pod.isTerminating()) {
+            throw ZerodropException.usage("no live pod named \"" + name + "\" (live: "
+                    + pods().stream().map(PodInfo::name).toList() + ")");
+        }
+        long t0 = System.currentTimeMillis();
+        long graceMs = (graceSeconds == null ? workload.terminationGracePeriodSeconds() : graceSeconds) * 1000L;
+        terminationCause.put(name, cause);
+        pod.markTerminating();
+        timeline.add(new TimelineEvent(t0, EventType.POD_MARKED_FOR_DELETION, name, cause,
+                "grace " + graceMs / 1000 + " s", Map.of("graceSeconds", String.valueOf(graceMs / 1000))));
+        scheduler.schedule(() -> {
+            if (endpoints.isReady(name)) {
+                endpoints.setReady(new EndpointTable.Backend(name, pod.ip, 0), false);
+                timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ENDPOINT_TERMINATING, name, cause,
+                        "endpoint ready=false, terminating=true: no new connections"));
+            }
+        }, propagationDelay(), TimeUnit.MILLISECONDS);
+        Thread kubelet = new Thread(() -> terminate(pod, t0, graceMs, cause), "kubelet-" + name);
+        kubelet.setDaemon(true);
+        kubelet.start();
+        createPod(cause, name);
+    }
+
+    /** The kubelet's side: preStop, SIGTERM, and SIGKILL at the end of the grace period counted from deletion. */
+    private void terminate(LocalPod pod, long t0, long graceMs, String cause) {
+        sleep(settings.kubeletNoticeMs());
+        Process proc = pod.process();
+        if (graceMs == 0) {
+            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.SIGKILL_SENT, pod.name, cause,
+                    "grace period 0"));
+            LocalPod.killTree(proc);
+            return;
+        }
+        long deadline = t0 + graceMs;
+        if (pod.preStop().isPresent()) {
+            Probe h = pod.preStop().get();
+            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.PRESTOP_STARTED, pod.name, cause,
+                    h.describe()));
+            boolean ok = Prober.check(h, pod.ip, Math.max(0, deadline - System.currentTimeMillis()), pod.env(), pod.dir);
+            long now = System.currentTimeMillis();
+            timeline.add(TimelineEvent.of(now, EventType.PRESTOP_ENDED, pod.name, cause,
+                    ok ? "completed" : now >= deadline ? "cut by the grace period" : "failed"));
+            if (now >= deadline) {
+                deadline = now + 2_000; // the kubelet's one-off extension when preStop outlives the grace period
+            }
+        }
+        if (proc.isAlive()) {
+            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.SIGTERM_SENT, pod.name, cause, ""));
+            proc.toHandle().destroy();
+        }
+        try {
+            if (!proc.waitFor(Math.max(0, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
+                timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.SIGKILL_SENT, pod.name, cause,
+                        "grace period of " + graceMs / 1000 + " s ran out"));
+                LocalPod.killTree(proc);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LocalPod.killTree(proc);
+        }
+    }
+
+    @Override
+    public boolean awaitSettled(Duration timeout) {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        while (System.currentTimeMillis() < deadline) {
+            boolean terminatingLeft = pods.values().stream().anyMatch(p -> p.isTerminating() && p.isAlive());
+            List<PodInfo> live = pods();
+            if (!terminatingLeft && live.size() == workload.replicas() && live.stream().allMatch(PodInfo::ready)
+                    && live.stream().allMatch(p -> endpoints.isReady(p.name()))) {
+                return true;
+            }
+            sleep(100);
+        }
+        return false;
+    }
+
+    @Override
+    public List<Path> ledgers() {
+        List<Path> out = new ArrayList<>();
+        for (LocalPod p : pods.values()) {
+            Path l = p.dir.resolve("ledger.json");
+            if (Files.exists(l)) {
+                out.add(l);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** Stops every pod (SIGTERM, then SIGKILL after 5 s), closes the Service address, ends the threads. */
+    @Override
+    public void close() {
+        tearingDown = true;
+        List<Thread> stoppers = new ArrayList<>();
+        for (LocalPod p : pods.values()) {
+            p.markTerminating();
+            Thread t = new Thread(() -> LocalPod.stopProcess(p.process(), 5_000), "teardown-" + p.name);
+            t.start();
+            stoppers.add(t);
+        }
+        for (Thread t : stoppers) {
+            try {
+                t.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Undo.Registration r : undos) {
+            r.undoNow();
+        }
+        scheduler.shutdownNow();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

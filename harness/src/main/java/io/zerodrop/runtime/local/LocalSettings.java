@@ -1,0 +1,22 @@
+package io.zerodrop.runtime.local;
+
+import java.nio.file.Path;
+
+/**
+ * How the local runtime plays the cluster.
+ *
+ * @param endpointDelayMs  deletion or readiness change → the proxy acting on it. Default 1,000 ms: kube-proxy's
+ *                         iptables {@code minSyncPeriod} defaults to 1 s and the EndpointSlice controller batches
+ *                         updates; upstream has no propagation SLO and tolerates up to 30 s (KNOWLEDGE.md §1)
+ * @param endpointJitterMs uniform jitter added to each endpoint change, ± this (default 250 ms): propagation is not
+ *                         the same for every change
+ * @param kubeletNoticeMs  deletion → the kubelet starting preStop/SIGTERM (default 100 ms: it watches the API and
+ *                         notices quickly, so the kubelet path usually wins the race)
+ */
+public record LocalSettings(int nodes, long endpointDelayMs, long endpointJitterMs, long kubeletNoticeMs, long seed,
+        ImageMap images, Path workDir) {
+
+    public static LocalSettings defaults(long seed, Path workDir) {
+        return new LocalSettings(3, 1_000, 250, 100, seed, ImageMap.withDefaults(), workDir);
+    }
+}

@@ -1,0 +1,254 @@
+package io.zerodrop.workload;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LifecycleHandler;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.zerodrop.core.ZerodropException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Reads the workload under test from a kustomize directory (rendered with {@code kubectl kustomize}) or from
+ * YAML files, through the fabric8 model.
+ */
+public final class ManifestLoader {
+    private ManifestLoader() {
+    }
+
+    public static List<HasMetadata> render(Path source) {
+        if (!Files.exists(source)) {
+            throw ZerodropException.usage("manifests " + source + " do not exist: expected a kustomize directory or "
+                    + "YAML files");
+        }
+        String yaml;
+        if (Files.isDirectory(source) && (Files.exists(source.resolve("kustomization.yaml"))
+                || Files.exists(source.resolve("kustomization.yml")))) {
+            yaml = kustomize(source);
+        } else if (Files.isDirectory(source)) {
+            StringBuilder all = new StringBuilder();
+            try (Stream<Path> files = Files.list(source)) {
+                for (Path f : files.filter(f -> f.toString().matches(".*\\.ya?ml")).sorted().toList()) {
+                    all.append(Files.readString(f)).append("\n---\n");
+                }
+            } catch (IOException e) {
+                throw ZerodropException.usage("cannot read manifests in " + source + ": " + e.getMessage());
+            }
+            yaml = all.toString();
+        } else {
+            try {
+                yaml = Files.readString(source);
+            } catch (IOException e) {
+                throw ZerodropException.usage("cannot read manifest " + source + ": " + e.getMessage());
+            }
+        }
+        try {
+            Object parsed = new KubernetesSerialization().unmarshal(yaml);
+            List<HasMetadata> out = new ArrayList<>();
+            if (parsed instanceof List<?> list) {
+                for (Object o : list) {
+                    if (o instanceof HasMetadata h) {
+                        out.add(h);
+                    }
+                }
+            } else if (parsed instanceof HasMetadata h) {
+                out.add(h);
+            }
+            return out;
+        } catch (RuntimeException e) {
+            throw ZerodropException.usage("manifests " + source + " are not valid Kubernetes YAML: " + e.getMessage());
+        }
+    }
+
+    private static String kustomize(Path dir) {
+        try {
+            Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw ZerodropException.usage("kubectl kustomize " + dir + " failed: " + err.trim());
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw ZerodropException.environment("rendering " + dir + " needs kubectl (with its built-in kustomize)"
+                    + " on PATH: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ZerodropException.environment("interrupted while rendering " + dir);
+        }
+    }
+
+    /** The one Deployment or StatefulSet in the manifests, with its Service and PDB. */
+    public static Workload load(Path source) {
+        List<HasMetadata> objects = render(source);
+        List<HasMetadata> workloads = objects.stream()
+                .filter(o -> o instanceof Deployment || o instanceof StatefulSet).toList();
+        if (workloads.size() != 1) {
+            throw ZerodropException.usage("manifests " + source + " contain " + workloads.size()
+                    + " Deployments/StatefulSets: expected exactly one workload under test");
+        }
+        HasMetadata w = workloads.get(0);
+        PodTemplateSpec template;
+        int replicas;
+        String surge = "25%";
+        String unavailable = "25%";
+        if (w instanceof Deployment d) {
+            template = d.getSpec().getTemplate();
+            replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+            if (d.getSpec().getStrategy() != null && d.getSpec().getStrategy().getRollingUpdate() != null) {
+                surge = text(d.getSpec().getStrategy().getRollingUpdate().getMaxSurge(), surge);
+                unavailable = text(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable(), unavailable);
+            }
+        } else {
+            StatefulSet s = (StatefulSet) w;
+            template = s.getSpec().getTemplate();
+            replicas = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
+            surge = "0";
+            unavailable = "1";
+        }
+        String where = w.getKind() + " " + w.getMetadata().getName();
+        List<Container> containers = template.getSpec().getContainers();
+        if (containers == null || containers.size() != 1) {
+            throw ZerodropException.usage(where + " has " + (containers == null ? 0 : containers.size())
+                    + " containers: the local runtime runs exactly one per pod");
+        }
+        Container c = containers.get(0);
+        Map<String, String> labels = template.getMetadata().getLabels() == null ? Map.of()
+                : template.getMetadata().getLabels();
+        Map<String, String> env = new LinkedHashMap<>();
+        List<String> fromPodName = new ArrayList<>();
+        if (c.getEnv() != null) {
+            for (EnvVar e : c.getEnv()) {
+                if (e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null
+                        && "metadata.name".equals(e.getValueFrom().getFieldRef().getFieldPath())) {
+                    fromPodName.add(e.getName());
+                } else if (e.getValue() != null) {
+                    env.put(e.getName(), e.getValue());
+                }
+            }
+        }
+        Map<String, Integer> namedPorts = new LinkedHashMap<>();
+        if (c.getPorts() != null) {
+            for (ContainerPort p : c.getPorts()) {
+                if (p.getName() != null) {
+                    namedPorts.put(p.getName(), p.getContainerPort());
+                }
+            }
+        }
+        int port = c.getPorts() == null || c.getPorts().isEmpty() ? 0 : c.getPorts().get(0).getContainerPort();
+        long grace = template.getSpec().getTerminationGracePeriodSeconds() == null ? 30
+                : template.getSpec().getTerminationGracePeriodSeconds();
+        Optional<Workload.Service> service = objects.stream().filter(o -> o instanceof Service).map(o -> (Service) o)
+                .filter(s -> "ClusterIP".equals(s.getSpec().getType()) || s.getSpec().getType() == null)
+                .filter(s -> selects(s.getSpec().getSelector(), labels)).findFirst()
+                .map(s -> {
+                    ServicePort sp = s.getSpec().getPorts().get(0);
+                    return new Workload.Service(s.getMetadata().getName(), sp.getPort(),
+                            resolvePort(sp.getTargetPort(), namedPorts, sp.getPort(), "Service " + s.getMetadata().getName()));
+                });
+        Optional<Workload.Budget> budget = objects.stream().filter(o -> o instanceof PodDisruptionBudget)
+                .map(o -> (PodDisruptionBudget) o)
+                .filter(b -> b.getSpec().getSelector() != null
+                        && selects(b.getSpec().getSelector().getMatchLabels(), labels))
+                .findFirst().map(b -> new Workload.Budget(b.getMetadata().getName(),
+                        text(b.getSpec().getMinAvailable(), null), text(b.getSpec().getMaxUnavailable(), null),
+                        b.getSpec().getUnhealthyPodEvictionPolicy() == null ? "IfHealthyBudget"
+                                : b.getSpec().getUnhealthyPodEvictionPolicy()));
+        return new Workload(w.getKind(), w.getMetadata().getName(), replicas, Map.copyOf(labels), c.getImage(),
+                c.getCommand() == null ? List.of() : List.copyOf(c.getCommand()),
+                c.getArgs() == null ? List.of() : List.copyOf(c.getArgs()), env, List.copyOf(fromPodName), port,
+                probe(c.getStartupProbe(), namedPorts, where + " startupProbe"),
+                probe(c.getReadinessProbe(), namedPorts, where + " readinessProbe"),
+                probe(c.getLivenessProbe(), namedPorts, where + " livenessProbe"),
+                preStop(c, namedPorts, where), grace, surge, unavailable, service, budget);
+    }
+
+    private static boolean selects(Map<String, String> selector, Map<String, String> labels) {
+        return selector != null && !selector.isEmpty() && labels.entrySet().containsAll(selector.entrySet());
+    }
+
+    private static String text(IntOrString v, String dflt) {
+        if (v == null) {
+            return dflt;
+        }
+        return v.getIntVal() != null ? String.valueOf(v.getIntVal()) : v.getStrVal();
+    }
+
+    private static int resolvePort(IntOrString port, Map<String, Integer> named, int dflt, String where) {
+        if (port == null) {
+            return dflt;
+        }
+        if (port.getIntVal() != null) {
+            return port.getIntVal();
+        }
+        Integer p = named.get(port.getStrVal());
+        if (p == null) {
+            throw ZerodropException.usage(where + " refers to port \"" + port.getStrVal()
+                    + "\", which is not a named container port (named ports: " + named.keySet() + ")");
+        }
+        return p;
+    }
+
+    private static Optional<Probe> probe(io.fabric8.kubernetes.api.model.Probe p, Map<String, Integer> named,
+            String where) {
+        if (p == null) {
+            return Optional.empty();
+        }
+        int initial = p.getInitialDelaySeconds() == null ? 0 : p.getInitialDelaySeconds();
+        int period = p.getPeriodSeconds() == null ? 10 : p.getPeriodSeconds();
+        int timeout = p.getTimeoutSeconds() == null ? 1 : p.getTimeoutSeconds();
+        int success = p.getSuccessThreshold() == null ? 1 : p.getSuccessThreshold();
+        int failure = p.getFailureThreshold() == null ? 3 : p.getFailureThreshold();
+        if (p.getHttpGet() != null) {
+            return Optional.of(new Probe(Probe.HTTP, p.getHttpGet().getPath() == null ? "/" : p.getHttpGet().getPath(),
+                    resolvePort(p.getHttpGet().getPort(), named, 0, where), List.of(), 0, initial, period, timeout,
+                    success, failure));
+        }
+        if (p.getTcpSocket() != null) {
+            return Optional.of(new Probe(Probe.TCP, "", resolvePort(p.getTcpSocket().getPort(), named, 0, where),
+                    List.of(), 0, initial, period, timeout, success, failure));
+        }
+        if (p.getExec() != null) {
+            return Optional.of(new Probe(Probe.EXEC, "", 0, p.getExec().getCommand(), 0, initial, period, timeout,
+                    success, failure));
+        }
+        throw ZerodropException.usage(where + " has no httpGet, tcpSocket or exec action (gRPC probes are not"
+                + " supported by the local runtime)");
+    }
+
+    private static Optional<Probe> preStop(Container c, Map<String, Integer> named, String where) {
+        if (c.getLifecycle() == null || c.getLifecycle().getPreStop() == null) {
+            return Optional.empty();
+        }
+        LifecycleHandler h = c.getLifecycle().getPreStop();
+        if (h.getSleep() != null) {
+            return Optional.of(new Probe(Probe.SLEEP, "", 0, List.of(), h.getSleep().getSeconds(), 0, 0, 0, 0, 0));
+        }
+        if (h.getExec() != null) {
+            return Optional.of(new Probe(Probe.EXEC, "", 0, h.getExec().getCommand(), 0, 0, 0, 0, 0, 0));
+        }
+        if (h.getHttpGet() != null) {
+            return Optional.of(new Probe(Probe.HTTP, h.getHttpGet().getPath() == null ? "/" : h.getHttpGet().getPath(),
+                    resolvePort(h.getHttpGet().getPort(), named, 0, where + " preStop"), List.of(), 0, 0, 0, 0, 0, 0));
+        }
+        throw ZerodropException.usage(where + " preStop has no exec, httpGet or sleep action");
+    }
+}

@@ -1,0 +1,43 @@
+package io.zerodrop.workload;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the manifests say about the workload under test, in the terms both runtimes need: the pod template's one
+ * container (image, command, env, port, probes, preStop), grace period, replicas, rollout strategy, the Service
+ * that fronts it, and the PodDisruptionBudget that guards it.
+ */
+public record Workload(
+        String kind,
+        String name,
+        int replicas,
+        Map<String, String> podLabels,
+        String image,
+        List<String> command,
+        List<String> args,
+        Map<String, String> env,
+        List<String> envFromPodName,
+        int containerPort,
+        Optional<Probe> startupProbe,
+        Optional<Probe> readinessProbe,
+        Optional<Probe> livenessProbe,
+        Optional<Probe> preStop,
+        long terminationGracePeriodSeconds,
+        String maxSurge,
+        String maxUnavailable,
+        Optional<Service> service,
+        Optional<Budget> budget) {
+
+    /** A Service selecting the pods: its port and the container port it targets. */
+    public record Service(String name, int port, int targetPort) {
+    }
+
+    /**
+     * A PodDisruptionBudget selecting the pods; one of {@code minAvailable} and {@code maxUnavailable} is set, each as
+     * written ("2" or "50%").
+     */
+    public record Budget(String name, String minAvailable, String maxUnavailable, String unhealthyPodEvictionPolicy) {
+    }
+}
