@@ -10,11 +10,13 @@ import java.util.Map;
 /**
  * One pod's termination as the timeline tells it; times are epoch ms, {@code -1} when the event was not seen.
  * "Out of rotation" is the first of endpoint not-ready, terminating or removed: from then on no new connection is
- * sent to the pod.
+ * sent to the pod. The replacement counts as starting from its start until {@link #SETTLE_MS} after the later of its
+ * Ready condition and its endpoint entering rotation: a replacement without a readiness probe is Ready before it
+ * listens, and takes failures once its endpoint is in rotation.
  */
 public record PodTermination(String pod, String disruption, long markedMs, long preStopStartMs, long preStopEndMs,
         long sigtermMs, long sigkillMs, long exitMs, int exitCode, long outOfRotationMs, long endpointRemovedMs,
-        String replacement, long replacementStartedMs, long replacementReadyMs) {
+        String replacement, long replacementStartedMs, long replacementReadyMs, long replacementInRotationMs) {
 
     /** Margin after the last termination event during which failures are still put on this pod. */
     static final long SETTLE_MS = 1000;
@@ -61,13 +63,13 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
             long[] r = repl.isEmpty() ? newTimes() : times.getOrDefault(repl, newTimes());
             long outOfRotation = minPositive(t[6], t[7], t[8]);
             out.add(new PodTermination(pod, disruption.getOrDefault(pod, ""), t[0], t[1], t[2], t[3], t[4], t[5],
-                    exitCodes.getOrDefault(pod, -1), outOfRotation, t[8], repl, r[9], r[10]));
+                    exitCodes.getOrDefault(pod, -1), outOfRotation, t[8], repl, r[9], r[10], r[11]));
         }
         return out;
     }
 
     private static long[] newTimes() {
-        long[] t = new long[11];
+        long[] t = new long[12];
         java.util.Arrays.fill(t, -1);
         return t;
     }
@@ -85,6 +87,7 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
             case ENDPOINT_REMOVED -> 8;
             case REPLACEMENT_STARTED -> 9;
             case REPLACEMENT_READY -> 10;
+            case ENDPOINT_READY -> 11;
             default -> -1;
         };
     }
@@ -115,8 +118,13 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
 
     /** Whether this pod's replacement had started but was not ready at {@code t}. */
     boolean replacementStartingAt(long t) {
-        return replacementStartedMs >= 0 && t >= replacementStartedMs
-                && (replacementReadyMs < 0 || t < replacementReadyMs);
+        if (replacementStartedMs < 0 || t < replacementStartedMs) {
+            return false;
+        }
+        if (replacementReadyMs < 0) {
+            return true;
+        }
+        return t < Math.max(replacementReadyMs, replacementInRotationMs) + SETTLE_MS;
     }
 
     private Phase ownPhaseAt(long t) {

@@ -11,10 +11,15 @@ import java.util.List;
  * REQUEST_TIMEOUT on the client))}. Gatling silently retries a request whose pooled keep-alive connection closed
  * before any answer; the server counted that first attempt as cut while the client logged OK. It is a lower bound:
  * a client failure of another cause can mask a hidden drop.
+ *
+ * <p>{@code answeredButLost} = {@code max(0, server OK - client OK)}: answers the server handed to its kernel that
+ * never reached the client, because the process (or its connection) died right after and the reset discarded
+ * them. With fresh connections these are client failures too; with a keep-alive pool Gatling's retries can hide
+ * them.
  */
 public record GroundTruth(long clientTotal, long clientOk, long clientFailed, long clientResetOrTimeout,
         long serverReceived, long serverOk, long serverError, long serverCut, long serverClientAborted,
-        long serverInFlight, boolean allFinal, long hiddenDrops, List<String> notes) {
+        long serverInFlight, boolean allFinal, long hiddenDrops, long answeredButLost, List<String> notes) {
 
     public static GroundTruth of(AnalysisResult a, List<LedgerSnapshot> ledgers) {
         long clientResetOrTimeout = a.cutSymptomsWholeRun();
@@ -48,8 +53,13 @@ public record GroundTruth(long clientTotal, long clientOk, long clientFailed, lo
             notes.add("the server received " + (received - clientTotal) + " more requests than the client logged:"
                     + " retried attempts (Gatling retries silently on a closed pooled connection)");
         }
+        long lost = Math.max(0, ok - a.okWholeRun());
+        if (lost > 0) {
+            notes.add(lost + " answer(s) the server wrote were lost before the client read them: the process or its"
+                    + " connection died right after writing (a reset discards unread data)");
+        }
         return new GroundTruth(clientTotal, a.okWholeRun(), clientFailed, clientResetOrTimeout, received, ok, error,
-                effectiveCut, aborted, allFinal ? inFlight : 0, allFinal, hidden, List.copyOf(notes));
+                effectiveCut, aborted, allFinal ? inFlight : 0, allFinal, hidden, lost, List.copyOf(notes));
     }
 
 }

@@ -101,6 +101,11 @@ final class AppHandler extends Handler.Abstract {
     }
 
     private void send(Response response, int status, String body, Callback callback) {
+        if (!state.beginWrite()) {
+            callback.failed(new java.io.IOException("target-app stopped before answering"));
+            return;
+        }
+        Callback done = Callback.from(state::endWrite, callback);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
@@ -109,6 +114,6 @@ final class AppHandler extends Handler.Abstract {
         if (state.closeConnectionsAfterAnswer()) {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
-        response.write(true, ByteBuffer.wrap(bytes), callback);
+        response.write(true, ByteBuffer.wrap(bytes), done);
     }
 }

@@ -11,6 +11,7 @@ final class AppState {
     private final boolean failReadinessOnTerm;
     private final long startedAtMs = System.currentTimeMillis();
     private final AtomicLong sigtermAtMs = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger writesInProgress = new java.util.concurrent.atomic.AtomicInteger();
 
     AppState(boolean failReadinessOnTerm) {
         this.failReadinessOnTerm = failReadinessOnTerm;
@@ -51,6 +52,33 @@ final class AppState {
     /** After termination begins every answer asks the client to close, so keep-alive clients move away. */
     boolean closeConnectionsAfterAnswer() {
         return terminating();
+    }
+
+    /**
+     * Starts writing an answer, unless the app has stopped: then false, and the answer must not be written. The
+     * counter is raised before the phase is read, and {@link #quiesce} sets the phase before it reads the counter,
+     * so no answer can be written after the final ledger snapshot without being in it.
+     */
+    boolean beginWrite() {
+        writesInProgress.incrementAndGet();
+        if (phase == Phase.STOPPED) {
+            writesInProgress.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void endWrite() {
+        writesInProgress.decrementAndGet();
+    }
+
+    /** Stops new answers and waits (at most {@code maxMs}) for the ones being written to settle. */
+    void quiesce(long maxMs) {
+        phase = Phase.STOPPED;
+        long deadline = System.currentTimeMillis() + maxMs;
+        while (writesInProgress.get() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+        }
     }
 
     Map<String, Object> moments() {

@@ -149,7 +149,7 @@ public final class TargetApp {
 
     /** Cuts what is still in flight, writes the final ledger and termination message, and halts. */
     private void finish(int exitCode, String reason) {
-        state.phase(Phase.STOPPED);
+        state.quiesce(200); // no answer is written after this point, and those being written have settled
         int cut = ledger.cutAllInFlight();
         writeLedger(true, Map.of("exitCode", exitCode, "reason", reason));
         writeTerminationLog(exitCode, reason);

@@ -224,6 +224,10 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
                 timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ENDPOINT_NOT_READY, pod.name,
                         terminationCause.getOrDefault(pod.name, ""), "readiness failing"));
             }
+            if (ready && !endpoints.isReady(pod.name) && !pod.replaces.isEmpty()) {
+                timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ENDPOINT_READY, pod.name, pod.cause,
+                        "endpoint ready: new connections come here"));
+            }
             endpoints.setReady(b, ready);
         }, propagationDelay(), TimeUnit.MILLISECONDS);
     }

@@ -1,0 +1,150 @@
+package io.zerodrop.runtime.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zerodrop.analysis.AnalysisResult;
+import io.zerodrop.analysis.Attribution;
+import io.zerodrop.analysis.FailureClass;
+import io.zerodrop.analysis.Phase;
+import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.Undo;
+import io.zerodrop.disruption.DeletePods;
+import io.zerodrop.disruption.PodSelector;
+import io.zerodrop.disruption.Step;
+import io.zerodrop.engine.Experiment;
+import io.zerodrop.engine.LoadSpec;
+import io.zerodrop.ledger.GroundTruth;
+import io.zerodrop.testsupport.HostTool;
+import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.Timeline;
+import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.verdict.Expectations;
+import io.zerodrop.workload.ManifestLoader;
+import io.zerodrop.workload.Workload;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The end-to-end proof on real processes, signals and sockets: target-app's overlays from manifests/, real Gatling
+ * load through the Service address, one pod deleted after the warm-up.
+ */
+class LocalRuntimeProofTest {
+    static final Path OVERLAYS = Path.of(System.getProperty("user.dir")).resolveSibling("manifests").resolve("overlays");
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void needsKubectl() {
+        HostTool.require("kubectl", "kubectl >= 1.27 renders the overlays with its built-in kustomize");
+    }
+
+    private Experiment.Outcome run(String overlay, LoadSpec load, Long graceOverride) {
+        Workload w = ManifestLoader.load(OVERLAYS.resolve(overlay));
+        Timeline timeline = new Timeline();
+        try (Undo undo = new Undo()) {
+            LocalRuntime rt = new LocalRuntime(LocalSettings.defaults(7, dir.resolve("local")), timeline, undo);
+            try {
+                Experiment.Plan plan = new Experiment.Plan(overlay, "test", load,
+                        List.of(new Step("delete-1", 2_000, 0, 1,
+                                new DeletePods(PodSelector.random(1, 7), graceOverride))),
+                        Expectations.zeroDrops(), dir.resolve("out"), false, Map.of("overlay", overlay));
+                return Experiment.run(rt, timeline, undo, w, plan, new PrintWriter(new StringWriter()));
+            } finally {
+                rt.close();
+            }
+        }
+    }
+
+    private static String deletedPod(Experiment.Outcome o) {
+        return o.report().timeline().stream().filter(e -> e.type() == EventType.POD_MARKED_FOR_DELETION)
+                .map(TimelineEvent::pod).findFirst().orElseThrow();
+    }
+
+    /**
+     * Client and server agree: every OK the client saw was answered by a server; the ledgers add up; every request
+     * the servers never received, every answer lost at a kill and every cut request is a client failure.
+     */
+    private static void reconciles(Experiment.Outcome o) {
+        GroundTruth g = o.report().groundTruth().orElseThrow();
+        assertThat(g.allFinal()).isTrue();
+        assertThat(g.serverOk()).as("every client OK was answered by a server").isGreaterThanOrEqualTo(g.clientOk());
+        assertThat(g.answeredButLost()).isEqualTo(g.serverOk() - g.clientOk()).isLessThanOrEqualTo(5);
+        assertThat(g.serverReceived()).as("ledgers add up")
+                .isEqualTo(g.serverOk() + g.serverError() + g.serverCut() + g.serverClientAborted());
+        assertThat(g.serverReceived()).as("no request counted twice").isLessThanOrEqualTo(g.clientTotal());
+        assertThat((g.clientTotal() - g.serverReceived()) + g.serverCut() + g.answeredButLost())
+                .as("never received + cut + lost = client failures").isEqualTo(g.clientFailed());
+    }
+
+    @Test
+    void naiveDeletionDropsRequestsInTheEndpointRaceOnTheDeletedPod() {
+        Experiment.Outcome o = run("naive", LoadSpec.of("fresh-connections", 200, 3, 12), null);
+        AnalysisResult a = o.report().analysis();
+        String pod = deletedPod(o);
+        PodTermination t = a.terminations().get(0);
+
+        assertThat(o.exitCode()).isEqualTo(ExitCodes.VERDICT_FAILED);
+        assertThat(a.measuredFailed()).isGreaterThan(0);
+        assertThat(a.failuresByClass().keySet()).isSubsetOf(Set.of(FailureClass.REFUSED, FailureClass.RESET));
+        // the dying pod still in rotation takes failures; the replacement, without a readiness probe, takes more
+        // once its endpoint is in rotation before its JVM listens (how many depends on the machine's load)
+        assertThat(a.failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L)).isPositive();
+        for (Attribution at : a.attributions()) {
+            assertThat(at.phase()).isIn(Phase.SIGTERM_ENDPOINT_LIVE, Phase.REPLACEMENT_STARTING);
+            assertThat(at.pods()).containsExactly(at.phase() == Phase.SIGTERM_ENDPOINT_LIVE ? pod : t.replacement());
+            if (at.phase() == Phase.SIGTERM_ENDPOINT_LIVE) {
+                assertThat(at.atMs()).isBetween(t.sigtermMs(), t.outOfRotationMs());
+            }
+        }
+        assertThat(t.pod()).isEqualTo(pod);
+        assertThat(t.exitCode()).isEqualTo(143);
+        assertThat(t.exitMs()).isLessThan(t.outOfRotationMs()); // it died while still in rotation
+        assertThat(t.sigkillMs()).isEqualTo(-1);
+        reconciles(o);
+    }
+
+    @Test
+    void hardenedDeletionDropsNothingOverKeepAliveConnections() {
+        Experiment.Outcome o = run("hardened", LoadSpec.of("steady", 200, 3, 12), null);
+        AnalysisResult a = o.report().analysis();
+        assertThat(o.exitCode()).as(o.summary()).isEqualTo(ExitCodes.PASSED);
+        assertThat(a.measuredFailed()).isZero();
+        assertThat(o.report().groundTruth().orElseThrow().hiddenDrops()).isZero();
+        PodTermination t = a.terminations().get(0);
+        assertThat(t.exitCode()).isZero();
+        assertThat(t.preStopStartMs()).isPositive();
+        assertThat(t.sigtermMs() - t.preStopStartMs()).isBetween(5_000L, 5_600L); // preStop sleep 5
+        assertThat(t.outOfRotationMs()).isLessThan(t.sigtermMs()); // out of rotation before the app hears anything
+        assertThat(t.replacementReadyMs()).isPositive();
+        reconciles(o);
+    }
+
+    @Test
+    void swallowedSigtermWaitsTheFullGracePeriodEndsIn137AndLosesInFlightWork() {
+        // 4 s requests on their own connections, grace period cut to 4 s: requests sent just before the endpoint
+        // left rotation are still in flight when SIGKILL comes
+        LoadSpec slow = new LoadSpec("slow-requests", 40, 3, 12, 10_000, 2_000, List.of("/work?ms=4000"), "GET",
+                List.of(), null, "200-299", List.of(), 1024);
+        Experiment.Outcome o = run("shell-entrypoint", slow, 4L);
+        AnalysisResult a = o.report().analysis();
+        PodTermination t = a.terminations().get(0);
+        assertThat(t.exitCode()).isEqualTo(137);
+        assertThat(t.sigkillMs() - t.markedMs()).as("SIGKILL when the 4 s grace period ran out").isBetween(4_000L, 4_500L);
+        assertThat(t.sigtermMs()).isPositive();
+        assertThat(a.failuresByPhase()).containsKey(Phase.AFTER_SIGKILL);
+        assertThat(a.failuresByClass()).containsKey(FailureClass.RESET);
+        assertThat(o.exitCode()).isEqualTo(ExitCodes.VERDICT_FAILED);
+        GroundTruth g = o.report().groundTruth().orElseThrow();
+        assertThat(g.allFinal()).as("the SIGKILLed pod left only a periodic snapshot").isFalse();
+        assertThat(g.serverOk()).isLessThanOrEqualTo(g.clientOk());
+    }
+}
