@@ -102,6 +102,9 @@ final class AppHandler extends Handler.Abstract {
 
     private void send(Response response, int status, String body, Callback callback) {
         if (!state.beginWrite()) {
+            // stopped: the process is going away; close the connection under the request (a failed callback alone
+            // would make Jetty answer 500, which a dying app never does)
+            response.getRequest().getConnectionMetaData().getConnection().getEndPoint().close();
             callback.failed(new java.io.IOException("target-app stopped before answering"));
             return;
         }
