@@ -24,9 +24,18 @@ public final class Undo implements AutoCloseable {
     private final Thread hook = new Thread(this::runAll, "zerodrop-undo");
     private final List<String> failures = new ArrayList<>();
     private boolean hooked;
+    private boolean closing;
 
-    /** Registers the undo of a mutation that is about to be applied; returns a handle that runs it early. */
+    /**
+     * Registers the undo of a mutation that is about to be applied; returns a handle that runs it early. Once the
+     * undos have started running (close, or the shutdown hook on SIGINT/SIGTERM), registration is refused with an
+     * exception, so the mutation is never applied behind the teardown's back.
+     */
     public synchronized Registration register(String what, Action action) {
+        if (closing) {
+            throw new ZerodropException(ExitCodes.ENVIRONMENT, "zerodrop is shutting down: not starting to "
+                    + what.replaceFirst("^(stop|close) ", "") + " (" + what + ")");
+        }
         if (!hooked) {
             Runtime.getRuntime().addShutdownHook(hook);
             hooked = true;
@@ -63,6 +72,9 @@ public final class Undo implements AutoCloseable {
     }
 
     private void runAll() {
+        synchronized (this) {
+            closing = true;
+        }
         while (true) {
             Step step;
             synchronized (this) {
