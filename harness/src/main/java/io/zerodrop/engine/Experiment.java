@@ -136,8 +136,12 @@ public final class Experiment {
         journal.add(new io.zerodrop.report.Step("teardown", c0, System.currentTimeMillis(),
                 io.zerodrop.report.Step.Status.OK, "every pod stopped, Service address closed"));
 
+        long a0 = System.currentTimeMillis();
         Measurement.Result m = Measurement.analyse(run.get().simulationLog(), timeline, plan.load().warmupSeconds(),
                 plan.load().rate(), runtime.ledgers(), 0);
+        journal.add(new io.zerodrop.report.Step("analysis", a0, System.currentTimeMillis(),
+                io.zerodrop.report.Step.Status.OK, m.analysis().totalRequests() + " requests decoded, "
+                        + runtime.ledgers().size() + " server ledgers read"));
         Verdict verdict = Verdict.judge(m.analysis(), plan.expectations(),
                 m.groundTruth().map(g -> g.hiddenDrops()).orElse(null));
         Map<String, Object> settings = new LinkedHashMap<>(plan.settingsUnderTest());

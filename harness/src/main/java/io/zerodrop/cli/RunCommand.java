@@ -1,0 +1,147 @@
+package io.zerodrop.cli;
+
+import io.zerodrop.core.Undo;
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.engine.Experiment;
+import io.zerodrop.runtime.local.ImageMap;
+import io.zerodrop.runtime.local.LocalRuntime;
+import io.zerodrop.runtime.local.LocalSettings;
+import io.zerodrop.scenario.Scenario;
+import io.zerodrop.scenario.ScenarioLoader;
+import io.zerodrop.timeline.Timeline;
+import io.zerodrop.workload.ManifestLoader;
+import io.zerodrop.workload.Workload;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code zerodrop run <scenario>}: the scenario's workload, load and disruptions on a runtime; verdict and reports. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a scenario file: deploy the workload on a runtime, send load, apply the disruptions, "
+                + "judge and report.")
+final class RunCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "The scenario file (YAML).")
+    Path scenarioFile;
+
+    @Option(names = "--runtime", paramLabel = "local|kubernetes",
+            description = "Where to run; overrides the scenario's target.runtime.")
+    String runtime;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: zerodrop-out/<time>.")
+    Path out;
+
+    @Option(names = "--dry-run", description = "Validate the scenario and the manifests, print the plan, change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for random pod choices and jitter. "
+            + "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--image", paramLabel = "IMAGE=COMMAND",
+            description = "Local runtime: the command that runs a container image here (repeatable).")
+    List<String> images = new ArrayList<>();
+
+    @Option(names = "--gatling-report", description = "Also write Gatling's own HTML report (a few seconds more).")
+    boolean gatlingReport;
+
+    @Override
+    public Integer call() {
+        Scenario s = ScenarioLoader.load(scenarioFile, seed);
+        String where = runtime != null ? runtime : s.runtime();
+        if (!where.equals("local") && !where.equals("kubernetes")) {
+            throw ZerodropException.usage("--runtime \"" + where + "\" is invalid: expected local or kubernetes");
+        }
+        if (where.equals("kubernetes")) {
+            throw ZerodropException.usage("the kubernetes runtime is not available in this version of zerodrop;"
+                    + " run the scenario with --runtime local");
+        }
+        ImageMap imageMap = ImageMap.withDefaults();
+        s.local().images().forEach((image, command) -> imageMap.with(image + "=" + command));
+        images.forEach(imageMap::with);
+        Workload w = s.settings().applyTo(ManifestLoader.load(s.manifests()));
+        imageMap.resolve(w.image());
+        PrintWriter o = spec.commandLine().getOut();
+        if (dryRun) {
+            o.print(plan(s, w));
+            o.flush();
+            return 0;
+        }
+        Path outDir = out != null ? out : Path.of("zerodrop-out",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        LocalSettings local = new LocalSettings(s.local().nodes(), s.local().endpointPropagation().toMillis(),
+                s.local().endpointJitter().toMillis(), s.local().kubeletNotice().toMillis(), seed, imageMap,
+                outDir.resolve("local"));
+        Map<String, Object> underTest = new LinkedHashMap<>();
+        underTest.put("scenario", scenarioFile.toString());
+        underTest.put("manifests", s.manifests().toString());
+        underTest.put("settingsOverrides", s.settings());
+        underTest.put("workload", summary(w));
+        Timeline timeline = new Timeline();
+        Experiment.Outcome outcome;
+        try (Undo undo = new Undo()) {
+            LocalRuntime rt = new LocalRuntime(local, timeline, undo);
+            try {
+                outcome = Experiment.run(rt, timeline, undo, w, new Experiment.Plan("zerodrop run — " + s.name(), "run",
+                        s.load(), s.toSteps(), s.expectations(), outDir, gatlingReport, underTest),
+                        spec.commandLine().getErr());
+            } finally {
+                rt.close();
+            }
+        }
+        o.print(outcome.summary());
+        o.flush();
+        return outcome.exitCode();
+    }
+
+    static Map<String, Object> summary(Workload w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", w.kind() + " " + w.name());
+        m.put("replicas", w.replicas());
+        m.put("image", w.image());
+        m.put("terminationGracePeriodSeconds", w.terminationGracePeriodSeconds());
+        m.put("preStop", w.preStop().map(p -> p.describe()).orElse("none"));
+        m.put("startupProbe", w.startupProbe().map(p -> p.describe()).orElse("none"));
+        m.put("readinessProbe", w.readinessProbe().map(p -> p.describe() + " every " + p.periodSeconds() + " s")
+                .orElse("none"));
+        m.put("livenessProbe", w.livenessProbe().map(p -> p.describe()).orElse("none"));
+        m.put("env", w.env());
+        m.put("rollingUpdate", "maxSurge " + w.maxSurge() + ", maxUnavailable " + w.maxUnavailable());
+        m.put("service", w.service().map(x -> x.name() + " :" + x.port() + " -> " + x.targetPort()).orElse("none"));
+        m.put("podDisruptionBudget", w.budget().map(b -> b.name() + (b.minAvailable() != null ? " minAvailable "
+                + b.minAvailable() : " maxUnavailable " + b.maxUnavailable())).orElse("none"));
+        return m;
+    }
+
+    private static String plan(Scenario s, Workload w) {
+        StringBuilder b = new StringBuilder();
+        b.append("zerodrop run --dry-run: ").append(s.name()).append(" (nothing was started)\n");
+        b.append("  manifests  ").append(s.manifests()).append('\n');
+        summary(w).forEach((k, v) -> b.append("    ").append(k).append(": ").append(v).append('\n'));
+        b.append("  load       ").append(s.load().simulation()).append(" at ").append(s.load().rate())
+                .append(" req/s, warm-up ").append(s.load().warmupSeconds()).append(" s, then ")
+                .append(s.load().durationSeconds()).append(" s, paths ").append(s.load().paths()).append('\n');
+        for (Scenario.StepSpec st : s.steps()) {
+            b.append("  step       ").append(st.id()).append(": ").append(st.toStep().disruption().describe())
+                    .append(" at +").append(st.at().toMillis()).append(" ms after the warm-up");
+            if (st.times() > 1) {
+                b.append(", every ").append(st.every().toMillis()).append(" ms, ").append(st.times()).append(" times");
+            }
+            b.append('\n');
+        }
+        b.append("  expect     ").append(s.expectations()).append('\n');
+        return b.toString();
+    }
+}

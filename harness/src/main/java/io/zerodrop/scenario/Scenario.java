@@ -1,0 +1,70 @@
+package io.zerodrop.scenario;
+
+import io.zerodrop.disruption.DeletePods;
+import io.zerodrop.disruption.PodSelector;
+import io.zerodrop.disruption.Step;
+import io.zerodrop.engine.LoadSpec;
+import io.zerodrop.verdict.Expectations;
+import io.zerodrop.workload.Probe;
+import io.zerodrop.workload.Workload;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A scenario file, validated: the target (manifests and runtime), the settings under test applied over the
+ * manifests, the load, the disruption steps, the expectations, and the local runtime's own settings.
+ * The format is documented in the README ("Scenario files").
+ */
+public record Scenario(Path file, String name, Path manifests, String runtime, Settings settings, LoadSpec load,
+        List<StepSpec> steps, Expectations expectations, Local local) {
+
+    /** Settings under test: applied over what the manifests say. Null fields leave the manifests alone. */
+    public record Settings(Integer replicas, Long terminationGracePeriodSeconds, Long preStopSleepSeconds,
+            Map<String, String> env) {
+
+        public Workload applyTo(Workload w) {
+            Map<String, String> env2 = new LinkedHashMap<>(w.env());
+            env2.putAll(env);
+            Optional<Probe> preStop = w.preStop();
+            if (preStopSleepSeconds != null) {
+                preStop = preStopSleepSeconds == 0 ? Optional.empty()
+                        : Optional.of(new Probe(Probe.EXEC, "", 0, List.of("sleep", String.valueOf(preStopSleepSeconds)),
+                                0, 0, 0, 0, 0, 0));
+            }
+            return new Workload(w.kind(), w.name(), replicas != null ? replicas : w.replicas(), w.podLabels(),
+                    w.image(), w.command(), w.args(), Map.copyOf(env2), w.envFromPodName(), w.containerPort(),
+                    w.startupProbe(), w.readinessProbe(), w.livenessProbe(), preStop,
+                    terminationGracePeriodSeconds != null ? terminationGracePeriodSeconds
+                            : w.terminationGracePeriodSeconds(),
+                    w.maxSurge(), w.maxUnavailable(), w.service(), w.budget());
+        }
+    }
+
+    /** One disruption step as written. */
+    public record StepSpec(String id, String action, PodSelector selector, Long graceSeconds, Duration at,
+            Duration every, int times) {
+
+        public Step toStep() {
+            DeletePods d = action.equals("kill") ? DeletePods.kill(selector) : new DeletePods(selector, graceSeconds);
+            return new Step(id, at.toMillis(), every == null ? 0 : every.toMillis(), times, d);
+        }
+    }
+
+    /** How the local runtime plays the cluster. */
+    public record Local(int nodes, Duration endpointPropagation, Duration endpointJitter, Duration kubeletNotice,
+            Map<String, String> images) {
+    }
+
+    public List<Step> toSteps() {
+        List<Step> out = new ArrayList<>();
+        for (StepSpec s : steps) {
+            out.add(s.toStep());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,139 @@
+package io.zerodrop.scenario;
+
+import io.zerodrop.disruption.PodSelector;
+import io.zerodrop.engine.LoadSpec;
+import io.zerodrop.verdict.Expectations;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads and validates a scenario file; every error names file, line, column, the input and what was expected. */
+public final class ScenarioLoader {
+    static final List<String> ACTIONS = List.of("delete", "kill");
+    static final List<String> PLANNED = List.of("evict", "rollout-restart", "scale", "drain-node");
+
+    private ScenarioLoader() {
+    }
+
+    public static Scenario load(Path file, long seed) {
+        if (!Files.isRegularFile(file)) {
+            throw new ScenarioException(file, 1, 1, "no such scenario file");
+        }
+        Yaml.Map_ root = Yaml.read(file).only("name", "target", "settings", "traffic", "disruptions", "expect", "local");
+        String name = root.string("name", file.getFileName().toString());
+
+        Yaml.Map_ target = root.map("target").only("manifests", "runtime");
+        String manifestsRaw = target.string("manifests", null);
+        Path manifests = file.toAbsolutePath().getParent().resolve(manifestsRaw).normalize();
+        if (!Files.exists(manifests)) {
+            throw target.at("manifests", "'target.manifests' is \"" + manifestsRaw + "\": " + manifests
+                    + " does not exist (paths are relative to the scenario file)");
+        }
+        String runtime = target.oneOf("runtime", "local", "local", "kubernetes");
+
+        Yaml.Map_ st = root.mapOrEmpty("settings").only("replicas", "terminationGracePeriodSeconds",
+                "preStopSleepSeconds", "env");
+        Scenario.Settings settings = new Scenario.Settings(
+                st.has("replicas") ? (int) st.whole("replicas", null, 1, 50) : null,
+                st.wholeOrNull("terminationGracePeriodSeconds", 0, 3600),
+                st.wholeOrNull("preStopSleepSeconds", 0, 3600), st.stringMap("env"));
+
+        Yaml.Map_ tr = root.map("traffic").only("simulation", "rate", "warmup", "duration", "requestTimeout",
+                "connectTimeout", "paths", "method", "headers", "body", "expectStatus");
+        String simulation = tr.string("simulation", "fresh-connections");
+        try {
+            io.zerodrop.traffic.Simulations.resolve(simulation);
+        } catch (RuntimeException e) {
+            throw tr.at("simulation", "'traffic.simulation' is \"" + simulation + "\"; expected steady, "
+                    + "fresh-connections, slow-requests or a fully qualified class name");
+        }
+        String expectStatus = tr.string("expectStatus", "200-299");
+        try {
+            io.zerodrop.sims.Params.statuses(expectStatus);
+        } catch (IllegalArgumentException e) {
+            throw tr.at("expectStatus", "'traffic.expectStatus' is \"" + expectStatus + "\"; expected one range like"
+                    + " 200-299 or up to 12 codes like 200,204,304");
+        }
+        List<String> paths = tr.strings("paths", List.of("/"));
+        for (String p : paths) {
+            if (!p.startsWith("/")) {
+                throw tr.at("paths", "'traffic.paths' has \"" + p + "\"; expected paths starting with /");
+            }
+        }
+        Duration warmup = tr.duration("warmup", Duration.ofSeconds(5));
+        Duration duration = tr.duration("duration", Duration.ofSeconds(30));
+        if (duration.toSeconds() < 1) {
+            throw tr.at("duration", "'traffic.duration' must be at least 1s");
+        }
+        LoadSpec load = new LoadSpec(simulation, tr.number("rate", 100.0, 0.1, 100_000), (int) warmup.toSeconds(),
+                (int) duration.toSeconds(), tr.duration("requestTimeout", Duration.ofSeconds(5)).toMillis(),
+                tr.duration("connectTimeout", Duration.ofSeconds(2)).toMillis(), paths, tr.string("method", "GET"),
+                tr.strings("headers", List.of()), tr.has("body") ? tr.string("body", null) : null, expectStatus,
+                List.of(), 1024);
+
+        List<Scenario.StepSpec> steps = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        int n = 0;
+        for (Yaml.Map_ d : root.listOfMaps("disruptions")) {
+            n++;
+            d.only("id", "action", "select", "grace", "at", "every", "times");
+            String action = d.string("action", null);
+            if (PLANNED.contains(action)) {
+                throw d.at("action", "'disruptions[" + (n - 1) + "].action' \"" + action + "\" is not available in this"
+                        + " version of the local runtime yet; available: " + String.join(", ", ACTIONS));
+            }
+            if (!ACTIONS.contains(action)) {
+                throw d.at("action", "'disruptions[" + (n - 1) + "].action' is \"" + action + "\"; expected one of: "
+                        + String.join(", ", ACTIONS));
+            }
+            String id = d.string("id", action + "-" + n);
+            if (!ids.add(id)) {
+                throw d.at("id", "step id \"" + id + "\" is used twice");
+            }
+            Yaml.Map_ sel = d.mapOrEmpty("select").only("mode", "count", "percent", "name");
+            String mode = sel.oneOf("mode", sel.has("name") ? "name" : "random", "random", "oldest", "newest", "name");
+            if (sel.has("count") && sel.has("percent")) {
+                throw sel.at("percent", "give either 'count' or 'percent', not both");
+            }
+            PodSelector selector = new PodSelector(PodSelector.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)),
+                    sel.has("name") ? sel.string("name", null) : null, (int) sel.whole("count", 1L, 1, 1000),
+                    sel.has("percent") ? (int) sel.whole("percent", null, 1, 100) : null, seed + n);
+            Long grace = null;
+            if (d.has("grace")) {
+                if (action.equals("kill")) {
+                    throw d.at("grace", "'grace' does not apply to kill (it is grace 0)");
+                }
+                grace = d.duration("grace", null).toSeconds();
+            }
+            int times = (int) d.whole("times", 1L, 1, 1000);
+            Duration every = d.durationOrNull("every");
+            if (times > 1 && (every == null || every.isZero())) {
+                throw d.at("times", "'times' is " + times + " but 'every' is missing: say how far apart the steps are");
+            }
+            steps.add(new Scenario.StepSpec(id, action, selector, grace, d.duration("at", Duration.ZERO), every, times));
+        }
+
+        Yaml.Map_ ex = root.mapOrEmpty("expect").only("maxDropped", "maxErrorRatePercent", "maxFailureBurst",
+                "p99Ceiling", "minAvailabilityPercent", "maxHiddenDrops");
+        Expectations expectations = new Expectations(ex.whole("maxDropped", 0L, 0, Long.MAX_VALUE),
+                ex.has("maxErrorRatePercent") ? ex.number("maxErrorRatePercent", null, 0, 100) : null,
+                ex.has("maxFailureBurst") ? ex.duration("maxFailureBurst", null).toMillis() : null,
+                ex.has("p99Ceiling") ? ex.duration("p99Ceiling", null).toMillis() : null,
+                ex.has("minAvailabilityPercent") ? ex.number("minAvailabilityPercent", null, 0, 100) : null,
+                ex.whole("maxHiddenDrops", 0L, 0, Long.MAX_VALUE));
+
+        Yaml.Map_ lo = root.mapOrEmpty("local").only("nodes", "endpointPropagation", "endpointJitter",
+                "kubeletNotice", "images");
+        Map<String, String> images = lo.stringMap("images");
+        Scenario.Local local = new Scenario.Local((int) lo.whole("nodes", 3L, 1, 100),
+                lo.duration("endpointPropagation", Duration.ofMillis(1000)),
+                lo.duration("endpointJitter", Duration.ofMillis(250)), lo.duration("kubeletNotice", Duration.ofMillis(100)),
+                images);
+        return new Scenario(file, name, manifests, runtime, settings, load, steps, expectations, local);
+    }
+}

@@ -1,0 +1,76 @@
+package io.zerodrop.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.testsupport.HostTool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunCommandTest {
+    static final Path SCENARIOS = Path.of(System.getProperty("user.dir")).resolve("scenarios");
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void needsKubectl() {
+        HostTool.require("kubectl", "kubectl renders the overlays with its built-in kustomize");
+    }
+
+    @Test
+    void dryRunValidatesEverythingPrintsThePlanAndStartsNothing() {
+        Path out = dir.resolve("out");
+        Cli r = Cli.run("run", SCENARIOS.resolve("hardened-tuned-down.yaml").toString(), "--dry-run", "--out",
+                out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("nothing was started", "preStop: none", "terminationGracePeriodSeconds: 10",
+                "SHUTDOWN_DELAY_MS=0", "readinessProbe: httpGet :8080/readyz every 2 s",
+                "roll: delete 1 oldest pod(s) at +2000 ms after the warm-up, every 6000 ms, 3 times");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aBadScenarioOrRuntimeExitsWith2AndSaysWhere() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "target:\n  manifests: .\ntraffic:\n  rate: lots\n");
+        Cli r = Cli.run("run", bad.toString(), "--dry-run");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains(bad + ":4:9: 'traffic.rate' is \"lots\"; expected a number");
+
+        Cli k8s = Cli.run("run", SCENARIOS.resolve("hardened-delete.yaml").toString(), "--runtime", "kubernetes");
+        assertThat(k8s.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(k8s.err()).contains("kubernetes runtime is not available in this version");
+
+        Cli image = Cli.run("run", SCENARIOS.resolve("hardened-delete.yaml").toString(), "--dry-run", "--image", "x");
+        assertThat(image.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(image.err()).contains("--image \"x\" is invalid: expected IMAGE=COMMAND");
+
+        Cli missing = Cli.run("run", dir.resolve("nope.yaml").toString());
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missing.err()).contains("nope.yaml:1:1: no such scenario file");
+    }
+
+    @Test
+    void theNaiveExampleScenarioRunsEndToEndAndFailsWithItsReports() throws Exception {
+        Path out = dir.resolve("naive");
+        Cli r = Cli.run("run", SCENARIOS.resolve("naive-delete.yaml").toString(), "--out", out.toString(), "--seed", "5");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.VERDICT_FAILED);
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        ReportSchema.assertValid(report);
+        assertThat(report.path("header").path("command").asText()).isEqualTo("run");
+        assertThat(report.path("header").path("runtime").asText()).startsWith("local");
+        assertThat(report.path("header").path("settings").path("workload").path("preStop").asText()).isEqualTo("none");
+        assertThat(report.path("requests").path("failed").asLong()).isPositive();
+        assertThat(report.path("requests").path("failuresByPhase").has("SIGTERM_ENDPOINT_LIVE")).isTrue();
+        assertThat(report.path("terminations").get(0).path("exitCode").asInt()).isEqualTo(143);
+        assertThat(report.path("steps").findValuesAsText("name")).containsSubsequence("deploy", "traffic", "settle",
+                "teardown", "analysis");
+        assertThat(Files.list(out.resolve("local").resolve("pods")).count()).isEqualTo(4); // 3 + the replacement
+        assertThat(r.out()).contains("verdict    FAILED", "SIGTERM_ENDPOINT_LIVE");
+    }
+}

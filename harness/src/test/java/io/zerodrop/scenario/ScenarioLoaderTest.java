@@ -1,0 +1,126 @@
+package io.zerodrop.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.disruption.PodSelector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ScenarioLoaderTest {
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void manifests() throws Exception {
+        Files.createDirectories(dir.resolve("m"));
+    }
+
+    private Path write(String yaml) throws Exception {
+        return Files.writeString(dir.resolve("s.yaml"), yaml);
+    }
+
+    private static final String VALID = """
+            name: ok
+            target:
+              manifests: m
+            settings:
+              replicas: 4
+              preStopSleepSeconds: 7
+              env: {SHUTDOWN_DELAY_MS: "500"}
+            traffic:
+              simulation: steady
+              rate: 250
+              warmup: 2s
+              duration: 1m
+              paths: ["/", "/work?ms=5"]
+            disruptions:
+              - id: d
+                action: delete
+                select: {mode: newest, percent: 50}
+                grace: 20s
+                at: 1500ms
+                every: 10s
+                times: 3
+              - action: kill
+                select: {name: pod-x}
+            expect:
+              maxDropped: 2
+              p99Ceiling: 300ms
+              minAvailabilityPercent: 99.5
+            local:
+              endpointPropagation: 2s
+              images: {"me/app:1": "java -jar app.jar"}
+            """;
+
+    @Test
+    void aValidScenarioIsReadCompletely() throws Exception {
+        Scenario s = ScenarioLoader.load(write(VALID), 3);
+        assertThat(s.name()).isEqualTo("ok");
+        assertThat(s.manifests()).isEqualTo(dir.resolve("m"));
+        assertThat(s.runtime()).isEqualTo("local");
+        assertThat(s.settings().replicas()).isEqualTo(4);
+        assertThat(s.settings().preStopSleepSeconds()).isEqualTo(7);
+        assertThat(s.settings().env()).containsEntry("SHUTDOWN_DELAY_MS", "500");
+        assertThat(s.load().rate()).isEqualTo(250);
+        assertThat(s.load().durationSeconds()).isEqualTo(60);
+        assertThat(s.load().paths()).containsExactly("/", "/work?ms=5");
+        assertThat(s.steps()).hasSize(2);
+        Scenario.StepSpec d = s.steps().get(0);
+        assertThat(d.selector().mode()).isEqualTo(PodSelector.Mode.NEWEST);
+        assertThat(d.selector().percent()).isEqualTo(50);
+        assertThat(d.graceSeconds()).isEqualTo(20);
+        assertThat(d.toStep().atMs()).isEqualTo(1500);
+        assertThat(d.toStep().times()).isEqualTo(3);
+        assertThat(s.steps().get(1).id()).isEqualTo("kill-2");
+        assertThat(s.steps().get(1).selector().name()).isEqualTo("pod-x");
+        assertThat(s.steps().get(1).toStep().disruption().describe()).isEqualTo("kill pod pod-x");
+        assertThat(s.expectations().maxDropped()).isEqualTo(2);
+        assertThat(s.expectations().p99CeilingMs()).isEqualTo(300);
+        assertThat(s.expectations().maxHiddenDrops()).isZero();
+        assertThat(s.local().endpointPropagation().toMillis()).isEqualTo(2000);
+        assertThat(s.local().images()).containsEntry("me/app:1", "java -jar app.jar");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        // what is replaced in VALID | expected message (after file:line:col)
+        "  rate: 250|  rat: 250|:10:3: unknown key 'rat' in 'traffic'; expected one of: simulation, rate,",
+        "  rate: 250|  rate: fast|:10:9: 'traffic.rate' is \"fast\"; expected a number from 0.1 to 100000",
+        "  warmup: 2s|  warmup: 2 seconds|:11:11: 'traffic.warmup' is \"2 seconds\"; expected a duration like 500ms, 30s, 2m",
+        "    action: delete|    action: explode|:16:13: 'disruptions[0].action' is \"explode\"; expected one of: delete, kill",
+        "    action: delete|    action: evict|:16:13: 'disruptions[0].action' \"evict\" is not available in this version",
+        "  manifests: m|  manifests: nowhere|:3:14: 'target.manifests' is \"nowhere\":",
+        "    select: {mode: newest, percent: 50}|    select: {mode: newest, percent: 50, count: 2}|:17:37: give either 'count' or 'percent', not both",
+        "    select: {mode: newest, percent: 50}|    select: {mode: sideways}|:17:20: 'disruptions[0].select.mode' is \"sideways\"; expected one of: random, oldest, newest, name",
+        "  maxDropped: 2|  maxDropped: -2|:25:15: 'expect.maxDropped' is \"-2\"; expected a whole number from 0",
+        "    times: 3|    times: 3\\n    colour: red|:22:5: unknown key 'colour' in 'disruptions[0]'",
+    })
+    void badInputNamesFileLineColumnAndWhatWasExpected(String from, String to, String message) throws Exception {
+        Path f = write(VALID.replace(from, to.replace("\\n", "\n")));
+        assertThatThrownBy(() -> ScenarioLoader.load(f, 1))
+                .isInstanceOf(ScenarioException.class)
+                .satisfies(e -> assertThat(((ZerodropException) e).exitCode()).isEqualTo(ExitCodes.USAGE))
+                .hasMessageStartingWith(f.toString() + ":")
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void brokenYamlAndMissingSectionsAreReportedWithPositions() throws Exception {
+        Path broken = write("name: x\ntarget: [unclosed\n");
+        assertThatThrownBy(() -> ScenarioLoader.load(broken, 1)).hasMessageContaining("s.yaml:3:1: not valid YAML");
+        Path noTraffic = write("target:\n  manifests: m\n");
+        assertThatThrownBy(() -> ScenarioLoader.load(noTraffic, 1))
+                .hasMessageContaining("s.yaml:1:1: missing 'traffic' (a mapping)");
+        Path repeated = write("target:\n  manifests: m\ntraffic:\n  rate: 5\ndisruptions:\n  - action: delete\n    times: 2\n");
+        assertThatThrownBy(() -> ScenarioLoader.load(repeated, 1))
+                .hasMessageContaining("s.yaml:7:12: 'times' is 2 but 'every' is missing");
+    }
+}
