@@ -143,7 +143,7 @@ public final class Experiment {
                 io.zerodrop.report.Step.Status.OK, m.analysis().totalRequests() + " requests decoded, "
                         + runtime.ledgers().size() + " server ledgers read"));
         Verdict verdict = Verdict.judge(m.analysis(), plan.expectations(),
-                m.groundTruth().map(g -> g.hiddenDrops()).orElse(null));
+                m.groundTruth().map(g -> g.hiddenDrops()).orElse(null), m.evictions());
         Map<String, Object> settings = new LinkedHashMap<>(plan.settingsUnderTest());
         settings.put("runtime", runtimeInfo);
         settings.put("load", plan.load());

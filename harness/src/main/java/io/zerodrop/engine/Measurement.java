@@ -30,7 +30,7 @@ public final class Measurement {
 
     /** What one run measured. */
     public record Result(RunHeader gatling, AnalysisResult analysis, Optional<GroundTruth> groundTruth,
-            List<Finding> findings) {
+            List<Finding> findings, io.zerodrop.verdict.EvictionStats evictions) {
     }
 
     private Measurement() {
@@ -74,7 +74,20 @@ public final class Measurement {
         Optional<GroundTruth> truth = ledgers.isEmpty() ? Optional.empty()
                 : Optional.of(GroundTruth.of(a, ledgers.stream()
                         .map(l -> LedgerSnapshot.readAfter(l, a.lastRequestMs(), ledgerWaitMs)).toList()));
-        return new Result(header, a, truth, findings(a, truth));
+        io.zerodrop.verdict.EvictionStats ev = io.zerodrop.verdict.EvictionStats.from(timeline.events());
+        List<Finding> findings = new ArrayList<>(findings(a, truth));
+        if (ev.timedOut() > 0) {
+            findings.add(new Finding(Finding.Severity.ERROR, "pdb-blocks-evictions",
+                    ev.timedOut() + " eviction(s) never went through: " + ev.refusals() + " refusals (429)",
+                    ev.lastRefusal(), "the PodDisruptionBudget allows no disruption (minAvailable equal to the replicas,"
+                            + " or maxUnavailable 0): node drains and cluster upgrades hang. Use maxUnavailable: 1, or"
+                            + " minAvailable below the replica count"));
+        } else if (ev.refusals() > 0) {
+            findings.add(new Finding(Finding.Severity.INFO, "pdb-held-evictions",
+                    ev.refusals() + " eviction(s) refused (429) and retried until the budget allowed them",
+                    ev.lastRefusal(), ""));
+        }
+        return new Result(header, a, truth, List.copyOf(findings), ev);
     }
 
     static List<Finding> findings(AnalysisResult a, Optional<GroundTruth> truth) {

@@ -34,6 +34,28 @@ public interface Runtime extends AutoCloseable {
      */
     void deletePod(String pod, Long graceSeconds, String cause);
 
+    /** The PodDisruptionBudget's view now: disruptionsAllowed, currentHealthy, desiredHealthy, expectedPods. */
+    java.util.Optional<BudgetStatus> budget();
+
+    /** PDB status as the API reports it. */
+    record BudgetStatus(String name, int disruptionsAllowed, int currentHealthy, int desiredHealthy, int expectedPods) {
+    }
+
+    /**
+     * Evicts a pod through the Eviction API: 201 and a normal deletion when the PodDisruptionBudget allows it
+     * (or none selects the pod), 429 when it would break the budget. No retry here: the caller decides.
+     */
+    Eviction evict(String pod, String cause);
+
+    /** The nodes, in order. */
+    List<String> nodes();
+
+    /** The node a live pod runs on. */
+    String nodeOf(String pod);
+
+    /** Marks a node unschedulable (cordon) or schedulable again (uncordon). */
+    void cordon(String node, boolean unschedulable, String cause);
+
     /** Waits until every replica is ready and no terminating pod is left; false on timeout. */
     boolean awaitSettled(Duration timeout);
 

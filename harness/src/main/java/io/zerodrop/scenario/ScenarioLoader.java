@@ -14,8 +14,8 @@ import java.util.Set;
 
 /** Reads and validates a scenario file; every error names file, line, column, the input and what was expected. */
 public final class ScenarioLoader {
-    static final List<String> ACTIONS = List.of("delete", "kill");
-    static final List<String> PLANNED = List.of("evict", "rollout-restart", "scale", "drain-node");
+    static final List<String> ACTIONS = List.of("delete", "kill", "evict", "drain-node");
+    static final List<String> PLANNED = List.of("rollout-restart", "scale");
 
     private ScenarioLoader() {
     }
@@ -81,7 +81,7 @@ public final class ScenarioLoader {
         int n = 0;
         for (Yaml.Map_ d : root.listOfMaps("disruptions")) {
             n++;
-            d.only("id", "action", "select", "grace", "at", "every", "times");
+            d.only("id", "action", "select", "grace", "at", "every", "times", "node", "timeout", "retry");
             String action = d.string("action", null);
             if (PLANNED.contains(action)) {
                 throw d.at("action", "'disruptions[" + (n - 1) + "].action' \"" + action + "\" is not available in this"
@@ -110,12 +110,22 @@ public final class ScenarioLoader {
                 }
                 grace = d.duration("grace", null).toSeconds();
             }
+            if (d.has("node") && !action.equals("drain-node")) {
+                throw d.at("node", "'node' applies to drain-node only");
+            }
+            if ((d.has("timeout") || d.has("retry")) && !(action.equals("evict") || action.equals("drain-node"))) {
+                throw d.at(d.has("timeout") ? "timeout" : "retry", "'timeout' and 'retry' apply to evict and drain-node");
+            }
+            String node = d.string("node", "busiest");
+            Duration timeout = d.duration("timeout", Duration.ofSeconds(60));
+            Duration retry = d.duration("retry", Duration.ofSeconds(5));
             int times = (int) d.whole("times", 1L, 1, 1000);
             Duration every = d.durationOrNull("every");
             if (times > 1 && (every == null || every.isZero())) {
                 throw d.at("times", "'times' is " + times + " but 'every' is missing: say how far apart the steps are");
             }
-            steps.add(new Scenario.StepSpec(id, action, selector, grace, d.duration("at", Duration.ZERO), every, times));
+            steps.add(new Scenario.StepSpec(id, action, selector, grace, d.duration("at", Duration.ZERO), every, times,
+                    node, timeout, retry));
         }
 
         Yaml.Map_ ex = root.mapOrEmpty("expect").only("maxDropped", "maxErrorRatePercent", "maxFailureBurst",

@@ -17,6 +17,11 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
     public enum Status { PASSED, FAILED, INCONCLUSIVE }
 
     public static Verdict judge(AnalysisResult a, Expectations e, Long hiddenDrops) {
+        return judge(a, e, hiddenDrops, EvictionStats.none());
+    }
+
+    /** As above, plus: every eviction the run attempted must have gone through before its timeout. */
+    public static Verdict judge(AnalysisResult a, Expectations e, Long hiddenDrops, EvictionStats ev) {
         List<Check> checks = new ArrayList<>();
         if (e.maxDropped() != null) {
             checks.add(new Check("max-dropped", a.measuredFailed() <= e.maxDropped(), "≤ " + e.maxDropped(),
@@ -52,6 +57,13 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
             checks.add(new Check("max-hidden-drops", hiddenDrops <= e.maxHiddenDrops(), "≤ " + e.maxHiddenDrops(),
                     String.valueOf(hiddenDrops),
                     "requests the server cut while the client saw them OK (Gatling retried them silently)"));
+        }
+        if (ev.attempted() > 0) {
+            checks.add(new Check("evictions-complete", ev.timedOut() == 0, "every eviction done before its timeout",
+                    ev.evicted() + " of " + ev.attempted() + " evicted, " + ev.refusals() + " refused (429)",
+                    ev.timedOut() == 0 ? "refusals were retried every 5 s, as kubectl drain does"
+                            : "the PodDisruptionBudget never allowed the eviction: drains would hang. Last answer: "
+                                    + ev.lastRefusal()));
         }
         List<String> reasons = new ArrayList<>();
         Status status;

@@ -2,6 +2,7 @@ package io.zerodrop.runtime.local;
 
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.runtime.Eviction;
 import io.zerodrop.runtime.PodInfo;
 import io.zerodrop.runtime.Runtime;
 import io.zerodrop.timeline.EventType;
@@ -55,6 +56,10 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     private int subnet;
     private String templateHash;
     private volatile boolean tearingDown;
+    private final java.util.Set<String> cordoned = ConcurrentHashMap.newKeySet();
+    private final Object evictionLock = new Object();
+    private final java.util.concurrent.atomic.AtomicInteger maxUnavailable = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean sampling;
 
     public LocalRuntime(LocalSettings settings, Timeline timeline, Undo undo) {
         this.settings = settings;
@@ -81,6 +86,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         m.put("seed", settings.seed());
         m.put("images", settings.images().describe());
         m.put("workDir", settings.workDir().toString());
+        m.put("maxUnavailableObserved", maxUnavailable.get());
         return m;
     }
 
@@ -127,6 +133,14 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         }
         timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
                 w.replicas() + " pods ready behind " + serviceUrl()));
+        sampling = true;
+        scheduler.scheduleAtFixedRate(() -> {
+            if (sampling) {
+                long down = Math.max(0, workload.replicas() - pods.values().stream()
+                        .filter(p -> !p.isTerminating() && p.isReady() && endpoints.isReady(p.name)).count());
+                maxUnavailable.accumulateAndGet((int) down, Math::max);
+            }
+        }, 50, 50, TimeUnit.MILLISECONDS);
     }
 
     private String evidence() {
@@ -148,8 +162,10 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         }
     }
 
+    /** Live pods that are Ready and whose endpoint is in rotation. */
     private long readyLive() {
-        return pods.values().stream().filter(p -> !p.isTerminating() && p.isReady()).count();
+        return pods.values().stream().filter(p -> !p.isTerminating() && p.isReady() && endpoints.isReady(p.name))
+                .count();
     }
 
     private LocalPod createPod(String cause, String replaces) {
@@ -157,6 +173,12 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         int n = nextAddress.getAndIncrement();
         String ip = "127." + subnet + "." + (n / 250) + "." + (n % 250 + 2);
         String node = leastLoadedNode();
+        if (node == null) {
+            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, name, cause,
+                    "Pending: no schedulable node (all cordoned)"));
+            scheduler.schedule(() -> createPodWhenSchedulable(cause, replaces), 500, TimeUnit.MILLISECONDS);
+            return null;
+        }
         Path dir = settings.workDir().resolve("pods").resolve(name);
         try {
             Files.createDirectories(dir);
@@ -180,6 +202,17 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         return pod;
     }
 
+    private void createPodWhenSchedulable(String cause, String replaces) {
+        if (tearingDown) {
+            return;
+        }
+        if (leastLoadedNode() == null) {
+            scheduler.schedule(() -> createPodWhenSchedulable(cause, replaces), 500, TimeUnit.MILLISECONDS);
+        } else {
+            createPod(cause, replaces);
+        }
+    }
+
     private String suffix() {
         String alphabet = "bcdfghjklmnpqrstvwxz2456789";
         StringBuilder sb = new StringBuilder(5);
@@ -193,11 +226,92 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
 
     private String leastLoadedNode() {
         Map<String, Long> load = new LinkedHashMap<>();
-        for (int i = 1; i <= settings.nodes(); i++) {
-            load.put("node-" + i, 0L);
+        for (String n : nodes()) {
+            if (!cordoned.contains(n)) {
+                load.put(n, 0L);
+            }
         }
-        pods.values().stream().filter(p -> !p.isTerminating()).forEach(p -> load.merge(p.node, 1L, Long::sum));
-        return load.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        pods.values().stream().filter(p -> !p.isTerminating() && load.containsKey(p.node))
+                .forEach(p -> load.merge(p.node, 1L, Long::sum));
+        return load.entrySet().stream().min(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+    }
+
+    @Override
+    public List<String> nodes() {
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i <= settings.nodes(); i++) {
+            out.add("node-" + i);
+        }
+        return out;
+    }
+
+    @Override
+    public String nodeOf(String pod) {
+        LocalPod p = pods.get(pod);
+        if (p == null) {
+            throw ZerodropException.usage("no pod named \"" + pod + "\"");
+        }
+        return p.node;
+    }
+
+    @Override
+    public void cordon(String node, boolean unschedulable, String cause) {
+        if (!nodes().contains(node)) {
+            throw ZerodropException.usage("no node named \"" + node + "\" (nodes: " + nodes() + ")");
+        }
+        if (unschedulable) {
+            undos.add(undo.register("uncordon " + node, () -> cordoned.remove(node)));
+            cordoned.add(node);
+        } else {
+            cordoned.remove(node);
+        }
+        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", cause,
+                node + (unschedulable ? " cordoned" : " uncordoned")));
+    }
+
+    @Override
+    public java.util.Optional<BudgetStatus> budget() {
+        return workload.budget().map(b -> {
+            int expected = workload.replicas();
+            int healthy = (int) pods.values().stream().filter(p -> !p.isTerminating() && p.isReady()).count();
+            int desired = b.minAvailable() != null ? scaled(b.minAvailable(), expected)
+                    : expected - scaled(b.maxUnavailable(), expected);
+            return new BudgetStatus(b.name(), Math.max(0, healthy - desired), healthy, desired, expected);
+        });
+    }
+
+    /** An int-or-percent of {@code of}, percentages rounded up, as the disruption controller scales them. */
+    static int scaled(String value, int of) {
+        if (value.endsWith("%")) {
+            return (int) Math.ceil(Integer.parseInt(value.substring(0, value.length() - 1)) * of / 100.0);
+        }
+        return Integer.parseInt(value);
+    }
+
+    @Override
+    public Eviction evict(String name, String cause) {
+        synchronized (evictionLock) {
+            LocalPod pod = pods.get(name);
+            if (pod == null || pod.isTerminating()) {
+                return new Eviction(404, "pod " + name + " not found (already deleted)");
+            }
+            java.util.Optional<BudgetStatus> budget = budget();
+            if (budget.isPresent()) {
+                BudgetStatus b = budget.get();
+                boolean healthy = pod.isReady();
+                String policy = workload.budget().get().unhealthyPodEvictionPolicy();
+                boolean allowed = healthy ? b.disruptionsAllowed() > 0
+                        : "AlwaysAllow".equals(policy) || b.currentHealthy() >= b.desiredHealthy();
+                if (!allowed) {
+                    return Eviction.refused("Cannot evict pod as it would violate the pod's disruption budget "
+                            + b.name() + ": disruptionsAllowed " + b.disruptionsAllowed() + ", currentHealthy "
+                            + b.currentHealthy() + ", desiredHealthy " + b.desiredHealthy() + ", expectedPods "
+                            + b.expectedPods() + (healthy ? "" : " (pod unhealthy, policy " + policy + ")"));
+                }
+            }
+            deletePod(name, null, cause);
+            return Eviction.allowed();
+        }
     }
 
     private long propagationDelay() {
@@ -377,6 +491,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     @Override
     public void close() {
         tearingDown = true;
+        sampling = false;
         List<Thread> stoppers = new ArrayList<>();
         for (LocalPod p : pods.values()) {
             p.markTerminating();

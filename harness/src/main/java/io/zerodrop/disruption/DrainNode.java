@@ -1,0 +1,83 @@
+package io.zerodrop.disruption;
+
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.runtime.PodInfo;
+import io.zerodrop.runtime.Runtime;
+import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.Timeline;
+import io.zerodrop.timeline.TimelineEvent;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code kubectl drain}: cordon the node, evict every workload pod on it at once (each retrying 429 every 5 s until
+ * the timeout), wait, then uncordon it. {@code node} is a node name, or {@code busiest} (most pods) or
+ * {@code random}.
+ */
+public final class DrainNode implements Disruption {
+    private final String node;
+    private final long timeoutMs;
+    private final long retryMs;
+    private final long seed;
+
+    public DrainNode(String node, long timeoutMs, long retryMs, long seed) {
+        this.node = node;
+        this.timeoutMs = timeoutMs;
+        this.retryMs = retryMs;
+        this.seed = seed;
+    }
+
+    @Override
+    public String describe() {
+        return "drain node " + node + " (evictions retried every " + retryMs / 1000 + " s, timeout " + timeoutMs / 1000
+                + " s, uncordoned afterwards)";
+    }
+
+    @Override
+    public void apply(Runtime runtime, Timeline timeline, String stepId) {
+        String target = pick(runtime);
+        List<String> onNode = runtime.pods().stream().map(PodInfo::name)
+                .filter(p -> runtime.nodeOf(p).equals(target)).toList();
+        runtime.cordon(target, true, stepId);
+        try {
+            List<Thread> workers = new ArrayList<>();
+            for (String pod : onNode) {
+                Thread t = new Thread(() -> Evictions.evictWithRetry(runtime, timeline, pod, stepId, retryMs, timeoutMs,
+                        "drain " + target), "drain-" + pod);
+                t.start();
+                workers.add(t);
+            }
+            for (Thread t : workers) {
+                t.join(timeoutMs + 10_000);
+            }
+            timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.NOTE, "", stepId,
+                    "drain of " + target + " finished: " + onNode.size() + " pod(s) on it", Map.of("node", target)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            runtime.cordon(target, false, stepId);
+        }
+    }
+
+    private String pick(Runtime runtime) {
+        List<String> nodes = runtime.nodes();
+        if (node.equals("busiest") || node.equals("random")) {
+            Map<String, Long> load = runtime.pods().stream()
+                    .collect(Collectors.groupingBy(p -> runtime.nodeOf(p.name()), Collectors.counting()));
+            if (node.equals("random")) {
+                List<String> used = new ArrayList<>(load.keySet());
+                used.sort(null);
+                return used.get((int) Math.floorMod(seed, used.size()));
+            }
+            return load.entrySet().stream().max(Map.Entry.<String, Long>comparingByValue()
+                    .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder()))).orElseThrow().getKey();
+        }
+        if (!nodes.contains(node)) {
+            throw ZerodropException.usage("drain: no node named \"" + node + "\" (nodes: " + nodes + ")");
+        }
+        return node;
+    }
+}

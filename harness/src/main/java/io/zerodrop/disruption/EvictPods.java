@@ -1,0 +1,38 @@
+package io.zerodrop.disruption;
+
+import io.zerodrop.runtime.Runtime;
+import io.zerodrop.timeline.Timeline;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Evicts pods through the Eviction API, retrying refusals (429) every 5 s until the timeout, like kubectl. */
+public final class EvictPods implements Disruption {
+    private final PodSelector selector;
+    private final long timeoutMs;
+    private final long retryMs;
+    private final AtomicInteger occurrence = new AtomicInteger();
+
+    public EvictPods(PodSelector selector, long timeoutMs, long retryMs) {
+        this.selector = selector;
+        this.timeoutMs = timeoutMs;
+        this.retryMs = retryMs;
+    }
+
+    public EvictPods(PodSelector selector, long timeoutMs) {
+        this(selector, timeoutMs, Evictions.KUBECTL_RETRY_MS);
+    }
+
+    @Override
+    public String describe() {
+        return "evict " + selector.describe() + " (retry every " + retryMs / 1000 + " s, timeout " + timeoutMs / 1000
+                + " s)";
+    }
+
+    @Override
+    public void apply(Runtime runtime, Timeline timeline, String stepId) {
+        List<String> targets = selector.select(runtime.pods(), occurrence.getAndIncrement());
+        for (String pod : targets) {
+            Evictions.evictWithRetry(runtime, timeline, pod, stepId, retryMs, timeoutMs, describe());
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.zerodrop.runtime.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.Undo;
+import io.zerodrop.disruption.Disruption;
+import io.zerodrop.disruption.DrainNode;
+import io.zerodrop.disruption.EvictPods;
+import io.zerodrop.disruption.PodSelector;
+import io.zerodrop.disruption.Step;
+import io.zerodrop.engine.Experiment;
+import io.zerodrop.engine.LoadSpec;
+import io.zerodrop.report.Finding;
+import io.zerodrop.testsupport.HostTool;
+import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.Timeline;
+import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.verdict.Check;
+import io.zerodrop.verdict.Expectations;
+import io.zerodrop.workload.ManifestLoader;
+import io.zerodrop.workload.Workload;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** PodDisruptionBudgets enforced by the Eviction rules, under real load. */
+class BudgetProofTest {
+    static final Path OVERLAYS = Path.of(System.getProperty("user.dir")).resolveSibling("manifests").resolve("overlays");
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void needsKubectl() {
+        HostTool.require("kubectl", "kubectl renders the overlays with its built-in kustomize");
+    }
+
+    private Experiment.Outcome run(String overlay, int nodes, int durationSeconds, Disruption d) {
+        Workload w = ManifestLoader.load(OVERLAYS.resolve(overlay));
+        Timeline timeline = new Timeline();
+        LocalSettings s = LocalSettings.defaults(11, dir.resolve("local"));
+        LocalSettings settings = new LocalSettings(nodes, s.endpointDelayMs(), s.endpointJitterMs(),
+                s.kubeletNoticeMs(), s.seed(), s.images(), s.workDir());
+        try (Undo undo = new Undo()) {
+            LocalRuntime rt = new LocalRuntime(settings, timeline, undo);
+            try {
+                return Experiment.run(rt, timeline, undo, w, new Experiment.Plan(overlay, "test",
+                        LoadSpec.of("fresh-connections", 100, 3, durationSeconds), List.of(new Step("step", 1_000, 0, 1, d)),
+                        Expectations.zeroDrops(), dir.resolve("out"), false, Map.of()),
+                        new PrintWriter(new StringWriter()));
+            } finally {
+                rt.close();
+            }
+        }
+    }
+
+    @Test
+    void aBudgetDemandingEveryReplicaRefusesEveryEvictionAndTheVerdictSaysDrainsHang() {
+        Experiment.Outcome o = run("strict-pdb", 3, 14, new EvictPods(PodSelector.random(1, 3), 11_000, 5_000));
+        List<TimelineEvent> refused = o.report().timeline().stream()
+                .filter(e -> e.type() == EventType.EVICTION_REFUSED).toList();
+        assertThat(refused).hasSize(3); // at +0 s, +5 s, +10 s; the 11 s timeout ends it
+        assertThat(refused).allSatisfy(e -> assertThat(e.detail()).startsWith("429 ")
+                .contains("disruptionsAllowed 0", "currentHealthy 3", "desiredHealthy 3"));
+        assertThat(o.report().timeline()).noneMatch(e -> e.type() == EventType.POD_MARKED_FOR_DELETION);
+        assertThat(o.report().analysis().measuredFailed()).isZero();
+
+        assertThat(o.exitCode()).isEqualTo(ExitCodes.VERDICT_FAILED);
+        Check evictions = o.report().verdict().checks().stream().filter(c -> c.name().equals("evictions-complete"))
+                .findFirst().orElseThrow();
+        assertThat(evictions.passed()).isFalse();
+        assertThat(evictions.actual()).isEqualTo("0 of 1 evicted, 3 refused (429)");
+        assertThat(evictions.explanation()).contains("drains would hang");
+        assertThat(o.report().findings()).extracting(Finding::code).contains("pdb-blocks-evictions");
+    }
+
+    @Test
+    void drainingTheBusiestNodeNeverTakesMoreThanOnePodDownAndDropsNothing() {
+        // 3 pods on 2 nodes: the busiest node has 2; the budget (maxUnavailable 1) lets one go at a time
+        Experiment.Outcome o = run("hardened", 2, 22, new DrainNode("busiest", 60_000, 5_000, 3));
+        assertThat(o.exitCode()).as(o.summary()).isEqualTo(ExitCodes.PASSED);
+        assertThat(o.report().analysis().measuredFailed()).isZero();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> runtime = (Map<String, Object>) ((Map<String, Object>) o.report().header().get("settings"))
+                .get("runtime");
+        assertThat((Integer) runtime.get("maxUnavailableObserved")).isLessThanOrEqualTo(1);
+        List<TimelineEvent> answered = o.report().timeline().stream()
+                .filter(e -> e.type() == EventType.DISRUPTION_ANSWERED).toList();
+        assertThat(answered).hasSize(2).allSatisfy(e -> assertThat(e.attributes()).containsEntry("outcome", "evicted"));
+        assertThat(o.report().timeline()).anyMatch(e -> e.type() == EventType.EVICTION_REFUSED);
+        assertThat(o.report().timeline().stream().filter(e -> e.type() == EventType.NOTE).map(TimelineEvent::detail))
+                .contains("node-1 cordoned", "node-1 uncordoned");
+    }
+}
