@@ -47,6 +47,16 @@ public interface Runtime extends AutoCloseable {
      */
     Eviction evict(String pod, String cause);
 
+    /**
+     * Rollout restart (the template annotation {@code kubectl.kubernetes.io/restartedAt} changes): new pods replace
+     * old ones as the rolling-update strategy allows (maxSurge, maxUnavailable, readiness). Returns once the change
+     * is accepted; the rollout goes on and is reported on the timeline as ROLLOUT_PROGRESS.
+     */
+    void rolloutRestart(String cause);
+
+    /** Scales the workload to {@code replicas}: new pods, or the newest pods deleted (no replacement). */
+    void scale(int replicas, String cause);
+
     /** The nodes, in order. */
     List<String> nodes();
 

@@ -4,6 +4,8 @@ import io.zerodrop.disruption.DeletePods;
 import io.zerodrop.disruption.Disruption;
 import io.zerodrop.disruption.DrainNode;
 import io.zerodrop.disruption.EvictPods;
+import io.zerodrop.disruption.RolloutRestart;
+import io.zerodrop.disruption.Scale;
 import io.zerodrop.disruption.PodSelector;
 import io.zerodrop.disruption.Step;
 import io.zerodrop.engine.LoadSpec;
@@ -50,13 +52,15 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
 
     /** One disruption step as written. */
     public record StepSpec(String id, String action, PodSelector selector, Long graceSeconds, Duration at,
-            Duration every, int times, String node, Duration timeout, Duration retry) {
+            Duration every, int times, String node, Duration timeout, Duration retry, int by, Duration hold) {
 
         public Step toStep() {
             Disruption d = switch (action) {
                 case "kill" -> DeletePods.kill(selector);
                 case "evict" -> new EvictPods(selector, timeout.toMillis(), retry.toMillis());
                 case "drain-node" -> new DrainNode(node, timeout.toMillis(), retry.toMillis(), selector.seed());
+                case "rollout-restart" -> new RolloutRestart();
+                case "scale" -> new Scale(by, hold.toMillis());
                 default -> new DeletePods(selector, graceSeconds);
             };
             return new Step(id, at.toMillis(), every == null ? 0 : every.toMillis(), times, d);

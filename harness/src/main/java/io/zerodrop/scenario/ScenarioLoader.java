@@ -14,8 +14,8 @@ import java.util.Set;
 
 /** Reads and validates a scenario file; every error names file, line, column, the input and what was expected. */
 public final class ScenarioLoader {
-    static final List<String> ACTIONS = List.of("delete", "kill", "evict", "drain-node");
-    static final List<String> PLANNED = List.of("rollout-restart", "scale");
+    static final List<String> ACTIONS = List.of("delete", "kill", "evict", "drain-node", "rollout-restart", "scale");
+    static final List<String> PLANNED = List.of();
 
     private ScenarioLoader() {
     }
@@ -81,7 +81,10 @@ public final class ScenarioLoader {
         int n = 0;
         for (Yaml.Map_ d : root.listOfMaps("disruptions")) {
             n++;
-            d.only("id", "action", "select", "grace", "at", "every", "times", "node", "timeout", "retry");
+            d.only("id", "action", "select", "grace", "at", "every", "times", "node", "timeout", "retry", "by", "hold");
+            if ((d.has("by") || d.has("hold")) && !"scale".equals(d.string("action", ""))) {
+                throw d.at(d.has("by") ? "by" : "hold", "'by' and 'hold' apply to scale only");
+            }
             String action = d.string("action", null);
             if (PLANNED.contains(action)) {
                 throw d.at("action", "'disruptions[" + (n - 1) + "].action' \"" + action + "\" is not available in this"
@@ -124,8 +127,12 @@ public final class ScenarioLoader {
             if (times > 1 && (every == null || every.isZero())) {
                 throw d.at("times", "'times' is " + times + " but 'every' is missing: say how far apart the steps are");
             }
+            int by = action.equals("scale") ? (int) d.whole("by", null, -50, 50) : 0;
+            if (action.equals("scale") && by == 0) {
+                throw d.at("by", "'by' is 0: scaling by 0 changes nothing; expected e.g. -1 or 2");
+            }
             steps.add(new Scenario.StepSpec(id, action, selector, grace, d.duration("at", Duration.ZERO), every, times,
-                    node, timeout, retry));
+                    node, timeout, retry, by, d.duration("hold", Duration.ofSeconds(10))));
         }
 
         Yaml.Map_ ex = root.mapOrEmpty("expect").only("maxDropped", "maxErrorRatePercent", "maxFailureBurst",

@@ -60,6 +60,9 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     private final Object evictionLock = new Object();
     private final java.util.concurrent.atomic.AtomicInteger maxUnavailable = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean sampling;
+    private final AtomicInteger desired = new AtomicInteger();
+    private final Map<String, String> podHash = new ConcurrentHashMap<>();
+    private volatile Thread rollout;
 
     public LocalRuntime(LocalSettings settings, Timeline timeline, Undo undo) {
         this.settings = settings;
@@ -97,6 +100,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
                     + " needs the port the app listens on");
         }
         this.workload = w;
+        this.desired.set(w.replicas());
         this.templateHash = Integer.toHexString((w.name() + w.image() + w.env()).hashCode() & 0xfffffff);
         int port = w.service().map(Workload.Service::port).orElse(w.containerPort());
         Undo.Registration closeProxy = undo.register("close the Service proxy", () -> {
@@ -136,7 +140,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         sampling = true;
         scheduler.scheduleAtFixedRate(() -> {
             if (sampling) {
-                long down = Math.max(0, workload.replicas() - pods.values().stream()
+                long down = Math.max(0, desired.get() - pods.values().stream()
                         .filter(p -> !p.isTerminating() && p.isReady() && endpoints.isReady(p.name)).count());
                 maxUnavailable.accumulateAndGet((int) down, Math::max);
             }
@@ -187,6 +191,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         }
         LocalPod pod = new LocalPod(name, ip, node, dir, cause, replaces, workload,
                 settings.images().resolve(workload.image()), scheduler, this);
+        podHash.put(name, templateHash);
         undos.add(undo.register("stop pod " + name, () -> LocalPod.killTree(pod.process())));
         pods.put(name, pod);
         if (!replaces.isEmpty()) {
@@ -272,7 +277,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     @Override
     public java.util.Optional<BudgetStatus> budget() {
         return workload.budget().map(b -> {
-            int expected = workload.replicas();
+            int expected = desired.get();
             int healthy = (int) pods.values().stream().filter(p -> !p.isTerminating() && p.isReady()).count();
             int desired = b.minAvailable() != null ? scaled(b.minAvailable(), expected)
                     : expected - scaled(b.maxUnavailable(), expected);
@@ -396,6 +401,11 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
 
     @Override
     public void deletePod(String name, Long graceSeconds, String cause) {
+        delete(name, graceSeconds, cause, true);
+    }
+
+    /** Deletes a pod; {@code replace}: the ReplicaSet creates a replacement (not when scaling down or rolling). */
+    private void delete(String name, Long graceSeconds, String cause, boolean replace) {
         LocalPod pod = pods.get(name);
         if (pod == null || pod.isTerminating()) {
             throw ZerodropException.usage("no live pod named \"" + name + "\" (live: "
@@ -417,7 +427,88 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         Thread kubelet = new Thread(() -> terminate(pod, t0, graceMs, cause), "kubelet-" + name);
         kubelet.setDaemon(true);
         kubelet.start();
-        createPod(cause, name);
+        if (replace) {
+            createPod(cause, name);
+        }
+    }
+
+    @Override
+    public void scale(int replicas, String cause) {
+        if (replicas < 0 || replicas > 50) {
+            throw ZerodropException.usage("scale to " + replicas + " is invalid: expected 0 to 50 replicas");
+        }
+        int before = desired.getAndSet(replicas);
+        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
+                "scaled from " + before + " to " + replicas + " replicas"));
+        List<PodInfo> live = pods();
+        for (int i = live.size(); i < replicas; i++) {
+            createPod(cause, "");
+        }
+        for (int i = live.size() - 1; i >= replicas; i--) {
+            delete(live.get(i).name(), null, cause, false); // newest first, as a ReplicaSet scales down
+        }
+    }
+
+    @Override
+    public void rolloutRestart(String cause) {
+        if (rollout != null && rollout.isAlive()) {
+            throw ZerodropException.usage("a rollout is already in progress");
+        }
+        String oldHash = templateHash;
+        templateHash = Integer.toHexString((oldHash + System.nanoTime()).hashCode() & 0xfffffff);
+        int replicas = desired.get();
+        int surge = scaled(workload.maxSurge(), replicas);
+        int unavailable = workload.maxUnavailable().endsWith("%")
+                ? (int) Math.floor(Integer.parseInt(workload.maxUnavailable().replace("%", "")) * replicas / 100.0)
+                : Integer.parseInt(workload.maxUnavailable());
+        if (surge == 0 && unavailable == 0) {
+            surge = 1;
+        }
+        int maxSurge = surge;
+        int maxUnavailable = unavailable;
+        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
+                "rollout restart: maxSurge " + maxSurge + ", maxUnavailable " + maxUnavailable));
+        rollout = new Thread(() -> roll(oldHash, replicas, maxSurge, maxUnavailable, cause), "rollout");
+        rollout.setDaemon(true);
+        rollout.start();
+    }
+
+    /** The Deployment controller's rolling update, one step every 100 ms until no old pod is left. */
+    private void roll(String oldHash, int replicas, int maxSurge, int maxUnavailable, String cause) {
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (!tearingDown && System.currentTimeMillis() < deadline) {
+            List<LocalPod> live = pods.values().stream().filter(p -> !p.isTerminating())
+                    .sorted(Comparator.comparingLong(p -> p.createdMs)).toList();
+            List<LocalPod> old = live.stream().filter(p -> oldHash.equals(podHash.get(p.name))).toList();
+            List<LocalPod> fresh = live.stream().filter(p -> !oldHash.equals(podHash.get(p.name))).toList();
+            if (old.isEmpty()) {
+                timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
+                        "rollout complete: " + fresh.size() + " new pods"));
+                return;
+            }
+            int create = Math.min(replicas + maxSurge - live.size(), replicas - fresh.size());
+            for (int i = 0; i < create; i++) {
+                createPod(cause, old.get(Math.min(i, old.size() - 1)).name);
+            }
+            long available = live.stream().filter(p -> p.isReady() && endpoints.isReady(p.name)).count();
+            int minAvailable = replicas - maxUnavailable;
+            List<LocalPod> victims = new ArrayList<>(old.stream().filter(p -> !p.isReady()).toList());
+            victims.addAll(old.stream().filter(LocalPod::isReady).toList());
+            for (LocalPod p : victims) {
+                boolean counted = p.isReady() && endpoints.isReady(p.name);
+                if (counted && available - 1 < minAvailable) {
+                    break;
+                }
+                delete(p.name, null, cause, false);
+                timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, p.name, cause,
+                        "old pod scaled down; " + (fresh.size() + create) + " new of " + replicas));
+                if (counted) {
+                    available--;
+                }
+                live = live.stream().filter(x -> x != p).toList();
+            }
+            sleep(100);
+        }
     }
 
     /** The kubelet's side: preStop, SIGTERM, and SIGKILL at the end of the grace period counted from deletion. */
@@ -465,7 +556,8 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         while (System.currentTimeMillis() < deadline) {
             boolean terminatingLeft = pods.values().stream().anyMatch(p -> p.isTerminating() && p.isAlive());
             List<PodInfo> live = pods();
-            if (!terminatingLeft && live.size() == workload.replicas() && live.stream().allMatch(PodInfo::ready)
+            boolean rolling = rollout != null && rollout.isAlive();
+            if (!terminatingLeft && !rolling && live.size() == desired.get() && live.stream().allMatch(PodInfo::ready)
                     && live.stream().allMatch(p -> endpoints.isReady(p.name()))) {
                 return true;
             }

@@ -1,0 +1,42 @@
+package io.zerodrop.disruption;
+
+import io.zerodrop.runtime.Runtime;
+import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.Timeline;
+import io.zerodrop.timeline.TimelineEvent;
+
+/** Scales the workload by {@code by} replicas (down when negative) and back after {@code holdMs}. */
+public final class Scale implements Disruption {
+    private final int by;
+    private final long holdMs;
+
+    public Scale(int by, long holdMs) {
+        if (by == 0) {
+            throw new IllegalArgumentException("scale by 0 changes nothing: expected a positive or negative number");
+        }
+        this.by = by;
+        this.holdMs = holdMs;
+    }
+
+    @Override
+    public String describe() {
+        return "scale by " + (by > 0 ? "+" : "") + by + " and back after " + holdMs / 1000.0 + " s";
+    }
+
+    @Override
+    public void apply(Runtime runtime, Timeline timeline, String stepId) {
+        int before = runtime.pods().size();
+        int to = Math.max(0, before + by);
+        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.DISRUPTION_ISSUED, "", stepId, describe()));
+        runtime.scale(to, stepId);
+        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.DISRUPTION_ANSWERED, "", stepId,
+                "scaled to " + to));
+        try {
+            Thread.sleep(holdMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        runtime.scale(before, stepId);
+    }
+}
