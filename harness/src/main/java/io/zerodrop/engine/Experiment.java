@@ -151,6 +151,13 @@ public final class Experiment {
                 + s.atMs() + " ms" + (s.times() > 1 ? ", every " + s.everyMs() + " ms, " + s.times() + " times" : ""))
                 .toList());
         settings.put("expectations", plan.expectations());
+        long selfCpuMs = selfCpuMs();
+        long wallMs = System.currentTimeMillis() - t;
+        journal.add(new io.zerodrop.report.Step("zerodrop-cpu", t, System.currentTimeMillis(),
+                io.zerodrop.report.Step.Status.OK, String.format(Locale.ROOT,
+                        "zerodrop's own JVM used %.1f s of CPU in %.1f s (%.0f %% of one core); pods and the load"
+                                + " generator are separate processes", selfCpuMs / 1000.0, wallMs / 1000.0,
+                        100.0 * selfCpuMs / Math.max(1, wallMs))));
         RunReport report = new RunReport(RunInfo.header(plan.command(), runtimeName, workload.kind() + " "
                 + workload.name(), m.gatling().gatlingVersion(), settings), journal, timeline.events(), m.analysis(),
                 m.groundTruth(), m.findings(), verdict,
@@ -165,6 +172,15 @@ public final class Experiment {
             case INCONCLUSIVE -> ExitCodes.ENVIRONMENT;
         };
         return new Outcome(report, files, exit, summary);
+    }
+
+    /** CPU time of this JVM only (not of the pods or the Gatling JVM), in ms; -1 where the JVM cannot tell. */
+    static long selfCpuMs() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime() / 1_000_000;
+        }
+        return -1;
     }
 
     private static void progress(PrintWriter err, Progress p) {
