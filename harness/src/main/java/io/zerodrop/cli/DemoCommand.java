@@ -2,16 +2,13 @@ package io.zerodrop.cli;
 
 import io.zerodrop.analysis.PodTermination;
 import io.zerodrop.core.ExitCodes;
-import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.DeletePods;
 import io.zerodrop.disruption.PodSelector;
 import io.zerodrop.disruption.Step;
 import io.zerodrop.engine.Experiment;
 import io.zerodrop.engine.LoadSpec;
-import io.zerodrop.runtime.local.LocalRuntime;
 import io.zerodrop.runtime.local.LocalSettings;
-import io.zerodrop.timeline.Timeline;
 import io.zerodrop.verdict.Expectations;
 import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
@@ -77,21 +74,13 @@ final class DemoCommand implements Callable<Integer> {
                     variant, w.replicas(), w.terminationGracePeriodSeconds(),
                     w.preStop().map(p -> p.describe()).orElse("none"),
                     w.readinessProbe().map(p -> p.describe()).orElse("none"), w.env().getOrDefault("SHUTDOWN_MODE", "?"));
-            Timeline timeline = new Timeline();
-            try (Undo undo = new Undo()) {
-                LocalRuntime rt = new LocalRuntime(LocalSettings.defaults(seed, variantOut.resolve("local")), timeline,
-                        undo);
-                try {
-                    Experiment.Plan plan = new Experiment.Plan("zerodrop demo — " + variant, "demo",
-                            LoadSpec.of("fresh-connections", rate, 3, 16),
-                            List.of(new Step("delete-1", 3_000, 0, 1, new DeletePods(PodSelector.random(1, seed), null))),
-                            Expectations.zeroDrops(), variantOut, false, Map.of("overlay", variant, "manifests",
-                                    dir.resolve("overlays").resolve(variant).toString()));
-                    outcomes.put(variant, Experiment.run(rt, timeline, undo, w, plan, err));
-                } finally {
-                    rt.close();
-                }
-            }
+            Experiment.Plan plan = new Experiment.Plan("zerodrop demo — " + variant, "demo",
+                    LoadSpec.of("fresh-connections", rate, 3, 16),
+                    List.of(new Step("delete-1", 3_000, 0, 1, new DeletePods(PodSelector.random(1, seed), null))),
+                    Expectations.zeroDrops(), variantOut, false, Map.of("overlay", variant, "manifests",
+                            dir.resolve("overlays").resolve(variant).toString()));
+            outcomes.put(variant, Experiment.runLocal(LocalSettings.defaults(seed, variantOut.resolve("local")), w,
+                    plan, err));
         }
         PrintWriter o = spec.commandLine().getOut();
         for (Experiment.Outcome oc : outcomes.values()) {

@@ -1,14 +1,11 @@
 package io.zerodrop.cli;
 
-import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.engine.Experiment;
 import io.zerodrop.runtime.local.ImageMap;
-import io.zerodrop.runtime.local.LocalRuntime;
 import io.zerodrop.runtime.local.LocalSettings;
 import io.zerodrop.scenario.Scenario;
 import io.zerodrop.scenario.ScenarioLoader;
-import io.zerodrop.timeline.Timeline;
 import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
 import java.io.PrintWriter;
@@ -89,18 +86,9 @@ final class RunCommand implements Callable<Integer> {
         underTest.put("manifests", s.manifests().toString());
         underTest.put("settingsOverrides", s.settings());
         underTest.put("workload", summary(w));
-        Timeline timeline = new Timeline();
-        Experiment.Outcome outcome;
-        try (Undo undo = new Undo()) {
-            LocalRuntime rt = new LocalRuntime(local, timeline, undo);
-            try {
-                outcome = Experiment.run(rt, timeline, undo, w, new Experiment.Plan("zerodrop run — " + s.name(), "run",
-                        s.load(), s.toSteps(), s.expectations(), outDir, gatlingReport, underTest),
-                        spec.commandLine().getErr());
-            } finally {
-                rt.close();
-            }
-        }
+        Experiment.Outcome outcome = Experiment.runLocal(local, w, new Experiment.Plan("zerodrop run — " + s.name(),
+                "run", s.load(), s.toSteps(), s.expectations(), outDir, gatlingReport, underTest),
+                spec.commandLine().getErr());
         o.print(outcome.summary());
         o.flush();
         return outcome.exitCode();

@@ -3,6 +3,7 @@ package io.zerodrop.cli;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.engine.LoadSpec;
 import io.zerodrop.engine.Measurement;
 import io.zerodrop.engine.Reports;
 import io.zerodrop.engine.RunInfo;
@@ -137,23 +138,10 @@ final class TrafficCommand implements Callable<Integer> {
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         prepareOut(outDir);
 
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put("zerodrop.baseUrl", target.baseUrl());
-        props.put("zerodrop.paths", String.join(",", paths.isEmpty() ? List.of(target.path()) : paths));
-        props.put("zerodrop.method", method);
-        if (!headers.isEmpty()) {
-            props.put("zerodrop.headers", String.join("|", headers));
-        }
-        if (body != null) {
-            props.put("zerodrop.body", body);
-        }
-        props.put("zerodrop.expectStatus", expectStatus);
-        props.put("zerodrop.rate", String.valueOf(rate));
-        props.put("zerodrop.rampSeconds", String.valueOf(warmup.toSeconds()));
-        props.put("zerodrop.durationSeconds", String.valueOf(duration.toSeconds()));
-        TrafficPlan plan = new TrafficPlan(simulationClass, simulationClasspath, props, rate, (int) warmup.toSeconds(),
-                (int) duration.toSeconds(), requestTimeout.toMillis(), connectTimeout.toMillis(),
-                outDir.resolve("gatling"), !noGatlingReport, heapMb);
+        LoadSpec load = new LoadSpec(simulation, rate, (int) warmup.toSeconds(), (int) duration.toSeconds(),
+                requestTimeout.toMillis(), connectTimeout.toMillis(), paths.isEmpty() ? List.of(target.path()) : paths,
+                method, headers, body, expectStatus, simulationClasspath, heapMb);
+        TrafficPlan plan = load.toPlan(target.baseUrl(), outDir, !noGatlingReport);
 
         List<Step> steps = new ArrayList<>();
         Timeline timeline = new Timeline();
@@ -183,7 +171,7 @@ final class TrafficCommand implements Callable<Integer> {
 
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("simulation", simulationClass);
-        settings.putAll(props);
+        settings.putAll(plan.properties());
         settings.put("requestTimeoutMs", requestTimeout.toMillis());
         settings.put("connectTimeoutMs", connectTimeout.toMillis());
         settings.put("expectations", expectations);

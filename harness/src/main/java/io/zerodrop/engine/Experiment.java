@@ -50,6 +50,24 @@ public final class Experiment {
     private Experiment() {
     }
 
+    /**
+     * Runs the plan on a fresh local runtime that this method owns: its undo registry, its timeline, and its
+     * teardown on success, failure and interrupt.
+     */
+    public static Outcome runLocal(io.zerodrop.runtime.local.LocalSettings settings, Workload workload, Plan plan,
+            PrintWriter err) {
+        Timeline timeline = new Timeline();
+        try (Undo undo = new Undo()) {
+            io.zerodrop.runtime.local.LocalRuntime rt = new io.zerodrop.runtime.local.LocalRuntime(settings, timeline,
+                    undo);
+            try {
+                return run(rt, timeline, undo, workload, plan, err);
+            } finally {
+                rt.close();
+            }
+        }
+    }
+
     public static Outcome run(Runtime runtime, Timeline timeline, Undo undo, Workload workload, Plan plan,
             PrintWriter err) {
         List<io.zerodrop.report.Step> journal = new ArrayList<>();

@@ -3,7 +3,6 @@ package io.zerodrop.runtime.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zerodrop.core.ExitCodes;
-import io.zerodrop.core.Undo;
 import io.zerodrop.disruption.Disruption;
 import io.zerodrop.disruption.DrainNode;
 import io.zerodrop.disruption.EvictPods;
@@ -12,52 +11,34 @@ import io.zerodrop.disruption.Step;
 import io.zerodrop.engine.Experiment;
 import io.zerodrop.engine.LoadSpec;
 import io.zerodrop.report.Finding;
-import io.zerodrop.testsupport.HostTool;
 import io.zerodrop.timeline.EventType;
-import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Check;
 import io.zerodrop.verdict.Expectations;
-import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** PodDisruptionBudgets enforced by the Eviction rules, under real load. */
 class BudgetProofTest {
-    static final Path OVERLAYS = Path.of(System.getProperty("user.dir")).resolveSibling("manifests").resolve("overlays");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void needsKubectl() {
-        HostTool.require("kubectl", "kubectl renders the overlays with its built-in kustomize");
-    }
 
     private Experiment.Outcome run(String overlay, int nodes, int durationSeconds, Disruption d) {
-        Workload w = ManifestLoader.load(OVERLAYS.resolve(overlay));
-        Timeline timeline = new Timeline();
+        Workload w = Overlays.load(overlay);
         LocalSettings s = LocalSettings.defaults(11, dir.resolve("local"));
         LocalSettings settings = new LocalSettings(nodes, s.endpointDelayMs(), s.endpointJitterMs(),
                 s.kubeletNoticeMs(), s.seed(), s.images(), s.workDir());
-        try (Undo undo = new Undo()) {
-            LocalRuntime rt = new LocalRuntime(settings, timeline, undo);
-            try {
-                return Experiment.run(rt, timeline, undo, w, new Experiment.Plan(overlay, "test",
-                        LoadSpec.of("fresh-connections", 100, 3, durationSeconds), List.of(new Step("step", 1_000, 0, 1, d)),
-                        Expectations.zeroDrops(), dir.resolve("out"), false, Map.of()),
-                        new PrintWriter(new StringWriter()));
-            } finally {
-                rt.close();
-            }
-        }
+        return Experiment.runLocal(settings, w, new Experiment.Plan(overlay, "test",
+                LoadSpec.of("fresh-connections", 100, 3, durationSeconds), List.of(new Step("step", 1_000, 0, 1, d)),
+                Expectations.zeroDrops(), dir.resolve("out"), false, Map.of()), new PrintWriter(new StringWriter()));
     }
 
     @Test

@@ -8,19 +8,15 @@ import io.zerodrop.analysis.FailureClass;
 import io.zerodrop.analysis.Phase;
 import io.zerodrop.analysis.PodTermination;
 import io.zerodrop.core.ExitCodes;
-import io.zerodrop.core.Undo;
 import io.zerodrop.disruption.DeletePods;
 import io.zerodrop.disruption.PodSelector;
 import io.zerodrop.disruption.Step;
 import io.zerodrop.engine.Experiment;
 import io.zerodrop.engine.LoadSpec;
 import io.zerodrop.ledger.GroundTruth;
-import io.zerodrop.testsupport.HostTool;
 import io.zerodrop.timeline.EventType;
-import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Expectations;
-import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -28,7 +24,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,31 +32,18 @@ import org.junit.jupiter.api.io.TempDir;
  * load through the Service address, one pod deleted after the warm-up.
  */
 class LocalRuntimeProofTest {
-    static final Path OVERLAYS = Path.of(System.getProperty("user.dir")).resolveSibling("manifests").resolve("overlays");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void needsKubectl() {
-        HostTool.require("kubectl", "kubectl >= 1.27 renders the overlays with its built-in kustomize");
-    }
 
     private Experiment.Outcome run(String overlay, LoadSpec load, Long graceOverride) {
-        Workload w = ManifestLoader.load(OVERLAYS.resolve(overlay));
-        Timeline timeline = new Timeline();
-        try (Undo undo = new Undo()) {
-            LocalRuntime rt = new LocalRuntime(LocalSettings.defaults(7, dir.resolve("local")), timeline, undo);
-            try {
-                Experiment.Plan plan = new Experiment.Plan(overlay, "test", load,
-                        List.of(new Step("delete-1", 2_000, 0, 1,
-                                new DeletePods(PodSelector.random(1, 7), graceOverride))),
-                        Expectations.zeroDrops(), dir.resolve("out"), false, Map.of("overlay", overlay));
-                return Experiment.run(rt, timeline, undo, w, plan, new PrintWriter(new StringWriter()));
-            } finally {
-                rt.close();
-            }
-        }
+        Workload w = Overlays.load(overlay);
+        Experiment.Plan plan = new Experiment.Plan(overlay, "test", load,
+                List.of(new Step("delete-1", 2_000, 0, 1, new DeletePods(PodSelector.random(1, 7), graceOverride))),
+                Expectations.zeroDrops(), dir.resolve("out"), false, Map.of("overlay", overlay));
+        return Experiment.runLocal(LocalSettings.defaults(7, dir.resolve("local")), w, plan,
+                new PrintWriter(new StringWriter()));
     }
 
     private static String deletedPod(Experiment.Outcome o) {

@@ -3,53 +3,35 @@ package io.zerodrop.runtime.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zerodrop.core.ExitCodes;
-import io.zerodrop.core.Undo;
 import io.zerodrop.disruption.RolloutRestart;
 import io.zerodrop.disruption.Scale;
 import io.zerodrop.disruption.Step;
 import io.zerodrop.engine.Experiment;
 import io.zerodrop.engine.LoadSpec;
-import io.zerodrop.testsupport.HostTool;
 import io.zerodrop.timeline.EventType;
-import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Expectations;
-import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Rolling restarts under load: the strategy, readiness and shutdown decide whether anything drops. */
 class RolloutProofTest {
-    static final Path OVERLAYS = Path.of(System.getProperty("user.dir")).resolveSibling("manifests").resolve("overlays");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void needsKubectl() {
-        HostTool.require("kubectl", "kubectl renders the overlays with its built-in kustomize");
-    }
 
     private Experiment.Outcome run(String overlay, List<Step> steps, int durationSeconds) {
-        Workload w = ManifestLoader.load(OVERLAYS.resolve(overlay));
-        Timeline timeline = new Timeline();
-        try (Undo undo = new Undo()) {
-            LocalRuntime rt = new LocalRuntime(LocalSettings.defaults(5, dir.resolve(overlay)), timeline, undo);
-            try {
-                return Experiment.run(rt, timeline, undo, w, new Experiment.Plan(overlay, "test",
-                        LoadSpec.of("fresh-connections", 100, 3, durationSeconds), steps, Expectations.zeroDrops(),
-                        dir.resolve("out-" + overlay), false, Map.of()), new PrintWriter(new StringWriter()));
-            } finally {
-                rt.close();
-            }
-        }
+        Workload w = Overlays.load(overlay);
+        return Experiment.runLocal(LocalSettings.defaults(5, dir.resolve(overlay)), w, new Experiment.Plan(overlay,
+                "test", LoadSpec.of("fresh-connections", 100, 3, durationSeconds), steps, Expectations.zeroDrops(),
+                dir.resolve("out-" + overlay), false, Map.of()), new PrintWriter(new StringWriter()));
     }
 
     private static long count(Experiment.Outcome o, EventType type) {
