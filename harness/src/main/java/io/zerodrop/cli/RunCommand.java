@@ -80,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         LocalSettings local = new LocalSettings(s.local().nodes(), s.local().endpointPropagation().toMillis(),
                 s.local().endpointJitter().toMillis(), s.local().kubeletNotice().toMillis(), seed, imageMap,
-                outDir.resolve("local"));
+                outDir.resolve("local"), s.local().service());
         Map<String, Object> underTest = new LinkedHashMap<>();
         underTest.put("scenario", scenarioFile.toString());
         underTest.put("manifests", s.manifests().toString());

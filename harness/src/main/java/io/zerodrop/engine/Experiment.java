@@ -80,7 +80,8 @@ public final class Experiment {
                 workload.replicas(), runtime.serviceUrl(), plan.load().simulation(), plan.load().rate(),
                 plan.load().warmupSeconds(), plan.load().durationSeconds());
 
-        TrafficPlan traffic = plan.load().toPlan(runtime.serviceUrl(), plan.outDir(), plan.gatlingReport());
+        TrafficPlan traffic = plan.load().toPlan(runtime.serviceUrl(), plan.outDir(), plan.gatlingReport())
+                .withLauncher(runtime.processLauncher());
         CountDownLatch warmedUp = new CountDownLatch(1);
         long warmupMs = plan.load().warmupSeconds() * 1000L;
         AtomicReference<TrafficRun> run = new AtomicReference<>();

@@ -41,6 +41,7 @@ public record LoadSpec(String simulation, double rate, int warmupSeconds, int du
         props.put("zerodrop.rampSeconds", String.valueOf(warmupSeconds));
         props.put("zerodrop.durationSeconds", String.valueOf(durationSeconds));
         return new TrafficPlan(Simulations.resolve(simulation), simulationClasspath, props, rate, warmupSeconds,
-                durationSeconds, requestTimeoutMs, connectTimeoutMs, outDir.resolve("gatling"), gatlingReport, heapMb);
+                durationSeconds, requestTimeoutMs, connectTimeoutMs, outDir.resolve("gatling"), gatlingReport, heapMb,
+                List.of());
     }
 }

@@ -21,6 +21,11 @@ public interface Runtime extends AutoCloseable {
     /** Creates the workload's pods and waits until all replicas are ready. */
     void start(Workload workload, Duration timeout);
 
+    /** Prefix for the load generator's command so that it runs where the Service address is reachable. */
+    default List<String> processLauncher() {
+        return List.of();
+    }
+
     /** The Service URL the load goes to. */
     String serviceUrl();
 

@@ -69,7 +69,7 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
 
     /** How the local runtime plays the cluster. */
     public record Local(int nodes, Duration endpointPropagation, Duration endpointJitter, Duration kubeletNotice,
-            Map<String, String> images) {
+            Map<String, String> images, String service) {
     }
 
     public List<Step> toSteps() {

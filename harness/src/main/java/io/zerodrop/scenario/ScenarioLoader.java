@@ -145,12 +145,12 @@ public final class ScenarioLoader {
                 ex.whole("maxHiddenDrops", 0L, 0, Long.MAX_VALUE));
 
         Yaml.Map_ lo = root.mapOrEmpty("local").only("nodes", "endpointPropagation", "endpointJitter",
-                "kubeletNotice", "images");
+                "kubeletNotice", "images", "service");
         Map<String, String> images = lo.stringMap("images");
         Scenario.Local local = new Scenario.Local((int) lo.whole("nodes", 3L, 1, 100),
                 lo.duration("endpointPropagation", Duration.ofMillis(1000)),
                 lo.duration("endpointJitter", Duration.ofMillis(250)), lo.duration("kubeletNotice", Duration.ofMillis(100)),
-                images);
+                images, lo.oneOf("service", "auto", "auto", "netfilter", "userspace"));
         return new Scenario(file, name, manifests, runtime, settings, load, steps, expectations, local);
     }
 }

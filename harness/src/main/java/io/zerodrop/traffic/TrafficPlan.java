@@ -22,11 +22,19 @@ public record TrafficPlan(
         long connectTimeoutMs,
         Path resultsDir,
         boolean gatlingReport,
-        int heapMb) {
+        int heapMb,
+        List<String> launcher) {
 
     public TrafficPlan {
         extraClasspath = List.copyOf(extraClasspath);
         properties = Map.copyOf(properties);
+        launcher = List.copyOf(launcher);
+    }
+
+    /** The same plan, the Gatling JVM started through {@code prefix} (e.g. into a network namespace). */
+    public TrafficPlan withLauncher(List<String> prefix) {
+        return new TrafficPlan(simulationClass, extraClasspath, properties, rate, rampSeconds, durationSeconds,
+                requestTimeoutMs, connectTimeoutMs, resultsDir, gatlingReport, heapMb, prefix);
     }
 
     /** The longest a correct run can take: ramp + duration + the request timeout for the last requests + slack. */

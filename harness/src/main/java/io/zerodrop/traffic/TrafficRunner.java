@@ -158,7 +158,7 @@ public final class TrafficRunner {
     }
 
     static List<String> command(TrafficPlan plan, List<String> gatlingArgs) {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(plan.launcher());
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xms" + Math.min(256, plan.heapMb()) + "m");
         cmd.add("-Xmx" + plan.heapMb() + "m");

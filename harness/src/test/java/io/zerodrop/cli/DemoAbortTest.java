@@ -55,6 +55,11 @@ class DemoAbortTest {
                     s.connect(new InetSocketAddress(vip, port), 1000);
                 }
             }).as("the Service address is closed").isInstanceOf(ConnectException.class);
+            if (HostTool.find("ip").isPresent()) {
+                Process list = new ProcessBuilder("ip", "netns", "list").start();
+                assertThat(new String(list.getInputStream().readAllBytes())).as("no network namespace left")
+                        .doesNotContain("zd-");
+            }
         } finally {
             zerodrop.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             zerodrop.destroyForcibly();

@@ -42,6 +42,7 @@ final class LocalPod {
     final long createdMs = System.currentTimeMillis();
     private final Workload workload;
     private final List<String> command;
+    private final List<String> launcher;
     private final Map<String, String> env;
     private final ScheduledExecutorService scheduler;
     private final Listener listener;
@@ -54,7 +55,7 @@ final class LocalPod {
     private final AtomicInteger restarts = new AtomicInteger();
 
     LocalPod(String name, String ip, String node, Path dir, String cause, String replaces, Workload workload,
-            ImageMap.Mapping mapping, ScheduledExecutorService scheduler, Listener listener) {
+            ImageMap.Mapping mapping, List<String> launcher, ScheduledExecutorService scheduler, Listener listener) {
         this.name = name;
         this.ip = ip;
         this.node = node;
@@ -80,7 +81,15 @@ final class LocalPod {
         e.put("HOSTNAME", name);
         mapping.env().forEach((k, v) -> e.put(k, expand(v)));
         this.env = Map.copyOf(e);
-        this.command = mapping.command().stream().map(this::expand).toList();
+        List<String> cmd = new java.util.ArrayList<>(launcher);
+        mapping.command().stream().map(this::expand).forEach(cmd::add);
+        this.command = List.copyOf(cmd);
+        this.launcher = List.copyOf(launcher);
+    }
+
+    /** The prefix that puts a process in the pods' network (empty with the userspace proxy). */
+    List<String> launcher() {
+        return launcher;
     }
 
     private String expand(String s) {
@@ -155,7 +164,7 @@ final class LocalPod {
             if (isStartup ? started : !started) {
                 return; // the startup probe runs until it succeeds; the others wait for it
             }
-            boolean ok = Prober.check(probe, ip, probe.timeoutSeconds() * 1000L, env, dir);
+            boolean ok = Prober.check(probe, ip, probe.timeoutSeconds() * 1000L, env, dir, launcher);
             if (ok) {
                 streak[0]++;
                 streak[1] = 0;

@@ -51,7 +51,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     private final List<Undo.Registration> undos = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger nextAddress = new AtomicInteger();
     private Workload workload;
-    private ServiceProxy proxy;
+    private ServiceFront proxy;
     private String vip;
     private int subnet;
     private String templateHash;
@@ -73,15 +73,20 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
 
     @Override
     public String name() {
-        return "local (pods are processes on 127.0.0.0/8; userspace Service proxy)";
+        return "local (pods are processes on 127.0.0.0/8; " + (proxy instanceof NetfilterFront
+                ? "netfilter DNAT in a private network namespace" : "userspace Service proxy") + ")";
+    }
+
+    @Override
+    public List<String> processLauncher() {
+        return proxy == null ? List.of() : proxy.launcher();
     }
 
     @Override
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("runtime", "local");
-        m.put("serviceProxy", "userspace TCP proxy: new connections round-robin over ready endpoints, established"
-                + " connections pinned; a refused backend reaches the client as a reset");
+        m.put("serviceMechanism", proxy == null ? settings.serviceMode() : proxy.describe());
         m.put("serviceAddress", vip == null ? "" : vip + ":" + (proxy == null ? 0 : proxy.port()));
         m.put("nodes", settings.nodes());
         m.put("endpointPropagationMs", settings.endpointDelayMs() + " ± " + settings.endpointJitterMs());
@@ -111,6 +116,17 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         undos.add(closeProxy);
         SecureRandom pick = new SecureRandom();
         IOException last = null;
+        boolean netfilter = settings.serviceMode().equals("netfilter")
+                || (settings.serviceMode().equals("auto") && NetfilterFront.available());
+        if (netfilter) {
+            if (!NetfilterFront.available()) {
+                throw ZerodropException.environment("the netfilter Service mode needs root, ip (iproute2) and iptables;"
+                        + " use the userspace mode instead");
+            }
+            subnet = 16 + pick.nextInt(230);
+            vip = "127." + subnet + ".255.1";
+            proxy = new NetfilterFront(vip, port, undo);
+        }
         for (int attempt = 0; attempt < 20 && proxy == null; attempt++) {
             subnet = 16 + pick.nextInt(230);
             vip = "127." + subnet + ".255.1";
@@ -190,7 +206,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
             throw ZerodropException.environment("cannot create the pod directory " + dir + ": " + e.getMessage());
         }
         LocalPod pod = new LocalPod(name, ip, node, dir, cause, replaces, workload,
-                settings.images().resolve(workload.image()), scheduler, this);
+                settings.images().resolve(workload.image()), proxy.launcher(), scheduler, this);
         podHash.put(name, templateHash);
         undos.add(undo.register("stop pod " + name, () -> LocalPod.killTree(pod.process())));
         pods.put(name, pod);
@@ -348,6 +364,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
                         "endpoint ready: new connections come here"));
             }
             endpoints.setReady(b, ready);
+            proxy.apply(endpoints.readyBackends());
         }, propagationDelay(), TimeUnit.MILLISECONDS);
     }
 
@@ -420,6 +437,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         scheduler.schedule(() -> {
             if (endpoints.isReady(name)) {
                 endpoints.setReady(new EndpointTable.Backend(name, pod.ip, 0), false);
+                proxy.apply(endpoints.readyBackends());
                 timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ENDPOINT_TERMINATING, name, cause,
                         "endpoint ready=false, terminating=true: no new connections"));
             }
@@ -526,7 +544,8 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
             Probe h = pod.preStop().get();
             timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.PRESTOP_STARTED, pod.name, cause,
                     h.describe()));
-            boolean ok = Prober.check(h, pod.ip, Math.max(0, deadline - System.currentTimeMillis()), pod.env(), pod.dir);
+            boolean ok = Prober.check(h, pod.ip, Math.max(0, deadline - System.currentTimeMillis()), pod.env(), pod.dir,
+                    pod.launcher());
             long now = System.currentTimeMillis();
             timeline.add(TimelineEvent.of(now, EventType.PRESTOP_ENDED, pod.name, cause,
                     ok ? "completed" : now >= deadline ? "cut by the grace period" : "failed"));

@@ -14,9 +14,30 @@ import java.nio.file.Path;
  *                         notices quickly, so the kubelet path usually wins the race)
  */
 public record LocalSettings(int nodes, long endpointDelayMs, long endpointJitterMs, long kubeletNoticeMs, long seed,
-        ImageMap images, Path workDir) {
+        ImageMap images, Path workDir, String serviceMode) {
+
+    /** Service modes: netfilter where root with ip and iptables, else userspace; or one of them forced. */
+    public static final java.util.List<String> SERVICE_MODES = java.util.List.of("auto", "netfilter", "userspace");
+
+    public LocalSettings {
+        if (!SERVICE_MODES.contains(serviceMode)) {
+            throw io.zerodrop.core.ZerodropException.usage("service mode \"" + serviceMode
+                    + "\" is invalid: expected one of " + SERVICE_MODES);
+        }
+    }
 
     public static LocalSettings defaults(long seed, Path workDir) {
-        return new LocalSettings(3, 1_000, 250, 100, seed, ImageMap.withDefaults(), workDir);
+        return new LocalSettings(3, 1_000, 250, 100, seed, ImageMap.withDefaults(), workDir, "auto");
+    }
+
+    /** The same settings with another number of nodes. */
+    public LocalSettings withNodes(int n) {
+        return new LocalSettings(n, endpointDelayMs, endpointJitterMs, kubeletNoticeMs, seed, images, workDir,
+                serviceMode);
+    }
+
+    /** The same settings with another Service mode. */
+    public LocalSettings withServiceMode(String mode) {
+        return new LocalSettings(nodes, endpointDelayMs, endpointJitterMs, kubeletNoticeMs, seed, images, workDir, mode);
     }
 }

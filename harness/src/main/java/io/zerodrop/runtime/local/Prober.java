@@ -16,13 +16,40 @@ final class Prober {
     private Prober() {
     }
 
-    static boolean check(Probe p, String ip, long timeoutMs, Map<String, String> env, Path workDir) {
+    static boolean check(Probe p, String ip, long timeoutMs, Map<String, String> env, Path workDir,
+            java.util.List<String> launcher) {
+        if (!launcher.isEmpty() && (p.kind().equals(Probe.HTTP) || p.kind().equals(Probe.TCP))) {
+            return inNamespace(p, ip, timeoutMs, workDir, launcher);
+        }
         return switch (p.kind()) {
             case Probe.HTTP -> http(ip, p.port(), p.httpPath(), timeoutMs);
             case Probe.TCP -> tcp(ip, p.port(), timeoutMs);
-            case Probe.EXEC -> exec(p, timeoutMs, env, workDir);
+            case Probe.EXEC -> exec(withLauncher(p, launcher), timeoutMs, env, workDir);
             default -> sleep(p.sleepSeconds() * 1000, timeoutMs);
         };
+    }
+
+    private static Probe withLauncher(Probe p, java.util.List<String> launcher) {
+        if (launcher.isEmpty()) {
+            return p;
+        }
+        java.util.List<String> cmd = new java.util.ArrayList<>(launcher);
+        cmd.addAll(p.command());
+        return new Probe(p.kind(), p.httpPath(), p.port(), cmd, p.sleepSeconds(), p.initialDelaySeconds(),
+                p.periodSeconds(), p.timeoutSeconds(), p.successThreshold(), p.failureThreshold());
+    }
+
+    /** httpGet or tcpSocket from inside the pods' network namespace, through bash's /dev/tcp. */
+    private static boolean inNamespace(Probe p, String ip, long timeoutMs, Path workDir, java.util.List<String> launcher) {
+        String script = "exec 3<>/dev/tcp/" + ip + "/" + p.port();
+        if (p.kind().equals(Probe.HTTP)) {
+            script += "; printf 'GET " + p.httpPath().replace("'", "") + " HTTP/1.1\\r\\nHost: " + ip
+                    + "\\r\\nUser-Agent: kube-probe/zerodrop\\r\\nConnection: close\\r\\n\\r\\n' >&3;"
+                    + " read -r v s rest <&3; [ \"$s\" -ge 200 ] && [ \"$s\" -lt 400 ]";
+        }
+        java.util.List<String> cmd = new java.util.ArrayList<>(launcher);
+        cmd.addAll(java.util.List.of("bash", "-c", script));
+        return exec(new Probe(Probe.EXEC, "", 0, cmd, 0, 0, 0, 0, 0, 0), timeoutMs, Map.of(), workDir);
     }
 
     static boolean http(String ip, int port, String path, long timeoutMs) {
@@ -60,6 +87,9 @@ final class Prober {
         ProcessBuilder pb = new ProcessBuilder(p.command()).directory(workDir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true);
         pb.environment().putAll(env);
+        if (!env.containsKey("PATH")) {
+            pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"));
+        }
         Process proc = null;
         try {
             proc = pb.start();

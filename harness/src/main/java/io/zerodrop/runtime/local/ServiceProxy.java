@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * no ready endpoint at all reaches the client as a reset (RESET) instead of a refused connect (REFUSED). Closes
  * and resets of either side are passed on as they happen.
  */
-final class ServiceProxy implements AutoCloseable {
+final class ServiceProxy implements ServiceFront {
     private final ServerSocket server;
     private final EndpointTable endpoints;
     private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
@@ -45,8 +45,25 @@ final class ServiceProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    @Override
+    public int port() {
         return server.getLocalPort();
+    }
+
+    @Override
+    public void apply(List<EndpointTable.Backend> ready) {
+        // reads the endpoint table for every new connection
+    }
+
+    @Override
+    public List<String> launcher() {
+        return List.of();
+    }
+
+    @Override
+    public String describe() {
+        return "userspace TCP proxy: new connections round-robin over ready endpoints, established connections"
+                + " pinned; a refused backend or no ready endpoint reaches the client as a reset";
     }
 
     private void acceptLoop() {

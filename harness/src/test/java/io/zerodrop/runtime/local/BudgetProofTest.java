@@ -33,9 +33,7 @@ class BudgetProofTest {
 
     private Experiment.Outcome run(String overlay, int nodes, int durationSeconds, Disruption d) {
         Workload w = Overlays.load(overlay);
-        LocalSettings s = LocalSettings.defaults(11, dir.resolve("local"));
-        LocalSettings settings = new LocalSettings(nodes, s.endpointDelayMs(), s.endpointJitterMs(),
-                s.kubeletNoticeMs(), s.seed(), s.images(), s.workDir());
+        LocalSettings settings = LocalSettings.defaults(11, dir.resolve("local")).withNodes(nodes);
         return Experiment.runLocal(settings, w, new Experiment.Plan(overlay, "test",
                 LoadSpec.of("fresh-connections", 100, 3, durationSeconds), List.of(new Step("step", 1_000, 0, 1, d)),
                 Expectations.zeroDrops(), dir.resolve("out"), false, Map.of()), new PrintWriter(new StringWriter()));

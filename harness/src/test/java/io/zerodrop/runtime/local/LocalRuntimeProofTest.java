@@ -14,6 +14,7 @@ import io.zerodrop.disruption.Step;
 import io.zerodrop.engine.Experiment;
 import io.zerodrop.engine.LoadSpec;
 import io.zerodrop.ledger.GroundTruth;
+import io.zerodrop.testsupport.HostTool;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Expectations;
@@ -38,11 +39,15 @@ class LocalRuntimeProofTest {
 
 
     private Experiment.Outcome run(String overlay, LoadSpec load, Long graceOverride) {
+        return run(overlay, load, graceOverride, "auto");
+    }
+
+    private Experiment.Outcome run(String overlay, LoadSpec load, Long graceOverride, String serviceMode) {
         Workload w = Overlays.load(overlay);
         Experiment.Plan plan = new Experiment.Plan(overlay, "test", load,
                 List.of(new Step("delete-1", 2_000, 0, 1, new DeletePods(PodSelector.random(1, 7), graceOverride))),
                 Expectations.zeroDrops(), dir.resolve("out"), false, Map.of("overlay", overlay));
-        return Experiment.runLocal(LocalSettings.defaults(7, dir.resolve("local")), w, plan,
+        return Experiment.runLocal(LocalSettings.defaults(7, dir.resolve("local")).withServiceMode(serviceMode), w, plan,
                 new PrintWriter(new StringWriter()));
     }
 
@@ -94,6 +99,22 @@ class LocalRuntimeProofTest {
         reconciles(o);
     }
 
+    /** With the kernel mechanism a connect to the dead backend is refused, exactly as through kube-proxy's DNAT. */
+    @Test
+    void withNetfilterTheNaiveRaceShowsRefusedConnectsAndNoNamespaceIsLeft() throws Exception {
+        if (!NetfilterFront.available()) {
+            HostTool.require("iptables-as-root", "root with ip (iproute2) and iptables, for the netfilter Service mode");
+        }
+        Experiment.Outcome o = run("naive", LoadSpec.of("fresh-connections", 200, 3, 12), null, "netfilter");
+        AnalysisResult a = o.report().analysis();
+        assertThat(o.report().header().get("runtime").toString()).contains("netfilter DNAT");
+        assertThat(a.failuresByClass()).containsKey(FailureClass.REFUSED);
+        assertThat(a.failuresByPhase()).containsKey(Phase.SIGTERM_ENDPOINT_LIVE);
+        reconciles(o);
+        Process list = new ProcessBuilder("ip", "netns", "list").start();
+        assertThat(new String(list.getInputStream().readAllBytes())).doesNotContain("zd-");
+    }
+
     @Test
     void hardenedDeletionDropsNothingOverKeepAliveConnections() {
         Experiment.Outcome o = run("hardened", LoadSpec.of("steady", 200, 3, 12), null);
@@ -116,7 +137,8 @@ class LocalRuntimeProofTest {
         // left rotation are still in flight when SIGKILL comes
         LoadSpec slow = new LoadSpec("slow-requests", 40, 3, 12, 10_000, 2_000, List.of("/work?ms=4000"), "GET",
                 List.of(), null, "200-299", List.of(), 1024);
-        Experiment.Outcome o = run("shell-entrypoint", slow, 4L);
+        Experiment.Outcome o = run("shell-entrypoint", slow, 4L, "userspace"); // the unprivileged mechanism, too
+        assertThat(o.report().header().get("runtime").toString()).contains("userspace Service proxy");
         AnalysisResult a = o.report().analysis();
         PodTermination t = a.terminations().get(0);
         assertThat(t.exitCode()).isEqualTo(137);
