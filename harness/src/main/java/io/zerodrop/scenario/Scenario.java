@@ -30,7 +30,9 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
 
     /** Settings under test: applied over what the manifests say. Null fields leave the manifests alone. */
     public record Settings(Integer replicas, Long terminationGracePeriodSeconds, Long preStopSleepSeconds,
-            Map<String, String> env) {
+            Map<String, String> env, Integer readinessPeriodSeconds, Integer readinessFailureThreshold,
+            Integer readinessInitialDelaySeconds, String maxSurge, String maxUnavailable, String pdbMinAvailable,
+            String pdbMaxUnavailable) {
 
         public Workload applyTo(Workload w) {
             Map<String, String> env2 = new LinkedHashMap<>(w.env());
@@ -41,12 +43,25 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
                         : Optional.of(new Probe(Probe.EXEC, "", 0, List.of("sleep", String.valueOf(preStopSleepSeconds)),
                                 0, 0, 0, 0, 0, 0));
             }
+            Optional<Probe> readiness = w.readinessProbe().map(r -> new Probe(r.kind(), r.httpPath(), r.port(),
+                    r.command(), r.sleepSeconds(),
+                    readinessInitialDelaySeconds != null ? readinessInitialDelaySeconds : r.initialDelaySeconds(),
+                    readinessPeriodSeconds != null ? readinessPeriodSeconds : r.periodSeconds(), r.timeoutSeconds(),
+                    r.successThreshold(),
+                    readinessFailureThreshold != null ? readinessFailureThreshold : r.failureThreshold()));
+            Optional<Workload.Budget> budget = w.budget();
+            if (pdbMinAvailable != null || pdbMaxUnavailable != null) {
+                budget = Optional.of(new Workload.Budget(budget.map(Workload.Budget::name).orElse(w.name() + "-zerodrop"),
+                        pdbMinAvailable, pdbMaxUnavailable,
+                        budget.map(Workload.Budget::unhealthyPodEvictionPolicy).orElse("IfHealthyBudget")));
+            }
             return new Workload(w.kind(), w.name(), replicas != null ? replicas : w.replicas(), w.podLabels(),
                     w.image(), w.command(), w.args(), Map.copyOf(env2), w.envFromPodName(), w.containerPort(),
-                    w.startupProbe(), w.readinessProbe(), w.livenessProbe(), preStop,
+                    w.startupProbe(), readiness, w.livenessProbe(), preStop,
                     terminationGracePeriodSeconds != null ? terminationGracePeriodSeconds
                             : w.terminationGracePeriodSeconds(),
-                    w.maxSurge(), w.maxUnavailable(), w.service(), w.budget());
+                    maxSurge != null ? maxSurge : w.maxSurge(), maxUnavailable != null ? maxUnavailable : w.maxUnavailable(),
+                    w.service(), budget);
         }
     }
 

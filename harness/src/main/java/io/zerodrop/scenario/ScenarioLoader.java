@@ -20,6 +20,17 @@ public final class ScenarioLoader {
     private ScenarioLoader() {
     }
 
+    private static String intOrPercent(Yaml.Map_ m, String key) {
+        if (!m.has(key)) {
+            return null;
+        }
+        String v = m.string(key, null).trim();
+        if (!v.matches("\\d{1,4}%?") || (v.endsWith("%") && Integer.parseInt(v.replace("%", "")) > 100)) {
+            throw m.at(key, "'" + key + "' is \"" + v + "\"; expected a whole number or a percentage like 25%");
+        }
+        return v;
+    }
+
     public static Scenario load(Path file, long seed) {
         if (!Files.isRegularFile(file)) {
             throw new ScenarioException(file, 1, 1, "no such scenario file");
@@ -37,11 +48,22 @@ public final class ScenarioLoader {
         String runtime = target.oneOf("runtime", "local", "local", "kubernetes");
 
         Yaml.Map_ st = root.mapOrEmpty("settings").only("replicas", "terminationGracePeriodSeconds",
-                "preStopSleepSeconds", "env");
+                "preStopSleepSeconds", "env", "readinessProbe", "rollingUpdate", "podDisruptionBudget");
+        Yaml.Map_ rp = st.mapOrEmpty("readinessProbe").only("periodSeconds", "failureThreshold", "initialDelaySeconds");
+        Yaml.Map_ ru = st.mapOrEmpty("rollingUpdate").only("maxSurge", "maxUnavailable");
+        Yaml.Map_ pdb = st.mapOrEmpty("podDisruptionBudget").only("minAvailable", "maxUnavailable");
+        if (pdb.has("minAvailable") && pdb.has("maxUnavailable")) {
+            throw pdb.at("maxUnavailable", "a PodDisruptionBudget has minAvailable or maxUnavailable, not both");
+        }
         Scenario.Settings settings = new Scenario.Settings(
                 st.has("replicas") ? (int) st.whole("replicas", null, 1, 50) : null,
                 st.wholeOrNull("terminationGracePeriodSeconds", 0, 3600),
-                st.wholeOrNull("preStopSleepSeconds", 0, 3600), st.stringMap("env"));
+                st.wholeOrNull("preStopSleepSeconds", 0, 3600), st.stringMap("env"),
+                rp.has("periodSeconds") ? (int) rp.whole("periodSeconds", null, 1, 3600) : null,
+                rp.has("failureThreshold") ? (int) rp.whole("failureThreshold", null, 1, 100) : null,
+                rp.has("initialDelaySeconds") ? (int) rp.whole("initialDelaySeconds", null, 0, 3600) : null,
+                intOrPercent(ru, "maxSurge"), intOrPercent(ru, "maxUnavailable"), intOrPercent(pdb, "minAvailable"),
+                intOrPercent(pdb, "maxUnavailable"));
 
         Yaml.Map_ tr = root.map("traffic").only("simulation", "rate", "warmup", "duration", "requestTimeout",
                 "connectTimeout", "paths", "method", "headers", "body", "expectStatus");

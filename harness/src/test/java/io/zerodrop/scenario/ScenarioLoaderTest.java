@@ -113,6 +113,36 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void settingsUnderTestCoverProbeTimingsRolloutAndBudget() throws Exception {
+        Path f = write("""
+                target: {manifests: m}
+                settings:
+                  readinessProbe: {periodSeconds: 1, failureThreshold: 1}
+                  rollingUpdate: {maxSurge: "50%", maxUnavailable: "0"}
+                  podDisruptionBudget: {minAvailable: "2"}
+                traffic: {rate: 10}
+                """);
+        Scenario s = ScenarioLoader.load(f, 1);
+        io.zerodrop.workload.Probe r = new io.zerodrop.workload.Probe("httpGet", "/readyz", 8080, null, 0, 0, 5, 1, 1, 3);
+        io.zerodrop.workload.Workload w = new io.zerodrop.workload.Workload("Deployment", "app", 3, java.util.Map.of(),
+                "img", java.util.List.of(), java.util.List.of(), java.util.Map.of(), java.util.List.of(), 8080,
+                java.util.Optional.empty(), java.util.Optional.of(r), java.util.Optional.empty(), java.util.Optional.empty(),
+                30, "25%", "25%", java.util.Optional.empty(), java.util.Optional.empty());
+        io.zerodrop.workload.Workload applied = s.settings().applyTo(w);
+        assertThat(applied.readinessProbe().orElseThrow().periodSeconds()).isEqualTo(1);
+        assertThat(applied.readinessProbe().orElseThrow().failureThreshold()).isEqualTo(1);
+        assertThat(applied.readinessProbe().orElseThrow().httpPath()).isEqualTo("/readyz");
+        assertThat(applied.maxSurge()).isEqualTo("50%");
+        assertThat(applied.maxUnavailable()).isEqualTo("0");
+        assertThat(applied.budget().orElseThrow().minAvailable()).isEqualTo("2");
+        assertThat(applied.budget().orElseThrow().name()).isEqualTo("app-zerodrop");
+
+        Path bad = write("target: {manifests: m}\nsettings:\n  rollingUpdate: {maxSurge: lots}\ntraffic: {rate: 10}\n");
+        assertThatThrownBy(() -> ScenarioLoader.load(bad, 1))
+                .hasMessageContaining("s.yaml:3:29: 'maxSurge' is \"lots\"; expected a whole number or a percentage");
+    }
+
+    @Test
     void brokenYamlAndMissingSectionsAreReportedWithPositions() throws Exception {
         Path broken = write("name: x\ntarget: [unclosed\n");
         assertThatThrownBy(() -> ScenarioLoader.load(broken, 1)).hasMessageContaining("s.yaml:3:1: not valid YAML");

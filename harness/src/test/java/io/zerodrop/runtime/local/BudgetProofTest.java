@@ -57,6 +57,7 @@ class BudgetProofTest {
         assertThat(evictions.actual()).isEqualTo("0 of 1 evicted, 3 refused (429)");
         assertThat(evictions.explanation()).contains("drains would hang");
         assertThat(o.report().findings()).extracting(Finding::code).contains("pdb-blocks-evictions");
+        Reconcile.exactly(o);
     }
 
     @Test
@@ -75,5 +76,6 @@ class BudgetProofTest {
         assertThat(o.report().timeline()).anyMatch(e -> e.type() == EventType.EVICTION_REFUSED);
         assertThat(o.report().timeline().stream().filter(e -> e.type() == EventType.NOTE).map(TimelineEvent::detail))
                 .contains("node-1 cordoned", "node-1 uncordoned");
+        Reconcile.exactly(o);
     }
 }

@@ -50,6 +50,7 @@ class RolloutProofTest {
         Map<String, Object> runtime = (Map<String, Object>) ((Map<String, Object>) o.report().header().get("settings"))
                 .get("runtime");
         assertThat((Integer) runtime.get("maxUnavailableObserved")).as("maxUnavailable 0, maxSurge 1").isZero();
+        Reconcile.exactly(o);
     }
 
     @Test
@@ -62,5 +63,6 @@ class RolloutProofTest {
         assertThat(o.report().analysis().failuresByPod()).isNotEmpty();
         assertThat(o.report().timeline().stream().map(TimelineEvent::detail))
                 .contains("scaled from 3 to 2 replicas", "scaled from 2 to 3 replicas");
+        Reconcile.exactly(o);
     }
 }
