@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * One pod's termination as the timeline tells it; times are epoch ms, {@code -1} when the event was not seen.
  * "Out of rotation" is the first of endpoint not-ready, terminating or removed: from then on no new connection is
- * sent to the pod. The replacement counts as starting from its start until {@link #SETTLE_MS} after the later of its
- * Ready condition and its endpoint entering rotation: a replacement without a readiness probe is Ready before it
+ * sent to the pod. The replacement counts as starting from its start until {@link #REPLACEMENT_SETTLE_MS} after the
+ * later of its Ready condition and its endpoint entering rotation: a replacement without a readiness probe is Ready before it
  * listens, and takes failures once its endpoint is in rotation.
  */
 public record PodTermination(String pod, String disruption, long markedMs, long preStopStartMs, long preStopEndMs,
@@ -20,6 +20,11 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
 
     /** Margin after the last termination event during which failures are still put on this pod. */
     static final long SETTLE_MS = 1000;
+    /**
+     * How long after a replacement is both Ready and in rotation its failures are still "starting": without a
+     * readiness probe it is Ready before it listens, and a JVM on a loaded machine can take seconds to listen.
+     */
+    static final long REPLACEMENT_SETTLE_MS = 5000;
 
     /** Builds one record per pod that was marked for deletion (or signalled) in the timeline. */
     public static List<PodTermination> from(List<TimelineEvent> events) {
@@ -124,7 +129,7 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
         if (replacementReadyMs < 0) {
             return true;
         }
-        return t < Math.max(replacementReadyMs, replacementInRotationMs) + SETTLE_MS;
+        return t < Math.max(replacementReadyMs, replacementInRotationMs) + REPLACEMENT_SETTLE_MS;
     }
 
     private Phase ownPhaseAt(long t) {

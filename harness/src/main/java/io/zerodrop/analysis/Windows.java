@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The run cut into warm-up, baseline (before the first disruption), disruption windows and recovery (after the
  * last one). A disruption window runs from its DISRUPTION_ISSUED event to the last event that names the same
- * disruption, plus {@link PodTermination#SETTLE_MS}.
+ * disruption, plus {@link PodTermination#SETTLE_MS} (plus {@link PodTermination#REPLACEMENT_SETTLE_MS} after a
+ * replacement became Ready or entered rotation).
  */
 public final class Windows {
     /** Which part of the run a request was sent in. */
@@ -38,7 +39,9 @@ public final class Windows {
             if (e.type() == EventType.DISRUPTION_ISSUED && (s[0] < 0 || e.atMs() < s[0])) {
                 s[0] = e.atMs();
             }
-            s[1] = Math.max(s[1], e.atMs());
+            boolean replacement = e.type() == EventType.REPLACEMENT_READY || e.type() == EventType.ENDPOINT_READY;
+            s[1] = Math.max(s[1], e.atMs() + (replacement ? PodTermination.REPLACEMENT_SETTLE_MS
+                    - PodTermination.SETTLE_MS : 0));
         }
         List<Window> windows = new ArrayList<>();
         spans.forEach((d, s) -> {

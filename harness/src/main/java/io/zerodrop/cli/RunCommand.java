@@ -65,6 +65,10 @@ final class RunCommand implements Callable<Integer> {
             throw ZerodropException.usage("the kubernetes runtime is not available in this version of zerodrop;"
                     + " run the scenario with --runtime local");
         }
+        if (s.manifests() == null) {
+            throw ZerodropException.usage(scenarioFile + ": the local runtime needs 'target.manifests'; this scenario"
+                    + " names workload " + s.workload() + " in namespace " + s.namespace() + " of a cluster");
+        }
         ImageMap imageMap = ImageMap.withDefaults();
         s.local().images().forEach((image, command) -> imageMap.with(image + "=" + command));
         images.forEach(imageMap::with);

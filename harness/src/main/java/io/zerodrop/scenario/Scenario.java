@@ -21,12 +21,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A scenario file, validated: the target (manifests and runtime), the settings under test applied over the
+ * A scenario file, validated: the target (manifests and runtime, or a workload and namespace in a cluster), the
+ * settings under test applied over the
  * manifests, the load, the disruption steps, the expectations, and the local runtime's own settings.
  * The format is documented in the README ("Scenario files").
  */
-public record Scenario(Path file, String name, Path manifests, String runtime, Settings settings, LoadSpec load,
-        List<StepSpec> steps, Expectations expectations, Local local) {
+public record Scenario(Path file, String name, Path manifests, String runtime, String workload, String namespace,
+        Settings settings, LoadSpec load, List<StepSpec> steps, Expectations expectations, Local local) {
 
     /** Settings under test: applied over what the manifests say. Null fields leave the manifests alone. */
     public record Settings(Integer replicas, Long terminationGracePeriodSeconds, Long preStopSleepSeconds,

@@ -38,14 +38,39 @@ public final class ScenarioLoader {
         Yaml.Map_ root = Yaml.read(file).only("name", "target", "settings", "traffic", "disruptions", "expect", "local");
         String name = root.string("name", file.getFileName().toString());
 
-        Yaml.Map_ target = root.map("target").only("manifests", "runtime");
-        String manifestsRaw = target.string("manifests", null);
-        Path manifests = file.toAbsolutePath().getParent().resolve(manifestsRaw).normalize();
-        if (!Files.exists(manifests)) {
-            throw target.at("manifests", "'target.manifests' is \"" + manifestsRaw + "\": " + manifests
-                    + " does not exist (paths are relative to the scenario file)");
+        Yaml.Map_ target = root.map("target").only("manifests", "runtime", "workload", "namespace");
+        String runtime = target.oneOf("runtime", target.has("workload") ? "kubernetes" : "local", "local",
+                "kubernetes");
+        Path manifests = null;
+        if (target.has("manifests")) {
+            String manifestsRaw = target.string("manifests", null);
+            manifests = file.toAbsolutePath().getParent().resolve(manifestsRaw).normalize();
+            if (!Files.exists(manifests)) {
+                throw target.at("manifests", "'target.manifests' is \"" + manifestsRaw + "\": " + manifests
+                        + " does not exist (paths are relative to the scenario file)");
+            }
+        } else if (!target.has("workload")) {
+            throw target.at("manifests", "'target' needs 'manifests' (a kustomize directory or YAML files) or"
+                    + " 'workload' and 'namespace' (a workload already running in a cluster)");
         }
-        String runtime = target.oneOf("runtime", "local", "local", "kubernetes");
+        String workload = null;
+        String namespace = null;
+        if (target.has("workload")) {
+            workload = target.string("workload", null);
+            if (!workload.matches("(deployment|statefulset)/[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+                throw target.at("workload", "'target.workload' is \"" + workload + "\"; expected deployment/<name> or"
+                        + " statefulset/<name>");
+            }
+            namespace = target.string("namespace", null);
+            if (!namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+                throw target.at("namespace", "'target.namespace' is \"" + namespace + "\"; expected a namespace"
+                        + " name (lower-case letters, digits and '-')");
+            }
+        }
+        if (runtime.equals("local") && manifests == null) {
+            throw target.at("workload", "the local runtime runs what 'target.manifests' describes; 'workload' and"
+                    + " 'namespace' name a workload in a cluster (runtime: kubernetes)");
+        }
 
         Yaml.Map_ st = root.mapOrEmpty("settings").only("replicas", "terminationGracePeriodSeconds",
                 "preStopSleepSeconds", "env", "readinessProbe", "rollingUpdate", "podDisruptionBudget");
@@ -173,6 +198,7 @@ public final class ScenarioLoader {
                 lo.duration("endpointPropagation", Duration.ofMillis(1000)),
                 lo.duration("endpointJitter", Duration.ofMillis(250)), lo.duration("kubeletNotice", Duration.ofMillis(100)),
                 images, lo.oneOf("service", "auto", "auto", "netfilter", "userspace"));
-        return new Scenario(file, name, manifests, runtime, settings, load, steps, expectations, local);
+        return new Scenario(file, name, manifests, runtime, workload, namespace, settings, load, steps, expectations,
+                local);
     }
 }

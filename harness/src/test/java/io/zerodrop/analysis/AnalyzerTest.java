@@ -82,7 +82,7 @@ class AnalyzerTest {
         assertThat(t.outOfRotationMs() - t.sigtermMs()).isEqualTo(990);
         assertThat(r.disruptionWindows()).singleElement()
                 .satisfies(w -> assertThat(w.startMs()).isEqualTo(T + 10_000))
-                .satisfies(w -> assertThat(w.endMs()).isEqualTo(T + 14_000));
+                .satisfies(w -> assertThat(w.endMs()).isEqualTo(T + 18_000)); // replacement Ready at +13 s, + 5 s
         assertThat(r.buckets().get(5).warmup()).isEqualTo(1);
         assertThat(r.buckets().get(5).failed()).isEqualTo(1);
         assertThat(r.availabilityPercent()).isCloseTo(100.0 * 100 / 105, org.assertj.core.data.Offset.offset(1e-9));

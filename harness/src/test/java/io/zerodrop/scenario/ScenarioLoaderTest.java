@@ -143,6 +143,21 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aClusterWorkloadTargetIsReadAndValidated() throws Exception {
+        Scenario s = ScenarioLoader.load(write("target: {workload: deployment/shop, namespace: prod-eu}\n"
+                + "traffic: {rate: 10}\n"), 1);
+        assertThat(s.runtime()).isEqualTo("kubernetes");
+        assertThat(s.workload()).isEqualTo("deployment/shop");
+        assertThat(s.namespace()).isEqualTo("prod-eu");
+        assertThat(s.manifests()).isNull();
+        Path bad = write("target: {workload: pod/shop, namespace: prod}\ntraffic: {rate: 10}\n");
+        assertThatThrownBy(() -> ScenarioLoader.load(bad, 1))
+                .hasMessageContaining("s.yaml:1:20: 'target.workload' is \"pod/shop\"; expected deployment/<name>");
+        Path local = write("target: {workload: deployment/shop, namespace: prod, runtime: local}\ntraffic: {rate: 10}\n");
+        assertThatThrownBy(() -> ScenarioLoader.load(local, 1)).hasMessageContaining("the local runtime runs what");
+    }
+
+    @Test
     void brokenYamlAndMissingSectionsAreReportedWithPositions() throws Exception {
         Path broken = write("name: x\ntarget: [unclosed\n");
         assertThatThrownBy(() -> ScenarioLoader.load(broken, 1)).hasMessageContaining("s.yaml:3:1: not valid YAML");
