@@ -22,6 +22,7 @@ final class NetfilterFront implements ServiceFront {
     private final String ns;
     private final String vip;
     private final int port;
+    private boolean rejecting;
 
     NetfilterFront(String vip, int port, Undo undo) {
         this.ns = "zd-" + Long.toHexString(System.nanoTime() & 0xffffffL) + "-" + ProcessHandle.current().pid();
@@ -60,9 +61,11 @@ final class NetfilterFront implements ServiceFront {
         if (ready.isEmpty()) {
             rules.append("COMMIT\n");
             restore(rules.toString());
-            inNs("iptables", "-t", "filter", "-F", "OUTPUT");
-            inNs("iptables", "-t", "filter", "-A", "OUTPUT", "-d", vip, "-p", "tcp", "--dport", String.valueOf(port),
-                    "-j", "REJECT");
+            if (!rejecting) {
+                inNs("iptables", "-t", "filter", "-A", "OUTPUT", "-d", vip, "-p", "tcp", "--dport",
+                        String.valueOf(port), "-j", "REJECT");
+                rejecting = true;
+            }
             return;
         }
         for (int i = 0; i < ready.size(); i++) {
@@ -76,7 +79,10 @@ final class NetfilterFront implements ServiceFront {
         }
         rules.append("COMMIT\n");
         restore(rules.toString());
-        inNs("iptables", "-t", "filter", "-F", "OUTPUT");
+        if (rejecting) {
+            inNs("iptables", "-t", "filter", "-F", "OUTPUT");
+            rejecting = false;
+        }
     }
 
     private void restore(String rules) {
