@@ -15,8 +15,6 @@ import io.zerodrop.workload.Workload;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,8 +61,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!(rate > 0 && rate <= 2000)) {
             throw ZerodropException.usage("--rate " + rate + " is invalid: expected more than 0 and at most 2000");
         }
-        Path outDir = out != null ? out : Path.of("zerodrop-out", "demo-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path outDir = out != null ? out : io.zerodrop.engine.Reports.defaultOutDir("demo-");
         PrintWriter err = spec.commandLine().getErr();
         Map<String, Experiment.Outcome> outcomes = new LinkedHashMap<>();
         for (String variant : List.of("naive", "hardened")) {

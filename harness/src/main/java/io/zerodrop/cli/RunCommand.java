@@ -10,8 +10,6 @@ import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,8 +78,7 @@ final class RunCommand implements Callable<Integer> {
             o.flush();
             return 0;
         }
-        Path outDir = out != null ? out : Path.of("zerodrop-out",
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path outDir = out != null ? out : io.zerodrop.engine.Reports.defaultOutDir("");
         LocalSettings local = new LocalSettings(s.local().nodes(), s.local().endpointPropagation().toMillis(),
                 s.local().endpointJitter().toMillis(), s.local().kubeletNotice().toMillis(), seed, imageMap,
                 outDir.resolve("local"), s.local().service());

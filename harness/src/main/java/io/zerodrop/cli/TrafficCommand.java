@@ -1,6 +1,5 @@
 package io.zerodrop.cli;
 
-import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.engine.LoadSpec;
@@ -22,12 +21,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -134,8 +130,7 @@ final class TrafficCommand implements Callable<Integer> {
         Target target = parseTarget();
         String simulationClass = Simulations.resolve(simulation);
         validate();
-        Path outDir = out != null ? out : Path.of("zerodrop-out",
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path outDir = out != null ? out : Reports.defaultOutDir("");
         prepareOut(outDir);
 
         LoadSpec load = new LoadSpec(simulation, rate, (int) warmup.toSeconds(), (int) duration.toSeconds(),
@@ -186,16 +181,11 @@ final class TrafficCommand implements Callable<Integer> {
                 files.stream().map(Path::toString).toList()));
         spec.commandLine().getOut().flush();
         spec.commandLine().getErr().printf("zerodrop: done in %.1f s%n", (System.currentTimeMillis() - commandStart) / 1000.0);
-        return switch (verdict.status()) {
-            case PASSED -> ExitCodes.PASSED;
-            case FAILED -> ExitCodes.VERDICT_FAILED;
-            case INCONCLUSIVE -> ExitCodes.ENVIRONMENT;
-        };
+        return verdict.exitCode();
     }
 
     private void progress(Progress p) {
-        spec.commandLine().getErr().printf(Locale.ROOT, "[traffic] %5.1fs elapsed, %5.1fs left | sent %d ok %d ko %d | %.0f req/s%n",
-                p.elapsedMs() / 1000.0, p.remainingMs() / 1000.0, p.sent(), p.ok(), p.ko(), p.lastSecondRate());
+        spec.commandLine().getErr().println(p.line());
     }
 
     private record Target(String baseUrl, String path) {

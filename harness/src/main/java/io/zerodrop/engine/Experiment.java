@@ -1,6 +1,5 @@
 package io.zerodrop.engine;
 
-import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.Step;
@@ -185,12 +184,7 @@ public final class Experiment {
                 plan.outDir()));
         run.get().gatlingReport().ifPresent(files::add);
         String summary = ConsoleSummary.render(report, plan.title(), files.stream().map(Path::toString).toList());
-        int exit = switch (verdict.status()) {
-            case PASSED -> ExitCodes.PASSED;
-            case FAILED -> ExitCodes.VERDICT_FAILED;
-            case INCONCLUSIVE -> ExitCodes.ENVIRONMENT;
-        };
-        return new Outcome(report, files, exit, summary);
+        return new Outcome(report, files, verdict.exitCode(), summary);
     }
 
     /** CPU time of this JVM only (not of the pods or the Gatling JVM), in ms; -1 where the JVM cannot tell. */
@@ -203,8 +197,7 @@ public final class Experiment {
     }
 
     private static void progress(PrintWriter err, Progress p) {
-        err.printf(Locale.ROOT, "[traffic] %5.1fs elapsed, %5.1fs left | sent %d ok %d ko %d | %.0f req/s%n",
-                p.elapsedMs() / 1000.0, p.remainingMs() / 1000.0, p.sent(), p.ok(), p.ko(), p.lastSecondRate());
+        err.println(p.line());
     }
 
     private static void sleepUntil(long at) {

@@ -87,6 +87,15 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
         return new Verdict(status, List.copyOf(checks), List.copyOf(reasons));
     }
 
+    /** The process exit code for this verdict: 0 passed, 1 failed, 3 inconclusive (an environment problem). */
+    public int exitCode() {
+        return switch (status) {
+            case PASSED -> io.zerodrop.core.ExitCodes.PASSED;
+            case FAILED -> io.zerodrop.core.ExitCodes.VERDICT_FAILED;
+            case INCONCLUSIVE -> io.zerodrop.core.ExitCodes.ENVIRONMENT;
+        };
+    }
+
     private static String classes(AnalysisResult a) {
         if (a.failuresByClass().isEmpty()) {
             return "";
