@@ -92,7 +92,7 @@ final class TrafficCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     long maxDropped;
 
-    @Option(names = "--max-error-rate", paramLabel = "PERCENT", description = "Highest error rate allowed, in %.")
+    @Option(names = "--max-error-rate", paramLabel = "PERCENT", description = "Highest error rate allowed, in %%.")
     Double maxErrorRate;
 
     @Option(names = "--max-burst", converter = DurationConverter.class,
@@ -103,7 +103,7 @@ final class TrafficCommand implements Callable<Integer> {
             description = "Highest p99 latency allowed (during disruptions; of the baseline when none ran).")
     Duration p99Ceiling;
 
-    @Option(names = "--min-availability", paramLabel = "PERCENT", description = "Lowest share of OK requests, in %.")
+    @Option(names = "--min-availability", paramLabel = "PERCENT", description = "Lowest share of OK requests, in %%.")
     Double minAvailability;
 
     @Option(names = "--max-hidden-drops", defaultValue = "0",
