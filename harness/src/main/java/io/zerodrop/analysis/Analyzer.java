@@ -126,6 +126,9 @@ public final class Analyzer implements io.zerodrop.gatling.SimulationLogReader.V
                 if (own != Phase.REPLACEMENT_STARTING && t.replacementStartingAt(at)) {
                     phase = pick(phase, pods, Phase.REPLACEMENT_STARTING, t.replacement());
                 }
+                if (own == null && fc == FailureClass.REFUSED && t.staleRouteAt(at)) {
+                    phase = pick(phase, pods, Phase.AFTER_EXIT, t.pod()); // sent to the dead pod by stale conntrack
+                }
             }
         }
         byPhase.merge(phase, 1L, Long::sum);

@@ -7,7 +7,8 @@ public enum Phase {
     MARKED_BEFORE_SIGTERM(3, "pod marked for deletion, preStop running, endpoint still in rotation"),
     SIGTERM_ENDPOINT_LIVE(6, "after SIGTERM, before the endpoint left rotation: the endpoint race"),
     DRAINING(4, "endpoint out of rotation, container still running: in-flight work"),
-    AFTER_EXIT(2, "container exited, endpoint already out of rotation"),
+    AFTER_EXIT(2, "container exited, endpoint already out of rotation: a new connection refused here was sent to the"
+            + " dead pod by a conntrack entry that outlived its endpoint (source port reused within 10 s)"),
     AFTER_SIGKILL(7, "grace period ran out: the container was SIGKILLed"),
     REPLACEMENT_STARTING(5, "replacement pod started, not yet ready and serving (or just put in rotation)"),
     DISRUPTION_OTHER(1, "during a disruption, outside every pod's termination phases");

@@ -11,20 +11,30 @@ import java.util.Map;
  * One pod's termination as the timeline tells it; times are epoch ms, {@code -1} when the event was not seen.
  * "Out of rotation" is the first of endpoint not-ready, terminating or removed: from then on no new connection is
  * sent to the pod. The replacement counts as starting from its start until {@link #REPLACEMENT_SETTLE_MS} after the
- * later of its Ready condition and its endpoint entering rotation: a replacement without a readiness probe is Ready before it
- * listens, and takes failures once its endpoint is in rotation.
+ * later of its Ready condition and its endpoint entering rotation, or until {@link #SETTLE_MS} after it was seen
+ * listening if that is later: a replacement without a readiness probe is Ready before it listens, and takes failures
+ * once its endpoint is in rotation, for as long as its process takes to listen.
  */
 public record PodTermination(String pod, String disruption, long markedMs, long preStopStartMs, long preStopEndMs,
         long sigtermMs, long sigkillMs, long exitMs, int exitCode, long outOfRotationMs, long endpointRemovedMs,
-        String replacement, long replacementStartedMs, long replacementReadyMs, long replacementInRotationMs) {
+        String replacement, long replacementStartedMs, long replacementReadyMs, long replacementInRotationMs,
+        long replacementListeningMs) {
 
     /** Margin after the last termination event during which failures are still put on this pod. */
     static final long SETTLE_MS = 1000;
     /**
-     * How long after a replacement is both Ready and in rotation its failures are still "starting": without a
-     * readiness probe it is Ready before it listens, and a JVM on a loaded machine can take seconds to listen.
+     * How long after a replacement is both Ready and in rotation its failures are still "starting" when the runtime
+     * cannot see when it listens: without a readiness probe it is Ready before it listens, and a JVM on a loaded
+     * machine can take seconds to listen.
      */
     static final long REPLACEMENT_SETTLE_MS = 5000;
+    /**
+     * How long after a pod exited (or left rotation, if later) a refused new connection is still put on it: the
+     * conntrack entry of a connection it reset stays in CLOSE state for {@code nf_conntrack_tcp_timeout_close}
+     * (10 s by default), kube-proxy does not clear TCP entries, and a new connection reusing that source port is sent
+     * to the dead pod again.
+     */
+    static final long STALE_CONNTRACK_MS = 10_000;
 
     /** Builds one record per pod that was marked for deletion (or signalled) in the timeline. */
     public static List<PodTermination> from(List<TimelineEvent> events) {
@@ -68,13 +78,13 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
             long[] r = repl.isEmpty() ? newTimes() : times.getOrDefault(repl, newTimes());
             long outOfRotation = minPositive(t[6], t[7], t[8]);
             out.add(new PodTermination(pod, disruption.getOrDefault(pod, ""), t[0], t[1], t[2], t[3], t[4], t[5],
-                    exitCodes.getOrDefault(pod, -1), outOfRotation, t[8], repl, r[9], r[10], r[11]));
+                    exitCodes.getOrDefault(pod, -1), outOfRotation, t[8], repl, r[9], r[10], r[11], r[12]));
         }
         return out;
     }
 
     private static long[] newTimes() {
-        long[] t = new long[12];
+        long[] t = new long[13];
         java.util.Arrays.fill(t, -1);
         return t;
     }
@@ -93,6 +103,7 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
             case REPLACEMENT_STARTED -> 9;
             case REPLACEMENT_READY -> 10;
             case ENDPOINT_READY -> 11;
+            case CONTAINER_LISTENING -> 12;
             default -> -1;
         };
     }
@@ -129,7 +140,13 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
         if (replacementReadyMs < 0) {
             return true;
         }
-        return t < Math.max(replacementReadyMs, replacementInRotationMs) + REPLACEMENT_SETTLE_MS;
+        long settled = Math.max(replacementReadyMs, replacementInRotationMs) + REPLACEMENT_SETTLE_MS;
+        return t < Math.max(settled, replacementListeningMs < 0 ? -1 : replacementListeningMs + SETTLE_MS);
+    }
+
+    /** Whether a refused connect at {@code t}, after this pod's termination, can be a stale conntrack entry's. */
+    boolean staleRouteAt(long t) {
+        return exitMs >= 0 && t > exitMs && t <= Math.max(exitMs, outOfRotationMs) + STALE_CONNTRACK_MS;
     }
 
     private Phase ownPhaseAt(long t) {

@@ -11,7 +11,7 @@ import java.util.Map;
  * The run cut into warm-up, baseline (before the first disruption), disruption windows and recovery (after the
  * last one). A disruption window runs from its DISRUPTION_ISSUED event to the last event that names the same
  * disruption, plus {@link PodTermination#SETTLE_MS} (plus {@link PodTermination#REPLACEMENT_SETTLE_MS} after a
- * replacement became Ready or entered rotation).
+ * replacement became Ready or entered rotation; a replacement seen listening later extends it to then).
  */
 public final class Windows {
     /** Which part of the run a request was sent in. */
@@ -32,8 +32,8 @@ public final class Windows {
     public static Windows from(long warmupEndMs, List<TimelineEvent> events) {
         Map<String, long[]> spans = new LinkedHashMap<>();
         for (TimelineEvent e : events) {
-            if (e.disruption().isEmpty()) {
-                continue;
+            if (e.disruption().isEmpty() || e.type() == EventType.STALE_CONNECTS) {
+                continue; // a count made at the end of the run, not a moment of the disruption
             }
             long[] s = spans.computeIfAbsent(e.disruption(), d -> new long[] {-1, -1});
             if (e.type() == EventType.DISRUPTION_ISSUED && (s[0] < 0 || e.atMs() < s[0])) {

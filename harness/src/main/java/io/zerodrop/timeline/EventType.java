@@ -14,6 +14,8 @@ public enum EventType {
     SIGTERM_SENT,
     SIGKILL_SENT,
     CONTAINER_EXITED,
+    /** The container listens on its port (seen where the runtime can look without sending a request: local). */
+    CONTAINER_LISTENING,
     ENDPOINT_READY,
     ENDPOINT_NOT_READY,
     ENDPOINT_TERMINATING,
@@ -21,5 +23,10 @@ public enum EventType {
     REPLACEMENT_STARTED,
     REPLACEMENT_READY,
     ROLLOUT_PROGRESS,
+    /**
+     * Counted at the end of a run (attribute {@code connects}): new connections that still reached a pod after it
+     * left the Service's rules, through conntrack entries that outlived its endpoint.
+     */
+    STALE_CONNECTS,
     NOTE
 }

@@ -89,6 +89,52 @@ class AnalyzerTest {
     }
 
     @Test
+    void aReplacementSlowToListenOwnsItsRefusalsUntilItListensNotAFixedTime() {
+        // pod-d (no readiness probe) is Ready and in rotation at +10.1 s but listens only at +19 s (a loaded machine)
+        List<TimelineEvent> events = new java.util.ArrayList<>(naiveDeletion().subList(0, 6));
+        events.add(new TimelineEvent(T + 10_100, EventType.REPLACEMENT_READY, "pod-d", "delete-1", "",
+                Map.of("replaces", "pod-a")));
+        events.add(TimelineEvent.of(T + 11_000, EventType.ENDPOINT_READY, "pod-d", "delete-1", ""));
+        List<TimelineEvent> listening = new java.util.ArrayList<>(events);
+        listening.add(TimelineEvent.of(T + 19_000, EventType.CONTAINER_LISTENING, "pod-d", "delete-1", "port 8080"));
+
+        for (boolean seen : new boolean[] {false, true}) {
+            Analyzer a = new Analyzer(T, T + 2_000, seen ? listening : events, 100, 1000);
+            a.accept(new RequestRecord("GET /", T + 15_500, T + 15_500, false, REFUSED));
+            a.accept(new RequestRecord("GET /", T + 18_900, T + 18_900, false, REFUSED));
+            a.accept(new RequestRecord("GET /", T + 22_000, T + 22_000, false, REFUSED)); // long after it listened
+            AnalysisResult r = a.result();
+            assertThat(r.terminations().get(0).replacementListeningMs()).isEqualTo(seen ? T + 19_000 : -1);
+            if (seen) {
+                assertThat(r.failuresByPhase()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                        Phase.REPLACEMENT_STARTING, 2L, Phase.BASELINE, 1L));
+                assertThat(r.failuresByPod()).containsExactly(Map.entry("pod-d", 2L));
+                assertThat(r.disruptionWindows()).singleElement()
+                        .satisfies(w -> assertThat(w.endMs()).isEqualTo(T + 20_000)); // listening + 1 s
+            } else {
+                // without the listening event only the fixed 5 s after rotation (+16 s) is the replacement's; the
+                // refusal at +18.9 s is left to the other explanation, the dead pod's stale conntrack route
+                assertThat(r.failuresByPhase()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                        Phase.REPLACEMENT_STARTING, 1L, Phase.AFTER_EXIT, 1L, Phase.BASELINE, 1L));
+            }
+        }
+    }
+
+    @Test
+    void aConnectRefusedWithinTenSecondsOfTheExitIsPutOnTheDeadPodAsAStaleConntrackRoute() {
+        // pod-a exited at +10.05 s and left rotation at +11 s; pod-d ready at +13 s (settled by +18 s)
+        Analyzer a = new Analyzer(T, T + 2_000, naiveDeletion(), 100, 1000);
+        a.accept(new RequestRecord("GET /", T + 19_000, T + 19_000, false, REFUSED)); // port reused: stale entry
+        a.accept(new RequestRecord("GET /", T + 20_900, T + 20_900, false, REFUSED)); // 9.9 s after leaving rotation
+        a.accept(new RequestRecord("GET /", T + 19_500, T + 19_500, false, RESET)); // not a connect: not a stale route
+        a.accept(new RequestRecord("GET /", T + 21_100, T + 21_100, false, REFUSED)); // past 10 s
+        AnalysisResult r = a.result();
+        assertThat(r.failuresByPhase()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                Phase.AFTER_EXIT, 2L, Phase.BASELINE, 2L));
+        assertThat(r.failuresByPod()).containsExactly(Map.entry("pod-a", 2L));
+    }
+
+    @Test
     void achievedRateBelowNinetyPercentOfTheAskedRateMeansTheLoadGeneratorWasSaturated() {
         Analyzer a = new Analyzer(T, T, List.of(), 100, 10);
         for (int i = 0; i < 501; i++) { // 50 req/s for 10 s

@@ -31,7 +31,14 @@ final class LocalPod {
         void containerExited(LocalPod pod, int exitCode, long atMs);
 
         void note(LocalPod pod, String what);
+
+        /** The container's process has a socket listening on the pod's address and container port. */
+        void listening(LocalPod pod, long atMs, long afterStartMs);
     }
+
+    /** How often a starting container is looked at for its listening socket (and for how long at most). */
+    static final long LISTEN_POLL_MS = 50;
+    static final long LISTEN_WATCH_MAX_MS = 10 * 60_000;
 
     final String name;
     final String ip;
@@ -132,8 +139,32 @@ final class LocalPod {
         Process p = pb.start();
         process = p;
         p.onExit().thenAccept(this::exited);
+        watchListening(p);
         if (workload.readinessProbe().isEmpty() && started) {
             setReady(true); // no readiness probe: Ready as soon as the container runs, listening or not
+        }
+    }
+
+    /**
+     * Reports when the container first listens on the pod's address and container port: the moment a pod without
+     * a readiness probe, in rotation since it started, stops refusing connections. Nothing is sent to the app.
+     */
+    private void watchListening(Process p) {
+        if (ListenWatch.supported()) {
+            long startedMs = System.currentTimeMillis();
+            scheduler.execute(() -> lookForListener(p, startedMs));
+        }
+    }
+
+    private void lookForListener(Process p, long startedMs) {
+        long now = System.currentTimeMillis();
+        if (p != process || !p.isAlive() || now - startedMs > LISTEN_WATCH_MAX_MS) {
+            return;
+        }
+        if (ListenWatch.listening(p.pid(), ip, workload.containerPort())) {
+            listener.listening(this, now, now - startedMs);
+        } else {
+            scheduler.schedule(() -> lookForListener(p, startedMs), LISTEN_POLL_MS, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -335,6 +335,36 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         }
     }
 
+    /**
+     * One endpoint change, published to the Service front in the order the changes are made: two changes that each
+     * read the table and then apply it out of order would lose one (a ready pod never in rotation, or a dead one
+     * back in). Returns whether the endpoint changed.
+     */
+    private boolean publishEndpoint(EndpointTable.Backend b, boolean ready) {
+        synchronized (endpoints) {
+            if (endpoints.isReady(b.pod()) == ready) {
+                return false;
+            }
+            endpoints.setReady(b, ready);
+            proxy.apply(endpoints.readyBackends());
+            return true;
+        }
+    }
+
+    /** What the Service mechanism routes new connections to now, {@code ip:port} sorted (diagnostics, tests). */
+    List<String> routed() {
+        List<String> out = new ArrayList<>(proxy.routed());
+        out.sort(null);
+        return out;
+    }
+
+    /** The endpoints that are ready now, {@code ip:port} sorted: what {@link #routed()} must equal once settled. */
+    List<String> readyEndpoints() {
+        synchronized (endpoints) {
+            return endpoints.readyBackends().stream().map(b -> b.ip() + ":" + b.port()).sorted().toList();
+        }
+    }
+
     private long propagationDelay() {
         long jitter = settings.endpointJitterMs();
         synchronized (random) {
@@ -363,8 +393,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
                 timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ENDPOINT_READY, pod.name, pod.cause,
                         "endpoint ready: new connections come here"));
             }
-            endpoints.setReady(b, ready);
-            proxy.apply(endpoints.readyBackends());
+            publishEndpoint(b, ready);
         }, propagationDelay(), TimeUnit.MILLISECONDS);
     }
 
@@ -388,6 +417,15 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
             timeline.add(TimelineEvent.of(atMs, EventType.NOTE, pod.name, cause,
                     "container exited with code " + exitCode + " while not terminating (crash)"));
         }
+    }
+
+    @Override
+    public void listening(LocalPod pod, long atMs, long afterStartMs) {
+        if (tearingDown) {
+            return;
+        }
+        timeline.add(TimelineEvent.of(atMs, EventType.CONTAINER_LISTENING, pod.name, pod.cause, "port "
+                + workload.containerPort() + " accepting connections " + afterStartMs + " ms after the container started"));
     }
 
     @Override
@@ -435,9 +473,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         timeline.add(new TimelineEvent(t0, EventType.POD_MARKED_FOR_DELETION, name, cause,
                 "grace " + graceMs / 1000 + " s", Map.of("graceSeconds", String.valueOf(graceMs / 1000))));
         scheduler.schedule(() -> {
-            if (endpoints.isReady(name)) {
-                endpoints.setReady(new EndpointTable.Backend(name, pod.ip, 0), false);
-                proxy.apply(endpoints.readyBackends());
+            if (publishEndpoint(new EndpointTable.Backend(name, pod.ip, 0), false)) {
                 timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ENDPOINT_TERMINATING, name, cause,
                         "endpoint ready=false, terminating=true: no new connections"));
             }
@@ -576,8 +612,13 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
             boolean terminatingLeft = pods.values().stream().anyMatch(p -> p.isTerminating() && p.isAlive());
             List<PodInfo> live = pods();
             boolean rolling = rollout != null && rollout.isAlive();
+            boolean endpointsSettled;
+            synchronized (endpoints) { // an endpoint change counts once the Service mechanism has it
+                endpointsSettled = live.stream().allMatch(p -> endpoints.isReady(p.name()))
+                        && endpoints.readyBackends().size() == live.size(); // and no endpoint of a gone pod is left
+            }
             if (!terminatingLeft && !rolling && live.size() == desired.get() && live.stream().allMatch(PodInfo::ready)
-                    && live.stream().allMatch(p -> endpoints.isReady(p.name()))) {
+                    && endpointsSettled) {
                 return true;
             }
             sleep(100);
@@ -601,6 +642,17 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     /** Stops every pod (SIGTERM, then SIGKILL after 5 s), closes the Service address, ends the threads. */
     @Override
     public void close() {
+        if (!tearingDown && proxy != null) {
+            try {
+                proxy.staleConnects().forEach((pod, n) -> timeline.add(new TimelineEvent(System.currentTimeMillis(),
+                        EventType.STALE_CONNECTS, pod, terminationCause.getOrDefault(pod, ""), n
+                        + " new connection(s) reached this pod after it had left the Service's rules, through conntrack"
+                        + " entries that outlived its endpoint", Map.of("connects", String.valueOf(n)))));
+            } catch (RuntimeException e) {
+                timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", "",
+                        "stale connects could not be counted: " + e.getMessage()));
+            }
+        }
         tearingDown = true;
         sampling = false;
         List<Thread> stoppers = new ArrayList<>();

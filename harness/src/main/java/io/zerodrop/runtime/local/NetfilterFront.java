@@ -16,13 +16,28 @@ import java.util.concurrent.TimeUnit;
  * connections on their backend; a backend with nothing listening refuses the connect (REFUSED), and no ready
  * endpoint at all is rejected (REFUSED) too. Pods, probes, hooks and the load generator run inside the namespace.
  * Needs root, {@code ip} (iproute2) and {@code iptables}.
+ *
+ * <p>Like kube-proxy, it leaves TCP conntrack entries alone when an endpoint leaves (clearing them would cut
+ * connections still draining). The entry of a connection the dying pod reset (it was open when the process died)
+ * lingers in CLOSE state ({@code nf_conntrack_tcp_timeout_close}, 10 s); a new connection that reuses its source
+ * port within that time is sent to the dead pod and refused (kubernetes/kubernetes#101607). A connect that was only
+ * ever refused leaves no entry: the kernel drops it at once. A load generator opening hundreds of
+ * connections a second wraps its source ports in seconds, so this happens. Every SYN that reaches a backend after
+ * it left the rules can only have come that way: a counting rule per departed backend measures them.
  */
 final class NetfilterFront implements ServiceFront {
     private static final String CHAIN = "ZERODROP-SVC";
+    private static final String STALE = "ZERODROP-STALE";
     private final String ns;
     private final String vip;
     private final int port;
     private boolean rejecting;
+    /** Backends in the DNAT rules now. */
+    private final java.util.Set<EndpointTable.Backend> inRules = new java.util.LinkedHashSet<>();
+    /** Backends that left the rules, with a counting rule each. */
+    private final java.util.Map<EndpointTable.Backend, Long> departed = new java.util.LinkedHashMap<>();
+    /** Counts of backends that came back into the rules, by pod. */
+    private final java.util.Map<String, Long> returned = new java.util.LinkedHashMap<>();
 
     NetfilterFront(String vip, int port, Undo undo) {
         this.ns = "zd-" + Long.toHexString(System.nanoTime() & 0xffffffL) + "-" + ProcessHandle.current().pid();
@@ -33,6 +48,8 @@ final class NetfilterFront implements ServiceFront {
         inNs("ip", "link", "set", "lo", "up");
         inNs("iptables", "-t", "nat", "-N", CHAIN);
         inNs("iptables", "-t", "nat", "-A", "OUTPUT", "-d", vip, "-p", "tcp", "--dport", String.valueOf(port), "-j", CHAIN);
+        inNs("iptables", "-t", "filter", "-N", STALE);
+        inNs("iptables", "-t", "filter", "-A", "OUTPUT", "-j", STALE);
         apply(List.of());
     }
 
@@ -58,12 +75,12 @@ final class NetfilterFront implements ServiceFront {
     @Override
     public synchronized void apply(List<EndpointTable.Backend> ready) {
         StringBuilder rules = new StringBuilder("*nat\n:" + CHAIN + " - [0:0]\n-F " + CHAIN + "\n");
+        trackDepartures(ready);
         if (ready.isEmpty()) {
             rules.append("COMMIT\n");
             restore(rules.toString());
             if (!rejecting) {
-                inNs("iptables", "-t", "filter", "-A", "OUTPUT", "-d", vip, "-p", "tcp", "--dport",
-                        String.valueOf(port), "-j", "REJECT");
+                inNs(reject("-A"));
                 rejecting = true;
             }
             return;
@@ -80,9 +97,68 @@ final class NetfilterFront implements ServiceFront {
         rules.append("COMMIT\n");
         restore(rules.toString());
         if (rejecting) {
-            inNs("iptables", "-t", "filter", "-F", "OUTPUT");
+            inNs(reject("-D"));
             rejecting = false;
         }
+    }
+
+    private String[] reject(String op) {
+        return new String[] {"iptables", "-t", "filter", op, "OUTPUT", "-d", vip, "-p", "tcp", "--dport",
+                String.valueOf(port), "-j", "REJECT"};
+    }
+
+    /** A backend leaving the rules gets a counting rule for SYNs; one coming back loses it (its count is kept). */
+    private void trackDepartures(List<EndpointTable.Backend> ready) {
+        for (EndpointTable.Backend b : inRules) {
+            if (!ready.contains(b) && !departed.containsKey(b)) {
+                inNs(staleRule("-A", b));
+                departed.put(b, 0L);
+            }
+        }
+        for (EndpointTable.Backend b : ready) {
+            Long before = departed.get(b);
+            if (before != null) {
+                long now = before + staleCounts().getOrDefault(b.ip() + ":" + b.port(), 0L);
+                inNs(staleRule("-D", b));
+                departed.remove(b);
+                returned.merge(b.pod(), now, Long::sum);
+            }
+        }
+        inRules.clear();
+        inRules.addAll(ready);
+    }
+
+    private static String[] staleRule(String op, EndpointTable.Backend b) {
+        return new String[] {"iptables", "-t", "filter", op, STALE, "-d", b.ip() + "/32", "-p", "tcp", "--dport",
+                String.valueOf(b.port()), "--syn"};
+    }
+
+    /** SYN packets counted per departed backend {@code ip:port}, from {@code iptables -S -v} ("-c pkts bytes"). */
+    private java.util.Map<String, Long> staleCounts() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        String listing = output(List.of("ip", "netns", "exec", ns, "iptables", "-t", "filter", "-S", STALE, "-v"), true);
+        for (String line : listing.split("\n")) {
+            List<String> f = List.of(line.trim().split("\\s+"));
+            int d = f.indexOf("-d");
+            int p = f.indexOf("--dport");
+            int c = f.indexOf("-c");
+            if (!f.get(0).equals("-A") || d < 0 || p < 0 || c < 0 || c + 1 >= f.size()) {
+                continue;
+            }
+            String ip = f.get(d + 1).replace("/32", "");
+            out.merge(ip + ":" + f.get(p + 1), Long.parseLong(f.get(c + 1)), Long::sum);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized java.util.Map<String, Long> staleConnects() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>(returned);
+        java.util.Map<String, Long> counts = departed.isEmpty() ? java.util.Map.of() : staleCounts();
+        departed.forEach((b, before) -> out.merge(b.pod(), before + counts.getOrDefault(b.ip() + ":" + b.port(), 0L),
+                Long::sum));
+        out.values().removeIf(v -> v == 0);
+        return out;
     }
 
     private void restore(String rules) {
@@ -108,18 +184,40 @@ final class NetfilterFront implements ServiceFront {
         run(full, true);
     }
 
-    private static void run(List<String> cmd, boolean check) {
+    private static String output(List<String> cmd, boolean check) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(10, TimeUnit.SECONDS) || (check && p.exitValue() != 0)) {
                 throw ZerodropException.environment(String.join(" ", cmd) + " failed: " + out.trim());
             }
+            return out;
         } catch (IOException e) {
             throw ZerodropException.environment(String.join(" ", cmd) + " failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return "";
         }
+    }
+
+    private static void run(List<String> cmd, boolean check) {
+        output(cmd, check);
+    }
+
+    /** The DNAT destinations in the kernel's rules now. */
+    @Override
+    public List<String> routed() {
+        List<String> out = new ArrayList<>();
+        for (String line : output(List.of("ip", "netns", "exec", ns, "iptables", "-t", "nat", "-S", CHAIN), true)
+                .split("\n")) {
+            List<String> f = List.of(line.trim().split("\\s+"));
+            int to = f.indexOf("--to-destination");
+            if (to >= 0 && to + 1 < f.size()) {
+                out.add(f.get(to + 1));
+            }
+        }
+        out.sort(null);
+        return out;
     }
 
     @Override

@@ -15,6 +15,18 @@ interface ServiceFront extends AutoCloseable {
 
     String describe();
 
+    /** The {@code ip:port} of every backend new connections go to now, as the mechanism itself has them. */
+    List<String> routed();
+
+    /**
+     * New connections that reached a pod after it had left the Service's rules, by pod (only those with any): with
+     * netfilter, through conntrack entries that outlived the endpoint. A userspace proxy decides every new
+     * connection itself, so it has none.
+     */
+    default java.util.Map<String, Long> staleConnects() {
+        return java.util.Map.of();
+    }
+
     @Override
     void close();
 }

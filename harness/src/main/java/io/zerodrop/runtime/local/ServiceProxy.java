@@ -56,6 +56,11 @@ final class ServiceProxy implements ServiceFront {
     }
 
     @Override
+    public List<String> routed() {
+        return endpoints.readyBackends().stream().map(b -> b.ip() + ":" + b.port()).toList();
+    }
+
+    @Override
     public List<String> launcher() {
         return List.of();
     }
