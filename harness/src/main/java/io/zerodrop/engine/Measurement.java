@@ -87,7 +87,33 @@ public final class Measurement {
                     ev.refusals() + " eviction(s) refused (429) and retried until the budget allowed them",
                     ev.lastRefusal(), ""));
         }
+        staleRoutes(timeline.events(), a).ifPresent(findings::add);
         return new Result(header, a, truth, List.copyOf(findings), ev);
+    }
+
+    /** New connections the runtime saw reach pods after they had left the Service's rules (STALE_CONNECTS). */
+    static Optional<Finding> staleRoutes(List<TimelineEvent> events, AnalysisResult a) {
+        java.util.Map<String, Long> byPod = new java.util.TreeMap<>();
+        for (TimelineEvent e : events) {
+            if (e.type() == EventType.STALE_CONNECTS) {
+                byPod.merge(e.pod(), Long.parseLong(e.attributes().getOrDefault("connects", "0")), Long::sum);
+            }
+        }
+        long total = byPod.values().stream().mapToLong(Long::longValue).sum();
+        if (total == 0) {
+            return Optional.empty();
+        }
+        long afterExit = a.failuresByPhase().getOrDefault(Phase.AFTER_EXIT, 0L);
+        return Optional.of(new Finding(Finding.Severity.WARNING, "stale-conntrack-routes",
+                total + " new connection(s) reached pods after they had left the Service's rules: " + byPod,
+                "kube-proxy keeps TCP conntrack entries when an endpoint goes (clearing them would cut draining"
+                        + " connections); a connection the dying pod reset leaves one for 10 s, and a new connection"
+                        + " that reuses its source port is sent to the dead pod and refused (kubernetes/kubernetes#101607)."
+                        + " Refused connects put on exited pods (AFTER_EXIT): " + afterExit,
+                "let the pod finish and close its connections instead of resetting them: a preStop delay longer than"
+                        + " endpoint propagation, then drain on SIGTERM (answer with Connection: close, finish in-flight"
+                        + " requests, close idle keep-alive connections); clients that open a connection per request"
+                        + " should retry a refused connect once on a new connection"));
     }
 
     static List<Finding> findings(AnalysisResult a, Optional<GroundTruth> truth) {
