@@ -75,10 +75,11 @@ final class NetfilterFront implements ServiceFront {
     @Override
     public synchronized void apply(List<EndpointTable.Backend> ready) {
         StringBuilder rules = new StringBuilder("*nat\n:" + CHAIN + " - [0:0]\n-F " + CHAIN + "\n");
-        trackDepartures(ready);
+        stopCountingReturned(ready);
         if (ready.isEmpty()) {
             rules.append("COMMIT\n");
             restore(rules.toString());
+            countDeparted(ready);
             if (!rejecting) {
                 inNs(reject("-A"));
                 rejecting = true;
@@ -96,6 +97,7 @@ final class NetfilterFront implements ServiceFront {
         }
         rules.append("COMMIT\n");
         restore(rules.toString());
+        countDeparted(ready);
         if (rejecting) {
             inNs(reject("-D"));
             rejecting = false;
@@ -107,14 +109,8 @@ final class NetfilterFront implements ServiceFront {
                 String.valueOf(port), "-j", "REJECT"};
     }
 
-    /** A backend leaving the rules gets a counting rule for SYNs; one coming back loses it (its count is kept). */
-    private void trackDepartures(List<EndpointTable.Backend> ready) {
-        for (EndpointTable.Backend b : inRules) {
-            if (!ready.contains(b) && !departed.containsKey(b)) {
-                inNs(staleRule("-A", b));
-                departed.put(b, 0L);
-            }
-        }
+    /** A backend back in the rules stops being counted (its count so far is kept): its SYNs are legitimate again. */
+    private void stopCountingReturned(List<EndpointTable.Backend> ready) {
         for (EndpointTable.Backend b : ready) {
             Long before = departed.get(b);
             if (before != null) {
@@ -122,6 +118,19 @@ final class NetfilterFront implements ServiceFront {
                 inNs(staleRule("-D", b));
                 departed.remove(b);
                 returned.merge(b.pod(), now, Long::sum);
+            }
+        }
+    }
+
+    /**
+     * A backend that has just left the rules gets a rule counting the SYNs that still reach it: added once the
+     * rules without it are committed, so no connection the rules themselves sent there is counted.
+     */
+    private void countDeparted(List<EndpointTable.Backend> ready) {
+        for (EndpointTable.Backend b : inRules) {
+            if (!ready.contains(b) && !departed.containsKey(b)) {
+                inNs(staleRule("-A", b));
+                departed.put(b, 0L);
             }
         }
         inRules.clear();
