@@ -57,6 +57,8 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     private String templateHash;
     private volatile boolean tearingDown;
     private final java.util.Set<String> cordoned = ConcurrentHashMap.newKeySet();
+    /** Pods whose container exited while nobody was terminating them. */
+    private final java.util.Set<String> crashed = ConcurrentHashMap.newKeySet();
     private final Object evictionLock = new Object();
     private final java.util.concurrent.atomic.AtomicInteger maxUnavailable = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean sampling;
@@ -145,6 +147,10 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         }
         long deadline = System.currentTimeMillis() + timeout.toMillis();
         while (readyLive() < w.replicas()) {
+            if (!crashed.isEmpty()) { // the kubelet would restart it into CrashLoopBackOff: no point waiting
+                throw ZerodropException.environment("the workload cannot start: the container of " + crashed
+                        + " exited before " + w.replicas() + " pods were ready. Evidence:\n" + evidence());
+            }
             if (System.currentTimeMillis() > deadline) {
                 throw ZerodropException.environment("the workload did not become ready within " + timeout.toSeconds()
                         + " s: " + readyLive() + " of " + w.replicas() + " pods ready. Evidence:\n" + evidence());
@@ -414,6 +420,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
                     EventType.ENDPOINT_REMOVED, pod.name, cause, "pod object deleted")), propagationDelay(),
                     TimeUnit.MILLISECONDS);
         } else {
+            crashed.add(pod.name);
             timeline.add(TimelineEvent.of(atMs, EventType.NOTE, pod.name, cause,
                     "container exited with code " + exitCode + " while not terminating (crash)"));
         }

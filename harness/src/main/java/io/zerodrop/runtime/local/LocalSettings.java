@@ -24,6 +24,8 @@ public record LocalSettings(int nodes, long endpointDelayMs, long endpointJitter
             throw io.zerodrop.core.ZerodropException.usage("service mode \"" + serviceMode
                     + "\" is invalid: expected one of " + SERVICE_MODES);
         }
+        // pods run in their own directories: a relative path handed to them (${POD_DIR}) would resolve there
+        workDir = workDir.toAbsolutePath().normalize();
     }
 
     public static LocalSettings defaults(long seed, Path workDir) {
