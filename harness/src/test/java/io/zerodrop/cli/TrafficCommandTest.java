@@ -94,7 +94,9 @@ class TrafficCommandTest {
             assertThat(server.count("/refused")).isZero();
 
             // timestamps: each reset and each 503 the client saw ended within 100 ms after the server acted (Gatling
-            // derives its times from a nanoTime offset, so its millisecond can read up to a few ms early)
+            // derives its times from a nanoTime offset, so its millisecond can read up to a few ms early); the first
+            // of each kind gets 250 ms: a cold JVM loads that failure path's classes then (107 ms seen on a loaded
+            // machine)
             assertPairedWithin(server.times("/reset"), endTimes(report, "RESET"), 100);
             assertPairedWithin(server.times("/status503"), endTimes(report, "HTTP_503"), 100);
             for (JsonNode a : report.path("attributions")) {
@@ -162,7 +164,7 @@ class TrafficCommandTest {
         assertThat(clientTimes).hasSameSizeAs(serverTimes);
         for (int i = 0; i < serverTimes.size(); i++) {
             assertThat(clientTimes.get(i) - serverTimes.get(i)).as("client end - server action #%d", i)
-                    .isBetween(-5L, ms);
+                    .isBetween(-5L, i == 0 ? Math.max(ms, 250) : ms);
         }
     }
 }

@@ -15,7 +15,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Starting the workload: from a relative output directory (the demo's default), and a container that cannot start. */
+/**
+ * Starting the workload: from a relative output directory (the demo's default), and a container that cannot start.
+ * The readiness probe makes start() return only once the app really serves, so it proves the app accepted its env.
+ */
 class LocalRuntimeStartTest {
     @TempDir
     Path dir;
@@ -35,6 +38,7 @@ class LocalRuntimeStartTest {
                       image: zerodrop/target-app:dev
                       ports: [{name: http, containerPort: 8080}]
                       env: [{name: PORT, value: "8080"}, {name: SHUTDOWN_MODE, value: %s}]
+                      readinessProbe: {httpGet: {path: /readyz, port: http}, periodSeconds: 1}
             ---
             apiVersion: v1
             kind: Service
