@@ -188,7 +188,9 @@ public final class HtmlReport {
         long t0 = a.runStartMs();
         long t1 = Math.max(t0 + 1000, a.lastRequestMs());
         for (TimelineEvent e : r.timeline()) {
-            t1 = Math.max(t1, e.atMs());
+            if (e.type() != EventType.STALE_CONNECTS) { // a count made at teardown, not a moment of the run
+                t1 = Math.max(t1, e.atMs());
+            }
         }
         double span = t1 - t0;
         int plotW = W - PAD_LEFT - 10;
@@ -243,7 +245,8 @@ public final class HtmlReport {
         java.util.Arrays.fill(laneEnd, -1);
         for (TimelineEvent e : r.timeline()) {
             if (e.type() == EventType.TRAFFIC_STARTED || e.type() == EventType.TRAFFIC_ENDED
-                    || e.type() == EventType.NOTE || e.atMs() < t0 || e.atMs() > t1) {
+                    || e.type() == EventType.NOTE || e.type() == EventType.STALE_CONNECTS || e.atMs() < t0
+                    || e.atMs() > t1) {
                 continue;
             }
             double x = x0 + (e.atMs() - t0) / span * plotW;

@@ -37,7 +37,9 @@ class HtmlReportInChromiumTest {
                 TimelineEvent.of(T + 4_010, EventType.SIGTERM_SENT, "pod-a", "delete-1", ""),
                 new TimelineEvent(T + 4_050, EventType.CONTAINER_EXITED, "pod-a", "delete-1", "",
                         Map.of("exitCode", "143")),
-                TimelineEvent.of(T + 5_000, EventType.ENDPOINT_REMOVED, "pod-a", "delete-1", ""));
+                TimelineEvent.of(T + 5_000, EventType.ENDPOINT_REMOVED, "pod-a", "delete-1", ""),
+                new TimelineEvent(T + 60_000, EventType.STALE_CONNECTS, "pod-a", "delete-1", "2 new connection(s)",
+                        Map.of("connects", "2")));
         Analyzer a = new Analyzer(T, T + 1_000, timeline, 200, 1000);
         for (int i = 0; i < 1600; i++) {
             long s = T + i * 5L;
@@ -48,6 +50,17 @@ class HtmlReportInChromiumTest {
         Verdict v = Verdict.judge(result, Expectations.zeroDrops(), null);
         return new RunReport(Map.of("host", "test-host", "target", "http://127.0.0.1/"), List.of(), timeline,
                 result, Optional.empty(), List.of(), v, Optional.empty());
+    }
+
+    @Test
+    void aCountMadeAtTeardownIsNeitherAMarkerNorStretchesTheTimeAxis() throws Exception {
+        Path html = dir.resolve("report.html");
+        HtmlReport.write(reportWithADisruption(), "zerodrop test report", html);
+        String page = Files.readString(html);
+        String chart = page.substring(page.indexOf("<svg id=\"chart\""), page.indexOf("</svg>", page.indexOf("<svg id=\"chart\"")));
+        assertThat(chart).contains("pod-a SIGTERM_SENT").doesNotContain("STALE_CONNECTS");
+        // the last request ends just before +8 s: the axis ends there, not at the count made at +60 s
+        assertThat(chart).contains(">7s<").doesNotContain(">10s<", ">60s<");
     }
 
     @Test
