@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zerodrop.core.Undo;
 import io.zerodrop.testsupport.HostTool;
 import io.zerodrop.timeline.Timeline;
-import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -22,37 +20,12 @@ class EndpointPublishTest {
     @TempDir
     Path dir;
 
-    private static final String MANIFESTS = """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: many}
-            spec:
-              replicas: 8
-              selector: {matchLabels: {app: many}}
-              template:
-                metadata: {labels: {app: many}}
-                spec:
-                  terminationGracePeriodSeconds: 2
-                  containers:
-                    - name: app
-                      image: zerodrop/target-app:dev
-                      ports: [{name: http, containerPort: 8080}]
-                      env: [{name: PORT, value: "8080"}, {name: SHUTDOWN_MODE, value: immediate}]
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata: {name: many}
-            spec:
-              selector: {app: many}
-              ports: [{port: 80, targetPort: http}]
-            """;
-
     @Test
     void everyReadyPodIsInTheKernelsRulesWhenTheyAllBecomeReadyAtOnce() throws Exception {
         if (!NetfilterFront.available()) {
             HostTool.require("iptables-as-root", "root with ip (iproute2) and iptables, for the netfilter Service mode");
         }
-        Workload w = ManifestLoader.load(Files.writeString(dir.resolve("m.yaml"), MANIFESTS));
+        Workload w = TargetAppWorkload.load(dir, "many", 8, "immediate", "", "");
         try (Undo undo = new Undo()) {
             LocalRuntime rt = new LocalRuntime(LocalSettings.defaults(3, dir.resolve("local")).withServiceMode("netfilter"),
                     new Timeline(), undo);

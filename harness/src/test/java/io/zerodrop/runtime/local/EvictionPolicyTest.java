@@ -7,7 +7,6 @@ import io.zerodrop.core.Undo;
 import io.zerodrop.runtime.Eviction;
 import io.zerodrop.runtime.PodInfo;
 import io.zerodrop.timeline.Timeline;
-import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,33 +23,13 @@ class EvictionPolicyTest {
     @TempDir
     Path dir;
 
-    private static final String MANIFESTS = """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: guarded}
-            spec:
-              replicas: 3
-              selector: {matchLabels: {app: guarded}}
-              template:
-                metadata: {labels: {app: guarded}}
-                spec:
-                  terminationGracePeriodSeconds: 2
-                  containers:
-                    - name: app
-                      image: zerodrop/target-app:dev
-                      ports: [{name: http, containerPort: 8080}]
-                      env: [{name: PORT, value: "8080"}, {name: SHUTDOWN_MODE, value: immediate}]
-                      readinessProbe:
-                        exec: {command: ["sh", "-c", "test ! -f unready"]}
-                        periodSeconds: 1
-                        failureThreshold: 1
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata: {name: guarded}
-            spec:
-              selector: {app: guarded}
-              ports: [{port: 8080, targetPort: http}]
+    private static final String READINESS = """
+            readinessProbe:
+              exec: {command: ["sh", "-c", "test ! -f unready"]}
+              periodSeconds: 1
+              failureThreshold: 1
+            """;
+    private static final String BUDGET = """
             ---
             apiVersion: policy/v1
             kind: PodDisruptionBudget
@@ -64,7 +43,7 @@ class EvictionPolicyTest {
     @ParameterizedTest
     @CsvSource({"IfHealthyBudget, 429", "AlwaysAllow, 201"})
     void theNotReadyPodIsEvictedOnlyWhenThePolicyAllowsIt(String policy, int expected) throws Exception {
-        Workload w = ManifestLoader.load(Files.writeString(dir.resolve("m.yaml"), MANIFESTS.formatted(policy)));
+        Workload w = TargetAppWorkload.load(dir, "guarded", 3, "immediate", READINESS, BUDGET.formatted(policy));
         try (Undo undo = new Undo()) {
             LocalRuntime rt = new LocalRuntime(LocalSettings.defaults(1, dir.resolve("local")), new Timeline(), undo);
             try {

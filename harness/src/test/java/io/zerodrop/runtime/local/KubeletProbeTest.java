@@ -7,10 +7,8 @@ import io.zerodrop.core.Undo;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
-import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Probe;
 import io.zerodrop.workload.Workload;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,41 +20,18 @@ class KubeletProbeTest {
     @TempDir
     Path dir;
 
-    private static final String DEPLOYMENT = """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: probed}
-            spec:
-              replicas: 1
-              selector: {matchLabels: {app: probed}}
-              template:
-                metadata: {labels: {app: probed}}
-                spec:
-                  terminationGracePeriodSeconds: 2
-                  containers:
-                    - name: app
-                      image: zerodrop/target-app:dev
-                      ports: [{name: http, containerPort: 8080}]
-                      env: [{name: PORT, value: "8080"}, {name: SHUTDOWN_MODE, value: immediate}]
-                      startupProbe: {exec: {command: ["true"]}, periodSeconds: 1}
-                      readinessProbe: {tcpSocket: {port: http}, periodSeconds: 1}
-                      livenessProbe:
-                        httpGet: {path: %s, port: http}
-                        initialDelaySeconds: 2
-                        periodSeconds: 1
-                        failureThreshold: 2
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata: {name: probed}
-            spec:
-              selector: {app: probed}
-              ports: [{port: 8080, targetPort: http}]
+    private static final String PROBES = """
+            startupProbe: {exec: {command: ["true"]}, periodSeconds: 1}
+            readinessProbe: {tcpSocket: {port: http}, periodSeconds: 1}
+            livenessProbe:
+              httpGet: {path: %s, port: http}
+              initialDelaySeconds: 2
+              periodSeconds: 1
+              failureThreshold: 2
             """;
 
     private Workload workload(String livenessPath) throws Exception {
-        Path yaml = Files.writeString(dir.resolve("probed.yaml"), DEPLOYMENT.formatted(livenessPath));
-        return ManifestLoader.load(yaml);
+        return TargetAppWorkload.load(dir, "probed", 1, "immediate", PROBES.formatted(livenessPath), "");
     }
 
     @Test

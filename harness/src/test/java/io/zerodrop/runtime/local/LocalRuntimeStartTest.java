@@ -7,9 +7,7 @@ import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.timeline.Timeline;
-import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -23,34 +21,14 @@ class LocalRuntimeStartTest {
     @TempDir
     Path dir;
 
-    private static final String MANIFESTS = """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: one}
-            spec:
-              replicas: 2
-              selector: {matchLabels: {app: one}}
-              template:
-                metadata: {labels: {app: one}}
-                spec:
-                  containers:
-                    - name: app
-                      image: zerodrop/target-app:dev
-                      ports: [{name: http, containerPort: 8080}]
-                      env: [{name: PORT, value: "8080"}, {name: SHUTDOWN_MODE, value: %s}]
-                      readinessProbe: {httpGet: {path: /readyz, port: http}, periodSeconds: 1}
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata: {name: one}
-            spec:
-              selector: {app: one}
-              ports: [{port: 80, targetPort: http}]
-            """;
+    private Workload workload(String shutdownMode) throws Exception {
+        return TargetAppWorkload.load(dir, "one", 2, shutdownMode,
+                "readinessProbe: {httpGet: {path: /readyz, port: http}, periodSeconds: 1}", "");
+    }
 
     @Test
     void aRelativeWorkDirectoryStillGivesEveryPodAWorkingLedgerPath() throws Exception {
-        Workload w = ManifestLoader.load(Files.writeString(dir.resolve("m.yaml"), MANIFESTS.formatted("immediate")));
+        Workload w = workload("immediate");
         Path cwd = Path.of("").toAbsolutePath();
         Path relative = cwd.relativize(dir.resolve("out/local"));
         assertThat(relative.isAbsolute()).isFalse();
@@ -69,7 +47,7 @@ class LocalRuntimeStartTest {
 
     @Test
     void aContainerThatExitsAtStartFailsTheStartAtOnceWithItsOwnMessage() throws Exception {
-        Workload w = ManifestLoader.load(Files.writeString(dir.resolve("m.yaml"), MANIFESTS.formatted("sometimes")));
+        Workload w = workload("sometimes");
         try (Undo undo = new Undo()) {
             LocalRuntime rt = new LocalRuntime(LocalSettings.defaults(1, dir.resolve("local")).withServiceMode("userspace"),
                     new Timeline(), undo);
