@@ -93,12 +93,12 @@ class TrafficCommandTest {
             assertThat(server.count("/status503")).isEqualTo(20);
             assertThat(server.count("/refused")).isZero();
 
-            // timestamps: each reset and each 503 the client saw ended within 100 ms after the server acted (Gatling
-            // derives its times from a nanoTime offset, so its millisecond can read up to a few ms early); the first
-            // of each kind gets 250 ms: a cold JVM loads that failure path's classes then (107 ms seen on a loaded
-            // machine)
-            assertPairedWithin(server.times("/reset"), endTimes(report, "RESET"), 100);
-            assertPairedWithin(server.times("/status503"), endTimes(report, "HTTP_503"), 100);
+            // timestamps, one clock: no reset or 503 is seen by the client before the server acted (Gatling derives
+            // its times from a nanoTime offset, so its millisecond can read up to a few ms early), and each is seen
+            // within 250 ms after: on an idle machine within 100 ms, but a CPU-starved Gatling JVM was seen 110 ms
+            // late. Pairing by order is unambiguous: both lists have 20 entries, one per request sent 100 ms apart.
+            assertPairedWithin(server.times("/reset"), endTimes(report, "RESET"), 250);
+            assertPairedWithin(server.times("/status503"), endTimes(report, "HTTP_503"), 250);
             for (JsonNode a : report.path("attributions")) {
                 long latency = a.path("endMs").asLong() - a.path("startMs").asLong();
                 switch (a.path("failureClass").asText()) {
@@ -164,7 +164,7 @@ class TrafficCommandTest {
         assertThat(clientTimes).hasSameSizeAs(serverTimes);
         for (int i = 0; i < serverTimes.size(); i++) {
             assertThat(clientTimes.get(i) - serverTimes.get(i)).as("client end - server action #%d", i)
-                    .isBetween(-5L, i == 0 ? Math.max(ms, 250) : ms);
+                    .isBetween(-5L, ms);
         }
     }
 }
