@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The server's own account of every traffic request (probes are counted apart): the ground truth zerodrop
  * reconciles its client-side counts against.
  *
- * <p>Invariant at every snapshot: {@code received = ok + error + cut + clientAborted + inFlight}.
+ * <p>Invariant at every snapshot: {@code received = ok + error + cut + clientAborted + inFlight}. Once the app has
+ * stopped writing answers, nothing in flight can still be answered: the final snapshot counts it as cut, so its
+ * {@code inFlight} is 0 (a request may arrive between the last cut and the snapshot).
  */
 final class Ledger {
     static final String SCHEMA = "zerodrop.ledger/v1";
@@ -104,7 +106,8 @@ final class Ledger {
         };
     }
 
-    Map<String, Object> requestTotals() {
+    /** The totals; {@code stopped}: no answer can be written any more, so whatever is still in flight is cut. */
+    Map<String, Object> requestTotals(boolean stopped) {
         // Read the settled counters before received and in flight, so that a request settling meanwhile
         // cannot make the totals add up to more than received.
         long okNow = ok.get();
@@ -113,6 +116,9 @@ final class Ledger {
         long abortedNow = clientAborted.get();
         long inFlightNow = active.size();
         long receivedNow = Math.max(received.get(), okNow + errorNow + cutNow + abortedNow + inFlightNow);
+        if (stopped) {
+            cutNow = receivedNow - okNow - errorNow - abortedNow;
+        }
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("received", receivedNow);
         m.put("ok", okNow);

@@ -170,7 +170,7 @@ public final class TargetApp {
         doc.putAll(state.moments());
         doc.put("exit", exit);
         doc.put("connections", connections.totals());
-        doc.put("requests", ledger.requestTotals());
+        doc.put("requests", ledger.requestTotals(state.phase() == Phase.STOPPED));
         return doc;
     }
 
@@ -196,7 +196,7 @@ public final class TargetApp {
             return;
         }
         Path file = config.terminationLog().get();
-        Map<String, Object> r = ledger.requestTotals();
+        Map<String, Object> r = ledger.requestTotals(state.phase() == Phase.STOPPED);
         String line = "target-app exit=" + exitCode + " reason=" + reason + " mode=" + config.shutdownMode().label()
                 + " received=" + r.get("received") + " ok=" + r.get("ok") + " error=" + r.get("error")
                 + " cut=" + r.get("cut") + " clientAborted=" + r.get("clientAborted") + "\n";
