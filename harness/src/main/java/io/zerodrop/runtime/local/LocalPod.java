@@ -120,15 +120,15 @@ final class LocalPod {
         return p != null && p.isAlive();
     }
 
-    /** Starts the container and the probes. */
+    /** Starts the container and its probes. */
     void start() throws IOException {
         spawn();
-        workload.startupProbe().ifPresent(pr -> schedule(pr, true, this::startupResult));
-        workload.readinessProbe().ifPresent(pr -> schedule(pr, false, this::readinessResult));
-        workload.livenessProbe().ifPresent(pr -> schedule(pr, false, this::livenessResult));
     }
 
-    /** Starts the container process (first start and restarts). */
+    /**
+     * Starts the container process and its probes (first start and restarts): as the kubelet does for a new
+     * container, the probes begin again after their initial delays with fresh success and failure counts.
+     */
     private void spawn() throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
@@ -140,9 +140,18 @@ final class LocalPod {
         process = p;
         p.onExit().thenAccept(this::exited);
         watchListening(p);
+        scheduleProbes();
         if (workload.readinessProbe().isEmpty() && started) {
             setReady(true); // no readiness probe: Ready as soon as the container runs, listening or not
         }
+    }
+
+    private void scheduleProbes() {
+        probeTasks.forEach(t -> t.cancel(false));
+        probeTasks.clear();
+        workload.startupProbe().ifPresent(pr -> schedule(pr, true, this::startupResult));
+        workload.readinessProbe().ifPresent(pr -> schedule(pr, false, this::readinessResult));
+        workload.livenessProbe().ifPresent(pr -> schedule(pr, false, this::livenessResult));
     }
 
     /**
@@ -249,6 +258,7 @@ final class LocalPod {
             return;
         }
         restarting = true;
+        probeTasks.forEach(t -> t.cancel(false)); // the old container's probes end with it
         Process old = process;
         setReady(false);
         scheduler.execute(() -> {

@@ -21,7 +21,7 @@ class KubeletProbeTest {
     Path dir;
 
     private static final String PROBES = """
-            startupProbe: {exec: {command: ["true"]}, periodSeconds: 1}
+            startupProbe: {exec: {command: ["bash", "-c", "exec 3<>/dev/tcp/$POD_IP/8080"]}, periodSeconds: 1}
             readinessProbe: {tcpSocket: {port: http}, periodSeconds: 1}
             livenessProbe:
               httpGet: {path: %s, port: http}
@@ -51,7 +51,7 @@ class KubeletProbeTest {
         try (Undo undo = new Undo()) {
             LocalRuntime rt = new LocalRuntime(LocalSettings.defaults(1, dir.resolve("local")), timeline, undo);
             try {
-                rt.start(w, Duration.ofSeconds(60)); // exec startup + tcpSocket readiness made it ready
+                rt.start(w, Duration.ofSeconds(60)); // exec startup (it listens) + tcpSocket readiness made it ready
                 String pod = rt.pods().get(0).name();
                 await().atMost(Duration.ofSeconds(30)).until(() -> notes(timeline).stream()
                         .filter(n -> n.contains("and is restarted")).count() >= 2);
