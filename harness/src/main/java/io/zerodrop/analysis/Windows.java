@@ -32,8 +32,8 @@ public final class Windows {
     public static Windows from(long warmupEndMs, List<TimelineEvent> events) {
         Map<String, long[]> spans = new LinkedHashMap<>();
         for (TimelineEvent e : events) {
-            if (e.disruption().isEmpty() || e.type() == EventType.STALE_CONNECTS) {
-                continue; // a count made at the end of the run, not a moment of the disruption
+            if (e.disruption().isEmpty() || !e.type().isMoment()) {
+                continue;
             }
             long[] s = spans.computeIfAbsent(e.disruption(), d -> new long[] {-1, -1});
             if (e.type() == EventType.DISRUPTION_ISSUED && (s[0] < 0 || e.atMs() < s[0])) {

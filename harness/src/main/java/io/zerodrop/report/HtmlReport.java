@@ -188,7 +188,7 @@ public final class HtmlReport {
         long t0 = a.runStartMs();
         long t1 = Math.max(t0 + 1000, a.lastRequestMs());
         for (TimelineEvent e : r.timeline()) {
-            if (e.type() != EventType.STALE_CONNECTS) { // a count made at teardown, not a moment of the run
+            if (e.type().isMoment()) {
                 t1 = Math.max(t1, e.atMs());
             }
         }
@@ -245,8 +245,7 @@ public final class HtmlReport {
         java.util.Arrays.fill(laneEnd, -1);
         for (TimelineEvent e : r.timeline()) {
             if (e.type() == EventType.TRAFFIC_STARTED || e.type() == EventType.TRAFFIC_ENDED
-                    || e.type() == EventType.NOTE || e.type() == EventType.STALE_CONNECTS || e.atMs() < t0
-                    || e.atMs() > t1) {
+                    || e.type() == EventType.NOTE || !e.type().isMoment() || e.atMs() < t0 || e.atMs() > t1) {
                 continue;
             }
             double x = x0 + (e.atMs() - t0) / span * plotW;

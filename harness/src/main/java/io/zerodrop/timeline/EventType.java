@@ -28,5 +28,10 @@ public enum EventType {
      * left the Service's rules, through conntrack entries that outlived its endpoint.
      */
     STALE_CONNECTS,
-    NOTE
+    NOTE;
+
+    /** False for a count made at the end of a run: its time is not a moment of the run (no marker, no window). */
+    public boolean isMoment() {
+        return this != STALE_CONNECTS;
+    }
 }

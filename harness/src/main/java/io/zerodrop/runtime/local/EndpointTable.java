@@ -12,6 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class EndpointTable {
     /** One backend. */
     record Backend(String pod, String ip, int port) {
+        /** {@code ip:port}, as iptables and the reports write it. */
+        String address() {
+            return ip + ":" + port;
+        }
     }
 
     private final Map<String, Backend> ready = new ConcurrentHashMap<>();

@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -49,10 +48,8 @@ final class ListenWatch {
                 }
             }
             return false;
-        } catch (NoSuchFileException e) {
-            return false; // process gone, or no IPv6
         } catch (IOException e) {
-            return false;
+            return false; // process gone, or no IPv6
         }
     }
 

@@ -147,8 +147,7 @@ final class LocalPod {
     }
 
     private void scheduleProbes() {
-        probeTasks.forEach(t -> t.cancel(false));
-        probeTasks.clear();
+        cancelProbes();
         workload.startupProbe().ifPresent(pr -> schedule(pr, true, this::startupResult));
         workload.readinessProbe().ifPresent(pr -> schedule(pr, false, this::readinessResult));
         workload.livenessProbe().ifPresent(pr -> schedule(pr, false, this::livenessResult));
@@ -258,7 +257,7 @@ final class LocalPod {
             return;
         }
         restarting = true;
-        probeTasks.forEach(t -> t.cancel(false)); // the old container's probes end with it
+        cancelProbes(); // the old container's probes end with it
         Process old = process;
         setReady(false);
         scheduler.execute(() -> {
@@ -279,10 +278,15 @@ final class LocalPod {
         return restarts.get();
     }
 
+    private void cancelProbes() {
+        probeTasks.forEach(t -> t.cancel(false));
+        probeTasks.clear();
+    }
+
     /** Signals that a termination begins; probes stop. */
     void markTerminating() {
         terminating = true;
-        probeTasks.forEach(t -> t.cancel(false));
+        cancelProbes();
     }
 
     Process process() {

@@ -367,7 +367,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     /** The endpoints that are ready now, {@code ip:port} sorted: what {@link #routed()} must equal once settled. */
     List<String> readyEndpoints() {
         synchronized (endpoints) {
-            return endpoints.readyBackends().stream().map(b -> b.ip() + ":" + b.port()).sorted().toList();
+            return endpoints.readyBackends().stream().map(EndpointTable.Backend::address).sorted().toList();
         }
     }
 

@@ -93,7 +93,7 @@ final class NetfilterFront implements ServiceFront {
             if (left > 1) {
                 rules.append(String.format(Locale.ROOT, " -m statistic --mode random --probability %.5f", 1.0 / left));
             }
-            rules.append(" -j DNAT --to-destination ").append(b.ip()).append(':').append(b.port()).append('\n');
+            rules.append(" -j DNAT --to-destination ").append(b.address()).append('\n');
         }
         rules.append("COMMIT\n");
         restore(rules.toString());
@@ -114,7 +114,7 @@ final class NetfilterFront implements ServiceFront {
         for (EndpointTable.Backend b : ready) {
             Long before = departed.get(b);
             if (before != null) {
-                long now = before + staleCounts().getOrDefault(b.ip() + ":" + b.port(), 0L);
+                long now = before + staleCounts().getOrDefault(b.address(), 0L);
                 inNs(staleRule("-D", b));
                 departed.remove(b);
                 returned.merge(b.pod(), now, Long::sum);
@@ -145,9 +145,7 @@ final class NetfilterFront implements ServiceFront {
     /** SYN packets counted per departed backend {@code ip:port}, from {@code iptables -S -v} ("-c pkts bytes"). */
     private java.util.Map<String, Long> staleCounts() {
         java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
-        String listing = output(List.of("ip", "netns", "exec", ns, "iptables", "-t", "filter", "-S", STALE, "-v"), true);
-        for (String line : listing.split("\n")) {
-            List<String> f = List.of(line.trim().split("\\s+"));
+        for (List<String> f : rules("filter", STALE, "-v")) {
             int d = f.indexOf("-d");
             int p = f.indexOf("--dport");
             int c = f.indexOf("-c");
@@ -164,7 +162,7 @@ final class NetfilterFront implements ServiceFront {
     public synchronized java.util.Map<String, Long> staleConnects() {
         java.util.Map<String, Long> out = new java.util.LinkedHashMap<>(returned);
         java.util.Map<String, Long> counts = departed.isEmpty() ? java.util.Map.of() : staleCounts();
-        departed.forEach((b, before) -> out.merge(b.pod(), before + counts.getOrDefault(b.ip() + ":" + b.port(), 0L),
+        departed.forEach((b, before) -> out.merge(b.pod(), before + counts.getOrDefault(b.address(), 0L),
                 Long::sum));
         out.values().removeIf(v -> v == 0);
         return out;
@@ -217,15 +215,23 @@ final class NetfilterFront implements ServiceFront {
     @Override
     public List<String> routed() {
         List<String> out = new ArrayList<>();
-        for (String line : output(List.of("ip", "netns", "exec", ns, "iptables", "-t", "nat", "-S", CHAIN), true)
-                .split("\n")) {
-            List<String> f = List.of(line.trim().split("\\s+"));
+        for (List<String> f : rules("nat", CHAIN)) {
             int to = f.indexOf("--to-destination");
             if (to >= 0 && to + 1 < f.size()) {
                 out.add(f.get(to + 1));
             }
         }
-        out.sort(null);
+        return out;
+    }
+
+    /** The rules of one chain as {@code iptables -S} prints them, each split into its words. */
+    private List<List<String>> rules(String table, String chain, String... options) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "iptables", "-t", table, "-S", chain));
+        cmd.addAll(List.of(options));
+        List<List<String>> out = new ArrayList<>();
+        for (String line : output(cmd, true).split("\n")) {
+            out.add(List.of(line.trim().split("\\s+")));
+        }
         return out;
     }
 

@@ -57,7 +57,7 @@ final class ServiceProxy implements ServiceFront {
 
     @Override
     public List<String> routed() {
-        return endpoints.readyBackends().stream().map(b -> b.ip() + ":" + b.port()).toList();
+        return endpoints.readyBackends().stream().map(EndpointTable.Backend::address).toList();
     }
 
     @Override
