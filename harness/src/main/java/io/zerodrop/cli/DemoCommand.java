@@ -41,7 +41,8 @@ final class DemoCommand implements Callable<Integer> {
                     + "Default: <zerodrop home>/manifests.")
     Path manifests;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: zerodrop-out/demo-<time>.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory, new or empty "
+            + "(an earlier run's is refused). Default: zerodrop-out/demo-<time>.")
     Path out;
 
     @Option(names = "--rate", defaultValue = "150", description = "Requests per second. Default: ${DEFAULT-VALUE}.")
@@ -61,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!(rate > 0 && rate <= 2000)) {
             throw ZerodropException.usage("--rate " + rate + " is invalid: expected more than 0 and at most 2000");
         }
-        Path outDir = out != null ? out : io.zerodrop.engine.Reports.defaultOutDir("demo-");
+        Path outDir = io.zerodrop.engine.OutputDirectory.create(out, "--out", "demo-");
         PrintWriter err = spec.commandLine().getErr();
         Map<String, Experiment.Outcome> outcomes = new LinkedHashMap<>();
         for (String variant : List.of("naive", "hardened")) {

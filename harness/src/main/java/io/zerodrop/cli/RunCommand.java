@@ -35,7 +35,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Where to run; overrides the scenario's target.runtime.")
     String runtime;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: zerodrop-out/<time>.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory, new or empty (an earlier run's is refused). "
+            + "Default: zerodrop-out/<time>.")
     Path out;
 
     @Option(names = "--dry-run", description = "Validate the scenario and the manifests, print the plan, change nothing.")
@@ -73,12 +74,15 @@ final class RunCommand implements Callable<Integer> {
         Workload w = s.settings().applyTo(ManifestLoader.load(s.manifests()));
         imageMap.resolve(w.image());
         PrintWriter o = spec.commandLine().getOut();
+        if (out != null) {
+            io.zerodrop.engine.OutputDirectory.check(out, "--out");
+        }
         if (dryRun) {
             o.print(plan(s, w));
             o.flush();
             return 0;
         }
-        Path outDir = out != null ? out : io.zerodrop.engine.Reports.defaultOutDir("");
+        Path outDir = io.zerodrop.engine.OutputDirectory.create(out, "--out", "");
         LocalSettings local = new LocalSettings(s.local().nodes(), s.local().endpointPropagation().toMillis(),
                 s.local().endpointJitter().toMillis(), s.local().kubeletNotice().toMillis(), seed, imageMap,
                 outDir.resolve("local"), s.local().service());

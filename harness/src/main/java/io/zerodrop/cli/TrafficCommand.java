@@ -4,6 +4,7 @@ import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.engine.LoadSpec;
 import io.zerodrop.engine.Measurement;
+import io.zerodrop.engine.OutputDirectory;
 import io.zerodrop.engine.Reports;
 import io.zerodrop.engine.RunInfo;
 import io.zerodrop.report.ConsoleSummary;
@@ -114,7 +115,8 @@ final class TrafficCommand implements Callable<Integer> {
             description = "The target's ledger file(s) (target-app LEDGER_FILE), read after the run (repeatable).")
     List<Path> ledgers = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: zerodrop-out/<time>.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory, new or empty (an earlier run's is refused). "
+            + "Default: zerodrop-out/<time>.")
     Path out;
 
     @Option(names = "--no-gatling-report", description = "Skip Gatling's own HTML report (saves a few seconds).")
@@ -130,8 +132,15 @@ final class TrafficCommand implements Callable<Integer> {
         Target target = parseTarget();
         String simulationClass = Simulations.resolve(simulation);
         validate();
-        Path outDir = out != null ? out : Reports.defaultOutDir("");
-        prepareOut(outDir);
+        String simulationProblem = Simulations.problem(simulationClass, simulationClasspath);
+        if (simulationProblem != null) {
+            throw ZerodropException.usage("--simulation \"" + simulation + "\": " + simulationProblem);
+        }
+        Expectations expectations = expectations();
+        if (out != null) {
+            OutputDirectory.check(out, "--out");
+        }
+        Path outDir = OutputDirectory.create(out, "--out", "");
 
         LoadSpec load = new LoadSpec(simulation, rate, (int) warmup.toSeconds(), (int) duration.toSeconds(),
                 requestTimeout.toMillis(), connectTimeout.toMillis(), paths.isEmpty() ? List.of(target.path()) : paths,
@@ -141,7 +150,9 @@ final class TrafficCommand implements Callable<Integer> {
         List<Step> steps = new ArrayList<>();
         Timeline timeline = new Timeline();
         TrafficRun run;
+        io.zerodrop.engine.Leftovers.removeAndReport(spec.commandLine().getErr());
         try (Undo undo = new Undo()) {
+            io.zerodrop.core.RunMarker.begin(undo);
             long s = System.currentTimeMillis();
             spec.commandLine().getErr().printf("zerodrop: %s at %.0f req/s against %s for %d s (+%d s warm-up)%n",
                     Simulations.label(simulationClass), rate, target.baseUrl(), duration.toSeconds(), warmup.toSeconds());
@@ -158,9 +169,6 @@ final class TrafficCommand implements Callable<Integer> {
                     m.analysis().firstRequestMs() - commandStart);
         }
 
-        Expectations expectations = new Expectations(maxDropped, maxErrorRate,
-                maxBurst == null ? null : maxBurst.toMillis(), p99Ceiling == null ? null : p99Ceiling.toMillis(),
-                minAvailability, ledgers.isEmpty() ? null : maxHiddenDrops);
         Verdict verdict = Verdict.judge(m.analysis(), expectations,
                 m.groundTruth().map(g -> g.hiddenDrops()).orElse(null));
 
@@ -182,6 +190,16 @@ final class TrafficCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         spec.commandLine().getErr().printf("zerodrop: done in %.1f s%n", (System.currentTimeMillis() - commandStart) / 1000.0);
         return verdict.exitCode();
+    }
+
+    private Expectations expectations() {
+        try {
+            return new Expectations(maxDropped, maxErrorRate, maxBurst == null ? null : maxBurst.toMillis(),
+                    p99Ceiling == null ? null : p99Ceiling.toMillis(), minAvailability,
+                    ledgers.isEmpty() ? null : maxHiddenDrops);
+        } catch (IllegalArgumentException e) {
+            throw ZerodropException.usage(e.getMessage());
+        }
     }
 
     private void progress(Progress p) {
@@ -225,6 +243,10 @@ final class TrafficCommand implements Callable<Integer> {
                 throw ZerodropException.usage("--path \"" + p + "\" is invalid: expected a path starting with /");
             }
         }
+        if (!Simulations.isMethod(method)) {
+            throw ZerodropException.usage("--method \"" + method + "\" is invalid: expected one HTTP method such as GET"
+                    + " or POST (one token, no spaces)");
+        }
         for (String h : headers) {
             if (h.indexOf(':') <= 0 || h.contains("|")) {
                 throw ZerodropException.usage("--header \"" + h + "\" is invalid: expected 'Name: value' without '|'");
@@ -246,11 +268,4 @@ final class TrafficCommand implements Callable<Integer> {
         }
     }
 
-    private static void prepareOut(Path outDir) {
-        try {
-            Files.createDirectories(outDir);
-        } catch (Exception e) {
-            throw ZerodropException.usage("--out " + outDir + " cannot be created: " + e.getMessage());
-        }
-    }
 }

@@ -10,11 +10,12 @@ import picocli.CommandLine.Command;
 /** The {@code zerodrop} command line. Exit codes: see {@link ExitCodes}; this is the one place they are mapped. */
 @Command(name = "zerodrop", mixinStandardHelpOptions = true, versionProvider = Zerodrop.Version.class,
         description = "Proves with real load that Kubernetes workloads drop no requests when pods go away.",
-        subcommands = {RunCommand.class, TrafficCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, TrafficCommand.class, DemoCommand.class, CleanupCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed", "1:verdict failed", "2:usage or input error",
             "3:environment error (cluster unreachable, missing permission, saturated load generator)",
-            "4:internal error"})
+            "4:internal error (a zerodrop bug)", "130:interrupted (SIGINT or SIGTERM); what was changed was undone"})
 public final class Zerodrop implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,14 +45,13 @@ public final class Zerodrop implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (ex instanceof ZerodropException z) {
-                line.getErr().println("zerodrop: " + z.getMessage());
+                if (z.exitCode() != ExitCodes.INTERRUPTED) { // the signal handler has said "interrupted" already
+                    line.getErr().println("zerodrop: " + z.getMessage());
+                }
                 return z.exitCode();
             }
-            if (ex instanceof IllegalArgumentException iae) {
-                line.getErr().println("zerodrop: " + iae.getMessage());
-                return ExitCodes.USAGE;
-            }
-            line.getErr().println("zerodrop: internal error: " + ex);
+            // input errors are ZerodropException.usage; anything else escaping a command is a bug, never "bad input"
+            line.getErr().println("zerodrop: internal error (a zerodrop bug; what was changed has been undone): " + ex);
             ex.printStackTrace(line.getErr());
             return ExitCodes.INTERNAL;
         });

@@ -10,8 +10,10 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** The environment is not fit (cluster unreachable, missing permission, saturated load generator). */
     public static final int ENVIRONMENT = 3;
-    /** A bug in zerodrop. */
+    /** A bug in zerodrop: an invariant failed; what was changed has been undone. */
     public static final int INTERNAL = 4;
+    /** Interrupted by SIGINT or SIGTERM (128 + 2, as shells report Ctrl-C); what was changed has been undone. */
+    public static final int INTERRUPTED = 130;
 
     private ExitCodes() {
     }

@@ -21,8 +21,14 @@ public final class Undo implements AutoCloseable {
     }
 
     private final Deque<Step> steps = new ArrayDeque<>();
-    private final Thread hook = new Thread(this::runAll, "zerodrop-undo");
+    private final Thread hook = new Thread(this::interrupted, "zerodrop-undo");
+    private volatile boolean interrupted;
     private final List<String> failures = new ArrayList<>();
+    private final List<Done> done = new ArrayList<>();
+
+    /** An undo that ran: what, when (epoch ms), and its error (null when it worked). */
+    public record Done(String what, long startMs, long endMs, String error) {
+    }
     private boolean hooked;
     private boolean closing;
 
@@ -61,14 +67,51 @@ public final class Undo implements AutoCloseable {
     }
 
     private void execute(Step step) {
+        long t0 = System.currentTimeMillis();
+        String error = null;
         try {
             step.action().run();
         } catch (Exception e) {
+            error = String.valueOf(e);
             synchronized (this) {
                 failures.add(step.what() + ": " + e);
             }
             System.err.println("zerodrop: undo of " + step.what() + " failed: " + e);
         }
+        synchronized (this) {
+            done.add(new Done(step.what(), t0, System.currentTimeMillis(), error));
+        }
+    }
+
+    /** The undos that have run so far, in the order they ran. */
+    public synchronized List<Done> done() {
+        return List.copyOf(done);
+    }
+
+    /** The shutdown hook: SIGINT or SIGTERM arrived. Says so once, plainly, and undoes everything. */
+    private void interrupted() {
+        interrupted = true;
+        System.err.println("zerodrop: interrupted; undoing " + pending() + " change(s)");
+        System.err.flush();
+        runAll();
+        for (Runnable r : afterSignal) {
+            r.run();
+        }
+    }
+
+    private final List<Runnable> afterSignal = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Runs {@code r} in the shutdown hook after every undo, when SIGINT or SIGTERM ended the run: the JVM waits for it
+     * (e.g. for the reports of what was measured to be written) before it exits.
+     */
+    public void afterSignal(Runnable r) {
+        afterSignal.add(r);
+    }
+
+    /** True once SIGINT or SIGTERM has started the undos. */
+    public boolean isInterrupted() {
+        return interrupted;
     }
 
     private void runAll() {

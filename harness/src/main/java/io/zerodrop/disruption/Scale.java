@@ -1,5 +1,6 @@
 package io.zerodrop.disruption;
 
+import io.zerodrop.core.Sleep;
 import io.zerodrop.runtime.Runtime;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
@@ -32,11 +33,10 @@ public final class Scale implements Disruption {
         timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.DISRUPTION_ANSWERED, "", stepId,
                 "scaled to " + to));
         try {
-            Thread.sleep(holdMs);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
+            Sleep.forMs(holdMs);
+        } finally {
+            // also when interrupted mid-hold (the load ended, or zerodrop is stopping): the replicas go back
+            runtime.scale(before, stepId);
         }
-        runtime.scale(before, stepId);
     }
 }

@@ -6,10 +6,11 @@ import io.zerodrop.disruption.Step;
 import io.zerodrop.report.ConsoleSummary;
 import io.zerodrop.report.RunReport;
 import io.zerodrop.runtime.Runtime;
-import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
-import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.traffic.Progress;
+import io.zerodrop.traffic.TrafficListener;
+import io.zerodrop.verdict.DisruptionCoverage;
 import io.zerodrop.traffic.TrafficPlan;
 import io.zerodrop.traffic.TrafficRun;
 import io.zerodrop.traffic.TrafficRunner;
@@ -25,11 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One run: the workload up on a runtime, real load through its Service, the disruption steps on schedule after the
@@ -56,112 +52,116 @@ public final class Experiment {
     public static Outcome runLocal(io.zerodrop.runtime.local.LocalSettings settings, Workload workload, Plan plan,
             PrintWriter err) {
         Timeline timeline = new Timeline();
+        Leftovers.removeAndReport(err);
         try (Undo undo = new Undo()) {
+            io.zerodrop.core.RunMarker.begin(undo);
+            java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+            // on SIGINT/SIGTERM the JVM exits once its hooks end: let it wait for the reports of what was measured
+            undo.afterSignal(() -> {
+                try {
+                    reported.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             io.zerodrop.runtime.local.LocalRuntime rt = new io.zerodrop.runtime.local.LocalRuntime(settings, timeline,
                     undo);
             try {
                 return run(rt, timeline, undo, workload, plan, err);
             } finally {
                 rt.close();
+                reported.countDown();
             }
         }
     }
 
+    /**
+     * Runs the plan: deploy, load with the disruptions on schedule, settle, teardown, analysis, verdict, reports.
+     * The reports are written whatever happens: a run that breaks off gets an ERROR verdict with the failing step and
+     * its cause, and everything measured up to it.
+     */
     public static Outcome run(Runtime runtime, Timeline timeline, Undo undo, Workload workload, Plan plan,
             PrintWriter err) {
-        List<io.zerodrop.report.Step> journal = new ArrayList<>();
         long t = System.currentTimeMillis();
-        runtime.start(workload, Duration.ofSeconds(90));
-        journal.add(new io.zerodrop.report.Step("deploy", t, System.currentTimeMillis(), io.zerodrop.report.Step.Status.OK,
-                workload.replicas() + " pods of " + workload.kind() + " " + workload.name() + " ready behind "
-                        + runtime.serviceUrl()));
-        err.printf("zerodrop: %d pods ready behind %s; load: %s at %.0f req/s, %d s warm-up + %d s%n",
-                workload.replicas(), runtime.serviceUrl(), plan.load().simulation(), plan.load().rate(),
-                plan.load().warmupSeconds(), plan.load().durationSeconds());
-
-        TrafficPlan traffic = plan.load().toPlan(runtime.serviceUrl(), plan.outDir(), plan.gatlingReport())
-                .withLauncher(runtime.processLauncher());
-        CountDownLatch warmedUp = new CountDownLatch(1);
-        long warmupMs = plan.load().warmupSeconds() * 1000L;
-        AtomicReference<TrafficRun> run = new AtomicReference<>();
-        AtomicReference<RuntimeException> trafficFailure = new AtomicReference<>();
-        Thread load = new Thread(() -> {
-            try {
-                run.set(new TrafficRunner(undo).run(traffic, p -> {
-                    if (p.elapsedMs() >= warmupMs) {
-                        warmedUp.countDown();
-                    }
-                    progress(err, p);
-                }));
-            } catch (RuntimeException e) {
-                trafficFailure.set(e);
-            } finally {
-                warmedUp.countDown();
-            }
-        }, "zerodrop-traffic");
-        long trafficStart = System.currentTimeMillis();
-        load.start();
-        ExecutorService disruptions = Executors.newCachedThreadPool();
-        List<String> disruptionErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        int undosBefore = undo.done().size();
+        Journal journal = new Journal();
+        Schedule schedule = new Schedule(plan.steps());
+        TrafficRun traffic = null;
+        ZerodropException failure = null;
+        check(plan);
         try {
-            warmedUp.await();
-            long base = System.currentTimeMillis();
-            for (Step step : plan.steps()) {
-                for (int i = 0; i < step.times(); i++) {
-                    long at = base + step.atMs() + i * step.everyMs();
-                    String id = step.times() == 1 ? step.id() : step.id() + "#" + (i + 1);
-                    disruptions.submit(() -> {
-                        sleepUntil(at);
-                        if (!load.isAlive()) {
-                            return;
-                        }
-                        try {
-                            err.printf("zerodrop: %s: %s%n", id, step.disruption().describe());
-                            step.disruption().apply(runtime, timeline, id);
-                        } catch (RuntimeException e) {
-                            disruptionErrors.add(id + ": " + e.getMessage());
-                            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", id,
-                                    "disruption failed: " + e.getMessage()));
-                        }
-                    });
+            journal.run("deploy", () -> {
+                runtime.start(workload, Duration.ofSeconds(90));
+                return workload.replicas() + " pods of " + workload.kind() + " " + workload.name() + " ready behind "
+                        + runtime.serviceUrl();
+            });
+            err.printf("zerodrop: %d pods ready behind %s; load: %s at %.0f req/s, %d s warm-up + %d s%n",
+                    workload.replicas(), runtime.serviceUrl(), plan.load().simulation(), plan.load().rate(),
+                    plan.load().warmupSeconds(), plan.load().durationSeconds());
+            TrafficPlan trafficPlan = plan.load().toPlan(runtime.serviceUrl(), plan.outDir(), plan.gatlingReport())
+                    .withLauncher(runtime.processLauncher());
+            long warmupMs = plan.load().warmupSeconds() * 1000L;
+            traffic = journal.run("traffic", () -> new TrafficRunner(undo).run(trafficPlan, new TrafficListener() {
+                @Override
+                public void injectionStarted(long seenMs) {
+                    schedule.start(seenMs + warmupMs, runtime, timeline, err);
                 }
-            }
-            load.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ZerodropException.environment("interrupted");
+
+                @Override
+                public void progress(Progress p) {
+                    err.println(p.line());
+                }
+            }), r -> "Gatling " + trafficPlan.simulationClass() + " exited 0");
+            schedule.finish(30_000);
+            journal.run("settle", () -> {
+                if (!runtime.awaitSettled(Duration.ofSeconds(60))) {
+                    throw ZerodropException.environment("the workload did not settle within 60 s after the load: "
+                            + "not every replica ready, or a pod still terminating");
+                }
+                return "all replicas ready, no terminating pod left";
+            });
+        } catch (ZerodropException e) {
+            failure = undo.isInterrupted() ? interrupted() : e;
+        } catch (RuntimeException e) {
+            failure = new ZerodropException(io.zerodrop.core.ExitCodes.INTERNAL, "zerodrop bug: " + e, e);
+            journal.failed("run", "zerodrop bug: " + e);
         } finally {
-            disruptions.shutdownNow();
+            journal.disruptions(schedule.finish(30_000));
         }
-        if (trafficFailure.get() != null) {
-            throw trafficFailure.get();
-        }
-        journal.add(new io.zerodrop.report.Step("traffic", trafficStart, run.get().endedMs(),
-                io.zerodrop.report.Step.Status.OK, "Gatling " + traffic.simulationClass() + " exited 0"));
-        for (String e : disruptionErrors) {
-            journal.add(new io.zerodrop.report.Step("disruption", trafficStart, System.currentTimeMillis(),
-                    io.zerodrop.report.Step.Status.FAILED, e));
-        }
-        long s0 = System.currentTimeMillis();
-        boolean settled = runtime.awaitSettled(Duration.ofSeconds(60));
-        journal.add(new io.zerodrop.report.Step("settle", s0, System.currentTimeMillis(),
-                settled ? io.zerodrop.report.Step.Status.OK : io.zerodrop.report.Step.Status.FAILED,
-                settled ? "all replicas ready, no terminating pod left" : "the workload did not settle within 60 s"));
         Map<String, Object> runtimeInfo = runtime.describe();
         String runtimeName = runtime.name();
-        long c0 = System.currentTimeMillis();
-        runtime.close();
-        journal.add(new io.zerodrop.report.Step("teardown", c0, System.currentTimeMillis(),
-                io.zerodrop.report.Step.Status.OK, "every pod stopped, Service address closed"));
+        try {
+            journal.run("teardown", () -> {
+                runtime.close();
+                return "every pod stopped, Service address closed";
+            });
+        } catch (ZerodropException e) {
+            failure = failure != null ? failure : e;
+        }
+        undo.done().stream().skip(undosBefore).forEach(journal::undo);
 
-        long a0 = System.currentTimeMillis();
-        Measurement.Result m = Measurement.analyse(run.get().simulationLog(), timeline, plan.load().warmupSeconds(),
-                plan.load().rate(), runtime.ledgers(), 0);
-        journal.add(new io.zerodrop.report.Step("analysis", a0, System.currentTimeMillis(),
-                io.zerodrop.report.Step.Status.OK, m.analysis().totalRequests() + " requests decoded, "
-                        + runtime.ledgers().size() + " server ledgers read"));
-        Verdict verdict = Verdict.judge(m.analysis(), plan.expectations(),
-                m.groundTruth().map(g -> g.hiddenDrops()).orElse(null), m.evictions());
+        Measurement.Result m = null;
+        if (traffic != null) {
+            TrafficRun run = traffic;
+            try {
+                m = journal.run("analysis", () -> Measurement.analyse(run.simulationLog(), timeline,
+                        plan.load().warmupSeconds(), plan.load().rate(), runtime.ledgers(), 0,
+                        run.injectionSeenMs()), r -> r.analysis().totalRequests() + " requests decoded, "
+                        + runtime.ledgers().size() + " server ledgers read");
+            } catch (ZerodropException e) {
+                failure = failure != null ? failure : e;
+            }
+        }
+        Verdict verdict;
+        if (failure != null) {
+            verdict = Verdict.error(journal.failedStep() + " failed: " + failure.getMessage());
+        } else {
+            AnalysisResult a = m.analysis();
+            List<String> notMeasured = DisruptionCoverage.problems(schedule.runs(), timeline.events(),
+                    a.warmupEndMs(), a.lastRequestMs());
+            verdict = Verdict.judge(a, plan.expectations(), m.groundTruth().map(g -> g.hiddenDrops()).orElse(null),
+                    m.evictions(), notMeasured);
+        }
         Map<String, Object> settings = new LinkedHashMap<>(plan.settingsUnderTest());
         settings.put("runtime", runtimeInfo);
         settings.put("load", plan.load());
@@ -176,15 +176,36 @@ public final class Experiment {
                         "zerodrop's own JVM used %.1f s of CPU in %.1f s (%.0f %% of one core); pods and the load"
                                 + " generator are separate processes", selfCpuMs / 1000.0, wallMs / 1000.0,
                         100.0 * selfCpuMs / Math.max(1, wallMs))));
+        Optional<TrafficRun> run = Optional.ofNullable(traffic);
+        AnalysisResult analysis = m != null ? m.analysis() : Measurement.nothingMeasured(timeline, plan.load().rate());
         RunReport report = new RunReport(RunInfo.header(plan.command(), runtimeName, workload.kind() + " "
-                + workload.name(), m.gatling().gatlingVersion(), settings), journal, timeline.events(), m.analysis(),
-                m.groundTruth(), m.findings(), verdict,
-                run.get().gatlingReport().map(p -> plan.outDir().relativize(p).toString()));
+                + workload.name(), m != null ? m.gatling().gatlingVersion() : "(no load ran)", settings),
+                journal.steps(), timeline.events(), analysis, m != null ? m.groundTruth() : Optional.empty(),
+                m != null ? m.findings() : List.of(), verdict,
+                run.flatMap(TrafficRun::gatlingReport).map(p -> plan.outDir().relativize(p).toString()));
         List<Path> files = new ArrayList<>(Reports.writeAll(report, plan.title(), "zerodrop." + plan.command(),
                 plan.outDir()));
-        run.get().gatlingReport().ifPresent(files::add);
+        run.flatMap(TrafficRun::gatlingReport).ifPresent(files::add);
         String summary = ConsoleSummary.render(report, plan.title(), files.stream().map(Path::toString).toList());
-        return new Outcome(report, files, verdict.exitCode(), summary);
+        return new Outcome(report, files, failure != null ? failure.exitCode() : verdict.exitCode(), summary);
+    }
+
+    private static ZerodropException interrupted() {
+        return new ZerodropException(io.zerodrop.core.ExitCodes.INTERRUPTED, "interrupted (SIGINT or SIGTERM);"
+                + " everything zerodrop changed was undone");
+    }
+
+    /** A plan whose steps cannot all happen inside the measured load is an input error, before anything starts. */
+    static void check(Plan plan) {
+        long measuredMs = plan.load().durationSeconds() * 1000L;
+        for (Step s : plan.steps()) {
+            long last = s.atMs() + (s.times() - 1) * s.everyMs();
+            if (last >= measuredMs) {
+                throw ZerodropException.usage("step " + s.id() + " is due at +" + last / 1000.0 + " s after the"
+                        + " warm-up, but the load lasts " + plan.load().durationSeconds() + " s after it: every"
+                        + " occurrence must fall inside the measured load (lengthen the duration or move the step)");
+            }
+        }
     }
 
     /** CPU time of this JVM only (not of the pods or the Gatling JVM), in ms; -1 where the JVM cannot tell. */
@@ -194,20 +215,5 @@ public final class Experiment {
             return sun.getProcessCpuTime() / 1_000_000;
         }
         return -1;
-    }
-
-    private static void progress(PrintWriter err, Progress p) {
-        err.println(p.line());
-    }
-
-    private static void sleepUntil(long at) {
-        long wait = at - System.currentTimeMillis();
-        if (wait > 0) {
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

@@ -47,12 +47,22 @@ public final class Measurement {
      */
     public static Result analyse(Path simulationLog, Timeline timeline, int rampSeconds, double askedRate,
             List<Path> ledgers, long ledgerWaitMs) {
+        return analyse(simulationLog, timeline, rampSeconds, askedRate, ledgers, ledgerWaitMs, -1);
+    }
+
+    /**
+     * As above; {@code injectionSeenMs} is when zerodrop saw Gatling start injecting (the disruption schedule's
+     * origin): when given, the warm-up ends {@code rampSeconds} after it, so the schedule and the measured window
+     * share one origin; otherwise the warm-up starts with the log's first user.
+     */
+    public static Result analyse(Path simulationLog, Timeline timeline, int rampSeconds, double askedRate,
+            List<Path> ledgers, long ledgerWaitMs, long injectionSeenMs) {
         RunHeader header;
         long loadStart;
         Analyzer analyzer;
         try {
             header = SimulationLogReader.readHeader(simulationLog);
-            loadStart = SimulationLogReader.firstUserStartMs(simulationLog); // the warm-up starts with the first user
+            loadStart = injectionSeenMs > 0 ? injectionSeenMs : SimulationLogReader.firstUserStartMs(simulationLog);
         } catch (IOException e) {
             throw ZerodropException.environment("cannot read " + simulationLog + ": " + e.getMessage(), e);
         }
@@ -89,6 +99,12 @@ public final class Measurement {
         }
         staleRoutes(timeline.events(), a).ifPresent(findings::add);
         return new Result(header, a, truth, List.copyOf(findings), ev);
+    }
+
+    /** The analysis of a run that sent no load (it broke off before): every count 0, the timeline kept. */
+    public static AnalysisResult nothingMeasured(Timeline timeline, double askedRate) {
+        long now = System.currentTimeMillis();
+        return new Analyzer(now, now, timeline.events(), askedRate, MAX_ATTRIBUTIONS).result();
     }
 
     /** New connections the runtime saw reach pods after they had left the Service's rules (STALE_CONNECTS). */
@@ -150,8 +166,12 @@ public final class Measurement {
                     "fix the target's steady-state errors first (see the failure classes), then measure disruptions"));
         }
         if (!a.otherMessages().isEmpty()) {
+            List<String> quoted = a.otherMessages().entrySet().stream().limit(5)
+                    .map(e -> "\"" + e.getKey() + "\" ×" + e.getValue()).toList();
             out.add(new Finding(Finding.Severity.INFO, "unclassified-failures",
-                    a.otherMessages().size() + " distinct failure message(s) zerodrop does not classify",
+                    a.otherMessages().size() + " distinct failure message(s) zerodrop does not classify: "
+                            + String.join(", ", quoted) + (a.otherMessages().size() > 5 ? " and "
+                            + (a.otherMessages().size() - 5) + " more (report.json)" : ""),
                     String.join(" | ", a.otherMessages().keySet().stream().limit(5).toList()), ""));
         }
         truth.ifPresent(g -> {

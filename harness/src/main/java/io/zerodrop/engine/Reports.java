@@ -14,12 +14,6 @@ public final class Reports {
     private Reports() {
     }
 
-    /** {@code zerodrop-out/<prefix><yyyyMMdd-HHmmss>}: where a run's reports go when --out is not given. */
-    public static Path defaultOutDir(String prefix) {
-        return Path.of("zerodrop-out", prefix + java.time.LocalDateTime.now()
-                .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    }
-
     public static List<Path> writeAll(RunReport report, String title, String suite, Path outDir) {
         Path json = outDir.resolve("report.json");
         Path junit = outDir.resolve("junit.xml");

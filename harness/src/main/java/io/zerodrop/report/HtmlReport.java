@@ -48,7 +48,7 @@ public final class HtmlReport {
                 .append("table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;")
                 .append("text-align:left}th{background:#f3f3f3}.num{text-align:right}")
                 .append(".PASSED{color:#fff;background:").append(OK_COLOR).append("}.FAILED{color:#fff;background:")
-                .append(FAILED_COLOR).append("}.INCONCLUSIVE{color:#000;background:#f9a825}")
+                .append(FAILED_COLOR).append("}.INCONCLUSIVE,.ERROR{color:#000;background:#f9a825}")
                 .append(".verdict{display:inline-block;padding:4px 12px;font-weight:bold;border-radius:4px}")
                 .append(".small{color:#666;font-size:12px}</style></head><body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n");

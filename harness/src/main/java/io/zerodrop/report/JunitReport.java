@@ -20,7 +20,7 @@ public final class JunitReport {
     public static String render(RunReport r, String suiteName) {
         Verdict v = r.verdict();
         long failures = v.checks().stream().filter(c -> !c.passed()).count();
-        boolean inconclusive = v.status() == Verdict.Status.INCONCLUSIVE;
+        boolean inconclusive = v.status() == Verdict.Status.INCONCLUSIVE || v.status() == Verdict.Status.ERROR;
         double seconds = Math.max(0, r.analysis().lastRequestMs() - r.analysis().firstRequestMs()) / 1000.0;
         StringBuilder x = new StringBuilder(2048);
         x.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -33,7 +33,8 @@ public final class JunitReport {
                 .append("\">\n");
         x.append("    <testcase classname=\"").append(esc(suiteName)).append("\" name=\"measurement\" time=\"0\">");
         if (inconclusive) {
-            x.append("\n      <error message=\"").append(esc(String.join("; ", v.reasons()))).append("\" type=\"inconclusive\"/>\n    ");
+            x.append("\n      <error message=\"").append(esc(String.join("; ", v.reasons()))).append("\" type=\"")
+                    .append(v.status() == Verdict.Status.ERROR ? "error" : "inconclusive").append("\"/>\n    ");
         }
         x.append("</testcase>\n");
         for (Check c : v.checks()) {

@@ -99,6 +99,11 @@ public final class ScenarioLoader {
             throw tr.at("simulation", "'traffic.simulation' is \"" + simulation + "\"; expected steady, "
                     + "fresh-connections, slow-requests or a fully qualified class name");
         }
+        String simulationProblem = io.zerodrop.traffic.Simulations.problem(
+                io.zerodrop.traffic.Simulations.resolve(simulation), List.of());
+        if (simulationProblem != null) {
+            throw tr.at("simulation", "'traffic.simulation' is \"" + simulation + "\": " + simulationProblem);
+        }
         String expectStatus = tr.string("expectStatus", "200-299");
         try {
             io.zerodrop.sims.Params.statuses(expectStatus);
@@ -117,9 +122,13 @@ public final class ScenarioLoader {
         if (duration.toSeconds() < 1) {
             throw tr.at("duration", "'traffic.duration' must be at least 1s");
         }
+        String method = tr.string("method", "GET");
+        if (!io.zerodrop.traffic.Simulations.isMethod(method)) {
+            throw tr.at("method", "'traffic.method' is \"" + method + "\"; expected one HTTP method such as GET or POST");
+        }
         LoadSpec load = new LoadSpec(simulation, tr.number("rate", 100.0, 0.1, 100_000), (int) warmup.toSeconds(),
                 (int) duration.toSeconds(), tr.duration("requestTimeout", Duration.ofSeconds(5)).toMillis(),
-                tr.duration("connectTimeout", Duration.ofSeconds(2)).toMillis(), paths, tr.string("method", "GET"),
+                tr.duration("connectTimeout", Duration.ofSeconds(2)).toMillis(), paths, method,
                 tr.strings("headers", List.of()), tr.has("body") ? tr.string("body", null) : null, expectStatus,
                 List.of(), 1024);
 
@@ -174,11 +183,18 @@ public final class ScenarioLoader {
             if (times > 1 && (every == null || every.isZero())) {
                 throw d.at("times", "'times' is " + times + " but 'every' is missing: say how far apart the steps are");
             }
+            Duration at = d.duration("at", Duration.ZERO);
+            long lastMs = at.toMillis() + (times - 1) * (every == null ? 0 : every.toMillis());
+            if (lastMs >= duration.toMillis()) {
+                throw d.at(times > 1 ? "times" : "at", "step " + id + " is due at +" + lastMs / 1000.0 + " s after the"
+                        + " warm-up (at" + (times > 1 ? " + (times - 1) × every" : "") + "), but 'traffic.duration' is "
+                        + duration.toSeconds() + " s: every occurrence must fall inside the measured load");
+            }
             int by = action.equals("scale") ? (int) d.whole("by", null, -50, 50) : 0;
             if (action.equals("scale") && by == 0) {
                 throw d.at("by", "'by' is 0: scaling by 0 changes nothing; expected e.g. -1 or 2");
             }
-            steps.add(new Scenario.StepSpec(id, action, selector, grace, d.duration("at", Duration.ZERO), every, times,
+            steps.add(new Scenario.StepSpec(id, action, selector, grace, at, every, times,
                     node, timeout, retry, by, d.duration("hold", Duration.ofSeconds(10))));
         }
 

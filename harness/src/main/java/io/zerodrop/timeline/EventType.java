@@ -23,6 +23,8 @@ public enum EventType {
     REPLACEMENT_STARTED,
     REPLACEMENT_READY,
     ROLLOUT_PROGRESS,
+    /** A rollout restart has replaced every old pod. */
+    ROLLOUT_COMPLETE,
     /**
      * Counted at the end of a run (attribute {@code connects}): new connections that still reached a pod after it
      * left the Service's rules, through conntrack entries that outlived its endpoint.

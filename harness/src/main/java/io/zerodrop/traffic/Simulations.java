@@ -3,6 +3,7 @@ package io.zerodrop.traffic;
 import io.zerodrop.sims.FreshConnectionsSimulation;
 import io.zerodrop.sims.SlowRequestsSimulation;
 import io.zerodrop.sims.SteadySimulation;
+import java.util.List;
 import java.util.Map;
 
 /** The built-in simulations by short name; anything else is taken as a class name on the simulation class path. */
@@ -26,6 +27,48 @@ public final class Simulations {
                     + " nor a fully qualified class name");
         }
         return nameOrClass;
+    }
+
+    /**
+     * Checks, before anything starts, that {@code className} can be loaded from zerodrop's class path plus
+     * {@code extraClasspath} and is a Gatling simulation; returns a sentence saying what is wrong, or null.
+     */
+    public static String problem(String className, List<java.nio.file.Path> extraClasspath) {
+        java.net.URL[] urls = extraClasspath.stream().map(p -> {
+            try {
+                return p.toUri().toURL();
+            } catch (java.net.MalformedURLException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toArray(java.net.URL[]::new);
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(urls, Simulations.class.getClassLoader())) {
+            Class<?> c = Class.forName(className, false, loader);
+            if (!io.gatling.javaapi.core.Simulation.class.isAssignableFrom(c)
+                    && !isScalaSimulation(c)) {
+                return c.getName() + " is not a Gatling simulation (it extends neither"
+                        + " io.gatling.javaapi.core.Simulation nor io.gatling.core.scenario.Simulation)";
+            }
+            return null;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return "class " + className + " is not on the simulation class path" + (extraClasspath.isEmpty()
+                    ? " (add its jar or classes directory with --simulation-classpath)" : " " + extraClasspath);
+        } catch (java.io.IOException e) {
+            return "the simulation class path " + extraClasspath + " cannot be read: " + e.getMessage();
+        }
+    }
+
+    private static boolean isScalaSimulation(Class<?> c) {
+        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+            if (k.getName().equals("io.gatling.core.scenario.Simulation")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An HTTP method is one token (RFC 9110): letters, digits and a few symbols, no space. */
+    public static boolean isMethod(String method) {
+        return method != null && method.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     }
 
     public static String label(String className) {

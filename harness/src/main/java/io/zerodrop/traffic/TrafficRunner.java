@@ -33,8 +33,24 @@ public final class TrafficRunner {
     }
 
     public TrafficRun run(TrafficPlan plan, Consumer<Progress> progress) {
+        return run(plan, TrafficListener.ofProgress(progress));
+    }
+
+    /**
+     * Runs the simulation into {@code plan.resultsDir()}, which must not hold an earlier run: the log read is the one
+     * this run wrote, never an older one found beside it.
+     */
+    public TrafficRun run(TrafficPlan plan, TrafficListener listener) {
         try {
             Files.createDirectories(plan.resultsDir());
+            try (Stream<Path> old = Files.list(plan.resultsDir())) {
+                List<Path> found = old.filter(Files::isDirectory).toList();
+                if (!found.isEmpty()) {
+                    throw new ZerodropException(io.zerodrop.core.ExitCodes.INTERNAL, "zerodrop bug: the results"
+                            + " directory " + plan.resultsDir() + " already holds " + found + "; a run must start in a"
+                            + " directory of its own");
+                }
+            }
         } catch (IOException e) {
             throw ZerodropException.environment("cannot create the results directory " + plan.resultsDir() + ": " + e);
         }
@@ -46,43 +62,58 @@ public final class TrafficRunner {
         Undo.Registration kill = undo.register("stop the Gatling JVM", () -> destroyTree(fork.get()));
         long started = System.currentTimeMillis();
         try {
-            fork.set(new ProcessBuilder(cmd).redirectOutput(console.toFile()).redirectError(errors.toFile()).start());
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(console.toFile()).redirectError(errors.toFile());
+            io.zerodrop.core.RunMarker.tag(pb.environment());
+            fork.set(pb.start());
         } catch (IOException e) {
             kill.undoNow();
             throw ZerodropException.environment("cannot start the Gatling JVM (" + cmd.get(0) + "): " + e);
         }
         Process p = fork.get();
-        Path log = follow(plan, p, started, progress);
+        java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong(-1);
+        Path log = follow(plan, p, started, console, seen, listener);
         int exit;
         try {
             exit = p.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kill.undoNow();
-            throw ZerodropException.environment("interrupted while Gatling ran");
+            throw new ZerodropException(io.zerodrop.core.ExitCodes.INTERRUPTED, "interrupted while the load ran");
         }
         kill.undoNow();
         long ended = System.currentTimeMillis();
+        if (undo.isInterrupted()) {
+            throw new ZerodropException(io.zerodrop.core.ExitCodes.INTERRUPTED, "interrupted while the load ran");
+        }
         if (exit != 0 || log == null) {
             throw ZerodropException.environment("Gatling exited with code " + exit
                     + (log == null ? " without writing a simulation.log" : "") + "; its last words:\n"
                     + tail(errors, 15) + tail(console, 10));
         }
         Optional<Path> report = plan.gatlingReport() ? gatlingReport(plan, log.getParent()) : Optional.empty();
-        return new TrafficRun(log, log.getParent(), exit, started, ended, report, console);
+        return new TrafficRun(log, log.getParent(), exit, started, ended, report, console, seen.get());
     }
 
-    private Path follow(TrafficPlan plan, Process p, long started, Consumer<Progress> progress) {
+    /** Gatling prints this on its console right before injection begins (3.x, checked on 3.15.1). */
+    static boolean isInjectionStartLine(String line) {
+        return line.startsWith("Simulation ") && line.endsWith(" started...");
+    }
+
+    private Path follow(TrafficPlan plan, Process p, long started, Path console, java.util.concurrent.atomic.AtomicLong
+            injectionSeen, TrafficListener listener) {
         long deadline = started + plan.hardTimeoutMs();
         long totalMs = (plan.rampSeconds() + plan.durationSeconds()) * 1000L;
         Path log = null;
         SimulationLogReader reader = null;
         long[] counts = new long[3];
+        Progress.RateWindow window = new Progress.RateWindow();
         long lastReport = 0;
-        long lastSent = 0;
-        long lastAt = started;
+        long consoleRead = 0;
         try {
             while (p.isAlive()) {
+                if (injectionSeen.get() < 0) {
+                    consoleRead = scanConsole(console, consoleRead, injectionSeen, listener);
+                }
                 if (System.currentTimeMillis() > deadline) {
                     destroyTree(p);
                     throw ZerodropException.environment("Gatling did not finish within " + plan.hardTimeoutMs()
@@ -99,20 +130,19 @@ public final class TrafficRunner {
                         public void request(RequestRecord r) {
                             counts[r.ok() ? 1 : 2]++;
                             counts[0]++;
+                            window.add(r.startMs());
                         }
                     });
                 }
                 long now = System.currentTimeMillis();
                 if (now - lastReport >= 1000 && reader != null && reader.header() != null) {
-                    long elapsed = now - reader.header().runStartMs();
-                    double rate = (counts[0] - lastSent) * 1000.0 / Math.max(1, now - lastAt);
-                    progress.accept(new Progress(elapsed, Math.max(0, totalMs - elapsed), counts[0], counts[1],
-                            counts[2], rate));
+                    long elapsed = now - (injectionSeen.get() > 0 ? injectionSeen.get() : reader.header().runStartMs());
+                    listener.progress(new Progress(elapsed, Math.max(0, totalMs - elapsed), counts[0], counts[1],
+                            counts[2], window.rate()));
                     lastReport = now;
-                    lastSent = counts[0];
-                    lastAt = now;
                 }
-                p.waitFor(250, TimeUnit.MILLISECONDS);
+                // until injection starts the schedule waits on this loop: look often, then at a relaxed pace
+                p.waitFor(injectionSeen.get() < 0 ? 10 : 250, TimeUnit.MILLISECONDS);
             }
             return log != null ? log : findLog(plan.resultsDir());
         } catch (IOException e) {
@@ -120,7 +150,7 @@ public final class TrafficRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             destroyTree(p);
-            throw ZerodropException.environment("interrupted while Gatling ran");
+            throw new ZerodropException(io.zerodrop.core.ExitCodes.INTERRUPTED, "interrupted while the load ran");
         } finally {
             if (reader != null) {
                 try {
@@ -139,7 +169,9 @@ public final class TrafficRunner {
         Undo.Registration kill = undo.register("stop the Gatling report JVM", () -> destroyTree(fork.get()));
         try {
             Path out = plan.resultsDir().resolve("gatling-report.log");
-            fork.set(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start());
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+            io.zerodrop.core.RunMarker.tag(pb.environment());
+            fork.set(pb.start());
             if (!fork.get().waitFor(120, TimeUnit.SECONDS) || fork.get().exitValue() != 0) {
                 System.err.println("zerodrop: the Gatling HTML report could not be generated; see " + out);
                 return Optional.empty();
@@ -179,6 +211,38 @@ public final class TrafficRunner {
         cmd.add(GATLING_MAIN);
         cmd.addAll(gatlingArgs);
         return cmd;
+    }
+
+    /** Reads the console from {@code offset}; returns the new offset (up to the last whole line). */
+    private static long scanConsole(Path console, long offset, java.util.concurrent.atomic.AtomicLong injectionSeen,
+            TrafficListener listener) throws IOException {
+        long seen = System.currentTimeMillis();
+        byte[] bytes;
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(console)) {
+            long size = ch.size();
+            if (size <= offset) {
+                return offset;
+            }
+            ch.position(offset);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(size - offset, 1 << 20));
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // fill
+            }
+            bytes = java.util.Arrays.copyOf(buf.array(), buf.position());
+        }
+        int lineStart = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                String line = new String(bytes, lineStart, i - lineStart, StandardCharsets.UTF_8).strip();
+                lineStart = i + 1;
+                if (isInjectionStartLine(line)) {
+                    injectionSeen.set(seen);
+                    listener.injectionStarted(seen);
+                    return offset + lineStart;
+                }
+            }
+        }
+        return offset + lineStart;
     }
 
     private static Path findLog(Path resultsDir) throws IOException {

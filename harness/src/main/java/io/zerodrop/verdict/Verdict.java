@@ -13,15 +13,29 @@ import java.util.Locale;
  */
 public record Verdict(Status status, List<Check> checks, List<String> reasons) {
 
-    /** PASSED, FAILED, or INCONCLUSIVE (the measurement itself is not trustworthy). */
-    public enum Status { PASSED, FAILED, INCONCLUSIVE }
+    /**
+     * PASSED, FAILED, INCONCLUSIVE (the measurement itself is not trustworthy: saturated load, a disruption that
+     * did not happen where it was measured), or ERROR (the run broke off: deploy, load or teardown failed).
+     */
+    public enum Status { PASSED, FAILED, INCONCLUSIVE, ERROR }
 
     public static Verdict judge(AnalysisResult a, Expectations e, Long hiddenDrops) {
-        return judge(a, e, hiddenDrops, EvictionStats.none());
+        return judge(a, e, hiddenDrops, EvictionStats.none(), List.of());
     }
 
-    /** As above, plus: every eviction the run attempted must have gone through before its timeout. */
-    public static Verdict judge(AnalysisResult a, Expectations e, Long hiddenDrops, EvictionStats ev) {
+    /** The verdict of a run that broke off: no check is judged; the reason says where and why. */
+    public static Verdict error(String reason) {
+        return new Verdict(Status.ERROR, List.of(), List.of(reason));
+    }
+
+    /**
+     * As above, plus: every eviction the run attempted must have gone through before its timeout, and every
+     * scheduled disruption must have happened inside the measured window ({@code notMeasured} lists those that did
+     * not, see {@link DisruptionCoverage}): a run whose disruptions were not measured is INCONCLUSIVE unless it
+     * failed anyway.
+     */
+    public static Verdict judge(AnalysisResult a, Expectations e, Long hiddenDrops, EvictionStats ev,
+            List<String> notMeasured) {
         List<Check> checks = new ArrayList<>();
         if (e.maxDropped() != null) {
             checks.add(new Check("max-dropped", a.measuredFailed() <= e.maxDropped(), "≤ " + e.maxDropped(),
@@ -75,6 +89,8 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
         } else if (a.measuredRequests() == 0) {
             status = Status.INCONCLUSIVE;
             reasons.add("no request was sent after the warm-up: nothing was measured");
+        } else if (checks.stream().allMatch(Check::passed) && !notMeasured.isEmpty()) {
+            status = Status.INCONCLUSIVE;
         } else {
             status = checks.stream().allMatch(Check::passed) ? Status.PASSED : Status.FAILED;
         }
@@ -84,6 +100,9 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
                         + ")");
             }
         }
+        for (String n : notMeasured) {
+            reasons.add("disruption not measured: " + n);
+        }
         return new Verdict(status, List.copyOf(checks), List.copyOf(reasons));
     }
 
@@ -92,7 +111,7 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
         return switch (status) {
             case PASSED -> io.zerodrop.core.ExitCodes.PASSED;
             case FAILED -> io.zerodrop.core.ExitCodes.VERDICT_FAILED;
-            case INCONCLUSIVE -> io.zerodrop.core.ExitCodes.ENVIRONMENT;
+            case INCONCLUSIVE, ERROR -> io.zerodrop.core.ExitCodes.ENVIRONMENT;
         };
     }
 

@@ -164,6 +164,12 @@ public final class ManifestLoader {
                     return new Workload.Service(s.getMetadata().getName(), sp.getPort(),
                             resolvePort(sp.getTargetPort(), namedPorts, sp.getPort(), "Service " + s.getMetadata().getName()));
                 });
+        if (service.isEmpty()) {
+            throw ZerodropException.usage("manifests " + source + ": no ClusterIP Service selects the pods of " + where
+                    + " (pod labels " + new java.util.TreeMap<>(labels) + "); " + describeServices(objects)
+                    + ". zerodrop sends the load through the Service, as clients do: add a Service whose selector"
+                    + " matches the pod labels");
+        }
         Optional<Workload.Budget> budget = objects.stream().filter(o -> o instanceof PodDisruptionBudget)
                 .map(o -> (PodDisruptionBudget) o)
                 .filter(b -> b.getSpec().getSelector() != null
@@ -179,6 +185,14 @@ public final class ManifestLoader {
                 probe(c.getReadinessProbe(), namedPorts, where + " readinessProbe"),
                 probe(c.getLivenessProbe(), namedPorts, where + " livenessProbe"),
                 preStop(c, namedPorts, where), grace, surge, unavailable, service, budget);
+    }
+
+    private static String describeServices(List<HasMetadata> objects) {
+        List<String> found = objects.stream().filter(o -> o instanceof Service).map(o -> (Service) o)
+                .map(s -> "Service " + s.getMetadata().getName() + " (type " + (s.getSpec().getType() == null
+                        ? "ClusterIP" : s.getSpec().getType()) + ", selector " + (s.getSpec().getSelector() == null
+                        ? "none" : new java.util.TreeMap<>(s.getSpec().getSelector())) + ")").toList();
+        return found.isEmpty() ? "the manifests hold no Service" : "found " + String.join(", ", found);
     }
 
     private static boolean selects(Map<String, String> selector, Map<String, String> labels) {

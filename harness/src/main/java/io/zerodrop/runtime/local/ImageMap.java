@@ -31,7 +31,12 @@ public final class ImageMap {
         return m;
     }
 
-    /** Parses {@code IMAGE=COMMAND} (command split on spaces; quote nothing). */
+    /**
+     * Parses {@code IMAGE=COMMAND}. The command is split into words as a POSIX shell would without expanding
+     * anything: spaces separate words, single quotes keep everything literally, double quotes keep spaces, a
+     * backslash escapes the next character; so {@code app=sh -c 'sleep 1; exit 3'} runs {@code sh} with two
+     * arguments.
+     */
     public ImageMap with(String spec) {
         int eq = spec.indexOf('=');
         if (eq <= 0 || eq == spec.length() - 1) {
@@ -39,9 +44,61 @@ public final class ImageMap {
                     + "myapp:1.2='java -jar build/myapp.jar'");
         }
         String image = spec.substring(0, eq).trim();
-        List<String> cmd = List.of(spec.substring(eq + 1).trim().replaceAll("^'|'$", "").split("\\s+"));
-        byImage.put(image, new Mapping(cmd, Map.of()));
+        List<String> cmd = words(spec.substring(eq + 1), spec);
+        if (cmd.size() == 1 && cmd.get(0).contains(" ")) {
+            cmd = words(cmd.get(0), spec); // the whole command quoted once, as in app='java -jar app.jar'
+        }
+        if (cmd.isEmpty()) {
+            throw ZerodropException.usage("--image \"" + spec + "\" has an empty command");
+        }
+        byImage.put(image, new Mapping(List.copyOf(cmd), Map.of()));
         return this;
+    }
+
+    static List<String> words(String line, String spec) {
+        List<String> out = new ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean inWord = false;
+        char quote = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quote == '\'') {
+                if (c == '\'') {
+                    quote = 0;
+                } else {
+                    w.append(c);
+                }
+            } else if (c == '\\' && i + 1 < line.length() && quote != '\'') {
+                w.append(line.charAt(++i));
+                inWord = true;
+            } else if (quote == '"') {
+                if (c == '"') {
+                    quote = 0;
+                } else {
+                    w.append(c);
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    out.add(w.toString());
+                    w.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                w.append(c);
+                inWord = true;
+            }
+        }
+        if (quote != 0) {
+            throw ZerodropException.usage("--image \"" + spec + "\" has an unterminated " + (quote == '"' ? "double"
+                    : "single") + " quote");
+        }
+        if (inWord) {
+            out.add(w.toString());
+        }
+        return out;
     }
 
     public Mapping resolve(String image) {

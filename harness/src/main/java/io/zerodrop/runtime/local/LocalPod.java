@@ -53,6 +53,8 @@ final class LocalPod {
     private final Map<String, String> env;
     private final ScheduledExecutorService scheduler;
     private final Listener listener;
+    /** The last answer of each probe ("startup", "readiness", "liveness"), for the evidence when a start fails. */
+    final Map<String, String> lastProbe = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<ScheduledFuture<?>> probeTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Process process;
     private volatile boolean started;
@@ -135,6 +137,7 @@ final class LocalPod {
                 .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr.log").toFile()));
         pb.environment().clear();
         pb.environment().putAll(env);
+        io.zerodrop.core.RunMarker.tag(pb.environment());
         started = workload.startupProbe().isEmpty();
         Process p = pb.start();
         process = p;
@@ -176,11 +179,15 @@ final class LocalPod {
         }
     }
 
+    /** The exit code of the last container that exited, or null while none has. */
+    volatile Integer lastExitCode;
+
     private void exited(Process done) {
         int code = done.exitValue();
         if (done != process) {
             return;
         }
+        lastExitCode = code;
         setReady(false);
         if (restarting) {
             listener.note(this, "container exited with code " + code + " and is restarted");
@@ -203,7 +210,10 @@ final class LocalPod {
             if (isStartup ? started : !started) {
                 return; // the startup probe runs until it succeeds; the others wait for it
             }
-            boolean ok = Prober.check(probe, ip, probe.timeoutSeconds() * 1000L, env, dir, launcher);
+            Prober.Result r = Prober.probe(probe, ip, probe.timeoutSeconds() * 1000L, env, dir, launcher);
+            lastProbe.put(isStartup ? "startup" : probe == workload.readinessProbe().orElse(null) ? "readiness"
+                    : "liveness", r.detail());
+            boolean ok = r.ok();
             if (ok) {
                 streak[0]++;
                 streak[1] = 0;

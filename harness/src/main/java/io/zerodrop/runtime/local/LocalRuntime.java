@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -90,6 +91,9 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         m.put("runtime", "local");
         m.put("serviceMechanism", proxy == null ? settings.serviceMode() : proxy.describe());
         m.put("serviceAddress", vip == null ? "" : vip + ":" + (proxy == null ? 0 : proxy.port()));
+        if (portNote != null) {
+            m.put("servicePort", portNote);
+        }
         m.put("nodes", settings.nodes());
         m.put("endpointPropagationMs", settings.endpointDelayMs() + " ± " + settings.endpointJitterMs());
         m.put("kubeletNoticeMs", settings.kubeletNoticeMs());
@@ -99,6 +103,8 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         m.put("maxUnavailableObserved", maxUnavailable.get());
         return m;
     }
+
+    private String portNote;
 
     @Override
     public void start(Workload w, Duration timeout) {
@@ -129,18 +135,30 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
             vip = "127." + subnet + ".255.1";
             proxy = new NetfilterFront(vip, port, undo);
         }
+        int listenPort = port;
         for (int attempt = 0; attempt < 20 && proxy == null; attempt++) {
             subnet = 16 + pick.nextInt(230);
             vip = "127." + subnet + ".255.1";
             try {
-                proxy = new ServiceProxy(vip, port, endpoints);
+                proxy = new ServiceProxy(vip, listenPort, endpoints);
             } catch (IOException e) {
                 last = e;
+                if (listenPort < 1024 && listenPort > 0 && String.valueOf(e.getMessage()).contains("Permission denied")) {
+                    // an unprivileged user cannot bind a port below 1024: serve the Service on a free port instead;
+                    // the address is the run's own, so nothing else is reached by mistake, and the report says so
+                    listenPort = 0;
+                    attempt--;
+                }
             }
         }
         if (proxy == null) {
-            throw ZerodropException.environment("cannot bind the Service address on 127.x.255.1:" + port + " ("
-                    + last + "); ports below 1024 need root");
+            throw ZerodropException.environment("cannot bind the Service address on 127.x.255.1:" + listenPort + " ("
+                    + last + ")");
+        }
+        if (proxy.port() != port) {
+            portNote = "Service port " + port + " is served on " + vip + ":" + proxy.port() + " (ports below 1024"
+                    + " need root; the userspace Service listens on a free unprivileged port instead)";
+            timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, portNote));
         }
         for (int i = 0; i < w.replicas(); i++) {
             createPod("", "");
@@ -169,14 +187,29 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         }, 50, 50, TimeUnit.MILLISECONDS);
     }
 
+    /** What a failed start looked like, pod by pod: container state, each probe with its last answer, log tails. */
     private String evidence() {
         StringBuilder sb = new StringBuilder();
         for (LocalPod p : pods.values()) {
-            sb.append("  pod ").append(p.name).append(" alive=").append(p.isAlive()).append(" ready=")
-                    .append(p.isReady()).append(" restarts=").append(p.restarts()).append("; stderr tail: ")
-                    .append(tail(p.dir.resolve("stderr.log"))).append('\n');
+            sb.append("  pod ").append(p.name).append(": container ").append(p.isAlive() ? "running"
+                    : "exited with code " + p.lastExitCode).append(", ").append(p.isReady() ? "Ready" : "not Ready")
+                    .append(", restarts ").append(p.restarts()).append('\n');
+            probeLine(sb, "startup", workload.startupProbe(), p);
+            probeLine(sb, "readiness", workload.readinessProbe(), p);
+            probeLine(sb, "liveness", workload.livenessProbe(), p);
+            sb.append("    stderr tail: ").append(orNothing(tail(p.dir.resolve("stderr.log")))).append('\n');
+            sb.append("    stdout tail: ").append(orNothing(tail(p.dir.resolve("stdout.log")))).append('\n');
         }
         return sb.toString();
+    }
+
+    private static void probeLine(StringBuilder sb, String which, Optional<Probe> probe, LocalPod p) {
+        probe.ifPresent(pr -> sb.append("    ").append(which).append(" probe ").append(pr.describe())
+                .append(": last answer ").append(p.lastProbe.getOrDefault(which, "none yet (not run)")).append('\n'));
+    }
+
+    private static String orNothing(String s) {
+        return s.isBlank() ? "(empty)" : s;
     }
 
     private static String tail(Path f) {
@@ -543,7 +576,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
             List<LocalPod> old = live.stream().filter(p -> oldHash.equals(podHash.get(p.name))).toList();
             List<LocalPod> fresh = live.stream().filter(p -> !oldHash.equals(podHash.get(p.name))).toList();
             if (old.isEmpty()) {
-                timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
+                timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_COMPLETE, "", cause,
                         "rollout complete: " + fresh.size() + " new pods"));
                 return;
             }

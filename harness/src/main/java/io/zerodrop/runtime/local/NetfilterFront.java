@@ -44,6 +44,7 @@ final class NetfilterFront implements ServiceFront {
         this.vip = vip;
         this.port = port;
         undo.register("delete network namespace " + ns, () -> run(List.of("ip", "netns", "del", ns), false));
+        io.zerodrop.core.RunMarker.current().ifPresent(m -> m.namespace(ns)); // found again if this JVM is killed
         run(List.of("ip", "netns", "add", ns), true);
         inNs("ip", "link", "set", "lo", "up");
         inNs("iptables", "-t", "nat", "-N", CHAIN);

@@ -16,16 +16,28 @@ final class Prober {
     private Prober() {
     }
 
+    /** A probe's outcome and what it saw: "HTTP 503", "connection refused", "exit code 1", "timed out after 1000 ms". */
+    record Result(boolean ok, String detail) {
+        static Result of(boolean ok, String detail) {
+            return new Result(ok, detail);
+        }
+    }
+
     static boolean check(Probe p, String ip, long timeoutMs, Map<String, String> env, Path workDir,
+            java.util.List<String> launcher) {
+        return probe(p, ip, timeoutMs, env, workDir, launcher).ok();
+    }
+
+    static Result probe(Probe p, String ip, long timeoutMs, Map<String, String> env, Path workDir,
             java.util.List<String> launcher) {
         if (!launcher.isEmpty() && (p.kind().equals(Probe.HTTP) || p.kind().equals(Probe.TCP))) {
             return inNamespace(p, ip, timeoutMs, workDir, launcher);
         }
         return switch (p.kind()) {
-            case Probe.HTTP -> http(ip, p.port(), p.httpPath(), timeoutMs);
-            case Probe.TCP -> tcp(ip, p.port(), timeoutMs);
-            case Probe.EXEC -> exec(withLauncher(p, launcher), timeoutMs, env, workDir);
-            default -> sleep(p.sleepSeconds() * 1000, timeoutMs);
+            case Probe.HTTP -> httpResult(ip, p.port(), p.httpPath(), timeoutMs);
+            case Probe.TCP -> tcpResult(ip, p.port(), timeoutMs);
+            case Probe.EXEC -> execResult(withLauncher(p, launcher), timeoutMs, env, workDir);
+            default -> Result.of(sleep(p.sleepSeconds() * 1000, timeoutMs), "slept");
         };
     }
 
@@ -40,7 +52,7 @@ final class Prober {
     }
 
     /** httpGet or tcpSocket from inside the pods' network namespace, through bash's /dev/tcp. */
-    private static boolean inNamespace(Probe p, String ip, long timeoutMs, Path workDir, java.util.List<String> launcher) {
+    private static Result inNamespace(Probe p, String ip, long timeoutMs, Path workDir, java.util.List<String> launcher) {
         String script = "exec 3<>/dev/tcp/" + ip + "/" + p.port();
         if (p.kind().equals(Probe.HTTP)) {
             script += "; printf 'GET " + p.httpPath().replace("'", "") + " HTTP/1.1\\r\\nHost: " + ip
@@ -49,10 +61,17 @@ final class Prober {
         }
         java.util.List<String> cmd = new java.util.ArrayList<>(launcher);
         cmd.addAll(java.util.List.of("bash", "-c", script));
-        return exec(new Probe(Probe.EXEC, "", 0, cmd, 0, 0, 0, 0, 0, 0), timeoutMs, Map.of(), workDir);
+        Result r = execResult(new Probe(Probe.EXEC, "", 0, cmd, 0, 0, 0, 0, 0, 0), timeoutMs, Map.of(), workDir);
+        return r.ok() ? Result.of(true, "answered 200-399 (from inside the namespace)")
+                : Result.of(false, "no connection or an answer outside 200-399 (from inside the namespace: "
+                        + r.detail() + ")");
     }
 
     static boolean http(String ip, int port, String path, long timeoutMs) {
+        return httpResult(ip, port, path, timeoutMs).ok();
+    }
+
+    static Result httpResult(String ip, int port, String path, long timeoutMs) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(ip, port), (int) Math.max(1, timeoutMs));
             s.setSoTimeout((int) Math.max(1, timeoutMs));
@@ -64,29 +83,50 @@ final class Prober {
             byte[] head = new byte[12];
             int n = in.readNBytes(head, 0, 12);
             if (n < 12) {
-                return false;
+                return Result.of(false, "connection closed without an HTTP status line");
             }
             int status = Integer.parseInt(new String(head, 9, 3, StandardCharsets.US_ASCII));
-            return status >= 200 && status < 400;
-        } catch (IOException | NumberFormatException e) {
-            return false;
+            return Result.of(status >= 200 && status < 400, "HTTP " + status);
+        } catch (NumberFormatException e) {
+            return Result.of(false, "not an HTTP answer");
+        } catch (IOException e) {
+            return Result.of(false, ioReason(e, timeoutMs));
         }
     }
 
+    private static String ioReason(IOException e, long timeoutMs) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.net.SocketTimeoutException) {
+            return "timed out after " + timeoutMs + " ms";
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
     static boolean tcp(String ip, int port, long timeoutMs) {
+        return tcpResult(ip, port, timeoutMs).ok();
+    }
+
+    static Result tcpResult(String ip, int port, long timeoutMs) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(ip, port), (int) Math.max(1, timeoutMs));
-            return true;
+            return Result.of(true, "connected");
         } catch (IOException e) {
-            return false;
+            return Result.of(false, ioReason(e, timeoutMs));
         }
     }
 
     /** Runs the command in the pod's directory with the pod's env; it is killed when the timeout runs out. */
     static boolean exec(Probe p, long timeoutMs, Map<String, String> env, Path workDir) {
+        return execResult(p, timeoutMs, env, workDir).ok();
+    }
+
+    static Result execResult(Probe p, long timeoutMs, Map<String, String> env, Path workDir) {
         ProcessBuilder pb = new ProcessBuilder(p.command()).directory(workDir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true);
         pb.environment().putAll(env);
+        io.zerodrop.core.RunMarker.tag(pb.environment());
         if (!env.containsKey("PATH")) {
             pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"));
         }
@@ -94,14 +134,14 @@ final class Prober {
         try {
             proc = pb.start();
             if (!proc.waitFor(Math.max(1, timeoutMs), TimeUnit.MILLISECONDS)) {
-                return false;
+                return Result.of(false, "timed out after " + timeoutMs + " ms");
             }
-            return proc.exitValue() == 0;
+            return Result.of(proc.exitValue() == 0, "exit code " + proc.exitValue());
         } catch (IOException e) {
-            return false;
+            return Result.of(false, "cannot run " + p.command() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Result.of(false, "interrupted");
         } finally {
             if (proc != null && proc.isAlive()) {
                 proc.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);

@@ -39,7 +39,12 @@ final class ServiceProxy implements ServiceFront {
         this.endpoints = endpoints;
         this.server = new ServerSocket();
         server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(InetAddress.getByName(vip), port), 1024);
+        try {
+            server.bind(new InetSocketAddress(InetAddress.getByName(vip), port), 1024);
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
         Thread acceptor = new Thread(this::acceptLoop, "zerodrop-proxy-accept");
         acceptor.setDaemon(true);
         acceptor.start();

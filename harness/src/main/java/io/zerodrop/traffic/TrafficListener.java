@@ -1,0 +1,24 @@
+package io.zerodrop.traffic;
+
+/** What a running simulation tells its caller while it runs. */
+public interface TrafficListener {
+    /**
+     * Gatling announced that injection starts ("Simulation … started…" on its console), seen by zerodrop at
+     * {@code seenMs} on this host's clock: the moment the disruption schedule counts from. Called at most once.
+     */
+    default void injectionStarted(long seenMs) {
+    }
+
+    /** A progress reading, about once a second. */
+    default void progress(Progress p) {
+    }
+
+    static TrafficListener ofProgress(java.util.function.Consumer<Progress> c) {
+        return new TrafficListener() {
+            @Override
+            public void progress(Progress p) {
+                c.accept(p);
+            }
+        };
+    }
+}
