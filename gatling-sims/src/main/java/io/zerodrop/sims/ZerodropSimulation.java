@@ -24,10 +24,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * per virtual user, a ramped warm-up then a constant rate. Subclasses choose the connection behaviour.
  */
 abstract class ZerodropSimulation extends Simulation {
+    /** The request id header: {@code <run token>-<seq>}, unique per request of a run (and per load generator). */
+    public static final String REQUEST_ID_HEADER = "X-Zerodrop-Request-Id";
     private final AtomicLong counter = new AtomicLong();
+    private final ClientRequestLog requestLog;
 
     protected ZerodropSimulation(String defaultPath, boolean shareConnections) {
         Params p = Params.fromSystemProperties(defaultPath);
+        String token = System.getProperty("zerodrop.runToken", Long.toString(System.nanoTime() & 0xffffffL, 36));
+        if (!token.matches("[A-Za-z0-9_]{1,32}")) {
+            throw new IllegalArgumentException("zerodrop.runToken \"" + token + "\" is invalid: expected 1 to 32 letters,"
+                    + " digits or _");
+        }
+        String logFile = System.getProperty("zerodrop.requestLog", "");
+        requestLog = logFile.isEmpty() ? null : ClientRequestLog.open(logFile, token);
         HttpProtocolBuilder protocol = http.baseUrl(p.baseUrl())
                 .disableWarmUp()
                 .disableCaching()
@@ -37,9 +47,20 @@ abstract class ZerodropSimulation extends Simulation {
             protocol = protocol.shareConnections();
         }
         ScenarioBuilder scn = scenario(getClass().getSimpleName())
-                .exec(session -> session.set("zerodropPath",
-                        p.paths().get((int) (counter.getAndIncrement() % p.paths().size()))))
-                .exec(request(p));
+                .exec(session -> {
+                    long seq = counter.getAndIncrement();
+                    return session.set("zerodropPath", p.paths().get((int) (seq % p.paths().size())))
+                            .set("zerodropSeq", seq).set("zerodropRid", token + "-" + seq)
+                            .set("zerodropT0", System.currentTimeMillis());
+                })
+                .exec(request(p))
+                .exec(session -> {
+                    if (requestLog != null) {
+                        requestLog.record(session.getLong("zerodropSeq"), session.getLong("zerodropT0"),
+                                System.currentTimeMillis(), !session.isFailed());
+                    }
+                    return session;
+                });
         List<OpenInjectionStep> steps = new ArrayList<>();
         if (p.rampSeconds() > 0) {
             steps.add(rampUsersPerSec(Math.min(1, p.rate())).to(p.rate()).during(p.rampSeconds()));
@@ -49,6 +70,13 @@ abstract class ZerodropSimulation extends Simulation {
         SetUp setUp = setUp(population).protocols(protocol);
         if (p.maxKoPercent() != null) {
             setUp.assertions(global().failedRequests().percent().lte(p.maxKoPercent()));
+        }
+    }
+
+    @Override
+    public void after() {
+        if (requestLog != null) {
+            requestLog.close();
         }
     }
 
@@ -68,6 +96,7 @@ abstract class ZerodropSimulation extends Simulation {
     private static HttpRequestActionBuilder request(Params p) {
         String name = p.paths().size() == 1 ? p.method() + " " + p.paths().get(0) : p.method() + " #{zerodropPath}";
         HttpRequestActionBuilder r = http(name).httpRequest(p.method(), "#{zerodropPath}")
+                .header(REQUEST_ID_HEADER, "#{zerodropRid}")
                 .check(statusChecks(p.expectStatus()));
         if (!p.headers().isEmpty()) {
             r = r.headers(p.headers());

@@ -144,10 +144,15 @@ public final class Experiment {
         if (traffic != null) {
             TrafficRun run = traffic;
             try {
+                Measurement.RequestLogs ids = new Measurement.RequestLogs(
+                        plan.outDir().resolve(LoadSpec.CLIENT_REQUEST_LOG), runtime.requestLogs(),
+                        plan.outDir().resolve("requests.tsv"));
                 m = journal.run("analysis", () -> Measurement.analyse(run.simulationLog(), timeline,
                         plan.load().warmupSeconds(), plan.load().rate(), runtime.ledgers(), 0,
-                        run.injectionSeenMs()), r -> r.analysis().totalRequests() + " requests decoded, "
-                        + runtime.ledgers().size() + " server ledgers read");
+                        run.injectionSeenMs(), ids), r -> r.analysis().totalRequests() + " requests decoded, "
+                        + runtime.ledgers().size() + " server ledgers read" + r.groundTruth()
+                        .map(g -> g.exact() != null ? ", joined with " + ids.serverLogs().size()
+                                + " request logs by request id (requests.tsv)" : "").orElse(""));
             } catch (ZerodropException e) {
                 failure = failure != null ? failure : e;
             }
@@ -155,6 +160,10 @@ public final class Experiment {
         Verdict verdict;
         if (failure != null) {
             verdict = Verdict.error(journal.failedStep() + " failed: " + failure.getMessage());
+            if (failure.exitCode() != io.zerodrop.core.ExitCodes.INTERRUPTED) {
+                err.println("zerodrop: " + verdict.reasons().get(0));
+                err.flush();
+            }
         } else {
             AnalysisResult a = m.analysis();
             List<String> notMeasured = DisruptionCoverage.problems(schedule.runs(), timeline.events(),

@@ -18,6 +18,9 @@ public record LoadSpec(String simulation, double rate, int warmupSeconds, int du
         simulationClasspath = List.copyOf(simulationClasspath);
     }
 
+    /** The simulation's per-request log (seq, start, end, ok) in the output directory. */
+    public static final String CLIENT_REQUEST_LOG = "requests.client.log";
+
     /** Defaults for a run against a workload: fresh connections, so every refused connect is visible. */
     public static LoadSpec of(String simulation, double rate, int warmupSeconds, int durationSeconds) {
         return new LoadSpec(simulation, rate, warmupSeconds, durationSeconds, 5_000, 2_000, List.of("/"), "GET",
@@ -40,6 +43,10 @@ public record LoadSpec(String simulation, double rate, int warmupSeconds, int du
         props.put("zerodrop.rate", String.valueOf(rate));
         props.put("zerodrop.rampSeconds", String.valueOf(warmupSeconds));
         props.put("zerodrop.durationSeconds", String.valueOf(durationSeconds));
+        // every request carries X-Zerodrop-Request-Id: <token>-<seq>; the client's view of each is logged by seq
+        props.put("zerodrop.runToken", Long.toString(System.nanoTime() & 0xffffffffL, 36)
+                + Long.toString(ProcessHandle.current().pid() % 1296, 36));
+        props.put("zerodrop.requestLog", outDir.toAbsolutePath().resolve(CLIENT_REQUEST_LOG).toString());
         return new TrafficPlan(Simulations.resolve(simulation), simulationClasspath, props, rate, warmupSeconds,
                 durationSeconds, requestTimeoutMs, connectTimeoutMs, outDir.resolve("gatling"), gatlingReport, heapMb,
                 List.of());

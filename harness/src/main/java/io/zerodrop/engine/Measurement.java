@@ -6,6 +6,7 @@ import io.zerodrop.analysis.Phase;
 import io.zerodrop.gatling.RunHeader;
 import io.zerodrop.gatling.SimulationLogReader;
 import io.zerodrop.ledger.GroundTruth;
+import io.zerodrop.ledger.RequestJoin;
 import io.zerodrop.ledger.LedgerSnapshot;
 import io.zerodrop.report.Finding;
 import io.zerodrop.timeline.EventType;
@@ -16,6 +17,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Files;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -57,6 +60,22 @@ public final class Measurement {
      */
     public static Result analyse(Path simulationLog, Timeline timeline, int rampSeconds, double askedRate,
             List<Path> ledgers, long ledgerWaitMs, long injectionSeenMs) {
+        return analyse(simulationLog, timeline, rampSeconds, askedRate, ledgers, ledgerWaitMs, injectionSeenMs, null);
+    }
+
+    /**
+     * Where the requests carried ids: the simulation's client log, the pods' request logs (pod → file), and the file
+     * the joined table goes to. All three are needed for the exact join; with any missing it is skipped.
+     */
+    public record RequestLogs(Path clientLog, Map<String, Path> serverLogs, Path joinedTable) {
+        boolean usable() {
+            return clientLog != null && Files.exists(clientLog) && !serverLogs.isEmpty();
+        }
+    }
+
+    /** As above, joining client and servers request by request where {@code requestLogs} allow it. */
+    public static Result analyse(Path simulationLog, Timeline timeline, int rampSeconds, double askedRate,
+            List<Path> ledgers, long ledgerWaitMs, long injectionSeenMs, RequestLogs requestLogs) {
         RunHeader header;
         long loadStart;
         Analyzer analyzer;
@@ -81,9 +100,11 @@ public final class Measurement {
         if (a.lastRequestMs() > 0) {
             timeline.add(TimelineEvent.global(a.lastRequestMs(), EventType.TRAFFIC_ENDED, a.totalRequests() + " requests"));
         }
+        RequestJoin.Exact exact = requestLogs != null && requestLogs.usable() ? RequestJoin.join(requestLogs.clientLog(),
+                requestLogs.serverLogs(), requestLogs.joinedTable()) : null;
         Optional<GroundTruth> truth = ledgers.isEmpty() ? Optional.empty()
                 : Optional.of(GroundTruth.of(a, ledgers.stream()
-                        .map(l -> LedgerSnapshot.readAfter(l, a.lastRequestMs(), ledgerWaitMs)).toList()));
+                        .map(l -> LedgerSnapshot.readAfter(l, a.lastRequestMs(), ledgerWaitMs)).toList(), exact));
         io.zerodrop.verdict.EvictionStats ev = io.zerodrop.verdict.EvictionStats.from(timeline.events());
         List<Finding> findings = new ArrayList<>(findings(a, truth));
         if (ev.timedOut() > 0) {

@@ -10,7 +10,8 @@ import java.util.List;
  * <p>{@code hiddenDrops} = server-cut requests the client did not see fail: {@code max(0, cut - (RESET +
  * REQUEST_TIMEOUT on the client))}. Gatling silently retries a request whose pooled keep-alive connection closed
  * before any answer; the server counted that first attempt as cut while the client logged OK. It is a lower bound:
- * a client failure of another cause can mask a hidden drop.
+ * a client failure of another cause can mask a hidden drop. Where the requests carried ids and the servers logged
+ * them, {@code exact} holds the joined counts (see {@link RequestJoin}) and both figures are exact.
  *
  * <p>{@code answeredButLost} = {@code max(0, server OK - client OK)}: answers the server handed to its kernel that
  * never reached the client, because the process (or its connection) died right after and the reset discarded
@@ -19,9 +20,18 @@ import java.util.List;
  */
 public record GroundTruth(long clientTotal, long clientOk, long clientFailed, long clientResetOrTimeout,
         long serverReceived, long serverOk, long serverError, long serverCut, long serverClientAborted,
-        long serverInFlight, boolean allFinal, long hiddenDrops, long answeredButLost, List<String> notes) {
+        long serverInFlight, boolean allFinal, long hiddenDrops, long answeredButLost, List<String> notes,
+        RequestJoin.Exact exact) {
 
     public static GroundTruth of(AnalysisResult a, List<LedgerSnapshot> ledgers) {
+        return of(a, ledgers, null);
+    }
+
+    /**
+     * As above; with {@code exact} (client and servers joined by request id) the hidden drops and the answers lost
+     * are the joined, exact counts instead of bounds from the totals.
+     */
+    public static GroundTruth of(AnalysisResult a, List<LedgerSnapshot> ledgers, RequestJoin.Exact exact) {
         long clientResetOrTimeout = a.cutSymptomsWholeRun();
         long received = 0;
         long ok = 0;
@@ -58,8 +68,16 @@ public record GroundTruth(long clientTotal, long clientOk, long clientFailed, lo
             notes.add(lost + " answer(s) the server wrote were lost before the client read them: the process or its"
                     + " connection died right after writing (a reset discards unread data)");
         }
+        if (exact != null) {
+            hidden = exact.hiddenDrops();
+            lost = exact.answeredButLost();
+            notes.add("exact, joined by request id: " + exact.neverReached() + " never reached a server, "
+                    + exact.answeredButLost() + " answered but lost, " + exact.cutByServer() + " cut or in flight at"
+                    + " exit, " + exact.failedOther() + " answered with an error; " + exact.retried()
+                    + " retried by the client, " + exact.hiddenDrops() + " hidden drops");
+        }
         return new GroundTruth(clientTotal, a.okWholeRun(), clientFailed, clientResetOrTimeout, received, ok, error,
-                effectiveCut, aborted, allFinal ? inFlight : 0, allFinal, hidden, lost, List.copyOf(notes));
+                effectiveCut, aborted, allFinal ? inFlight : 0, allFinal, hidden, lost, List.copyOf(notes), exact);
     }
 
 }

@@ -47,6 +47,12 @@ public final class ConsoleSummary {
             s.append(String.format(Locale.ROOT, "  server     received %d  ok %d  error %d  cut %d%s  hidden drops %d%n",
                     g.serverReceived(), g.serverOk(), g.serverError(), g.serverCut(),
                     g.allFinal() ? "" : " (lower bound)", g.hiddenDrops()));
+            if (g.exact() != null) {
+                var x = g.exact();
+                s.append(String.format(Locale.ROOT, "  by id      %d failed: never reached %d, answered but lost %d, cut %d,"
+                        + " error %d; hidden drops %d (exact, requests.tsv)%n", x.clientFailed(), x.neverReached(),
+                        x.answeredButLost(), x.cutByServer(), x.failedOther(), x.hiddenDrops()));
+            }
         }
         for (Finding f : r.findings()) {
             s.append("  ").append(f.severity()).append("  ").append(f.title()).append('\n');

@@ -77,6 +77,14 @@ public interface Runtime extends AutoCloseable {
     /** The server-side ledgers the pods wrote (target-app), for the ground truth. */
     List<Path> ledgers();
 
+    /**
+     * The per-request logs the pods wrote (target-app REQUEST_LOG_FILE), pod name → file, for the exact join of
+     * client and servers by request id; empty where the runtime cannot collect them.
+     */
+    default Map<String, Path> requestLogs() {
+        return Map.of();
+    }
+
     /** Tears everything down; nothing is left behind. */
     @Override
     void close();

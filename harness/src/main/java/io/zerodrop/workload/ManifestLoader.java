@@ -39,30 +39,32 @@ public final class ManifestLoader {
             throw ZerodropException.usage("manifests " + source + " do not exist: expected a kustomize directory or "
                     + "YAML files");
         }
-        String yaml;
+        List<HasMetadata> out = new ArrayList<>();
         if (Files.isDirectory(source) && (Files.exists(source.resolve("kustomization.yaml"))
                 || Files.exists(source.resolve("kustomization.yml")))) {
-            yaml = kustomize(source);
+            parse(kustomize(source), "the output of kubectl kustomize " + source, out);
         } else if (Files.isDirectory(source)) {
-            StringBuilder all = new StringBuilder();
             try (Stream<Path> files = Files.list(source)) {
                 for (Path f : files.filter(f -> f.toString().matches(".*\\.ya?ml")).sorted().toList()) {
-                    all.append(Files.readString(f)).append("\n---\n");
+                    parse(Files.readString(f), f.toString(), out);
                 }
             } catch (IOException e) {
                 throw ZerodropException.usage("cannot read manifests in " + source + ": " + e.getMessage());
             }
-            yaml = all.toString();
         } else {
             try {
-                yaml = Files.readString(source);
+                parse(Files.readString(source), source.toString(), out);
             } catch (IOException e) {
                 throw ZerodropException.usage("cannot read manifest " + source + ": " + e.getMessage());
             }
         }
+        return out;
+    }
+
+    /** Parses one file's text (or kustomize's output); a refused field is named with its line and column. */
+    private static void parse(String yaml, String where, List<HasMetadata> out) {
         try {
             Object parsed = new KubernetesSerialization().unmarshal(yaml);
-            List<HasMetadata> out = new ArrayList<>();
             if (parsed instanceof List<?> list) {
                 for (Object o : list) {
                     if (o instanceof HasMetadata h) {
@@ -72,9 +74,17 @@ public final class ManifestLoader {
             } else if (parsed instanceof HasMetadata h) {
                 out.add(h);
             }
-            return out;
         } catch (RuntimeException e) {
-            throw ZerodropException.usage("manifests " + source + " are not valid Kubernetes YAML: " + e.getMessage());
+            Throwable cause = e;
+            while (cause != null && !(cause instanceof com.fasterxml.jackson.databind.JsonMappingException)) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof com.fasterxml.jackson.databind.JsonMappingException j) {
+                String at = ManifestLocator.locate(yaml, j);
+                String why = j.getOriginalMessage();
+                throw ZerodropException.usage(where + at + ": not valid Kubernetes YAML: " + why);
+            }
+            throw ZerodropException.usage(where + " is not valid Kubernetes YAML: " + e.getMessage());
         }
     }
 

@@ -71,5 +71,58 @@ public final class DecodeAnalyseBench {
                 n, times[0] / 1e9, timed[0] / 1e9, timed[2] / 1e9, peak / 1e6, Runtime.getRuntime().maxMemory() / 1e6, last.measuredFailed(),
                 last.attributions().size());
         Files.delete(log);
+        join(n, t0);
+    }
+
+    /** The exact join by request id: a client log of n requests and three pods' request logs (2 % failed). */
+    static void join(int n, long t0) throws Exception {
+        Path dir = Files.createTempDirectory("zerodrop-bench-join");
+        Path client = dir.resolve("client.log");
+        java.util.Map<String, Path> pods = new java.util.TreeMap<>();
+        try (var c = Files.newBufferedWriter(client)) {
+            java.io.BufferedWriter[] w = new java.io.BufferedWriter[3];
+            for (int p = 0; p < 3; p++) {
+                pods.put("pod-" + p, dir.resolve("pod-" + p + ".log"));
+                w[p] = Files.newBufferedWriter(pods.get("pod-" + p));
+            }
+            c.write("# zerodrop client requests v1 run bench\n");
+            for (int i = 0; i < n; i++) {
+                long s = t0 + i;
+                boolean fail = i % 50 == 0;
+                c.write(i + " " + s + " " + (s + 2) + (fail ? " 0\n" : " 1\n"));
+                if (i % 100 != 0) { // half of the failures never reached a server
+                    w[i % 3].write("R bench-" + i + " " + (s + 1) + "\nS bench-" + i + " " + (s + 2)
+                            + (fail ? " CUT 0\n" : " OK 200\n"));
+                }
+            }
+            for (java.io.BufferedWriter x : w) {
+                x.close();
+            }
+        }
+        long bytes = Files.size(client);
+        for (Path p : pods.values()) {
+            bytes += Files.size(p);
+        }
+        long[] times = new long[7];
+        io.zerodrop.ledger.RequestJoin.Exact x = null;
+        for (int run = 0; run < times.length; run++) {
+            System.gc();
+            long start = System.nanoTime();
+            x = io.zerodrop.ledger.RequestJoin.join(client, pods, run == times.length - 1 ? dir.resolve("t.tsv") : null);
+            times[run] = System.nanoTime() - start;
+        }
+        long withTable = times[times.length - 1];
+        long[] timed = java.util.Arrays.copyOfRange(times, 2, times.length - 1);
+        java.util.Arrays.sort(timed);
+        System.out.printf(Locale.ROOT, "join by request id, %d requests (%.1f MB of logs): cold %.2f s; best %.2f s,"
+                + " median %.2f s; with the requests.tsv table written %.2f s; %d failed = %d never reached + %d cut%n",
+                n, bytes / 1e6, times[0] / 1e9, timed[0] / 1e9, timed[timed.length / 2] / 1e9, withTable / 1e9,
+                x.clientFailed(), x.neverReached(), x.cutByServer());
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(dir);
     }
 }

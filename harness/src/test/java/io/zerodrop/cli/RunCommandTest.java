@@ -55,6 +55,87 @@ class RunCommandTest {
         assertThat(missing.err()).contains("nope.yaml:1:1: no such scenario file");
     }
 
+    private Path scenarioOver(String manifests) throws Exception {
+        return Files.writeString(dir.resolve("s.yaml"), "name: t\ntarget:\n  manifests: " + manifests + "\n"
+                + "traffic: {rate: 20, warmup: 1s, duration: 4s}\n");
+    }
+
+    private static final String DEPLOYMENT = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: app}
+            spec:
+              replicas: REPLICAS
+              selector: {matchLabels: {app: app}}
+              template:
+                metadata: {labels: {app: app}}
+                spec:
+                  containers:
+                    - name: app
+                      image: zerodrop/target-app:dev
+                      ports: [{containerPort: 8080}]
+            """;
+
+    private static final String SERVICE = """
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: app}
+            spec:
+              selector: {app: SELECTS}
+              ports: [{port: 80, targetPort: 8080}]
+            """;
+
+    @Test
+    void aManifestFieldOfTheWrongTypeIsNamedWithFileLineAndColumn() throws Exception {
+        Path m = Files.writeString(dir.resolve("app.yaml"), DEPLOYMENT.replace("REPLICAS", "three")
+                + SERVICE.replace("SELECTS", "app"));
+        Cli r = Cli.run("run", scenarioOver(m.toString()).toString(), "--dry-run");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains(m + ":5:13: Deployment app: spec.replicas is \"three\": not valid Kubernetes YAML")
+                .doesNotContain("UNKNOWN");
+    }
+
+    @Test
+    void noServiceOrAServiceSelectingNothingIsAnInputErrorNotAPass() throws Exception {
+        Path none = Files.writeString(dir.resolve("none.yaml"), DEPLOYMENT.replace("REPLICAS", "2"));
+        Cli r = Cli.run("run", scenarioOver(none.toString()).toString(), "--out", dir.resolve("o1").toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("no ClusterIP Service selects the pods of Deployment app (pod labels {app=app});"
+                + " the manifests hold no Service");
+        assertThat(dir.resolve("o1")).doesNotExist();
+
+        Path other = Files.writeString(dir.resolve("other.yaml"), DEPLOYMENT.replace("REPLICAS", "2")
+                + SERVICE.replace("SELECTS", "shop"));
+        Cli r2 = Cli.run("run", scenarioOver(other.toString()).toString(), "--dry-run");
+        assertThat(r2.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r2.err()).contains("found Service app (type ClusterIP, selector {app=shop})");
+    }
+
+    @Test
+    void aWorkloadThatCannotStartStillReportsWithTheContainersExitCode() throws Exception {
+        Path out = dir.resolve("broken");
+        Cli r = Cli.run("run", SCENARIOS.resolve("naive-delete.yaml").toString(), "--out", out.toString(),
+                "--image", "zerodrop/target-app=sh -c 'echo starting >&2; echo \"no config\" >&2; exit 3'");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.ENVIRONMENT);
+        assertThat(r.err()).contains("exited before 3 pods were ready", "container exited with code 3",
+                "stderr tail: starting | no config");
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        ReportSchema.assertValid(report);
+        assertThat(report.path("verdict").path("status").asText()).isEqualTo("ERROR");
+        assertThat(report.path("verdict").path("reasons").get(0).asText()).startsWith("deploy failed: the workload"
+                + " cannot start");
+        JsonNode deploy = report.path("steps").findParents("name").stream()
+                .filter(s -> s.path("name").asText().equals("deploy")).findFirst().orElseThrow();
+        assertThat(deploy.path("status").asText()).isEqualTo("FAILED");
+        assertThat(report.path("steps").findValuesAsText("name")).contains("teardown",
+                "disruption delete-1: delete 1 oldest pod(s)");
+        assertThat(report.path("steps").findValuesAsText("detail")).contains("never issued: the load never started");
+        String junit = Files.readString(out.resolve("junit.xml"));
+        assertThat(junit).contains("type=\"error\"", "deploy failed");
+        assertThat(out.resolve("report.html")).exists();
+    }
+
     @Test
     void theNaiveExampleScenarioRunsEndToEndAndFailsWithItsReports() throws Exception {
         Path out = dir.resolve("naive");

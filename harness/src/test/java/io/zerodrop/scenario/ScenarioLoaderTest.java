@@ -102,6 +102,10 @@ class ScenarioLoaderTest {
         "    select: {mode: newest, percent: 50}|    select: {mode: sideways}|:17:20: 'disruptions[0].select.mode' is \"sideways\"; expected one of: random, oldest, newest, name",
         "  maxDropped: 2|  maxDropped: -2|:25:15: 'expect.maxDropped' is \"-2\"; expected a whole number from 0",
         "    times: 3|    times: 3\\n    colour: red|:22:5: unknown key 'colour' in 'disruptions[0]'",
+        "    times: 3|    times: 7|:21:12: step d is due at +61.5 s after the warm-up (at + (times - 1) × every), but 'traffic.duration' is 60 s: every occurrence must fall inside the measured load",
+        "    every: 10s|    every: 40s|:21:12: step d is due at +81.5 s after the warm-up",
+        "  simulation: steady|  simulation: com.example.Nope|:9:15: 'traffic.simulation' is \"com.example.Nope\": class com.example.Nope is not on the simulation class path",
+        "  rate: 250|  rate: 250\\n  method: GET POST|:11:11: 'traffic.method' is \"GET POST\"; expected one HTTP method such as GET or POST",
     })
     void badInputNamesFileLineColumnAndWhatWasExpected(String from, String to, String message) throws Exception {
         Path f = write(VALID.replace(from, to.replace("\\n", "\n")));

@@ -49,7 +49,8 @@ final class AppHandler extends Handler.Abstract {
     }
 
     private void traffic(Request request, Response response, Callback callback, String path) {
-        Ledger.Entry entry = ledger.begin();
+        String id = request.getHeaders().get(RequestLog.HEADER);
+        Ledger.Entry entry = ledger.begin(RequestLog.validId(id) ? id : null);
         Connection connection = request.getConnectionMetaData().getConnection();
         connections.requestStarted(connection);
         Callback settling = new Callback() {

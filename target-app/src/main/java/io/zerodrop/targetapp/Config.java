@@ -25,6 +25,7 @@ record Config(
         boolean failReadinessOnTerm,
         Optional<Path> ledgerFile,
         long ledgerFlushMs,
+        Optional<Path> requestLogFile,
         Optional<Path> terminationLog,
         long workMaxMs,
         long idleTimeoutMs) {
@@ -42,11 +43,12 @@ record Config(
         boolean failReadiness = readinessVar(env);
         Optional<Path> ledger = pathVar(env, "LEDGER_FILE");
         long flush = longVar(env, "LEDGER_FLUSH_MS", 200, 10, 60_000);
+        Optional<Path> requestLog = pathVar(env, "REQUEST_LOG_FILE");
         Optional<Path> termLog = terminationLogVar(env);
         long workMax = longVar(env, "WORK_MAX_MS", 60_000, 0, 3_600_000);
         long idle = longVar(env, "IDLE_TIMEOUT_MS", 30_000, 100, 3_600_000);
         return new Config(port, bind, startupDelay, readyDelay, mode, shutdownDelay, drainTimeout, failReadiness,
-                ledger, flush, termLog, workMax, idle);
+                ledger, flush, requestLog, termLog, workMax, idle);
     }
 
     private static String raw(Map<String, String> env, String name) {

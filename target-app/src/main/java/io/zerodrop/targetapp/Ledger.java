@@ -35,9 +35,21 @@ final class Ledger {
         CLIENT_ABORTED
     }
 
-    /** One request being served; settled exactly once. */
+    /** One request being served; settled exactly once. {@code id}: its request id, or null when it has none. */
     static final class Entry {
         private final AtomicBoolean settled = new AtomicBoolean();
+        private final String id;
+
+        Entry(String id) {
+            this.id = id;
+        }
+    }
+
+    private volatile RequestLog requestLog;
+
+    /** From now on, requests with an id are written to {@code log} as they arrive and settle. */
+    void logRequestsTo(RequestLog log) {
+        this.requestLog = log;
     }
 
     private final AtomicLong received = new AtomicLong();
@@ -50,7 +62,16 @@ final class Ledger {
     private final Set<Entry> active = ConcurrentHashMap.newKeySet();
 
     Entry begin() {
-        Entry e = new Entry();
+        return begin(null);
+    }
+
+    /** A request arrived; {@code id} from its X-Zerodrop-Request-Id header, or null. */
+    Entry begin(String id) {
+        Entry e = new Entry(id);
+        RequestLog log = requestLog;
+        if (log != null && id != null) {
+            log.received(id, System.currentTimeMillis());
+        }
         active.add(e);
         received.incrementAndGet();
         return e;
@@ -64,6 +85,10 @@ final class Ledger {
     void settle(Entry e, Outcome outcome, int status) {
         if (!e.settled.compareAndSet(false, true)) {
             return;
+        }
+        RequestLog log = requestLog;
+        if (log != null && e.id != null) {
+            log.settled(e.id, System.currentTimeMillis(), outcome, status);
         }
         switch (outcome) {
             case OK -> ok.incrementAndGet();

@@ -75,6 +75,9 @@ public final class TargetApp {
                 "startupDelayMs", config.startupDelayMs(), "readyDelayMs", config.readyDelayMs());
         Signal.handle(new Signal("TERM"), s -> onSigterm());
         Signal.handle(new Signal("INT"), s -> new Thread(() -> finish(EXIT_SIGINT, "sigint"), "sigint").start());
+        if (config.requestLogFile().isPresent()) {
+            ledger.logRequestsTo(RequestLog.open(config.requestLogFile().get()));
+        }
         config.ledgerFile().ifPresent(f -> {
             writeLedger(false, null);
             timers.scheduleAtFixedRate(() -> writeLedger(false, null),

@@ -44,7 +44,13 @@ public final class RawHttp implements AutoCloseable {
     }
 
     public void send(String path) throws IOException {
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        send(path, "");
+    }
+
+    /** Sends a GET with extra header lines ({@code "Name: value\r\n"} each). */
+    public void send(String path, String headerLines) throws IOException {
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headerLines + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
     }
 

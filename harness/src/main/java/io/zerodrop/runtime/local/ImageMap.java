@@ -131,7 +131,7 @@ public final class ImageMap {
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.zerodrop.targetapp.TargetApp"));
         }
         return new Mapping(List.copyOf(cmd), Map.of("BIND", "${POD_IP}", "LEDGER_FILE", "${POD_DIR}/ledger.json",
-                "TERMINATION_LOG", "${POD_DIR}/termination-log"));
+                "REQUEST_LOG_FILE", "${POD_DIR}/requests.log", "TERMINATION_LOG", "${POD_DIR}/termination-log"));
     }
 
     /**

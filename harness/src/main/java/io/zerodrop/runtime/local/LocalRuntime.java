@@ -679,6 +679,18 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         return out;
     }
 
+    @Override
+    public Map<String, Path> requestLogs() {
+        Map<String, Path> out = new java.util.TreeMap<>();
+        for (LocalPod p : pods.values()) {
+            Path l = p.dir.resolve("requests.log");
+            if (Files.exists(l)) {
+                out.put(p.name, l);
+            }
+        }
+        return out;
+    }
+
     /** Stops every pod (SIGTERM, then SIGKILL after 5 s), closes the Service address, ends the threads. */
     @Override
     public void close() {

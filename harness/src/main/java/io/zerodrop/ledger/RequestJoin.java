@@ -1,0 +1,179 @@
+package io.zerodrop.ledger;
+
+import io.zerodrop.core.ZerodropException;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Client and servers joined request by request through the request id ({@code X-Zerodrop-Request-Id: <run>-<seq>}):
+ * what the client saw of each request (the simulation's client log) next to what every server did with it (each
+ * pod's request log, written line by line so it survives SIGKILL). The counts that were lower bounds from totals
+ * alone become exact: requests that never reached a server, answers a server wrote that never reached the client,
+ * requests a server cut, and hidden drops (the client saw OK only because Gatling silently retried an attempt a
+ * server had cut). Memory: a few primitive arrays indexed by sequence number, ~20 bytes per request.
+ */
+public final class RequestJoin {
+    private static final byte OK = 1;
+    private static final byte FAILED = 2;
+
+    private RequestJoin() {
+    }
+
+    /** The exact counts, over the whole run (warm-up included: the servers cannot tell it apart). */
+    public record Exact(long clientTotal, long clientOk, long clientFailed, long reachedServer, long serverAttempts,
+            long neverReached, long answeredButLost, long cutByServer, long failedOther, long hiddenDrops, long retried,
+            long unknownToClient, Map<String, Long> failedByPod) {
+    }
+
+    /**
+     * Joins {@code clientLog} with the servers' logs (pod name → file), writes the joined table to {@code table}
+     * (one line per request: seq, start, end, client ok, pod(s) reached, server outcome(s)) and returns the counts.
+     */
+    public static Exact join(Path clientLog, Map<String, Path> serverLogs, Path table) {
+        Client c = readClient(clientLog);
+        int n = c.maxSeq + 1;
+        byte[] attempts = new byte[n];
+        byte[] okAnswers = new byte[n];
+        byte[] cuts = new byte[n];
+        String[] podOf = new String[n];
+        String[] outcomes = new String[n];
+        long unknown = 0;
+        for (Map.Entry<String, Path> log : new TreeMap<>(serverLogs).entrySet()) {
+            String prefix = c.token + "-";
+            try (BufferedReader r = Files.newBufferedReader(log.getValue(), StandardCharsets.US_ASCII)) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    String[] f = line.split(" ");
+                    if (f.length < 3 || !f[1].startsWith(prefix)) {
+                        continue; // another run's request (a reused pod directory) or a torn last line
+                    }
+                    int seq;
+                    try {
+                        seq = Integer.parseInt(f[1].substring(prefix.length()));
+                    } catch (NumberFormatException e) {
+                        continue;
+                    }
+                    if (seq < 0 || seq >= n || c.state[seq] == 0) {
+                        unknown++;
+                        continue;
+                    }
+                    if (f[0].equals("R")) {
+                        attempts[seq]++;
+                        podOf[seq] = podOf[seq] == null ? log.getKey() : podOf[seq] + "," + log.getKey();
+                    } else if (f[0].equals("S") && f.length >= 5) {
+                        if (f[3].equals("OK")) {
+                            okAnswers[seq]++;
+                        } else if (f[3].equals("CUT") || f[3].equals("CLIENT_ABORTED")) {
+                            cuts[seq]++;
+                        }
+                        String o = f[3] + (f[4].equals("0") ? "" : ":" + f[4]);
+                        outcomes[seq] = outcomes[seq] == null ? o : outcomes[seq] + "," + o;
+                    }
+                }
+            } catch (IOException e) {
+                throw ZerodropException.environment("cannot read the request log of pod " + log.getKey() + " ("
+                        + log.getValue() + "): " + e.getMessage(), e);
+            }
+        }
+        long total = 0, ok = 0, reached = 0, never = 0, lost = 0, cut = 0, other = 0, hidden = 0, retried = 0;
+        long allAttempts = 0;
+        Map<String, Long> byPod = new TreeMap<>();
+        try (BufferedWriter w = table == null ? null : Files.newBufferedWriter(table, StandardCharsets.US_ASCII)) {
+            if (w != null) {
+                w.write("# seq\tclientStartMs\tclientEndMs\tclient\tpods\tserver\n");
+            }
+            for (int s = 0; s < n; s++) {
+                if (c.state[s] == 0) {
+                    continue;
+                }
+                total++;
+                boolean clientOk = c.state[s] == OK;
+                if (attempts[s] > 0) {
+                    reached++;
+                    allAttempts += attempts[s];
+                }
+                if (attempts[s] > 1) {
+                    retried++;
+                }
+                if (clientOk) {
+                    ok++;
+                    if (attempts[s] > 1 && cuts[s] > 0) {
+                        hidden++;
+                    }
+                } else {
+                    if (attempts[s] == 0) {
+                        never++;
+                    } else if (okAnswers[s] > 0) {
+                        lost++;
+                    } else if (cuts[s] > 0 || outcomes[s] == null) {
+                        cut++; // cut by shutdown, or never settled: the process died with it in flight
+                    } else {
+                        other++; // answered with an error status the client counted as a failure
+                    }
+                    if (podOf[s] != null) {
+                        byPod.merge(podOf[s], 1L, Long::sum);
+                    }
+                }
+                if (w != null) {
+                    w.write(s + "\t" + c.start[s] + "\t" + c.end[s] + "\t" + (clientOk ? "OK" : "FAILED") + "\t"
+                            + (podOf[s] == null ? "-" : podOf[s]) + "\t" + (outcomes[s] == null
+                            ? (attempts[s] > 0 ? "IN_FLIGHT_AT_EXIT" : "NEVER_RECEIVED") : outcomes[s]) + "\n");
+                }
+            }
+        } catch (IOException e) {
+            throw ZerodropException.environment("cannot write " + table + ": " + e.getMessage(), e);
+        }
+        return new Exact(total, ok, total - ok, reached, allAttempts, never, lost, cut, other, hidden, retried, unknown,
+                Map.copyOf(byPod));
+    }
+
+    private static final class Client {
+        String token;
+        int maxSeq = -1;
+        byte[] state = new byte[1024];
+        long[] start = new long[1024];
+        long[] end = new long[1024];
+
+        void put(int seq, long s, long e, boolean ok) {
+            if (seq >= state.length) {
+                int size = Math.max(seq + 1, state.length * 2);
+                state = Arrays.copyOf(state, size);
+                start = Arrays.copyOf(start, size);
+                end = Arrays.copyOf(end, size);
+            }
+            state[seq] = ok ? OK : FAILED;
+            start[seq] = s;
+            end[seq] = e;
+            maxSeq = Math.max(maxSeq, seq);
+        }
+    }
+
+    private static Client readClient(Path file) {
+        Client c = new Client();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+            String header = r.readLine();
+            String marker = "# zerodrop client requests v1 run ";
+            if (header == null || !header.startsWith(marker)) {
+                throw ZerodropException.environment(file + " is not a zerodrop client request log (its first line is \""
+                        + header + "\")");
+            }
+            c.token = header.substring(marker.length()).trim();
+            for (String line; (line = r.readLine()) != null; ) {
+                String[] f = line.split(" ");
+                if (f.length == 4) {
+                    c.put(Integer.parseInt(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), f[3].equals("1"));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw ZerodropException.environment("cannot read the client request log " + file + ": " + e.getMessage(), e);
+        }
+        c.state = Arrays.copyOf(c.state, c.maxSeq + 1);
+        return c;
+    }
+}
