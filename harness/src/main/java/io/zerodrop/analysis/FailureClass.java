@@ -4,7 +4,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Why a request failed, from Gatling's KO message (the messages seen on loopback are listed in KNOWLEDGE.md §6).
+ * Why a request failed, from Gatling's KO message (the messages seen on loopback are listed in docs/background.md §5).
  * A message that matches nothing is {@link #OTHER} and is kept verbatim by the analysis, never dropped.
  */
 public enum FailureClass {

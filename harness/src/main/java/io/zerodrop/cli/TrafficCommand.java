@@ -11,7 +11,7 @@ import io.zerodrop.report.ConsoleSummary;
 import io.zerodrop.report.RunReport;
 import io.zerodrop.report.Step;
 import io.zerodrop.timeline.Timeline;
-import io.zerodrop.traffic.Progress;
+import io.zerodrop.traffic.ProgressPrinter;
 import io.zerodrop.traffic.Simulations;
 import io.zerodrop.traffic.TrafficPlan;
 import io.zerodrop.traffic.TrafficRun;
@@ -156,7 +156,12 @@ final class TrafficCommand implements Callable<Integer> {
             long s = System.currentTimeMillis();
             spec.commandLine().getErr().printf("zerodrop: %s at %.0f req/s against %s for %d s (+%d s warm-up)%n",
                     Simulations.label(simulationClass), rate, target.baseUrl(), duration.toSeconds(), warmup.toSeconds());
-            run = new TrafficRunner(undo).run(plan, this::progress);
+            ProgressPrinter progress = ProgressPrinter.to(spec.commandLine().getErr());
+            try {
+                run = new TrafficRunner(undo).run(plan, progress::print);
+            } finally {
+                progress.done();
+            }
             steps.add(new Step("traffic", s, run.endedMs(), Step.Status.OK, "Gatling " + simulationClass
                     + " exited 0; log " + run.simulationLog()));
         }
@@ -200,10 +205,6 @@ final class TrafficCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw ZerodropException.usage(e.getMessage());
         }
-    }
-
-    private void progress(Progress p) {
-        spec.commandLine().getErr().println(p.line());
     }
 
     private record Target(String baseUrl, String path) {

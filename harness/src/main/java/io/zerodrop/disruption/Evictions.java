@@ -41,10 +41,7 @@ final class Evictions {
                         Map.of("outcome", "timed-out", "refusals", String.valueOf(refusals))));
                 return false;
             }
-            try {
-                Thread.sleep(retryMs);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
+            if (!io.zerodrop.core.Sleep.forMs(retryMs)) {
                 return false;
             }
         }

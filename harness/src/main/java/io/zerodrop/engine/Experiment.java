@@ -9,6 +9,7 @@ import io.zerodrop.runtime.Runtime;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.traffic.Progress;
+import io.zerodrop.traffic.ProgressPrinter;
 import io.zerodrop.traffic.TrafficListener;
 import io.zerodrop.verdict.DisruptionCoverage;
 import io.zerodrop.traffic.TrafficPlan;
@@ -101,17 +102,22 @@ public final class Experiment {
             TrafficPlan trafficPlan = plan.load().toPlan(runtime.serviceUrl(), plan.outDir(), plan.gatlingReport())
                     .withLauncher(runtime.processLauncher());
             long warmupMs = plan.load().warmupSeconds() * 1000L;
-            traffic = journal.run("traffic", () -> new TrafficRunner(undo).run(trafficPlan, new TrafficListener() {
-                @Override
-                public void injectionStarted(long seenMs) {
-                    schedule.start(seenMs + warmupMs, runtime, timeline, err);
-                }
+            ProgressPrinter progress = ProgressPrinter.to(err);
+            try {
+                traffic = journal.run("traffic", () -> new TrafficRunner(undo).run(trafficPlan, new TrafficListener() {
+                    @Override
+                    public void injectionStarted(long seenMs) {
+                        schedule.start(seenMs + warmupMs, runtime, timeline, err);
+                    }
 
-                @Override
-                public void progress(Progress p) {
-                    err.println(p.line());
-                }
-            }), r -> "Gatling " + trafficPlan.simulationClass() + " exited 0");
+                    @Override
+                    public void progress(Progress p) {
+                        progress.print(p);
+                    }
+                }), r -> "Gatling " + trafficPlan.simulationClass() + " exited 0");
+            } finally {
+                progress.done();
+            }
             schedule.finish(30_000);
             journal.run("settle", () -> {
                 if (!runtime.awaitSettled(Duration.ofSeconds(60))) {

@@ -34,10 +34,7 @@ public record LedgerSnapshot(Path file, String servedBy, boolean isFinal, long w
                 throw ZerodropException.usage("ledger file " + file + " does not exist (target-app writes it when"
                         + " LEDGER_FILE is set)");
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!io.zerodrop.core.Sleep.forMs(50)) {
                 return s != null ? s : read(file);
             }
         }

@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -26,7 +24,6 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * the expected form in its error, with file, line and column (1-based). Unknown keys are errors.
  */
 final class Yaml {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     /** A mapping node with the keys its reader has declared. */
     final class Map_ {
@@ -214,17 +211,8 @@ final class Yaml {
                 return dflt;
             }
             String raw = string(key, null);
-            Matcher m = DURATION.matcher(raw.trim());
-            if (!m.matches()) {
-                throw error(value(key), "'" + p(key) + "' is \"" + raw + "\"; expected a duration like 500ms, 30s, 2m");
-            }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofSeconds(n);
-            };
+            return io.zerodrop.core.Durations.parse(raw).orElseThrow(() -> error(value(key), "'" + p(key) + "' is \""
+                    + raw + "\"; expected a duration: " + io.zerodrop.core.Durations.EXPECTED));
         }
 
         Duration durationOrNull(String key) {

@@ -253,17 +253,7 @@ public final class TrafficRunner {
     }
 
     static void destroyTree(Process p) {
-        if (p == null) {
-            return;
-        }
-        ProcessHandle h = p.toHandle();
-        h.descendants().forEach(ProcessHandle::destroyForcibly);
-        h.destroyForcibly();
-        try {
-            p.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        io.zerodrop.core.ProcessTrees.kill(p);
     }
 
     private static String tail(Path file, int lines) {

@@ -94,7 +94,7 @@ class ScenarioLoaderTest {
         // what is replaced in VALID | expected message (after file:line:col)
         "  rate: 250|  rat: 250|:10:3: unknown key 'rat' in 'traffic'; expected one of: simulation, rate,",
         "  rate: 250|  rate: fast|:10:9: 'traffic.rate' is \"fast\"; expected a number from 0.1 to 100000",
-        "  warmup: 2s|  warmup: 2 seconds|:11:11: 'traffic.warmup' is \"2 seconds\"; expected a duration like 500ms, 30s, 2m",
+        "  warmup: 2s|  warmup: 2 seconds|:11:11: 'traffic.warmup' is \"2 seconds\"; expected a duration: a whole number with ms, s, m or h (e.g. 500ms, 30s, 2m)",
         "    action: delete|    action: explode|:16:13: 'disruptions[0].action' is \"explode\"; expected one of: delete, kill, evict, drain-node, rollout-restart, scale",
         "    action: delete|    action: scale|:15:5: missing 'disruptions[0].by'",
         "  manifests: m|  manifests: nowhere|:3:14: 'target.manifests' is \"nowhere\":",

@@ -324,15 +324,6 @@ final class LocalPod {
     }
 
     static void killTree(Process p) {
-        if (p == null) {
-            return;
-        }
-        p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-        p.toHandle().destroyForcibly();
-        try {
-            p.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        io.zerodrop.core.ProcessTrees.kill(p);
     }
 }

@@ -728,10 +728,6 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     }
 
     private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        io.zerodrop.core.Sleep.forMs(ms);
     }
 }

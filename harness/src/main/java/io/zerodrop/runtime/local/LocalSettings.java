@@ -7,7 +7,7 @@ import java.nio.file.Path;
  *
  * @param endpointDelayMs  deletion or readiness change → the proxy acting on it. Default 1,000 ms: kube-proxy's
  *                         iptables {@code minSyncPeriod} defaults to 1 s and the EndpointSlice controller batches
- *                         updates; upstream has no propagation SLO and tolerates up to 30 s (KNOWLEDGE.md §1)
+ *                         updates; upstream has no propagation SLO and tolerates up to 30 s (docs/background.md §1)
  * @param endpointJitterMs uniform jitter added to each endpoint change, ± this (default 250 ms): propagation is not
  *                         the same for every change
  * @param kubeletNoticeMs  deletion → the kubelet starting preStop/SIGTERM (default 100 ms: it watches the API and

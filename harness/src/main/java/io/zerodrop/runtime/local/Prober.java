@@ -144,19 +144,12 @@ final class Prober {
             return Result.of(false, "interrupted");
         } finally {
             if (proc != null && proc.isAlive()) {
-                proc.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-                proc.destroyForcibly();
+                io.zerodrop.core.ProcessTrees.kill(proc);
             }
         }
     }
 
     private static boolean sleep(long ms, long timeoutMs) {
-        try {
-            Thread.sleep(Math.min(ms, Math.max(0, timeoutMs)));
-            return ms <= timeoutMs;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return io.zerodrop.core.Sleep.forMs(Math.min(ms, Math.max(0, timeoutMs))) && ms <= timeoutMs;
     }
 }
