@@ -129,4 +129,58 @@ class SimulationLogReaderTest {
                 .hasMessageContaining("written by Gatling 3.14.9")
                 .hasMessageContaining("3.15.1");
     }
+
+    /**
+     * A second golden file from a real run of GoldenMixSimulation (2 users) against target-app. Gatling's own console
+     * said: 8 requests, 6 OK, 2 KO ("found 404", both inside the nested groups), and 2 errors "GET with a broken
+     * expression: No attribute named 'noSuchAttribute' is defined"; "GET / ✓ ünïcødé" is outside Latin-1, so the
+     * log stores it as UTF-16.
+     */
+    @Test
+    void groupsAUtf16NameAndErrorRecordsFromARealRunDecodeAsGatlingCountedThem() throws Exception {
+        Path p = dir.resolve("mix.simulation.log");
+        try (InputStream in = getClass().getResourceAsStream("/golden/groups-utf16-error-3.15.1.simulation.log")) {
+            Files.copy(in, p);
+        }
+        List<RequestRecord> requests = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        int[] users = new int[2];
+        try (SimulationLogReader r = SimulationLogReader.open(p)) {
+            r.poll(new SimulationLogReader.Visitor() {
+                @Override
+                public void request(RequestRecord rec) {
+                    requests.add(rec);
+                }
+
+                @Override
+                public void userStart(long atMs) {
+                    users[0]++;
+                }
+
+                @Override
+                public void userEnd(long atMs) {
+                    users[1]++;
+                }
+
+                @Override
+                public void error(String message, long atMs) {
+                    errors.add(message);
+                }
+            });
+            assertThat(r.header().simulationClass()).isEqualTo("io.zerodrop.gatling.GoldenMixSimulation");
+        }
+        assertThat(users).containsExactly(2, 2);
+        assertThat(requests).hasSize(8);
+        assertThat(requests.stream().filter(RequestRecord::ok)).hasSize(6);
+        Map<String, Long> byName = new TreeMap<>();
+        requests.forEach(q -> byName.merge(q.name(), 1L, Long::sum));
+        assertThat(byName).containsExactlyInAnyOrderEntriesOf(Map.of("GET / in a group", 2L,
+                "GET /missing in two groups", 2L, "GET / ✓ ünïcødé", 2L, "GET / after the crash", 2L));
+        assertThat(requests.stream().filter(q -> !q.ok()).map(RequestRecord::message))
+                .containsOnly("status.find.in([200, 209], 304), found 404");
+        // as Gatling wrote it: 78 characters, the last a space
+        assertThat(errors).containsExactly(
+                "GET with a broken expression: No attribute named 'noSuchAttribute' is defined ",
+                "GET with a broken expression: No attribute named 'noSuchAttribute' is defined ");
+    }
 }

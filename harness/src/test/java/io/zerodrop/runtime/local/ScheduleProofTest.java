@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.disruption.DeletePods;
 import io.zerodrop.disruption.PodSelector;
+import io.zerodrop.disruption.Scale;
 import io.zerodrop.disruption.Step;
 import io.zerodrop.engine.Experiment;
 import io.zerodrop.engine.LoadSpec;
@@ -73,7 +74,8 @@ class ScheduleProofTest {
         Experiment.Outcome o = run("hardened", LoadSpec.of("steady", 20, 2, 6), List.of(
                 new Step("by-name", 1_000, 0, 1, new DeletePods(new PodSelector(PodSelector.Mode.NAME, "no-such-pod",
                         1, null, 0), null)),
-                new Step("late", 5_000, 0, 1, new DeletePods(PodSelector.random(1, 3), null))));
+                new Step("late", 5_000, 0, 1, new DeletePods(PodSelector.random(1, 3), null)),
+                new Step("hold", 1_000, 0, 1, new Scale(-1, 60_000))));
         assertThat(o.report().analysis().measuredFailed()).isZero();
         assertThat(o.report().verdict().status()).isEqualTo(Verdict.Status.INCONCLUSIVE);
         assertThat(o.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);
@@ -84,6 +86,11 @@ class ScheduleProofTest {
                 .startsWith("disruption not measured: pod ").contains("deleted by step late",
                         "after the last measured request", "its shutdown was not measured"));
         assertThat(o.summary()).contains("verdict    INCONCLUSIVE", "disruption not measured: step by-name");
+        // the load ended in the middle of the scale step's hold: the step was stopped and the replicas put back
+        assertThat(o.report().verdict().reasons()).contains("disruption not measured: step hold (scale by -1 and back"
+                + " after 60.0 s) was still running when the load ended, so its effect was not measured");
+        assertThat(o.report().timeline().stream().map(TimelineEvent::detail))
+                .containsSubsequence("scaled from 3 to 2 replicas", "scaled from 2 to 3 replicas");
 
         JsonNode json = new ObjectMapper().readTree(dir.resolve("out/report.json").toFile());
         assertThat(json.path("verdict").path("status").asText()).isEqualTo("INCONCLUSIVE");
