@@ -79,6 +79,10 @@ class TrafficCommandTest {
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("Missing required option: '--url=URL'");
         assertThat(Cli.run().exitCode()).isEqualTo(2);
+        Cli help = Cli.run("--help");
+        assertThat(help.out()).contains("Exit codes:", "cleanup").containsPattern("\\s0\\s+passed")
+                .containsPattern("\\s4\\s+internal error \\(a zerodrop bug\\)")
+                .containsPattern("\\s130\\s+interrupted \\(SIGINT or SIGTERM\\)");
     }
 
     /**
