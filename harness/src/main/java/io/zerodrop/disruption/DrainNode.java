@@ -44,9 +44,15 @@ public final class DrainNode implements Disruption {
         runtime.cordon(target, true, stepId);
         try {
             List<Thread> workers = new ArrayList<>();
+            List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
             for (String pod : onNode) {
-                Thread t = new Thread(() -> Evictions.evictWithRetry(runtime, timeline, pod, stepId, retryMs, timeoutMs,
-                        "drain " + target), "drain-" + pod);
+                Thread t = new Thread(() -> {
+                    try {
+                        Evictions.evictWithRetry(runtime, timeline, pod, stepId, retryMs, timeoutMs, "drain " + target);
+                    } catch (RuntimeException e) {
+                        failures.add(e.getMessage());
+                    }
+                }, "drain-" + pod);
                 t.start();
                 workers.add(t);
             }
@@ -55,6 +61,10 @@ public final class DrainNode implements Disruption {
             }
             timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.NOTE, "", stepId,
                     "drain of " + target + " finished: " + onNode.size() + " pod(s) on it", Map.of("node", target)));
+            if (!failures.isEmpty()) {
+                throw new ZerodropException(io.zerodrop.core.ExitCodes.ENVIRONMENT, "drain of " + target + ": "
+                        + String.join("; ", failures));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

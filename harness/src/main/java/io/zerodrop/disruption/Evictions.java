@@ -9,8 +9,10 @@ import java.util.Map;
 
 /**
  * One pod's eviction as {@code kubectl drain} does it: POST the eviction, and on 429 (the budget would break)
- * retry every {@code retryMs} until {@code timeoutMs}. Every refusal is an EVICTION_REFUSED event; the answer says
- * whether it ended evicted or timed out ({@code outcome} attribute).
+ * retry every {@code retryMs} until {@code timeoutMs}. Every budget refusal is an EVICTION_REFUSED event; the answer
+ * says whether it ended evicted or timed out ({@code outcome} attribute). API throttling (a 429 without a
+ * DisruptionBudget cause) is retried too but never counted as a refusal; any other failure (403, 500) ends the step
+ * with the API's status and message.
  */
 final class Evictions {
     static final long KUBECTL_RETRY_MS = 5_000;
@@ -26,7 +28,22 @@ final class Evictions {
         while (true) {
             Eviction e = runtime.evict(pod, stepId);
             long now = System.currentTimeMillis();
-            if (e.ok() || e.status() == 404) {
+            if (e.kind() == Eviction.Kind.FAILED) {
+                // a 403 or a 500 is not a budget refusal: waiting cannot fix it, and the step says what the API said
+                throw new io.zerodrop.core.ZerodropException(io.zerodrop.core.ExitCodes.ENVIRONMENT, "eviction of pod "
+                        + pod + " failed: " + e.status() + " " + e.message());
+            }
+            if (e.kind() == Eviction.Kind.THROTTLED) {
+                timeline.add(new TimelineEvent(now, EventType.NOTE, pod, stepId, "eviction throttled by the API server"
+                        + " (429 without a DisruptionBudget cause, not a budget refusal): " + e.message(),
+                        Map.of("status", "429")));
+                if (now + retryMs > deadline || !io.zerodrop.core.Sleep.forMs(retryMs)) {
+                    throw new io.zerodrop.core.ZerodropException(io.zerodrop.core.ExitCodes.ENVIRONMENT, "eviction of"
+                            + " pod " + pod + " was throttled by the API server until its timeout: " + e.message());
+                }
+                continue;
+            }
+            if (e.ok() || e.kind() == Eviction.Kind.NOT_FOUND) {
                 timeline.add(new TimelineEvent(now, EventType.DISRUPTION_ANSWERED, pod, stepId, e.status() + " "
                         + e.message() + (refusals > 0 ? " after " + refusals + " refusal(s)" : ""),
                         Map.of("outcome", "evicted", "refusals", String.valueOf(refusals))));

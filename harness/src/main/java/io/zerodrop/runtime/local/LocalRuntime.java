@@ -353,7 +353,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         synchronized (evictionLock) {
             LocalPod pod = pods.get(name);
             if (pod == null || pod.isTerminating()) {
-                return new Eviction(404, "pod " + name + " not found (already deleted)");
+                return Eviction.notFound("pod " + name + " not found (already deleted)");
             }
             java.util.Optional<BudgetStatus> budget = budget();
             if (budget.isPresent()) {
