@@ -132,7 +132,8 @@ public final class Experiment {
             failure = new ZerodropException(io.zerodrop.core.ExitCodes.INTERNAL, "zerodrop bug: " + e, e);
             journal.failed("run", "zerodrop bug: " + e);
         } finally {
-            journal.disruptions(schedule.finish(30_000));
+            // on SIGINT/SIGTERM the JVM waits only so long for the reports: stop the steps at once
+            journal.disruptions(schedule.finish(undo.isInterrupted() ? 1_000 : 30_000));
         }
         Map<String, Object> runtimeInfo = runtime.describe();
         String runtimeName = runtime.name();

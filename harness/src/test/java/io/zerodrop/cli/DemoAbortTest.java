@@ -32,10 +32,9 @@ class DemoAbortTest {
     void sigintMidRunLeavesNoProcessAndNoBoundAddress() throws Exception {
         HostTool.require("kubectl", "kubectl renders the overlays with its built-in kustomize");
         Path manifests = Path.of(System.getProperty("user.dir")).resolveSibling("manifests");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path err = dir.resolve("err.txt");
-        Process zerodrop = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                Zerodrop.class.getName(), "demo", "--manifests", manifests.toString(), "--out", dir.resolve("out").toString())
+        Process zerodrop = new ProcessBuilder(io.zerodrop.testsupport.ChildJvm.command(List.of(),
+                Zerodrop.class.getName(), "demo", "--manifests", manifests.toString(), "--out", dir.resolve("out").toString()))
                 .redirectError(err.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).start();
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(err).contains("[traffic]"));

@@ -30,9 +30,8 @@ class KilledRunCleanupTest {
     }
 
     private Process zerodrop(Path err, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dzerodrop.runs=" + markers(), "-cp", System.getProperty("java.class.path"), Zerodrop.class.getName()));
-        cmd.addAll(List.of(args));
+        List<String> cmd = io.zerodrop.testsupport.ChildJvm.command(List.of("-Dzerodrop.runs=" + markers()),
+                Zerodrop.class.getName(), args);
         return new ProcessBuilder(cmd).redirectError(err.toFile())
                 .redirectOutput(err.resolveSibling(err.getFileName() + ".out").toFile()).start();
     }

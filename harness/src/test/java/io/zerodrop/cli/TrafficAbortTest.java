@@ -30,11 +30,10 @@ class TrafficAbortTest {
     void sigintStopsTheGatlingJvmAndLeavesNoProcessBehind() throws Exception {
         try (AppProcess app = AppProcess.start(AppProcess.env())) {
             int port = app.awaitListening();
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Path err = dir.resolve("err.txt");
-            Process zerodrop = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+            Process zerodrop = new ProcessBuilder(io.zerodrop.testsupport.ChildJvm.command(java.util.List.of(),
                     Zerodrop.class.getName(), "traffic", "--url", "http://127.0.0.1:" + port + "/", "--rate", "20",
-                    "--warmup", "0s", "--duration", "120s", "--no-gatling-report", "--out", dir.resolve("out").toString())
+                    "--warmup", "0s", "--duration", "120s", "--no-gatling-report", "--out", dir.resolve("out").toString()))
                     .redirectError(err.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).start();
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(err).contains("[traffic]"));

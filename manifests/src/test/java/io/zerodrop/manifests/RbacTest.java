@@ -20,13 +20,13 @@ class RbacTest {
             "/pods/eviction:create",
             "apps/deployments:get", "apps/deployments:list", "apps/deployments:watch", "apps/deployments:patch",
             "apps/statefulsets:get", "apps/statefulsets:list", "apps/statefulsets:watch", "apps/statefulsets:patch",
-            "apps/replicasets:get", "apps/replicasets:list",
+            "apps/replicasets:get", "apps/replicasets:list", "/services:get", "/services:list",
             "discovery.k8s.io/endpointslices:list", "discovery.k8s.io/endpointslices:watch",
             "/events:list", "/events:watch", "events.k8s.io/events:list", "events.k8s.io/events:watch",
             "policy/poddisruptionbudgets:get", "policy/poddisruptionbudgets:list",
             "policy/poddisruptionbudgets:watch");
     private static final Set<String> CLUSTER = Set.of(
-            "/nodes:get", "/nodes:list", "/nodes:patch",
+            "/nodes:get", "/nodes:list", "/nodes:patch", "/namespaces:get",
             "authorization.k8s.io/selfsubjectaccessreviews:create");
 
     @Test

@@ -26,10 +26,11 @@ final class Reconcile {
         assertThat((g.clientTotal() - g.serverReceived()) + g.serverCut() + g.answeredButLost())
                 .as("never received + cut + lost = client failures").isEqualTo(g.clientFailed());
         byRequestId(g);
-        // the same arrivals, except a request that reached a dying pod after its final ledger was written and before
-        // it halted: the request log, appended as it arrives, has it; the ledger cannot (seen once: 2652 vs 2651)
+        // the same arrivals, plus the requests that reached a dying pod after its final ledger was written and before
+        // it halted: the request log, appended as each arrives, has them; the ledger cannot (how many depends on how
+        // fast the dying process is: 1 on an idle machine, 4 to 7 under two busy loops)
         assertThat(g.exact().serverAttempts()).as("the per-request logs count every arrival the ledgers count")
-                .isBetween(g.serverReceived(), g.serverReceived() + 3);
+                .isGreaterThanOrEqualTo(g.serverReceived());
     }
 
     /**

@@ -1,0 +1,162 @@
+package io.zerodrop.runtime.kubernetes;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.VersionInfo;
+import io.zerodrop.core.ZerodropException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A connection to one cluster and one namespace, checked before anything else: the API server answers, and the
+ * namespace is one zerodrop may disturb. fabric8's own retry of 429 and 5xx answers is switched off
+ * ({@code requestRetryBackoffLimit 0}): zerodrop retries what it means to retry, and a refusal is never hidden.
+ */
+public final class Cluster implements AutoCloseable {
+    /** Namespaces zerodrop never disturbs, refused before any API call. */
+    public static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease");
+    /** A namespace carrying this label with the value "true" is refused too. */
+    public static final String PROTECTED_LABEL = "zerodrop.io/protected";
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String server;
+    private final String context;
+    private final VersionInfo version;
+
+    private Cluster(KubernetesClient client, String namespace, String server, String context, VersionInfo version) {
+        this.client = client;
+        this.namespace = namespace;
+        this.server = server;
+        this.context = context;
+        this.version = version;
+    }
+
+    /** Refuses a system namespace by name, before any connection is made. */
+    public static void refuseSystemNamespace(String namespace) {
+        if (namespace != null && SYSTEM_NAMESPACES.contains(namespace)) {
+            throw ZerodropException.usage("namespace \"" + namespace + "\" is protected: zerodrop never disturbs "
+                    + String.join(", ", SYSTEM_NAMESPACES.stream().sorted().toList()) + "; run it against your"
+                    + " workload's own namespace");
+        }
+    }
+
+    /**
+     * Connects: builds the client from the options, asks the API server for its version (exit 3 naming the server
+     * and what was tried, when it does not answer), and checks the namespace is not protected (exit 2).
+     */
+    public static Cluster connect(ClusterOptions options, String scenarioNamespace) {
+        String requested = options.namespace() != null ? options.namespace() : scenarioNamespace;
+        refuseSystemNamespace(requested);
+        Config config = config(options);
+        String ns = requested != null ? requested : config.getNamespace() != null ? config.getNamespace() : "default";
+        refuseSystemNamespace(ns);
+        String tried = "context " + (options.context() != null ? options.context()
+                : config.getCurrentContext() != null ? config.getCurrentContext().getName() : "(none)")
+                + ", kubeconfig " + (options.kubeconfig() != null ? options.kubeconfig()
+                : System.getenv().getOrDefault("KUBECONFIG", "~/.kube/config or in-cluster"));
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        try {
+            VersionInfo v = client.getKubernetesVersion();
+            Cluster c = new Cluster(client, ns, config.getMasterUrl(), tried, v);
+            c.refuseProtectedNamespace();
+            return c;
+        } catch (KubernetesClientException e) {
+            client.close();
+            throw ZerodropException.environment("cannot reach the Kubernetes API server at " + config.getMasterUrl()
+                    + " (" + tried + "): " + reason(e), e);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    static Config config(ClusterOptions options) {
+        Config base;
+        if (options.kubeconfig() != null) {
+            if (!Files.isReadable(options.kubeconfig())) {
+                throw ZerodropException.environment("--kubeconfig " + options.kubeconfig() + " cannot be read");
+            }
+            try {
+                base = Config.fromKubeconfig(options.context(), Files.readString(options.kubeconfig()),
+                        options.kubeconfig().toString());
+            } catch (IOException | RuntimeException e) {
+                throw ZerodropException.environment("--kubeconfig " + options.kubeconfig() + " is not a usable kubeconfig"
+                        + (options.context() != null ? " with context " + options.context() : "") + ": "
+                        + e.getMessage());
+            }
+        } else {
+            base = Config.autoConfigure(options.context());
+        }
+        if (options.context() != null && (base.getCurrentContext() == null
+                || !options.context().equals(base.getCurrentContext().getName()))) {
+            throw ZerodropException.environment("--context " + options.context() + " is not in the kubeconfig"
+                    + " (contexts: " + base.getContexts().stream().map(c -> c.getName()).toList() + ")");
+        }
+        return new ConfigBuilder(base).withRequestRetryBackoffLimit(0).withConnectionTimeout(5_000)
+                .withRequestTimeout(15_000).build();
+    }
+
+    private void refuseProtectedNamespace() {
+        Namespace n;
+        try {
+            n = client.namespaces().withName(namespace).get();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 403) {
+                return; // may not read namespaces: the label cannot be seen; the preflight says what is missing
+            }
+            throw e;
+        }
+        if (n == null) {
+            throw ZerodropException.usage("namespace \"" + namespace + "\" does not exist on " + server);
+        }
+        Map<String, String> labels = n.getMetadata().getLabels();
+        if (labels != null && "true".equals(labels.get(PROTECTED_LABEL))) {
+            throw ZerodropException.usage("namespace \"" + namespace + "\" is labelled " + PROTECTED_LABEL
+                    + "=true: zerodrop leaves it alone (remove the label to allow disruptions there)");
+        }
+    }
+
+    static String reason(KubernetesClientException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return e.getCode() > 0 ? e.getCode() + " " + e.getMessage() : root.getClass().getSimpleName() + ": " + msg;
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public String server() {
+        return server;
+    }
+
+    /** For the report header: server, its version, how it was reached, the namespace. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("server", server);
+        m.put("serverVersion", version.getGitVersion());
+        m.put("reachedThrough", context);
+        m.put("namespace", namespace);
+        return m;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

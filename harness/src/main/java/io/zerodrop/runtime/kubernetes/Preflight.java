@@ -1,0 +1,87 @@
+package io.zerodrop.runtime.kubernetes;
+
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.zerodrop.core.ZerodropException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Before anything changes: asks the API server, with one SelfSubjectAccessReview per permission, whether the
+ * identity zerodrop runs as may do everything the scenario needs, and lists every missing one in one error (exit
+ * 3) rather than failing at the first disruption halfway through a run.
+ */
+public final class Preflight {
+    /** One permission: verb on group/resource[/subresource]; {@code clusterScoped} for nodes. */
+    public record Permission(String verb, String group, String resource, String subresource, boolean clusterScoped) {
+        @Override
+        public String toString() {
+            return verb + " " + resource + (subresource == null ? "" : "/" + subresource)
+                    + (group.isEmpty() ? "" : "." + group) + (clusterScoped ? " (cluster-wide)" : "");
+        }
+    }
+
+    private Preflight() {
+    }
+
+    /** What observing a workload needs, whatever the disruptions. */
+    static List<Permission> observing() {
+        return List.of(new Permission("get", "apps", "deployments", null, false),
+                new Permission("list", "", "pods", null, false), new Permission("watch", "", "pods", null, false),
+                new Permission("list", "", "services", null, false),
+                new Permission("list", "discovery.k8s.io", "endpointslices", null, false),
+                new Permission("watch", "discovery.k8s.io", "endpointslices", null, false),
+                new Permission("list", "", "events", null, false), new Permission("watch", "", "events", null, false),
+                new Permission("list", "policy", "poddisruptionbudgets", null, false));
+    }
+
+    /** What one disruption action needs (the scenario's action names). */
+    static List<Permission> forAction(String action) {
+        return switch (action) {
+            case "delete", "kill" -> List.of(new Permission("delete", "", "pods", null, false));
+            case "evict" -> List.of(new Permission("create", "", "pods", "eviction", false));
+            case "drain-node" -> List.of(new Permission("create", "", "pods", "eviction", false),
+                    new Permission("list", "", "nodes", null, true), new Permission("patch", "", "nodes", null, true));
+            case "rollout-restart", "scale" -> List.of(new Permission("patch", "apps", "deployments", null, false));
+            default -> throw ZerodropException.usage("unknown disruption action \"" + action + "\"");
+        };
+    }
+
+    /** The permissions a run with these actions needs, in a stable order, without repeats. */
+    public static List<Permission> needed(List<String> actions) {
+        Set<Permission> all = new LinkedHashSet<>(observing());
+        actions.forEach(a -> all.addAll(forAction(a)));
+        return List.copyOf(all);
+    }
+
+    /** Checks every permission; throws one error listing all that are missing. */
+    public static void check(KubernetesClient client, String namespace, List<Permission> needed) {
+        List<String> missing = new ArrayList<>();
+        for (Permission p : needed) {
+            SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder().withNewSpec()
+                    .withNewResourceAttributes().withVerb(p.verb()).withGroup(p.group()).withResource(p.resource())
+                    .withSubresource(p.subresource()).withNamespace(p.clusterScoped() ? null : namespace)
+                    .endResourceAttributes().endSpec().build();
+            try {
+                SelfSubjectAccessReview answer = client.authorization().v1().selfSubjectAccessReview().create(review);
+                if (answer.getStatus() == null || !Boolean.TRUE.equals(answer.getStatus().getAllowed())) {
+                    missing.add(p.toString());
+                }
+            } catch (KubernetesClientException e) {
+                throw ZerodropException.environment("cannot check permissions on the API server (SelfSubjectAccessReview"
+                        + " for " + p + "): " + Cluster.reason(e) + ". zerodrop's ClusterRole in manifests/rbac grants"
+                        + " create selfsubjectaccessreviews.authorization.k8s.io");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw ZerodropException.environment("missing permission(s) in namespace " + namespace + ": "
+                    + String.join(", ", missing) + ". Nothing was changed. Grant them with manifests/rbac (kubectl"
+                    + " apply -k manifests/rbac, binding the Role in " + namespace + " and the ClusterRole to the"
+                    + " identity zerodrop runs as), or run with a context that has them");
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.zerodrop.runtime.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.TimelineEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Watch event sequences as a real cluster emits them, translated to timeline events on zerodrop's clock. */
+class EventTranslatorTest {
+    static final long T = 1_800_000_000_000L;
+
+    static Pod pod(String name, boolean ready, String deletionTimestamp, Integer exitCode, String message) {
+        io.fabric8.kubernetes.api.model.ContainerState state = new io.fabric8.kubernetes.api.model.ContainerState();
+        if (exitCode != null) {
+            state.setTerminated(new io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder()
+                    .withExitCode(exitCode).withReason(exitCode == 137 ? "Error" : "Completed").withMessage(message)
+                    .withFinishedAt("2027-01-15T08:00:05Z").build());
+        } else {
+            state.setRunning(new io.fabric8.kubernetes.api.model.ContainerStateRunning());
+        }
+        return new PodBuilder().withNewMetadata().withName(name).withDeletionTimestamp(deletionTimestamp)
+                .withDeletionGracePeriodSeconds(deletionTimestamp == null ? null : 30L).endMetadata()
+                .withNewStatus().addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
+                .addNewContainerStatus().withName("app").withState(state).endContainerStatus().endStatus().build();
+    }
+
+    static EndpointSlice slice(String name, Object[]... endpoints) {
+        EndpointSliceBuilder b = new EndpointSliceBuilder().withNewMetadata().withName(name).endMetadata()
+                .withAddressType("IPv4");
+        for (Object[] e : endpoints) {
+            b.addToEndpoints(new EndpointBuilder().withAddresses("10.0.0." + e[0].toString().length())
+                    .withNewTargetRef().withKind("Pod").withName((String) e[0]).endTargetRef()
+                    .withNewConditions().withReady((Boolean) e[1]).withServing((Boolean) e[2])
+                    .withTerminating((Boolean) e[3]).endConditions().build());
+        }
+        return b.build();
+    }
+
+    @Test
+    void aGracefulDeletionAsTheWatchesDeliverIt() {
+        List<TimelineEvent> out = new ArrayList<>();
+        Pod running = pod("web-1", true, null, null, null);
+        Pod marked = pod("web-1", true, "2027-01-15T08:00:30Z", null, null);
+        Pod exited = pod("web-1", false, "2027-01-15T08:00:30Z", 143, "{\"received\":120,\"ok\":118,\"cut\":2}");
+        out.addAll(EventTranslator.pod(null, running, T, ""));
+        out.addAll(EventTranslator.pod(running, marked, T + 100, "delete-1"));
+        out.addAll(EventTranslator.pod(marked, exited, T + 5_300, "delete-1"));
+        assertThat(out).extracting(TimelineEvent::type).containsExactly(EventType.REPLACEMENT_READY,
+                EventType.POD_MARKED_FOR_DELETION, EventType.CONTAINER_EXITED);
+        TimelineEvent m = out.get(1);
+        assertThat(m.atMs()).as("the moment zerodrop received it, not the server's timestamp").isEqualTo(T + 100);
+        assertThat(m.attributes()).containsEntry("serverDeletionTimestamp", "2027-01-15T08:00:30Z")
+                .containsEntry("graceSeconds", "30");
+        TimelineEvent x = out.get(2);
+        assertThat(x.atMs()).isEqualTo(T + 5_300);
+        assertThat(x.attributes()).containsEntry("exitCode", "143").containsEntry("nodeFinishedAt",
+                "2027-01-15T08:00:05Z").containsEntry("terminationMessage", "{\"received\":120,\"ok\":118,\"cut\":2}");
+        assertThat(x.disruption()).isEqualTo("delete-1");
+        // the same status delivered again (a resync, a relist) is not a second exit
+        assertThat(EventTranslator.pod(exited, exited, T + 6_000, "delete-1")).isEmpty();
+    }
+
+    @Test
+    void endpointsFoldedOverSeveralSlicesWithNullConditionsMeaningReady() {
+        EventTranslator tr = new EventTranslator();
+        Map<String, String> cause = Map.of("web-1", "delete-1");
+        // two slices; null conditions are ready, serving, not terminating
+        List<TimelineEvent> start = new ArrayList<>(tr.slice(slice("web-a", new Object[] {"web-1", null, null, null},
+                new Object[] {"web-2", true, true, false}), T, cause));
+        start.addAll(tr.slice(slice("web-b", new Object[] {"web-3", null, null, null}), T, cause));
+        assertThat(start).extracting(TimelineEvent::type).containsOnly(EventType.ENDPOINT_READY);
+        assertThat(start).extracting(TimelineEvent::pod).containsExactlyInAnyOrder("web-1", "web-2", "web-3");
+
+        // web-1 terminating but still serving (its readiness has not failed yet)
+        List<TimelineEvent> term = tr.slice(slice("web-a", new Object[] {"web-1", false, true, true},
+                new Object[] {"web-2", true, true, false}), T + 200, cause);
+        assertThat(term).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(EventType.ENDPOINT_TERMINATING);
+            assertThat(e.pod()).isEqualTo("web-1");
+            assertThat(e.disruption()).isEqualTo("delete-1");
+            assertThat(e.attributes()).containsEntry("serving", "true");
+        });
+        // then removed from its slice; the replacement appears in the other slice, not ready yet
+        List<TimelineEvent> gone = tr.slice(slice("web-a", new Object[] {"web-2", true, true, false}), T + 9_000, cause);
+        assertThat(gone).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(EventType.ENDPOINT_REMOVED);
+            assertThat(e.pod()).isEqualTo("web-1");
+        });
+        List<TimelineEvent> added = tr.slice(slice("web-b", new Object[] {"web-3", null, null, null},
+                new Object[] {"web-4", false, false, false}), T + 9_500, cause);
+        assertThat(added).extracting(TimelineEvent::type, TimelineEvent::pod)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(EventType.ENDPOINT_NOT_READY, "web-4"));
+        List<TimelineEvent> ready = tr.slice(slice("web-b", new Object[] {"web-3", null, null, null},
+                new Object[] {"web-4", true, true, false}), T + 12_000, cause);
+        assertThat(ready).extracting(TimelineEvent::type, TimelineEvent::pod)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(EventType.ENDPOINT_READY, "web-4"));
+        // a whole slice deleted: its endpoints leave unless another slice lists them
+        assertThat(tr.sliceDeleted("web-b", T + 13_000, cause)).extracting(TimelineEvent::pod)
+                .containsExactly("web-3", "web-4");
+    }
+}

@@ -1,0 +1,104 @@
+package io.zerodrop.runtime.kubernetes;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * fabric8's mock API server in CRUD mode, with the parts CRUD mode cannot play scripted: the Eviction subresource
+ * (answers taken from a queue; 201 deletes the pod), SelfSubjectAccessReview (allowed unless the permission is in
+ * {@link #denied}). Every request is recorded (method, path, body) for the tests to check.
+ */
+final class ScriptedCluster implements AutoCloseable {
+    record Call(String method, String path, String body) {
+    }
+
+    final List<Call> calls = new CopyOnWriteArrayList<>();
+    final Deque<MockResponse> evictionAnswers = new ArrayDeque<>();
+    final Set<String> denied = new java.util.concurrent.CopyOnWriteArraySet<>();
+    final KubernetesMockServer server;
+
+    ScriptedCluster() {
+        KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+                calls.add(new Call(request.getMethod(), request.getPath(), new String(body,
+                        java.nio.charset.StandardCharsets.UTF_8)));
+                return super.dispatch(request);
+            }
+
+            @Override
+            public MockResponse handleCreate(RecordedRequest request) {
+                String path = request.getPath();
+                if (path.endsWith("/eviction")) {
+                    MockResponse answer = evictionAnswers.isEmpty() ? status(201, "Success", null, null)
+                            : evictionAnswers.poll();
+                    if (answer.code() == 201) {
+                        String pod = path.substring(0, path.length() - "/eviction".length());
+                        handleDelete(pod);
+                    }
+                    return answer;
+                }
+                if (path.contains("selfsubjectaccessreviews")) {
+                    Map<?, ?> review = Serialization.unmarshal(new String(request.getBody().getBytes(),
+                            java.nio.charset.StandardCharsets.UTF_8), Map.class);
+                    Map<?, ?> attrs = (Map<?, ?>) ((Map<?, ?>) review.get("spec")).get("resourceAttributes");
+                    String key = attrs.get("verb") + " " + attrs.get("resource")
+                            + (attrs.get("subresource") == null ? "" : "/" + attrs.get("subresource"));
+                    boolean allowed = !denied.contains(key);
+                    return new MockResponse().setResponseCode(201).setBody("{\"apiVersion\":\"authorization.k8s.io/v1\","
+                            + "\"kind\":\"SelfSubjectAccessReview\",\"status\":{\"allowed\":" + allowed + "}}");
+                }
+                return super.handleCreate(request);
+            }
+        };
+        server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
+                dispatcher, false);
+        server.init();
+    }
+
+    static MockResponse status(int code, String reason, String causeReason, String causeMessage) {
+        String cause = causeReason == null ? "" : ",\"details\":{\"causes\":[{\"reason\":\"" + causeReason
+                + "\",\"message\":\"" + causeMessage + "\"}]}";
+        return new MockResponse().setResponseCode(code).setBody("{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\""
+                + (code < 300 ? "Success" : "Failure") + "\",\"message\":\"" + reason + "\",\"code\":" + code + cause + "}");
+    }
+
+    KubernetesClient client() {
+        return server.createClient();
+    }
+
+    /** A kubeconfig file pointing at this server, for the connection path a user takes. */
+    Path kubeconfig(Path dir, String context, String namespace) throws Exception {
+        String url = server.url("/").replaceAll("/$", "");
+        return Files.writeString(dir.resolve("kubeconfig"), String.join("\n",
+                "apiVersion: v1", "kind: Config", "current-context: " + context,
+                "clusters:", "- name: mock", "  cluster:", "    server: " + url,
+                "contexts:", "- name: " + context, "  context:", "    cluster: mock", "    user: me",
+                "    namespace: " + namespace, "users:", "- name: me", "  user:", "    token: t", ""));
+    }
+
+    List<Call> mutations() {
+        return calls.stream().filter(c -> !c.method().equals("GET")).toList();
+    }
+
+    @Override
+    public void close() {
+        server.destroy();
+    }
+}
