@@ -53,6 +53,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--gatling-report", description = "Also write Gatling's own HTML report (a few seconds more).")
     boolean gatlingReport;
 
+    @Option(names = "--url", paramLabel = "URL", description = "Kubernetes runtime: where the load enters the cluster"
+            + " (Ingress, LoadBalancer or NodePort); overrides the scenario's traffic.url. kubectl port-forward is"
+            + " refused.")
+    String url;
+
+    @CommandLine.Mixin
+    ClusterOptionsMixin cluster = new ClusterOptionsMixin();
+
     @Override
     public Integer call() {
         Scenario s = ScenarioLoader.load(scenarioFile, seed);
@@ -60,9 +68,11 @@ final class RunCommand implements Callable<Integer> {
         if (!where.equals("local") && !where.equals("kubernetes")) {
             throw ZerodropException.usage("--runtime \"" + where + "\" is invalid: expected local or kubernetes");
         }
+        if (out != null) {
+            io.zerodrop.engine.OutputDirectory.check(out, "--out");
+        }
         if (where.equals("kubernetes")) {
-            throw ZerodropException.usage("the kubernetes runtime is not available in this version of zerodrop;"
-                    + " run the scenario with --runtime local");
+            return onCluster(s);
         }
         if (s.manifests() == null) {
             throw ZerodropException.usage(scenarioFile + ": the local runtime needs 'target.manifests'; this scenario"
@@ -74,9 +84,6 @@ final class RunCommand implements Callable<Integer> {
         Workload w = s.settings().applyTo(ManifestLoader.load(s.manifests()));
         imageMap.resolve(w.image());
         PrintWriter o = spec.commandLine().getOut();
-        if (out != null) {
-            io.zerodrop.engine.OutputDirectory.check(out, "--out");
-        }
         if (dryRun) {
             o.print(plan(s, w));
             o.flush();
@@ -97,6 +104,93 @@ final class RunCommand implements Callable<Integer> {
         o.print(outcome.summary());
         o.flush();
         return outcome.exitCode();
+    }
+
+    /**
+     * The Kubernetes runtime: everything that can be refused is refused before anything changes — a system or
+     * protected namespace, an unreachable cluster, a missing workload, a missing permission, a port-forward URL.
+     */
+    private Integer onCluster(Scenario s) {
+        if (s.workload() == null) {
+            throw ZerodropException.usage(scenarioFile + ": the kubernetes runtime attaches to a workload in a cluster:"
+                    + " set target.workload (deployment/<name>) and target.namespace");
+        }
+        String trafficUrl = url != null ? url : s.trafficUrl();
+        if (trafficUrl == null) {
+            throw ZerodropException.usage(scenarioFile + ": the kubernetes runtime needs the address the load enters"
+                    + " the cluster through: --url or traffic.url (an Ingress, LoadBalancer or NodePort URL)");
+        }
+        String how = io.zerodrop.runtime.kubernetes.TrafficPath.check(trafficUrl, url != null ? "--url"
+                : "traffic.url in the scenario");
+        io.zerodrop.runtime.kubernetes.ClusterOptions opts = cluster.options();
+        io.zerodrop.runtime.kubernetes.Cluster.refuseSystemNamespace(opts.namespace() != null ? opts.namespace()
+                : s.namespace());
+        io.zerodrop.runtime.kubernetes.Cluster c = io.zerodrop.runtime.kubernetes.Cluster.connect(opts, s.namespace());
+        try {
+            io.zerodrop.runtime.kubernetes.ClusterTarget target = io.zerodrop.runtime.kubernetes.ClusterTarget.find(
+                    c.client(), c.namespace(), s.workload());
+            io.zerodrop.runtime.kubernetes.Preflight.check(c.client(), c.namespace(),
+                    io.zerodrop.runtime.kubernetes.Preflight.needed(s.steps().stream().map(Scenario.StepSpec::action)
+                            .distinct().toList()));
+            PrintWriter o = spec.commandLine().getOut();
+            if (dryRun) {
+                o.print(clusterPlan(s, c, target, trafficUrl));
+                o.flush();
+                return 0;
+            }
+            Path outDir = io.zerodrop.engine.OutputDirectory.create(out, "--out", "");
+            Workload w = new Workload(target.kind(), target.name(), target.replicas(), target.podLabels(), "", List.of(),
+                    List.of(), Map.of(), List.of(), 0, java.util.Optional.empty(), java.util.Optional.empty(),
+                    java.util.Optional.empty(), java.util.Optional.empty(), 30, "25%", "25%", java.util.Optional.empty(),
+                    java.util.Optional.empty());
+            Map<String, Object> underTest = new LinkedHashMap<>();
+            underTest.put("scenario", scenarioFile.toString());
+            underTest.put("workload", target.kind() + " " + target.name() + " in namespace " + c.namespace());
+            Experiment.Outcome outcome = Experiment.runOn((timeline, undo) -> new io.zerodrop.runtime.kubernetes
+                    .KubernetesRuntime(c, target, trafficUrl, how, timeline, undo), w, new Experiment.Plan(
+                    "zerodrop run — " + s.name(), "run", s.load(), s.toSteps(), s.expectations(), outDir, gatlingReport,
+                    underTest), spec.commandLine().getErr());
+            o.print(outcome.summary());
+            o.flush();
+            return outcome.exitCode();
+        } finally {
+            c.close();
+        }
+    }
+
+    /** The dry run on a cluster: the calls zerodrop would make, by step; nothing is changed. */
+    static String clusterPlan(Scenario s, io.zerodrop.runtime.kubernetes.Cluster c,
+            io.zerodrop.runtime.kubernetes.ClusterTarget t, String url) {
+        StringBuilder b = new StringBuilder();
+        b.append("zerodrop run --dry-run: ").append(s.name()).append(" (nothing was changed)\n");
+        c.describe().forEach((k, v) -> b.append("  ").append(k).append(": ").append(v).append('\n'));
+        b.append("  target     ").append(t.kind()).append(' ').append(t.name()).append(", ").append(t.replicas())
+                .append(" replicas, pods ").append(t.selector()).append(", Services ").append(t.services())
+                .append(", PodDisruptionBudgets ").append(t.budgets()).append('\n');
+        b.append("  load       ").append(s.load().simulation()).append(" at ").append(s.load().rate())
+                .append(" req/s to ").append(url).append(", warm-up ").append(s.load().warmupSeconds())
+                .append(" s, then ").append(s.load().durationSeconds()).append(" s\n");
+        String pods = "/api/v1/namespaces/" + c.namespace() + "/pods/";
+        for (Scenario.StepSpec st : s.steps()) {
+            String call = switch (st.action()) {
+                case "delete" -> "DELETE " + pods + "<" + st.selector().describe() + ">"
+                        + (st.graceSeconds() != null ? " gracePeriodSeconds=" + st.graceSeconds() : "");
+                case "kill" -> "DELETE " + pods + "<" + st.selector().describe() + "> gracePeriodSeconds=0";
+                case "evict" -> "POST " + pods + "<" + st.selector().describe() + ">/eviction (policy/v1 Eviction),"
+                        + " retried on 429 DisruptionBudget";
+                case "drain-node" -> "PATCH /api/v1/nodes/<node> {\"spec\":{\"unschedulable\":true}}, POST"
+                        + " <each pod on it>/eviction, PATCH back {\"unschedulable\":false}";
+                case "rollout-restart" -> "PATCH /apis/apps/v1/namespaces/" + c.namespace() + "/deployments/"
+                        + t.name() + " (merge: template annotation kubectl.kubernetes.io/restartedAt)";
+                case "scale" -> "PATCH /apis/apps/v1/namespaces/" + c.namespace() + "/deployments/" + t.name()
+                        + " (merge: spec.replicas " + t.replicas() + " → " + Math.max(0, t.replicas() + st.by())
+                        + ", and back)";
+                default -> st.action();
+            };
+            b.append("  step       ").append(st.id()).append(" at +").append(st.at().toMillis()).append(" ms: ")
+                    .append(call).append('\n');
+        }
+        return b.toString();
     }
 
     static Map<String, Object> summary(Workload w) {

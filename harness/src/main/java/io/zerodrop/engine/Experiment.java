@@ -46,12 +46,27 @@ public final class Experiment {
     private Experiment() {
     }
 
+    /** Makes the runtime of one run, given the run's timeline and undo registry. */
+    @FunctionalInterface
+    public interface RuntimeFactory {
+        Runtime create(Timeline timeline, Undo undo);
+    }
+
     /**
      * Runs the plan on a fresh local runtime that this method owns: its undo registry, its timeline, and its
      * teardown on success, failure and interrupt.
      */
     public static Outcome runLocal(io.zerodrop.runtime.local.LocalSettings settings, Workload workload, Plan plan,
             PrintWriter err) {
+        return runOn((timeline, undo) -> new io.zerodrop.runtime.local.LocalRuntime(settings, timeline, undo), workload,
+                plan, err);
+    }
+
+    /**
+     * Runs the plan on the runtime {@code factory} makes: this method owns the run's undo registry (with its run
+     * marker), its timeline, and the runtime's teardown on success, failure and interrupt.
+     */
+    public static Outcome runOn(RuntimeFactory factory, Workload workload, Plan plan, PrintWriter err) {
         Timeline timeline = new Timeline();
         Leftovers.removeAndReport(err);
         try (Undo undo = new Undo()) {
@@ -65,8 +80,7 @@ public final class Experiment {
                     Thread.currentThread().interrupt();
                 }
             });
-            io.zerodrop.runtime.local.LocalRuntime rt = new io.zerodrop.runtime.local.LocalRuntime(settings, timeline,
-                    undo);
+            Runtime rt = factory.create(timeline, undo);
             try {
                 return run(rt, timeline, undo, workload, plan, err);
             } finally {

@@ -27,7 +27,8 @@ import java.util.Optional;
  * The format is documented in the README ("Scenario files").
  */
 public record Scenario(Path file, String name, Path manifests, String runtime, String workload, String namespace,
-        Settings settings, LoadSpec load, List<StepSpec> steps, Expectations expectations, Local local) {
+        Settings settings, LoadSpec load, List<StepSpec> steps, Expectations expectations, Local local,
+        String trafficUrl) {
 
     /** Settings under test: applied over what the manifests say. Null fields leave the manifests alone. */
     public record Settings(Integer replicas, Long terminationGracePeriodSeconds, Long preStopSleepSeconds,

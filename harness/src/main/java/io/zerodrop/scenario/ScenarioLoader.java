@@ -91,7 +91,12 @@ public final class ScenarioLoader {
                 intOrPercent(pdb, "maxUnavailable"));
 
         Yaml.Map_ tr = root.map("traffic").only("simulation", "rate", "warmup", "duration", "requestTimeout",
-                "connectTimeout", "paths", "method", "headers", "body", "expectStatus");
+                "connectTimeout", "paths", "method", "headers", "body", "expectStatus", "url");
+        String trafficUrl = tr.has("url") ? tr.string("url", null) : null;
+        if (trafficUrl != null && !trafficUrl.matches("https?://[^/\\s]+/?")) {
+            throw tr.at("url", "'traffic.url' is \"" + trafficUrl + "\"; expected http(s)://host[:port] (the Ingress,"
+                    + " LoadBalancer or NodePort address the load goes to; paths go in 'traffic.paths')");
+        }
         String simulation = tr.string("simulation", "fresh-connections");
         try {
             io.zerodrop.traffic.Simulations.resolve(simulation);
@@ -215,6 +220,6 @@ public final class ScenarioLoader {
                 lo.duration("endpointJitter", Duration.ofMillis(250)), lo.duration("kubeletNotice", Duration.ofMillis(100)),
                 images, lo.oneOf("service", "auto", "auto", "netfilter", "userspace"));
         return new Scenario(file, name, manifests, runtime, workload, namespace, settings, load, steps, expectations,
-                local);
+                local, trafficUrl);
     }
 }

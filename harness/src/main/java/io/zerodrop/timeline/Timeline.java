@@ -31,4 +31,9 @@ public final class Timeline {
     public List<TimelineEvent> forPod(String pod) {
         return events().stream().filter(e -> e.pod().equals(pod)).toList();
     }
+
+    /** Adds several events, in order. */
+    public void addAll(java.util.List<TimelineEvent> events) {
+        events.forEach(this::add);
+    }
 }

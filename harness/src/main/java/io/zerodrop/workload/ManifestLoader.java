@@ -108,7 +108,11 @@ public final class ManifestLoader {
 
     /** The one Deployment or StatefulSet in the manifests, with its Service and PDB. */
     public static Workload load(Path source) {
-        List<HasMetadata> objects = render(source);
+        return fromObjects(render(source), source.toString());
+    }
+
+    /** The one Deployment or StatefulSet among {@code objects} (read from {@code source}), with its Service and PDB. */
+    public static Workload fromObjects(List<HasMetadata> objects, String source) {
         List<HasMetadata> workloads = objects.stream()
                 .filter(o -> o instanceof Deployment || o instanceof StatefulSet).toList();
         if (workloads.size() != 1) {

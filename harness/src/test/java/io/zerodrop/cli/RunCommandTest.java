@@ -44,7 +44,7 @@ class RunCommandTest {
 
         Cli k8s = Cli.run("run", SCENARIOS.resolve("hardened-delete.yaml").toString(), "--runtime", "kubernetes");
         assertThat(k8s.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(k8s.err()).contains("kubernetes runtime is not available in this version");
+        assertThat(k8s.err()).contains("the kubernetes runtime attaches to a workload in a cluster: set target.workload");
 
         Cli image = Cli.run("run", SCENARIOS.resolve("hardened-delete.yaml").toString(), "--dry-run", "--image", "x");
         assertThat(image.exitCode()).isEqualTo(ExitCodes.USAGE);

@@ -23,16 +23,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * (answers taken from a queue; 201 deletes the pod), SelfSubjectAccessReview (allowed unless the permission is in
  * {@link #denied}). Every request is recorded (method, path, body) for the tests to check.
  */
-final class ScriptedCluster implements AutoCloseable {
-    record Call(String method, String path, String body) {
+public final class ScriptedCluster implements AutoCloseable {
+    public record Call(String method, String path, String body) {
     }
 
-    final List<Call> calls = new CopyOnWriteArrayList<>();
-    final Deque<MockResponse> evictionAnswers = new ArrayDeque<>();
-    final Set<String> denied = new java.util.concurrent.CopyOnWriteArraySet<>();
+    public final List<Call> calls = new CopyOnWriteArrayList<>();
+    public final Deque<MockResponse> evictionAnswers = new ArrayDeque<>();
+    public final Set<String> denied = new java.util.concurrent.CopyOnWriteArraySet<>();
     final KubernetesMockServer server;
 
-    ScriptedCluster() {
+    public ScriptedCluster() {
         KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -79,12 +79,12 @@ final class ScriptedCluster implements AutoCloseable {
                 + (code < 300 ? "Success" : "Failure") + "\",\"message\":\"" + reason + "\",\"code\":" + code + cause + "}");
     }
 
-    KubernetesClient client() {
+    public KubernetesClient client() {
         return server.createClient();
     }
 
     /** A kubeconfig file pointing at this server, for the connection path a user takes. */
-    Path kubeconfig(Path dir, String context, String namespace) throws Exception {
+    public Path kubeconfig(Path dir, String context, String namespace) throws Exception {
         String url = server.url("/").replaceAll("/$", "");
         return Files.writeString(dir.resolve("kubeconfig"), String.join("\n",
                 "apiVersion: v1", "kind: Config", "current-context: " + context,
@@ -93,7 +93,7 @@ final class ScriptedCluster implements AutoCloseable {
                 "    namespace: " + namespace, "users:", "- name: me", "  user:", "    token: t", ""));
     }
 
-    List<Call> mutations() {
+    public List<Call> mutations() {
         return calls.stream().filter(c -> !c.method().equals("GET")).toList();
     }
 

@@ -1,0 +1,357 @@
+package io.zerodrop.runtime.kubernetes;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.zerodrop.core.Sleep;
+import io.zerodrop.core.Undo;
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.runtime.Eviction;
+import io.zerodrop.runtime.PodInfo;
+import io.zerodrop.runtime.Runtime;
+import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.Timeline;
+import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.workload.Workload;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The workload as it runs in a real cluster, reached through the API only. It attaches to an existing Deployment
+ * (nothing changes until the first disruption), observes with informers (pods, and the EndpointSlices of every
+ * Service that selects the pods), disrupts through {@link ApiCalls}, and registers the undo of every mutation
+ * before making it (scale back, uncordon). Only pods of the target workload can ever be disrupted: every pod name
+ * a disruption passes in is checked against the informer's view of the workload's own pods.
+ *
+ * <p>What a cluster does not show is not invented: SIGTERM and preStop are not observable through the API, so no
+ * such events are emitted; pod deletion, container exits (with their code and termination message) and endpoint
+ * transitions are, stamped with the moment zerodrop received them.
+ */
+public final class KubernetesRuntime implements Runtime {
+    private final Cluster cluster;
+    private final ClusterTarget target;
+    private final String url;
+    private final String urlSource;
+    private final Timeline timeline;
+    private final Undo undo;
+    private final ApiCalls api;
+    private final Map<String, String> causeByPod = new ConcurrentHashMap<>();
+    private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
+    private final EventTranslator slices = new EventTranslator();
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final List<String> watchGaps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private SharedIndexInformer<Pod> pods;
+    private long attachedMs;
+
+    public KubernetesRuntime(Cluster cluster, ClusterTarget target, String url, String urlSource, Timeline timeline,
+            Undo undo) {
+        this.cluster = cluster;
+        this.target = target;
+        this.url = url;
+        this.urlSource = urlSource;
+        this.timeline = timeline;
+        this.undo = undo;
+        this.api = new ApiCalls(cluster.client(), cluster.namespace());
+    }
+
+    @Override
+    public String name() {
+        return "kubernetes (" + cluster.server() + ", namespace " + cluster.namespace() + ")";
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>(cluster.describe());
+        m.put("runtime", "kubernetes");
+        m.put("target", target.kind() + " " + target.name() + " (attached: nothing changed until the first disruption)");
+        m.put("services", target.services());
+        m.put("podDisruptionBudgets", target.budgets());
+        m.put("trafficUrl", url + " (" + urlSource + ")");
+        m.put("clock", "event times are when zerodrop received each change; the server's own timestamps (whole"
+                + " seconds, its clock or the node's) are kept as attributes");
+        m.put("notObservable", "SIGTERM and preStop are not visible through the API: no such events on this runtime");
+        if (!watchGaps.isEmpty()) {
+            m.put("watchGaps", watchGaps);
+        }
+        return m;
+    }
+
+    /** Attaches: the workload must be fully ready; the informers are synced before the load starts. */
+    @Override
+    public void start(Workload ignored, Duration timeout) {
+        attachedMs = System.currentTimeMillis();
+        long deadline = attachedMs + timeout.toMillis();
+        while (!ready()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw ZerodropException.environment(target.kind() + " " + target.name() + " in namespace "
+                        + cluster.namespace() + " is not fully ready (" + readyReplicas() + " of " + target.replicas()
+                        + " replicas): zerodrop attaches only to a settled workload, so that what it measures is"
+                        + " caused by its own disruptions");
+            }
+            Sleep.forMs(500);
+        }
+        pods = cluster.client().pods().inNamespace(cluster.namespace()).withLabels(target.selector())
+                .inform(podHandler(), 0);
+        informers.add(pods);
+        for (String service : target.services()) {
+            informers.add(cluster.client().discovery().v1().endpointSlices().inNamespace(cluster.namespace())
+                    .withLabel("kubernetes.io/service-name", service).inform(sliceHandler(), 0));
+        }
+        for (SharedIndexInformer<?> i : informers) {
+            try {
+                i.start().toCompletableFuture().get(Math.max(1, deadline - System.currentTimeMillis()),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                throw ZerodropException.environment("the watches on " + cluster.server() + " did not sync: " + e);
+            }
+        }
+        pods.getStore().list().forEach(p -> firstSeen.putIfAbsent(p.getMetadata().getName(), 0L));
+        timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, "attached to " + target.kind()
+                + " " + target.name() + ": " + pods().size() + " pods, watches synced"));
+    }
+
+    private ResourceEventHandler<Pod> podHandler() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod p) {
+                long now = System.currentTimeMillis();
+                String n = p.getMetadata().getName();
+                if (firstSeen.putIfAbsent(n, now) == null && attachedMs > 0 && pods != null) {
+                    timeline.add(TimelineEvent.of(now, EventType.REPLACEMENT_STARTED, n, "", "pod created"));
+                }
+                timeline.addAll(EventTranslator.pod(null, p, now, causeByPod.getOrDefault(n, "")).stream()
+                        .filter(e -> e.type() != EventType.REPLACEMENT_READY || isReplacement(n)).toList());
+            }
+
+            @Override
+            public void onUpdate(Pod before, Pod after) {
+                String n = after.getMetadata().getName();
+                timeline.addAll(EventTranslator.pod(before, after, System.currentTimeMillis(),
+                        causeByPod.getOrDefault(n, "")).stream()
+                        .filter(e -> e.type() != EventType.REPLACEMENT_READY || isReplacement(n)).toList());
+            }
+
+            @Override
+            public void onDelete(Pod p, boolean finalStateUnknown) {
+                String n = p.getMetadata().getName();
+                long now = System.currentTimeMillis();
+                timeline.add(new TimelineEvent(now, EventType.NOTE, n, causeByPod.getOrDefault(n, ""),
+                        "pod object removed" + (finalStateUnknown ? " (seen only at a relist: its last transitions"
+                                + " may be missing)" : ""), Map.of("podDeleted", "true")));
+                if (finalStateUnknown) {
+                    watchGaps.add("pod " + n + " was deleted while the watch was down");
+                }
+            }
+
+            @Override
+            public void onBeforeList(String resourceVersion) {
+                if (resourceVersion != null) {
+                    long now = System.currentTimeMillis();
+                    watchGaps.add("pod watch relisted at " + Instant.ofEpochMilli(now) + " (after resourceVersion "
+                            + resourceVersion + "): transitions in between may be missing");
+                    timeline.add(TimelineEvent.global(now, EventType.NOTE, "pod watch expired and relisted"));
+                }
+            }
+        };
+    }
+
+    private ResourceEventHandler<EndpointSlice> sliceHandler() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(EndpointSlice s) {
+                timeline.addAll(slices.slice(s, System.currentTimeMillis(), causeByPod));
+            }
+
+            @Override
+            public void onUpdate(EndpointSlice before, EndpointSlice after) {
+                timeline.addAll(slices.slice(after, System.currentTimeMillis(), causeByPod));
+            }
+
+            @Override
+            public void onDelete(EndpointSlice s, boolean finalStateUnknown) {
+                timeline.addAll(slices.sliceDeleted(s.getMetadata().getName(), System.currentTimeMillis(), causeByPod));
+            }
+        };
+    }
+
+    private boolean isReplacement(String pod) {
+        Long seen = firstSeen.get(pod);
+        return seen != null && seen > 0;
+    }
+
+    private boolean ready() {
+        return readyReplicas() >= target.replicas();
+    }
+
+    private int readyReplicas() {
+        Deployment d = cluster.client().apps().deployments().inNamespace(cluster.namespace()).withName(target.name())
+                .get();
+        if (d == null) {
+            throw ZerodropException.environment("Deployment " + target.name() + " disappeared from namespace "
+                    + cluster.namespace());
+        }
+        return d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
+    }
+
+    @Override
+    public String serviceUrl() {
+        return url;
+    }
+
+    @Override
+    public List<PodInfo> pods() {
+        if (pods == null) {
+            return List.of();
+        }
+        return pods.getStore().list().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .map(p -> new PodInfo(p.getMetadata().getName(), p.getSpec() == null ? "" : String.valueOf(
+                        p.getSpec().getNodeName()), created(p), readyCondition(p)))
+                .sorted(Comparator.comparingLong(PodInfo::createdMs).thenComparing(PodInfo::name)).toList();
+    }
+
+    private static long created(Pod p) {
+        String ts = p.getMetadata().getCreationTimestamp();
+        return ts == null ? 0 : Instant.parse(ts).toEpochMilli();
+    }
+
+    private static boolean readyCondition(Pod p) {
+        return p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /** Only a live pod of the target workload may be disrupted. */
+    private void requireOwnPod(String pod) {
+        if (pods().stream().noneMatch(p -> p.name().equals(pod))) {
+            throw ZerodropException.usage("pod \"" + pod + "\" is not a live pod of " + target.kind() + " "
+                    + target.name() + ": zerodrop only ever disrupts the target workload's own pods");
+        }
+    }
+
+    @Override
+    public void deletePod(String pod, Long graceSeconds, String cause) {
+        requireOwnPod(pod);
+        causeByPod.put(pod, cause);
+        api.delete(pod, graceSeconds);
+    }
+
+    @Override
+    public Optional<BudgetStatus> budget() {
+        if (target.budgets().isEmpty()) {
+            return Optional.empty();
+        }
+        PodDisruptionBudget b = cluster.client().policy().v1().podDisruptionBudget().inNamespace(cluster.namespace())
+                .withName(target.budgets().get(0)).get();
+        if (b == null || b.getStatus() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new BudgetStatus(b.getMetadata().getName(), n(b.getStatus().getDisruptionsAllowed()),
+                n(b.getStatus().getCurrentHealthy()), n(b.getStatus().getDesiredHealthy()),
+                n(b.getStatus().getExpectedPods())));
+    }
+
+    private static int n(Integer i) {
+        return i == null ? 0 : i;
+    }
+
+    @Override
+    public Eviction evict(String pod, String cause) {
+        requireOwnPod(pod);
+        causeByPod.put(pod, cause);
+        return api.evict(pod);
+    }
+
+    @Override
+    public void rolloutRestart(String cause) {
+        requireDeployment("rollout-restart");
+        pods().forEach(p -> causeByPod.put(p.name(), cause));
+        api.rolloutRestart(target.name());
+        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
+                "rollout restart: kubectl.kubernetes.io/restartedAt patched"));
+    }
+
+    @Override
+    public void scale(int replicas, String cause) {
+        requireDeployment("scale");
+        int original = target.replicas();
+        // the restore is registered before the change; it is idempotent, so the step's own scale back is harmless
+        undo.register("scale Deployment " + target.name() + " back to " + original + " replicas",
+                () -> api.scale(target.name(), original));
+        pods().forEach(p -> causeByPod.putIfAbsent(p.name(), cause));
+        api.scale(target.name(), replicas);
+        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
+                "scaled to " + replicas + " replicas"));
+    }
+
+    private void requireDeployment(String what) {
+        if (!target.kind().equals("Deployment")) {
+            throw ZerodropException.usage(what + " on the Kubernetes runtime supports Deployments; the target is a "
+                    + target.kind());
+        }
+    }
+
+    @Override
+    public List<String> nodes() {
+        return cluster.client().nodes().list().getItems().stream().map(Node::getMetadata).map(m -> m.getName())
+                .sorted().toList();
+    }
+
+    @Override
+    public String nodeOf(String pod) {
+        return pods().stream().filter(p -> p.name().equals(pod)).map(PodInfo::node).findFirst().orElse("");
+    }
+
+    @Override
+    public void cordon(String node, boolean unschedulable, String cause) {
+        if (unschedulable) {
+            undo.register("uncordon node " + node, () -> api.cordon(node, false));
+        }
+        api.cordon(node, unschedulable);
+        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", cause,
+                (unschedulable ? "cordoned " : "uncordoned ") + node));
+    }
+
+    @Override
+    public boolean awaitSettled(Duration timeout) {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                boolean terminating = pods != null && pods.getStore().list().stream()
+                        .anyMatch(p -> p.getMetadata().getDeletionTimestamp() != null);
+                if (!terminating && ready()) {
+                    return true;
+                }
+            } catch (KubernetesClientException e) {
+                return false;
+            }
+            if (!Sleep.forMs(500)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Server-side ledgers are not files on this host: the pods' termination messages carry them instead. */
+    @Override
+    public List<Path> ledgers() {
+        return List.of();
+    }
+
+    @Override
+    public void close() {
+        informers.forEach(SharedIndexInformer::close);
+        informers.clear();
+    }
+}

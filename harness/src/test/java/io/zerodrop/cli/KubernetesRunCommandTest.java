@@ -1,0 +1,163 @@
+package io.zerodrop.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.runtime.kubernetes.ScriptedCluster;
+import io.zerodrop.testsupport.AppProcess;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code zerodrop run --runtime kubernetes} against fabric8's mock API server: each way a run is refused before
+ * anything changes exits with its code and names the thing; a dry run lists the calls and makes none; a whole run
+ * (real Gatling load to a local target-app standing in for the Ingress) deletes through the API and reports.
+ */
+class KubernetesRunCommandTest {
+    @TempDir
+    Path dir;
+    ScriptedCluster cluster;
+    KubernetesClient client;
+    Path kubeconfig;
+
+    @BeforeEach
+    void cluster() throws Exception {
+        cluster = new ScriptedCluster();
+        client = cluster.client();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build())
+                .create();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("payments")
+                .withLabels(Map.of("zerodrop.io/protected", "true")).endMetadata().build()).create();
+        client.apps().deployments().inNamespace("shop").resource(new DeploymentBuilder().withNewMetadata()
+                .withName("web").endMetadata().withNewSpec().withReplicas(3).withNewSelector()
+                .withMatchLabels(Map.of("app", "web")).endSelector().withNewTemplate().withNewMetadata()
+                .withLabels(Map.of("app", "web")).endMetadata().withNewSpec().addNewContainer().withName("web")
+                .withImage("shop/web:1").endContainer().endSpec().endTemplate().endSpec().withNewStatus()
+                .withReadyReplicas(3).withReplicas(3).endStatus().build()).create();
+        client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata().withName("web")
+                .endMetadata().withNewSpec().withSelector(Map.of("app", "web")).addNewPort().withPort(80).endPort()
+                .endSpec().build()).create();
+        for (int i = 1; i <= 3; i++) {
+            client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("web-" + i)
+                    .withLabels(Map.of("app", "web")).withCreationTimestamp("2027-01-15T08:00:0" + i + "Z").endMetadata()
+                    .withNewSpec().withNodeName("node-1").endSpec().withNewStatus().addNewCondition().withType("Ready")
+                    .withStatus("True").endCondition().endStatus().build()).create();
+        }
+        kubeconfig = cluster.kubeconfig(dir, "staging", "shop");
+        cluster.calls.clear();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        cluster.close();
+    }
+
+    private Path scenario(String namespace, String workload, String disruption) throws Exception {
+        return Files.writeString(dir.resolve("k8s.yaml"), String.join("\n",
+                "name: delete one pod of web",
+                "target:",
+                "  workload: " + workload,
+                "  namespace: " + namespace,
+                "traffic:",
+                "  simulation: steady",
+                "  rate: 20",
+                "  warmup: 1s",
+                "  duration: 4s",
+                "disruptions:",
+                "  - id: delete-1",
+                "    action: " + disruption,
+                "    select: {mode: oldest, count: 1}",
+                "    at: 1s", ""));
+    }
+
+    private Cli run(Path scenario, String... extra) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", scenario.toString(),
+                "--kubeconfig", kubeconfig.toString(), "--url", "http://10.96.0.10"));
+        args.addAll(java.util.List.of(extra));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void eachRefusalBeforeAnyChangeHasItsExitCodeAndNamesTheThing() throws Exception {
+        Cli system = run(scenario("kube-system", "deployment/web", "delete"));
+        assertThat(system.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(system.err()).contains("namespace \"kube-system\" is protected");
+        assertThat(cluster.calls).as("no API call at all").isEmpty();
+
+        Cli labelled = run(scenario("payments", "deployment/web", "delete"));
+        assertThat(labelled.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(labelled.err()).contains("labelled zerodrop.io/protected=true");
+
+        Cli badName = run(scenario("shop", "deployment/wbe", "delete"));
+        assertThat(badName.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badName.err()).contains("no Deployment named \"wbe\" in namespace shop (Deployments there: [web])");
+
+        cluster.denied.add("delete pods");
+        Cli forbidden = run(scenario("shop", "deployment/web", "delete"));
+        assertThat(forbidden.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);
+        assertThat(forbidden.err()).contains("missing permission(s) in namespace shop: delete pods", "manifests/rbac");
+        cluster.denied.clear();
+
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Files.writeString(kubeconfig, Files.readString(kubeconfig).replaceAll("server: .*",
+                "server: https://127.0.0.1:" + closed));
+        Cli unreachable = run(scenario("shop", "deployment/web", "delete"));
+        assertThat(unreachable.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);
+        assertThat(unreachable.err()).contains("cannot reach the Kubernetes API server at https://127.0.0.1:" + closed);
+
+        assertThat(cluster.mutations()).allMatch(c -> c.path().contains("selfsubjectaccessreviews"));
+        assertThat(dir.resolve("zerodrop-out")).doesNotExist();
+    }
+
+    @Test
+    void aDryRunListsTheCallsAndMakesNone() throws Exception {
+        Cli r = run(scenario("shop", "deployment/web", "evict"), "--dry-run");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("nothing was changed", "Deployment web, 3 replicas", "Services [web]",
+                "POST /api/v1/namespaces/shop/pods/<1 oldest pod(s)>/eviction (policy/v1 Eviction)");
+        assertThat(cluster.mutations()).allMatch(c -> c.path().contains("selfsubjectaccessreviews"));
+    }
+
+    @Test
+    void aWholeRunDeletesThroughTheApiMeasuresRealLoadAndReports() throws Exception {
+        try (AppProcess app = AppProcess.start(AppProcess.env())) {
+            int port = app.awaitListening();
+            Path out = dir.resolve("out");
+            Cli r = Cli.run("run", scenario("shop", "deployment/web", "delete").toString(), "--kubeconfig",
+                    kubeconfig.toString(), "--url", "http://127.0.0.1:" + port, "--out", out.toString());
+            assertThat(r.exitCode()).as(r.err() + r.out()).isEqualTo(ExitCodes.PASSED);
+            assertThat(cluster.mutations()).filteredOn(c -> !c.path().contains("selfsubjectaccessreviews"))
+                    .extracting(ScriptedCluster.Call::method, ScriptedCluster.Call::path)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("DELETE", "/api/v1/namespaces/shop/pods/web-1"));
+            assertThat(client.pods().inNamespace("shop").list().getItems()).extracting(p -> p.getMetadata().getName())
+                    .containsExactly("web-2", "web-3");
+            JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+            ReportSchema.assertValid(report);
+            assertThat(report.path("header").path("runtime").asText()).startsWith("kubernetes (");
+            JsonNode rt = report.path("header").path("settings").path("runtime");
+            assertThat(rt.path("namespace").asText()).isEqualTo("shop");
+            assertThat(rt.path("trafficUrl").asText()).contains("(--url)");
+            assertThat(report.path("steps").findValuesAsText("name")).contains("deploy",
+                    "disruption delete-1: delete 1 oldest pod(s)", "traffic", "settle", "teardown", "analysis");
+            assertThat(report.path("timeline").findValuesAsText("detail")).contains("pod object removed");
+            assertThat(report.path("requests").path("failed").asLong()).isZero();
+        }
+    }
+}
