@@ -35,8 +35,16 @@ public final class Scale implements Disruption {
         try {
             Sleep.forMs(holdMs);
         } finally {
-            // also when interrupted mid-hold (the load ended, or zerodrop is stopping): the replicas go back
-            runtime.scale(before, stepId);
+            // also when interrupted mid-hold (the load ended, or zerodrop is stopping): the replicas go back. The
+            // interrupt is held back for the call (an HTTP client gives up on an interrupted thread) and kept after.
+            boolean interrupted = Thread.interrupted();
+            try {
+                runtime.scale(before, stepId);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 }

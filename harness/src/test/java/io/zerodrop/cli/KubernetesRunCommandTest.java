@@ -160,4 +160,31 @@ class KubernetesRunCommandTest {
             assertThat(report.path("requests").path("failed").asLong()).isZero();
         }
     }
+
+    @Test
+    void aScaleStepIsUndoneAndTheClusterEndsAsItWas() throws Exception {
+        Path sc = Files.writeString(dir.resolve("scale.yaml"), String.join("\n",
+                "name: scale web down and back",
+                "target: {workload: deployment/web, namespace: shop}",
+                "traffic: {simulation: steady, rate: 20, warmup: 1s, duration: 4s}",
+                "disruptions:",
+                "  - {id: down, action: scale, by: -2, hold: 60s, at: 1s}", ""));
+        try (AppProcess app = AppProcess.start(AppProcess.env())) {
+            int port = app.awaitListening();
+            Cli r = Cli.run("run", sc.toString(), "--kubeconfig", kubeconfig.toString(), "--url",
+                    "http://127.0.0.1:" + port, "--out", dir.resolve("out").toString());
+            // the hold outlived the load: the step was stopped, so the run cannot be credited
+            assertThat(r.exitCode()).as(r.err() + r.out()).isEqualTo(ExitCodes.ENVIRONMENT);
+            assertThat(r.out()).contains("INCONCLUSIVE", "step down (scale by -2 and back after 60.0 s) was still"
+                    + " running when the load ended");
+        }
+        assertThat(cluster.mutations()).filteredOn(c -> c.method().equals("PATCH"))
+                .extracting(ScriptedCluster.Call::body)
+                .startsWith("{\"spec\":{\"replicas\":1}}", "{\"spec\":{\"replicas\":3}}");
+        assertThat(client.apps().deployments().inNamespace("shop").withName("web").get().getSpec().getReplicas())
+                .as("as it was before the run").isEqualTo(3);
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("out/report.json").toFile());
+        assertThat(report.path("steps").findValuesAsText("name"))
+                .contains("undo: scale Deployment web back to 3 replicas");
+    }
 }

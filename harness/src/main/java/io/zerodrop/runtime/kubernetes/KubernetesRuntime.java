@@ -53,6 +53,7 @@ public final class KubernetesRuntime implements Runtime {
     private final EventTranslator slices = new EventTranslator();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final List<String> watchGaps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.Deque<Undo.Registration> undos = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private SharedIndexInformer<Pod> pods;
     private long attachedMs;
 
@@ -287,8 +288,8 @@ public final class KubernetesRuntime implements Runtime {
         requireDeployment("scale");
         int original = target.replicas();
         // the restore is registered before the change; it is idempotent, so the step's own scale back is harmless
-        undo.register("scale Deployment " + target.name() + " back to " + original + " replicas",
-                () -> api.scale(target.name(), original));
+        undos.push(undo.register("scale Deployment " + target.name() + " back to " + original + " replicas",
+                () -> api.scale(target.name(), original)));
         pods().forEach(p -> causeByPod.putIfAbsent(p.name(), cause));
         api.scale(target.name(), replicas);
         timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
@@ -316,7 +317,7 @@ public final class KubernetesRuntime implements Runtime {
     @Override
     public void cordon(String node, boolean unschedulable, String cause) {
         if (unschedulable) {
-            undo.register("uncordon node " + node, () -> api.cordon(node, false));
+            undos.push(undo.register("uncordon node " + node, () -> api.cordon(node, false)));
         }
         api.cordon(node, unschedulable);
         timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", cause,
@@ -349,8 +350,12 @@ public final class KubernetesRuntime implements Runtime {
         return List.of();
     }
 
+    /** Puts back what this run changed (newest first; each undo runs once), then stops the watches. */
     @Override
     public void close() {
+        for (Undo.Registration r; (r = undos.poll()) != null; ) {
+            r.undoNow();
+        }
         informers.forEach(SharedIndexInformer::close);
         informers.clear();
     }
