@@ -115,6 +115,12 @@ final class RunCommand implements Callable<Integer> {
             throw ZerodropException.usage(scenarioFile + ": the kubernetes runtime attaches to a workload in a cluster:"
                     + " set target.workload (deployment/<name>) and target.namespace");
         }
+        if (!s.settings().isEmpty()) {
+            // refused rather than ignored: a run that silently measured the live settings would answer another question
+            throw ZerodropException.usage(scenarioFile + ": 'settings' (settings under test) are applied by the local"
+                    + " runtime only in this version; on a cluster, apply them to the workload first (kubectl apply"
+                    + " of your overlay) and run without 'settings'");
+        }
         String trafficUrl = url != null ? url : s.trafficUrl();
         if (trafficUrl == null) {
             throw ZerodropException.usage(scenarioFile + ": the kubernetes runtime needs the address the load enters"

@@ -36,6 +36,14 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
             Integer readinessInitialDelaySeconds, String maxSurge, String maxUnavailable, String pdbMinAvailable,
             String pdbMaxUnavailable) {
 
+        /** True when the scenario sets nothing under test. */
+        public boolean isEmpty() {
+            return replicas == null && terminationGracePeriodSeconds == null && preStopSleepSeconds == null
+                    && env.isEmpty() && readinessPeriodSeconds == null && readinessFailureThreshold == null
+                    && readinessInitialDelaySeconds == null && maxSurge == null && maxUnavailable == null
+                    && pdbMinAvailable == null && pdbMaxUnavailable == null;
+        }
+
         public Workload applyTo(Workload w) {
             Map<String, String> env2 = new LinkedHashMap<>(w.env());
             env2.putAll(env);

@@ -122,6 +122,12 @@ class KubernetesRunCommandTest {
         assertThat(unreachable.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);
         assertThat(unreachable.err()).contains("cannot reach the Kubernetes API server at https://127.0.0.1:" + closed);
 
+        Path withSettings = Files.writeString(dir.resolve("settings.yaml"), Files.readString(scenario("shop",
+                "deployment/web", "delete")) + "settings: {preStopSleepSeconds: 5}\n");
+        Cli settings = run(withSettings);
+        assertThat(settings.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(settings.err()).contains("'settings' (settings under test) are applied by the local runtime only");
+
         assertThat(cluster.mutations()).allMatch(c -> c.path().contains("selfsubjectaccessreviews"));
         assertThat(dir.resolve("zerodrop-out")).doesNotExist();
     }
