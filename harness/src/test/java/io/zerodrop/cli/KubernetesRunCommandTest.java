@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.runtime.kubernetes.ScriptedCluster;
@@ -37,25 +33,7 @@ class KubernetesRunCommandTest {
     void cluster() throws Exception {
         cluster = new ScriptedCluster();
         client = cluster.client();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build())
-                .create();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("payments")
-                .withLabels(Map.of("zerodrop.io/protected", "true")).endMetadata().build()).create();
-        client.apps().deployments().inNamespace("shop").resource(new DeploymentBuilder().withNewMetadata()
-                .withName("web").endMetadata().withNewSpec().withReplicas(3).withNewSelector()
-                .withMatchLabels(Map.of("app", "web")).endSelector().withNewTemplate().withNewMetadata()
-                .withLabels(Map.of("app", "web")).endMetadata().withNewSpec().addNewContainer().withName("web")
-                .withImage("shop/web:1").endContainer().endSpec().endTemplate().endSpec().withNewStatus()
-                .withReadyReplicas(3).withReplicas(3).endStatus().build()).create();
-        client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata().withName("web")
-                .endMetadata().withNewSpec().withSelector(Map.of("app", "web")).addNewPort().withPort(80).endPort()
-                .endSpec().build()).create();
-        for (int i = 1; i <= 3; i++) {
-            client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("web-" + i)
-                    .withLabels(Map.of("app", "web")).withCreationTimestamp("2027-01-15T08:00:0" + i + "Z").endMetadata()
-                    .withNewSpec().withNodeName("node-1").endSpec().withNewStatus().addNewCondition().withType("Ready")
-                    .withStatus("True").endCondition().endStatus().build()).create();
-        }
+        cluster.shop(client, Map.of(), 3, 3);
         kubeconfig = cluster.kubeconfig(dir, "staging", "shop");
         cluster.calls.clear();
     }

@@ -3,10 +3,6 @@ package io.zerodrop.runtime.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zerodrop.core.ExitCodes;
@@ -36,28 +32,12 @@ class ClusterAccessTest {
     void start() {
         cluster = new ScriptedCluster();
         client = cluster.client();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build())
-                .create();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("payments")
-                .withLabels(Map.of("zerodrop.io/protected", "true")).endMetadata().build()).create();
-        client.apps().deployments().inNamespace("shop").resource(new DeploymentBuilder().withNewMetadata()
-                .withName("web").endMetadata().withNewSpec().withReplicas(3).withNewSelector()
-                .withMatchLabels(Map.of("app", "web")).endSelector().withNewTemplate().withNewMetadata()
-                .withLabels(Map.of("app", "web", "tier", "front")).endMetadata().withNewSpec().addNewContainer()
-                .withName("web").withImage("shop/web:1").endContainer().endSpec().endTemplate().endSpec().build())
-                .create();
-        client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata().withName("web")
-                .endMetadata().withNewSpec().withSelector(Map.of("app", "web")).addNewPort().withPort(80).endPort()
-                .endSpec().build()).create();
-        client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata().withName("other")
-                .endMetadata().withNewSpec().withSelector(Map.of("app", "cart")).addNewPort().withPort(80).endPort()
-                .endSpec().build()).create();
+        cluster.shop(client, Map.of("tier", "front"), 3, 1);
+        cluster.service(client, "other", "cart");
         client.policy().v1().podDisruptionBudget().inNamespace("shop").resource(new PodDisruptionBudgetBuilder()
                 .withNewMetadata().withName("web-pdb").endMetadata().withNewSpec().withNewSelector()
                 .addNewMatchExpression().withKey("tier").withOperator("In").withValues("front").endMatchExpression()
                 .endSelector().withNewMaxUnavailable(1).endSpec().build()).create();
-        client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("web-1")
-                .withLabels(Map.of("app", "web")).endMetadata().build()).create();
         cluster.calls.clear();
     }
 

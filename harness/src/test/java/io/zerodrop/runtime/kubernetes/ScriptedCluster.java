@@ -83,6 +83,42 @@ public final class ScriptedCluster implements AutoCloseable {
         return server.createClient();
     }
 
+    /**
+     * The shop the cluster tests share: namespaces {@code shop} and {@code payments} (labelled protected), Deployment
+     * {@code web} (3 replicas, pods {@code app=web} plus {@code podLabels}, {@code readyReplicas} in its status),
+     * Service {@code web} selecting {@code app=web}, and pods {@code web-1}…{@code web-<pods>} on node-1.
+     */
+    public void shop(KubernetesClient c, Map<String, String> podLabels, int readyReplicas, int pods) {
+        c.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("shop").endMetadata().build()).create();
+        c.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("payments").withLabels(Map.of("zerodrop.io/protected", "true")).endMetadata().build())
+                .create();
+        Map<String, String> labels = new java.util.HashMap<>(podLabels);
+        labels.put("app", "web");
+        c.apps().deployments().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                .withNewMetadata().withName("web").endMetadata().withNewSpec().withReplicas(3).withNewSelector()
+                .withMatchLabels(Map.of("app", "web")).endSelector().withNewTemplate().withNewMetadata()
+                .withLabels(labels).endMetadata().withNewSpec().addNewContainer().withName("web")
+                .withImage("shop/web:1").endContainer().endSpec().endTemplate().endSpec().withNewStatus()
+                .withReadyReplicas(readyReplicas).withReplicas(3).endStatus().build()).create();
+        service(c, "web", "web");
+        for (int i = 1; i <= pods; i++) {
+            c.pods().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                    .withName("web-" + i).withLabels(Map.of("app", "web"))
+                    .withCreationTimestamp("2027-01-15T08:00:0" + i + "Z").endMetadata().withNewSpec()
+                    .withNodeName("node-1").endSpec().withNewStatus().addNewCondition().withType("Ready")
+                    .withStatus("True").endCondition().endStatus().build()).create();
+        }
+    }
+
+    /** A Service {@code name} in {@code shop} selecting {@code app=<app>}. */
+    public void service(KubernetesClient c, String name, String app) {
+        c.services().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
+                .withName(name).endMetadata().withNewSpec().withSelector(Map.of("app", app)).addNewPort().withPort(80)
+                .endPort().endSpec().build()).create();
+    }
+
     /** A kubeconfig file pointing at this server, for the connection path a user takes. */
     public Path kubeconfig(Path dir, String context, String namespace) throws Exception {
         String url = server.url("/").replaceAll("/$", "");
