@@ -130,6 +130,63 @@ public final class EventTranslator {
         return out;
     }
 
+    /**
+     * A core/v1 Event about one of the workload's pods (the kubelet's Killing, Unhealthy, FailedPreStopHook, …) as a
+     * NOTE on that pod; its whole-second server times are kept as attributes. Null for events about anything else.
+     */
+    public static TimelineEvent event(io.fabric8.kubernetes.api.model.Event e, long receivedMs,
+            java.util.function.Predicate<String> ownPod, Map<String, String> causeByPod) {
+        if (e.getInvolvedObject() == null || !"Pod".equals(e.getInvolvedObject().getKind())
+                || !ownPod.test(e.getInvolvedObject().getName())) {
+            return null;
+        }
+        String pod = e.getInvolvedObject().getName();
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("reason", String.valueOf(e.getReason()));
+        a.put("kubernetesEventType", String.valueOf(e.getType()));
+        if (e.getFirstTimestamp() != null) {
+            a.put("serverFirstTimestamp", e.getFirstTimestamp());
+        }
+        if (e.getLastTimestamp() != null) {
+            a.put("serverLastTimestamp", e.getLastTimestamp());
+        }
+        if (e.getCount() != null) {
+            a.put("count", String.valueOf(e.getCount()));
+        }
+        String what = switch (String.valueOf(e.getReason())) {
+            case "FailedPreStopHook" -> "preStop hook failed: ";
+            case "Killing" -> "kubelet stopping the container: ";
+            case "Unhealthy" -> "probe failed: ";
+            default -> e.getReason() + ": ";
+        };
+        return new TimelineEvent(receivedMs, EventType.NOTE, pod, causeByPod.getOrDefault(pod, ""),
+                what + e.getMessage(), a);
+    }
+
+    /** A PodDisruptionBudget's status change (disruptionsAllowed and its counts) as a NOTE; null when unchanged. */
+    public static TimelineEvent budget(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget before,
+            io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget after, long receivedMs) {
+        var s = after.getStatus();
+        if (s == null) {
+            return null;
+        }
+        var b = before == null ? null : before.getStatus();
+        if (b != null && Objects.equals(b.getDisruptionsAllowed(), s.getDisruptionsAllowed())
+                && Objects.equals(b.getCurrentHealthy(), s.getCurrentHealthy())
+                && Objects.equals(b.getDesiredHealthy(), s.getDesiredHealthy())) {
+            return null;
+        }
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("budget", after.getMetadata().getName());
+        a.put("disruptionsAllowed", String.valueOf(s.getDisruptionsAllowed()));
+        a.put("currentHealthy", String.valueOf(s.getCurrentHealthy()));
+        a.put("desiredHealthy", String.valueOf(s.getDesiredHealthy()));
+        a.put("expectedPods", String.valueOf(s.getExpectedPods()));
+        return new TimelineEvent(receivedMs, EventType.NOTE, "", "", "PodDisruptionBudget " + after.getMetadata()
+                .getName() + ": disruptionsAllowed " + s.getDisruptionsAllowed() + " (healthy " + s.getCurrentHealthy()
+                + " of " + s.getDesiredHealthy() + " needed)", a);
+    }
+
     static EndpointState state(EndpointConditions c) {
         if (c == null) {
             return new EndpointState(true, true, false);

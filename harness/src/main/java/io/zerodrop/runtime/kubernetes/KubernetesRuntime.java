@@ -56,6 +56,8 @@ public final class KubernetesRuntime implements Runtime {
     private final java.util.Deque<Undo.Registration> undos = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private SharedIndexInformer<Pod> pods;
     private long attachedMs;
+    /** Set once the watches have synced: what the initial lists deliver is history, not part of the run. */
+    private volatile boolean synced;
 
     public KubernetesRuntime(Cluster cluster, ClusterTarget target, String url, String urlSource, Timeline timeline,
             Undo undo) {
@@ -111,6 +113,11 @@ public final class KubernetesRuntime implements Runtime {
             informers.add(cluster.client().discovery().v1().endpointSlices().inNamespace(cluster.namespace())
                     .withLabel("kubernetes.io/service-name", service).inform(sliceHandler(), 0));
         }
+        informers.add(cluster.client().v1().events().inNamespace(cluster.namespace()).inform(eventHandler(), 0));
+        for (String b : target.budgets()) {
+            informers.add(cluster.client().policy().v1().podDisruptionBudget().inNamespace(cluster.namespace())
+                    .withName(b).inform(budgetHandler(), 0));
+        }
         for (SharedIndexInformer<?> i : informers) {
             try {
                 i.start().toCompletableFuture().get(Math.max(1, deadline - System.currentTimeMillis()),
@@ -120,6 +127,7 @@ public final class KubernetesRuntime implements Runtime {
             }
         }
         pods.getStore().list().forEach(p -> firstSeen.putIfAbsent(p.getMetadata().getName(), 0L));
+        synced = true;
         timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, "attached to " + target.kind()
                 + " " + target.name() + ": " + pods().size() + " pods, watches synced"));
     }
@@ -184,6 +192,58 @@ public final class KubernetesRuntime implements Runtime {
             @Override
             public void onDelete(EndpointSlice s, boolean finalStateUnknown) {
                 timeline.addAll(slices.sliceDeleted(s.getMetadata().getName(), System.currentTimeMillis(), causeByPod));
+            }
+        };
+    }
+
+    private ResourceEventHandler<io.fabric8.kubernetes.api.model.Event> eventHandler() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(io.fabric8.kubernetes.api.model.Event e) {
+                note(e);
+            }
+
+            @Override
+            public void onUpdate(io.fabric8.kubernetes.api.model.Event before, io.fabric8.kubernetes.api.model.Event after) {
+                note(after);
+            }
+
+            @Override
+            public void onDelete(io.fabric8.kubernetes.api.model.Event e, boolean finalStateUnknown) {
+            }
+
+            private void note(io.fabric8.kubernetes.api.model.Event e) {
+                if (!synced) {
+                    return;
+                }
+                TimelineEvent t = EventTranslator.event(e, System.currentTimeMillis(), firstSeen::containsKey, causeByPod);
+                if (t != null) {
+                    timeline.add(t);
+                }
+            }
+        };
+    }
+
+    private ResourceEventHandler<PodDisruptionBudget> budgetHandler() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(PodDisruptionBudget b) {
+                add(EventTranslator.budget(null, b, System.currentTimeMillis()));
+            }
+
+            @Override
+            public void onUpdate(PodDisruptionBudget before, PodDisruptionBudget after) {
+                add(EventTranslator.budget(before, after, System.currentTimeMillis()));
+            }
+
+            @Override
+            public void onDelete(PodDisruptionBudget b, boolean finalStateUnknown) {
+            }
+
+            private void add(TimelineEvent t) {
+                if (t != null) {
+                    timeline.add(t);
+                }
             }
         };
     }

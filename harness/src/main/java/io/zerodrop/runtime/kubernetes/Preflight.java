@@ -36,7 +36,8 @@ public final class Preflight {
                 new Permission("list", "discovery.k8s.io", "endpointslices", null, false),
                 new Permission("watch", "discovery.k8s.io", "endpointslices", null, false),
                 new Permission("list", "", "events", null, false), new Permission("watch", "", "events", null, false),
-                new Permission("list", "policy", "poddisruptionbudgets", null, false));
+                new Permission("list", "policy", "poddisruptionbudgets", null, false),
+                new Permission("watch", "policy", "poddisruptionbudgets", null, false));
     }
 
     /** What one disruption action needs (the scenario's action names). */

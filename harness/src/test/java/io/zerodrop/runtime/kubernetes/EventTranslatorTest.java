@@ -107,4 +107,33 @@ class EventTranslatorTest {
         assertThat(tr.sliceDeleted("web-b", T + 13_000, cause)).extracting(TimelineEvent::pod)
                 .containsExactly("web-3", "web-4");
     }
+
+    @Test
+    void kubeletEventsOnTheWorkloadsPodsAndBudgetChangesBecomeNotesWithTheServersTimesBeside() {
+        io.fabric8.kubernetes.api.model.Event hook = new io.fabric8.kubernetes.api.model.EventBuilder()
+                .withNewInvolvedObject().withKind("Pod").withName("web-1").endInvolvedObject()
+                .withReason("FailedPreStopHook").withType("Warning").withMessage("PreStopHook failed: exec sleep: not found")
+                .withFirstTimestamp("2027-01-15T08:00:01Z").withLastTimestamp("2027-01-15T08:00:01Z").withCount(1)
+                .build();
+        TimelineEvent t = EventTranslator.event(hook, T + 42, "web-1"::equals, Map.of("web-1", "delete-1"));
+        assertThat(t.atMs()).isEqualTo(T + 42);
+        assertThat(t.detail()).isEqualTo("preStop hook failed: PreStopHook failed: exec sleep: not found");
+        assertThat(t.disruption()).isEqualTo("delete-1");
+        assertThat(t.attributes()).containsEntry("serverFirstTimestamp", "2027-01-15T08:00:01Z")
+                .containsEntry("reason", "FailedPreStopHook");
+        io.fabric8.kubernetes.api.model.Event other = new io.fabric8.kubernetes.api.model.EventBuilder(hook)
+                .editInvolvedObject().withName("cart-1").endInvolvedObject().build();
+        assertThat(EventTranslator.event(other, T, "web-1"::equals, Map.of())).as("another workload's pod").isNull();
+
+        var b1 = new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder().withNewMetadata()
+                .withName("web-pdb").endMetadata().withNewStatus().withDisruptionsAllowed(1).withCurrentHealthy(3)
+                .withDesiredHealthy(2).withExpectedPods(3).endStatus().build();
+        var b2 = new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder(b1).editStatus()
+                .withDisruptionsAllowed(0).withCurrentHealthy(2).endStatus().build();
+        assertThat(EventTranslator.budget(null, b1, T).attributes()).containsEntry("disruptionsAllowed", "1");
+        TimelineEvent change = EventTranslator.budget(b1, b2, T + 500);
+        assertThat(change.detail()).isEqualTo("PodDisruptionBudget web-pdb: disruptionsAllowed 0 (healthy 2 of 2"
+                + " needed)");
+        assertThat(EventTranslator.budget(b2, b2, T + 600)).as("a resync with nothing new").isNull();
+    }
 }
