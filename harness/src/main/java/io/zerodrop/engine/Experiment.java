@@ -169,9 +169,9 @@ public final class Experiment {
                         plan.outDir().resolve(LoadSpec.CLIENT_REQUEST_LOG), runtime.requestLogs(),
                         plan.outDir().resolve("requests.tsv"));
                 m = journal.run("analysis", () -> Measurement.analyse(run.simulationLog(), timeline,
-                        plan.load().warmupSeconds(), plan.load().rate(), runtime.ledgers(), 0,
+                        plan.load().warmupSeconds(), plan.load().rate(), runtime.ledgerSource(),
                         run.injectionSeenMs(), ids), r -> r.analysis().totalRequests() + " requests decoded, "
-                        + runtime.ledgers().size() + " server ledgers read" + r.groundTruth()
+                        + r.groundTruth().map(g -> "server accounts read").orElse("no server account") + r.groundTruth()
                         .map(g -> g.exact() != null ? ", joined with " + ids.serverLogs().size()
                                 + " request logs by request id (requests.tsv)" : "").orElse(""));
             } catch (ZerodropException e) {

@@ -8,6 +8,7 @@ import io.zerodrop.gatling.SimulationLogReader;
 import io.zerodrop.ledger.GroundTruth;
 import io.zerodrop.ledger.RequestJoin;
 import io.zerodrop.ledger.LedgerSnapshot;
+import io.zerodrop.ledger.LedgerSource;
 import io.zerodrop.report.Finding;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
@@ -76,6 +77,13 @@ public final class Measurement {
     /** As above, joining client and servers request by request where {@code requestLogs} allow it. */
     public static Result analyse(Path simulationLog, Timeline timeline, int rampSeconds, double askedRate,
             List<Path> ledgers, long ledgerWaitMs, long injectionSeenMs, RequestLogs requestLogs) {
+        return analyse(simulationLog, timeline, rampSeconds, askedRate, ledgers.isEmpty() ? null
+                : LedgerSource.files(ledgers, ledgerWaitMs), injectionSeenMs, requestLogs);
+    }
+
+    /** As above, the servers' accounts from {@code ledgers} (null: there are none). */
+    public static Result analyse(Path simulationLog, Timeline timeline, int rampSeconds, double askedRate,
+            LedgerSource ledgers, long injectionSeenMs, RequestLogs requestLogs) {
         RunHeader header;
         long loadStart;
         Analyzer analyzer;
@@ -102,9 +110,9 @@ public final class Measurement {
         }
         RequestJoin.Exact exact = requestLogs != null && requestLogs.usable() ? RequestJoin.join(requestLogs.clientLog(),
                 requestLogs.serverLogs(), requestLogs.joinedTable()) : null;
-        Optional<GroundTruth> truth = ledgers.isEmpty() ? Optional.empty()
-                : Optional.of(GroundTruth.of(a, ledgers.stream()
-                        .map(l -> LedgerSnapshot.readAfter(l, a.lastRequestMs(), ledgerWaitMs)).toList(), exact));
+        List<LedgerSnapshot> snapshots = ledgers == null ? List.of() : ledgers.collect(a.lastRequestMs());
+        Optional<GroundTruth> truth = snapshots.isEmpty() ? Optional.empty()
+                : Optional.of(GroundTruth.of(a, snapshots, exact));
         io.zerodrop.verdict.EvictionStats ev = io.zerodrop.verdict.EvictionStats.from(timeline.events());
         List<Finding> findings = new ArrayList<>(findings(a, truth));
         if (ev.timedOut() > 0) {

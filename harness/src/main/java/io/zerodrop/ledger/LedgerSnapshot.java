@@ -40,6 +40,59 @@ public record LedgerSnapshot(Path file, String servedBy, boolean isFinal, long w
         }
     }
 
+    /**
+     * A pod's last word as target-app leaves it in its termination message ({@code terminationMessagePath}, read by
+     * zerodrop from {@code containerStatuses[].state.terminated.message} before the pod object goes):
+     * {@code target-app exit=143 reason=sigterm mode=immediate received=120 ok=118 error=0 cut=2 clientAborted=0}.
+     * Written at the very end, so final. Empty when the message is not target-app's.
+     */
+    public static java.util.Optional<LedgerSnapshot> fromTerminationMessage(String pod, String message, long atMs) {
+        if (message == null || !message.startsWith("target-app ")) {
+            return java.util.Optional.empty();
+        }
+        java.util.Map<String, String> kv = new java.util.HashMap<>();
+        for (String part : message.trim().split("\\s+")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                kv.put(part.substring(0, eq), part.substring(eq + 1));
+            }
+        }
+        try {
+            return java.util.Optional.of(new LedgerSnapshot(Path.of("pods", pod, "terminationMessage"), pod, true, atMs,
+                    Integer.valueOf(kv.get("exit")), Long.parseLong(kv.get("received")), Long.parseLong(kv.get("ok")),
+                    Long.parseLong(kv.get("error")), Long.parseLong(kv.get("cut")),
+                    Long.parseLong(kv.get("clientAborted")), 0));
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * A live pod's counts from target-app's {@code /metrics} (read through the API server's pod proxy at the end of
+     * a run): not final — the pod goes on serving — but taken at {@code atMs}, after the last request.
+     */
+    public static java.util.Optional<LedgerSnapshot> fromMetrics(String pod, String text, long atMs) {
+        java.util.Map<String, Long> c = new java.util.HashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("targetapp_requests_total{outcome=\"")) {
+                int q = line.indexOf('"', 34);
+                c.put(line.substring(34, q), Long.parseLong(line.substring(line.lastIndexOf(' ') + 1).trim()));
+            } else if (line.startsWith("targetapp_requests_in_flight ")) {
+                c.put("inflight", Long.parseLong(line.substring(line.lastIndexOf(' ') + 1).trim()));
+            }
+        }
+        if (!c.containsKey("ok")) {
+            return java.util.Optional.empty();
+        }
+        long ok = c.getOrDefault("ok", 0L);
+        long error = c.getOrDefault("error", 0L);
+        long cut = c.getOrDefault("cut", 0L);
+        long aborted = c.getOrDefault("client_aborted", 0L);
+        long inFlight = c.getOrDefault("inflight", 0L);
+        return java.util.Optional.of(new LedgerSnapshot(Path.of("pods", pod, "metrics"), pod, false, atMs, null,
+                ok + error + cut + aborted + inFlight, ok, error, cut, aborted, inFlight));
+    }
+
     /** True when the snapshot misses part of the run: not final and written before {@code lastRequestMs}. */
     public boolean staleFor(long lastRequestMs) {
         return !isFinal && writtenAtMs < lastRequestMs;

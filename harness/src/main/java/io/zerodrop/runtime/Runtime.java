@@ -78,6 +78,14 @@ public interface Runtime extends AutoCloseable {
     List<Path> ledgers();
 
     /**
+     * Where the servers' own accounts come from after the run (called after {@link #close()}): by default the
+     * {@link #ledgers()} files; a cluster's pods give them through their termination messages and metrics instead.
+     */
+    default io.zerodrop.ledger.LedgerSource ledgerSource() {
+        return io.zerodrop.ledger.LedgerSource.files(ledgers(), 0);
+    }
+
+    /**
      * The per-request logs the pods wrote (target-app REQUEST_LOG_FILE), pod name → file, for the exact join of
      * client and servers by request id; empty where the runtime cannot collect them.
      */

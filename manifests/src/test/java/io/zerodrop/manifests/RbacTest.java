@@ -17,7 +17,7 @@ class RbacTest {
     /** Every right zerodrop needs, as group/resource:verb; nothing more may be granted. */
     private static final Set<String> NAMESPACED = Set.of(
             "/pods:get", "/pods:list", "/pods:watch", "/pods:delete",
-            "/pods/eviction:create",
+            "/pods/eviction:create", "/pods/proxy:get",
             "apps/deployments:get", "apps/deployments:list", "apps/deployments:watch", "apps/deployments:patch",
             "apps/statefulsets:get", "apps/statefulsets:list", "apps/statefulsets:watch", "apps/statefulsets:patch",
             "apps/replicasets:get", "apps/replicasets:list", "/services:get", "/services:list",

@@ -53,6 +53,11 @@ public final class KubernetesRuntime implements Runtime {
     private final EventTranslator slices = new EventTranslator();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final List<String> watchGaps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Each pod's last word (target-app's termination message), kept as the watch delivers it. */
+    private final Map<String, io.zerodrop.ledger.LedgerSnapshot> lastWords = new ConcurrentHashMap<>();
+    /** Live pods' counts read through the pod proxy at teardown. */
+    private final List<io.zerodrop.ledger.LedgerSnapshot> liveCounts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> truthNotes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.Deque<Undo.Registration> undos = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private SharedIndexInformer<Pod> pods;
     private long attachedMs;
@@ -148,9 +153,13 @@ public final class KubernetesRuntime implements Runtime {
             @Override
             public void onUpdate(Pod before, Pod after) {
                 String n = after.getMetadata().getName();
-                timeline.addAll(EventTranslator.pod(before, after, System.currentTimeMillis(),
-                        causeByPod.getOrDefault(n, "")).stream()
+                List<TimelineEvent> events = EventTranslator.pod(before, after, System.currentTimeMillis(),
+                        causeByPod.getOrDefault(n, ""));
+                timeline.addAll(events.stream()
                         .filter(e -> e.type() != EventType.REPLACEMENT_READY || isReplacement(n)).toList());
+                events.stream().filter(e -> e.type() == EventType.CONTAINER_EXITED).forEach(e ->
+                        io.zerodrop.ledger.LedgerSnapshot.fromTerminationMessage(n,
+                                e.attributes().get("terminationMessage"), e.atMs()).ifPresent(s -> lastWords.put(n, s)));
             }
 
             @Override
@@ -404,15 +413,70 @@ public final class KubernetesRuntime implements Runtime {
         return false;
     }
 
-    /** Server-side ledgers are not files on this host: the pods' termination messages carry them instead. */
+    /** Server-side ledgers are not files on this host: see {@link #ledgerSource()}. */
     @Override
     public List<Path> ledgers() {
         return List.of();
     }
 
-    /** Puts back what this run changed (newest first; each undo runs once), then stops the watches. */
+    /**
+     * The servers' accounts on a cluster: every pod that ended during the run left its counts in its termination
+     * message (target-app writes them there; read from containerStatuses before the pod object went); every pod
+     * still running was asked for its {@code /metrics} through the API server's pod proxy at teardown. A pod that
+     * said neither (another app, a missing permission) is named in the notes and the ground truth is left out.
+     */
+    @Override
+    public io.zerodrop.ledger.LedgerSource ledgerSource() {
+        return last -> {
+            List<io.zerodrop.ledger.LedgerSnapshot> all = new ArrayList<>(lastWords.values());
+            all.addAll(liveCounts);
+            if (!truthNotes.isEmpty()) {
+                timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
+                        "ground truth left out: " + String.join("; ", truthNotes)));
+                return List.of();
+            }
+            return all;
+        };
+    }
+
+    /** Reads every live pod's counts through the pod proxy; a pod that cannot be read is noted, not guessed. */
+    private void readLiveCounts() {
+        if (pods == null) {
+            return;
+        }
+        for (Pod p : pods.getStore().list()) {
+            String n = p.getMetadata().getName();
+            if (lastWords.containsKey(n)) {
+                continue;
+            }
+            int port = p.getSpec() == null || p.getSpec().getContainers() == null ? 0 : p.getSpec().getContainers()
+                    .stream().flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.empty() : c.getPorts().stream())
+                    .map(io.fabric8.kubernetes.api.model.ContainerPort::getContainerPort).findFirst().orElse(0);
+            String path = cluster.client().getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/"
+                    + cluster.namespace() + "/pods/" + n + (port > 0 ? ":" + port : "") + "/proxy/metrics";
+            try {
+                String text = cluster.client().raw(path);
+                java.util.Optional<io.zerodrop.ledger.LedgerSnapshot> s = text == null ? java.util.Optional.empty()
+                        : io.zerodrop.ledger.LedgerSnapshot.fromMetrics(n, text, System.currentTimeMillis());
+                if (s.isPresent()) {
+                    liveCounts.add(s.get());
+                } else {
+                    truthNotes.add("pod " + n + " has no target-app metrics at " + path);
+                }
+            } catch (KubernetesClientException e) {
+                truthNotes.add("pod " + n + "'s metrics could not be read through the pod proxy (" + Cluster.reason(e)
+                        + "; the Role needs get pods/proxy)");
+            }
+        }
+    }
+
+    /**
+     * Reads the live pods' counts, puts back what this run changed (newest first; each undo runs once), then stops
+     * the watches.
+     */
     @Override
     public void close() {
+        readLiveCounts();
         for (Undo.Registration r; (r = undos.poll()) != null; ) {
             r.undoNow();
         }

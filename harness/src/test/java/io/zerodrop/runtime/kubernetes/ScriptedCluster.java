@@ -30,6 +30,8 @@ public final class ScriptedCluster implements AutoCloseable {
     public final List<Call> calls = new CopyOnWriteArrayList<>();
     public final Deque<MockResponse> evictionAnswers = new ArrayDeque<>();
     public final Set<String> denied = new java.util.concurrent.CopyOnWriteArraySet<>();
+    /** What GET …/pods/&lt;pod&gt;[:port]/proxy/metrics answers, by pod; a pod not here answers 404. */
+    public final Map<String, String> metrics = new java.util.concurrent.ConcurrentHashMap<>();
     final KubernetesMockServer server;
 
     public ScriptedCluster() {
@@ -39,6 +41,12 @@ public final class ScriptedCluster implements AutoCloseable {
                 byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
                 calls.add(new Call(request.getMethod(), request.getPath(), new String(body,
                         java.nio.charset.StandardCharsets.UTF_8)));
+                if (request.getPath().endsWith("/proxy/metrics")) {
+                    String pod = request.getPath().replaceAll(".*/pods/([^/:]+)(:\\d+)?/proxy/metrics", "$1");
+                    String text = metrics.get(pod);
+                    return text == null ? status(404, "no such pod", null, null)
+                            : new MockResponse().setResponseCode(200).setBody(text);
+                }
                 return super.dispatch(request);
             }
 

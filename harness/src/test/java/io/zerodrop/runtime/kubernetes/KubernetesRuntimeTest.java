@@ -1,0 +1,136 @@
+package io.zerodrop.runtime.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.zerodrop.core.Undo;
+import io.zerodrop.ledger.LedgerSnapshot;
+import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.Timeline;
+import io.zerodrop.timeline.TimelineEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kubernetes runtime's observer and ground truth against the mock API server, with the kubelet's part played by
+ * the test: a pod's container ends with target-app's termination message, the live pods answer /metrics through the
+ * pod proxy, and disruption of a pod outside the workload is refused.
+ */
+class KubernetesRuntimeTest {
+    ScriptedCluster cluster;
+    KubernetesClient client;
+    Cluster connected;
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = new ScriptedCluster();
+        client = cluster.client();
+        cluster.shop(client, Map.of(), 3, 3);
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("zd-k8s");
+        connected = Cluster.connect(new ClusterOptions(cluster.kubeconfig(dir, "staging", "shop"), null, null), null);
+    }
+
+    @AfterEach
+    void stop() {
+        connected.close();
+        client.close();
+        cluster.close();
+    }
+
+    private static String metrics(long ok, long cut, long inFlight) {
+        return "# HELP targetapp_requests_total x\n# TYPE targetapp_requests_total counter\n"
+                + "targetapp_requests_total{outcome=\"ok\"} " + ok + "\ntargetapp_requests_total{outcome=\"error\"} 0\n"
+                + "targetapp_requests_total{outcome=\"cut\"} " + cut + "\n"
+                + "targetapp_requests_total{outcome=\"client_aborted\"} 0\ntargetapp_requests_in_flight " + inFlight + "\n";
+    }
+
+    @Test
+    void theServersAccountsComeFromTerminationMessagesAndThePodProxy() {
+        Timeline timeline = new Timeline();
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
+                    "http://10.0.0.1", "--url", timeline, undo);
+            rt.start(null, Duration.ofSeconds(30));
+            assertThat(rt.pods()).extracting(p -> p.name()).containsExactly("web-1", "web-2", "web-3");
+
+            // a finalizer holds the object after the DELETE, as the kubelet's graceful termination does on a cluster
+            // (the mock server removes an object at once otherwise); then the container ends with target-app's last
+            // word, played by the test
+            client.pods().inNamespace("shop").withName("web-1").edit(p -> new PodBuilder(p).editMetadata()
+                    .addToFinalizers("zerodrop.io/test-hold").endMetadata().build());
+            rt.deletePod("web-1", 30L, "delete-1");
+            client.pods().inNamespace("shop").withName("web-1").edit(p -> new PodBuilder(p).editStatus()
+                    .addNewContainerStatus().withName("web").withNewState().withNewTerminated().withExitCode(143)
+                    .withReason("Error").withFinishedAt("2027-01-15T08:00:33Z")
+                    .withMessage("target-app exit=143 reason=sigterm mode=immediate received=120 ok=118 error=0"
+                            + " cut=2 clientAborted=0\n").endTerminated().endState().endContainerStatus().endStatus()
+                    .build());
+            await().atMost(Duration.ofSeconds(10)).until(() -> timeline.events().stream()
+                    .anyMatch(e -> e.type() == EventType.CONTAINER_EXITED));
+            assertThat(rt.pods()).as("a pod marked for deletion is no longer live").extracting(p -> p.name())
+                    .containsExactly("web-2", "web-3");
+            TimelineEvent exit = timeline.ofType(EventType.CONTAINER_EXITED).get(0);
+            assertThat(exit.pod()).isEqualTo("web-1");
+            assertThat(exit.attributes()).containsEntry("exitCode", "143").containsEntry("nodeFinishedAt",
+                    "2027-01-15T08:00:33Z");
+            assertThat(timeline.ofType(EventType.POD_MARKED_FOR_DELETION)).extracting(TimelineEvent::pod,
+                    TimelineEvent::disruption).containsExactly(org.assertj.core.groups.Tuple.tuple("web-1", "delete-1"));
+            assertThat(exit.disruption()).isEqualTo("delete-1");
+
+            cluster.metrics.put("web-2", metrics(300, 0, 0));
+            cluster.metrics.put("web-3", metrics(290, 1, 0));
+            rt.close();
+            List<LedgerSnapshot> truth = rt.ledgerSource().collect(System.currentTimeMillis() - 1_000);
+            assertThat(truth).extracting(LedgerSnapshot::servedBy).containsExactlyInAnyOrder("web-1", "web-2", "web-3");
+            LedgerSnapshot last = truth.stream().filter(s -> s.servedBy().equals("web-1")).findFirst().orElseThrow();
+            assertThat(last.isFinal()).isTrue();
+            assertThat(last.exitCode()).isEqualTo(143);
+            assertThat(last.received()).isEqualTo(120);
+            assertThat(last.cut()).isEqualTo(2);
+            assertThat(truth.stream().mapToLong(LedgerSnapshot::ok).sum()).isEqualTo(118 + 300 + 290);
+            assertThat(cluster.calls).filteredOn(c -> c.path().endsWith("/proxy/metrics")).hasSize(2);
+        }
+    }
+
+    @Test
+    void aLivePodThatCannotBeReadLeavesTheGroundTruthOutAndSaysWhy() {
+        Timeline timeline = new Timeline();
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
+                    "http://10.0.0.1", "--url", timeline, undo);
+            rt.start(null, Duration.ofSeconds(30));
+            cluster.metrics.put("web-1", metrics(10, 0, 0));
+            rt.close();
+            assertThat(rt.ledgerSource().collect(System.currentTimeMillis())).isEmpty();
+            assertThat(timeline.events()).extracting(TimelineEvent::detail).anyMatch(d -> d.startsWith(
+                    "ground truth left out: ") && d.contains("pod web-2 has no target-app metrics at ")
+                    && d.contains("/api/v1/namespaces/shop/pods/web-2/proxy/metrics"));
+        }
+    }
+
+    @Test
+    void onlyTheWorkloadsOwnLivePodsCanBeDisrupted() {
+        Timeline timeline = new Timeline();
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
+                    "http://10.0.0.1", "--url", timeline, undo);
+            rt.start(null, Duration.ofSeconds(30));
+            client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("cart-1")
+                    .withLabels(Map.of("app", "cart")).endMetadata().build()).create();
+            cluster.calls.clear();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> rt.deletePod("cart-1", null, "d"))
+                    .hasMessage("pod \"cart-1\" is not a live pod of Deployment web: zerodrop only ever disrupts the"
+                            + " target workload's own pods");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> rt.evict("cart-1", "d"))
+                    .hasMessageContaining("not a live pod of Deployment web");
+            assertThat(cluster.mutations()).isEmpty();
+            rt.close();
+        }
+    }
+}
