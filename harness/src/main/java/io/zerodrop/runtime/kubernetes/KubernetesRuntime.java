@@ -137,7 +137,7 @@ public final class KubernetesRuntime implements Runtime {
                 + " " + target.name() + ": " + pods().size() + " pods, watches synced"));
     }
 
-    private ResourceEventHandler<Pod> podHandler() {
+    ResourceEventHandler<Pod> podHandler() {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod p) {

@@ -133,4 +133,32 @@ class KubernetesRuntimeTest {
             rt.close();
         }
     }
+
+    /**
+     * A watch that expires (410 Gone) makes the informer relist: what changed in between is lost, and a pod deleted
+     * meanwhile arrives as a delete whose final state is unknown. The run goes on and the report says where it could
+     * have missed a transition. (fabric8 calls these hooks itself on a relist; here they are called as it would.)
+     */
+    @Test
+    void aRelistAfterAnExpiredWatchIsRecordedAsAGapNotLost() {
+        Timeline timeline = new Timeline();
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
+                    "http://10.0.0.1", "--url", timeline, undo);
+            rt.start(null, Duration.ofSeconds(30));
+            assertThat(rt.describe()).as("the initial list is no gap").doesNotContainKey("watchGaps");
+            var handler = rt.podHandler();
+            handler.onBeforeList("4711");
+            handler.onDelete(client.pods().inNamespace("shop").withName("web-2").get(), true);
+            @SuppressWarnings("unchecked")
+            List<String> gaps = (List<String>) rt.describe().get("watchGaps");
+            assertThat(gaps).hasSize(2);
+            assertThat(gaps.get(0)).startsWith("pod watch relisted at ").endsWith("(after resourceVersion 4711):"
+                    + " transitions in between may be missing");
+            assertThat(gaps.get(1)).isEqualTo("pod web-2 was deleted while the watch was down");
+            assertThat(timeline.events()).extracting(TimelineEvent::detail).contains("pod watch expired and relisted",
+                    "pod object removed (seen only at a relist: its last transitions may be missing)");
+            rt.close();
+        }
+    }
 }
