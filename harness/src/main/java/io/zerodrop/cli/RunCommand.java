@@ -121,13 +121,10 @@ final class RunCommand implements Callable<Integer> {
                     + " runtime only in this version; on a cluster, apply them to the workload first (kubectl apply"
                     + " of your overlay) and run without 'settings'");
         }
-        String trafficUrl = url != null ? url : s.trafficUrl();
-        if (trafficUrl == null) {
-            throw ZerodropException.usage(scenarioFile + ": the kubernetes runtime needs the address the load enters"
-                    + " the cluster through: --url or traffic.url (an Ingress, LoadBalancer or NodePort URL)");
+        String givenUrl = url != null ? url : s.trafficUrl();
+        if (givenUrl != null) {
+            io.zerodrop.runtime.kubernetes.TrafficPath.check(givenUrl, "");
         }
-        String how = io.zerodrop.runtime.kubernetes.TrafficPath.check(trafficUrl, url != null ? "--url"
-                : "traffic.url in the scenario");
         io.zerodrop.runtime.kubernetes.ClusterOptions opts = cluster.options();
         io.zerodrop.runtime.kubernetes.Cluster.refuseSystemNamespace(opts.namespace() != null ? opts.namespace()
                 : s.namespace());
@@ -135,6 +132,10 @@ final class RunCommand implements Callable<Integer> {
         try {
             io.zerodrop.runtime.kubernetes.ClusterTarget target = io.zerodrop.runtime.kubernetes.ClusterTarget.find(
                     c.client(), c.namespace(), s.workload());
+            String[] discovered = givenUrl != null ? null
+                    : io.zerodrop.runtime.kubernetes.TrafficPath.discover(c, target);
+            String trafficUrl = givenUrl != null ? givenUrl : discovered[0];
+            String how = givenUrl == null ? discovered[1] : url != null ? "--url" : "traffic.url in the scenario";
             io.zerodrop.runtime.kubernetes.Preflight.check(c.client(), c.namespace(),
                     io.zerodrop.runtime.kubernetes.Preflight.needed(s.steps().stream().map(Scenario.StepSpec::action)
                             .distinct().toList()));

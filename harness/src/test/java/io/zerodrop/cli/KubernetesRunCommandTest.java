@@ -171,4 +171,29 @@ class KubernetesRunCommandTest {
         assertThat(report.path("steps").findValuesAsText("name"))
                 .contains("undo: scale Deployment web back to 3 replicas");
     }
+
+    @Test
+    void withoutAUrlANodePortIsDiscoveredOnlyOnALocalClusterAndOnlyWhenUnambiguous() throws Exception {
+        Path sc = scenario("shop", "deployment/web", "delete");
+        Cli staging = Cli.run("run", sc.toString(), "--kubeconfig", kubeconfig.toString(), "--dry-run");
+        assertThat(staging.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(staging.err()).contains("no traffic URL: give --url", "only on a local kind or k3d cluster"
+                + " (context \"staging\")");
+
+        Path kind = cluster.kubeconfig(Files.createDirectories(dir.resolve("kind")), "kind-zd", "shop");
+        Cli none = Cli.run("run", sc.toString(), "--kubeconfig", kind.toString(), "--dry-run");
+        assertThat(none.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(none.err()).contains("0 NodePort Services select the pods of Deployment web");
+
+        client.services().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("web-nodeport").endMetadata().withNewSpec().withType("NodePort")
+                .withSelector(Map.of("app", "web")).addNewPort().withPort(80).withNodePort(30080).endPort().endSpec()
+                .build()).create();
+        client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("kind-1")
+                .endMetadata().withNewStatus().addNewAddress().withType("InternalIP").withAddress("172.18.0.2")
+                .endAddress().endStatus().build()).create();
+        Cli found = Cli.run("run", sc.toString(), "--kubeconfig", kind.toString(), "--dry-run");
+        assertThat(found.exitCode()).as(found.err()).isZero();
+        assertThat(found.out()).contains("req/s to http://172.18.0.2:30080");
+    }
 }

@@ -30,6 +30,7 @@ public final class Cluster implements AutoCloseable {
     private final String server;
     private final String context;
     private final VersionInfo version;
+    private String contextName;
 
     private Cluster(KubernetesClient client, String namespace, String server, String context, VersionInfo version) {
         this.client = client;
@@ -66,6 +67,7 @@ public final class Cluster implements AutoCloseable {
         try {
             VersionInfo v = client.getKubernetesVersion();
             Cluster c = new Cluster(client, ns, config.getMasterUrl(), tried, v);
+            c.contextName = config.getCurrentContext() == null ? null : config.getCurrentContext().getName();
             c.refuseProtectedNamespace();
             return c;
         } catch (KubernetesClientException e) {
@@ -143,6 +145,11 @@ public final class Cluster implements AutoCloseable {
 
     public String server() {
         return server;
+    }
+
+    /** The kubeconfig context used, or null (in-cluster). */
+    public String contextName() {
+        return contextName;
     }
 
     /** For the report header: server, its version, how it was reached, the namespace. */

@@ -38,6 +38,41 @@ public final class TrafficPath {
         return how;
     }
 
+    /**
+     * The URL when none was given, only where that is unambiguous: a local cluster (a kind or k3d context), exactly
+     * one NodePort Service selecting the workload's pods, and a node with an InternalIP. Anything else asks for
+     * {@code --url} (exit 2) and says what was found.
+     */
+    public static String[] discover(Cluster cluster, ClusterTarget target) {
+        String context = cluster.contextName();
+        if (context == null || !(context.startsWith("kind-") || context.startsWith("k3d-"))) {
+            throw ZerodropException.usage("no traffic URL: give --url (or traffic.url) with the address your clients"
+                    + " use — an Ingress, LoadBalancer or NodePort. zerodrop discovers one only on a local kind or k3d"
+                    + " cluster (context \"" + context + "\")");
+        }
+        var nodePorts = cluster.client().services().inNamespace(cluster.namespace()).list().getItems().stream()
+                .filter(s -> "NodePort".equals(s.getSpec().getType()) && s.getSpec().getSelector() != null
+                        && !s.getSpec().getSelector().isEmpty()
+                        && target.podLabels().entrySet().containsAll(s.getSpec().getSelector().entrySet()))
+                .toList();
+        if (nodePorts.size() != 1 || nodePorts.get(0).getSpec().getPorts().size() != 1) {
+            throw ZerodropException.usage("no traffic URL, and none to discover: " + nodePorts.size() + " NodePort"
+                    + " Services select the pods of " + target.kind() + " " + target.name() + " "
+                    + nodePorts.stream().map(s -> s.getMetadata().getName()).toList() + " (expected exactly one with one"
+                    + " port); give --url");
+        }
+        var svc = nodePorts.get(0);
+        String ip = cluster.client().nodes().list().getItems().stream()
+                .flatMap(n -> n.getStatus() == null || n.getStatus().getAddresses() == null ? java.util.stream.Stream.empty()
+                        : n.getStatus().getAddresses().stream())
+                .filter(a -> "InternalIP".equals(a.getType())).map(a -> a.getAddress()).findFirst()
+                .orElseThrow(() -> ZerodropException.usage("no traffic URL, and no node with an InternalIP to reach"
+                        + " NodePort Service " + svc.getMetadata().getName() + " on; give --url"));
+        int port = svc.getSpec().getPorts().get(0).getNodePort();
+        return new String[] {"http://" + ip + ":" + port, "discovered: NodePort Service " + svc.getMetadata().getName()
+                + " on node address " + ip + " (local cluster, context " + context + ")"};
+    }
+
     /** A {@code kubectl port-forward} process on this host with {@code port} among its arguments. */
     static boolean portForwardOn(int port) {
         try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
