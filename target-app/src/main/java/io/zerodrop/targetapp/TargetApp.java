@@ -137,7 +137,13 @@ public final class TargetApp {
 
         state.phase(Phase.DRAINING);
         connector.close();
-        events.event("stop_accepting");
+        // Jetty may close the listening socket on its selector thread: the event says "no longer accepting" only
+        // once the socket is closed (seen under CPU contention: a connect accepted just after the event)
+        long closeDeadline = System.currentTimeMillis() + 2_000;
+        while (connector.isOpen() && System.currentTimeMillis() < closeDeadline) {
+            sleepQuietly(5);
+        }
+        events.event("stop_accepting", "listenerClosed", !connector.isOpen());
         int idle = connections.closeIdle();
         events.event("idle_closed", "connections", idle);
 
