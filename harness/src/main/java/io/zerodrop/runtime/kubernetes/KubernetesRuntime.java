@@ -61,6 +61,8 @@ public final class KubernetesRuntime implements Runtime {
     private final java.util.Deque<Undo.Registration> undos = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private SharedIndexInformer<Pod> pods;
     private long attachedMs;
+    /** The step of the rollout under way (null: none), completed when the Deployment's status says so. */
+    private volatile String rolloutCause;
     /** Set once the watches have synced: what the initial lists deliver is history, not part of the run. */
     private volatile boolean synced;
 
@@ -119,6 +121,10 @@ public final class KubernetesRuntime implements Runtime {
                     .withLabel("kubernetes.io/service-name", service).inform(sliceHandler(), 0));
         }
         informers.add(cluster.client().v1().events().inNamespace(cluster.namespace()).inform(eventHandler(), 0));
+        if (target.kind().equals("Deployment")) {
+            informers.add(cluster.client().apps().deployments().inNamespace(cluster.namespace()).withName(target.name())
+                    .inform(deploymentHandler(), 0));
+        }
         for (String b : target.budgets()) {
             informers.add(cluster.client().policy().v1().podDisruptionBudget().inNamespace(cluster.namespace())
                     .withName(b).inform(budgetHandler(), 0));
@@ -229,6 +235,41 @@ public final class KubernetesRuntime implements Runtime {
                 if (t != null) {
                     timeline.add(t);
                 }
+            }
+        };
+    }
+
+    /** A rollout is complete when the controller has seen the change and every replica is updated and available. */
+    static boolean rolloutComplete(Deployment d) {
+        var s = d.getStatus();
+        int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        return s != null && s.getObservedGeneration() != null && d.getMetadata().getGeneration() != null
+                && s.getObservedGeneration() >= d.getMetadata().getGeneration()
+                && n(s.getUpdatedReplicas()) == replicas && n(s.getReplicas()) == replicas
+                && n(s.getAvailableReplicas()) == replicas;
+    }
+
+    private ResourceEventHandler<Deployment> deploymentHandler() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Deployment d) {
+            }
+
+            @Override
+            public void onUpdate(Deployment before, Deployment after) {
+                String cause = rolloutCause;
+                if (cause != null && rolloutComplete(after)) {
+                    rolloutCause = null;
+                    timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.ROLLOUT_COMPLETE, "", cause,
+                            "rollout complete: " + n(after.getStatus().getUpdatedReplicas()) + " updated replicas"
+                                    + " available (Deployment status, generation " + after.getMetadata().getGeneration()
+                                    + ")", Map.of("observedGeneration", String.valueOf(after.getStatus()
+                                    .getObservedGeneration()))));
+                }
+            }
+
+            @Override
+            public void onDelete(Deployment d, boolean finalStateUnknown) {
             }
         };
     }
@@ -347,6 +388,7 @@ public final class KubernetesRuntime implements Runtime {
     public void rolloutRestart(String cause) {
         requireDeployment("rollout-restart");
         pods().forEach(p -> causeByPod.put(p.name(), cause));
+        rolloutCause = cause;
         api.rolloutRestart(target.name());
         timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
                 "rollout restart: kubectl.kubernetes.io/restartedAt patched"));

@@ -161,4 +161,33 @@ class KubernetesRuntimeTest {
             rt.close();
         }
     }
+
+    @Test
+    void aRolloutRestartCompletesWhenTheDeploymentStatusSaysEveryReplicaIsUpdatedAndAvailable() {
+        Timeline timeline = new Timeline();
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
+                    "http://10.0.0.1", "--url", timeline, undo);
+            rt.start(null, Duration.ofSeconds(30));
+            rt.rolloutRestart("roll");
+            assertThat(cluster.mutations()).filteredOn(c -> c.method().equals("PATCH")).singleElement()
+                    .satisfies(c -> assertThat(c.body()).contains("kubectl.kubernetes.io/restartedAt"));
+            // the controller's part, played by the test: part way, then done
+            client.apps().deployments().inNamespace("shop").withName("web").edit(d -> new io.fabric8.kubernetes.api
+                    .model.apps.DeploymentBuilder(d).editMetadata().withGeneration(2L).endMetadata().editStatus()
+                    .withObservedGeneration(2L).withUpdatedReplicas(1).withReplicas(4).withAvailableReplicas(3)
+                    .endStatus().build());
+            client.apps().deployments().inNamespace("shop").withName("web").edit(d -> new io.fabric8.kubernetes.api
+                    .model.apps.DeploymentBuilder(d).editStatus().withUpdatedReplicas(3).withReplicas(3)
+                    .withAvailableReplicas(3).endStatus().build());
+            await().atMost(Duration.ofSeconds(10)).until(() -> !timeline.ofType(EventType.ROLLOUT_COMPLETE).isEmpty());
+            assertThat(timeline.ofType(EventType.ROLLOUT_COMPLETE)).singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.disruption()).isEqualTo("roll");
+                        // completed by the second status, not by the first (1 of 3 updated, 4 replicas)
+                        assertThat(e.detail()).startsWith("rollout complete: 3 updated replicas available");
+                    });
+            rt.close();
+        }
+    }
 }
