@@ -43,6 +43,14 @@ class KubernetesRuntimeTest {
         cluster.close();
     }
 
+    /** The runtime attached to the shop's Deployment web, its watches synced. */
+    private KubernetesRuntime attached(Timeline timeline, Undo undo) {
+        KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
+                "http://10.0.0.1", "--url", timeline, undo);
+        rt.start(null, Duration.ofSeconds(30));
+        return rt;
+    }
+
     private static String metrics(long ok, long cut, long inFlight) {
         return "# HELP targetapp_requests_total x\n# TYPE targetapp_requests_total counter\n"
                 + "targetapp_requests_total{outcome=\"ok\"} " + ok + "\ntargetapp_requests_total{outcome=\"error\"} 0\n"
@@ -54,9 +62,7 @@ class KubernetesRuntimeTest {
     void theServersAccountsComeFromTerminationMessagesAndThePodProxy() {
         Timeline timeline = new Timeline();
         try (Undo undo = new Undo()) {
-            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
-                    "http://10.0.0.1", "--url", timeline, undo);
-            rt.start(null, Duration.ofSeconds(30));
+            KubernetesRuntime rt = attached(timeline, undo);
             assertThat(rt.pods()).extracting(p -> p.name()).containsExactly("web-1", "web-2", "web-3");
 
             // a finalizer holds the object after the DELETE, as the kubelet's graceful termination does on a cluster
@@ -102,9 +108,7 @@ class KubernetesRuntimeTest {
     void aLivePodThatCannotBeReadLeavesTheGroundTruthOutAndSaysWhy() {
         Timeline timeline = new Timeline();
         try (Undo undo = new Undo()) {
-            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
-                    "http://10.0.0.1", "--url", timeline, undo);
-            rt.start(null, Duration.ofSeconds(30));
+            KubernetesRuntime rt = attached(timeline, undo);
             cluster.metrics.put("web-1", metrics(10, 0, 0));
             rt.close();
             assertThat(rt.ledgerSource().collect(System.currentTimeMillis())).isEmpty();
@@ -118,9 +122,7 @@ class KubernetesRuntimeTest {
     void onlyTheWorkloadsOwnLivePodsCanBeDisrupted() {
         Timeline timeline = new Timeline();
         try (Undo undo = new Undo()) {
-            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
-                    "http://10.0.0.1", "--url", timeline, undo);
-            rt.start(null, Duration.ofSeconds(30));
+            KubernetesRuntime rt = attached(timeline, undo);
             client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("cart-1")
                     .withLabels(Map.of("app", "cart")).endMetadata().build()).create();
             cluster.calls.clear();
@@ -143,9 +145,7 @@ class KubernetesRuntimeTest {
     void aRelistAfterAnExpiredWatchIsRecordedAsAGapNotLost() {
         Timeline timeline = new Timeline();
         try (Undo undo = new Undo()) {
-            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
-                    "http://10.0.0.1", "--url", timeline, undo);
-            rt.start(null, Duration.ofSeconds(30));
+            KubernetesRuntime rt = attached(timeline, undo);
             assertThat(rt.describe()).as("the initial list is no gap").doesNotContainKey("watchGaps");
             var handler = rt.podHandler();
             handler.onBeforeList("4711");
@@ -166,9 +166,7 @@ class KubernetesRuntimeTest {
     void aRolloutRestartCompletesWhenTheDeploymentStatusSaysEveryReplicaIsUpdatedAndAvailable() {
         Timeline timeline = new Timeline();
         try (Undo undo = new Undo()) {
-            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
-                    "http://10.0.0.1", "--url", timeline, undo);
-            rt.start(null, Duration.ofSeconds(30));
+            KubernetesRuntime rt = attached(timeline, undo);
             rt.rolloutRestart("roll");
             assertThat(cluster.mutations()).filteredOn(c -> c.method().equals("PATCH")).singleElement()
                     .satisfies(c -> assertThat(c.body()).contains("kubectl.kubernetes.io/restartedAt"));
