@@ -121,11 +121,15 @@ class TrafficCommandTest {
             assertThat(server.count("/refused")).isZero();
 
             // one clock, by causality rather than by speed: each reset and each 503 was done by the server between
-            // the moment the client started the request and the moment the client saw the answer (Gatling derives
-            // its times from a nanoTime offset, so its millisecond may read a few ms early). Pairing by order is
+            // the moment the client started the request and the moment the client saw the answer. Gatling derives
+            // its times from a nanoTime offset it anchors once at start, so its clock may sit a constant few ms (seen:
+            // 54 ms on a starved machine) from this host's: one offset must explain all 40 pairs. Pairing by order is
             // unambiguous: both sides have 20 entries, one per request of that path.
-            assertServerActedWithin(server.times("/reset"), spans(report, "RESET"));
-            assertServerActedWithin(server.times("/status503"), spans(report, "HTTP_503"));
+            List<Long> serverTimes = new ArrayList<>(server.times("/reset"));
+            serverTimes.addAll(server.times("/status503"));
+            List<long[]> clientSpans = new ArrayList<>(spans(report, "RESET"));
+            clientSpans.addAll(spans(report, "HTTP_503"));
+            assertOneOffsetExplainsEveryPair(serverTimes, clientSpans, server.times("/reset").size());
             for (JsonNode a : report.path("attributions")) {
                 long latency = a.path("endMs").asLong() - a.path("startMs").asLong();
                 switch (a.path("failureClass").asText()) {
@@ -195,12 +199,22 @@ class TrafficCommandTest {
         return out;
     }
 
-    private static void assertServerActedWithin(List<Long> serverTimes, List<long[]> clientSpans) {
+    /**
+     * There is one clock offset d (Gatling's clock minus this host's) such that every server action, shifted by d,
+     * lies inside its own request's [start, end] (± 5 ms of rounding): the latest (server − end) is not above the
+     * earliest (server − start).
+     */
+    private static void assertOneOffsetExplainsEveryPair(List<Long> serverTimes, List<long[]> clientSpans,
+            int resets) {
         assertThat(clientSpans).hasSameSizeAs(serverTimes);
+        assertThat(resets).isEqualTo(20);
+        long lo = Long.MIN_VALUE;
+        long hi = Long.MAX_VALUE;
         for (int i = 0; i < serverTimes.size(); i++) {
-            long server = serverTimes.get(i);
-            assertThat(server).as("server action #%d inside the client's request [%d, %d]", i, clientSpans.get(i)[0],
-                    clientSpans.get(i)[1]).isBetween(clientSpans.get(i)[0] - 5, clientSpans.get(i)[1] + 5);
+            lo = Math.max(lo, serverTimes.get(i) - clientSpans.get(i)[1]);
+            hi = Math.min(hi, serverTimes.get(i) - clientSpans.get(i)[0]);
         }
+        assertThat(lo - 5).as("one clock offset explains every pair: server - end <= %d and server - start >= %d",
+                lo, hi).isLessThanOrEqualTo(hi + 5);
     }
 }
