@@ -39,6 +39,11 @@ public final class ApiCalls {
                 .call(c -> call.apply(c));
     }
 
+    /** The full URL of an API path on this cluster, e.g. {@code /api/v1/namespaces/ns/pods/p/eviction}. */
+    static String url(KubernetesClient client, String apiPath) {
+        return client.getMasterUrl().toString().replaceAll("/$", "") + apiPath;
+    }
+
     /** DELETE the pod with {@code graceSeconds} (null: its own terminationGracePeriodSeconds). */
     public void delete(String pod, Long graceSeconds) {
         try {
@@ -56,8 +61,7 @@ public final class ApiCalls {
      * DisruptionBudget; otherwise it is throttling.
      */
     public Eviction evict(String pod) {
-        String path = client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/" + namespace
-                + "/pods/" + pod + "/eviction";
+        String path = url(client, "/api/v1/namespaces/" + namespace + "/pods/" + pod + "/eviction");
         String body = Serialization.asJson(new EvictionBuilder().withNewMetadata().withName(pod)
                 .withNamespace(namespace).endMetadata().build());
         try {

@@ -61,6 +61,8 @@ public final class KubernetesRuntime implements Runtime {
     private final java.util.Deque<Undo.Registration> undos = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private SharedIndexInformer<Pod> pods;
     private long attachedMs;
+    private final java.util.concurrent.atomic.AtomicBoolean scaleUndoRegistered =
+            new java.util.concurrent.atomic.AtomicBoolean();
     /** The step of the rollout under way (null: none), completed when the Deployment's status says so. */
     private volatile String rolloutCause;
     /** Set once the watches have synced: what the initial lists deliver is history, not part of the run. */
@@ -398,9 +400,12 @@ public final class KubernetesRuntime implements Runtime {
     public void scale(int replicas, String cause) {
         requireDeployment("scale");
         int original = target.replicas();
-        // the restore is registered before the change; it is idempotent, so the step's own scale back is harmless
-        undos.push(undo.register("scale Deployment " + target.name() + " back to " + original + " replicas",
-                () -> api.scale(target.name(), original)));
+        // the restore is registered once, before the first change; it is idempotent, so the step's own scale back
+        // is harmless
+        if (scaleUndoRegistered.compareAndSet(false, true)) {
+            undos.push(undo.register("scale Deployment " + target.name() + " back to " + original + " replicas",
+                    () -> api.scale(target.name(), original)));
+        }
         pods().forEach(p -> causeByPod.putIfAbsent(p.name(), cause));
         api.scale(target.name(), replicas);
         timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
@@ -494,8 +499,8 @@ public final class KubernetesRuntime implements Runtime {
             int port = p.getSpec() == null || p.getSpec().getContainers() == null ? 0 : p.getSpec().getContainers()
                     .stream().flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.empty() : c.getPorts().stream())
                     .map(io.fabric8.kubernetes.api.model.ContainerPort::getContainerPort).findFirst().orElse(0);
-            String path = cluster.client().getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/"
-                    + cluster.namespace() + "/pods/" + n + (port > 0 ? ":" + port : "") + "/proxy/metrics";
+            String path = ApiCalls.url(cluster.client(), "/api/v1/namespaces/" + cluster.namespace() + "/pods/" + n
+                    + (port > 0 ? ":" + port : "") + "/proxy/metrics");
             try {
                 String text = cluster.client().raw(path);
                 java.util.Optional<io.zerodrop.ledger.LedgerSnapshot> s = text == null ? java.util.Optional.empty()
