@@ -65,6 +65,14 @@ public final class KubernetesRuntime implements Runtime {
             new java.util.concurrent.atomic.AtomicBoolean();
     /** The step of the rollout under way (null: none), completed when the Deployment's status says so. */
     private volatile String rolloutCause;
+    /** The API server's clock against this host's, measured at attach; empty with the reason in clockNotes. */
+    private java.util.Optional<ServerClock> serverClock = java.util.Optional.empty();
+    private final List<String> clockNotes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The most pods beyond the desired count, and the most desired replicas unavailable, seen during the run. */
+    private final java.util.concurrent.atomic.AtomicInteger maxSurge = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxUnavailable = new java.util.concurrent.atomic.AtomicInteger();
+    /** The scale step under way, for the replica counts it causes. */
+    private volatile String scaleCause;
     /** Set once the watches have synced: what the initial lists deliver is history, not part of the run. */
     private volatile boolean synced;
 
@@ -94,7 +102,13 @@ public final class KubernetesRuntime implements Runtime {
         m.put("trafficUrl", url + " (" + urlSource + ")");
         m.put("clock", "event times are when zerodrop received each change; the server's own timestamps (whole"
                 + " seconds, its clock or the node's) are kept as attributes");
+        m.put("apiServerClock", serverClock.map(ServerClock::describe).orElse(attachedMs == 0 ? "not measured yet"
+                : "not measured: " + String.join("; ", clockNotes)));
         m.put("notObservable", "SIGTERM and preStop are not visible through the API: no such events on this runtime");
+        if (attachedMs > 0 && target.kind().equals("Deployment")) {
+            m.put("rollout", "at most " + maxSurge.get() + " pods beyond the desired count and " + maxUnavailable.get()
+                    + " desired replicas unavailable at once during the run (Deployment status)");
+        }
         if (!watchGaps.isEmpty()) {
             m.put("watchGaps", watchGaps);
         }
@@ -105,6 +119,7 @@ public final class KubernetesRuntime implements Runtime {
     @Override
     public void start(Workload ignored, Duration timeout) {
         attachedMs = System.currentTimeMillis();
+        serverClock = ServerClock.measure(cluster.client(), System::currentTimeMillis, clockNotes);
         long deadline = attachedMs + timeout.toMillis();
         while (!ready()) {
             if (System.currentTimeMillis() > deadline) {
@@ -145,7 +160,7 @@ public final class KubernetesRuntime implements Runtime {
                 + " " + target.name() + ": " + pods().size() + " pods, watches synced"));
     }
 
-    ResourceEventHandler<Pod> podHandler() {
+    private ResourceEventHandler<Pod> podHandler() {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod p) {
@@ -241,6 +256,37 @@ public final class KubernetesRuntime implements Runtime {
         };
     }
 
+    /**
+     * The Deployment's replica counts as its controller reports them, when they changed: pods beyond the desired
+     * count (surge) and desired replicas not available (unavailable) are what maxSurge and maxUnavailable bound.
+     */
+    static TimelineEvent rolloutProgress(Deployment before, Deployment after, long atMs, String cause) {
+        String now = counts(after);
+        if (now == null || now.equals(counts(before))) {
+            return null;
+        }
+        var s = after.getStatus();
+        int desired = after.getSpec().getReplicas() == null ? 1 : after.getSpec().getReplicas();
+        int surge = Math.max(0, n(s.getReplicas()) - desired);
+        int unavailable = Math.max(0, desired - n(s.getAvailableReplicas()));
+        return new TimelineEvent(atMs, EventType.ROLLOUT_PROGRESS, "", cause == null ? "" : cause, "Deployment "
+                + after.getMetadata().getName() + ": " + n(s.getReplicas()) + " pods for " + desired + " desired"
+                + " (surge " + surge + "), " + n(s.getUpdatedReplicas()) + " updated, " + n(s.getReadyReplicas())
+                + " ready, " + n(s.getAvailableReplicas()) + " available (unavailable " + unavailable + ")",
+                Map.of("surge", String.valueOf(surge), "unavailable", String.valueOf(unavailable), "updated",
+                        String.valueOf(n(s.getUpdatedReplicas())), "available", String.valueOf(n(
+                                s.getAvailableReplicas()))));
+    }
+
+    private static String counts(Deployment d) {
+        if (d == null || d.getStatus() == null) {
+            return null;
+        }
+        var s = d.getStatus();
+        return d.getSpec().getReplicas() + "/" + s.getReplicas() + "/" + s.getUpdatedReplicas() + "/"
+                + s.getReadyReplicas() + "/" + s.getAvailableReplicas();
+    }
+
     /** A rollout is complete when the controller has seen the change and every replica is updated and available. */
     static boolean rolloutComplete(Deployment d) {
         var s = d.getStatus();
@@ -260,6 +306,13 @@ public final class KubernetesRuntime implements Runtime {
             @Override
             public void onUpdate(Deployment before, Deployment after) {
                 String cause = rolloutCause;
+                TimelineEvent progress = rolloutProgress(before, after, System.currentTimeMillis(),
+                        cause != null ? cause : scaleCause);
+                if (progress != null) {
+                    timeline.add(progress);
+                    maxSurge.accumulateAndGet(Integer.parseInt(progress.attributes().get("surge")), Math::max);
+                    maxUnavailable.accumulateAndGet(Integer.parseInt(progress.attributes().get("unavailable")), Math::max);
+                }
                 if (cause != null && rolloutComplete(after)) {
                     rolloutCause = null;
                     timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.ROLLOUT_COMPLETE, "", cause,
@@ -407,6 +460,7 @@ public final class KubernetesRuntime implements Runtime {
                     () -> api.scale(target.name(), original)));
         }
         pods().forEach(p -> causeByPod.putIfAbsent(p.name(), cause));
+        scaleCause = cause;
         api.scale(target.name(), replicas);
         timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
                 "scaled to " + replicas + " replicas"));

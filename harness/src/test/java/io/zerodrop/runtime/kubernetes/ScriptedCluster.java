@@ -33,14 +33,38 @@ public final class ScriptedCluster implements AutoCloseable {
     /** What GET …/pods/&lt;pod&gt;[:port]/proxy/metrics answers, by pod; a pod not here answers 404. */
     public final Map<String, String> metrics = new java.util.concurrent.ConcurrentHashMap<>();
     final KubernetesMockServer server;
+    /** How far this server's clock (its Date headers) runs ahead of the host's. */
+    public volatile long serverClockAheadMs;
+    /** When set, the next pod watch in {@code shop} is held open by the test instead of the CRUD store: see {@link #expirePodWatch()}. */
+    public final java.util.concurrent.atomic.AtomicBoolean holdNextPodWatch = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.CompletableFuture<io.fabric8.mockwebserver.http.WebSocket> heldWatch =
+            new java.util.concurrent.CompletableFuture<>();
 
     public ScriptedCluster() {
         KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
+                MockResponse r = answer(request);
+                // as a real API server (Go's net/http) does: every answer says the server's time, whole seconds
+                return r.setHeader("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                        java.time.ZonedDateTime.ofInstant(java.time.Instant.ofEpochMilli(System.currentTimeMillis()
+                                + serverClockAheadMs), java.time.ZoneOffset.UTC)));
+            }
+
+            private MockResponse answer(RecordedRequest request) {
                 byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
                 calls.add(new Call(request.getMethod(), request.getPath(), new String(body,
                         java.nio.charset.StandardCharsets.UTF_8)));
+                if (request.getPath().startsWith("/api/v1/namespaces/shop/pods?") && request.getPath().contains("watch=true")
+                        && holdNextPodWatch.compareAndSet(true, false)) {
+                    return new MockResponse().withWebSocketUpgrade(new io.fabric8.mockwebserver.http.WebSocketListener() {
+                        @Override
+                        public void onOpen(io.fabric8.mockwebserver.http.WebSocket ws,
+                                io.fabric8.mockwebserver.http.Response response) {
+                            heldWatch.complete(ws);
+                        }
+                    });
+                }
                 if (request.getPath().endsWith("/proxy/metrics")) {
                     String pod = request.getPath().replaceAll(".*/pods/([^/:]+)(:\\d+)?/proxy/metrics", "$1");
                     String text = metrics.get(pod);
@@ -78,6 +102,18 @@ public final class ScriptedCluster implements AutoCloseable {
         server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
                 dispatcher, false);
         server.init();
+    }
+
+    /**
+     * Ends the held pod watch as an API server does when the resourceVersion it watches from has been compacted: an
+     * ERROR event carrying a 410 Gone Status, then the close. Nothing changed meanwhile reached the watcher.
+     */
+    public void expirePodWatch() throws Exception {
+        io.fabric8.mockwebserver.http.WebSocket ws = heldWatch.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.send("{\"type\":\"ERROR\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":"
+                + "\"Failure\",\"message\":\"too old resource version: 4711 (4800)\",\"reason\":\"Expired\","
+                + "\"code\":410}}");
+        ws.close(1000, "expired");
     }
 
     static MockResponse status(int code, String reason, String causeReason, String causeMessage) {
