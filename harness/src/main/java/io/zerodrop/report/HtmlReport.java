@@ -121,11 +121,16 @@ public final class HtmlReport {
             h.append("<table><tr><th>pod</th><th>disruption</th><th>SIGTERM after marked (ms)</th>")
                     .append("<th>out of rotation after SIGTERM (ms)</th><th>exit after SIGTERM (ms)</th>")
                     .append("<th>exit code</th><th>SIGKILL</th><th>replacement</th><th>replacement ready after marked (ms)</th></tr>\n");
+            // a runtime that cannot see SIGTERM (a cluster) infers it: every figure counted from it says so
+            java.util.Set<String> inferred = new java.util.HashSet<>();
+            r.timeline().stream().filter(e -> e.type() == EventType.SIGTERM_SENT && e.attributes().containsKey("inferred"))
+                    .forEach(e -> inferred.add(e.pod()));
             for (PodTermination t : a.terminations()) {
+                String mark = inferred.contains(t.pod()) && t.sigtermMs() >= 0 ? " (inferred)" : "";
                 h.append("<tr><td>").append(esc(t.pod())).append("</td><td>").append(esc(t.disruption()))
-                        .append("</td><td class=\"num\">").append(delta(t.markedMs(), t.sigtermMs()))
-                        .append("</td><td class=\"num\">").append(delta(t.sigtermMs(), t.outOfRotationMs()))
-                        .append("</td><td class=\"num\">").append(delta(t.sigtermMs(), t.exitMs()))
+                        .append("</td><td class=\"num\">").append(delta(t.markedMs(), t.sigtermMs())).append(mark)
+                        .append("</td><td class=\"num\">").append(delta(t.sigtermMs(), t.outOfRotationMs())).append(mark)
+                        .append("</td><td class=\"num\">").append(delta(t.sigtermMs(), t.exitMs())).append(mark)
                         .append("</td><td class=\"num\">").append(t.exitCode() < 0 ? "" : t.exitCode())
                         .append(t.exitCode() == 137 ? " (killed)" : "")
                         .append("</td><td>").append(t.sigkillMs() >= 0 ? "yes" : "no")

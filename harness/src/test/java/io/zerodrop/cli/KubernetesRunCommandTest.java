@@ -119,17 +119,47 @@ class KubernetesRunCommandTest {
         assertThat(cluster.mutations()).allMatch(c -> c.path().contains("selfsubjectaccessreviews"));
     }
 
+    /**
+     * The kubelet's part, played on its own thread: once web-1 is marked for deletion (a finalizer holds the object
+     * as graceful termination does), its container ends 143 and the object goes.
+     */
+    private Thread kubelet() {
+        client.pods().inNamespace("shop").withName("web-1").edit(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p)
+                .editMetadata().addToFinalizers("zerodrop.io/test-kubelet").endMetadata().build());
+        cluster.calls.clear();
+        Thread t = new Thread(() -> {
+            var pod = client.pods().inNamespace("shop").withName("web-1");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> pod.get() != null
+                    && pod.get().getMetadata().getDeletionTimestamp() != null);
+            pod.edit(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p).editStatus().addNewContainerStatus()
+                    .withName("web").withNewState().withNewTerminated().withExitCode(143).withReason("Error")
+                    .endTerminated().endState().endContainerStatus().endStatus().build());
+            pod.edit(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p).editMetadata().withFinalizers()
+                    .endMetadata().build());
+            pod.delete();
+        }, "kubelet");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
     @Test
     void aWholeRunDeletesThroughTheApiMeasuresRealLoadAndReports() throws Exception {
+        Thread kubelet = kubelet();
         try (AppProcess app = AppProcess.start(AppProcess.env())) {
             int port = app.awaitListening();
             Path out = dir.resolve("out");
             Cli r = Cli.run("run", scenario("shop", "deployment/web", "delete").toString(), "--kubeconfig",
                     kubeconfig.toString(), "--url", "http://127.0.0.1:" + port, "--out", out.toString());
             assertThat(r.exitCode()).as(r.err() + r.out()).isEqualTo(ExitCodes.PASSED);
+            kubelet.join(10_000);
             assertThat(cluster.mutations()).filteredOn(c -> !c.path().contains("selfsubjectaccessreviews"))
                     .extracting(ScriptedCluster.Call::method, ScriptedCluster.Call::path)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("DELETE", "/api/v1/namespaces/shop/pods/web-1"));
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("DELETE", "/api/v1/namespaces/shop/pods/web-1"),
+                            // the kubelet's part, played by the test: status, finalizer off, the object goes
+                            org.assertj.core.groups.Tuple.tuple("PATCH", "/api/v1/namespaces/shop/pods/web-1"),
+                            org.assertj.core.groups.Tuple.tuple("PATCH", "/api/v1/namespaces/shop/pods/web-1"),
+                            org.assertj.core.groups.Tuple.tuple("DELETE", "/api/v1/namespaces/shop/pods/web-1"));
             assertThat(client.pods().inNamespace("shop").list().getItems()).extracting(p -> p.getMetadata().getName())
                     .containsExactly("web-2", "web-3");
             JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
@@ -140,7 +170,16 @@ class KubernetesRunCommandTest {
             assertThat(rt.path("trafficUrl").asText()).contains("(--url)");
             assertThat(report.path("steps").findValuesAsText("name")).contains("deploy",
                     "disruption delete-1: delete 1 oldest pod(s)", "traffic", "settle", "teardown", "analysis");
-            assertThat(report.path("timeline").findValuesAsText("detail")).contains("pod object removed");
+            assertThat(report.path("timeline").findValuesAsText("detail")).contains("deletionTimestamp set",
+                    "pod object removed");
+            // SIGTERM is not visible through the API: placed at the deletion seen (no preStop), said to be inferred
+            JsonNode sigterm = java.util.stream.StreamSupport.stream(report.path("timeline").spliterator(), false)
+                    .filter(e -> e.path("type").asText().equals("SIGTERM_SENT")).findFirst().orElseThrow();
+            assertThat(sigterm.path("pod").asText()).isEqualTo("web-1");
+            assertThat(sigterm.path("attributes").path("inferred").asText()).startsWith("no preStop hook");
+            assertThat(rt.path("inferred").asText()).startsWith("preStop, SIGTERM and SIGKILL are not visible");
+            assertThat(rt.path("apiServerClock").asText()).contains(" ms ± ");
+            assertThat(Files.readString(out.resolve("report.html"))).contains("(inferred)");
             assertThat(report.path("requests").path("failed").asLong()).isZero();
         }
     }

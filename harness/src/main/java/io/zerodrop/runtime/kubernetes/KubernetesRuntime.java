@@ -36,9 +36,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * before making it (scale back, uncordon). Only pods of the target workload can ever be disrupted: every pod name
  * a disruption passes in is checked against the informer's view of the workload's own pods.
  *
- * <p>What a cluster does not show is not invented: SIGTERM and preStop are not observable through the API, so no
- * such events are emitted; pod deletion, container exits (with their code and termination message) and endpoint
- * transitions are, stamped with the moment zerodrop received them.
+ * <p>What a cluster does not show is not passed off as seen: preStop, SIGTERM and SIGKILL are not observable
+ * through the API, so {@link KubeletInference} places them from what is, and marks each as inferred; pod deletion,
+ * container exits (with their code and termination message) and endpoint transitions are observed, stamped with the
+ * moment zerodrop received them.
  */
 public final class KubernetesRuntime implements Runtime {
     private final Cluster cluster;
@@ -50,6 +51,10 @@ public final class KubernetesRuntime implements Runtime {
     private final ApiCalls api;
     private final Map<String, String> causeByPod = new ConcurrentHashMap<>();
     private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
+    /** When zerodrop saw each pod's deletion (its deletionTimestamp appear, or a grace-0 removal). */
+    private final Map<String, Long> markedAt = new ConcurrentHashMap<>();
+    /** Pods zerodrop deleted with grace period 0. */
+    private final java.util.Set<String> killed = ConcurrentHashMap.newKeySet();
     private final EventTranslator slices = new EventTranslator();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final List<String> watchGaps = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -104,7 +109,9 @@ public final class KubernetesRuntime implements Runtime {
                 + " seconds, its clock or the node's) are kept as attributes");
         m.put("apiServerClock", serverClock.map(ServerClock::describe).orElse(attachedMs == 0 ? "not measured yet"
                 : "not measured: " + String.join("; ", clockNotes)));
-        m.put("notObservable", "SIGTERM and preStop are not visible through the API: no such events on this runtime");
+        m.put("inferred", "preStop, SIGTERM and SIGKILL are not visible through the API: their times are inferred from"
+                + " the deletion zerodrop saw, the pod's preStop and grace period, FailedPreStopHook events and exit"
+                + " codes, and every such event says \"inferred\" with its basis");
         if (attachedMs > 0 && target.kind().equals("Deployment")) {
             m.put("rollout", "at most " + maxSurge.get() + " pods beyond the desired count and " + maxUnavailable.get()
                     + " desired replicas unavailable at once during the run (Deployment status)");
@@ -176,10 +183,19 @@ public final class KubernetesRuntime implements Runtime {
             @Override
             public void onUpdate(Pod before, Pod after) {
                 String n = after.getMetadata().getName();
-                List<TimelineEvent> events = EventTranslator.pod(before, after, System.currentTimeMillis(),
-                        causeByPod.getOrDefault(n, ""));
+                String cause = causeByPod.getOrDefault(n, "");
+                List<TimelineEvent> events = EventTranslator.pod(before, after, System.currentTimeMillis(), cause);
                 timeline.addAll(events.stream()
                         .filter(e -> e.type() != EventType.REPLACEMENT_READY || isReplacement(n)).toList());
+                for (TimelineEvent e : events) {
+                    if (e.type() == EventType.POD_MARKED_FOR_DELETION) {
+                        markedAt.put(n, e.atMs());
+                        timeline.addAll(KubeletInference.onDeletion(after, e.atMs(), cause));
+                    } else if (e.type() == EventType.CONTAINER_EXITED) {
+                        KubeletInference.onExit(after, markedAt.getOrDefault(n, -1L), Integer.parseInt(
+                                e.attributes().get("exitCode")), e.atMs(), cause).ifPresent(timeline::add);
+                    }
+                }
                 events.stream().filter(e -> e.type() == EventType.CONTAINER_EXITED).forEach(e ->
                         io.zerodrop.ledger.LedgerSnapshot.fromTerminationMessage(n,
                                 e.attributes().get("terminationMessage"), e.atMs()).ifPresent(s -> lastWords.put(n, s)));
@@ -194,6 +210,20 @@ public final class KubernetesRuntime implements Runtime {
                                 + " may be missing)" : ""), Map.of("podDeleted", "true")));
                 if (finalStateUnknown) {
                     watchGaps.add("pod " + n + " was deleted while the watch was down");
+                }
+                String cause = causeByPod.getOrDefault(n, "");
+                if (!finalStateUnknown && !markedAt.containsKey(n) && !cause.isEmpty()) {
+                    // removed without a Terminating state ever seen: a grace-0 deletion does that, and so does the
+                    // deletion of a pod no kubelet runs
+                    markedAt.put(n, now);
+                    boolean kill = killed.contains(n);
+                    timeline.add(TimelineEvent.of(now, EventType.POD_MARKED_FOR_DELETION, n, cause,
+                            "pod object removed at once, no Terminating state seen" + (kill ? " (grace period 0)" : "")));
+                    if (kill) {
+                        timeline.add(new TimelineEvent(now, EventType.SIGKILL_SENT, n, cause, "SIGKILL (inferred: not"
+                                + " visible through the API)", Map.of("inferred", "grace period 0: the kubelet kills"
+                                + " the container without a grace period once it sees the removal")));
+                    }
                 }
             }
 
@@ -251,6 +281,9 @@ public final class KubernetesRuntime implements Runtime {
                 TimelineEvent t = EventTranslator.event(e, System.currentTimeMillis(), firstSeen::containsKey, causeByPod);
                 if (t != null) {
                     timeline.add(t);
+                    if ("FailedPreStopHook".equals(e.getReason()) && markedAt.containsKey(t.pod())) {
+                        timeline.addAll(KubeletInference.onFailedPreStopHook(t.pod(), t.atMs(), t.disruption()));
+                    }
                 }
             }
         };
@@ -410,6 +443,9 @@ public final class KubernetesRuntime implements Runtime {
     public void deletePod(String pod, Long graceSeconds, String cause) {
         requireOwnPod(pod);
         causeByPod.put(pod, cause);
+        if (graceSeconds != null && graceSeconds == 0) {
+            killed.add(pod);
+        }
         api.delete(pod, graceSeconds);
     }
 

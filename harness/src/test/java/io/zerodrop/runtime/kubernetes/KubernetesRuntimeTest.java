@@ -88,6 +88,14 @@ class KubernetesRuntimeTest {
             assertThat(timeline.ofType(EventType.POD_MARKED_FOR_DELETION)).extracting(TimelineEvent::pod,
                     TimelineEvent::disruption).containsExactly(org.assertj.core.groups.Tuple.tuple("web-1", "delete-1"));
             assertThat(exit.disruption()).isEqualTo("delete-1");
+            // the shop's pods have no preStop: SIGTERM is placed at the deletion zerodrop saw, marked as inferred
+            TimelineEvent marked = timeline.ofType(EventType.POD_MARKED_FOR_DELETION).get(0);
+            assertThat(timeline.ofType(EventType.SIGTERM_SENT)).singleElement().satisfies(t -> {
+                assertThat(t.pod()).isEqualTo("web-1");
+                assertThat(t.atMs()).isEqualTo(marked.atMs());
+                assertThat(t.attributes()).containsKey("inferred");
+            });
+            assertThat(rt.describe().get("inferred")).asString().startsWith("preStop, SIGTERM and SIGKILL are not visible");
 
             cluster.metrics.put("web-2", metrics(300, 0, 0));
             cluster.metrics.put("web-3", metrics(290, 1, 0));
