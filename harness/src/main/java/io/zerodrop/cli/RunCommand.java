@@ -115,12 +115,11 @@ final class RunCommand implements Callable<Integer> {
             throw ZerodropException.usage(scenarioFile + ": the kubernetes runtime attaches to a workload in a cluster:"
                     + " set target.workload (deployment/<name>) and target.namespace");
         }
-        if (!s.settings().isEmpty()) {
-            // refused rather than ignored: a run that silently measured the live settings would answer another question
-            throw ZerodropException.usage(scenarioFile + ": 'settings' (settings under test) are applied by the local"
-                    + " runtime only in this version; on a cluster, apply them to the workload first (kubectl apply"
-                    + " of your overlay) and run without 'settings'");
-        }
+        Scenario.Settings st = s.settings();
+        io.zerodrop.runtime.kubernetes.LiveSettings live = new io.zerodrop.runtime.kubernetes.LiveSettings(
+                st.replicas(), st.terminationGracePeriodSeconds(), st.preStopSleepSeconds(), st.env(),
+                st.readinessPeriodSeconds(), st.readinessFailureThreshold(), st.readinessInitialDelaySeconds(),
+                st.maxSurge(), st.maxUnavailable(), st.pdbMinAvailable(), st.pdbMaxUnavailable());
         String givenUrl = url != null ? url : s.trafficUrl();
         if (givenUrl != null) {
             io.zerodrop.runtime.kubernetes.TrafficPath.check(givenUrl, "");
@@ -136,25 +135,34 @@ final class RunCommand implements Callable<Integer> {
                     : io.zerodrop.runtime.kubernetes.TrafficPath.discover(c, target);
             String trafficUrl = givenUrl != null ? givenUrl : discovered[0];
             String how = givenUrl == null ? discovered[1] : url != null ? "--url" : "traffic.url in the scenario";
-            io.zerodrop.runtime.kubernetes.Preflight.check(c.client(), c.namespace(),
+            List<io.zerodrop.runtime.kubernetes.Preflight.Permission> needed = new ArrayList<>(
                     io.zerodrop.runtime.kubernetes.Preflight.needed(s.steps().stream().map(Scenario.StepSpec::action)
                             .distinct().toList()));
+            io.zerodrop.runtime.kubernetes.Preflight.forSettings(live, target).stream()
+                    .filter(p -> !needed.contains(p)).forEach(needed::add);
+            io.zerodrop.runtime.kubernetes.Preflight.check(c.client(), c.namespace(), needed);
             PrintWriter o = spec.commandLine().getOut();
             if (dryRun) {
                 o.print(clusterPlan(s, c, target, trafficUrl));
+                if (!live.isEmpty()) {
+                    new io.zerodrop.runtime.kubernetes.SettingsUnderTest(c.client(), c.namespace(), c.hasNativeSleep())
+                            .plan(target, live).forEach(line -> o.println("  settings   " + line));
+                }
                 o.flush();
                 return 0;
             }
             Path outDir = io.zerodrop.engine.OutputDirectory.create(out, "--out", "");
-            Workload w = new Workload(target.kind(), target.name(), target.replicas(), target.podLabels(), "", List.of(),
+            Workload w = new Workload(target.kind(), target.name(), live.replicas() != null ? live.replicas()
+                    : target.replicas(), target.podLabels(), "", List.of(),
                     List.of(), Map.of(), List.of(), 0, java.util.Optional.empty(), java.util.Optional.empty(),
                     java.util.Optional.empty(), java.util.Optional.empty(), 30, "25%", "25%", java.util.Optional.empty(),
                     java.util.Optional.empty());
             Map<String, Object> underTest = new LinkedHashMap<>();
             underTest.put("scenario", scenarioFile.toString());
             underTest.put("workload", target.kind() + " " + target.name() + " in namespace " + c.namespace());
+            underTest.put("settingsOverrides", live.describe());
             Experiment.Outcome outcome = Experiment.runOn((timeline, undo) -> new io.zerodrop.runtime.kubernetes
-                    .KubernetesRuntime(c, target, trafficUrl, how, timeline, undo), w, new Experiment.Plan(
+                    .KubernetesRuntime(c, target, live, trafficUrl, how, timeline, undo), w, new Experiment.Plan(
                     "zerodrop run — " + s.name(), "run", s.load(), s.toSteps(), s.expectations(), outDir, gatlingReport,
                     underTest), spec.commandLine().getErr());
             o.print(outcome.summary());

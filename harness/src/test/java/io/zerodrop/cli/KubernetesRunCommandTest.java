@@ -100,14 +100,27 @@ class KubernetesRunCommandTest {
         assertThat(unreachable.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);
         assertThat(unreachable.err()).contains("cannot reach the Kubernetes API server at https://127.0.0.1:" + closed);
 
-        Path withSettings = Files.writeString(dir.resolve("settings.yaml"), Files.readString(scenario("shop",
-                "deployment/web", "delete")) + "settings: {preStopSleepSeconds: 5}\n");
-        Cli settings = run(withSettings);
-        assertThat(settings.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(settings.err()).contains("'settings' (settings under test) are applied by the local runtime only");
-
         assertThat(cluster.mutations()).allMatch(c -> c.path().contains("selfsubjectaccessreviews"));
         assertThat(dir.resolve("zerodrop-out")).doesNotExist();
+    }
+
+    @Test
+    void settingsUnderTestNeedTheirPermissionsAndTheDryRunShowsTheirPatches() throws Exception {
+        Path withSettings = Files.writeString(dir.resolve("settings.yaml"), Files.readString(scenario("shop",
+                "deployment/web", "delete")) + "settings: {preStopSleepSeconds: 5, podDisruptionBudget: {minAvailable: 2}}\n");
+        cluster.denied.add("create poddisruptionbudgets");
+        Cli forbidden = run(withSettings, "--dry-run");
+        assertThat(forbidden.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);
+        assertThat(forbidden.err()).contains("missing permission(s) in namespace shop: create"
+                + " poddisruptionbudgets.policy");
+        cluster.denied.clear();
+        Cli dry = run(withSettings, "--dry-run");
+        assertThat(dry.exitCode()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("settings   PATCH /apis/apps/v1/namespaces/shop/deployments/web (JSON patch)"
+                + " [{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\"", "\"preStop\":{",
+                "settings   POST /apis/policy/v1/namespaces/shop/poddisruptionbudgets", "\"minAvailable\":2",
+                "DELETE /apis/policy/v1/namespaces/shop/poddisruptionbudgets/web-zerodrop registered first");
+        assertThat(cluster.mutations()).allMatch(c -> c.path().contains("selfsubjectaccessreviews"));
     }
 
     @Test

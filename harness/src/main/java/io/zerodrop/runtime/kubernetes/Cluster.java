@@ -147,6 +147,11 @@ public final class Cluster implements AutoCloseable {
         return server;
     }
 
+    /** Whether the API server has the native preStop {@code sleep} action (Kubernetes 1.30 and later). */
+    public boolean hasNativeSleep() {
+        return SettingsUnderTest.hasNativeSleep(String.valueOf(version.getMajor()), String.valueOf(version.getMinor()));
+    }
+
     /** The kubeconfig context used, or null (in-cluster). */
     public String contextName() {
         return contextName;

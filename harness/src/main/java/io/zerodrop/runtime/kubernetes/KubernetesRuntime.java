@@ -43,7 +43,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class KubernetesRuntime implements Runtime {
     private final Cluster cluster;
-    private final ClusterTarget target;
+    private volatile ClusterTarget target;
+    private final LiveSettings settings;
+    private final List<String> settingsApplied = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final String url;
     private final String urlSource;
     private final Timeline timeline;
@@ -83,8 +85,15 @@ public final class KubernetesRuntime implements Runtime {
 
     public KubernetesRuntime(Cluster cluster, ClusterTarget target, String url, String urlSource, Timeline timeline,
             Undo undo) {
+        this(cluster, target, LiveSettings.NONE, url, urlSource, timeline, undo);
+    }
+
+    /** With settings under test: applied at {@link #start} (revert registered first), reverted at {@link #close}. */
+    public KubernetesRuntime(Cluster cluster, ClusterTarget target, LiveSettings settings, String url, String urlSource,
+            Timeline timeline, Undo undo) {
         this.cluster = cluster;
         this.target = target;
+        this.settings = settings;
         this.url = url;
         this.urlSource = urlSource;
         this.timeline = timeline;
@@ -112,6 +121,11 @@ public final class KubernetesRuntime implements Runtime {
         m.put("inferred", "preStop, SIGTERM and SIGKILL are not visible through the API: their times are inferred from"
                 + " the deletion zerodrop saw, the pod's preStop and grace period, FailedPreStopHook events and exit"
                 + " codes, and every such event says \"inferred\" with its basis");
+        if (!settings.isEmpty()) {
+            m.put("settingsUnderTest", settingsApplied.isEmpty() ? List.of("not applied: " + String.join(", ",
+                    settings.describe())) : List.of(settingsApplied, "reverted at the end of the run: each revert is an"
+                    + " undo step in the journal, with its result"));
+        }
         if (attachedMs > 0 && target.kind().equals("Deployment")) {
             m.put("rollout", "at most " + maxSurge.get() + " pods beyond the desired count and " + maxUnavailable.get()
                     + " desired replicas unavailable at once during the run (Deployment status)");
@@ -136,6 +150,14 @@ public final class KubernetesRuntime implements Runtime {
                         + " caused by its own disruptions");
             }
             Sleep.forMs(500);
+        }
+        if (!settings.isEmpty()) {
+            settingsApplied.addAll(new SettingsUnderTest(cluster.client(), cluster.namespace(), cluster.hasNativeSleep())
+                    .apply(target, settings, undo, undos::push, Math.max(1, deadline - System.currentTimeMillis())));
+            target = ClusterTarget.find(cluster.client(), cluster.namespace(), target.kind().toLowerCase(
+                    java.util.Locale.ROOT) + "/" + target.name());
+            timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, "settings under test applied"
+                    + " and rolled out: " + String.join("; ", settingsApplied)));
         }
         pods = cluster.client().pods().inNamespace(cluster.namespace()).withLabels(target.selector())
                 .inform(podHandler(), 0);
@@ -405,6 +427,11 @@ public final class KubernetesRuntime implements Runtime {
         return d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
     }
 
+    /** The workload as last found (after the settings under test, when there were any). */
+    ClusterTarget target() {
+        return target;
+    }
+
     @Override
     public String serviceUrl() {
         return url;
@@ -608,16 +635,17 @@ public final class KubernetesRuntime implements Runtime {
     }
 
     /**
-     * Reads the live pods' counts, puts back what this run changed (newest first; each undo runs once), then stops
-     * the watches.
+     * Reads the live pods' counts, stops the watches, then puts back what this run changed (newest first; each undo
+     * runs once): scale back, uncordon, the settings under test.
      */
     @Override
     public void close() {
         readLiveCounts();
+        // the watches stop first: what the undos cause (a scale back, the revert's rollout) is not part of the run
+        informers.forEach(SharedIndexInformer::close);
+        informers.clear();
         for (Undo.Registration r; (r = undos.poll()) != null; ) {
             r.undoNow();
         }
-        informers.forEach(SharedIndexInformer::close);
-        informers.clear();
     }
 }

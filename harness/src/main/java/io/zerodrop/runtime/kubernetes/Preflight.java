@@ -52,6 +52,23 @@ public final class Preflight {
         };
     }
 
+    /** What applying (and reverting) settings under test needs: patch the Deployment; create or patch the budget. */
+    public static List<Permission> forSettings(LiveSettings s, ClusterTarget t) {
+        List<Permission> out = new ArrayList<>();
+        if (s.touchesDeployment()) {
+            out.add(new Permission("patch", "apps", "deployments", null, false));
+        }
+        if (s.touchesBudget()) {
+            if (t.budgets().isEmpty()) {
+                out.add(new Permission("create", "policy", "poddisruptionbudgets", null, false));
+                out.add(new Permission("delete", "policy", "poddisruptionbudgets", null, false));
+            } else {
+                out.add(new Permission("patch", "policy", "poddisruptionbudgets", null, false));
+            }
+        }
+        return out;
+    }
+
     /** The permissions a run with these actions needs, in a stable order, without repeats. */
     public static List<Permission> needed(List<String> actions) {
         Set<Permission> all = new LinkedHashSet<>(observing());

@@ -33,6 +33,8 @@ public final class ScriptedCluster implements AutoCloseable {
     /** What GET …/pods/&lt;pod&gt;[:port]/proxy/metrics answers, by pod; a pod not here answers 404. */
     public final Map<String, String> metrics = new java.util.concurrent.ConcurrentHashMap<>();
     final KubernetesMockServer server;
+    /** Called with every request before it is answered (on the server's thread). */
+    public volatile java.util.function.Consumer<Call> beforeAnswer;
     /** How far this server's clock (its Date headers) runs ahead of the host's. */
     public volatile long serverClockAheadMs;
     /** When set, the next pod watch in {@code shop} is held open by the test instead of the CRUD store: see {@link #expirePodWatch()}. */
@@ -53,8 +55,13 @@ public final class ScriptedCluster implements AutoCloseable {
 
             private MockResponse answer(RecordedRequest request) {
                 byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
-                calls.add(new Call(request.getMethod(), request.getPath(), new String(body,
-                        java.nio.charset.StandardCharsets.UTF_8)));
+                Call call = new Call(request.getMethod(), request.getPath(), new String(body,
+                        java.nio.charset.StandardCharsets.UTF_8));
+                calls.add(call);
+                java.util.function.Consumer<Call> hook = beforeAnswer;
+                if (hook != null) {
+                    hook.accept(call);
+                }
                 if (request.getPath().startsWith("/api/v1/namespaces/shop/pods?") && request.getPath().contains("watch=true")
                         && holdNextPodWatch.compareAndSet(true, false)) {
                     return new MockResponse().withWebSocketUpgrade(new io.fabric8.mockwebserver.http.WebSocketListener() {
@@ -154,6 +161,55 @@ public final class ScriptedCluster implements AutoCloseable {
                     .withNodeName("node-1").endSpec().withNewStatus().addNewCondition().withType("Ready")
                     .withStatus("True").endCondition().endStatus().build()).create();
         }
+    }
+
+    /**
+     * The controllers' part, played until closed: the Deployment controller (a change of {@code web}'s spec bumps
+     * its generation, and its status reports the new generation observed with every replica updated, ready and
+     * available) and the disruption controller (a budget's status reports its generation observed). Polls every
+     * 50 ms.
+     */
+    public AutoCloseable controllers(KubernetesClient c) {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = new Thread(() -> {
+            String lastSpec = null;
+            Map<String, String> budgetSpecs = new java.util.HashMap<>();
+            while (!stop.get()) {
+                try {
+                    var d = c.apps().deployments().inNamespace("shop").withName("web").get();
+                    String spec = d == null ? null : Serialization.asJson(d.getSpec());
+                    if (d != null && !spec.equals(lastSpec)) {
+                        lastSpec = spec;
+                        long gen = d.getMetadata().getGeneration() == null ? 1 : d.getMetadata().getGeneration() + 1;
+                        int n = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+                        c.apps().deployments().inNamespace("shop").withName("web").edit(x -> new io.fabric8.kubernetes
+                                .api.model.apps.DeploymentBuilder(x).editMetadata().withGeneration(gen).endMetadata()
+                                .editOrNewStatus().withObservedGeneration(gen).withReplicas(n).withUpdatedReplicas(n)
+                                .withReadyReplicas(n).withAvailableReplicas(n).endStatus().build());
+                    }
+                    for (var b : c.policy().v1().podDisruptionBudget().inNamespace("shop").list().getItems()) {
+                        String name = b.getMetadata().getName();
+                        String bSpec = Serialization.asJson(b.getSpec());
+                        if (!bSpec.equals(budgetSpecs.put(name, bSpec))) {
+                            long gen = b.getMetadata().getGeneration() == null ? 1 : b.getMetadata().getGeneration() + 1;
+                            c.policy().v1().podDisruptionBudget().inNamespace("shop").withName(name)
+                                    .edit(x -> new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder(x)
+                                            .editMetadata().withGeneration(gen).endMetadata().editOrNewStatus()
+                                            .withObservedGeneration(gen).withDisruptionsAllowed(1).endStatus().build());
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    // the server is going away with the test
+                }
+                io.zerodrop.core.Sleep.forMs(50);
+            }
+        }, "controllers");
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            stop.set(true);
+            t.join(5_000);
+        };
     }
 
     /** A Service {@code name} in {@code shop} selecting {@code app=<app>}. */

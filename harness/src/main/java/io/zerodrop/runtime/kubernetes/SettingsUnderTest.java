@@ -1,0 +1,382 @@
+package io.zerodrop.runtime.kubernetes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.zerodrop.core.Sleep;
+import io.zerodrop.core.Undo;
+import io.zerodrop.core.ZerodropException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The scenario's settings applied to the live workload for the run, and put back afterwards. For each object it
+ * changes, the revert — the same fields set back to the values read just before — is registered with {@link Undo}
+ * before the change is sent, so it runs on success, failure, SIGINT and SIGTERM. The Deployment's change is a JSON
+ * Patch touching only the fields the settings name, guarded by a test of the resourceVersion it was computed from
+ * (a concurrent change is refused rather than overwritten); a budget's is a merge patch of its two numbers. A PodDisruptionBudget the workload lacks is created for the run and deleted afterwards.
+ *
+ * <p>After the change the run waits until the Deployment's controller reports the rollout complete (and a new or
+ * changed budget has been processed by its controller), so that what is measured is the settings under test and
+ * not the rollout they caused.
+ */
+public final class SettingsUnderTest {
+    /** Label on objects zerodrop created for a run. */
+    static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    private static final ObjectMapper JSON = Serialization.jsonMapper();
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final boolean nativeSleep;
+
+    /** {@code nativeSleep}: the API server (≥ 1.30) has the preStop {@code sleep} action; else {@code exec sleep}. */
+    public SettingsUnderTest(KubernetesClient client, String namespace, boolean nativeSleep) {
+        this.client = client;
+        this.namespace = namespace;
+        this.nativeSleep = nativeSleep;
+    }
+
+    /** Whether the server's version has the native preStop sleep action (Kubernetes 1.30 and later). */
+    public static boolean hasNativeSleep(String major, String minor) {
+        try {
+            int ma = Integer.parseInt(major.replaceAll("\\D", ""));
+            int mi = Integer.parseInt(minor.replaceAll("\\D", ""));
+            return ma > 1 || (ma == 1 && mi >= 30);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** One change: the object, the merge patch that applies it, the one that puts it back. */
+    public record Change(String object, String apply, String revert) {
+    }
+
+    /** What {@link #apply} would send, for the dry run: one line per call, bodies included; nothing is changed. */
+    public List<String> plan(ClusterTarget t, LiveSettings s) {
+        List<String> out = new ArrayList<>();
+        if (s.touchesDeployment()) {
+            Change c = deploymentChange(client.apps().deployments().inNamespace(namespace).withName(t.name()).get(), s);
+            out.add("PATCH /apis/apps/v1/namespaces/" + namespace + "/deployments/" + t.name() + " (JSON patch) "
+                    + c.apply() + "; then wait for the rollout to complete. Its revert is registered first and sent"
+                    + " at the end: the same fields as they are now" + (touchesContainer(s) ? ", and the first"
+                    + " container's preStop, env and readinessProbe put back in the list as it is then" : ""));
+        }
+        if (s.touchesBudget()) {
+            Change c = budgetChange(t, s);
+            String path = "/apis/policy/v1/namespaces/" + namespace + "/poddisruptionbudgets";
+            out.add(c.revert().equals("delete") ? "POST " + path + " " + c.apply() + "; DELETE " + path + "/" + t.name()
+                    + "-zerodrop registered first, sent at the end"
+                    : "PATCH " + path + "/" + t.budgets().get(0) + " (merge) " + c.apply() + "; revert registered"
+                    + " first: " + c.revert());
+        }
+        return out;
+    }
+
+    /**
+     * The Deployment change as a JSON Patch (RFC 6902), computed from the object as it is now: a {@code test} of its
+     * resourceVersion first (a concurrent change makes the server refuse the whole patch), then one operation per
+     * field the settings name; the container list is replaced whole with only the first container changed. The
+     * revert is computed when it is sent ({@link #revertNow}). Refuses what cannot be applied.
+     */
+    Change deploymentChange(Deployment d, LiveSettings s) {
+        String name = "Deployment " + d.getMetadata().getName();
+        List<Container> containers = d.getSpec().getTemplate().getSpec().getContainers();
+        Container first = containers.get(0);
+        if (s.touchesReadiness() && first.getReadinessProbe() == null) {
+            throw ZerodropException.usage("settings: readinessProbe timings were given, but container "
+                    + first.getName() + " of " + name + " has no readinessProbe to change");
+        }
+        if ((s.maxSurge() != null || s.maxUnavailable() != null) && d.getSpec().getStrategy() != null
+                && "Recreate".equals(d.getSpec().getStrategy().getType())) {
+            throw ZerodropException.usage("settings: rollingUpdate was given, but " + name + " uses the Recreate"
+                    + " strategy");
+        }
+        ArrayNode ops = JSON.createArrayNode();
+        ops.addObject().put("op", "test").put("path", "/metadata/resourceVersion")
+                .put("value", d.getMetadata().getResourceVersion());
+        if (s.replicas() != null) {
+            ops.addObject().put("op", "add").put("path", "/spec/replicas").put("value", s.replicas());
+        }
+        if (s.maxSurge() != null || s.maxUnavailable() != null) {
+            var ru = d.getSpec().getStrategy() == null ? null : d.getSpec().getStrategy().getRollingUpdate();
+            ObjectNode strategy = JSON.createObjectNode().put("type", "RollingUpdate");
+            ObjectNode rolling = strategy.putObject("rollingUpdate");
+            JsonNode surge = s.maxSurge() != null ? intOrPercent(s.maxSurge())
+                    : ru == null ? null : JSON.valueToTree(ru.getMaxSurge());
+            JsonNode unavailable = s.maxUnavailable() != null ? intOrPercent(s.maxUnavailable())
+                    : ru == null ? null : JSON.valueToTree(ru.getMaxUnavailable());
+            if (surge != null && !surge.isNull()) {
+                rolling.set("maxSurge", surge);
+            }
+            if (unavailable != null && !unavailable.isNull()) {
+                rolling.set("maxUnavailable", unavailable);
+            }
+            ops.addObject().put("op", "add").put("path", "/spec/strategy").set("value", strategy);
+        }
+        if (s.terminationGracePeriodSeconds() != null) {
+            ops.addObject().put("op", "add").put("path", "/spec/template/spec/terminationGracePeriodSeconds")
+                    .put("value", s.terminationGracePeriodSeconds());
+        }
+        if (touchesContainer(s)) {
+            ArrayNode list = JSON.createArrayNode();
+            for (int i = 0; i < containers.size(); i++) {
+                ObjectNode original = JSON.valueToTree(containers.get(i));
+                list.add(i == 0 ? changed(original, s) : original);
+            }
+            ops.addObject().put("op", "replace").put("path", "/spec/template/spec/containers").set("value", list);
+        }
+        return new Change(name, ops.toString(), "");
+    }
+
+    private static boolean touchesContainer(LiveSettings s) {
+        return s.preStopSleepSeconds() != null || !s.env().isEmpty() || s.touchesReadiness();
+    }
+
+    /**
+     * The revert, as sent at the end: every field the settings named set back to what it was before the run (or
+     * removed, where it was absent), and, where the container list was changed, the list as it is <em>then</em>
+     * with only the first container's preStop, env and readinessProbe put back. A change somebody else made
+     * meanwhile (a new image) is kept, not rolled back.
+     */
+    String revertNow(Deployment before, Deployment now, LiveSettings s) {
+        ArrayNode ops = JSON.createArrayNode();
+        if (s.replicas() != null) {
+            restore(ops, "/spec/replicas", before.getSpec().getReplicas(), now.getSpec().getReplicas() != null);
+        }
+        if (s.maxSurge() != null || s.maxUnavailable() != null) {
+            restore(ops, "/spec/strategy", before.getSpec().getStrategy(), now.getSpec().getStrategy() != null);
+        }
+        if (s.terminationGracePeriodSeconds() != null) {
+            restore(ops, "/spec/template/spec/terminationGracePeriodSeconds", before.getSpec().getTemplate().getSpec()
+                    .getTerminationGracePeriodSeconds(), now.getSpec().getTemplate().getSpec()
+                    .getTerminationGracePeriodSeconds() != null);
+        }
+        if (touchesContainer(s)) {
+            ObjectNode was = JSON.valueToTree(before.getSpec().getTemplate().getSpec().getContainers().get(0));
+            List<Container> current = now.getSpec().getTemplate().getSpec().getContainers();
+            ArrayNode list = JSON.createArrayNode();
+            for (int i = 0; i < current.size(); i++) {
+                ObjectNode c = JSON.valueToTree(current.get(i));
+                if (i == 0) {
+                    for (String field : List.of("lifecycle", "env", "readinessProbe")) {
+                        boolean touched = switch (field) {
+                            case "lifecycle" -> s.preStopSleepSeconds() != null;
+                            case "env" -> !s.env().isEmpty();
+                            default -> s.touchesReadiness();
+                        };
+                        if (touched && was.has(field)) {
+                            c.set(field, was.get(field));
+                        } else if (touched) {
+                            c.remove(field);
+                        }
+                    }
+                }
+                list.add(c);
+            }
+            ops.addObject().put("op", "replace").put("path", "/spec/template/spec/containers").set("value", list);
+        }
+        return ops.toString();
+    }
+
+    private static void restore(ArrayNode ops, String path, Object before, boolean presentNow) {
+        if (before != null) {
+            ops.addObject().put("op", "add").put("path", path).set("value", JSON.valueToTree(before));
+        } else if (presentNow) {
+            ops.addObject().put("op", "remove").put("path", path);
+        }
+    }
+
+    private ObjectNode changed(ObjectNode container, LiveSettings s) {
+        ObjectNode c = container.deepCopy();
+        if (s.preStopSleepSeconds() != null) {
+            ObjectNode lifecycle = c.has("lifecycle") ? (ObjectNode) c.get("lifecycle") : c.putObject("lifecycle");
+            if (s.preStopSleepSeconds() == 0) {
+                lifecycle.remove("preStop");
+                if (lifecycle.isEmpty()) {
+                    c.remove("lifecycle");
+                }
+            } else if (nativeSleep) {
+                lifecycle.putObject("preStop").putObject("sleep").put("seconds", s.preStopSleepSeconds());
+            } else {
+                lifecycle.putObject("preStop").putObject("exec").putArray("command").add("sleep")
+                        .add(String.valueOf(s.preStopSleepSeconds()));
+            }
+        }
+        if (!s.env().isEmpty()) {
+            ArrayNode env = c.has("env") ? (ArrayNode) c.get("env") : c.putArray("env");
+            s.env().forEach((k, v) -> {
+                for (int i = env.size() - 1; i >= 0; i--) {
+                    if (k.equals(env.get(i).path("name").asText())) {
+                        env.remove(i);
+                    }
+                }
+                env.addObject().put("name", k).put("value", v);
+            });
+        }
+        if (s.touchesReadiness()) {
+            ObjectNode probe = (ObjectNode) c.get("readinessProbe");
+            if (s.readinessPeriodSeconds() != null) {
+                probe.put("periodSeconds", s.readinessPeriodSeconds());
+            }
+            if (s.readinessFailureThreshold() != null) {
+                probe.put("failureThreshold", s.readinessFailureThreshold());
+            }
+            if (s.readinessInitialDelaySeconds() != null) {
+                probe.put("initialDelaySeconds", s.readinessInitialDelaySeconds());
+            }
+        }
+        return c;
+    }
+
+    private static JsonNode intOrPercent(String v) {
+        return v.endsWith("%") ? JsonNodeFactory.instance.textNode(v)
+                : JsonNodeFactory.instance.numberNode(Integer.parseInt(v));
+    }
+
+    /**
+     * The budget change: a merge patch of the budget that selects the pods, or, when none does, a new budget
+     * {@code <workload>-zerodrop} selecting them (revert: delete it).
+     */
+    Change budgetChange(ClusterTarget t, LiveSettings s) {
+        ObjectNode apply = JSON.createObjectNode();
+        ObjectNode spec = apply.putObject("spec");
+        // minAvailable and maxUnavailable exclude each other: setting one clears the other
+        spec.set("minAvailable", s.pdbMinAvailable() == null ? null : intOrPercent(s.pdbMinAvailable()));
+        spec.set("maxUnavailable", s.pdbMaxUnavailable() == null ? null : intOrPercent(s.pdbMaxUnavailable()));
+        if (t.budgets().isEmpty()) {
+            PodDisruptionBudget created = new PodDisruptionBudgetBuilder().withNewMetadata()
+                    .withName(t.name() + "-zerodrop").withNamespace(namespace)
+                    .withLabels(Map.of(MANAGED_BY, "zerodrop")).endMetadata().withNewSpec().withNewSelector()
+                    .withMatchLabels(t.selector()).endSelector().endSpec().build();
+            ObjectNode body = JSON.valueToTree(created);
+            ((ObjectNode) body.get("spec")).setAll((ObjectNode) spec);
+            return new Change("PodDisruptionBudget " + t.name() + "-zerodrop (created for the run)", body.toString(),
+                    "delete");
+        }
+        String name = t.budgets().get(0);
+        PodDisruptionBudget b = client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(name).get();
+        ObjectNode revert = JSON.createObjectNode();
+        ObjectNode r = revert.putObject("spec");
+        r.set("minAvailable", JSON.valueToTree(b.getSpec().getMinAvailable()));
+        r.set("maxUnavailable", JSON.valueToTree(b.getSpec().getMaxUnavailable()));
+        return new Change("PodDisruptionBudget " + name, apply.toString(), revert.toString());
+    }
+
+    /**
+     * Applies the settings to the workload: registers each revert, then sends the change; waits (up to
+     * {@code timeoutMs}) for the rollout and the budget to settle. Returns the lines for the report header.
+     */
+    public List<String> apply(ClusterTarget t, LiveSettings s, Undo undo, java.util.function.Consumer<Undo.Registration>
+            registered, long timeoutMs) {
+        if (!t.kind().equals("Deployment")) {
+            throw ZerodropException.usage("settings under test on a cluster are applied to Deployments; the target is "
+                    + t.kind() + " " + t.name());
+        }
+        List<String> applied = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        var deployment = client.apps().deployments().inNamespace(namespace).withName(t.name());
+        if (s.touchesDeployment()) {
+            Deployment before = deployment.get();
+            Change c = deploymentChange(before, s);
+            registered.accept(undo.register("revert the settings under test on " + c.object(), () -> {
+                jsonPatch(deployment, revertNow(before, deployment.get(), s), "revert of the settings on "
+                        + c.object());
+                awaitRollout(t.name(), System.currentTimeMillis() + timeoutMs, "the revert");
+            }));
+            jsonPatch(deployment, c.apply(), "settings under test on " + c.object());
+            applied.add(c.object() + ": " + String.join(", ", s.describe().stream()
+                    .filter(x -> !x.startsWith("PodDisruptionBudget")).toList()) + " (JSON patch " + c.apply() + ")");
+        }
+        if (s.touchesBudget()) {
+            Change c = budgetChange(t, s);
+            var budgets = client.policy().v1().podDisruptionBudget().inNamespace(namespace);
+            if (c.revert().equals("delete")) {
+                String name = t.name() + "-zerodrop";
+                registered.accept(undo.register("delete " + c.object(), () -> budgets.withName(name).delete()));
+                try {
+                    budgets.resource(Serialization.unmarshal(c.apply(), PodDisruptionBudget.class)).create();
+                } catch (KubernetesClientException e) {
+                    throw ZerodropException.environment("creating " + c.object() + " failed: " + Cluster.reason(e));
+                }
+                awaitBudget(name, deadline);
+            } else {
+                String name = t.budgets().get(0);
+                registered.accept(undo.register("revert the settings under test on " + c.object(),
+                        () -> patch(budgets.withName(name), c.revert(), "revert of " + c.object())));
+                patch(budgets.withName(name), c.apply(), "settings under test on " + c.object());
+                awaitBudget(name, deadline);
+            }
+            applied.add(c.object() + ": " + String.join(", ", s.describe().stream()
+                    .filter(x -> x.startsWith("PodDisruptionBudget")).toList()));
+        }
+        if (s.touchesDeployment()) {
+            awaitRollout(t.name(), deadline, "the settings under test");
+        }
+        return applied;
+    }
+
+    private static void jsonPatch(io.fabric8.kubernetes.client.dsl.Resource<?> r, String ops, String what) {
+        try {
+            r.patch(PatchContext.of(PatchType.JSON), ops);
+        } catch (KubernetesClientException e) {
+            throw ZerodropException.environment(what + " failed: " + Cluster.reason(e) + (e.getCode() == 422
+                    || e.getCode() == 409 ? " (the object changed while zerodrop applied the settings: nothing was"
+                    + " changed; run again)" : ""));
+        }
+    }
+
+    private static void patch(io.fabric8.kubernetes.client.dsl.Resource<?> r, String body, String what) {
+        try {
+            r.patch(PatchContext.of(PatchType.JSON_MERGE), body);
+        } catch (KubernetesClientException e) {
+            throw ZerodropException.environment(what + " failed: " + Cluster.reason(e) + (e.getCode() == 409
+                    ? " (the object changed while zerodrop applied the settings: nothing was changed; run again)"
+                    : ""));
+        }
+    }
+
+    private void awaitRollout(String name, long deadline, String what) {
+        while (true) {
+            Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
+            if (d != null && KubernetesRuntime.rolloutComplete(d)) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline || !Sleep.forMs(500)) {
+                throw ZerodropException.environment("the rollout of " + what + " on Deployment " + name + " did not"
+                        + " complete in time" + (d == null || d.getStatus() == null ? "" : " (" + d.getStatus()
+                        .getUpdatedReplicas() + " updated, " + d.getStatus().getAvailableReplicas() + " available of "
+                        + d.getSpec().getReplicas() + ")"));
+            }
+        }
+    }
+
+    /** A budget is in force once its controller has processed this generation of it. */
+    private void awaitBudget(String name, long deadline) {
+        while (true) {
+            PodDisruptionBudget b = client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(name)
+                    .get();
+            if (b != null && b.getStatus() != null && b.getStatus().getObservedGeneration() != null
+                    && b.getMetadata().getGeneration() != null
+                    && b.getStatus().getObservedGeneration() >= b.getMetadata().getGeneration()) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline || !Sleep.forMs(500)) {
+                throw ZerodropException.environment("PodDisruptionBudget " + name + " was not processed by its"
+                        + " controller in time (status.observedGeneration behind metadata.generation): evictions"
+                        + " would be refused with Retry-After until it is");
+            }
+        }
+    }
+}

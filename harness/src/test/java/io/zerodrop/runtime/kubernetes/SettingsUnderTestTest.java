@@ -1,0 +1,201 @@
+package io.zerodrop.runtime.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.Undo;
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.timeline.Timeline;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Settings under test on a cluster (mock API server, controllers played by the test): the revert is registered
+ * before each change is sent, the change is a merge patch of exactly the named fields, the run waits for the
+ * rollout, and at the end the workload is as it was — except for what somebody else changed meanwhile.
+ */
+class SettingsUnderTestTest {
+    ScriptedCluster cluster;
+    KubernetesClient client;
+    Cluster connected;
+    AutoCloseable controllers;
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = new ScriptedCluster();
+        client = cluster.client();
+        cluster.shop(client, Map.of(), 3, 3);
+        // the shop's container, as a real one would have it: a readiness probe, an env var, no preStop
+        client.apps().deployments().inNamespace("shop").withName("web").edit(d -> new DeploymentBuilder(d).editSpec()
+                .editTemplate().editSpec().editFirstContainer().withNewReadinessProbe().withNewHttpGet()
+                .withPath("/ready").endHttpGet().withPeriodSeconds(10).endReadinessProbe().addNewEnv()
+                .withName("DRAIN_TIMEOUT_MS").withValue("1000").endEnv().endContainer().addNewContainer()
+                .withName("sidecar").withImage("shop/proxy:1").endContainer().endSpec().endTemplate().endSpec()
+                .build());
+        controllers = cluster.controllers(client);
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("zd-settings");
+        connected = Cluster.connect(new ClusterOptions(cluster.kubeconfig(dir, "staging", "shop"), null, null), null);
+        cluster.calls.clear();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        controllers.close();
+        connected.close();
+        client.close();
+        cluster.close();
+    }
+
+    private static LiveSettings settings(Long preStop, Long grace, Map<String, String> env, Integer period,
+            String maxSurge, String maxUnavailable, String minAvailable) {
+        return new LiveSettings(null, grace, preStop, env, period, null, null, maxSurge, maxUnavailable, minAvailable,
+                null);
+    }
+
+    private Deployment web() {
+        return client.apps().deployments().inNamespace("shop").withName("web").get();
+    }
+
+    @Test
+    void appliedAfterTheirRevertIsRegisteredRolledOutAndPutBackAtTheEnd() throws Exception {
+        Deployment before = web();
+        List<String> pendingAtEachChange = new CopyOnWriteArrayList<>();
+        Timeline timeline = new Timeline();
+        try (Undo undo = new Undo()) {
+            cluster.beforeAnswer = c -> {
+                if ((c.method().equals("PATCH") && c.path().contains("/deployments/web") && c.body().contains("preStop"))
+                        || (c.method().equals("POST") && c.path().contains("poddisruptionbudgets"))) {
+                    pendingAtEachChange.add(c.method() + " " + undo.pending());
+                }
+            };
+            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
+                    settings(5L, 45L, Map.of("DRAIN_TIMEOUT_MS", "8000"), 2, "1", "0", "2"), "http://10.0.0.1",
+                    "--url", timeline, undo);
+            rt.start(null, Duration.ofSeconds(30));
+            cluster.beforeAnswer = null;
+            // each change was sent with its revert already registered: 1 undo at the patch, 2 at the budget
+            assertThat(pendingAtEachChange).containsExactly("PATCH 1", "POST 2");
+
+            JsonNode ops = Serialization.unmarshal(cluster.mutations().stream().filter(c -> c.method().equals("PATCH")
+                    && c.body().contains("preStop")).findFirst().orElseThrow().body(), JsonNode.class);
+            assertThat(ops.get(0).toString()).as("a concurrent change is refused").startsWith(
+                    "{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"");
+            assertThat(java.util.stream.StreamSupport.stream(ops.spliterator(), false).map(o -> o.path("op").asText()
+                    + " " + o.path("path").asText())).containsExactly("test /metadata/resourceVersion",
+                    "add /spec/strategy", "add /spec/template/spec/terminationGracePeriodSeconds",
+                    "replace /spec/template/spec/containers");
+            assertThat(ops.get(1).path("value").toString()).isEqualTo("{\"type\":\"RollingUpdate\",\"rollingUpdate\":"
+                    + "{\"maxSurge\":1,\"maxUnavailable\":0}}");
+            assertThat(ops.get(2).path("value").asLong()).isEqualTo(45);
+            assertThat(ops.get(3).path("value")).as("the list, sent whole").hasSize(2);
+            assertThat(ops.get(3).path("value").get(1).path("image").asText()).isEqualTo("shop/proxy:1");
+            var c0 = web().getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertThat(c0.getLifecycle().getPreStop().getSleep() != null
+                    ? c0.getLifecycle().getPreStop().getSleep().getSeconds()
+                    : Long.valueOf(c0.getLifecycle().getPreStop().getExec().getCommand().get(1))).isEqualTo(5L);
+            assertThat(c0.getEnv()).singleElement().satisfies(e -> assertThat(e.getValue()).isEqualTo("8000"));
+            assertThat(c0.getReadinessProbe().getPeriodSeconds()).isEqualTo(2);
+            assertThat(c0.getReadinessProbe().getHttpGet().getPath()).as("the rest of the probe kept").isEqualTo("/ready");
+            var budget = client.policy().v1().podDisruptionBudget().inNamespace("shop").withName("web-zerodrop").get();
+            assertThat(budget.getSpec().getMinAvailable().getIntVal()).isEqualTo(2);
+            assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(Map.of("app", "web"));
+            assertThat(budget.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "zerodrop");
+            @SuppressWarnings("unchecked")
+            List<Object> described = (List<Object>) rt.describe().get("settingsUnderTest");
+            assertThat(described.get(0).toString()).contains("Deployment web: terminationGracePeriodSeconds 45, preStop"
+                    + " sleep 5 s, env DRAIN_TIMEOUT_MS=8000, readinessProbe periodSeconds 2, rollingUpdate maxSurge 1,"
+                    + " rollingUpdate maxUnavailable 0", "PodDisruptionBudget web-zerodrop (created for the run):"
+                    + " PodDisruptionBudget minAvailable 2");
+            assertThat(rt.target()).extracting(ClusterTarget::budgets).isEqualTo(List.of("web-zerodrop"));
+
+            // somebody ships a new image meanwhile: the revert must keep it
+            client.apps().deployments().inNamespace("shop").withName("web").edit(d -> new DeploymentBuilder(d)
+                    .editSpec().editTemplate().editSpec().editFirstContainer().withImage("shop/web:2").endContainer()
+                    .endSpec().endTemplate().endSpec().build());
+            rt.close();
+        }
+        Deployment after = web();
+        var was = before.getSpec().getTemplate().getSpec();
+        var now = after.getSpec().getTemplate().getSpec();
+        assertThat(now.getContainers().get(0).getImage()).isEqualTo("shop/web:2");
+        assertThat(now.getContainers().get(0).getLifecycle()).isNull();
+        assertThat(now.getContainers().get(0).getEnv()).isEqualTo(was.getContainers().get(0).getEnv());
+        assertThat(now.getContainers().get(0).getReadinessProbe()).isEqualTo(was.getContainers().get(0)
+                .getReadinessProbe());
+        assertThat(now.getContainers().get(1)).isEqualTo(was.getContainers().get(1));
+        assertThat(now.getTerminationGracePeriodSeconds()).isEqualTo(was.getTerminationGracePeriodSeconds());
+        assertThat(after.getSpec().getStrategy()).isEqualTo(before.getSpec().getStrategy());
+        assertThat(client.policy().v1().podDisruptionBudget().inNamespace("shop").withName("web-zerodrop").get())
+                .as("the budget created for the run is gone").isNull();
+    }
+
+    @Test
+    void anExistingBudgetIsPatchedAndPatchedBack() {
+        client.policy().v1().podDisruptionBudget().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model
+                .policy.v1.PodDisruptionBudgetBuilder().withNewMetadata().withName("web").endMetadata().withNewSpec()
+                .withNewMaxUnavailable(1).withNewSelector().withMatchLabels(Map.of("app", "web")).endSelector()
+                .endSpec().build()).create();
+        cluster.calls.clear();
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
+                    settings(null, null, Map.of(), null, null, null, "100%"), "http://10.0.0.1", "--url",
+                    new Timeline(), undo);
+            rt.start(null, Duration.ofSeconds(30));
+            var during = client.policy().v1().podDisruptionBudget().inNamespace("shop").withName("web").get().getSpec();
+            assertThat(during.getMinAvailable().getStrVal()).isEqualTo("100%");
+            assertThat(during.getMaxUnavailable()).as("one excludes the other").isNull();
+            assertThat(cluster.mutations()).filteredOn(c -> c.path().contains("/deployments/web") && !c.body()
+                    .contains("observedGeneration")).as("the Deployment is left alone").isEmpty();
+            rt.close();
+        }
+        var after = client.policy().v1().podDisruptionBudget().inNamespace("shop").withName("web").get().getSpec();
+        assertThat(after.getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(after.getMinAvailable()).isNull();
+    }
+
+    @Test
+    void whatCannotBeAppliedIsRefusedBeforeAnyChange() {
+        client.apps().deployments().inNamespace("shop").withName("web").edit(d -> new DeploymentBuilder(d).editSpec()
+                .editTemplate().editSpec().editFirstContainer().withReadinessProbe(null).endContainer().endSpec()
+                .endTemplate().endSpec().build());
+        cluster.calls.clear();
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
+                    settings(null, null, Map.of(), 2, null, null, null), "http://10.0.0.1", "--url", new Timeline(),
+                    undo);
+            assertThatThrownBy(() -> rt.start(null, Duration.ofSeconds(30))).isInstanceOf(ZerodropException.class)
+                    .hasMessage("settings: readinessProbe timings were given, but container web of Deployment web has"
+                            + " no readinessProbe to change")
+                    .extracting(e -> ((ZerodropException) e).exitCode()).isEqualTo(ExitCodes.USAGE);
+            assertThat(undo.pending()).isZero();
+            rt.close();
+        }
+        assertThat(cluster.mutations()).filteredOn(c -> !c.body().contains("observedGeneration")).isEmpty();
+    }
+
+    @Test
+    void thePreStopSleepIsTheNativeActionFromKubernetes130AndExecSleepBefore() {
+        Deployment d = web();
+        LiveSettings s = settings(7L, null, Map.of(), null, null, null, null);
+        JsonNode nativeSleep = Serialization.unmarshal(new SettingsUnderTest(client, "shop", true)
+                .deploymentChange(d, s).apply(), JsonNode.class);
+        assertThat(nativeSleep.at("/1/value/0/lifecycle/preStop/sleep/seconds").asLong()).isEqualTo(7);
+        JsonNode exec = Serialization.unmarshal(new SettingsUnderTest(client, "shop", false).deploymentChange(d, s)
+                .apply(), JsonNode.class);
+        assertThat(exec.at("/1/value/0/lifecycle/preStop/exec/command").toString()).isEqualTo("[\"sleep\",\"7\"]");
+        assertThat(SettingsUnderTest.hasNativeSleep("1", "30")).isTrue();
+        assertThat(SettingsUnderTest.hasNativeSleep("1", "29+")).isFalse();
+        assertThat(SettingsUnderTest.hasNativeSleep("1", "31+")).isTrue();
+    }
+}
