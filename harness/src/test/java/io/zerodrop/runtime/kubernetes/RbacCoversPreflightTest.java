@@ -1,0 +1,49 @@
+package io.zerodrop.runtime.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the preflight asks for is exactly what manifests/rbac grants: every permission any disruption or any
+ * setting under test needs is in the Role (namespaced) or the ClusterRole (cluster-wide), so a user who applied
+ * them never meets a missing permission halfway through a run.
+ */
+class RbacCoversPreflightTest {
+    private static final Path RBAC = Path.of(System.getProperty("user.dir")).resolveSibling("manifests/rbac");
+
+    private static boolean grants(List<PolicyRule> rules, Preflight.Permission p) {
+        String resource = p.resource() + (p.subresource() == null ? "" : "/" + p.subresource());
+        return rules.stream().anyMatch(r -> r.getApiGroups().contains(p.group()) && r.getResources().contains(resource)
+                && r.getVerbs().contains(p.verb()));
+    }
+
+    @Test
+    void everyPermissionThePreflightChecksIsGranted() throws Exception {
+        Role role = Serialization.unmarshal(Files.readString(RBAC.resolve("role.yaml")), Role.class);
+        ClusterRole clusterRole = Serialization.unmarshal(Files.readString(RBAC.resolve("clusterrole.yaml")),
+                ClusterRole.class);
+        ClusterTarget noBudget = new ClusterTarget("Deployment", "web", "shop", Map.of("app", "web"),
+                Map.of("app", "web"), 3, List.of("web"), List.of());
+        ClusterTarget withBudget = new ClusterTarget("Deployment", "web", "shop", Map.of("app", "web"),
+                Map.of("app", "web"), 3, List.of("web"), List.of("web"));
+        LiveSettings all = new LiveSettings(4, 45L, 5L, Map.of("A", "b"), 2, 3, 1, "1", "0", "2", null);
+        List<Preflight.Permission> needed = new java.util.ArrayList<>(Preflight.needed(List.of("delete", "kill", "evict",
+                "drain-node", "rollout-restart", "scale")));
+        needed.addAll(Preflight.forSettings(all, noBudget));
+        needed.addAll(Preflight.forSettings(all, withBudget));
+        assertThat(needed).hasSizeGreaterThan(15);
+        for (Preflight.Permission p : needed) {
+            assertThat(grants(p.clusterScoped() ? clusterRole.getRules() : role.getRules(), p))
+                    .as("manifests/rbac grants " + p).isTrue();
+        }
+    }
+}
