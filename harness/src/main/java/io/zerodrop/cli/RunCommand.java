@@ -58,6 +58,10 @@ final class RunCommand implements Callable<Integer> {
             + " refused.")
     String url;
 
+    @Option(names = "--deploy", description = "Kubernetes runtime: create the scenario's target.manifests in a namespace"
+            + " zerodrop creates for the run and deletes afterwards, instead of attaching to a running workload.")
+    boolean deploy;
+
     @CommandLine.Mixin
     ClusterOptionsMixin cluster = new ClusterOptionsMixin();
 
@@ -73,6 +77,10 @@ final class RunCommand implements Callable<Integer> {
         }
         if (where.equals("kubernetes")) {
             return onCluster(s);
+        }
+        if (deploy) {
+            throw ZerodropException.usage("--deploy applies to --runtime kubernetes; the local runtime always starts the"
+                    + " workload from target.manifests");
         }
         if (s.manifests() == null) {
             throw ZerodropException.usage(scenarioFile + ": the local runtime needs 'target.manifests'; this scenario"
@@ -111,15 +119,14 @@ final class RunCommand implements Callable<Integer> {
      * protected namespace, an unreachable cluster, a missing workload, a missing permission, a port-forward URL.
      */
     private Integer onCluster(Scenario s) {
+        if (deploy) {
+            return deployOnCluster(s);
+        }
         if (s.workload() == null) {
             throw ZerodropException.usage(scenarioFile + ": the kubernetes runtime attaches to a workload in a cluster:"
                     + " set target.workload (deployment/<name>) and target.namespace");
         }
-        Scenario.Settings st = s.settings();
-        io.zerodrop.runtime.kubernetes.LiveSettings live = new io.zerodrop.runtime.kubernetes.LiveSettings(
-                st.replicas(), st.terminationGracePeriodSeconds(), st.preStopSleepSeconds(), st.env(),
-                st.readinessPeriodSeconds(), st.readinessFailureThreshold(), st.readinessInitialDelaySeconds(),
-                st.maxSurge(), st.maxUnavailable(), st.pdbMinAvailable(), st.pdbMaxUnavailable());
+        io.zerodrop.runtime.kubernetes.LiveSettings live = live(s.settings());
         String givenUrl = url != null ? url : s.trafficUrl();
         if (givenUrl != null) {
             io.zerodrop.runtime.kubernetes.TrafficPath.check(givenUrl, "");
@@ -163,6 +170,83 @@ final class RunCommand implements Callable<Integer> {
             underTest.put("settingsOverrides", live.describe());
             Experiment.Outcome outcome = Experiment.runOn((timeline, undo) -> new io.zerodrop.runtime.kubernetes
                     .KubernetesRuntime(c, target, live, trafficUrl, how, timeline, undo), w, new Experiment.Plan(
+                    "zerodrop run — " + s.name(), "run", s.load(), s.toSteps(), s.expectations(), outDir, gatlingReport,
+                    underTest), spec.commandLine().getErr());
+            o.print(outcome.summary());
+            o.flush();
+            return outcome.exitCode();
+        } finally {
+            c.close();
+        }
+    }
+
+    private static io.zerodrop.runtime.kubernetes.LiveSettings live(Scenario.Settings st) {
+        return new io.zerodrop.runtime.kubernetes.LiveSettings(st.replicas(), st.terminationGracePeriodSeconds(),
+                st.preStopSleepSeconds(), st.env(), st.readinessPeriodSeconds(), st.readinessFailureThreshold(),
+                st.readinessInitialDelaySeconds(), st.maxSurge(), st.maxUnavailable(), st.pdbMinAvailable(),
+                st.pdbMaxUnavailable());
+    }
+
+    /**
+     * {@code --deploy}: the manifests rendered and checked (exit 2) and the cluster asked (exit 3) before anything is
+     * created; then the run creates its own namespace, the objects in it, and deletes the namespace at the end.
+     */
+    private Integer deployOnCluster(Scenario s) {
+        if (s.manifests() == null) {
+            throw ZerodropException.usage(scenarioFile + ": --deploy creates the scenario's target.manifests; this"
+                    + " scenario has none");
+        }
+        if (cluster.options().namespace() != null) {
+            throw ZerodropException.usage("--namespace cannot be combined with --deploy: --deploy creates a namespace"
+                    + " of its own for the run");
+        }
+        List<io.fabric8.kubernetes.api.model.HasMetadata> objects = ManifestLoader.render(s.manifests());
+        Workload w = ManifestLoader.fromObjects(objects, s.manifests().toString());
+        String runId = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern(
+                "yyyyMMdd-HHmmss")) + "-" + Long.toHexString(Double.doubleToLongBits(Math.random())).substring(0, 4);
+        String ns = io.zerodrop.runtime.kubernetes.Deployer.namespaceFor(runId);
+        io.zerodrop.runtime.kubernetes.Deployer deployer = new io.zerodrop.runtime.kubernetes.Deployer(objects, ns,
+                runId, s.manifests().toString());
+        io.zerodrop.runtime.kubernetes.LiveSettings live = live(s.settings());
+        String givenUrl = url != null ? url : s.trafficUrl();
+        if (givenUrl != null) {
+            io.zerodrop.runtime.kubernetes.TrafficPath.check(givenUrl, "");
+        }
+        io.zerodrop.runtime.kubernetes.Cluster c = io.zerodrop.runtime.kubernetes.Cluster.connectToCreate(
+                cluster.options(), ns);
+        try {
+            if (givenUrl == null) {
+                io.zerodrop.runtime.kubernetes.TrafficPath.requireLocal(c);
+            }
+            String ref = w.kind().toLowerCase(java.util.Locale.ROOT) + "/" + w.name();
+            io.zerodrop.runtime.kubernetes.ClusterTarget planned = new io.zerodrop.runtime.kubernetes.ClusterTarget(
+                    w.kind(), w.name(), ns, w.podLabels(), w.podLabels(), w.replicas(), w.service().map(x -> List.of(
+                    x.name())).orElse(List.of()), w.budget().map(b -> List.of(b.name())).orElse(List.of()));
+            List<io.zerodrop.runtime.kubernetes.Preflight.Permission> needed = new ArrayList<>(deployer.permissions());
+            io.zerodrop.runtime.kubernetes.Preflight.needed(s.steps().stream().map(Scenario.StepSpec::action)
+                    .distinct().toList()).stream().filter(p -> !needed.contains(p)).forEach(needed::add);
+            io.zerodrop.runtime.kubernetes.Preflight.forSettings(live, planned).stream()
+                    .filter(p -> !needed.contains(p)).forEach(needed::add);
+            io.zerodrop.runtime.kubernetes.Preflight.check(c.client(), ns, needed);
+            PrintWriter o = spec.commandLine().getOut();
+            if (dryRun) {
+                o.print(clusterPlan(s, c, planned, givenUrl != null ? givenUrl : "(the NodePort discovered once"
+                        + " deployed)"));
+                deployer.plan().forEach(line -> o.println("  deploy     " + line));
+                live.describe().forEach(line -> o.println("  settings   " + line + " (patched after the deployment is"
+                        + " ready, reverted before the namespace goes)"));
+                o.flush();
+                return 0;
+            }
+            Path outDir = io.zerodrop.engine.OutputDirectory.create(out, "--out", "");
+            Map<String, Object> underTest = new LinkedHashMap<>();
+            underTest.put("scenario", scenarioFile.toString());
+            underTest.put("manifests", s.manifests().toString());
+            underTest.put("workload", summary(w));
+            underTest.put("settingsOverrides", live.describe());
+            Experiment.Outcome outcome = Experiment.runOn((timeline, undo) -> io.zerodrop.runtime.kubernetes
+                    .KubernetesRuntime.deploying(c, deployer, ref, live, givenUrl, givenUrl == null ? null : url != null
+                    ? "--url" : "traffic.url in the scenario", timeline, undo), w, new Experiment.Plan(
                     "zerodrop run — " + s.name(), "run", s.load(), s.toSteps(), s.expectations(), outDir, gatlingReport,
                     underTest), spec.commandLine().getErr());
             o.print(outcome.summary());

@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * Did every scheduled disruption happen where the measurement could see it? Each occurrence must have been issued
  * and answered inside the measured window (warm-up end to the last request), and its effect must fall inside it
- * too: every pod it deleted has exited, every rollout it started has completed. Anything else is a reason the
+ * too: every pod it deleted has exited (or, on a cluster, its object is gone), every rollout it started has completed. Anything else is a reason the
  * verdict cannot credit the run: a disruption that never happened must not pass.
  */
 public final class DisruptionCoverage {
@@ -54,7 +54,10 @@ public final class DisruptionCoverage {
                 continue;
             }
             if (e.type() == EventType.POD_MARKED_FOR_DELETION) {
-                long exit = events.stream().filter(x -> x.type() == EventType.CONTAINER_EXITED
+                // ended: its container exited, or (a cluster) its object was removed — which the kubelet does only
+                // once the containers have stopped, or the API at once for a grace-0 deletion
+                long exit = events.stream().filter(x -> (x.type() == EventType.CONTAINER_EXITED
+                        || "true".equals(x.attributes().get("podDeleted")))
                         && x.pod().equals(e.pod()) && x.atMs() >= e.atMs()).mapToLong(TimelineEvent::atMs).min()
                         .orElse(-1);
                 if (exit < 0 || exit > end) {

@@ -25,6 +25,22 @@ class DisruptionCoverageTest {
         assertThat(DisruptionCoverage.problems(runs, events, W, END)).isEmpty();
     }
 
+    /** On a cluster a pod's exit may not be visible (grace 0 removes the object at once): its removal ends it. */
+    @Test
+    void aClusterPodWhoseObjectWasRemovedInsideTheWindowIsMeasured() {
+        List<DisruptionRun> runs = List.of(new DisruptionRun("kill", "kill 2 pods", W + 3000, W + 3000, W + 3012,
+                null));
+        java.util.Map<String, String> removed = java.util.Map.of("podDeleted", "true");
+        List<TimelineEvent> events = List.of(ev(W + 3005, EventType.POD_MARKED_FOR_DELETION, "p1", "kill"),
+                new TimelineEvent(W + 3006, EventType.NOTE, "p1", "kill", "pod object removed", removed),
+                ev(W + 3005, EventType.POD_MARKED_FOR_DELETION, "p2", "kill"),
+                new TimelineEvent(END + 500, EventType.NOTE, "p2", "kill", "pod object removed", removed),
+                ev(W + 3100, EventType.NOTE, "p2", "kill")); // any other note does not end it
+        assertThat(DisruptionCoverage.problems(runs, events, W, END)).containsExactly("pod p2, deleted by step kill"
+                + " at +3.0 s after the warm-up, exited at +16.5 s after the warm-up, after the last measured request"
+                + " (at +16.0 s after the warm-up): its shutdown was not measured");
+    }
+
     @Test
     void neverIssuedFailedStillRunningAndLateAreEachNamed() {
         List<DisruptionRun> runs = List.of(

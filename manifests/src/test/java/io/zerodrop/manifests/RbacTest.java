@@ -24,7 +24,12 @@ class RbacTest {
             "discovery.k8s.io/endpointslices:list", "discovery.k8s.io/endpointslices:watch",
             "/events:list", "/events:watch", "events.k8s.io/events:list", "events.k8s.io/events:watch",
             "policy/poddisruptionbudgets:get", "policy/poddisruptionbudgets:list",
-            "policy/poddisruptionbudgets:watch");
+            "policy/poddisruptionbudgets:watch", "policy/poddisruptionbudgets:create",
+            "policy/poddisruptionbudgets:patch", "policy/poddisruptionbudgets:delete");
+    /** --deploy: the namespaced rights cluster-wide, the run's namespace, and creating the manifests' objects. */
+    private static final Set<String> DEPLOY_EXTRA = Set.of("/namespaces:create", "/namespaces:delete",
+            "/serviceaccounts:create", "/services:create", "/configmaps:create", "apps/deployments:create",
+            "apps/statefulsets:create");
     private static final Set<String> CLUSTER = Set.of(
             "/nodes:get", "/nodes:list", "/nodes:patch", "/namespaces:get",
             "authorization.k8s.io/selfsubjectaccessreviews:create");
@@ -34,6 +39,16 @@ class RbacTest {
         Rendered r = Rendered.of("rbac");
         assertThat(grants(r.one(Role.class).getRules())).isEqualTo(new TreeSet<>(NAMESPACED));
         assertThat(grants(r.one(ClusterRole.class).getRules())).isEqualTo(new TreeSet<>(CLUSTER));
+    }
+
+    @Test
+    void theDeployRoleGrantsTheNamespacedRightsClusterWideAndTheRunsNamespace() throws Exception {
+        Rendered r = Rendered.of("rbac-deploy");
+        TreeSet<String> expected = new TreeSet<>(NAMESPACED);
+        expected.addAll(DEPLOY_EXTRA);
+        assertThat(grants(r.one(ClusterRole.class).getRules())).isEqualTo(expected);
+        assertThat(r.one(ClusterRoleBinding.class).getSubjects()).singleElement()
+                .satisfies(s -> assertThat(s.getName()).isEqualTo("zerodrop"));
     }
 
     @Test

@@ -54,6 +54,18 @@ public final class Cluster implements AutoCloseable {
      * and what was tried, when it does not answer), and checks the namespace is not protected (exit 2).
      */
     public static Cluster connect(ClusterOptions options, String scenarioNamespace) {
+        return connect(options, scenarioNamespace, false);
+    }
+
+    /**
+     * Connects for {@code --deploy}: {@code namespace} is the one zerodrop will create for the run, so it must not
+     * exist yet (exit 2 if it does); the options' namespace is not used.
+     */
+    public static Cluster connectToCreate(ClusterOptions options, String namespace) {
+        return connect(new ClusterOptions(options.kubeconfig(), options.context(), namespace), namespace, true);
+    }
+
+    private static Cluster connect(ClusterOptions options, String scenarioNamespace, boolean toCreate) {
         String requested = options.namespace() != null ? options.namespace() : scenarioNamespace;
         refuseSystemNamespace(requested);
         Config config = config(options);
@@ -68,7 +80,11 @@ public final class Cluster implements AutoCloseable {
             VersionInfo v = client.getKubernetesVersion();
             Cluster c = new Cluster(client, ns, config.getMasterUrl(), tried, v);
             c.contextName = config.getCurrentContext() == null ? null : config.getCurrentContext().getName();
-            c.refuseProtectedNamespace();
+            if (toCreate) {
+                c.refuseExistingNamespace();
+            } else {
+                c.refuseProtectedNamespace();
+            }
             return c;
         } catch (KubernetesClientException e) {
             client.close();
@@ -104,6 +120,13 @@ public final class Cluster implements AutoCloseable {
         }
         return new ConfigBuilder(base).withRequestRetryBackoffLimit(0).withConnectionTimeout(5_000)
                 .withRequestTimeout(15_000).build();
+    }
+
+    private void refuseExistingNamespace() {
+        if (client.namespaces().withName(namespace).get() != null) {
+            throw ZerodropException.usage("namespace \"" + namespace + "\" already exists on " + server + ": --deploy"
+                    + " creates a namespace of its own for the run and deletes it afterwards");
+        }
     }
 
     private void refuseProtectedNamespace() {

@@ -46,8 +46,11 @@ public final class KubernetesRuntime implements Runtime {
     private volatile ClusterTarget target;
     private final LiveSettings settings;
     private final List<String> settingsApplied = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final String url;
-    private final String urlSource;
+    private volatile String url;
+    private volatile String urlSource;
+    /** {@code --deploy}: what to create before attaching, and the workload to attach to then; null: attach only. */
+    private final Deployer deployer;
+    private final String deployedWorkload;
     private final Timeline timeline;
     private final Undo undo;
     private final ApiCalls api;
@@ -91,8 +94,24 @@ public final class KubernetesRuntime implements Runtime {
     /** With settings under test: applied at {@link #start} (revert registered first), reverted at {@link #close}. */
     public KubernetesRuntime(Cluster cluster, ClusterTarget target, LiveSettings settings, String url, String urlSource,
             Timeline timeline, Undo undo) {
+        this(cluster, target, null, null, settings, url, urlSource, timeline, undo);
+    }
+
+    /**
+     * {@code --deploy}: {@link #start} creates the run's namespace and the manifests' objects in it, then finds
+     * {@code workload} ("deployment/name") there and attaches; {@code url} null: discovered then.
+     */
+    public static KubernetesRuntime deploying(Cluster cluster, Deployer deployer, String workload, LiveSettings settings,
+            String url, String urlSource, Timeline timeline, Undo undo) {
+        return new KubernetesRuntime(cluster, null, deployer, workload, settings, url, urlSource, timeline, undo);
+    }
+
+    private KubernetesRuntime(Cluster cluster, ClusterTarget target, Deployer deployer, String deployedWorkload,
+            LiveSettings settings, String url, String urlSource, Timeline timeline, Undo undo) {
         this.cluster = cluster;
         this.target = target;
+        this.deployer = deployer;
+        this.deployedWorkload = deployedWorkload;
         this.settings = settings;
         this.url = url;
         this.urlSource = urlSource;
@@ -110,10 +129,17 @@ public final class KubernetesRuntime implements Runtime {
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>(cluster.describe());
         m.put("runtime", "kubernetes");
-        m.put("target", target.kind() + " " + target.name() + " (attached: nothing changed until the first disruption)");
-        m.put("services", target.services());
-        m.put("podDisruptionBudgets", target.budgets());
-        m.put("trafficUrl", url + " (" + urlSource + ")");
+        if (deployer != null) {
+            m.put("deployed", "the manifests' objects were created in namespace " + deployer.namespace() + ", which"
+                    + " zerodrop created for the run and deletes afterwards (an undo step in the journal)");
+        }
+        if (target != null) {
+            m.put("target", target.kind() + " " + target.name() + (deployer != null ? " (deployed for the run)"
+                    : " (attached: nothing changed until the first disruption)"));
+            m.put("services", target.services());
+            m.put("podDisruptionBudgets", target.budgets());
+        }
+        m.put("trafficUrl", url == null ? "not chosen yet" : url + " (" + urlSource + ")");
         m.put("clock", "event times are when zerodrop received each change; the server's own timestamps (whole"
                 + " seconds, its clock or the node's) are kept as attributes");
         m.put("apiServerClock", serverClock.map(ServerClock::describe).orElse(attachedMs == 0 ? "not measured yet"
@@ -126,7 +152,7 @@ public final class KubernetesRuntime implements Runtime {
                     settings.describe())) : List.of(settingsApplied, "reverted at the end of the run: each revert is an"
                     + " undo step in the journal, with its result"));
         }
-        if (attachedMs > 0 && target.kind().equals("Deployment")) {
+        if (attachedMs > 0 && target != null && target.kind().equals("Deployment")) {
             m.put("rollout", "at most " + maxSurge.get() + " pods beyond the desired count and " + maxUnavailable.get()
                     + " desired replicas unavailable at once during the run (Deployment status)");
         }
@@ -142,12 +168,21 @@ public final class KubernetesRuntime implements Runtime {
         attachedMs = System.currentTimeMillis();
         serverClock = ServerClock.measure(cluster.client(), System::currentTimeMillis, clockNotes);
         long deadline = attachedMs + timeout.toMillis();
+        if (deployer != null) {
+            deployer.deploy(cluster.client(), undo, undos::push);
+            target = ClusterTarget.find(cluster.client(), cluster.namespace(), deployedWorkload);
+            if (url == null) {
+                String[] found = TrafficPath.discover(cluster, target);
+                url = found[0];
+                urlSource = found[1];
+            }
+        }
         while (!ready()) {
             if (System.currentTimeMillis() > deadline) {
                 throw ZerodropException.environment(target.kind() + " " + target.name() + " in namespace "
                         + cluster.namespace() + " is not fully ready (" + readyReplicas() + " of " + target.replicas()
-                        + " replicas): zerodrop attaches only to a settled workload, so that what it measures is"
-                        + " caused by its own disruptions");
+                        + " replicas" + waiting() + "): zerodrop " + (deployer != null ? "starts the run" : "attaches")
+                        + " only on a settled workload, so that what it measures is caused by its own disruptions");
             }
             Sleep.forMs(500);
         }
@@ -411,6 +446,23 @@ public final class KubernetesRuntime implements Runtime {
     private boolean isReplacement(String pod) {
         Long seen = firstSeen.get(pod);
         return seen != null && seen > 0;
+    }
+
+    /** Why pods are not ready, as their containers say (ImagePullBackOff, CrashLoopBackOff, …); empty if none say. */
+    private String waiting() {
+        try {
+            List<String> reasons = cluster.client().pods().inNamespace(cluster.namespace()).withLabels(target.selector())
+                    .list().getItems().stream().flatMap(p -> p.getStatus() == null || p.getStatus()
+                            .getContainerStatuses() == null ? java.util.stream.Stream.empty() : p.getStatus()
+                            .getContainerStatuses().stream().filter(c -> c.getState() != null && c.getState()
+                                    .getWaiting() != null).map(c -> p.getMetadata().getName() + ": " + c.getState()
+                                    .getWaiting().getReason() + (c.getState().getWaiting().getMessage() == null ? ""
+                                    : " (" + c.getState().getWaiting().getMessage() + ")")))
+                    .distinct().limit(5).toList();
+            return reasons.isEmpty() ? "" : "; " + String.join(", ", reasons);
+        } catch (KubernetesClientException e) {
+            return "";
+        }
     }
 
     private boolean ready() {

@@ -43,13 +43,18 @@ public final class TrafficPath {
      * one NodePort Service selecting the workload's pods, and a node with an InternalIP. Anything else asks for
      * {@code --url} (exit 2) and says what was found.
      */
-    public static String[] discover(Cluster cluster, ClusterTarget target) {
+    /** Refuses (exit 2) to discover a URL anywhere but on a local kind or k3d cluster. */
+    public static void requireLocal(Cluster cluster) {
         String context = cluster.contextName();
         if (context == null || !(context.startsWith("kind-") || context.startsWith("k3d-"))) {
             throw ZerodropException.usage("no traffic URL: give --url (or traffic.url) with the address your clients"
                     + " use — an Ingress, LoadBalancer or NodePort. zerodrop discovers one only on a local kind or k3d"
                     + " cluster (context \"" + context + "\")");
         }
+    }
+
+    public static String[] discover(Cluster cluster, ClusterTarget target) {
+        requireLocal(cluster);
         var nodePorts = cluster.client().services().inNamespace(cluster.namespace()).list().getItems().stream()
                 .filter(s -> "NodePort".equals(s.getSpec().getType()) && s.getSpec().getSelector() != null
                         && !s.getSpec().getSelector().isEmpty()
@@ -70,7 +75,7 @@ public final class TrafficPath {
                         + " NodePort Service " + svc.getMetadata().getName() + " on; give --url"));
         int port = svc.getSpec().getPorts().get(0).getNodePort();
         return new String[] {"http://" + ip + ":" + port, "discovered: NodePort Service " + svc.getMetadata().getName()
-                + " on node address " + ip + " (local cluster, context " + context + ")"};
+                + " on node address " + ip + " (local cluster, context " + cluster.contextName() + ")"};
     }
 
     /** A {@code kubectl port-forward} process on this host with {@code port} among its arguments. */

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class RbacCoversPreflightTest {
     private static final Path RBAC = Path.of(System.getProperty("user.dir")).resolveSibling("manifests/rbac");
+    private static final Path RBAC_DEPLOY = RBAC.resolveSibling("rbac-deploy");
 
     private static boolean grants(List<PolicyRule> rules, Preflight.Permission p) {
         String resource = p.resource() + (p.subresource() == null ? "" : "/" + p.subresource());
@@ -44,6 +45,26 @@ class RbacCoversPreflightTest {
         for (Preflight.Permission p : needed) {
             assertThat(grants(p.clusterScoped() ? clusterRole.getRules() : role.getRules(), p))
                     .as("manifests/rbac grants " + p).isTrue();
+        }
+    }
+
+    /** --deploy of every overlay: granted by rbac-deploy's ClusterRole (all namespaced rights, cluster-wide) and rbac's. */
+    @Test
+    void everyPermissionADeployOfTheOverlaysNeedsIsGranted() throws Exception {
+        io.zerodrop.testsupport.HostTool.require("kubectl", "kubectl renders the overlays");
+        ClusterRole deploy = Serialization.unmarshal(Files.readString(RBAC_DEPLOY.resolve("clusterrole.yaml")),
+                ClusterRole.class);
+        ClusterRole base = Serialization.unmarshal(Files.readString(RBAC.resolve("clusterrole.yaml")), ClusterRole.class);
+        List<PolicyRule> all = new java.util.ArrayList<>(deploy.getRules());
+        all.addAll(base.getRules());
+        for (String overlay : List.of("naive", "hardened", "strict-pdb", "shell-entrypoint")) {
+            var objects = io.zerodrop.workload.ManifestLoader.render(RBAC.resolveSibling("overlays/" + overlay));
+            List<Preflight.Permission> needed = new java.util.ArrayList<>(new Deployer(objects, "zerodrop-x", "x",
+                    overlay).permissions());
+            needed.addAll(Preflight.needed(List.of("delete", "evict", "rollout-restart", "scale", "drain-node")));
+            for (Preflight.Permission p : needed) {
+                assertThat(grants(all, p)).as("--deploy of " + overlay + " is granted " + p).isTrue();
+            }
         }
     }
 }

@@ -170,29 +170,56 @@ public final class ScriptedCluster implements AutoCloseable {
      * 50 ms.
      */
     public AutoCloseable controllers(KubernetesClient c) {
+        return controllers(c, false);
+    }
+
+    /**
+     * The same in every namespace; with {@code createPods}, the ReplicaSet controller and the kubelet too: each
+     * Deployment outside {@code shop} has as many Ready pods ({@code <name>-<n>} on node-1, its template's labels
+     * and containers) as it wants replicas, a deleted one replaced.
+     */
+    public AutoCloseable controllers(KubernetesClient c, boolean createPods) {
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         Thread t = new Thread(() -> {
-            String lastSpec = null;
+            Map<String, String> specs = new java.util.HashMap<>();
             Map<String, String> budgetSpecs = new java.util.HashMap<>();
+            java.util.concurrent.atomic.AtomicInteger podNumbers = new java.util.concurrent.atomic.AtomicInteger();
             while (!stop.get()) {
                 try {
-                    var d = c.apps().deployments().inNamespace("shop").withName("web").get();
-                    String spec = d == null ? null : Serialization.asJson(d.getSpec());
-                    if (d != null && !spec.equals(lastSpec)) {
-                        lastSpec = spec;
-                        long gen = d.getMetadata().getGeneration() == null ? 1 : d.getMetadata().getGeneration() + 1;
+                    for (var d : c.apps().deployments().inAnyNamespace().list().getItems()) {
+                        String ns = d.getMetadata().getNamespace();
+                        String name = d.getMetadata().getName();
+                        String spec = Serialization.asJson(d.getSpec());
                         int n = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-                        c.apps().deployments().inNamespace("shop").withName("web").edit(x -> new io.fabric8.kubernetes
-                                .api.model.apps.DeploymentBuilder(x).editMetadata().withGeneration(gen).endMetadata()
-                                .editOrNewStatus().withObservedGeneration(gen).withReplicas(n).withUpdatedReplicas(n)
-                                .withReadyReplicas(n).withAvailableReplicas(n).endStatus().build());
+                        if (createPods && !ns.equals("shop")) {
+                            var labels = d.getSpec().getTemplate().getMetadata().getLabels();
+                            long live = c.pods().inNamespace(ns).withLabels(labels).list().getItems().stream()
+                                    .filter(p -> p.getMetadata().getDeletionTimestamp() == null).count();
+                            for (long i = live; i < n; i++) {
+                                c.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                                        .withNewMetadata().withName(name + "-" + podNumbers.incrementAndGet())
+                                        .withLabels(labels).withCreationTimestamp(java.time.Instant.now().toString())
+                                        .endMetadata().withSpec(d.getSpec().getTemplate().getSpec()).editSpec()
+                                        .withNodeName("node-1").endSpec().withNewStatus().addNewCondition()
+                                        .withType("Ready").withStatus("True").endCondition().endStatus().build())
+                                        .create();
+                            }
+                        }
+                        if (!spec.equals(specs.put(ns + "/" + name, spec))) {
+                            long gen = d.getMetadata().getGeneration() == null ? 1 : d.getMetadata().getGeneration() + 1;
+                            c.apps().deployments().inNamespace(ns).withName(name).edit(x -> new io.fabric8.kubernetes
+                                    .api.model.apps.DeploymentBuilder(x).editMetadata().withGeneration(gen).endMetadata()
+                                    .editOrNewStatus().withObservedGeneration(gen).withReplicas(n).withUpdatedReplicas(n)
+                                    .withReadyReplicas(n).withAvailableReplicas(n).endStatus().build());
+                        }
                     }
-                    for (var b : c.policy().v1().podDisruptionBudget().inNamespace("shop").list().getItems()) {
+                    for (var b : c.policy().v1().podDisruptionBudget().inAnyNamespace().list().getItems()) {
+                        String ns = b.getMetadata().getNamespace();
                         String name = b.getMetadata().getName();
                         String bSpec = Serialization.asJson(b.getSpec());
-                        if (!bSpec.equals(budgetSpecs.put(name, bSpec))) {
+                        if (!bSpec.equals(budgetSpecs.put(ns + "/" + name, bSpec))) {
                             long gen = b.getMetadata().getGeneration() == null ? 1 : b.getMetadata().getGeneration() + 1;
-                            c.policy().v1().podDisruptionBudget().inNamespace("shop").withName(name)
+                            c.policy().v1().podDisruptionBudget().inNamespace(ns).withName(name)
                                     .edit(x -> new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder(x)
                                             .editMetadata().withGeneration(gen).endMetadata().editOrNewStatus()
                                             .withObservedGeneration(gen).withDisruptionsAllowed(1).endStatus().build());
