@@ -193,6 +193,8 @@ class KubernetesRunCommandTest {
             assertThat(rt.path("inferred").asText()).startsWith("preStop, SIGTERM and SIGKILL are not visible");
             assertThat(rt.path("apiServerClock").asText()).contains(" ms ± ");
             assertThat(Files.readString(out.resolve("report.html"))).contains("(inferred)");
+            // the same account the local runtime gives of a deletion (no EndpointSlices here: no controller)
+            io.zerodrop.conformance.DeleteConformance.assertConforms(report);
             assertThat(report.path("requests").path("failed").asLong()).isZero();
         }
     }

@@ -153,5 +153,6 @@ class RunCommandTest {
                 "teardown", "analysis");
         assertThat(Files.list(out.resolve("local").resolve("pods")).count()).isEqualTo(4); // 3 + the replacement
         assertThat(r.out()).contains("verdict    FAILED", "SIGTERM_ENDPOINT_LIVE");
+        io.zerodrop.conformance.DeleteConformance.assertConforms(report);
     }
 }

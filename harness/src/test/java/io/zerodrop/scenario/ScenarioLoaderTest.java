@@ -60,6 +60,20 @@ class ScenarioLoaderTest {
               images: {"me/app:1": "java -jar app.jar"}
             """;
 
+    /** Every example scenario shipped in harness/scenarios loads (the README and the nightly job point at them). */
+    @Test
+    void everyShippedScenarioLoads() throws Exception {
+        Path scenarios = Path.of(System.getProperty("user.dir")).resolve("scenarios");
+        try (var files = Files.list(scenarios)) {
+            java.util.List<Path> all = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+            assertThat(all).hasSizeGreaterThanOrEqualTo(9);
+            for (Path f : all) {
+                Scenario s = ScenarioLoader.load(f, 1);
+                assertThat(s.steps()).as(f.toString()).isNotEmpty();
+            }
+        }
+    }
+
     @Test
     void aValidScenarioIsReadCompletely() throws Exception {
         Scenario s = ScenarioLoader.load(write(VALID), 3);

@@ -76,7 +76,12 @@ class K3sClusterProofIT {
     }
 
     private JsonNode deleteOnePodUnderLoad(String overlay) throws Exception {
-        String ns = "zd-" + overlay.replace("-", "");
+        return runUnderLoad(overlay, "cluster-delete.yaml", 0);
+    }
+
+    /** Deploys {@code overlay} in a namespace of its own, runs {@code scenario} against it; the Deployment after. */
+    private JsonNode runUnderLoad(String overlay, String scenario, int expectedExit) throws Exception {
+        String ns = "zd-" + overlay.replace("-", "") + (scenario.contains("rollout") ? "-rollout" : "-delete");
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                 .create();
         List<HasMetadata> objects = ManifestLoader.render(ROOT.resolve("manifests/overlays").resolve(overlay));
@@ -91,17 +96,26 @@ class K3sClusterProofIT {
         Path out = dir.resolve("out-" + overlay);
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
-        int exit = Zerodrop.execute(new String[] {"run", ROOT.resolve("harness/scenarios/cluster-delete.yaml").toString(),
+        int exit = Zerodrop.execute(new String[] {"run", ROOT.resolve("harness/scenarios").resolve(scenario).toString(),
             "--kubeconfig", kubeconfig.toString(), "--namespace", ns, "--url",
             "http://" + k3s.getHost() + ":" + k3s.getMappedPort(30080), "--out", out.toString()},
                 new PrintWriter(o, true), new PrintWriter(e, true));
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
-        assertThat(exit).as(e + o.toString()).isEqualTo(overlay.equals("naive") ? 1 : 0);
+        assertThat(exit).as(e + o.toString()).isEqualTo(scenario.equals("cluster-delete.yaml") && overlay.equals(
+                "naive") ? 1 : expectedExit);
         await().atMost(Duration.ofMinutes(2)).until(() -> {
             Deployment d = client.apps().deployments().inNamespace(ns).withName("target-app").get();
             return d.getStatus().getReadyReplicas() != null && d.getStatus().getReadyReplicas() == 3;
         });
         Deployment after = client.apps().deployments().inNamespace(ns).withName("target-app").get();
+        // as it was, except the template annotation a rollout restart sets by design
+        if (after.getSpec().getTemplate().getMetadata().getAnnotations() != null) {
+            after.getSpec().getTemplate().getMetadata().getAnnotations().remove("kubectl.kubernetes.io/restartedAt");
+            if (after.getSpec().getTemplate().getMetadata().getAnnotations().isEmpty()
+                    && before.getSpec().getTemplate().getMetadata().getAnnotations() == null) {
+                after.getSpec().getTemplate().getMetadata().setAnnotations(null);
+            }
+        }
         assertThat(after.getSpec()).as("the Deployment is as it was").isEqualTo(before.getSpec());
         return report;
     }
@@ -109,11 +123,23 @@ class K3sClusterProofIT {
     @Test
     void naiveDropsAndHardenedDropsNothingWhenAPodIsDeletedInACluster() throws Exception {
         JsonNode naive = deleteOnePodUnderLoad("naive");
+        io.zerodrop.conformance.DeleteConformance.assertConforms(naive);
         assertThat(naive.path("requests").path("failed").asLong()).isPositive();
         assertThat(naive.path("timeline").findValuesAsText("type")).contains("POD_MARKED_FOR_DELETION",
                 "CONTAINER_EXITED", "ENDPOINT_TERMINATING");
         JsonNode hardened = deleteOnePodUnderLoad("hardened");
         assertThat(hardened.path("requests").path("failed").asLong()).isZero();
         assertThat(hardened.path("verdict").path("status").asText()).isEqualTo("PASSED");
+        io.zerodrop.conformance.DeleteConformance.assertConforms(hardened);
+    }
+
+    /** The rollout scenario through the NodePort: every pod replaced, hardened drops nothing, the rollout credited. */
+    @Test
+    void aRolloutRestartOfTheHardenedWorkloadDropsNothingInACluster() throws Exception {
+        JsonNode report = runUnderLoad("hardened", "cluster-rollout.yaml", 0);
+        assertThat(report.path("requests").path("failed").asLong()).isZero();
+        assertThat(report.path("timeline").findValuesAsText("type")).contains("ROLLOUT_PROGRESS", "ROLLOUT_COMPLETE");
+        assertThat(report.path("header").path("settings").path("runtime").path("rollout").asText())
+                .startsWith("at most 1 pods beyond the desired count and 0 desired replicas unavailable");
     }
 }
