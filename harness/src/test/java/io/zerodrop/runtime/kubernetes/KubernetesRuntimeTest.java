@@ -203,4 +203,36 @@ class KubernetesRuntimeTest {
             rt.close();
         }
     }
+
+    /**
+     * drain-node through the API: cordon first, every workload pod on the node evicted (a PodDisruptionBudget refusal
+     * recorded with the server's words and retried by zerodrop's own loop until accepted), uncordon last.
+     */
+    @Test
+    void aDrainCordonsEvictsWithRetriesAndUncordons() {
+        client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("node-1")
+                .endMetadata().build()).create();
+        cluster.evictionAnswers.add(ScriptedCluster.status(429, "Cannot evict pod as it would violate the pod's"
+                + " disruption budget.", "DisruptionBudget", "The disruption budget web needs 2 healthy pods and has 2"
+                + " currently"));
+        Timeline timeline = new Timeline();
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = attached(timeline, undo);
+            cluster.calls.clear();
+            new io.zerodrop.disruption.DrainNode("node-1", 10_000, 100, 1).apply(rt, timeline, "drain");
+            List<String> mutations = cluster.mutations().stream().map(c -> c.method() + " " + c.path()
+                    + (c.path().startsWith("/api/v1/nodes") ? " " + c.body() : "")).toList();
+            assertThat(mutations.get(0)).isEqualTo("PATCH /api/v1/nodes/node-1 {\"spec\":{\"unschedulable\":true}}");
+            assertThat(mutations.get(mutations.size() - 1)).isEqualTo("PATCH /api/v1/nodes/node-1"
+                    + " {\"spec\":{\"unschedulable\":false}}");
+            assertThat(mutations.subList(1, mutations.size() - 1)).as("three evictions, one refused and retried")
+                    .hasSize(4).allMatch(m -> m.startsWith("POST /api/v1/namespaces/shop/pods/web-")
+                            && m.endsWith("/eviction"));
+            assertThat(timeline.ofType(EventType.EVICTION_REFUSED)).singleElement().satisfies(e -> assertThat(
+                    e.detail()).contains("The disruption budget web needs 2 healthy pods and has 2 currently"));
+            assertThat(client.pods().inNamespace("shop").list().getItems()).as("every pod on the node evicted")
+                    .isEmpty();
+            rt.close();
+        }
+    }
 }
