@@ -1,8 +1,5 @@
 package io.zerodrop.runtime.kubernetes;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.Lifecycle;
-import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
@@ -42,26 +39,7 @@ public final class KubeletInference {
         if (p.getSpec() == null || p.getSpec().getContainers() == null || p.getSpec().getContainers().isEmpty()) {
             return Optional.empty();
         }
-        Container c = p.getSpec().getContainers().get(0);
-        Lifecycle l = c.getLifecycle();
-        LifecycleHandler h = l == null ? null : l.getPreStop();
-        if (h == null) {
-            return Optional.empty();
-        }
-        if (h.getSleep() != null && h.getSleep().getSeconds() != null) {
-            return Optional.of(h.getSleep().getSeconds());
-        }
-        if (h.getExec() != null && h.getExec().getCommand() != null) {
-            List<String> cmd = h.getExec().getCommand();
-            String line = cmd.size() == 2 && cmd.get(0).endsWith("sleep") ? "sleep " + cmd.get(1)
-                    : cmd.size() == 3 && (cmd.get(0).endsWith("sh")) && cmd.get(1).equals("-c") ? cmd.get(2).trim()
-                    : "";
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("sleep (\\d+)").matcher(line);
-            if (m.matches()) {
-                return Optional.of(Long.parseLong(m.group(1)));
-            }
-        }
-        return Optional.of(-1L);
+        return io.zerodrop.workload.PreStop.seconds(p.getSpec().getContainers().get(0));
     }
 
     /** The events the kubelet's termination of {@code pod} implies, from the moment zerodrop saw its deletion. */

@@ -1,0 +1,178 @@
+package io.zerodrop.audit;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The objects under audit, with the questions every check asks of them: which workloads, their pods' labels and
+ * spec, which Services and PodDisruptionBudgets select them, how ports resolve. In live mode the pods of the
+ * namespace are known too ({@code livePodLabels}), so a budget's selector is matched against real pods.
+ */
+public final class AuditContext {
+    private final List<AuditObject> objects;
+    private final AuditOptions options;
+    private final List<Map<String, String>> livePodLabels;
+
+    public AuditContext(List<AuditObject> objects, AuditOptions options, List<Map<String, String>> livePodLabels) {
+        this.objects = List.copyOf(objects);
+        this.options = options;
+        this.livePodLabels = livePodLabels;
+    }
+
+    public AuditOptions options() {
+        return options;
+    }
+
+    public List<AuditObject> objects() {
+        return objects;
+    }
+
+    /** Deployments and StatefulSets. */
+    public List<AuditObject> workloads() {
+        return objects.stream().filter(o -> o.object() instanceof Deployment || o.object() instanceof StatefulSet)
+                .toList();
+    }
+
+    public List<AuditObject> services() {
+        return objects.stream().filter(o -> o.object() instanceof Service).toList();
+    }
+
+    public List<AuditObject> budgets() {
+        return objects.stream().filter(o -> o.object() instanceof PodDisruptionBudget).toList();
+    }
+
+    /** The pod labels of every pod the audit knows: live pods, or else the workloads' templates. */
+    public List<Map<String, String>> knownPodLabels() {
+        return livePodLabels != null ? livePodLabels : workloads().stream().map(AuditContext::podLabels).toList();
+    }
+
+    public boolean live() {
+        return livePodLabels != null;
+    }
+
+    static PodTemplateSpec template(AuditObject w) {
+        return w.object() instanceof Deployment d ? d.getSpec().getTemplate()
+                : ((StatefulSet) w.object()).getSpec().getTemplate();
+    }
+
+    public static PodSpec podSpec(AuditObject w) {
+        return template(w).getSpec();
+    }
+
+    public static Map<String, String> podLabels(AuditObject w) {
+        PodTemplateSpec t = template(w);
+        return t.getMetadata() == null || t.getMetadata().getLabels() == null ? Map.of() : t.getMetadata().getLabels();
+    }
+
+    /** The workload's own selector's matchLabels (stable across releases, unlike a version label). */
+    public static Map<String, String> selectorLabels(AuditObject w) {
+        LabelSelector s = w.object() instanceof Deployment d ? d.getSpec().getSelector()
+                : ((StatefulSet) w.object()).getSpec().getSelector();
+        return s == null || s.getMatchLabels() == null ? podLabels(w) : s.getMatchLabels();
+    }
+
+    public static int replicas(AuditObject w) {
+        Integer r = w.object() instanceof Deployment d ? d.getSpec().getReplicas()
+                : ((StatefulSet) w.object()).getSpec().getReplicas();
+        return r == null ? 1 : r;
+    }
+
+    /** The container the checks look at: the first (the app, by convention; sidecars come after). */
+    public static Container app(AuditObject w) {
+        return podSpec(w).getContainers().get(0);
+    }
+
+    /** "spec.template.spec.containers[name]". */
+    public static String containerPath(Container c) {
+        return "spec.template.spec.containers[" + c.getName() + "]";
+    }
+
+    /** Services whose selector selects the workload's pods. */
+    public List<AuditObject> servicesOf(AuditObject w) {
+        Map<String, String> labels = podLabels(w);
+        return services().stream().filter(s -> selects((Service) s.object(), labels)).toList();
+    }
+
+    public static boolean selects(Service s, Map<String, String> labels) {
+        Map<String, String> sel = s.getSpec() == null ? null : s.getSpec().getSelector();
+        return sel != null && !sel.isEmpty() && labels.entrySet().containsAll(sel.entrySet());
+    }
+
+    /** Budgets whose selector selects the workload's pods. */
+    public List<AuditObject> budgetsOf(AuditObject w) {
+        Map<String, String> labels = podLabels(w);
+        return budgets().stream().filter(b -> selects(((PodDisruptionBudget) b.object()).getSpec().getSelector(),
+                labels)).toList();
+    }
+
+    /**
+     * policy/v1 selector semantics: matchLabels AND every matchExpression must hold; a null selector selects
+     * nothing, an empty one ({@code {}}) every pod of the namespace.
+     */
+    public static boolean selects(LabelSelector sel, Map<String, String> labels) {
+        if (sel == null) {
+            return false;
+        }
+        boolean byLabels = sel.getMatchLabels() == null || labels.entrySet().containsAll(sel.getMatchLabels()
+                .entrySet());
+        boolean byExpressions = sel.getMatchExpressions() == null || sel.getMatchExpressions().stream().allMatch(e -> {
+            List<String> values = e.getValues() == null ? List.of() : e.getValues();
+            return switch (e.getOperator()) {
+                case "In" -> labels.containsKey(e.getKey()) && values.contains(labels.get(e.getKey()));
+                case "NotIn" -> !labels.containsKey(e.getKey()) || !values.contains(labels.get(e.getKey()));
+                case "Exists" -> labels.containsKey(e.getKey());
+                case "DoesNotExist" -> !labels.containsKey(e.getKey());
+                default -> false;
+            };
+        });
+        return byLabels && byExpressions;
+    }
+
+    /** A port (number or name) as a number on this container; empty when a name is not declared. */
+    public static Optional<Integer> resolve(Container c, IntOrString port) {
+        if (port == null) {
+            return Optional.empty();
+        }
+        if (port.getIntVal() != null) {
+            return Optional.of(port.getIntVal());
+        }
+        return ports(c).stream().filter(p -> port.getStrVal().equals(p.getName())).map(ContainerPort::getContainerPort)
+                .findFirst();
+    }
+
+    public static List<ContainerPort> ports(Container c) {
+        return c.getPorts() == null ? List.of() : c.getPorts();
+    }
+
+    public static boolean declares(Container c, int port) {
+        return ports(c).stream().anyMatch(p -> p.getContainerPort() != null && p.getContainerPort() == port);
+    }
+
+    /** An env var's literal value on the container, if set. */
+    public static Optional<String> env(Container c, String name) {
+        return c.getEnv() == null ? Optional.empty() : c.getEnv().stream().filter(e -> name.equals(e.getName())
+                && e.getValue() != null).map(e -> e.getValue()).findFirst();
+    }
+
+    /** An annotation on the workload or its pod template. */
+    public static Optional<String> annotation(AuditObject w, String key) {
+        var m = w.object().getMetadata().getAnnotations();
+        if (m != null && m.containsKey(key)) {
+            return Optional.of(m.get(key));
+        }
+        var t = template(w).getMetadata();
+        return t == null || t.getAnnotations() == null ? Optional.empty()
+                : Optional.ofNullable(t.getAnnotations().get(key));
+    }
+}

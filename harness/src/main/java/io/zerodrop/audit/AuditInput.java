@@ -1,0 +1,151 @@
+package io.zerodrop.audit;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.zerodrop.core.ZerodropException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * The objects a static audit reads: YAML files, directories of them (recursively), kustomize directories (rendered
+ * with {@code kubectl kustomize}), or {@code -} for standard input ({@code helm template … | zerodrop audit -}).
+ * Every object keeps the file and the line its YAML document starts on. Unreadable input is an input error (exit 2)
+ * naming file, line and column.
+ */
+public final class AuditInput {
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+    private AuditInput() {
+    }
+
+    public static List<AuditObject> read(List<String> paths, InputStream stdin) {
+        List<AuditObject> out = new ArrayList<>();
+        for (String p : paths) {
+            if (p.equals("-")) {
+                try {
+                    parse(new String(stdin.readAllBytes(), StandardCharsets.UTF_8), "<stdin>", null, out);
+                } catch (IOException e) {
+                    throw ZerodropException.usage("cannot read standard input: " + e.getMessage());
+                }
+                continue;
+            }
+            Path path = Path.of(p);
+            if (!Files.exists(path)) {
+                throw ZerodropException.usage("\"" + p + "\" does not exist: expected YAML files, a directory of them,"
+                        + " a kustomize directory, or - for standard input");
+            }
+            if (Files.isDirectory(path) && (Files.exists(path.resolve("kustomization.yaml"))
+                    || Files.exists(path.resolve("kustomization.yml")))) {
+                String rendered = kustomize(path);
+                parse(rendered, path.resolve("kustomization.yaml").toString(), "rendered by kubectl kustomize " + p,
+                        out);
+            } else if (Files.isDirectory(path)) {
+                try (Stream<Path> files = Files.walk(path)) {
+                    for (Path f : files.filter(f -> Files.isRegularFile(f) && f.toString().matches(".*\\.ya?ml"))
+                            .sorted().toList()) {
+                        parse(Files.readString(f), f.toString(), null, out);
+                    }
+                } catch (IOException e) {
+                    throw ZerodropException.usage("cannot read " + p + ": " + e.getMessage());
+                }
+            } else {
+                try {
+                    parse(Files.readString(path), p, null, out);
+                } catch (IOException e) {
+                    throw ZerodropException.usage("cannot read " + p + ": " + e.getMessage());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Parses every document of one text; {@code rendered} non-null: the lines are those of kustomize's output. */
+    static void parse(String text, String file, String rendered, List<AuditObject> out) {
+        List<Integer> starts = new ArrayList<>();
+        List<Object> docs = new ArrayList<>();
+        try {
+            for (Node n : new Yaml(new LoaderOptions()).composeAll(new StringReader(text))) {
+                starts.add(n == null ? 0 : n.getStartMark().getLine() + 1);
+            }
+            Iterator<Object> it = new Yaml(new LoaderOptions()).loadAll(text).iterator();
+            while (it.hasNext()) {
+                docs.add(it.next());
+            }
+        } catch (MarkedYAMLException e) {
+            var m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            throw ZerodropException.usage(file + (m == null ? "" : ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1))
+                    + (rendered != null ? " (" + rendered + ")" : "") + ": malformed YAML: " + e.getProblem());
+        } catch (RuntimeException e) {
+            throw ZerodropException.usage(file + ": malformed YAML: " + e.getMessage());
+        }
+        for (int i = 0; i < docs.size(); i++) {
+            Object doc = docs.get(i);
+            if (doc == null) {
+                continue;
+            }
+            int line = i < starts.size() ? starts.get(i) : 0;
+            AuditFinding.Source source = new AuditFinding.Source(file, rendered == null ? line : 0,
+                    rendered == null ? null : rendered + ", line " + line);
+            if (!(doc instanceof java.util.Map<?, ?> map) || map.get("kind") == null || map.get("apiVersion") == null) {
+                throw ZerodropException.usage(file + ":" + line + ": not a Kubernetes object (expected a mapping with"
+                        + " apiVersion and kind)");
+            }
+            Object parsed;
+            try {
+                parsed = SERIALIZATION.unmarshal(SERIALIZATION.asJson(doc));
+            } catch (RuntimeException e) {
+                Throwable c = e;
+                while (c.getCause() != null && !(c instanceof com.fasterxml.jackson.databind.JsonMappingException)) {
+                    c = c.getCause();
+                }
+                String why = c instanceof com.fasterxml.jackson.databind.JsonMappingException j ? j.getOriginalMessage()
+                        + " at " + j.getPathReference() : e.getMessage();
+                throw ZerodropException.usage(file + ":" + line + ": " + map.get("kind") + " is not valid Kubernetes"
+                        + " YAML: " + why);
+            }
+            if (parsed instanceof KubernetesList list) {
+                list.getItems().forEach(o -> out.add(new AuditObject(o, source)));
+            } else if (parsed instanceof HasMetadata h) {
+                out.add(new AuditObject(h, source));
+            }
+        }
+    }
+
+    private static String kustomize(Path dir) {
+        try {
+            Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).start();
+            byte[] bytes = p.getInputStream().readAllBytes();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw ZerodropException.usage("kubectl kustomize " + dir + " failed: " + err.trim());
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw ZerodropException.environment("rendering " + dir + " needs kubectl (with its built-in kustomize) on"
+                    + " PATH: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ZerodropException.environment("interrupted while rendering " + dir);
+        }
+    }
+
+    /** Objects read from a cluster: their location is the cluster and namespace. */
+    public static List<AuditObject> live(List<HasMetadata> objects, String where) {
+        return objects.stream().map(o -> new AuditObject(o, new AuditFinding.Source(null, 0, where + ", "
+                + o.getKind() + " " + o.getMetadata().getName()))).toList();
+    }
+}

@@ -1,0 +1,180 @@
+package io.zerodrop.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Locale;
+
+/** The audit's findings as a person reads them (table), and as machines do: JSON, SARIF 2.1.0, JUnit XML. */
+public final class AuditOutput {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final String JSON_SCHEMA = "zerodrop.audit/v1";
+
+    private AuditOutput() {
+    }
+
+    private static long count(List<AuditFinding> fs, Severity s) {
+        return fs.stream().filter(f -> f.counts() && f.severity() == s).count();
+    }
+
+    private static long ignored(List<AuditFinding> fs) {
+        return fs.stream().filter(f -> !f.counts()).count();
+    }
+
+    static String summary(List<AuditFinding> fs, int objects) {
+        return count(fs, Severity.ERROR) + " error(s), " + count(fs, Severity.WARNING) + " warning(s), "
+                + count(fs, Severity.INFO) + " suggestion(s)" + (ignored(fs) > 0 ? ", " + ignored(fs) + " ignored" : "")
+                + " in " + objects + " object(s)";
+    }
+
+    public static String table(List<AuditFinding> fs, int objects, String what) {
+        StringBuilder b = new StringBuilder();
+        b.append("zerodrop audit of ").append(what).append(": ").append(summary(fs, objects)).append(" — ")
+                .append(Auditor.failed(fs) ? "FAILED" : "passed").append('\n');
+        for (AuditFinding f : fs) {
+            b.append('\n').append(String.format(Locale.ROOT, "%-8s %-6s %s  %s%n", f.counts() ? f.severity().name()
+                    : "ignored", f.id(), f.object(), f.field()));
+            b.append("         why: ").append(f.why()).append('\n');
+            b.append("         fix: ").append(f.fix()).append('\n');
+            b.append("         at:  ").append(f.location()).append('\n');
+            if (!f.counts()) {
+                b.append("         ignored: ").append(f.ignoredBecause()).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    public static String json(List<AuditFinding> fs, int objects, String what) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("schema", JSON_SCHEMA);
+        root.put("input", what);
+        root.put("passed", !Auditor.failed(fs));
+        root.put("objects", objects);
+        root.put("errors", count(fs, Severity.ERROR));
+        root.put("warnings", count(fs, Severity.WARNING));
+        root.put("infos", count(fs, Severity.INFO));
+        root.put("ignored", ignored(fs));
+        ArrayNode list = root.putArray("findings");
+        for (AuditFinding f : fs) {
+            ObjectNode n = list.addObject();
+            n.put("id", f.id());
+            n.put("severity", f.severity().name().toLowerCase(Locale.ROOT));
+            n.put("object", f.object());
+            n.put("field", f.field());
+            n.put("why", f.why());
+            n.put("fix", f.fix());
+            n.put("inferred", f.inferred());
+            n.put("location", f.location().toString());
+            if (f.location().file() != null) {
+                n.put("file", f.location().file());
+                n.put("line", f.location().line());
+            }
+            if (f.ignoredBecause() != null) {
+                n.put("ignoredBecause", f.ignoredBecause());
+            }
+        }
+        ArrayNode checks = root.putArray("checks");
+        Auditor.checks().forEach(c -> checks.addObject().put("id", c.id()).put("title", c.title()));
+        return write(root);
+    }
+
+    /** SARIF 2.1.0 for code scanning: one rule per check, one result per finding, ignores as suppressions. */
+    public static String sarif(List<AuditFinding> fs, String version) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+        root.put("version", "2.1.0");
+        ObjectNode run = root.putArray("runs").addObject();
+        ObjectNode driver = run.putObject("tool").putObject("driver");
+        driver.put("name", "zerodrop audit");
+        driver.put("version", version);
+        ArrayNode rules = driver.putArray("rules");
+        List<AuditCheck> checks = Auditor.checks();
+        List<String> ids = new java.util.ArrayList<>(checks.stream().map(AuditCheck::id).toList());
+        ids.add(0, Auditor.IGNORE_CHECK);
+        rules.addObject().put("id", Auditor.IGNORE_CHECK).putObject("shortDescription").put("text",
+                "zerodrop.io/ignore annotation without a reason or naming no check");
+        for (AuditCheck c : checks) {
+            rules.addObject().put("id", c.id()).putObject("shortDescription").put("text", c.title());
+        }
+        ArrayNode results = run.putArray("results");
+        for (AuditFinding f : fs) {
+            ObjectNode r = results.addObject();
+            r.put("ruleId", f.id());
+            r.put("ruleIndex", ids.indexOf(f.id()));
+            r.put("level", switch (f.severity()) {
+                case ERROR -> "error";
+                case WARNING -> "warning";
+                default -> "note";
+            });
+            r.putObject("message").put("text", f.object() + " (" + f.field() + "): " + f.why() + ". Fix: " + f.fix());
+            ObjectNode loc = r.putArray("locations").addObject();
+            if (f.location().file() != null) {
+                ObjectNode phys = loc.putObject("physicalLocation");
+                phys.putObject("artifactLocation").put("uri", f.location().file().replace('\\', '/'));
+                if (f.location().line() > 0) {
+                    phys.putObject("region").put("startLine", f.location().line());
+                }
+            }
+            loc.putArray("logicalLocations").addObject().put("fullyQualifiedName", f.object().replace(' ', '/')
+                    + "/" + f.field()).put("kind", "object");
+            if (f.ignoredBecause() != null) {
+                r.putArray("suppressions").addObject().put("kind", "inSource").put("justification", f.ignoredBecause());
+            }
+        }
+        return write(root);
+    }
+
+    /** JUnit XML: one test case per check, failed by its errors; warnings, suggestions and ignores in its output. */
+    public static String junit(List<AuditFinding> fs, String what) {
+        List<AuditCheck> checks = Auditor.checks();
+        List<String> ids = new java.util.ArrayList<>(List.of(Auditor.IGNORE_CHECK));
+        checks.forEach(c -> ids.add(c.id()));
+        long failures = ids.stream().filter(id -> fs.stream().anyMatch(f -> f.id().equals(id) && f.counts()
+                && f.severity() == Severity.ERROR)).count();
+        StringBuilder b = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        b.append("<testsuite name=\"zerodrop audit\" tests=\"").append(ids.size()).append("\" failures=\"")
+                .append(failures).append("\" errors=\"0\" skipped=\"0\">\n");
+        b.append("  <properties><property name=\"input\" value=\"").append(xml(what)).append("\"/></properties>\n");
+        for (String id : ids) {
+            String title = id.equals(Auditor.IGNORE_CHECK) ? "ignore annotations give a reason"
+                    : checks.stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow().title();
+            List<AuditFinding> mine = fs.stream().filter(f -> f.id().equals(id)).toList();
+            List<AuditFinding> errors = mine.stream().filter(f -> f.counts() && f.severity() == Severity.ERROR).toList();
+            b.append("  <testcase classname=\"zerodrop.audit\" name=\"").append(id).append(' ').append(xml(title))
+                    .append("\" time=\"0\">\n");
+            if (!errors.isEmpty()) {
+                b.append("    <failure message=\"").append(xml(errors.size() + " error(s): " + errors.get(0).object()
+                        + ": " + errors.get(0).why())).append("\">");
+                errors.forEach(f -> b.append(xml(line(f))).append('\n'));
+                b.append("</failure>\n");
+            }
+            List<AuditFinding> rest = mine.stream().filter(f -> !errors.contains(f)).toList();
+            if (!rest.isEmpty()) {
+                b.append("    <system-out>");
+                rest.forEach(f -> b.append(xml((f.counts() ? f.severity().name() : "ignored (" + f.ignoredBecause()
+                        + ")") + " " + line(f))).append('\n'));
+                b.append("</system-out>\n");
+            }
+            b.append("  </testcase>\n");
+        }
+        return b.append("</testsuite>\n").toString();
+    }
+
+    private static String line(AuditFinding f) {
+        return f.object() + " " + f.field() + ": " + f.why() + " Fix: " + f.fix() + " (" + f.location() + ")";
+    }
+
+    private static String xml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String write(ObjectNode n) {
+        try {
+            return JSON.writeValueAsString(n) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

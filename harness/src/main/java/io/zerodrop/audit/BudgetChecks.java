@@ -1,0 +1,105 @@
+package io.zerodrop.audit;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.util.List;
+
+/** PodDisruptionBudgets: present, selecting what they mean to, and allowing a disruption at all. */
+final class BudgetChecks {
+    private BudgetChecks() {
+    }
+
+    /** How many of {@code replicas} the budget lets go at once (Kubernetes rounds a minAvailable percentage up). */
+    static int allowed(PodDisruptionBudget b, int replicas) {
+        IntOrString max = b.getSpec().getMaxUnavailable();
+        IntOrString min = b.getSpec().getMinAvailable();
+        if (max != null) {
+            return max.getIntVal() != null ? max.getIntVal() : (int) Math.floor(replicas * percent(max) / 100.0);
+        }
+        if (min != null) {
+            int need = min.getIntVal() != null ? min.getIntVal() : (int) Math.ceil(replicas * percent(min) / 100.0);
+            return Math.max(0, replicas - need);
+        }
+        return replicas; // neither set: minAvailable defaults to 1 in the API only when given; treat as no limit
+    }
+
+    private static double percent(IntOrString v) {
+        return Double.parseDouble(v.getStrVal().replace("%", "").trim());
+    }
+
+    static String describe(PodDisruptionBudget b) {
+        return b.getSpec().getMaxUnavailable() != null ? "maxUnavailable " + text(b.getSpec().getMaxUnavailable())
+                : b.getSpec().getMinAvailable() != null ? "minAvailable " + text(b.getSpec().getMinAvailable()) : "no limit";
+    }
+
+    static String text(IntOrString v) {
+        return v.getIntVal() != null ? String.valueOf(v.getIntVal()) : v.getStrVal();
+    }
+
+    static List<AuditCheck> all() {
+        return List.of(
+                new Rule("ZD104", "no PodDisruptionBudget for a replicated workload", (c, f) -> {
+                    for (AuditObject w : c.workloads()) {
+                        if (AuditContext.replicas(w) >= 2 && c.budgetsOf(w).isEmpty()) {
+                            f.add(Severity.WARNING, w, "metadata.name", "no PodDisruptionBudget selects its pods: a"
+                                    + " node drain or cluster upgrade may evict all " + AuditContext.replicas(w)
+                                    + " replicas at once", "add a PodDisruptionBudget with maxUnavailable: 1 selecting "
+                                    + AuditContext.selectorLabels(w));
+                        }
+                    }
+                }),
+                new Rule("ZD105", "PodDisruptionBudget allows no disruption", (c, f) -> {
+                    for (AuditObject w : c.workloads()) {
+                        int replicas = AuditContext.replicas(w);
+                        for (AuditObject b : c.budgetsOf(w)) {
+                            PodDisruptionBudget pdb = (PodDisruptionBudget) b.object();
+                            if (replicas >= 2 && allowed(pdb, replicas) <= 0) {
+                                f.add(Severity.ERROR, b, pdb.getSpec().getMaxUnavailable() != null
+                                        ? "spec.maxUnavailable" : "spec.minAvailable", describe(pdb) + " with "
+                                        + replicas + " replicas of " + w.ref() + " allows 0 disruptions: every"
+                                        + " eviction is refused, node drains hang until someone deletes pods by hand",
+                                        "maxUnavailable: 1 (or minAvailable below the replica count)");
+                            }
+                        }
+                    }
+                }),
+                new Rule("ZD207", "PodDisruptionBudget selects no pod", (c, f) -> {
+                    for (AuditObject b : c.budgets()) {
+                        PodDisruptionBudget pdb = (PodDisruptionBudget) b.object();
+                        if (c.knownPodLabels().stream().noneMatch(l -> AuditContext.selects(pdb.getSpec()
+                                .getSelector(), l))) {
+                            f.add(Severity.ERROR, b, "spec.selector", "its selector (matchLabels and every"
+                                    + " matchExpression together) matches no " + (c.live() ? "pod in the namespace"
+                                    : "workload's pod template here") + ": it protects nothing", "match the labels"
+                                    + " of the workload's pod template");
+                        }
+                    }
+                }),
+                new Rule("ZD208", "several PodDisruptionBudgets select the same pods", (c, f) -> {
+                    for (AuditObject w : c.workloads()) {
+                        List<AuditObject> bs = c.budgetsOf(w);
+                        if (bs.size() > 1) {
+                            f.add(Severity.ERROR, w, "metadata.labels", "budgets " + ProbeChecks.names(bs) + " all"
+                                    + " select its pods: the eviction API refuses to evict a pod covered by more than"
+                                    + " one budget (500), so drains fail", "keep one PodDisruptionBudget per pod");
+                        }
+                    }
+                }),
+                new Rule("ZD210", "a single replica with a PodDisruptionBudget", (c, f) -> {
+                    for (AuditObject w : c.workloads()) {
+                        if (AuditContext.replicas(w) != 1) {
+                            continue;
+                        }
+                        for (AuditObject b : c.budgetsOf(w)) {
+                            PodDisruptionBudget pdb = (PodDisruptionBudget) b.object();
+                            boolean blocks = allowed(pdb, 1) <= 0;
+                            f.add(blocks ? Severity.ERROR : Severity.WARNING, w, "spec.replicas", "1 replica with "
+                                    + b.ref() + " (" + describe(pdb) + ")" + (blocks ? ": its only pod can never be"
+                                    + " evicted, so every node drain hangs" : ": a budget cannot keep a single replica"
+                                    + " available; every eviction is an outage"), "run at least 2 replicas, or drop"
+                                    + " the budget");
+                        }
+                    }
+                }));
+    }
+}

@@ -1,0 +1,92 @@
+package io.zerodrop.audit;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.List;
+
+/** Replicas, update strategy and spreading: whether one change or one node can take every pod down. */
+final class RolloutChecks {
+    private RolloutChecks() {
+    }
+
+    /** A maxSurge / maxUnavailable as a pod count: surge rounds up, unavailable rounds down, as the controller does. */
+    static int pods(IntOrString v, int replicas, boolean roundUp, int dflt) {
+        if (v == null) {
+            return dflt;
+        }
+        if (v.getIntVal() != null) {
+            return v.getIntVal();
+        }
+        double p = Double.parseDouble(v.getStrVal().replace("%", "").trim()) * replicas / 100.0;
+        return (int) (roundUp ? Math.ceil(p) : Math.floor(p));
+    }
+
+    static List<AuditCheck> all() {
+        return List.of(
+                new Rule("ZD106", "update strategy replaces every pod at once", (c, f) -> {
+                    for (AuditObject w : c.workloads()) {
+                        if (w.object() instanceof Deployment d && d.getSpec().getStrategy() != null
+                                && "Recreate".equals(d.getSpec().getStrategy().getType())) {
+                            f.add(Severity.WARNING, w, "spec.strategy.type", "Recreate stops every pod before starting"
+                                    + " the new ones: each rollout is an outage", "type: RollingUpdate with"
+                                    + " maxUnavailable: 0, maxSurge: 1");
+                        } else if (w.object() instanceof StatefulSet s && s.getSpec().getUpdateStrategy() != null
+                                && "OnDelete".equals(s.getSpec().getUpdateStrategy().getType())) {
+                            f.add(Severity.WARNING, w, "spec.updateStrategy.type", "OnDelete leaves updates to whoever"
+                                    + " deletes the pods, with no readiness gate between them", "type: RollingUpdate");
+                        }
+                    }
+                }),
+                new Rule("ZD107", "a single replica", (c, f) -> {
+                    for (AuditObject w : c.workloads()) {
+                        if (AuditContext.replicas(w) < 2) {
+                            f.add(Severity.WARNING, w, "spec.replicas", AuditContext.replicas(w) + " replica: every"
+                                    + " deletion, eviction or node drain leaves the Service without an endpoint",
+                                    "replicas: 2 or more");
+                        }
+                    }
+                }),
+                new Rule("ZD108", "replicas not spread over nodes", (c, f) -> {
+                    for (AuditObject w : c.workloads()) {
+                        PodSpec p = AuditContext.podSpec(w);
+                        boolean spread = p.getTopologySpreadConstraints() != null
+                                && !p.getTopologySpreadConstraints().isEmpty();
+                        var anti = p.getAffinity() == null ? null : p.getAffinity().getPodAntiAffinity();
+                        boolean antiAffinity = anti != null && ((anti.getRequiredDuringSchedulingIgnoredDuringExecution()
+                                != null && !anti.getRequiredDuringSchedulingIgnoredDuringExecution().isEmpty())
+                                || (anti.getPreferredDuringSchedulingIgnoredDuringExecution() != null
+                                && !anti.getPreferredDuringSchedulingIgnoredDuringExecution().isEmpty()));
+                        // either one counts
+                        if (AuditContext.replicas(w) >= 2 && !spread && !antiAffinity) {
+                            f.add(Severity.WARNING, w, "spec.template.spec.topologySpreadConstraints", "neither"
+                                    + " topologySpreadConstraints nor podAntiAffinity: the scheduler may put every"
+                                    + " replica on one node, and draining it takes them all", "topologySpreadConstraints"
+                                    + " with topologyKey kubernetes.io/hostname, maxSkew 1 (or a podAntiAffinity)");
+                        }
+                    }
+                }),
+                new Rule("ZD209", "a rolling update that may take every pod down", (c, f) -> {
+                    for (AuditObject w : c.workloads()) {
+                        if (!(w.object() instanceof Deployment d) || d.getSpec().getStrategy() == null
+                                || d.getSpec().getStrategy().getRollingUpdate() == null) {
+                            continue;
+                        }
+                        int replicas = AuditContext.replicas(w);
+                        var ru = d.getSpec().getStrategy().getRollingUpdate();
+                        int surge = pods(ru.getMaxSurge(), replicas, true, (int) Math.ceil(replicas * 0.25));
+                        int unavailable = pods(ru.getMaxUnavailable(), replicas, false, replicas / 4);
+                        if (surge == 0 && unavailable >= replicas) {
+                            f.add(Severity.ERROR, w, "spec.strategy.rollingUpdate", "maxSurge 0 and maxUnavailable "
+                                    + unavailable + " (of " + replicas + " replicas): a rollout may stop every old pod"
+                                    + " before a new one is ready", "maxUnavailable: 0 with maxSurge: 1, or at least"
+                                    + " keep maxUnavailable below the replica count");
+                        } else if (surge == 0 && unavailable == 0) {
+                            f.add(Severity.ERROR, w, "spec.strategy.rollingUpdate", "maxSurge and maxUnavailable are"
+                                    + " both 0: the API server refuses it and no rollout can progress", "maxSurge: 1");
+                        }
+                    }
+                }));
+    }
+}

@@ -1,0 +1,61 @@
+package io.zerodrop.audit;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import java.util.List;
+
+/** Services: their target ports resolve on the pods they select, and their traffic policy. */
+final class ServiceChecks {
+    private ServiceChecks() {
+    }
+
+    static List<AuditCheck> all() {
+        return List.of(
+                new Rule("ZD205", "Service targetPort does not resolve to a declared containerPort", (c, f) -> {
+                    for (AuditObject s : c.services()) {
+                        Service svc = (Service) s.object();
+                        for (AuditObject w : c.workloads()) {
+                            if (!AuditContext.selects(svc, AuditContext.podLabels(w))) {
+                                continue;
+                            }
+                            List<Container> containers = AuditContext.podSpec(w).getContainers();
+                            for (ServicePort sp : svc.getSpec().getPorts()) {
+                                IntOrString target = sp.getTargetPort() != null ? sp.getTargetPort()
+                                        : new IntOrString(sp.getPort());
+                                String field = "spec.ports[" + (sp.getName() != null ? sp.getName() : sp.getPort())
+                                        + "].targetPort";
+                                if (target.getStrVal() != null) {
+                                    if (containers.stream().noneMatch(ct -> AuditContext.resolve(ct, target)
+                                            .isPresent())) {
+                                        f.add(Severity.ERROR, s, field, "targetPort \"" + target.getStrVal() + "\" is"
+                                                + " not the name of a port declared by " + w.ref() + "'s containers:"
+                                                + " its pods get no endpoint on this port, and every request through it"
+                                                + " fails", "use a declared port's name or number");
+                                    }
+                                } else if (containers.stream().noneMatch(ct -> AuditContext.declares(ct,
+                                        target.getIntVal()))) {
+                                    f.inferred(Severity.WARNING, s, field, "targetPort " + target.getIntVal() + " is"
+                                            + " not declared by " + w.ref() + "'s containers: it works only if the app"
+                                            + " listens there", "declare the port in containers[].ports and target it"
+                                            + " by name");
+                                }
+                            }
+                        }
+                    }
+                }),
+                new Rule("ZD213", "externalTrafficPolicy Local", (c, f) -> {
+                    for (AuditObject s : c.services()) {
+                        Service svc = (Service) s.object();
+                        if ("Local".equals(svc.getSpec().getExternalTrafficPolicy())) {
+                            f.add(Severity.WARNING, s, "spec.externalTrafficPolicy", "Local sends external traffic"
+                                    + " only to pods on the node it arrives at: while a node's last pod terminates,"
+                                    + " the load balancer keeps sending there until its health check"
+                                    + " (healthCheckNodePort) fails", "Cluster, or a load balancer health check"
+                                    + " faster than your preStop delay");
+                        }
+                    }
+                }));
+    }
+}

@@ -1,0 +1,212 @@
+package io.zerodrop.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every check against a manifest that has its defect and the same manifest without it (a well-set Deployment,
+ * Service and budget that passes with nothing above a suggestion), plus the cases other linters get wrong.
+ */
+public class AuditChecksTest {
+    public static final String GOOD = String.join("\n",
+            "apiVersion: apps/v1",
+            "kind: Deployment",
+            "metadata: {name: web}",
+            "spec:",
+            "  replicas: 3",
+            "  selector: {matchLabels: {app: web}}",
+            "  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}",
+            "  template:",
+            "    metadata: {labels: {app: web, tier: backend}}",
+            "    spec:",
+            "      terminationGracePeriodSeconds: 30",
+            "      topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname,"
+                    + " whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}]",
+            "      containers:",
+            "      - name: web",
+            "        image: shop/web:1",
+            "        ports: [{name: http, containerPort: 8080}]",
+            "        lifecycle: {preStop: {sleep: {seconds: 5}}}",
+            "        readinessProbe: {httpGet: {path: /ready, port: http}, periodSeconds: 2, failureThreshold: 2}",
+            "        livenessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 10, failureThreshold: 3}",
+            "---",
+            "apiVersion: v1",
+            "kind: Service",
+            "metadata: {name: web}",
+            "spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: http}]}",
+            "---",
+            "apiVersion: policy/v1",
+            "kind: PodDisruptionBudget",
+            "metadata: {name: web}",
+            "spec: {maxUnavailable: 1, selector: {matchLabels: {app: web}}}",
+            "");
+    static final String PDB = "spec: {maxUnavailable: 1, selector: {matchLabels: {app: web}}}";
+    static final String READINESS = "        readinessProbe: {httpGet: {path: /ready, port: http}, periodSeconds: 2,"
+            + " failureThreshold: 2}\n";
+    static final String LIVENESS = "        livenessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 10,"
+            + " failureThreshold: 3}\n";
+    static final String SPREAD = GOOD.lines().filter(l -> l.contains("topologySpreadConstraints")).findFirst()
+            .orElseThrow() + "\n";
+    static final String CONTAINER = "      - name: web\n        image: shop/web:1\n";
+
+    static List<AuditFinding> audit(String yaml) {
+        return audit(yaml, AuditOptions.defaults());
+    }
+
+    static List<AuditFinding> audit(String yaml, AuditOptions options) {
+        List<AuditObject> objects = new java.util.ArrayList<>();
+        AuditInput.parse(yaml, "m.yaml", null, objects);
+        return Auditor.audit(new AuditContext(objects, options, null));
+    }
+
+    static String mutate(String from, String to) {
+        assertThat(GOOD).contains(from);
+        return GOOD.replace(from, to);
+    }
+
+    @Test
+    void theWellSetManifestHasNothingAboveASuggestion() {
+        assertThat(audit(GOOD)).isEmpty();
+    }
+
+    static Stream<Arguments> defects() {
+        return Stream.of(
+                Arguments.of("ZD101", Severity.ERROR, mutate(READINESS, "")),
+                Arguments.of("ZD102", Severity.ERROR, mutate("path: /ready, port: http", "path: /ready, port: admin")),
+                Arguments.of("ZD102", Severity.WARNING, mutate("path: /ready, port: http", "path: /ready, port: 9090")),
+                Arguments.of("ZD103", Severity.WARNING, mutate(LIVENESS, READINESS.replace("readinessProbe",
+                        "livenessProbe"))),
+                Arguments.of("ZD104", Severity.WARNING, GOOD.substring(0, GOOD.lastIndexOf("---"))),
+                Arguments.of("ZD105", Severity.ERROR, mutate(PDB, PDB.replace("maxUnavailable: 1", "maxUnavailable: 0"))),
+                Arguments.of("ZD105", Severity.ERROR, mutate(PDB, PDB.replace("maxUnavailable: 1",
+                        "minAvailable: '100%'"))),
+                Arguments.of("ZD106", Severity.WARNING, mutate("{type: RollingUpdate, rollingUpdate: {maxSurge: 1,"
+                        + " maxUnavailable: 0}}", "{type: Recreate}")),
+                Arguments.of("ZD107", Severity.WARNING, mutate("replicas: 3", "replicas: 1")),
+                Arguments.of("ZD108", Severity.WARNING, mutate(SPREAD, "")),
+                Arguments.of("ZD201", Severity.ERROR, mutate("labels: {app: web, tier: backend}}",
+                        "labels: {app: web, tier: backend}, annotations: {zerodrop.io/expected-drain: 30s}}")),
+                Arguments.of("ZD201", Severity.WARNING, mutate("terminationGracePeriodSeconds: 30",
+                        "terminationGracePeriodSeconds: 8")),
+                Arguments.of("ZD202", Severity.ERROR, mutate("sleep: {seconds: 5}", "sleep: {seconds: 2}")),
+                Arguments.of("ZD202", Severity.ERROR, mutate("        lifecycle: {preStop: {sleep: {seconds: 5}}}\n",
+                        "")),
+                Arguments.of("ZD203", Severity.WARNING, mutate("image: shop/web:1\n        ports: [{name: http,"
+                        + " containerPort: 8080}]\n        lifecycle: {preStop: {sleep: {seconds: 5}}}",
+                        "image: gcr.io/distroless/java17-debian12\n        ports: [{name: http, containerPort: 8080}]\n"
+                        + "        lifecycle: {preStop: {exec: {command: [sleep, '5']}}}")),
+                Arguments.of("ZD204", Severity.WARNING, mutate("ports: [{name: http, containerPort: 8080}]",
+                        "ports: [{name: http, containerPort: 8080}, {name: admin, containerPort: 9090}]")
+                        .replace("path: /ready, port: http", "path: /ready, port: admin")),
+                Arguments.of("ZD205", Severity.ERROR, mutate("targetPort: http", "targetPort: web")),
+                Arguments.of("ZD205", Severity.WARNING, mutate("targetPort: http", "targetPort: 9000")),
+                Arguments.of("ZD206", Severity.WARNING, mutate("path: /healthz, port: http}, periodSeconds: 10,"
+                        + " failureThreshold: 3", "path: /healthz, port: http}, periodSeconds: 1, failureThreshold: 1")),
+                Arguments.of("ZD207", Severity.ERROR, mutate(PDB, PDB.replace("{app: web}", "{app: shop}"))),
+                Arguments.of("ZD208", Severity.ERROR, GOOD + "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\n"
+                        + "metadata: {name: web-2}\nspec: {minAvailable: 1, selector: {matchLabels: {tier: backend}}}\n"),
+                Arguments.of("ZD209", Severity.ERROR, mutate("rollingUpdate: {maxSurge: 1, maxUnavailable: 0}",
+                        "rollingUpdate: {maxSurge: 0, maxUnavailable: '100%'}")),
+                Arguments.of("ZD210", Severity.ERROR, mutate("replicas: 3", "replicas: 1").replace(PDB,
+                        PDB.replace("maxUnavailable: 1", "minAvailable: 1"))),
+                Arguments.of("ZD211", Severity.ERROR, mutate(CONTAINER, CONTAINER + "        command: [sh, -c,"
+                        + " 'cd /app; java -jar app.jar']\n")),
+                Arguments.of("ZD211", Severity.WARNING, mutate(CONTAINER, CONTAINER + "        command: [/bin/sh, -c,"
+                        + " 'java -jar /app/app.jar']\n")),
+                Arguments.of("ZD212", Severity.WARNING, mutate("periodSeconds: 10, failureThreshold: 3}",
+                        "periodSeconds: 10, failureThreshold: 3, initialDelaySeconds: 60}")),
+                Arguments.of("ZD213", Severity.WARNING, mutate("spec: {selector: {app: web}, ports",
+                        "spec: {type: LoadBalancer, externalTrafficPolicy: Local, selector: {app: web}, ports")),
+                Arguments.of("ZD214", Severity.ERROR, mutate(CONTAINER, CONTAINER
+                        + "        env: [{name: SHUTDOWN_MODE, value: ignore}]\n")));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("defects")
+    void eachCheckFindsItsDefectAndOnlyWhereItIs(String id, Severity severity, String yaml) {
+        List<AuditFinding> found = audit(yaml);
+        assertThat(found).as(id + " in " + found).anySatisfy(f -> {
+            assertThat(f.id()).isEqualTo(id);
+            assertThat(f.severity()).isEqualTo(severity);
+            assertThat(f.why()).isNotBlank();
+            assertThat(f.fix()).isNotBlank();
+            assertThat(f.location().file()).isEqualTo("m.yaml");
+            assertThat(f.location().line()).isIn(1, 21, 26, 31);
+            assertThat(f.inferred()).isEqualTo(f.why().startsWith("(inferred) "));
+        });
+        assertThat(audit(GOOD)).noneMatch(f -> f.id().equals(id));
+    }
+
+    @Test
+    void everyCheckHasAFailingCase() {
+        assertThat(defects().map(a -> (String) a.get()[0]).distinct().sorted().toList())
+                .isEqualTo(Auditor.checks().stream().map(AuditCheck::id).toList());
+    }
+
+    /** kube-score#339: the same endpoint with different timings is the recommended setup, not "identical". */
+    @Test
+    void livenessOnTheReadinessEndpointWithOtherTimingsIsNotIdentical() {
+        String sameHandler = mutate(LIVENESS, "        livenessProbe: {httpGet: {path: /ready, port: http},"
+                + " periodSeconds: 10, failureThreshold: 3}\n");
+        assertThat(audit(sameHandler)).noneMatch(f -> f.id().equals("ZD103"));
+    }
+
+    /** polaris#999: matchLabels and matchExpressions must both hold; one that holds alone selects nothing. */
+    @Test
+    void aBudgetSelectsOnlyWhenMatchLabelsAndEveryMatchExpressionHold() {
+        String notSelecting = mutate(PDB, "spec: {maxUnavailable: 1, selector: {matchLabels: {app: web},"
+                + " matchExpressions: [{key: tier, operator: In, values: [db]}]}}");
+        assertThat(audit(notSelecting)).extracting(AuditFinding::id).contains("ZD104", "ZD207");
+        String selecting = mutate(PDB, "spec: {maxUnavailable: 1, selector: {matchLabels: {app: web},"
+                + " matchExpressions: [{key: tier, operator: In, values: [backend]}]}}");
+        assertThat(audit(selecting)).isEmpty();
+    }
+
+    /** kube-score#613: anti-affinity spreads replicas as well as topology spread constraints do. */
+    @Test
+    void podAntiAffinityCountsAsSpreading() {
+        String anti = mutate(SPREAD, "      affinity: {podAntiAffinity: {preferredDuringSchedulingIgnoredDuringExecution:"
+                + " [{weight: 100, podAffinityTerm: {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels:"
+                + " {app: web}}}}]}}\n");
+        assertThat(audit(anti)).isEmpty();
+    }
+
+    @Test
+    void readinessIsRequiredOnlyWhereAServiceSelectsThePods() {
+        String noService = mutate(READINESS, "").replace("spec: {selector: {app: web}, ports",
+                "spec: {selector: {app: other}, ports");
+        assertThat(audit(noService)).noneMatch(f -> f.id().equals("ZD101") || f.id().equals("ZD202"));
+    }
+
+    @Test
+    void aScriptThatExecsTheAppKeepsNoShellAsPid1() {
+        assertThat(audit(mutate(CONTAINER, CONTAINER + "        command: [sh, -c, 'exec java -jar app.jar']\n")))
+                .noneMatch(f -> f.id().equals("ZD211"));
+        assertThat(audit(mutate(CONTAINER, CONTAINER + "        command: [sh, -c, 'cd /app && exec java -jar"
+                + " app.jar']\n"))).noneMatch(f -> f.id().equals("ZD211"));
+    }
+
+    /** The drain comes from --drain, the annotation, a known app's settings, or the stated default — in that order. */
+    @Test
+    void theExpectedDrainIsTakenFromTheMostSpecificSource() {
+        String tight = mutate("terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds: 12");
+        assertThat(audit(tight)).isEmpty(); // 5 s preStop + 5 s default drain fits in 12 s
+        assertThat(audit(tight, new AuditOptions(10.0, 5))).singleElement().satisfies(f -> {
+            assertThat(f.id()).isEqualTo("ZD201");
+            assertThat(f.severity()).isEqualTo(Severity.ERROR);
+            assertThat(f.why()).contains("terminationGracePeriodSeconds 12 < preStop 5 s + drain 10 s (--drain)");
+            assertThat(f.fix()).isEqualTo("terminationGracePeriodSeconds: 20 (preStop + drain + 5 s margin)");
+        });
+        String targetApp = mutate(CONTAINER, CONTAINER + "        env: [{name: SHUTDOWN_MODE, value: graceful},"
+                + " {name: SHUTDOWN_DELAY_MS, value: '1000'}, {name: DRAIN_TIMEOUT_MS, value: '10000'}]\n")
+                .replace("terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds: 15");
+        assertThat(audit(targetApp)).singleElement().satisfies(f -> assertThat(f.why()).contains(
+                "preStop 5 s + drain 11 s (target-app SHUTDOWN_DELAY_MS 1 s + DRAIN_TIMEOUT_MS 10 s)"));
+    }
+}

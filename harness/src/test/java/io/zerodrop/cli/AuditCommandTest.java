@@ -1,0 +1,220 @@
+package io.zerodrop.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.runtime.kubernetes.ScriptedCluster;
+import io.zerodrop.testsupport.HostTool;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+
+/**
+ * {@code zerodrop audit} as a user runs it: on the overlays (naive fails with its problems named, hardened passes
+ * with no warning, strict-pdb and shell-entrypoint fail on exactly their defects), in each output format (SARIF
+ * validated against its schema), with ignores, on malformed input, from stdin, and live against a cluster.
+ */
+class AuditCommandTest {
+    static final Path OVERLAYS = Path.of(System.getProperty("user.dir")).resolveSibling("manifests/overlays");
+
+    @TempDir
+    Path dir;
+
+    private static TreeSet<String> ids(JsonNode report, String severity) {
+        TreeSet<String> out = new TreeSet<>();
+        report.path("findings").forEach(f -> {
+            if (f.path("severity").asText().equals(severity) && !f.has("ignoredBecause")) {
+                out.add(f.path("id").asText());
+            }
+        });
+        return out;
+    }
+
+    private JsonNode json(Cli r) throws Exception {
+        return new ObjectMapper().readTree(r.out());
+    }
+
+    @Test
+    void theOverlaysFailOnExactlyTheirDefectsAndHardenedPassesWithoutAWarning() throws Exception {
+        HostTool.require("kubectl", "kubectl renders the overlays with its built-in kustomize");
+        Cli naive = Cli.run("audit", OVERLAYS.resolve("naive").toString(), "--format", "json");
+        assertThat(naive.exitCode()).as(naive.err()).isEqualTo(ExitCodes.VERDICT_FAILED);
+        assertThat(ids(json(naive), "error")).containsExactly("ZD101", "ZD202");
+        assertThat(ids(json(naive), "warning")).containsExactly("ZD104", "ZD108");
+
+        Cli hardened = Cli.run("audit", OVERLAYS.resolve("hardened").toString(), "--format", "json");
+        assertThat(hardened.exitCode()).as(hardened.out()).isEqualTo(ExitCodes.PASSED);
+        assertThat(ids(json(hardened), "error")).isEmpty();
+        assertThat(ids(json(hardened), "warning")).isEmpty();
+
+        Cli strict = Cli.run("audit", OVERLAYS.resolve("strict-pdb").toString(), "--format", "json");
+        assertThat(strict.exitCode()).isEqualTo(ExitCodes.VERDICT_FAILED);
+        assertThat(ids(json(strict), "error")).containsExactly("ZD105");
+        assertThat(ids(json(strict), "warning")).isEmpty();
+
+        // built on the base, so it has the base's two problems; its own defect is the swallowed SIGTERM
+        Cli shell = Cli.run("audit", OVERLAYS.resolve("shell-entrypoint").toString(), "--format", "json");
+        assertThat(shell.exitCode()).isEqualTo(ExitCodes.VERDICT_FAILED);
+        assertThat(ids(json(shell), "error")).containsExactly("ZD101", "ZD202", "ZD214");
+
+        Cli table = Cli.run("audit", OVERLAYS.resolve("naive").toString());
+        assertThat(table.out()).startsWith("zerodrop audit of " + OVERLAYS.resolve("naive") + ": 2 error(s), 2"
+                + " warning(s), 0 suggestion(s) in 4 object(s) — FAILED").contains("ERROR    ZD101  Deployment"
+                + " target-app  spec.template.spec.containers[target-app].readinessProbe", "         fix: ",
+                "(rendered by kubectl kustomize " + OVERLAYS.resolve("naive") + ", line ");
+    }
+
+    private Path file(String name, String text) throws Exception {
+        return Files.writeString(dir.resolve(name), text);
+    }
+
+    @Test
+    void sarifValidatesAgainstTheSchemaAndPointsAtFileAndLine() throws Exception {
+        Path m = file("web.yaml", io.zerodrop.audit.AuditChecksTest.GOOD.replace("replicas: 3", "replicas: 1"));
+        Path sarif = dir.resolve("out.sarif");
+        Cli r = Cli.run("audit", m.toString(), "--format", "sarif", "--output", sarif.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.PASSED); // ZD107 and ZD210 are warnings here
+        JsonNode doc = new ObjectMapper().readTree(sarif.toFile());
+        try (InputStream in = getClass().getResourceAsStream("/sarif/sarif-schema-2.1.0.json")) {
+            var errors = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in).validate(doc);
+            assertThat(errors).as("SARIF schema violations").isEmpty();
+        }
+        JsonNode results = doc.at("/runs/0/results");
+        assertThat(StreamSupport.stream(results.spliterator(), false).map(x -> x.path("ruleId").asText()))
+                .containsExactlyInAnyOrder("ZD107", "ZD210");
+        JsonNode first = results.get(0);
+        assertThat(first.at("/locations/0/physicalLocation/artifactLocation/uri").asText()).isEqualTo(m.toString());
+        assertThat(first.at("/locations/0/physicalLocation/region/startLine").asInt()).isEqualTo(1);
+        assertThat(first.path("level").asText()).isEqualTo("warning");
+        JsonNode rules = doc.at("/runs/0/tool/driver/rules");
+        assertThat(rules.get(first.path("ruleIndex").asInt()).path("id").asText()).isEqualTo(first.path("ruleId")
+                .asText());
+        assertThat(r.err()).as("the summary still reaches the terminal").contains("2 warning(s)");
+    }
+
+    @Test
+    void junitHasACaseForEveryCheckFailedByItsErrors() throws Exception {
+        Path m = file("web.yaml", io.zerodrop.audit.AuditChecksTest.GOOD.replace("targetPort: http",
+                "targetPort: web"));
+        Cli r = Cli.run("audit", m.toString(), "--format", "junit");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.VERDICT_FAILED);
+        Document xml = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(r.out().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        var suite = xml.getDocumentElement();
+        assertThat(suite.getAttribute("tests")).isEqualTo(String.valueOf(io.zerodrop.audit.Auditor.checks().size() + 1));
+        assertThat(suite.getAttribute("failures")).isEqualTo("1");
+        var failures = xml.getElementsByTagName("failure");
+        assertThat(failures.getLength()).isEqualTo(1);
+        assertThat(((org.w3c.dom.Element) failures.item(0).getParentNode()).getAttribute("name"))
+                .startsWith("ZD205 ");
+    }
+
+    @Test
+    void anIgnoreNeedsAReasonAndIsShownWithIt() throws Exception {
+        String single = io.zerodrop.audit.AuditChecksTest.GOOD.replace("replicas: 3", "replicas: 1")
+                .replace("metadata: {name: web}\nspec:\n  replicas", "metadata: {name: web, annotations:"
+                        + " {zerodrop.io/ignore: 'ZD107: a batch worker, retried by its queue; ZD210: same'}}\nspec:\n"
+                        + "  replicas");
+        Cli ok = Cli.run("audit", file("a.yaml", single).toString(), "--format", "json");
+        assertThat(ok.exitCode()).isEqualTo(ExitCodes.PASSED);
+        JsonNode report = json(ok);
+        assertThat(report.path("ignored").asInt()).isEqualTo(2);
+        assertThat(report.path("findings").findValuesAsText("ignoredBecause")).contains(
+                "a batch worker, retried by its queue", "same");
+        assertThat(Cli.run("audit", dir.resolve("a.yaml").toString()).out()).contains("ignored  ZD107",
+                "ignored: a batch worker, retried by its queue");
+
+        Cli noReason = Cli.run("audit", file("b.yaml", single.replace("ZD107: a batch worker, retried by its queue;"
+                + " ZD210: same", "ZD107")).toString(), "--format", "json");
+        assertThat(noReason.exitCode()).isEqualTo(ExitCodes.VERDICT_FAILED);
+        assertThat(json(noReason).path("findings")).anySatisfy(f -> {
+            assertThat(f.path("id").asText()).isEqualTo("ZD001");
+            assertThat(f.path("severity").asText()).isEqualTo("error");
+            assertThat(f.path("why").asText()).isEqualTo("ignoring ZD107 needs a reason: \"ZD107\" gives none");
+        });
+        Cli unknown = Cli.run("audit", file("c.yaml", single.replace("ZD107: a batch", "ZD999: a batch")).toString());
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.VERDICT_FAILED);
+        assertThat(unknown.out()).contains("\"ZD999: a batch worker, retried by its queue\" names no check");
+    }
+
+    @Test
+    void malformedInputIsAnInputErrorNamingFileLineAndColumnAndNothingIsAudited() throws Exception {
+        Path bad = file("bad.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n    labels: {a: b}\n");
+        Cli r = Cli.run("audit", bad.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains(bad + ":5:11: malformed YAML: ");
+        assertThat(r.out()).isEmpty();
+
+        Path wrongType = file("type.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n"
+                + "  replicas: three\n");
+        Cli t = Cli.run("audit", wrongType.toString());
+        assertThat(t.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(t.err()).contains(wrongType + ":1: Deployment is not valid Kubernetes YAML: ", "replicas");
+
+        Cli missing = Cli.run("audit", dir.resolve("nope.yaml").toString());
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missing.err()).contains("\"" + dir.resolve("nope.yaml") + "\" does not exist");
+        assertThat(Cli.run("audit", bad.toString(), "--format", "xml").exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    /** helm template … | zerodrop audit - : a real pipe into a real process. */
+    @Test
+    void readsManifestsFromStandardInput() throws Exception {
+        Process p = new ProcessBuilder(io.zerodrop.testsupport.ChildJvm.command(List.of(), Zerodrop.class.getName(),
+                "audit", "-", "--format", "json")).redirectError(dir.resolve("err").toFile()).start();
+        try (var in = p.getOutputStream()) {
+            in.write(io.zerodrop.audit.AuditChecksTest.GOOD.replace("sleep: {seconds: 5}", "sleep: {seconds: 1}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(dir.resolve("err"))).isEqualTo(ExitCodes.VERDICT_FAILED);
+        JsonNode report = new ObjectMapper().readTree(out);
+        assertThat(ids(report, "error")).containsExactly("ZD202");
+        assertThat(report.at("/findings/0/location").asText()).isEqualTo("<stdin>:1");
+    }
+
+    @Test
+    void liveAuditReadsTheNamespaceAsItIs() throws Exception {
+        try (ScriptedCluster cluster = new ScriptedCluster(); KubernetesClient client = cluster.client()) {
+            cluster.shop(client, Map.of(), 3, 3);
+            client.policy().v1().podDisruptionBudget().inNamespace("shop").resource(new io.fabric8.kubernetes.api
+                    .model.policy.v1.PodDisruptionBudgetBuilder().withNewMetadata().withName("old").endMetadata()
+                    .withNewSpec().withNewMaxUnavailable(1).withNewSelector().withMatchLabels(Map.of("app", "web-v1"))
+                    .endSelector().endSpec().build()).create();
+            Path kubeconfig = cluster.kubeconfig(dir, "staging", "shop");
+            cluster.calls.clear();
+            Cli r = Cli.run("audit", "--runtime", "kubernetes", "--kubeconfig", kubeconfig.toString(), "--format",
+                    "json");
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.VERDICT_FAILED);
+            JsonNode report = json(r);
+            assertThat(report.path("input").asText()).startsWith("namespace shop on ");
+            // the shop's web has no probes and no preStop; its old budget selects no pod in the namespace
+            assertThat(ids(report, "error")).containsExactly("ZD101", "ZD202", "ZD207");
+            assertThat(report.path("findings")).anySatisfy(f -> {
+                assertThat(f.path("id").asText()).isEqualTo("ZD207");
+                assertThat(f.path("why").asText()).contains("matches no pod in the namespace");
+                assertThat(f.path("location").asText()).isEqualTo("live: namespace shop, PodDisruptionBudget old");
+            });
+            assertThat(cluster.mutations()).as("an audit changes nothing").isEmpty();
+
+            Cli one = Cli.run("audit", "--runtime", "kubernetes", "--kubeconfig", kubeconfig.toString(),
+                    "--workload", "deployment/nope");
+            assertThat(one.exitCode()).isEqualTo(ExitCodes.USAGE);
+            assertThat(one.err()).contains("--workload \"deployment/nope\": no such workload in namespace shop");
+        }
+    }
+}
