@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -50,7 +49,7 @@ public final class AuditInput {
             }
             if (Files.isDirectory(path) && (Files.exists(path.resolve("kustomization.yaml"))
                     || Files.exists(path.resolve("kustomization.yml")))) {
-                String rendered = kustomize(path);
+                String rendered = io.zerodrop.workload.ManifestLoader.kustomize(path);
                 parse(rendered, path.resolve("kustomization.yaml").toString(), "rendered by kubectl kustomize " + p,
                         out);
             } else if (Files.isDirectory(path)) {
@@ -122,24 +121,6 @@ public final class AuditInput {
             } else if (parsed instanceof HasMetadata h) {
                 out.add(new AuditObject(h, source));
             }
-        }
-    }
-
-    private static String kustomize(Path dir) {
-        try {
-            Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).start();
-            byte[] bytes = p.getInputStream().readAllBytes();
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw ZerodropException.usage("kubectl kustomize " + dir + " failed: " + err.trim());
-            }
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw ZerodropException.environment("rendering " + dir + " needs kubectl (with its built-in kustomize) on"
-                    + " PATH: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ZerodropException.environment("interrupted while rendering " + dir);
         }
     }
 

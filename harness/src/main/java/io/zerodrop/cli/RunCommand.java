@@ -168,13 +168,8 @@ final class RunCommand implements Callable<Integer> {
             underTest.put("scenario", scenarioFile.toString());
             underTest.put("workload", target.kind() + " " + target.name() + " in namespace " + c.namespace());
             underTest.put("settingsOverrides", live.describe());
-            Experiment.Outcome outcome = Experiment.runOn((timeline, undo) -> new io.zerodrop.runtime.kubernetes
-                    .KubernetesRuntime(c, target, live, trafficUrl, how, timeline, undo), w, new Experiment.Plan(
-                    "zerodrop run — " + s.name(), "run", s.load(), s.toSteps(), s.expectations(), outDir, gatlingReport,
-                    underTest), spec.commandLine().getErr());
-            o.print(outcome.summary());
-            o.flush();
-            return outcome.exitCode();
+            return runAndReport(s, (timeline, undo) -> new io.zerodrop.runtime.kubernetes.KubernetesRuntime(c, target,
+                    live, trafficUrl, how, timeline, undo), w, outDir, underTest);
         } finally {
             c.close();
         }
@@ -244,17 +239,24 @@ final class RunCommand implements Callable<Integer> {
             underTest.put("manifests", s.manifests().toString());
             underTest.put("workload", summary(w));
             underTest.put("settingsOverrides", live.describe());
-            Experiment.Outcome outcome = Experiment.runOn((timeline, undo) -> io.zerodrop.runtime.kubernetes
-                    .KubernetesRuntime.deploying(c, deployer, ref, live, givenUrl, givenUrl == null ? null : url != null
-                    ? "--url" : "traffic.url in the scenario", timeline, undo), w, new Experiment.Plan(
-                    "zerodrop run — " + s.name(), "run", s.load(), s.toSteps(), s.expectations(), outDir, gatlingReport,
-                    underTest), spec.commandLine().getErr());
-            o.print(outcome.summary());
-            o.flush();
-            return outcome.exitCode();
+            String how = givenUrl == null ? null : url != null ? "--url" : "traffic.url in the scenario";
+            return runAndReport(s, (timeline, undo) -> io.zerodrop.runtime.kubernetes.KubernetesRuntime.deploying(c,
+                    deployer, ref, live, givenUrl, how, timeline, undo), w, outDir, underTest);
         } finally {
             c.close();
         }
+    }
+
+    /** Runs the scenario on the runtime the factory makes, prints the summary; the exit code. */
+    private int runAndReport(Scenario s, Experiment.RuntimeFactory runtime, Workload w, Path outDir,
+            Map<String, Object> underTest) {
+        Experiment.Outcome outcome = Experiment.runOn(runtime, w, new Experiment.Plan("zerodrop run — " + s.name(),
+                "run", s.load(), s.toSteps(), s.expectations(), outDir, gatlingReport, underTest),
+                spec.commandLine().getErr());
+        PrintWriter o = spec.commandLine().getOut();
+        o.print(outcome.summary());
+        o.flush();
+        return outcome.exitCode();
     }
 
     /** The dry run on a cluster: the calls zerodrop would make, by step; nothing is changed. */

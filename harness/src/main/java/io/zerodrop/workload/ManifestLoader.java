@@ -88,7 +88,8 @@ public final class ManifestLoader {
         }
     }
 
-    private static String kustomize(Path dir) {
+    /** {@code kubectl kustomize dir}'s output; exit 2 when kustomize refuses it, 3 when kubectl is missing. */
+    public static String kustomize(Path dir) {
         try {
             Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).start();
             byte[] out = p.getInputStream().readAllBytes();
