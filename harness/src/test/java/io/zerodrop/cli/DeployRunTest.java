@@ -82,6 +82,10 @@ class DeployRunTest {
             JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
             assertThat(report.path("steps").findValuesAsText("name")).contains("undo: delete namespace " + ns
                     + " (created for the run, with everything in it)");
+            // the controller does not say which pod replaced which: the first pod created after the deletion is taken
+            assertThat(report.path("terminations").get(0).path("pod").asText()).isEqualTo("target-app-1");
+            assertThat(report.path("terminations").get(0).path("replacement").asText()).matches("target-app-\\d+")
+                    .isNotEqualTo("target-app-1");
             JsonNode rt = report.path("header").path("settings").path("runtime");
             assertThat(rt.path("namespace").asText()).isEqualTo(ns);
             assertThat(rt.path("target").asText()).isEqualTo("Deployment target-app (deployed for the run)");

@@ -58,6 +58,8 @@ public final class KubernetesRuntime implements Runtime {
     private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
     /** When zerodrop saw each pod's deletion (its deletionTimestamp appear, or a grace-0 removal). */
     private final Map<String, Long> markedAt = new ConcurrentHashMap<>();
+    /** Deleted pod → the pod created after it that is taken as its replacement. */
+    private final Map<String, String> replacedBy = new ConcurrentHashMap<>();
     /** Pods zerodrop deleted with grace period 0. */
     private final java.util.Set<String> killed = ConcurrentHashMap.newKeySet();
     private final EventTranslator slices = new EventTranslator();
@@ -231,7 +233,20 @@ public final class KubernetesRuntime implements Runtime {
                 long now = System.currentTimeMillis();
                 String n = p.getMetadata().getName();
                 if (firstSeen.putIfAbsent(n, now) == null && attachedMs > 0 && pods != null) {
-                    timeline.add(TimelineEvent.of(now, EventType.REPLACEMENT_STARTED, n, "", "pod created"));
+                    // the controller does not say which pod a new one replaces: it is taken to replace the earliest
+                    // deleted pod that has none yet, and the event says so
+                    String replaced = markedAt.entrySet().stream().filter(x -> !replacedBy.containsKey(x.getKey()))
+                            .min(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+                    if (replaced != null) {
+                        replacedBy.put(replaced, n);
+                        String cause = causeByPod.getOrDefault(replaced, "");
+                        causeByPod.putIfAbsent(n, cause);
+                        timeline.add(new TimelineEvent(now, EventType.REPLACEMENT_STARTED, n, cause, "pod created"
+                                + " (taken as the replacement of " + replaced + ", the earliest deleted pod without"
+                                + " one)", Map.of("replaces", replaced)));
+                    } else {
+                        timeline.add(TimelineEvent.of(now, EventType.REPLACEMENT_STARTED, n, "", "pod created"));
+                    }
                 }
                 timeline.addAll(EventTranslator.pod(null, p, now, causeByPod.getOrDefault(n, "")).stream()
                         .filter(e -> e.type() != EventType.REPLACEMENT_READY || isReplacement(n)).toList());
