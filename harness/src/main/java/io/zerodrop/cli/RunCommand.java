@@ -160,7 +160,7 @@ final class RunCommand implements Callable<Integer> {
             }
             Path outDir = io.zerodrop.engine.OutputDirectory.create(out, "--out", "");
             Workload w = new Workload(target.kind(), target.name(), live.replicas() != null ? live.replicas()
-                    : target.replicas(), target.podLabels(), "", List.of(),
+                    : target.replicas(), target.podLabels(), "", "", List.of(),
                     List.of(), Map.of(), List.of(), 0, java.util.Optional.empty(), java.util.Optional.empty(),
                     java.util.Optional.empty(), java.util.Optional.empty(), 30, "25%", "25%", java.util.Optional.empty(),
                     java.util.Optional.empty());

@@ -208,10 +208,16 @@ public final class Experiment {
                         100.0 * selfCpuMs / Math.max(1, wallMs))));
         Optional<TrafficRun> run = Optional.ofNullable(traffic);
         AnalysisResult analysis = m != null ? m.analysis() : Measurement.nothingMeasured(timeline, plan.load().rate());
+        List<io.zerodrop.report.Finding> findings = new ArrayList<>();
+        if (m != null) {
+            findings.addAll(Fixes.write(io.zerodrop.findings.Diagnosis.diagnose(new io.zerodrop.findings.RunEvidence(
+                    timeline.events(), analysis, workload, m.evictions())), plan.outDir()));
+            findings.addAll(m.findings());
+        }
         RunReport report = new RunReport(RunInfo.header(plan.command(), runtimeName, workload.kind() + " "
                 + workload.name(), m != null ? m.gatling().gatlingVersion() : "(no load ran)", settings),
                 journal.steps(), timeline.events(), analysis, m != null ? m.groundTruth() : Optional.empty(),
-                m != null ? m.findings() : List.of(), verdict,
+                List.copyOf(findings), verdict,
                 run.flatMap(TrafficRun::gatlingReport).map(p -> plan.outDir().relativize(p).toString()));
         List<Path> files = new ArrayList<>(Reports.writeAll(report, plan.title(), "zerodrop." + plan.command(),
                 plan.outDir()));

@@ -115,13 +115,8 @@ public final class Measurement {
                 : Optional.of(GroundTruth.of(a, snapshots, exact));
         io.zerodrop.verdict.EvictionStats ev = io.zerodrop.verdict.EvictionStats.from(timeline.events());
         List<Finding> findings = new ArrayList<>(findings(a, truth));
-        if (ev.timedOut() > 0) {
-            findings.add(new Finding(Finding.Severity.ERROR, "pdb-blocks-evictions",
-                    ev.timedOut() + " eviction(s) never went through: " + ev.refusals() + " refusals (429)",
-                    ev.lastRefusal(), "the PodDisruptionBudget allows no disruption (minAvailable equal to the replicas,"
-                            + " or maxUnavailable 0): node drains and cluster upgrades hang. Use maxUnavailable: 1, or"
-                            + " minAvailable below the replica count"));
-        } else if (ev.refusals() > 0) {
+        // evictions that never went through are the findings engine's pdb-deadlock (with its patch)
+        if (ev.timedOut() == 0 && ev.refusals() > 0) {
             findings.add(new Finding(Finding.Severity.INFO, "pdb-held-evictions",
                     ev.refusals() + " eviction(s) refused (429) and retried until the budget allowed them",
                     ev.lastRefusal(), ""));

@@ -1,11 +1,32 @@
 package io.zerodrop.report;
 
+import java.util.Map;
+
 /**
  * Something the run showed that a person should know, with the setting that fixes it when zerodrop knows one.
  *
  * @param code stable identifier, e.g. {@code load-generator-saturated}
+ * @param evidence what was measured (pods, times, counts, lags with p50/p95/max), by name
+ * @param patch the fix as a kustomize patch (YAML, applicable to the user's manifests as it is), or null
+ * @param patchFile where the patch was written, relative to the report's directory, or null
  */
-public record Finding(Severity severity, String code, String title, String detail, String fix) {
+public record Finding(Severity severity, String code, String title, String detail, String fix,
+        Map<String, Object> evidence, String patch, String patchFile) {
     /** How much it matters. */
     public enum Severity { INFO, WARNING, ERROR }
+
+    public Finding {
+        evidence = evidence == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(
+                evidence));
+    }
+
+    /** A finding without measured evidence or a patch. */
+    public Finding(Severity severity, String code, String title, String detail, String fix) {
+        this(severity, code, title, detail, fix, Map.of(), null, null);
+    }
+
+    /** The same finding, its patch written to {@code file}. */
+    public Finding writtenTo(String file) {
+        return new Finding(severity, code, title, detail, fix, evidence, patch, file);
+    }
 }

@@ -66,7 +66,7 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
                         budget.map(Workload.Budget::unhealthyPodEvictionPolicy).orElse("IfHealthyBudget")));
             }
             return new Workload(w.kind(), w.name(), replicas != null ? replicas : w.replicas(), w.podLabels(),
-                    w.image(), w.command(), w.args(), Map.copyOf(env2), w.envFromPodName(), w.containerPort(),
+                    w.container(), w.image(), w.command(), w.args(), Map.copyOf(env2), w.envFromPodName(), w.containerPort(),
                     w.startupProbe(), readiness, w.livenessProbe(), preStop,
                     terminationGracePeriodSeconds != null ? terminationGracePeriodSeconds
                             : w.terminationGracePeriodSeconds(),

@@ -193,7 +193,8 @@ public final class ManifestLoader {
                         text(b.getSpec().getMinAvailable(), null), text(b.getSpec().getMaxUnavailable(), null),
                         b.getSpec().getUnhealthyPodEvictionPolicy() == null ? "IfHealthyBudget"
                                 : b.getSpec().getUnhealthyPodEvictionPolicy()));
-        return new Workload(w.getKind(), w.getMetadata().getName(), replicas, Map.copyOf(labels), c.getImage(),
+        return new Workload(w.getKind(), w.getMetadata().getName(), replicas, Map.copyOf(labels), c.getName(),
+                c.getImage(),
                 c.getCommand() == null ? List.of() : List.copyOf(c.getCommand()),
                 c.getArgs() == null ? List.of() : List.copyOf(c.getArgs()), env, List.copyOf(fromPodName), port,
                 probe(c.getStartupProbe(), namedPorts, where + " startupProbe"),

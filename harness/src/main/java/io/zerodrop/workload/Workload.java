@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * What the manifests say about the workload under test, in the terms both runtimes need: the pod template's one
- * container (image, command, env, port, probes, preStop), grace period, replicas, rollout strategy, the Service
+ * container (its name, image, command, env, port, probes, preStop), grace period, replicas, rollout strategy, the Service
  * that fronts it, and the PodDisruptionBudget that guards it.
  */
 public record Workload(
@@ -14,6 +14,7 @@ public record Workload(
         String name,
         int replicas,
         Map<String, String> podLabels,
+        String container,
         String image,
         List<String> command,
         List<String> args,

@@ -143,7 +143,7 @@ class ScenarioLoaderTest {
         Scenario s = ScenarioLoader.load(f, 1);
         io.zerodrop.workload.Probe r = new io.zerodrop.workload.Probe("httpGet", "/readyz", 8080, null, 0, 0, 5, 1, 1, 3);
         io.zerodrop.workload.Workload w = new io.zerodrop.workload.Workload("Deployment", "app", 3, java.util.Map.of(),
-                "img", java.util.List.of(), java.util.List.of(), java.util.Map.of(), java.util.List.of(), 8080,
+                "app", "img", java.util.List.of(), java.util.List.of(), java.util.Map.of(), java.util.List.of(), 8080,
                 java.util.Optional.empty(), java.util.Optional.of(r), java.util.Optional.empty(), java.util.Optional.empty(),
                 30, "25%", "25%", java.util.Optional.empty(), java.util.Optional.empty());
         io.zerodrop.workload.Workload applied = s.settings().applyTo(w);

@@ -512,12 +512,14 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         pod.markTerminating();
         timeline.add(new TimelineEvent(t0, EventType.POD_MARKED_FOR_DELETION, name, cause,
                 "grace " + graceMs / 1000 + " s", Map.of("graceSeconds", String.valueOf(graceMs / 1000))));
+        long propagation = propagationDelay();
         scheduler.schedule(() -> {
             if (publishEndpoint(new EndpointTable.Backend(name, pod.ip, 0), false)) {
-                timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ENDPOINT_TERMINATING, name, cause,
-                        "endpoint ready=false, terminating=true: no new connections"));
+                timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.ENDPOINT_TERMINATING, name, cause,
+                        "endpoint ready=false, terminating=true: no new connections", Map.of("plannedPropagationMs",
+                        String.valueOf(propagation))));
             }
-        }, propagationDelay(), TimeUnit.MILLISECONDS);
+        }, propagation, TimeUnit.MILLISECONDS);
         Thread kubelet = new Thread(() -> terminate(pod, t0, graceMs, cause), "kubelet-" + name);
         kubelet.setDaemon(true);
         kubelet.start();

@@ -56,7 +56,13 @@ class BudgetProofTest {
         assertThat(evictions.passed()).isFalse();
         assertThat(evictions.actual()).isEqualTo("0 of 1 evicted, 3 refused (429)");
         assertThat(evictions.explanation()).contains("drains would hang");
-        assertThat(o.report().findings()).extracting(Finding::code).contains("pdb-blocks-evictions");
+        // the findings engine names the deadlock and writes the fix beside the report
+        Finding deadlock = o.report().findings().stream().filter(f -> f.code().equals("pdb-deadlock")).findFirst()
+                .orElseThrow();
+        assertThat(deadlock.evidence()).containsEntry("neverWentThrough", 1).containsEntry("refusals", 3);
+        assertThat(deadlock.patchFile()).isEqualTo("fixes/pdb-deadlock.yaml");
+        assertThat(deadlock.patch()).contains("kind: PodDisruptionBudget", "name: target-app", "minAvailable: null",
+                "maxUnavailable: 1");
         Reconcile.exactly(o);
     }
 

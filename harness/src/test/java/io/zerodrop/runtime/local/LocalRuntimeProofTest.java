@@ -101,6 +101,24 @@ class LocalRuntimeProofTest {
         assertThat(t.exitMs()).isLessThan(t.outOfRotationMs()); // it died while still in rotation
         assertThat(t.sigkillMs()).isEqualTo(-1);
         Reconcile.exactly(o);
+
+        // the finding: the measured lag from the deletion to out of rotation is the propagation the runtime drew
+        // (1,000 ± 250 ms), within 300 ms, and the fix is a preStop longer than it, as a patch beside the report
+        io.zerodrop.report.Finding race = o.report().findings().stream().filter(f -> f.code().equals("endpoint-race"))
+                .findFirst().orElseThrow();
+        long planned = Long.parseLong(o.report().timeline().stream().filter(e -> e.type()
+                == EventType.ENDPOINT_TERMINATING && e.pod().equals(pod)).findFirst().orElseThrow().attributes()
+                .get("plannedPropagationMs"));
+        long lag = ((Number) race.evidence().get("deletionToOutOfRotationMaxMs")).longValue();
+        assertThat(planned).isBetween(750L, 1250L);
+        assertThat(lag).as("measured lag against the drawn propagation " + planned + " ms").isBetween(planned,
+                planned + 300);
+        assertThat(lag).isEqualTo(t.outOfRotationMs() - t.markedMs());
+        long seconds = ((Number) race.evidence().get("recommendedPreStopSeconds")).longValue();
+        assertThat(seconds * 1000).isGreaterThan(lag + 499);
+        assertThat(race.patchFile()).isEqualTo("fixes/endpoint-race.yaml");
+        assertThat(race.patch()).contains("kind: Deployment", "name: target-app", "- name: target-app",
+                "seconds: " + seconds);
     }
 
     /** With the kernel mechanism a connect to the dead backend is refused, exactly as through kube-proxy's DNAT. */
@@ -137,6 +155,8 @@ class LocalRuntimeProofTest {
         assertThat(t.outOfRotationMs()).isLessThan(t.sigtermMs()); // out of rotation before the app hears anything
         assertThat(t.replacementReadyMs()).isPositive();
         Reconcile.exactly(o);
+        assertThat(o.report().findings()).as("hardened: nothing above info").allMatch(f -> f.severity()
+                == io.zerodrop.report.Finding.Severity.INFO);
     }
 
     @Test
@@ -158,5 +178,12 @@ class LocalRuntimeProofTest {
         assertThat(a.failuresByClass()).containsKey(FailureClass.RESET);
         assertThat(o.exitCode()).isEqualTo(ExitCodes.VERDICT_FAILED);
         Reconcile.asLowerBound(o);
+        // the finding: no grace period helps an app that never hears SIGTERM
+        assertThat(o.report().findings()).anySatisfy(f -> {
+            assertThat(f.code()).isEqualTo("sigterm-ignored");
+            assertThat(f.title()).startsWith("SIGTERM never reached the app (shell-form entrypoint?)");
+            assertThat(f.patch()).isNull();
+        });
+        assertThat(o.report().findings()).noneMatch(f -> f.code().equals("grace-exhausted"));
     }
 }

@@ -1,0 +1,65 @@
+package io.zerodrop.findings;
+
+import io.zerodrop.report.Finding;
+import io.zerodrop.timeline.EventType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The PodDisruptionBudget, judged by what the evictions met: never going through is a deadlock (the budget allows
+ * no disruption); going through with no budget at all, or without ever a refusal while all replicas were down at
+ * once, means the budget is missing or too loose.
+ */
+final class BudgetRule implements FindingRule {
+    @Override
+    public List<Finding> diagnose(RunEvidence e) {
+        var ev = e.evictions();
+        var w = e.workload();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("evictionsAttempted", ev.attempted());
+        m.put("evicted", ev.evicted());
+        m.put("neverWentThrough", ev.timedOut());
+        m.put("refusals", ev.refusals());
+        if (ev.timedOut() > 0) {
+            String budget = w.budget().map(b -> b.name()).orElse(null);
+            m.put("budget", budget == null ? "none known" : budget + " " + w.budget().map(b -> b.minAvailable() != null
+                    ? "minAvailable " + b.minAvailable() : "maxUnavailable " + b.maxUnavailable()).orElse(""));
+            return List.of(new Finding(Finding.Severity.ERROR, "pdb-deadlock", ev.timedOut() + " eviction(s) never"
+                    + " went through: " + ev.refusals() + " refusals (429)", ev.lastRefusal(), "the"
+                    + " PodDisruptionBudget allows no disruption (minAvailable equal to the replicas, or"
+                    + " maxUnavailable 0): node drains and cluster upgrades hang. Use maxUnavailable: 1", m,
+                    budget == null ? null : Patches.budgetOneAtATime(budget, "pdb-deadlock", "evictions never went"
+                            + " through"), null));
+        }
+        if (ev.evicted() == 0) {
+            return List.of();
+        }
+        int mostDown = mostUnavailableAtOnce(e);
+        m.put("mostPodsOutOfRotationAtOnce", mostDown);
+        if (w.budget().isEmpty() || (ev.refusals() == 0 && mostDown >= w.replicas() && w.replicas() > 1)) {
+            return List.of(new Finding(Finding.Severity.WARNING, "pdb-missing", (w.budget().isEmpty()
+                    ? "no PodDisruptionBudget guarded the evictions" : "the PodDisruptionBudget never refused an"
+                    + " eviction while all " + w.replicas() + " replicas were out of rotation at once"),
+                    ev.evicted() + " eviction(s) went through with " + ev.refusals() + " refusals; at most " + mostDown
+                            + " pod(s) out of rotation at once", "a PodDisruptionBudget with maxUnavailable: 1", m,
+                    w.budget().isEmpty() ? Patches.newBudget(w, "pdb-missing", "nothing limited evictions") : null,
+                    null));
+        }
+        return List.of();
+    }
+
+    /** The most pods out of rotation at the same moment (endpoint left, not yet replaced), from the timeline. */
+    private static int mostUnavailableAtOnce(RunEvidence e) {
+        int down = 0;
+        int most = 0;
+        for (var x : e.events()) {
+            if (x.type() == EventType.ENDPOINT_TERMINATING || x.type() == EventType.ENDPOINT_NOT_READY) {
+                most = Math.max(most, ++down);
+            } else if (x.type() == EventType.ENDPOINT_READY && down > 0) {
+                down--;
+            }
+        }
+        return most;
+    }
+}

@@ -1,0 +1,59 @@
+package io.zerodrop.findings;
+
+import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.analysis.Phase;
+import io.zerodrop.report.Finding;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Failures between SIGTERM and the endpoint leaving rotation: the pod stopped serving while the Service still sent
+ * it new connections. Measured per deleted pod: the lag from the deletion to the endpoint leaving rotation. The fix
+ * is a preStop at least that long, with a margin, so that SIGTERM comes after every node has stopped routing.
+ */
+final class EndpointRaceRule implements FindingRule {
+    /** Added to the largest lag measured, at least: propagation varies from run to run. */
+    static final long MARGIN_MS = 500;
+
+    @Override
+    public List<Finding> diagnose(RunEvidence e) {
+        long inRace = e.analysis().failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L);
+        if (inRace == 0) {
+            return List.of();
+        }
+        Map<String, Long> lag = new LinkedHashMap<>();
+        for (PodTermination t : e.analysis().terminations()) {
+            if (t.markedMs() >= 0 && t.outOfRotationMs() >= t.markedMs()) {
+                lag.put(t.pod(), t.outOfRotationMs() - t.markedMs());
+            }
+        }
+        Lags lags = new Lags(lag);
+        long margin = Math.max(MARGIN_MS, lags.max() / 4);
+        long seconds = Math.max(1, (long) Math.ceil((lags.max() + margin) / 1000.0));
+        long current = e.workload().preStop().map(p -> p.sleepSeconds() > 0 ? p.sleepSeconds()
+                : p.command().size() == 2 && p.command().get(0).endsWith("sleep") ? parse(p.command().get(1)) : 0)
+                .orElse(0L);
+        Map<String, Object> ev = new LinkedHashMap<>(lags.evidence("deletionToOutOfRotation"));
+        ev.put("failuresInRace", inRace);
+        ev.put("preStopSecondsNow", current);
+        ev.put("recommendedPreStopSeconds", seconds);
+        String why = inRace + " request(s) failed after SIGTERM while the endpoint was still in rotation";
+        String patch = Patches.container(e.workload(), "endpoint-race", "preStop " + seconds + " s > the largest"
+                + " measured endpoint lag " + lags.max() + " ms + margin " + margin + " ms", "lifecycle:\n  preStop:\n"
+                + "    # Kubernetes >= 1.30; before: exec: {command: [\"sleep\", \"" + seconds + "\"]}\n"
+                + "    sleep:\n      seconds: " + seconds + "\n");
+        return List.of(new Finding(Finding.Severity.ERROR, "endpoint-race", why, "the deletion took " + lags.describe()
+                + " to take each pod out of rotation, but " + (current == 0 ? "with no preStop SIGTERM came at once"
+                : "the preStop of " + current + " s was shorter"), "preStop sleep ≥ ⌈max lag + margin⌉ = " + seconds
+                + " s (lifecycle.preStop.sleep.seconds), or delay shutdown in the app by as much", ev, patch, null));
+    }
+
+    private static long parse(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.zerodrop.findings;
+
+import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.report.Finding;
+import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.TimelineEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Exit 137 after a termination: the grace period ran out and the kubelet SIGKILLed the app. Either the app needs
+ * longer than the grace period allows (preStop + drain > grace: lengthen it), or SIGTERM never reached it — it
+ * showed no sign of shutting down between SIGTERM and SIGKILL (its readiness never failed; it is known to ignore
+ * SIGTERM; or a shell runs as PID 1) — and no grace period helps.
+ */
+final class GraceRule implements FindingRule {
+    @Override
+    public List<Finding> diagnose(RunEvidence e) {
+        List<PodTermination> killed = e.analysis().terminations().stream().filter(t -> t.exitCode() == 137
+                && t.markedMs() >= 0).toList();
+        if (killed.isEmpty()) {
+            return List.of();
+        }
+        var w = e.workload();
+        long grace = w.terminationGracePeriodSeconds();
+        long preStop = w.preStop().map(p -> p.sleepSeconds()).orElse(0L);
+        Map<String, Long> killAfter = new LinkedHashMap<>();
+        List<String> silent = new ArrayList<>();
+        for (PodTermination t : killed) {
+            long end = t.sigkillMs() >= 0 ? t.sigkillMs() : t.exitMs();
+            killAfter.put(t.pod(), end - t.markedMs());
+            boolean readinessFailed = e.events().stream().anyMatch(x -> x.pod().equals(t.pod())
+                    && x.type() == EventType.ENDPOINT_NOT_READY && t.sigtermMs() >= 0 && x.atMs() >= t.sigtermMs()
+                    && (end < 0 || x.atMs() <= end));
+            if (!readinessFailed) {
+                silent.add(t.pod());
+            }
+        }
+        boolean ignores = "ignore".equalsIgnoreCase(w.env().getOrDefault("SHUTDOWN_MODE", ""));
+        boolean shell = w.command().size() >= 2 && w.command().get(0).matches(".*/?(ba|da|a|z|k)?sh")
+                && w.command().get(1).equals("-c");
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("killedPods", killAfter.keySet());
+        ev.put("deletionToKillMsByPod", killAfter);
+        ev.put("gracePeriodSeconds", grace);
+        ev.put("preStopSeconds", preStop);
+        if (ignores || shell || silent.size() == killed.size()) {
+            ev.put("noShutdownActivity", silent);
+            String reason = ignores ? "the app is set to ignore SIGTERM (SHUTDOWN_MODE=ignore)"
+                    : shell ? "the container's command is a shell (" + String.join(" ", w.command().subList(0, 2))
+                    + "), which does not pass SIGTERM on" : "none of the killed pods showed shutdown activity after"
+                    + " SIGTERM: readiness never failed, they exited only when killed";
+            return List.of(new Finding(Finding.Severity.ERROR, "sigterm-ignored", "SIGTERM never reached the app"
+                    + " (shell-form entrypoint?): " + killed.size() + " pod(s) ran until SIGKILL (exit 137)",
+                    reason + "; deletion to kill " + new Lags(killAfter).describe(), "make the app PID 1 (exec form:"
+                    + " command: [\"java\", …], or exec in the script) and stop on SIGTERM; a longer grace period"
+                    + " only delays the kill", ev, null, null));
+        }
+        long needed = Math.max(grace + 1, (long) Math.ceil(new Lags(killAfter).max() / 1000.0) * 2);
+        ev.put("recommendedGracePeriodSeconds", needed);
+        String patch = Patches.podSpec(w, "grace-exhausted", "the grace period ran out before the app finished",
+                "terminationGracePeriodSeconds: " + needed + "\n");
+        return List.of(new Finding(Finding.Severity.ERROR, "grace-exhausted", "grace period ran out: preStop " + preStop
+                + " s + drain > grace " + grace + " s; " + killed.size() + " pod(s) SIGKILLed (exit 137)",
+                "the app was still shutting down when killed; deletion to kill " + new Lags(killAfter).describe(),
+                "terminationGracePeriodSeconds ≥ preStop + the app's drain time + a margin (" + needed + " s), or"
+                        + " make the app finish sooner", ev, patch, null));
+    }
+}
