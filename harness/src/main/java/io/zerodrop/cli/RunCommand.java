@@ -62,8 +62,16 @@ final class RunCommand implements Callable<Integer> {
             + " zerodrop creates for the run and deletes afterwards, instead of attaching to a running workload.")
     boolean deploy;
 
+    @Option(names = "--verify-fixes", description = "Run the scenario, then run it again with every fix its findings"
+            + " propose applied as settings under test (reports in <out>/verify-fixes), and compare the two. Exit code:"
+            + " the second run's.")
+    boolean verifyFixes;
+
     @CommandLine.Mixin
     ClusterOptionsMixin cluster = new ClusterOptionsMixin();
+
+    /** The outcome of the last run this command made (for --verify-fixes). */
+    private Experiment.Outcome last;
 
     @Override
     public Integer call() {
@@ -75,6 +83,24 @@ final class RunCommand implements Callable<Integer> {
         if (out != null) {
             io.zerodrop.engine.OutputDirectory.check(out, "--out");
         }
+        return verifyFixes && !dryRun ? new FixVerification(this).run(s, where) : runScenario(s, where);
+    }
+
+    /** The run's output directory from now on (--verify-fixes runs twice, into two directories). */
+    void outTo(Path dir) {
+        out = dir;
+    }
+
+    Experiment.Outcome lastOutcome() {
+        return last;
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** One run of the scenario on the runtime named {@code where}; its exit code. */
+    int runScenario(Scenario s, String where) {
         if (where.equals("kubernetes")) {
             return onCluster(s);
         }
@@ -109,6 +135,7 @@ final class RunCommand implements Callable<Integer> {
         Experiment.Outcome outcome = Experiment.runLocal(local, w, new Experiment.Plan("zerodrop run — " + s.name(),
                 "run", s.load(), s.toSteps(), s.expectations(), outDir, gatlingReport, underTest),
                 spec.commandLine().getErr());
+        last = outcome;
         o.print(outcome.summary());
         o.flush();
         return outcome.exitCode();
@@ -253,6 +280,7 @@ final class RunCommand implements Callable<Integer> {
         Experiment.Outcome outcome = Experiment.runOn(runtime, w, new Experiment.Plan("zerodrop run — " + s.name(),
                 "run", s.load(), s.toSteps(), s.expectations(), outDir, gatlingReport, underTest),
                 spec.commandLine().getErr());
+        last = outcome;
         PrintWriter o = spec.commandLine().getOut();
         o.print(outcome.summary());
         o.flush();

@@ -30,7 +30,7 @@ final class BudgetRule implements FindingRule {
                     + " PodDisruptionBudget allows no disruption (minAvailable equal to the replicas, or"
                     + " maxUnavailable 0): node drains and cluster upgrades hang. Use maxUnavailable: 1", m,
                     budget == null ? null : Patches.budgetOneAtATime(budget, "pdb-deadlock", "evictions never went"
-                            + " through"), null));
+                            + " through"), null).withSettings(Map.of("pdbMaxUnavailable", "1")));
         }
         if (ev.evicted() == 0) {
             return List.of();
@@ -44,7 +44,7 @@ final class BudgetRule implements FindingRule {
                     ev.evicted() + " eviction(s) went through with " + ev.refusals() + " refusals; at most " + mostDown
                             + " pod(s) out of rotation at once", "a PodDisruptionBudget with maxUnavailable: 1", m,
                     w.budget().isEmpty() ? Patches.newBudget(w, "pdb-missing", "nothing limited evictions") : null,
-                    null));
+                    null).withSettings(Map.of("pdbMaxUnavailable", "1")));
         }
         return List.of();
     }

@@ -46,7 +46,8 @@ final class EndpointRaceRule implements FindingRule {
         return List.of(new Finding(Finding.Severity.ERROR, "endpoint-race", why, "the deletion took " + lags.describe()
                 + " to take each pod out of rotation, but " + (current == 0 ? "with no preStop SIGTERM came at once"
                 : "the preStop of " + current + " s was shorter"), "preStop sleep ≥ ⌈max lag + margin⌉ = " + seconds
-                + " s (lifecycle.preStop.sleep.seconds), or delay shutdown in the app by as much", ev, patch, null));
+                + " s (lifecycle.preStop.sleep.seconds), or delay shutdown in the app by as much", ev, patch, null)
+                .withSettings(Map.of("preStopSleepSeconds", String.valueOf(seconds))));
     }
 
     private static long parse(String s) {

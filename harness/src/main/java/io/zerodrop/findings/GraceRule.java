@@ -66,6 +66,7 @@ final class GraceRule implements FindingRule {
                 + " s + drain > grace " + grace + " s; " + killed.size() + " pod(s) SIGKILLed (exit 137)",
                 "the app was still shutting down when killed; deletion to kill " + new Lags(killAfter).describe(),
                 "terminationGracePeriodSeconds ≥ preStop + the app's drain time + a margin (" + needed + " s), or"
-                        + " make the app finish sooner", ev, patch, null));
+                        + " make the app finish sooner", ev, patch, null).withSettings(Map.of(
+                        "terminationGracePeriodSeconds", String.valueOf(needed))));
     }
 }

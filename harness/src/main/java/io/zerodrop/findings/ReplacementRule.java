@@ -1,40 +1,59 @@
 package io.zerodrop.findings;
 
 import io.zerodrop.analysis.Phase;
+import io.zerodrop.analysis.PodTermination;
 import io.zerodrop.report.Finding;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Failures right after a replacement joined the endpoints: it was put in rotation before it served. Without a
- * readiness probe it is Ready as soon as it runs (the patch adds one); with one, the probe passes too early.
+ * A replacement put in rotation before it serves. Failures while a replacement was starting are the symptom; a
+ * workload without a readiness probe has the cause whether or not this run's timing exposed it — its replacement is
+ * Ready, and in rotation, as soon as its container runs — so the finding is made on every run that started a
+ * replacement (an error when requests failed, a warning when this run got lucky), with the window the runtime
+ * measured between in rotation and listening where it can see both.
  */
 final class ReplacementRule implements FindingRule {
     @Override
     public List<Finding> diagnose(RunEvidence e) {
         long n = e.analysis().failuresByPhase().getOrDefault(Phase.REPLACEMENT_STARTING, 0L);
-        if (n == 0) {
-            return List.of();
-        }
         var w = e.workload();
+        List<PodTermination> replaced = e.analysis().terminations().stream().filter(t -> !t.replacement().isEmpty())
+                .toList();
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("failuresWhileReplacementStarting", n);
         ev.put("readinessProbe", w.readinessProbe().map(p -> p.describe()).orElse("none"));
-        if (w.readinessProbe().isEmpty()) {
+        Map<String, Long> early = new LinkedHashMap<>();
+        for (PodTermination t : replaced) {
+            if (t.replacementInRotationMs() >= 0 && t.replacementListeningMs() >= 0) {
+                early.put(t.replacement(), t.replacementListeningMs() - t.replacementInRotationMs());
+            }
+        }
+        if (!early.isEmpty()) {
+            ev.put("listeningAfterInRotationMsByPod", early);
+        }
+        if (w.readinessProbe().isEmpty() && (n > 0 || !replaced.isEmpty()) && w.service().isPresent()) {
             String patch = w.containerPort() > 0 ? Patches.container(w, "replacement-not-ready", "no readiness probe:"
                     + " a replacement is Ready before it listens", "# at least this; an HTTP check of an endpoint that"
                     + " answers only when the app can serve is better\nreadinessProbe:\n  tcpSocket:\n    port: "
                     + w.containerPort() + "\n  periodSeconds: 2\n  failureThreshold: 2\n") : null;
-            return List.of(new Finding(Finding.Severity.ERROR, "replacement-not-ready", n + " request(s) failed while"
-                    + " a replacement pod was starting: readiness probe missing", "without a readiness probe a pod"
-                    + " is Ready, and in rotation, as soon as its container runs — before the app listens",
-                    "add a readinessProbe on the served port", ev, patch, null));
+            String measured = early.isEmpty() ? "" : "; in rotation vs listening (ms, positive = in rotation first): "
+                    + early;
+            return List.of(new Finding(n > 0 ? Finding.Severity.ERROR : Finding.Severity.WARNING,
+                    "replacement-not-ready", (n > 0 ? n + " request(s) failed while a replacement pod was starting"
+                    : replaced.size() + " replacement pod(s) started with no readiness probe") + ": readiness probe"
+                    + " missing", "without a readiness probe a pod is Ready, and in rotation, as soon as its container"
+                    + " runs — before the app listens" + measured, "add a readinessProbe on the served port", ev, patch,
+                    null).withSettings(Map.of("readinessPeriodSeconds", "2", "readinessFailureThreshold", "2")));
+        }
+        if (n == 0) {
+            return List.of();
         }
         return List.of(new Finding(Finding.Severity.WARNING, "replacement-not-ready", n + " request(s) failed while a"
                 + " replacement pod was starting: its readiness probe passes before the app serves",
-                "readiness (" + w.readinessProbe().get().describe() + ") said Ready while requests still failed",
-                "make the readiness endpoint answer only once the app can serve (warm-up, dependencies), or add a"
-                        + " startupProbe", ev, null, null));
+                "readiness (" + w.readinessProbe().map(p -> p.describe()).orElse("") + ") said Ready while requests"
+                        + " still failed", "make the readiness endpoint answer only once the app can serve (warm-up,"
+                        + " dependencies), or add a startupProbe", ev, null, null));
     }
 }

@@ -9,24 +9,38 @@ import java.util.Map;
  * @param evidence what was measured (pods, times, counts, lags with p50/p95/max), by name
  * @param patch the fix as a kustomize patch (YAML, applicable to the user's manifests as it is), or null
  * @param patchFile where the patch was written, relative to the report's directory, or null
+ * @param settings the same fix as settings under test (scenario {@code settings:} keys, e.g.
+ *     {@code preStopSleepSeconds}), for {@code zerodrop run --verify-fixes}; empty when no setting expresses it
  */
 public record Finding(Severity severity, String code, String title, String detail, String fix,
-        Map<String, Object> evidence, String patch, String patchFile) {
+        Map<String, Object> evidence, String patch, String patchFile, Map<String, String> settings) {
     /** How much it matters. */
     public enum Severity { INFO, WARNING, ERROR }
 
     public Finding {
         evidence = evidence == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(
                 evidence));
+        settings = settings == null ? Map.of() : Map.copyOf(settings);
+    }
+
+    /** A finding with evidence and a patch, without settings under test. */
+    public Finding(Severity severity, String code, String title, String detail, String fix,
+            Map<String, Object> evidence, String patch, String patchFile) {
+        this(severity, code, title, detail, fix, evidence, patch, patchFile, Map.of());
     }
 
     /** A finding without measured evidence or a patch. */
     public Finding(Severity severity, String code, String title, String detail, String fix) {
-        this(severity, code, title, detail, fix, Map.of(), null, null);
+        this(severity, code, title, detail, fix, Map.of(), null, null, Map.of());
     }
 
     /** The same finding, its patch written to {@code file}. */
     public Finding writtenTo(String file) {
-        return new Finding(severity, code, title, detail, fix, evidence, patch, file);
+        return new Finding(severity, code, title, detail, fix, evidence, patch, file, settings);
+    }
+
+    /** The same finding, its fix also expressed as settings under test. */
+    public Finding withSettings(Map<String, String> s) {
+        return new Finding(severity, code, title, detail, fix, evidence, patch, patchFile, s);
     }
 }

@@ -44,6 +44,26 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
                     && pdbMinAvailable == null && pdbMaxUnavailable == null;
         }
 
+        /**
+         * These settings with {@code fix} over them (scenario keys: preStopSleepSeconds, terminationGracePeriodSeconds,
+         * readinessPeriodSeconds, readinessFailureThreshold, pdbMaxUnavailable, …), as a finding's fix is tried.
+         */
+        public Settings with(Map<String, String> fix) {
+            java.util.function.Function<String, Integer> i = k -> fix.containsKey(k) ? Integer.valueOf(fix.get(k))
+                    : null;
+            java.util.function.Function<String, Long> l = k -> fix.containsKey(k) ? Long.valueOf(fix.get(k)) : null;
+            boolean budget = fix.containsKey("pdbMaxUnavailable") || fix.containsKey("pdbMinAvailable");
+            return new Settings(i.apply("replicas") != null ? i.apply("replicas") : replicas,
+                    l.apply("terminationGracePeriodSeconds") != null ? l.apply("terminationGracePeriodSeconds")
+                            : terminationGracePeriodSeconds,
+                    l.apply("preStopSleepSeconds") != null ? l.apply("preStopSleepSeconds") : preStopSleepSeconds, env,
+                    i.apply("readinessPeriodSeconds") != null ? i.apply("readinessPeriodSeconds") : readinessPeriodSeconds,
+                    i.apply("readinessFailureThreshold") != null ? i.apply("readinessFailureThreshold")
+                            : readinessFailureThreshold, readinessInitialDelaySeconds, maxSurge, maxUnavailable,
+                    budget ? fix.get("pdbMinAvailable") : pdbMinAvailable,
+                    budget ? fix.get("pdbMaxUnavailable") : pdbMaxUnavailable);
+        }
+
         public Workload applyTo(Workload w) {
             Map<String, String> env2 = new LinkedHashMap<>(w.env());
             env2.putAll(env);
@@ -53,7 +73,11 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
                         : Optional.of(new Probe(Probe.EXEC, "", 0, List.of("sleep", String.valueOf(preStopSleepSeconds)),
                                 0, 0, 0, 0, 0, 0));
             }
-            Optional<Probe> readiness = w.readinessProbe().map(r -> new Probe(r.kind(), r.httpPath(), r.port(),
+            Optional<Probe> readiness = w.readinessProbe().or(() -> readinessPeriodSeconds == null
+                    && readinessFailureThreshold == null && readinessInitialDelaySeconds == null ? Optional.empty()
+                    // readiness settings on a container without a probe add the minimal one: a TCP check of its port
+                    : Optional.of(new Probe(Probe.TCP, "", w.containerPort(), List.of(), 0, 0, 10, 1, 1, 3)))
+                    .map(r -> new Probe(r.kind(), r.httpPath(), r.port(),
                     r.command(), r.sleepSeconds(),
                     readinessInitialDelaySeconds != null ? readinessInitialDelaySeconds : r.initialDelaySeconds(),
                     readinessPeriodSeconds != null ? readinessPeriodSeconds : r.periodSeconds(), r.timeoutSeconds(),

@@ -155,4 +155,30 @@ class RunCommandTest {
         assertThat(r.out()).contains("verdict    FAILED", "SIGTERM_ENDPOINT_LIVE");
         io.zerodrop.conformance.DeleteConformance.assertConforms(report);
     }
+
+    /** The naive example with --verify-fixes: the proposed preStop and readiness fixes, tried, drop nothing. */
+    @Test
+    void verifyFixesRunsTheNaiveScenarioAgainWithTheProposedFixesAndTheyDropNothing() throws Exception {
+        Path out = dir.resolve("verify");
+        Cli r = Cli.run("run", SCENARIOS.resolve("naive-delete.yaml").toString(), "--out", out.toString(), "--seed",
+                "5", "--verify-fixes");
+        JsonNode before = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        JsonNode after = new ObjectMapper().readTree(out.resolve("verify-fixes/report.json").toFile());
+        assertThat(before.path("requests").path("failed").asLong()).isPositive();
+        assertThat(before.path("findings").findValuesAsText("code")).contains("endpoint-race", "replacement-not-ready");
+        assertThat(Files.readString(out.resolve("fixes/endpoint-race.yaml"))).contains("preStop:", "sleep:");
+        // the second run had the fixes as settings under test, and dropped nothing
+        JsonNode applied = after.at("/header/settings/settingsOverrides");
+        assertThat(applied.path("preStopSleepSeconds").asLong()).isPositive();
+        assertThat(applied.path("readinessPeriodSeconds").asInt()).isEqualTo(2);
+        assertThat(after.at("/header/settings/workload/readinessProbe").asText()).startsWith("tcpSocket :8080");
+        assertThat(after.path("requests").path("failed").asLong()).as(r.out()).isZero();
+        assertThat(after.path("verdict").path("status").asText()).isEqualTo("PASSED");
+        assertThat(r.exitCode()).as("the second run's verdict").isEqualTo(ExitCodes.PASSED);
+        assertThat(r.out()).contains("verify-fixes: running again with", "endpoint-race: fixed: no longer found,"
+                + " and nothing failed", "replacement-not-ready: fixed");
+        JsonNode verification = new ObjectMapper().readTree(out.resolve("fixes/verification.json").toFile());
+        assertThat(verification.at("/after/failed").asLong()).isZero();
+        assertThat(verification.at("/before/verdict").asText()).isEqualTo("FAILED");
+    }
 }

@@ -94,9 +94,11 @@ public final class SettingsUnderTest {
         String name = "Deployment " + d.getMetadata().getName();
         List<Container> containers = d.getSpec().getTemplate().getSpec().getContainers();
         Container first = containers.get(0);
-        if (s.touchesReadiness() && first.getReadinessProbe() == null) {
+        if (s.touchesReadiness() && first.getReadinessProbe() == null && (first.getPorts() == null
+                || first.getPorts().isEmpty())) {
             throw ZerodropException.usage("settings: readinessProbe timings were given, but container "
-                    + first.getName() + " of " + name + " has no readinessProbe to change");
+                    + first.getName() + " of " + name + " has no readinessProbe to change and declares no port to"
+                    + " check with a new one");
         }
         if ((s.maxSurge() != null || s.maxUnavailable() != null) && d.getSpec().getStrategy() != null
                 && "Recreate".equals(d.getSpec().getStrategy().getType())) {
@@ -226,6 +228,12 @@ public final class SettingsUnderTest {
             });
         }
         if (s.touchesReadiness()) {
+            if (!c.has("readinessProbe")) {
+                // as on the local runtime: readiness settings on a container without a probe add the minimal one, a
+                // TCP check of its first declared port
+                c.putObject("readinessProbe").putObject("tcpSocket").set("port", c.get("ports").get(0)
+                        .get("containerPort"));
+            }
             ObjectNode probe = (ObjectNode) c.get("readinessProbe");
             if (s.readinessPeriodSeconds() != null) {
                 probe.put("periodSeconds", s.readinessPeriodSeconds());

@@ -176,7 +176,7 @@ class SettingsUnderTestTest {
                     undo);
             assertThatThrownBy(() -> rt.start(null, Duration.ofSeconds(30))).isInstanceOf(ZerodropException.class)
                     .hasMessage("settings: readinessProbe timings were given, but container web of Deployment web has"
-                            + " no readinessProbe to change")
+                            + " no readinessProbe to change and declares no port to check with a new one")
                     .extracting(e -> ((ZerodropException) e).exitCode()).isEqualTo(ExitCodes.USAGE);
             assertThat(undo.pending()).isZero();
             rt.close();
@@ -194,6 +194,14 @@ class SettingsUnderTestTest {
         JsonNode exec = Serialization.unmarshal(new SettingsUnderTest(client, "shop", false).deploymentChange(d, s)
                 .apply(), JsonNode.class);
         assertThat(exec.at("/1/value/0/lifecycle/preStop/exec/command").toString()).isEqualTo("[\"sleep\",\"7\"]");
+        // readiness settings on a container without a probe add a TCP check of its port, as the local runtime does
+        Deployment noProbe = new DeploymentBuilder(d).editSpec().editTemplate().editSpec().editFirstContainer()
+                .withReadinessProbe(null).addNewPort().withContainerPort(8080).endPort().endContainer().endSpec()
+                .endTemplate().endSpec().build();
+        JsonNode added = Serialization.unmarshal(new SettingsUnderTest(client, "shop", true).deploymentChange(noProbe,
+                settings(null, null, Map.of(), 2, null, null, null)).apply(), JsonNode.class);
+        assertThat(added.at("/1/value/0/readinessProbe").toString()).isEqualTo("{\"tcpSocket\":{\"port\":8080},"
+                + "\"periodSeconds\":2}");
         assertThat(SettingsUnderTest.hasNativeSleep("1", "30")).isTrue();
         assertThat(SettingsUnderTest.hasNativeSleep("1", "29+")).isFalse();
         assertThat(SettingsUnderTest.hasNativeSleep("1", "31+")).isTrue();

@@ -1,0 +1,101 @@
+package io.zerodrop.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.engine.Experiment;
+import io.zerodrop.report.Finding;
+import io.zerodrop.scenario.Scenario;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code zerodrop run --verify-fixes}: the scenario as it is, then again with every fix its findings propose
+ * applied as settings under test, and the two side by side — so that a proposed fix is proven, or shown not to
+ * remove the drops. The first run's reports go to {@code <out>}, the second's to {@code <out>/verify-fixes}, the
+ * comparison to {@code <out>/fixes/verification.json} and the console.
+ */
+final class FixVerification {
+    private final RunCommand command;
+
+    FixVerification(RunCommand command) {
+        this.command = command;
+    }
+
+    int run(Scenario s, String where) {
+        Path first = io.zerodrop.engine.OutputDirectory.create(command.out, "--out", "");
+        command.outTo(first);
+        int before = command.runScenario(s, where);
+        Experiment.Outcome one = command.lastOutcome();
+        PrintWriter o = command.out();
+        if (one == null) {
+            return before;
+        }
+        List<Finding> withFix = one.report().findings().stream().filter(f -> !f.settings().isEmpty()).toList();
+        List<Finding> patchOnly = one.report().findings().stream().filter(f -> f.settings().isEmpty()
+                && f.patch() != null).toList();
+        if (withFix.isEmpty()) {
+            o.println("verify-fixes: no finding proposes a fix zerodrop can apply as settings under test"
+                    + (patchOnly.isEmpty() ? "" : "; apply the patches by hand: " + patchOnly.stream()
+                    .map(Finding::patchFile).toList()) + "; nothing to verify");
+            o.flush();
+            return before;
+        }
+        Map<String, String> fix = new LinkedHashMap<>();
+        withFix.forEach(f -> fix.putAll(f.settings()));
+        Scenario fixed = new Scenario(s.file(), s.name() + " (with the proposed fixes)", s.manifests(), s.runtime(),
+                s.workload(), s.namespace(), s.settings().with(fix), s.load(), s.steps(), s.expectations(), s.local(),
+                s.trafficUrl());
+        o.println();
+        o.println("verify-fixes: running again with " + fix + " (from " + withFix.stream().map(Finding::code)
+                .toList() + ")");
+        o.flush();
+        Path second = first.resolve("verify-fixes");
+        command.outTo(second);
+        int after = command.runScenario(fixed, where);
+        Experiment.Outcome two = command.lastOutcome();
+        Set<String> still = two.report().findings().stream().map(Finding::code).collect(Collectors.toSet());
+        long dropsBefore = one.report().analysis().measuredFailed();
+        long dropsAfter = two.report().analysis().measuredFailed();
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        json.put("settingsApplied", fix.toString());
+        json.putObject("before").put("failed", dropsBefore).put("verdict", one.report().verdict().status().name())
+                .put("reports", first.toString());
+        json.putObject("after").put("failed", dropsAfter).put("verdict", two.report().verdict().status().name())
+                .put("reports", second.toString());
+        ArrayNode each = json.putArray("findings");
+        o.println();
+        o.println("verify-fixes: before " + dropsBefore + " failed (" + one.report().verdict().status() + "), with the"
+                + " fixes " + dropsAfter + " failed (" + two.report().verdict().status() + ")");
+        for (Finding f : one.report().findings()) {
+            if (f.settings().isEmpty() && f.patch() == null) {
+                continue;
+            }
+            String verdict = f.settings().isEmpty() ? "not verified: its fix is not a setting zerodrop can apply; use"
+                    + " the patch " + f.patchFile() : still.contains(f.code()) ? "NOT fixed: found again with "
+                    + f.settings() + " applied" : dropsAfter > 0 ? "no longer found, but " + dropsAfter + " request(s)"
+                    + " still failed" : "fixed: no longer found, and nothing failed";
+            o.println("  " + f.code() + ": " + verdict);
+            each.addObject().put("code", f.code()).put("settings", f.settings().toString()).put("result", verdict);
+        }
+        o.flush();
+        try {
+            Files.createDirectories(first.resolve("fixes"));
+            Files.writeString(first.resolve("fixes/verification.json"), new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+        } catch (IOException e) {
+            throw ZerodropException.environment("cannot write " + first.resolve("fixes/verification.json") + ": "
+                    + e.getMessage(), e);
+        }
+        return after;
+    }
+}
