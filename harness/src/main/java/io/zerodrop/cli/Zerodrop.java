@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 /** The {@code zerodrop} command line. Exit codes: see {@link ExitCodes}; this is the one place they are mapped. */
 @Command(name = "zerodrop", mixinStandardHelpOptions = true, versionProvider = Zerodrop.Version.class,
         description = "Proves with real load that Kubernetes workloads drop no requests when pods go away.",
-        subcommands = {RunCommand.class, TrafficCommand.class, AuditCommand.class, DemoCommand.class, CleanupCommand.class,
+        subcommands = {RunCommand.class, TrafficCommand.class, AuditCommand.class, TuneCommand.class, DemoCommand.class,
+            CleanupCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed", "1:verdict failed", "2:usage or input error",

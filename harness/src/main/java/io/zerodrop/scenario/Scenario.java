@@ -59,7 +59,8 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
                     l.apply("preStopSleepSeconds") != null ? l.apply("preStopSleepSeconds") : preStopSleepSeconds, env,
                     i.apply("readinessPeriodSeconds") != null ? i.apply("readinessPeriodSeconds") : readinessPeriodSeconds,
                     i.apply("readinessFailureThreshold") != null ? i.apply("readinessFailureThreshold")
-                            : readinessFailureThreshold, readinessInitialDelaySeconds, maxSurge, maxUnavailable,
+                            : readinessFailureThreshold, readinessInitialDelaySeconds,
+                    fix.getOrDefault("maxSurge", maxSurge), fix.getOrDefault("maxUnavailable", maxUnavailable),
                     budget ? fix.get("pdbMinAvailable") : pdbMinAvailable,
                     budget ? fix.get("pdbMaxUnavailable") : pdbMaxUnavailable);
         }

@@ -1,0 +1,322 @@
+package io.zerodrop.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.engine.Experiment;
+import io.zerodrop.scenario.Scenario;
+import io.zerodrop.scenario.ScenarioLoader;
+import io.zerodrop.workload.ManifestLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code zerodrop tune}: the smallest setting that drops nothing, with evidence. Model first where the run can
+ * measure what the setting must cover (the endpoint lag for preStop, the drain for the grace period): one run gives
+ * the recommendation. Otherwise bisection over the candidate values. Then the recommendation is confirmed by
+ * {@code --confirm} runs that must all drop nothing — a run that drops moves it one candidate up — and the bound is
+ * stated honestly (0 drops in n runs: p(drop) < 1 − 0.05^(1/n) at 95 %).
+ */
+@Command(name = "tune", mixinStandardHelpOptions = true,
+        description = "Find the smallest value of a setting that drops nothing in a scenario, measured, confirmed by"
+                + " repeated runs, with the recommendation as a kustomize patch.")
+final class TuneCommand implements Callable<Integer> {
+    static final List<String> PARAMS = List.of("preStopSleepSeconds", "terminationGracePeriodSeconds",
+            "readinessPeriodSeconds", "readinessFailureThreshold", "replicas", "maxSurge", "maxUnavailable");
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "The scenario file (YAML).")
+    Path scenarioFile;
+
+    @Option(names = "--param", required = true, paramLabel = "NAME", description = "The setting to tune: "
+            + "preStopSleepSeconds, terminationGracePeriodSeconds, readinessPeriodSeconds, readinessFailureThreshold,"
+            + " replicas, maxSurge, maxUnavailable.")
+    String param;
+
+    @Option(names = "--values", split = ",", paramLabel = "V", description = "Candidate values, in order.")
+    List<String> values;
+
+    @Option(names = "--range", paramLabel = "LOW..HIGH", description = "Candidate whole numbers LOW to HIGH (step 1)."
+            + " Default for seconds: 0..30.")
+    String range;
+
+    @Option(names = "--confirm", defaultValue = "3", paramLabel = "N", description = "Runs that must all drop nothing"
+            + " at the recommendation. Default: ${DEFAULT-VALUE}.")
+    int confirm;
+
+    @Option(names = "--max-runs", defaultValue = "12", paramLabel = "N", description = "Give up after this many runs."
+            + " Default: ${DEFAULT-VALUE}.")
+    int maxRuns;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory, new or empty. Default:"
+            + " zerodrop-out/<time>.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the first run; run k uses seed + k.")
+    long seed;
+
+    @Option(names = "--runtime", paramLabel = "local|kubernetes", description = "Overrides the scenario's runtime.")
+    String runtime;
+
+    @Option(names = "--image", paramLabel = "IMAGE=COMMAND", description = "Local runtime: as for run.")
+    List<String> images = new ArrayList<>();
+
+    @Option(names = "--url", paramLabel = "URL", description = "Kubernetes runtime: as for run.")
+    String url;
+
+    @CommandLine.Mixin
+    ClusterOptionsMixin cluster = new ClusterOptionsMixin();
+
+    /** One run: the value tried, what failed, what was measured. */
+    record Trial(int index, String value, String purpose, long failed, String verdict, long lagMaxMs, long drainMaxMs,
+            Path dir) {
+    }
+
+    @Override
+    public Integer call() {
+        if (!PARAMS.contains(param)) {
+            throw ZerodropException.usage("--param \"" + param + "\" is invalid: expected one of " + PARAMS);
+        }
+        if (confirm < 1 || maxRuns < 2) {
+            throw ZerodropException.usage("--confirm must be at least 1 and --max-runs at least 2");
+        }
+        List<String> candidates = candidates();
+        Scenario base = ScenarioLoader.load(scenarioFile, seed);
+        String where = runtime != null ? runtime : base.runtime();
+        Path dir = io.zerodrop.engine.OutputDirectory.create(out, "--out", "");
+        RunCommand runner = new RunCommand();
+        runner.spec = spec;
+        runner.scenarioFile = scenarioFile;
+        runner.images = images;
+        runner.url = url;
+        runner.cluster = cluster;
+        runner.runtime = where;
+        PrintWriter o = spec.commandLine().getOut();
+        List<Trial> trials = new ArrayList<>();
+        java.util.function.BiFunction<String, String, Trial> trial = (value, purpose) -> {
+            if (trials.size() >= maxRuns) {
+                throw new GiveUp("--max-runs " + maxRuns + " reached");
+            }
+            int k = trials.size() + 1;
+            Scenario s = ScenarioLoader.load(scenarioFile, seed + k);
+            Scenario withValue = new Scenario(s.file(), s.name() + " (" + param + " " + value + ")", s.manifests(),
+                    s.runtime(), s.workload(), s.namespace(), s.settings().with(Map.of(param, value)), s.load(),
+                    s.steps(), s.expectations(), s.local(), s.trafficUrl());
+            Path runDir = dir.resolve(String.format(Locale.ROOT, "run-%02d-%s-%s", k, param, value.replace("%", "pct")));
+            runner.outTo(runDir);
+            runner.seed = seed + k;
+            o.println("tune: run " + k + " (" + purpose + "): " + param + " = " + value);
+            o.flush();
+            runner.runScenario(withValue, where);
+            Experiment.Outcome r = runner.lastOutcome();
+            Trial t = measure(k, value, purpose, r, runDir);
+            trials.add(t);
+            o.println("tune: run " + k + ": " + t.failed() + " failed (" + t.verdict() + ")" + (t.lagMaxMs() >= 0
+                    ? ", endpoint lag max " + t.lagMaxMs() + " ms" : "") + (t.drainMaxMs() >= 0 ? ", drain max "
+                    + t.drainMaxMs() + " ms" : ""));
+            o.flush();
+            return t;
+        };
+        String recommended = null;
+        String how = "";
+        String note = "";
+        try {
+            int at;
+            if (param.equals("preStopSleepSeconds") || param.equals("terminationGracePeriodSeconds")) {
+                // model first: one run at the lowest candidate measures what the setting must cover
+                Trial first = trial.apply(candidates.get(0), "measure");
+                long need = param.equals("preStopSleepSeconds") ? seconds(first.lagMaxMs())
+                        : seconds(first.drainMaxMs()) + Long.parseLong(currentPreStop(base));
+                at = first.failed() == 0 && need <= 0 ? 0 : indexAtLeast(candidates, Math.max(need, 0));
+                how = "model: " + (param.equals("preStopSleepSeconds") ? "max endpoint lag " + first.lagMaxMs() + " ms"
+                        : "max drain " + first.drainMaxMs() + " ms + preStop") + " + margin max(500 ms, 25 %), rounded up";
+            } else {
+                at = bisect(candidates, trial);
+                how = "bisection over " + candidates;
+            }
+            // confirmation: n runs that must all drop nothing; a drop moves the candidate up one step
+            while (recommended == null) {
+                if (at < 0 || at >= candidates.size()) {
+                    throw new GiveUp("no candidate up to " + candidates.get(candidates.size() - 1) + " dropped"
+                            + " nothing");
+                }
+                boolean clean = true;
+                for (int i = 0; i < confirm && clean; i++) {
+                    clean = trial.apply(candidates.get(at), "confirm " + (i + 1) + "/" + confirm).failed() == 0;
+                }
+                if (clean) {
+                    recommended = candidates.get(at);
+                } else {
+                    at++;
+                }
+            }
+        } catch (GiveUp g) {
+            note = g.getMessage();
+        }
+        return report(dir, base, trials, recommended, how, note, o);
+    }
+
+    /** Thrown when the search cannot go on: the report says why. */
+    private static final class GiveUp extends RuntimeException {
+        GiveUp(String why) {
+            super(why);
+        }
+    }
+
+    private List<String> candidates() {
+        if (values != null && !values.isEmpty()) {
+            return values.stream().map(String::trim).toList();
+        }
+        String r = range != null ? range : param.endsWith("Seconds") ? "0..30" : null;
+        if (r == null || !r.matches("\\d+\\.\\.\\d+")) {
+            throw ZerodropException.usage(r == null ? "--param " + param + " needs --values or --range"
+                    : "--range \"" + r + "\" is invalid: expected LOW..HIGH, whole numbers");
+        }
+        int lo = Integer.parseInt(r.substring(0, r.indexOf('.')));
+        int hi = Integer.parseInt(r.substring(r.lastIndexOf('.') + 1));
+        if (hi < lo) {
+            throw ZerodropException.usage("--range \"" + r + "\" is empty");
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = lo; i <= hi; i++) {
+            out.add(String.valueOf(i));
+        }
+        return out;
+    }
+
+    private static int indexAtLeast(List<String> candidates, long need) {
+        for (int i = 0; i < candidates.size(); i++) {
+            if (candidates.get(i).matches("\\d+") && Long.parseLong(candidates.get(i)) >= need) {
+                return i;
+            }
+        }
+        return candidates.size();
+    }
+
+    /** Lag or drain + margin (max of 500 ms and 25 %), in whole seconds rounded up; -1 when not measured. */
+    static long seconds(long ms) {
+        if (ms < 0) {
+            return -1;
+        }
+        return (long) Math.ceil((ms + Math.max(500, ms / 4)) / 1000.0);
+    }
+
+    private String currentPreStop(Scenario s) {
+        if (s.settings().preStopSleepSeconds() != null) {
+            return String.valueOf(s.settings().preStopSleepSeconds());
+        }
+        if (s.manifests() == null) {
+            return "0";
+        }
+        return String.valueOf(ManifestLoader.load(s.manifests()).preStop().map(p -> p.sleepSeconds()).orElse(0L));
+    }
+
+    /** The smallest candidate that dropped nothing in one run each, assuming more is never worse. */
+    private static int bisect(List<String> candidates, java.util.function.BiFunction<String, String, Trial> trial) {
+        int lo = 0;
+        int hi = candidates.size() - 1;
+        if (trial.apply(candidates.get(hi), "bisect").failed() > 0) {
+            return -1;
+        }
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (trial.apply(candidates.get(mid), "bisect").failed() == 0) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    private static Trial measure(int k, String value, String purpose, Experiment.Outcome r, Path dir) {
+        if (r == null) {
+            return new Trial(k, value, purpose, -1, "ERROR", -1, -1, dir);
+        }
+        long lag = -1;
+        long drain = -1;
+        for (PodTermination t : r.report().analysis().terminations()) {
+            if (t.markedMs() >= 0 && t.outOfRotationMs() >= t.markedMs()) {
+                lag = Math.max(lag, t.outOfRotationMs() - t.markedMs());
+            }
+            if (t.sigtermMs() >= 0 && t.exitMs() >= t.sigtermMs()) {
+                drain = Math.max(drain, t.exitMs() - t.sigtermMs());
+            }
+        }
+        String status = r.report().verdict().status().name();
+        long failed = status.equals("ERROR") || status.equals("INCONCLUSIVE") ? -1 : r.report().analysis()
+                .measuredFailed();
+        return new Trial(k, value, purpose, failed < 0 ? 1 : failed, status, lag, drain, dir);
+    }
+
+    private int report(Path dir, Scenario base, List<Trial> trials, String recommended, String how, String note,
+            PrintWriter o) {
+        int n = recommended == null ? 0 : (int) trials.stream().filter(t -> t.value().equals(recommended)
+                && t.purpose().startsWith("confirm")).count();
+        String bound = n == 0 ? "" : String.format(Locale.ROOT, "0 drops in %d runs: p(drop) < %.1f %% at 95 %%"
+                + " confidence (1 − 0.05^(1/%d))", n, 100 * (1 - Math.pow(0.05, 1.0 / n)), n);
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        json.put("param", param);
+        json.put("recommended", recommended);
+        json.put("method", how);
+        json.put("bound", bound);
+        json.put("note", note);
+        ArrayNode rows = json.putArray("runs");
+        StringBuilder table = new StringBuilder();
+        table.append(String.format(Locale.ROOT, "  %-4s %-10s %-12s %8s %-13s %10s %10s%n", "run", "value", "purpose",
+                "failed", "verdict", "lag ms", "drain ms"));
+        for (Trial t : trials) {
+            rows.addObject().put("run", t.index()).put("value", t.value()).put("purpose", t.purpose())
+                    .put("failed", t.failed()).put("verdict", t.verdict()).put("endpointLagMaxMs", t.lagMaxMs())
+                    .put("drainMaxMs", t.drainMaxMs()).put("reports", dir.relativize(t.dir()).toString());
+            table.append(String.format(Locale.ROOT, "  %-4d %-10s %-12s %8d %-13s %10d %10d%n", t.index(), t.value(),
+                    t.purpose(), t.failed(), t.verdict(), t.lagMaxMs(), t.drainMaxMs()));
+        }
+        String patch = null;
+        if (recommended != null && base.manifests() != null) {
+            patch = io.zerodrop.findings.TunePatch.of(base.settings().applyTo(ManifestLoader.load(base.manifests())),
+                    param, recommended, param + " " + recommended + " dropped nothing; " + bound);
+        }
+        try {
+            Files.writeString(dir.resolve("tune.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(json));
+            if (patch != null) {
+                Files.createDirectories(dir.resolve("fixes"));
+                Files.writeString(dir.resolve("fixes/tune.yaml"), patch);
+            }
+            Files.writeString(dir.resolve("tune.html"), TuneReport.html(param, trials, recommended, how, bound, note,
+                    patch));
+        } catch (IOException e) {
+            throw ZerodropException.environment("cannot write the tune report in " + dir + ": " + e.getMessage(), e);
+        }
+        o.println();
+        o.println("zerodrop tune — " + param + " for " + base.name());
+        o.print(table);
+        if (recommended != null) {
+            o.println("  recommended " + param + " = " + recommended + " (" + how + "; " + bound + ")");
+            o.println("  patch      " + (patch != null ? dir.resolve("fixes/tune.yaml") : "(none: no manifests)"));
+        } else {
+            o.println("  no recommendation: " + note);
+        }
+        o.println("  reports    " + dir.resolve("tune.html") + "  " + dir.resolve("tune.json"));
+        o.flush();
+        return recommended != null ? ExitCodes.PASSED : ExitCodes.VERDICT_FAILED;
+    }
+}

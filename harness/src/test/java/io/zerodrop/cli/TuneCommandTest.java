@@ -1,0 +1,72 @@
+package io.zerodrop.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.testsupport.HostTool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code zerodrop tune} end to end on the local runtime, as small as it gets: one run measures the endpoint lag
+ * with no preStop, the model recommends the smallest whole-second preStop above lag + margin, one run confirms it.
+ * (The full search with a 3-run confirmation and 20 stability runs is the tune benchmark, bench/tune.sh.)
+ */
+class TuneCommandTest {
+    static final Path SCENARIOS = Path.of(System.getProperty("user.dir")).resolve("scenarios");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theModelRunRecommendsAPreStopAboveTheMeasuredLagAndAConfirmationRunDropsNothing() throws Exception {
+        HostTool.require("kubectl", "kubectl renders the overlays with its built-in kustomize");
+        Path out = dir.resolve("tune");
+        Cli r = Cli.run("tune", SCENARIOS.resolve("tune-prestop.yaml").toString(), "--param", "preStopSleepSeconds",
+                "--range", "0..4", "--confirm", "1", "--out", out.toString());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.PASSED);
+        JsonNode tune = new ObjectMapper().readTree(out.resolve("tune.json").toFile());
+        JsonNode runs = tune.path("runs");
+        assertThat(runs).hasSize(2);
+        JsonNode measure = runs.get(0);
+        assertThat(measure.path("value").asText()).isEqualTo("0");
+        assertThat(measure.path("purpose").asText()).isEqualTo("measure");
+        assertThat(measure.path("failed").asLong()).as("no preStop: the endpoint race drops").isPositive();
+        long lag = measure.path("endpointLagMaxMs").asLong();
+        assertThat(lag).isPositive();
+        long expected = (long) Math.ceil((lag + Math.max(500, lag / 4)) / 1000.0);
+        assertThat(tune.path("recommended").asText()).isEqualTo(String.valueOf(expected));
+        assertThat(runs.get(1).path("value").asText()).isEqualTo(String.valueOf(expected));
+        assertThat(runs.get(1).path("failed").asLong()).isZero();
+        assertThat(tune.path("bound").asText()).isEqualTo("0 drops in 1 runs: p(drop) < 95.0 % at 95 % confidence"
+                + " (1 − 0.05^(1/1))");
+        assertThat(Files.readString(out.resolve("fixes/tune.yaml"))).contains("- name: target-app",
+                "seconds: " + expected);
+        assertThat(Files.readString(out.resolve("tune.html"))).contains("Recommended: preStopSleepSeconds = "
+                + expected, "<rect class=\"ko\"", "<rect class=\"ok\"", "run-01-preStopSleepSeconds-0/report.html");
+        assertThat(out.resolve("run-01-preStopSleepSeconds-0/report.json")).exists();
+        assertThat(r.out()).contains("recommended preStopSleepSeconds = " + expected);
+    }
+
+    @Test
+    void badParametersAreRefusedBeforeAnythingRuns() {
+        Path out = dir.resolve("nothing");
+        Cli param = Cli.run("tune", SCENARIOS.resolve("tune-prestop.yaml").toString(), "--param", "sleep", "--out",
+                out.toString());
+        assertThat(param.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(param.err()).contains("--param \"sleep\" is invalid: expected one of [preStopSleepSeconds,");
+        Cli range = Cli.run("tune", SCENARIOS.resolve("tune-prestop.yaml").toString(), "--param", "replicas",
+                "--range", "5-1", "--out", out.toString());
+        assertThat(range.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(range.err()).contains("--range \"5-1\" is invalid: expected LOW..HIGH");
+        Cli none = Cli.run("tune", SCENARIOS.resolve("tune-prestop.yaml").toString(), "--param", "maxSurge", "--out",
+                out.toString());
+        assertThat(none.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(none.err()).contains("--param maxSurge needs --values or --range");
+        assertThat(out).doesNotExist();
+    }
+}
