@@ -25,9 +25,9 @@ import java.util.Map;
 public final class HtmlReport {
     static final String OK_COLOR = "#2e7d32";
     static final String FAILED_COLOR = "#c62828";
-    private static final int W = 1100;
+    static final int W = 1100;
     private static final int H = 260;
-    private static final int PAD_LEFT = 50;
+    static final int PAD_LEFT = 50;
     private static final int PAD_BOTTOM = 30;
     private static final int PAD_TOP = 70;
 
@@ -87,6 +87,7 @@ public final class HtmlReport {
 
         h.append("<h2>Requests per 100 ms</h2>\n");
         chart(h, r);
+        PodLanes.render(h, r);
 
         h.append("<h2>Verdict</h2>\n<table><tr><th>expectation</th><th>expected</th><th>measured</th><th>result</th>")
                 .append("<th>how</th></tr>\n");
@@ -201,6 +202,27 @@ public final class HtmlReport {
         return h.toString();
     }
 
+    /** Pixels per second of the time axis, at least: a 100 ms gap is 5 px wide, never a hairline. */
+    static final int PX_PER_SECOND = 50;
+
+    /** The chart's width for a run of {@code spanMs}: 1,100 px, wider for long runs so 100 ms stays visible. */
+    static int width(double spanMs) {
+        return Math.max(W, PAD_LEFT + 10 + (int) Math.ceil(spanMs / 1000.0 * PX_PER_SECOND));
+    }
+
+    /** The time axis the requests chart and the pod lanes share. */
+    static long[] axis(RunReport r) {
+        AnalysisResult a = r.analysis();
+        long t0 = a.runStartMs();
+        long t1 = Math.max(t0 + 1000, a.lastRequestMs());
+        for (TimelineEvent e : r.timeline()) {
+            if (e.type().isMoment()) {
+                t1 = Math.max(t1, e.atMs());
+            }
+        }
+        return new long[] {t0, t1};
+    }
+
     private static void chart(StringBuilder h, RunReport r) {
         AnalysisResult a = r.analysis();
         long t0 = a.runStartMs();
@@ -211,6 +233,7 @@ public final class HtmlReport {
             }
         }
         double span = t1 - t0;
+        int W = width(span);
         int plotW = W - PAD_LEFT - 10;
         int plotH = H - PAD_BOTTOM - PAD_TOP;
         long maxY = 1;
@@ -259,8 +282,7 @@ public final class HtmlReport {
         }
         h.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"%d\" font-size=\"11\">%d</text>"
                 + "<text x=\"4\" y=\"%d\" font-size=\"11\">0</text>\n", PAD_TOP + 10, maxY, yBase));
-        double[] laneEnd = new double[5];
-        java.util.Arrays.fill(laneEnd, -1);
+        // every pod event as a dashed marker (hover: what and when); the lanes below name them, one row per pod
         for (TimelineEvent e : r.timeline()) {
             if (e.type() == EventType.TRAFFIC_STARTED || e.type() == EventType.TRAFFIC_ENDED
                     || e.type() == EventType.NOTE || !e.type().isMoment() || e.atMs() < t0 || e.atMs() > t1) {
@@ -269,17 +291,10 @@ public final class HtmlReport {
             double x = x0 + (e.atMs() - t0) / span * plotW;
             String color = e.type() == EventType.SIGKILL_SENT || e.type() == EventType.CONTAINER_EXITED ? "#b71c1c"
                     : e.type().name().startsWith("ENDPOINT") ? "#1565c0" : "#6a1b9a";
-            String label = shortLabel(e);
-            int lane = 0;
-            while (lane < laneEnd.length - 1 && laneEnd[lane] > x) {
-                lane++;
-            }
-            laneEnd[lane] = x + 6.0 * label.length() + 6;
             h.append(String.format(Locale.ROOT, "<line class=\"event\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\""
-                    + " stroke=\"%s\" stroke-dasharray=\"3,2\"><title>%s at %d</title></line>"
-                    + "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"%s\"><title>%s</title>%s</text>\n", x,
-                    PAD_TOP - 4, x, yBase, color, esc(e.pod() + " " + e.type() + " " + e.detail()), e.atMs(), x + 2,
-                    12 + lane * 11, color, esc(e.pod() + " " + e.type()), esc(label)));
+                    + " stroke=\"%s\" stroke-dasharray=\"3,2\"><title>%s: %s at %d</title></line>%n", x,
+                    PAD_TOP - 4, x, yBase, color, esc(shortLabel(e)), esc(e.pod() + " " + e.type() + " "
+                    + e.detail()), e.atMs()));
         }
         h.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
                 + "<text x=\"%d\" y=\"%d\" font-size=\"11\">OK</text><rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\""

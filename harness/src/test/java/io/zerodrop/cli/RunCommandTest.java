@@ -154,6 +154,35 @@ class RunCommandTest {
         assertThat(Files.list(out.resolve("local").resolve("pods")).count()).isEqualTo(4); // 3 + the replacement
         assertThat(r.out()).contains("verdict    FAILED", "SIGTERM_ENDPOINT_LIVE");
         io.zerodrop.conformance.DeleteConformance.assertConforms(report);
+
+        // the naive report as a person sees it: findings first, the termination drawn lane by lane, no label over
+        // another (measured in Chromium), the race visible in a screenshot
+        Path chromium = io.zerodrop.testsupport.HostTool.require("chromium", "Debian package chromium");
+        String html = Files.readString(out.resolve("report.html"));
+        assertThat(html.indexOf("<h2>Findings</h2>")).isLessThan(html.indexOf("<svg id=\"chart\""));
+        assertThat(html).contains("<svg id=\"lanes\"", "id=\"finding-endpoint-race\"", "fixes/endpoint-race.yaml");
+        assertThat(io.zerodrop.report.RenderedLabels.assertNoOverlap(chromium, out.resolve("report.html"), dir))
+                .isGreaterThan(15);
+        Path png = dir.resolve("naive.png");
+        Process shot = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--no-first-run", "--hide-scrollbars", "--user-data-dir=" + Files.createTempDirectory(dir, "c"),
+                "--window-size=1200,2400", "--screenshot=" + png, out.resolve("report.html").toUri().toString())
+                .redirectErrorStream(true).start();
+        shot.getInputStream().readAllBytes();
+        assertThat(shot.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        long raceShading = 0;
+        long failureDots = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int rgb = img.getRGB(x, y) & 0xffffff;
+                raceShading += rgb == 0xef9a9a ? 1 : 0;
+                failureDots += rgb == 0xc62828 ? 1 : 0;
+            }
+        }
+        assertThat(raceShading).as("the stretch in rotation after SIGTERM, shaded on the deleted pod's lane")
+                .isGreaterThan(50);
+        assertThat(failureDots).as("failed requests: red bars and dots").isGreaterThan(100);
     }
 
     /** The naive example with --verify-fixes: the proposed preStop and readiness fixes, tried, drop nothing. */

@@ -84,8 +84,22 @@ class HtmlReportInChromiumTest {
 
         String dom = run(chromium, "--dump-dom", html.toUri().toString());
         assertThat(dom).contains("<svg id=\"chart\"", "class=\"failed\"", "class=\"warmup\"", "class=\"disruption\"",
-                "sigterm sent ·a", "endpoint removed ·a", "exited 143 ·a", "id=\"verdict\" class=\"verdict FAILED\"");
+                "sigterm sent ·a: pod-a SIGTERM_SENT", "exited 143 ·a: pod-a CONTAINER_EXITED",
+                "id=\"verdict\" class=\"verdict FAILED\"");
         assertThat(dom.split("class=\"event\"", -1)).hasSizeGreaterThan(5);
+        // the termination drawn as a lane on the same axis, its labels apart from one another and from the chart's
+        assertThat(dom).contains("<svg id=\"lanes\"", "data-pod=\"pod-a\"", ">SIGTERM<", ">exit 143<",
+                ">removed<", "class=\"failure\"");
+        assertThat(RenderedLabels.assertNoOverlap(chromium, html, dir)).isGreaterThan(10);
+    }
+
+    /** A long run keeps 100 ms at 5 px: the time axis grows instead of squeezing. */
+    @Test
+    void theTimeAxisKeepsAHundredMillisecondsVisibleOnLongRuns() {
+        assertThat(HtmlReport.width(10_000)).isEqualTo(HtmlReport.W);
+        assertThat(HtmlReport.width(120_000)).isEqualTo(HtmlReport.PAD_LEFT + 10 + 6_000);
+        double pxPer100ms = (HtmlReport.width(120_000) - HtmlReport.PAD_LEFT - 10) / 1200.0;
+        assertThat(pxPer100ms).isGreaterThanOrEqualTo(5.0);
     }
 
     private static long count(BufferedImage img, int rgb) {
