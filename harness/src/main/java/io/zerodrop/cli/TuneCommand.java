@@ -301,7 +301,7 @@ final class TuneCommand implements Callable<Integer> {
                 Files.createDirectories(dir.resolve("fixes"));
                 Files.writeString(dir.resolve("fixes/tune.yaml"), patch);
             }
-            Files.writeString(dir.resolve("tune.html"), TuneReport.html(param, trials, recommended, how, bound, note,
+            Files.writeString(dir.resolve("report.html"), TuneReport.html(param, trials, recommended, how, bound, note,
                     patch));
         } catch (IOException e) {
             throw ZerodropException.environment("cannot write the tune report in " + dir + ": " + e.getMessage(), e);
@@ -315,7 +315,7 @@ final class TuneCommand implements Callable<Integer> {
         } else {
             o.println("  no recommendation: " + note);
         }
-        o.println("  reports    " + dir.resolve("tune.html") + "  " + dir.resolve("tune.json"));
+        o.println("  reports    " + dir.resolve("report.html") + "  " + dir.resolve("tune.json"));
         o.flush();
         return recommended != null ? ExitCodes.PASSED : ExitCodes.VERDICT_FAILED;
     }

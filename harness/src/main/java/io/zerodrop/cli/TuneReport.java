@@ -3,7 +3,7 @@ package io.zerodrop.cli;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code tune.html}: every run as a table and a chart (failed requests per run, by value), and the recommendation. */
+/** {@code report.html} of a tune: every run as a table and a chart (failed requests per run, by value), and the recommendation. */
 final class TuneReport {
     private TuneReport() {
     }

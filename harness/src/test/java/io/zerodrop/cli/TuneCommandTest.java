@@ -46,7 +46,7 @@ class TuneCommandTest {
                 + " (1 − 0.05^(1/1))");
         assertThat(Files.readString(out.resolve("fixes/tune.yaml"))).contains("- name: target-app",
                 "seconds: " + expected);
-        assertThat(Files.readString(out.resolve("tune.html"))).contains("Recommended: preStopSleepSeconds = "
+        assertThat(Files.readString(out.resolve("report.html"))).contains("Recommended: preStopSleepSeconds = "
                 + expected, "<rect class=\"ko\"", "<rect class=\"ok\"", "run-01-preStopSleepSeconds-0/report.html");
         assertThat(out.resolve("run-01-preStopSleepSeconds-0/report.json")).exists();
         assertThat(r.out()).contains("recommended preStopSleepSeconds = " + expected);

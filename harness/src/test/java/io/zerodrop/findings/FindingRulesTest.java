@@ -1,0 +1,142 @@
+package io.zerodrop.findings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zerodrop.analysis.Analyzer;
+import io.zerodrop.gatling.RequestRecord;
+import io.zerodrop.report.Finding;
+import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.verdict.EvictionStats;
+import io.zerodrop.workload.Probe;
+import io.zerodrop.workload.Workload;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The finding rules on recorded timelines and requests (the local proofs cover the endpoint race, the swallowed
+ * SIGTERM, the deadlock and a clean hardened run end to end): the grace period running out while the app drains,
+ * keep-alive resets, liveness restarts, a missing budget.
+ */
+class FindingRulesTest {
+    static final long T = 1_800_000_000_000L;
+
+    static Workload workload(long grace, Map<String, String> env, Optional<Probe> liveness,
+            Optional<Workload.Budget> budget) {
+        return new Workload("Deployment", "web", 3, Map.of("app", "web"), "web", "shop/web:1", List.of(), List.of(),
+                env, List.of(), 8080, Optional.empty(), Optional.of(new Probe(Probe.HTTP, "/ready", 8080, List.of(), 0,
+                0, 2, 1, 1, 2)), liveness, Optional.empty(), grace, "1", "0",
+                Optional.of(new Workload.Service("web", 80, 8080)), budget);
+    }
+
+    /** The evidence of a run: the timeline, and 4,000 requests 5 ms apart of which those {@code failing} fail. */
+    static RunEvidence run(List<TimelineEvent> timeline, java.util.function.LongFunction<String> failing, Workload w,
+            EvictionStats ev) {
+        Analyzer a = new Analyzer(T, T + 1_000, timeline, 200, 1000);
+        for (int i = 0; i < 4000; i++) {
+            long s = T + i * 5L;
+            String why = failing.apply(s);
+            a.accept(new RequestRecord("GET /", s, s + 2, why == null, why == null ? "" : why));
+        }
+        return new RunEvidence(timeline, a.result(), w, ev);
+    }
+
+    static List<TimelineEvent> killedAfterGrace(boolean readinessFailed) {
+        List<TimelineEvent> t = new ArrayList<>(List.of(
+                TimelineEvent.of(T + 4_000, EventType.POD_MARKED_FOR_DELETION, "web-a", "d", ""),
+                TimelineEvent.of(T + 4_010, EventType.SIGTERM_SENT, "web-a", "d", ""),
+                TimelineEvent.of(T + 14_000, EventType.SIGKILL_SENT, "web-a", "d", ""),
+                new TimelineEvent(T + 14_010, EventType.CONTAINER_EXITED, "web-a", "d", "",
+                        Map.of("exitCode", "137"))));
+        if (readinessFailed) {
+            t.add(2, TimelineEvent.of(T + 4_600, EventType.ENDPOINT_NOT_READY, "web-a", "d", "readiness failing"));
+        }
+        return t;
+    }
+
+    @Test
+    void anAppStillDrainingWhenKilledNeedsALongerGracePeriod() {
+        RunEvidence e = run(killedAfterGrace(true), s -> null, workload(10, Map.of(), Optional.empty(),
+                Optional.empty()), EvictionStats.none());
+        List<Finding> f = new GraceRule().diagnose(e);
+        assertThat(f).singleElement().satisfies(x -> {
+            assertThat(x.code()).isEqualTo("grace-exhausted");
+            assertThat(x.evidence()).containsEntry("gracePeriodSeconds", 10L);
+            assertThat(x.evidence().get("deletionToKillMsByPod")).isEqualTo(Map.of("web-a", 10_000L));
+            assertThat(x.settings()).containsEntry("terminationGracePeriodSeconds", "20");
+            assertThat(x.patch()).contains("kind: Deployment", "terminationGracePeriodSeconds: 20");
+        });
+    }
+
+    @Test
+    void anAppThatNeverStartedShuttingDownIsNotHelpedByAGracePeriod() {
+        RunEvidence e = run(killedAfterGrace(false), s -> null, workload(10, Map.of(), Optional.empty(),
+                Optional.empty()), EvictionStats.none());
+        assertThat(new GraceRule().diagnose(e)).singleElement().satisfies(x -> {
+            assertThat(x.code()).isEqualTo("sigterm-ignored");
+            assertThat(x.detail()).startsWith("none of the killed pods showed shutdown activity after SIGTERM");
+            assertThat(x.patch()).isNull();
+            assertThat(x.settings()).isEmpty();
+        });
+    }
+
+    @Test
+    void resetsOnKeptAliveConnectionsWhileNothingIsRefusedPointAtTheServersShutdown() {
+        List<TimelineEvent> t = List.of(
+                TimelineEvent.of(T + 4_000, EventType.DISRUPTION_ISSUED, "web-a", "d", "delete web-a"),
+                TimelineEvent.of(T + 4_000, EventType.POD_MARKED_FOR_DELETION, "web-a", "d", ""),
+                TimelineEvent.of(T + 4_005, EventType.ENDPOINT_TERMINATING, "web-a", "d", ""),
+                TimelineEvent.of(T + 5_000, EventType.SIGTERM_SENT, "web-a", "d", ""),
+                new TimelineEvent(T + 5_400, EventType.CONTAINER_EXITED, "web-a", "d", "", Map.of("exitCode", "0")));
+        java.util.function.LongFunction<String> resets = s -> s > T + 5_000 && s < T + 5_300 && s % 3 == 0
+                ? "i.n.c.PrematureChannelClosureException: Premature close" : null;
+        RunEvidence e = run(t, resets, workload(30, Map.of(), Optional.empty(), Optional.empty()), EvictionStats.none());
+        assertThat(new KeepAliveRule().diagnose(e)).singleElement().satisfies(x -> {
+            assertThat(x.code()).isEqualTo("keepalive-reset");
+            assertThat((Long) x.evidence().get("resetsAfterSigterm")).isPositive();
+            assertThat(x.fix()).contains("Connection: close");
+        });
+        java.util.function.LongFunction<String> refusedToo = s -> s > T + 5_000 && s < T + 5_300 && s % 2 == 0
+                ? (s % 4 == 0 ? "j.n.ConnectException: Connection refused" : "Premature close") : null;
+        assertThat(new KeepAliveRule().diagnose(run(t, refusedToo, workload(30, Map.of(), Optional.empty(),
+                Optional.empty()), EvictionStats.none()))).as("new connections refused too: not keep-alive").isEmpty();
+    }
+
+    @Test
+    void aContainerRestartedUnderLoadWithoutADeletionIsLivenessGivingUp() {
+        Probe liveness = new Probe(Probe.HTTP, "/healthz", 8080, List.of(), 0, 0, 5, 1, 1, 2);
+        List<TimelineEvent> t = List.of(new TimelineEvent(T + 6_000, EventType.CONTAINER_EXITED, "web-b", "", "",
+                Map.of("exitCode", "137")));
+        RunEvidence e = run(t, s -> null, workload(30, Map.of(), Optional.of(liveness), Optional.empty()),
+                EvictionStats.none());
+        assertThat(new LivenessRule().diagnose(e)).singleElement().satisfies(x -> {
+            assertThat(x.code()).isEqualTo("liveness-restart");
+            assertThat(x.evidence()).containsEntry("restarts", 1);
+            assertThat(x.patch()).contains("- name: web", "livenessProbe:", "failureThreshold: 4");
+        });
+        // the same exit of a deleted pod is its termination, not a restart
+        List<TimelineEvent> deleted = new ArrayList<>(t);
+        deleted.add(0, TimelineEvent.of(T + 5_000, EventType.POD_MARKED_FOR_DELETION, "web-b", "d", ""));
+        assertThat(new LivenessRule().diagnose(run(deleted, s -> null, workload(30, Map.of(), Optional.of(liveness),
+                Optional.empty()), EvictionStats.none()))).isEmpty();
+    }
+
+    @Test
+    void evictionsThatNothingLimitedAskForABudget() {
+        RunEvidence e = run(List.of(), s -> null, workload(30, Map.of(), Optional.empty(), Optional.empty()),
+                new EvictionStats(3, 3, 0, 0, ""));
+        assertThat(new BudgetRule().diagnose(e)).singleElement().satisfies(x -> {
+            assertThat(x.code()).isEqualTo("pdb-missing");
+            assertThat(x.settings()).containsEntry("pdbMaxUnavailable", "1");
+            assertThat(x.patch()).contains("# A new object: add this file to `resources:`", "kind: PodDisruptionBudget",
+                    "maxUnavailable: 1", "app: \"web\"");
+        });
+        Optional<Workload.Budget> one = Optional.of(new Workload.Budget("web", null, "1", "IfHealthyBudget"));
+        assertThat(new BudgetRule().diagnose(run(List.of(), s -> null, workload(30, Map.of(), Optional.empty(), one),
+                new EvictionStats(3, 3, 0, 2, "")))).as("a budget that refused and let them through one by one")
+                .isEmpty();
+    }
+}
