@@ -151,22 +151,7 @@ final class TuneCommand implements Callable<Integer> {
                 at = bisect(candidates, trial);
                 how = "bisection over " + candidates;
             }
-            // confirmation: n runs that must all drop nothing; a drop moves the candidate up one step
-            while (recommended == null) {
-                if (at < 0 || at >= candidates.size()) {
-                    throw new GiveUp("no candidate up to " + candidates.get(candidates.size() - 1) + " dropped"
-                            + " nothing");
-                }
-                boolean clean = true;
-                for (int i = 0; i < confirm && clean; i++) {
-                    clean = trial.apply(candidates.get(at), "confirm " + (i + 1) + "/" + confirm).failed() == 0;
-                }
-                if (clean) {
-                    recommended = candidates.get(at);
-                } else {
-                    at++;
-                }
-            }
+            recommended = confirmFrom(candidates, at, confirm, trial);
         } catch (GiveUp g) {
             note = g.getMessage();
         }
@@ -174,7 +159,7 @@ final class TuneCommand implements Callable<Integer> {
     }
 
     /** Thrown when the search cannot go on: the report says why. */
-    private static final class GiveUp extends RuntimeException {
+    static final class GiveUp extends RuntimeException {
         GiveUp(String why) {
             super(why);
         }
@@ -228,8 +213,29 @@ final class TuneCommand implements Callable<Integer> {
         return String.valueOf(ManifestLoader.load(s.manifests()).preStop().map(p -> p.sleepSeconds()).orElse(0L));
     }
 
+    /**
+     * Confirmation: {@code n} runs at the candidate must all drop nothing; a run that drops moves it one candidate up
+     * and the confirmation starts over. Throws {@link GiveUp} past the last candidate.
+     */
+    static String confirmFrom(List<String> candidates, int at, int n,
+            java.util.function.BiFunction<String, String, Trial> trial) {
+        while (true) {
+            if (at < 0 || at >= candidates.size()) {
+                throw new GiveUp("no candidate up to " + candidates.get(candidates.size() - 1) + " dropped nothing");
+            }
+            boolean clean = true;
+            for (int i = 0; i < n && clean; i++) {
+                clean = trial.apply(candidates.get(at), "confirm " + (i + 1) + "/" + n).failed() == 0;
+            }
+            if (clean) {
+                return candidates.get(at);
+            }
+            at++;
+        }
+    }
+
     /** The smallest candidate that dropped nothing in one run each, assuming more is never worse. */
-    private static int bisect(List<String> candidates, java.util.function.BiFunction<String, String, Trial> trial) {
+    static int bisect(List<String> candidates, java.util.function.BiFunction<String, String, Trial> trial) {
         int lo = 0;
         int hi = candidates.size() - 1;
         if (trial.apply(candidates.get(hi), "bisect").failed() > 0) {
