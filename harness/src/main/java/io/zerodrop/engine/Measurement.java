@@ -4,7 +4,6 @@ import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.Analyzer;
 import io.zerodrop.analysis.Phase;
 import io.zerodrop.gatling.RunHeader;
-import io.zerodrop.gatling.SimulationLogReader;
 import io.zerodrop.ledger.GroundTruth;
 import io.zerodrop.ledger.RequestJoin;
 import io.zerodrop.ledger.LedgerSnapshot;
@@ -84,12 +83,25 @@ public final class Measurement {
     /** As above, the servers' accounts from {@code ledgers} (null: there are none). */
     public static Result analyse(Path simulationLog, Timeline timeline, int rampSeconds, double askedRate,
             LedgerSource ledgers, long injectionSeenMs, RequestLogs requestLogs) {
+        return analyse(List.of(new io.zerodrop.gatling.GeneratorLog("local", simulationLog, 0, 0)), timeline,
+                rampSeconds, askedRate, ledgers, injectionSeenMs, requestLogs);
+    }
+
+    /**
+     * As above, for the logs of several load generators read as one run on this host's clock (each corrected by its
+     * generator's measured offset); the analysis does not know how many there were.
+     */
+    public static Result analyse(List<io.zerodrop.gatling.GeneratorLog> generators, Timeline timeline,
+            int rampSeconds, double askedRate, LedgerSource ledgers, long injectionSeenMs, RequestLogs requestLogs) {
         RunHeader header;
         long loadStart;
         Analyzer analyzer;
+        String simulationLog = generators.size() == 1 ? generators.get(0).log().toString()
+                : generators.stream().map(g -> g.log().toString()).toList().toString();
         try {
-            header = SimulationLogReader.readHeader(simulationLog);
-            loadStart = injectionSeenMs > 0 ? injectionSeenMs : SimulationLogReader.firstUserStartMs(simulationLog);
+            header = io.zerodrop.gatling.GeneratorLog.readHeader(generators);
+            loadStart = injectionSeenMs > 0 ? injectionSeenMs : io.zerodrop.gatling.GeneratorLog.firstUserStartMs(
+                    generators);
         } catch (IOException e) {
             throw ZerodropException.environment("cannot read " + simulationLog + ": " + e.getMessage(), e);
         }
@@ -100,7 +112,7 @@ public final class Measurement {
         }
         analyzer = new Analyzer(header.runStartMs(), warmupEnd, timeline.events(), askedRate, MAX_ATTRIBUTIONS);
         try {
-            SimulationLogReader.readAll(simulationLog, analyzer);
+            io.zerodrop.gatling.GeneratorLog.readAll(generators, analyzer);
         } catch (IOException e) {
             throw ZerodropException.environment("cannot read " + simulationLog + ": " + e.getMessage(), e);
         }
