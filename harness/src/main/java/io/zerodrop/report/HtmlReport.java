@@ -225,13 +225,9 @@ public final class HtmlReport {
 
     private static void chart(StringBuilder h, RunReport r) {
         AnalysisResult a = r.analysis();
-        long t0 = a.runStartMs();
-        long t1 = Math.max(t0 + 1000, a.lastRequestMs());
-        for (TimelineEvent e : r.timeline()) {
-            if (e.type().isMoment()) {
-                t1 = Math.max(t1, e.atMs());
-            }
-        }
+        long[] ax = axis(r);
+        long t0 = ax[0];
+        long t1 = ax[1];
         double span = t1 - t0;
         int W = width(span);
         int plotW = W - PAD_LEFT - 10;
