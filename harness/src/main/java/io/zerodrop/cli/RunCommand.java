@@ -225,7 +225,8 @@ final class RunCommand implements Callable<Integer> {
         List<io.fabric8.kubernetes.api.model.HasMetadata> objects = ManifestLoader.render(s.manifests());
         Workload w = ManifestLoader.fromObjects(objects, s.manifests().toString());
         String runId = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern(
-                "yyyyMMdd-HHmmss")) + "-" + Long.toHexString(Double.doubleToLongBits(Math.random())).substring(0, 4);
+                "yyyyMMdd-HHmmss")) + "-" + Integer.toHexString(0x10000 | java.util.concurrent.ThreadLocalRandom.current()
+                .nextInt(0x10000)).substring(1);
         String ns = io.zerodrop.runtime.kubernetes.Deployer.namespaceFor(runId);
         io.zerodrop.runtime.kubernetes.Deployer deployer = new io.zerodrop.runtime.kubernetes.Deployer(objects, ns,
                 runId, s.manifests().toString());
