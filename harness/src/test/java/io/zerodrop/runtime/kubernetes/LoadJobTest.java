@@ -1,0 +1,80 @@
+package io.zerodrop.runtime.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.zerodrop.core.Undo;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The in-cluster load generator as an Indexed Job: its spec, and its deletion when the run ends or is interrupted. */
+class LoadJobTest {
+    static LoadJob job(double rate) {
+        int n = LoadJob.generatorsFor(rate, LoadJob.defaultCeiling("fresh-connections"));
+        return new LoadJob("zerodrop-load-r1", "shop", "zerodrop/gatling-sims:dev", n,
+                "io.zerodrop.sims.FreshConnectionsSimulation", Map.of("zerodrop.baseUrl",
+                LoadJob.serviceUrl("web", "shop", 80), "zerodrop.rate", String.valueOf(rate), "zerodrop.durationSeconds",
+                "30", "zerodrop.requestLog", "/tmp/zerodrop/requests.client.log"), rate, "r1");
+    }
+
+    @Test
+    void eachOfTheIndexedGeneratorsSendsItsShareToTheServicesClusterName() {
+        assertThat(LoadJob.generatorsFor(2_500, 1_000)).isEqualTo(3);
+        assertThat(LoadJob.generatorsFor(50_000, 4_000)).isEqualTo(13);
+        assertThat(LoadJob.generatorsFor(10, 1_000)).isEqualTo(1);
+        Job j = job(2_500).toJob();
+        assertThat(j.getSpec().getCompletionMode()).isEqualTo("Indexed");
+        assertThat(j.getSpec().getParallelism()).isEqualTo(3);
+        assertThat(j.getSpec().getCompletions()).isEqualTo(3);
+        assertThat(j.getSpec().getBackoffLimit()).isZero();
+        var pod = j.getSpec().getTemplate().getSpec();
+        assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        var c = pod.getContainers().get(0);
+        assertThat(c.getImage()).isEqualTo("zerodrop/gatling-sims:dev");
+        assertThat(c.getCommand()).contains("-Dzerodrop.rate=833.333", "-Dzerodrop.baseUrl=http://web.shop.svc",
+                "-Dzerodrop.requestLog=/results/requests.client.log", "io.gatling.app.Gatling",
+                "io.zerodrop.sims.FreshConnectionsSimulation").doesNotContain("-Dzerodrop.rate=2500.0");
+        assertThat(c.getCommand().get(0)).as("exec form: java is PID 1").isEqualTo("java");
+        assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(c.getResources().getLimits()).containsKey("memory");
+        assertThat(j.getMetadata().getLabels()).containsEntry("zerodrop.io/run", "r1")
+                .containsEntry("app.kubernetes.io/managed-by", "zerodrop");
+    }
+
+    @Test
+    void theJobIsDeletedWithItsPodsByTheUndoRegisteredBeforeItsCreation() throws Exception {
+        try (ScriptedCluster cluster = new ScriptedCluster(); KubernetesClient client = cluster.client()) {
+            List<String> pendingAtCreate = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Undo undo = new Undo();
+            cluster.beforeAnswer = call -> {
+                if (call.method().equals("POST") && call.path().contains("/jobs")) {
+                    pendingAtCreate.add(String.valueOf(undo.pending()));
+                }
+            };
+            job(1_500).create(client, undo, r -> { });
+            assertThat(pendingAtCreate).containsExactly("1");
+            assertThat(client.batch().v1().jobs().inNamespace("shop").withName("zerodrop-load-r1").get()).isNotNull();
+            undo.close(); // what the end of a run, or SIGINT's hook, does
+            assertThat(client.batch().v1().jobs().inNamespace("shop").withName("zerodrop-load-r1").get()).isNull();
+            assertThat(cluster.calls).anySatisfy(c -> {
+                assertThat(c.method()).isEqualTo("DELETE");
+                assertThat(c.path()).isEqualTo("/apis/batch/v1/namespaces/shop/jobs/zerodrop-load-r1");
+                assertThat(c.body()).contains("\"propagationPolicy\":\"Foreground\"");
+            });
+        }
+    }
+
+    /** The image the Job runs: exec form (java is PID 1 and gets SIGTERM), not root. */
+    @Test
+    void theLoadGeneratorImageRunsJavaAsPid1AndNotAsRoot() throws Exception {
+        List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(System.getProperty("user.dir"))
+                .resolveSibling("gatling-sims/Dockerfile")).stream().filter(l -> !l.startsWith("#")).toList();
+        assertThat(lines).filteredOn(l -> l.startsWith("ENTRYPOINT")).singleElement()
+                .satisfies(l -> assertThat(l).startsWith("ENTRYPOINT [\"java\","));
+        assertThat(lines).filteredOn(l -> l.startsWith("USER")).singleElement()
+                .satisfies(l -> assertThat(l).doesNotContain("root").isNotEqualTo("USER 0"));
+    }
+}
