@@ -296,14 +296,16 @@ public final class SettingsUnderTest {
         long deadline = System.currentTimeMillis() + timeoutMs;
         var deployment = client.apps().deployments().inNamespace(namespace).withName(t.name());
         if (s.touchesDeployment()) {
-            Deployment before = deployment.get();
-            Change c = deploymentChange(before, s);
-            registered.accept(undo.register("revert the settings under test on " + c.object(), () -> {
-                jsonPatch(deployment, revertNow(before, deployment.get(), s), "revert of the settings on "
-                        + c.object());
+            // the values the revert restores: those of the object the change that went through was computed from
+            java.util.concurrent.atomic.AtomicReference<Deployment> before = new java.util.concurrent.atomic
+                    .AtomicReference<>(deployment.get());
+            Change first = deploymentChange(before.get(), s);
+            registered.accept(undo.register("revert the settings under test on " + first.object(), () -> {
+                jsonPatch(deployment, revertNow(before.get(), deployment.get(), s), "revert of the settings on "
+                        + first.object());
                 awaitRollout(t.name(), System.currentTimeMillis() + timeoutMs, "the revert");
             }));
-            jsonPatch(deployment, c.apply(), "settings under test on " + c.object());
+            Change c = applyGuarded(deployment, first, before, s);
             applied.add(c.object() + ": " + String.join(", ", s.describe().stream()
                     .filter(x -> !x.startsWith("PodDisruptionBudget")).toList()) + " (JSON patch " + c.apply() + ")");
         }
@@ -333,6 +335,32 @@ public final class SettingsUnderTest {
             awaitRollout(t.name(), deadline, "the settings under test");
         }
         return applied;
+    }
+
+    /** How often a change refused because the object changed meanwhile (its status, typically) is computed again. */
+    static final int CONFLICT_RETRIES = 5;
+
+    /**
+     * Sends the change; when the API server refuses it because the Deployment changed since it was read (a status
+     * update by its controller changes the resourceVersion too), reads it again and recomputes, a few times.
+     */
+    private Change applyGuarded(io.fabric8.kubernetes.client.dsl.Resource<Deployment> deployment, Change c,
+            java.util.concurrent.atomic.AtomicReference<Deployment> before, LiveSettings s) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                deployment.patch(PatchContext.of(PatchType.JSON), c.apply());
+                return c;
+            } catch (KubernetesClientException e) {
+                boolean conflict = e.getCode() == 409 || e.getCode() == 422;
+                if (!conflict || attempt >= CONFLICT_RETRIES) {
+                    throw ZerodropException.environment("settings under test on " + c.object() + " failed: "
+                            + Cluster.reason(e) + (conflict ? " (the object kept changing while zerodrop applied the"
+                            + " settings: " + attempt + " attempts; nothing was changed; run again)" : ""));
+                }
+                before.set(deployment.get());
+                c = deploymentChange(before.get(), s);
+            }
+        }
     }
 
     private static void jsonPatch(io.fabric8.kubernetes.client.dsl.Resource<?> r, String ops, String what) {

@@ -33,6 +33,9 @@ public final class ScriptedCluster implements AutoCloseable {
     /** What GET …/pods/&lt;pod&gt;[:port]/proxy/metrics answers, by pod; a pod not here answers 404. */
     public final Map<String, String> metrics = new java.util.concurrent.ConcurrentHashMap<>();
     final KubernetesMockServer server;
+    /** How many of the next JSON patches of a Deployment are refused with 409, as when it changed meanwhile. */
+    public final java.util.concurrent.atomic.AtomicInteger conflictNextPatches = new java.util.concurrent.atomic
+            .AtomicInteger();
     /** Called with every request before it is answered (on the server's thread). */
     public volatile java.util.function.Consumer<Call> beforeAnswer;
     /** How far this server's clock (its Date headers) runs ahead of the host's. */
@@ -71,6 +74,12 @@ public final class ScriptedCluster implements AutoCloseable {
                             heldWatch.complete(ws);
                         }
                     });
+                }
+                if (request.getMethod().equals("PATCH") && request.getPath().contains("/deployments/")
+                        && new String(body, java.nio.charset.StandardCharsets.UTF_8).startsWith("[{\"op\":\"test\"")
+                        && conflictNextPatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    return status(409, "Operation cannot be fulfilled on deployments.apps \"web\": the object has been"
+                            + " modified; please apply your changes to the latest version and try again", null, null);
                 }
                 if (request.getPath().endsWith("/proxy/metrics")) {
                     String pod = request.getPath().replaceAll(".*/pods/([^/:]+)(:\\d+)?/proxy/metrics", "$1");

@@ -63,6 +63,23 @@ class SettingsUnderTestTest {
                 null);
     }
 
+    /**
+     * Edits the Deployment as somebody else would while the played controller also writes its status: a 409 (the
+     * object changed between read and write) is retried, as kubectl's own edit does.
+     */
+    private void editWeb(java.util.function.UnaryOperator<Deployment> change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.apps().deployments().inNamespace("shop").withName("web").edit(change);
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     private Deployment web() {
         return client.apps().deployments().inNamespace("shop").withName("web").get();
     }
@@ -120,7 +137,7 @@ class SettingsUnderTestTest {
             assertThat(rt.target()).extracting(ClusterTarget::budgets).isEqualTo(List.of("web-zerodrop"));
 
             // somebody ships a new image meanwhile: the revert must keep it
-            client.apps().deployments().inNamespace("shop").withName("web").edit(d -> new DeploymentBuilder(d)
+            editWeb(d -> new DeploymentBuilder(d)
                     .editSpec().editTemplate().editSpec().editFirstContainer().withImage("shop/web:2").endContainer()
                     .endSpec().endTemplate().endSpec().build());
             rt.close();
@@ -166,7 +183,7 @@ class SettingsUnderTestTest {
 
     @Test
     void whatCannotBeAppliedIsRefusedBeforeAnyChange() {
-        client.apps().deployments().inNamespace("shop").withName("web").edit(d -> new DeploymentBuilder(d).editSpec()
+        editWeb(d -> new DeploymentBuilder(d).editSpec()
                 .editTemplate().editSpec().editFirstContainer().withReadinessProbe(null).endContainer().endSpec()
                 .endTemplate().endSpec().build());
         cluster.calls.clear();
@@ -205,5 +222,36 @@ class SettingsUnderTestTest {
         assertThat(SettingsUnderTest.hasNativeSleep("1", "30")).isTrue();
         assertThat(SettingsUnderTest.hasNativeSleep("1", "29+")).isFalse();
         assertThat(SettingsUnderTest.hasNativeSleep("1", "31+")).isTrue();
+    }
+
+    /**
+     * A Deployment whose status changes between zerodrop's read and its patch (its controller at work) refuses the
+     * guarded patch with 409: zerodrop reads again and retries, a few times, then gives up having changed nothing.
+     */
+    @Test
+    void aChangeRefusedBecauseTheObjectChangedMeanwhileIsComputedAgain() {
+        try (Undo undo = new Undo()) {
+            cluster.conflictNextPatches.set(2);
+            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
+                    settings(5L, null, Map.of(), null, null, null, null), "http://10.0.0.1", "--url", new Timeline(),
+                    undo);
+            rt.start(null, Duration.ofSeconds(30));
+            assertThat(cluster.calls).filteredOn(c -> c.method().equals("PATCH") && c.body().startsWith(
+                    "[{\"op\":\"test\"")).as("two refused, the third went through").hasSize(3);
+            assertThat(web().getSpec().getTemplate().getSpec().getContainers().get(0).getLifecycle()).isNotNull();
+            rt.close();
+        }
+        try (Undo undo = new Undo()) {
+            cluster.conflictNextPatches.set(SettingsUnderTest.CONFLICT_RETRIES);
+            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
+                    settings(5L, null, Map.of(), null, null, null, null), "http://10.0.0.1", "--url", new Timeline(),
+                    undo);
+            assertThatThrownBy(() -> rt.start(null, Duration.ofSeconds(30))).isInstanceOf(ZerodropException.class)
+                    .hasMessageContaining("the object kept changing while zerodrop applied the settings: "
+                            + SettingsUnderTest.CONFLICT_RETRIES + " attempts; nothing was changed; run again");
+            rt.close();
+        }
+        assertThat(web().getSpec().getTemplate().getSpec().getContainers().get(0).getLifecycle())
+                .as("reverted after both runs").isNull();
     }
 }
