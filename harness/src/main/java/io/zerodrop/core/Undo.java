@@ -67,6 +67,9 @@ public final class Undo implements AutoCloseable {
     }
 
     private void execute(Step step) {
+        synchronized (this) {
+            inFlight++;
+        }
         long t0 = System.currentTimeMillis();
         String error = null;
         try {
@@ -77,11 +80,17 @@ public final class Undo implements AutoCloseable {
                 failures.add(step.what() + ": " + e);
             }
             System.err.println("zerodrop: undo of " + step.what() + " failed: " + e);
-        }
-        synchronized (this) {
-            done.add(new Done(step.what(), t0, System.currentTimeMillis(), error));
+        } finally {
+            synchronized (this) {
+                done.add(new Done(step.what(), t0, System.currentTimeMillis(), error));
+                inFlight--;
+                notifyAll();
+            }
         }
     }
+
+    /** Undos running right now, on any thread. */
+    private int inFlight;
 
     /** The undos that have run so far, in the order they ran. */
     public synchronized List<Done> done() {
@@ -124,9 +133,21 @@ public final class Undo implements AutoCloseable {
                 step = steps.poll();
             }
             if (step == null) {
-                return;
+                break;
             }
             execute(step);
+        }
+        // an undo another thread took before the signal (a runtime closing) may still be running: the JVM must not
+        // exit, nor the reports be written, before it has finished
+        synchronized (this) {
+            while (inFlight > 0) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

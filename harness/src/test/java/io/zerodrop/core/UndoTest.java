@@ -36,4 +36,33 @@ class UndoTest {
                 .isInstanceOf(ZerodropException.class)
                 .hasMessageContaining("shutting down");
     }
+
+    /**
+     * An undo another thread is running when the teardown starts (a runtime closing when SIGINT arrives) is waited
+     * for: the teardown — and with it the JVM's exit and the reports — does not finish before it has.
+     */
+    @Test
+    void theTeardownWaitsForAnUndoAnotherThreadIsRunning() throws Exception {
+        Undo undo = new Undo();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Undo.Registration slow = undo.register("revert a slow change", () -> {
+            started.countDown();
+            release.await();
+        });
+        Thread closing = new Thread(slow::undoNow, "runtime-close");
+        closing.start();
+        started.await();
+        Thread teardown = new Thread(undo::close, "teardown");
+        teardown.start();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> teardown.getState() == Thread.State.WAITING);
+        org.assertj.core.api.Assertions.assertThat(undo.done()).as("not done yet, and the teardown waits").isEmpty();
+        release.countDown();
+        teardown.join(10_000);
+        closing.join(10_000);
+        org.assertj.core.api.Assertions.assertThat(teardown.isAlive()).isFalse();
+        org.assertj.core.api.Assertions.assertThat(undo.done()).extracting(Undo.Done::what)
+                .containsExactly("revert a slow change");
+    }
 }
