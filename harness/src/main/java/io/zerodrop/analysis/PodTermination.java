@@ -118,6 +118,11 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
         return min;
     }
 
+    /** From the deletion to out of rotation (the endpoint lag), or -1 when either was not seen. */
+    public long outOfRotationLagMs() {
+        return markedMs >= 0 && outOfRotationMs >= markedMs ? outOfRotationMs - markedMs : -1;
+    }
+
     long startMs() {
         return minPositive(markedMs, sigtermMs, sigkillMs);
     }

@@ -37,8 +37,8 @@ final class FixVerification {
         int before = command.runScenario(s, where);
         Experiment.Outcome one = command.lastOutcome();
         PrintWriter o = command.out();
-        if (one == null) {
-            return before;
+        if (one == null || before == io.zerodrop.core.ExitCodes.INTERRUPTED) {
+            return before; // interrupted: everything was undone; a second run would start while zerodrop exits
         }
         List<Finding> withFix = one.report().findings().stream().filter(f -> !f.settings().isEmpty()).toList();
         List<Finding> patchOnly = one.report().findings().stream().filter(f -> f.settings().isEmpty()

@@ -110,6 +110,7 @@ final class TuneCommand implements Callable<Integer> {
         runner.runtime = where;
         PrintWriter o = spec.commandLine().getOut();
         List<Trial> trials = new ArrayList<>();
+        boolean[] interrupted = {false};
         java.util.function.BiFunction<String, String, Trial> trial = (value, purpose) -> {
             if (trials.size() >= maxRuns) {
                 throw new GiveUp("--max-runs " + maxRuns + " reached");
@@ -124,7 +125,11 @@ final class TuneCommand implements Callable<Integer> {
             runner.seed = seed + k;
             o.println("tune: run " + k + " (" + purpose + "): " + param + " = " + value);
             o.flush();
-            runner.runScenario(withValue, where);
+            int code = runner.runScenario(withValue, where);
+            if (code == ExitCodes.INTERRUPTED) {
+                interrupted[0] = true;
+                throw new GiveUp("interrupted (SIGINT or SIGTERM) during run " + k + "; what it changed was undone");
+            }
             Experiment.Outcome r = runner.lastOutcome();
             Trial t = measure(k, value, purpose, r, runDir);
             trials.add(t);
@@ -155,7 +160,8 @@ final class TuneCommand implements Callable<Integer> {
         } catch (GiveUp g) {
             note = g.getMessage();
         }
-        return report(dir, base, trials, recommended, how, note, o);
+        int code = report(dir, base, trials, recommended, how, note, o);
+        return interrupted[0] ? ExitCodes.INTERRUPTED : code;
     }
 
     /** Thrown when the search cannot go on: the report says why. */
@@ -195,12 +201,9 @@ final class TuneCommand implements Callable<Integer> {
         return candidates.size();
     }
 
-    /** Lag or drain + margin (max of 500 ms and 25 %), in whole seconds rounded up; -1 when not measured. */
+    /** Lag or drain + margin, in whole seconds rounded up, as the findings do it; -1 when not measured. */
     static long seconds(long ms) {
-        if (ms < 0) {
-            return -1;
-        }
-        return (long) Math.ceil((ms + Math.max(500, ms / 4)) / 1000.0);
+        return io.zerodrop.findings.Margins.seconds(ms);
     }
 
     private String currentPreStop(Scenario s) {
@@ -210,7 +213,8 @@ final class TuneCommand implements Callable<Integer> {
         if (s.manifests() == null) {
             return "0";
         }
-        return String.valueOf(ManifestLoader.load(s.manifests()).preStop().map(p -> p.sleepSeconds()).orElse(0L));
+        return String.valueOf(ManifestLoader.load(s.manifests()).preStop().map(io.zerodrop.workload.PreStop::seconds)
+                .orElse(0L));
     }
 
     /**
@@ -259,9 +263,7 @@ final class TuneCommand implements Callable<Integer> {
         long lag = -1;
         long drain = -1;
         for (PodTermination t : r.report().analysis().terminations()) {
-            if (t.markedMs() >= 0 && t.outOfRotationMs() >= t.markedMs()) {
-                lag = Math.max(lag, t.outOfRotationMs() - t.markedMs());
-            }
+            lag = Math.max(lag, t.outOfRotationLagMs());
             if (t.sigtermMs() >= 0 && t.exitMs() >= t.sigtermMs()) {
                 drain = Math.max(drain, t.exitMs() - t.sigtermMs());
             }

@@ -13,9 +13,6 @@ import java.util.Map;
  * is a preStop at least that long, with a margin, so that SIGTERM comes after every node has stopped routing.
  */
 final class EndpointRaceRule implements FindingRule {
-    /** Added to the largest lag measured, at least: propagation varies from run to run. */
-    static final long MARGIN_MS = 500;
-
     @Override
     public List<Finding> diagnose(RunEvidence e) {
         long inRace = e.analysis().failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L);
@@ -24,16 +21,14 @@ final class EndpointRaceRule implements FindingRule {
         }
         Map<String, Long> lag = new LinkedHashMap<>();
         for (PodTermination t : e.analysis().terminations()) {
-            if (t.markedMs() >= 0 && t.outOfRotationMs() >= t.markedMs()) {
-                lag.put(t.pod(), t.outOfRotationMs() - t.markedMs());
+            if (t.outOfRotationLagMs() >= 0) {
+                lag.put(t.pod(), t.outOfRotationLagMs());
             }
         }
         Lags lags = new Lags(lag);
-        long margin = Math.max(MARGIN_MS, lags.max() / 4);
-        long seconds = Math.max(1, (long) Math.ceil((lags.max() + margin) / 1000.0));
-        long current = e.workload().preStop().map(p -> p.sleepSeconds() > 0 ? p.sleepSeconds()
-                : p.command().size() == 2 && p.command().get(0).endsWith("sleep") ? parse(p.command().get(1)) : 0)
-                .orElse(0L);
+        long margin = Margins.marginMs(lags.max());
+        long seconds = Math.max(1, Margins.seconds(lags.max()));
+        long current = e.workload().preStop().map(io.zerodrop.workload.PreStop::seconds).orElse(0L);
         Map<String, Object> ev = new LinkedHashMap<>(lags.evidence("deletionToOutOfRotation"));
         ev.put("failuresInRace", inRace);
         ev.put("preStopSecondsNow", current);
@@ -48,13 +43,5 @@ final class EndpointRaceRule implements FindingRule {
                 : "the preStop of " + current + " s was shorter"), "preStop sleep ≥ ⌈max lag + margin⌉ = " + seconds
                 + " s (lifecycle.preStop.sleep.seconds), or delay shutdown in the app by as much", ev, patch, null)
                 .withSettings(Map.of("preStopSleepSeconds", String.valueOf(seconds))));
-    }
-
-    private static long parse(String s) {
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 }

@@ -25,7 +25,7 @@ final class GraceRule implements FindingRule {
         }
         var w = e.workload();
         long grace = w.terminationGracePeriodSeconds();
-        long preStop = w.preStop().map(p -> p.sleepSeconds()).orElse(0L);
+        long preStop = w.preStop().map(io.zerodrop.workload.PreStop::seconds).orElse(0L);
         Map<String, Long> killAfter = new LinkedHashMap<>();
         List<String> silent = new ArrayList<>();
         for (PodTermination t : killed) {

@@ -37,10 +37,19 @@ public final class PreStop {
         if (h == null || h.getExec() == null || h.getExec().getCommand() == null) {
             return Optional.empty();
         }
-        List<String> cmd = h.getExec().getCommand();
+        return sleepOf(h.getExec().getCommand());
+    }
+
+    /** The seconds an exec command sleeps: {@code [sleep, N]} or {@code [sh, -c, "sleep N"]}; empty otherwise. */
+    public static Optional<Long> sleepOf(List<String> cmd) {
         String line = cmd.size() == 2 && cmd.get(0).endsWith("sleep") ? "sleep " + cmd.get(1)
                 : cmd.size() == 3 && cmd.get(0).endsWith("sh") && cmd.get(1).equals("-c") ? cmd.get(2).trim() : "";
         Matcher m = SLEEP.matcher(line);
         return m.matches() ? Optional.of(Long.parseLong(m.group(1))) : Optional.empty();
+    }
+
+    /** How long a preStop hook of the workload model sleeps: the sleep action or an exec sleep; 0 otherwise. */
+    public static long seconds(Probe p) {
+        return p.sleepSeconds() > 0 ? p.sleepSeconds() : sleepOf(p.command()).orElse(0L);
     }
 }

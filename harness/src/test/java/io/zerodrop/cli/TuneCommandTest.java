@@ -69,4 +69,28 @@ class TuneCommandTest {
         assertThat(none.err()).contains("--param maxSurge needs --values or --range");
         assertThat(out).doesNotExist();
     }
+
+    /** Ctrl-C during a tune: the run under way is undone, no further run starts, what was learnt is written, 130. */
+    @Test
+    void anInterruptedTuneStartsNoFurtherRunAndSaysSo() throws Exception {
+        HostTool.require("kubectl", "kubectl renders the overlays with its built-in kustomize");
+        Path out = dir.resolve("tune");
+        Path log = dir.resolve("tune.out");
+        Process p = new ProcessBuilder(io.zerodrop.testsupport.ChildJvm.command(java.util.List.of(),
+                Zerodrop.class.getName(), "tune", SCENARIOS.resolve("tune-prestop.yaml").toString(), "--param",
+                "preStopSleepSeconds", "--range", "0..4", "--confirm", "1", "--out", out.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).until(() ->
+                    Files.readString(log).contains("[traffic]"));
+            new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(Files.readString(log)).isEqualTo(ExitCodes.INTERRUPTED);
+        } finally {
+            p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        assertThat(Files.readString(log)).contains("tune: run 1").doesNotContain("tune: run 2");
+        assertThat(out.resolve("run-02-preStopSleepSeconds-2")).doesNotExist();
+    }
 }
