@@ -16,6 +16,8 @@ import java.nio.file.Path;
 final class ClientRequestLog {
     static final String HEADER = "# zerodrop client requests v1 run ";
     private final BufferedWriter out;
+    /** A load generator made to behave as if its clock ran ahead (tests of clock correction); 0 otherwise. */
+    private final long skewMs = Long.getLong("zerodrop.generator.clockSkewMs", 0L);
 
     private ClientRequestLog(BufferedWriter out) {
         this.out = out;
@@ -33,7 +35,7 @@ final class ClientRequestLog {
 
     synchronized void record(long seq, long startMs, long endMs, boolean ok) {
         try {
-            out.write(seq + " " + startMs + " " + endMs + (ok ? " 1\n" : " 0\n"));
+            out.write(seq + " " + (startMs + skewMs) + " " + (endMs + skewMs) + (ok ? " 1\n" : " 0\n"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,257 @@
+package io.zerodrop.sims;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.stream.Stream;
+
+/**
+ * A load generator's state and the control lines zerodrop drives it with. Every answer is one line:
+ * <ul>
+ * <li>{@code clock} → {@code clock <epoch ms>}: this generator's clock, read between zerodrop's two readings of its
+ * own (zerodrop turns the pair into an offset and its uncertainty)</li>
+ * <li>{@code start} → {@code ok}: the simulation starts now (once)</li>
+ * <li>{@code status} → {@code status <waiting|running|done|failed> <injection start ms or -1> <simulation.log bytes>
+ * <client log bytes> <exit code or -1>}; the log sizes are final once the state is done or failed</li>
+ * <li>{@code log <from> <max>} / {@code clientlog <from> <max>} → {@code data <from> <base64>}: bytes of the binary
+ * simulation.log / the client request log from offset {@code from}</li>
+ * <li>{@code tail} → {@code data 0 <base64>}: the last lines the simulation printed</li>
+ * <li>{@code finish} → {@code ok}: zerodrop has everything; the generator exits</li>
+ * </ul>
+ * Anything else answers {@code error <why>}. Times are this generator's clock (plus the test skew, if any).
+ */
+final class GeneratorControl {
+    static final String CLIENT_LOG = "requests.client.log";
+    static final int MAX_CHUNK = 1 << 20;
+    private static final int TAIL_LINES = 40;
+
+    enum State { WAITING, RUNNING, DONE, FAILED }
+
+    private final Path results;
+    private final String simulation;
+    private final long skewMs;
+    private final PrintStream console;
+    private final Deque<String> tail = new ArrayDeque<>();
+    private volatile State state = State.WAITING;
+    private volatile long injectionMs = -1;
+    private volatile int exitCode = -1;
+    private volatile boolean finished;
+    private volatile long lastCommandMs = System.currentTimeMillis();
+    private Path simulationLog;
+    /** Offset of the Run record's int64 start time in simulation.log, once the header is on disk; -1 before. */
+    private long runStartOffset = -1;
+
+    GeneratorControl(Path results, String simulation, int index, long skewMs, PrintStream console) {
+        this.results = results;
+        this.simulation = simulation;
+        this.skewMs = skewMs;
+        this.console = console;
+        String token = System.getProperty("zerodrop.runToken", Long.toString(System.nanoTime() & 0xffffffL, 36));
+        System.setProperty("zerodrop.runToken", token + "g" + index);
+        System.setProperty("zerodrop.requestLog", results.resolve(CLIENT_LOG).toString());
+    }
+
+    /** What the simulation prints: kept (last lines), passed to the console, and watched for the injection start. */
+    PrintStream console() {
+        return new PrintStream(new OutputStream() {
+            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+            @Override
+            public synchronized void write(int b) {
+                console.write(b);
+                if (b == '\n') {
+                    String s = line.toString(StandardCharsets.UTF_8).strip();
+                    line.reset();
+                    seen(s);
+                } else if (line.size() < 4096) {
+                    line.write(b);
+                }
+            }
+
+            @Override
+            public void flush() {
+                console.flush();
+            }
+        }, true, StandardCharsets.UTF_8);
+    }
+
+    private synchronized void seen(String line) {
+        if (injectionMs < 0 && line.startsWith("Simulation ") && line.endsWith(" started...")) {
+            injectionMs = now();
+        }
+        tail.addLast(line);
+        while (tail.size() > TAIL_LINES) {
+            tail.removeFirst();
+        }
+    }
+
+    long now() {
+        return System.currentTimeMillis() + skewMs;
+    }
+
+    long idleMs() {
+        return state == State.RUNNING ? 0 : System.currentTimeMillis() - lastCommandMs;
+    }
+
+    boolean finished() {
+        return finished;
+    }
+
+    int exitCode() {
+        return state == State.DONE ? exitCode : 3;
+    }
+
+    String answer(String line) {
+        lastCommandMs = System.currentTimeMillis();
+        String[] f = line.strip().split(" ");
+        try {
+            switch (f[0]) {
+                case "clock":
+                    return "clock " + now();
+                case "start":
+                    return start();
+                case "status":
+                    return "status " + state.name().toLowerCase(java.util.Locale.ROOT) + " " + injectionMs + " "
+                            + (finalSize(simulationLog())) + " " + finalSize(results.resolve(CLIENT_LOG)) + " "
+                            + (state == State.DONE || state == State.FAILED ? exitCode() : -1);
+                case "log":
+                    return data(f, true);
+                case "clientlog":
+                    return data(f, false);
+                case "tail":
+                    synchronized (this) {
+                        return "data 0 " + Base64.getEncoder().encodeToString(String.join("\n", tail)
+                                .getBytes(StandardCharsets.UTF_8));
+                    }
+                case "finish":
+                    finished = true;
+                    return "ok";
+                default:
+                    return "error unknown command \"" + line.strip() + "\"";
+            }
+        } catch (IOException | RuntimeException e) {
+            return "error " + e.toString().replace('\n', ' ');
+        }
+    }
+
+    private synchronized String start() {
+        if (state != State.WAITING) {
+            return "error already started";
+        }
+        state = State.RUNNING;
+        Thread t = new Thread(() -> {
+            int code;
+            try {
+                code = io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {"--simulation", simulation,
+                        "--results-folder", results.toString(), "--no-reports"});
+            } catch (Throwable e) {
+                console.println("zerodrop generator: the simulation failed: " + e);
+                seen("the simulation failed: " + e);
+                code = 3;
+            }
+            exitCode = code;
+            state = code == 0 ? State.DONE : State.FAILED;
+        }, "gatling");
+        t.start();
+        return "ok";
+    }
+
+    /** A file's size now (0 before it exists); final once the simulation has ended. */
+    private long finalSize(Path file) throws IOException {
+        return file == null || !Files.exists(file) ? 0 : Files.size(file);
+    }
+
+    private synchronized Path simulationLog() throws IOException {
+        if (simulationLog == null && Files.isDirectory(results)) {
+            try (Stream<Path> dirs = Files.list(results)) {
+                simulationLog = dirs.filter(Files::isDirectory).map(d -> d.resolve("simulation.log"))
+                        .filter(Files::exists).findFirst().orElse(null);
+            }
+        }
+        return simulationLog;
+    }
+
+    private String data(String[] f, boolean binaryLog) throws IOException {
+        if (f.length != 3) {
+            return "error expected: " + f[0] + " <from> <max>";
+        }
+        long from = Long.parseLong(f[1]);
+        int max = (int) Math.min(MAX_CHUNK, Long.parseLong(f[2]));
+        Path file = binaryLog ? simulationLog() : results.resolve(CLIENT_LOG);
+        if (file == null || !Files.exists(file) || from < 0 || max <= 0) {
+            return "data " + from + " ";
+        }
+        byte[] bytes;
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            long size = raf.length();
+            long upTo = Math.min(size, from + max);
+            if (binaryLog && skewMs != 0) {
+                long at = runStartOffset(raf, size);
+                if (at < 0) {
+                    return "data " + from + " "; // the header is not all on disk yet: nothing to serve
+                }
+            }
+            bytes = new byte[(int) Math.max(0, upTo - from)];
+            raf.seek(from);
+            raf.readFully(bytes);
+        }
+        if (binaryLog && skewMs != 0) {
+            skewRunStart(bytes, from); // the client log's times carry the skew already (ClientRequestLog)
+        }
+        return "data " + from + " " + Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** Where the Run record's start time is: type byte, two strings (version, simulation), then the int64. */
+    private synchronized long runStartOffset(RandomAccessFile raf, long size) throws IOException {
+        if (runStartOffset >= 0) {
+            return runStartOffset;
+        }
+        long at = 1;
+        for (int s = 0; s < 2; s++) {
+            if (at + 4 > size) {
+                return -1;
+            }
+            raf.seek(at);
+            int len = raf.readInt();
+            at += 4 + (len == 0 ? 0 : len + 1);
+        }
+        if (at + 8 > size) {
+            return -1;
+        }
+        runStartOffset = at;
+        return at;
+    }
+
+    /** Adds the skew to the Run record's start time where it falls in {@code bytes} (every other time is relative). */
+    private void skewRunStart(byte[] bytes, long from) {
+        long at = runStartOffset;
+        if (at + 8 <= from || at >= from + bytes.length) {
+            return;
+        }
+        byte[] whole = new byte[8];
+        // the chunk may cut the field: rebuild it from what the file holds (it is in the served range or before it)
+        try (RandomAccessFile raf = new RandomAccessFile(simulationLog.toFile(), "r")) {
+            raf.seek(at);
+            raf.readFully(whole);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        long shifted = ByteBuffer.wrap(whole).getLong() + skewMs;
+        ByteBuffer.wrap(whole).putLong(shifted);
+        for (int i = 0; i < 8; i++) {
+            long pos = at + i - from;
+            if (pos >= 0 && pos < bytes.length) {
+                bytes[(int) pos] = whole[i];
+            }
+        }
+    }
+}

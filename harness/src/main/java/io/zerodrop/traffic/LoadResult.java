@@ -1,0 +1,22 @@
+package io.zerodrop.traffic;
+
+import io.zerodrop.gatling.GeneratorLog;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A finished load: every generator's simulation.log with its clock offset, what each generator was (for the
+ * per-generator table; empty for the single local generator), when injection started on this host's clock (-1 if
+ * never seen), the client request logs (one per generator, each with its own run token), and Gatling's own report.
+ */
+public record LoadResult(List<GeneratorLog> logs, List<Map<String, Object>> generators, long injectionSeenMs,
+        List<Path> clientLogs, Optional<Path> gatlingReport) {
+
+    public LoadResult {
+        logs = List.copyOf(logs);
+        generators = List.copyOf(generators);
+        clientLogs = List.copyOf(clientLogs);
+    }
+}

@@ -1,0 +1,31 @@
+package io.zerodrop.traffic;
+
+import io.zerodrop.core.Undo;
+import io.zerodrop.gatling.GeneratorLog;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The load from one Gatling JVM on this host: its clock is the host's, so its offset is 0 ± 0. */
+public final class SingleGenerator implements LoadGenerators {
+    private final Undo undo;
+    private final Path clientLog;
+
+    /** {@code clientLog}: where the simulation writes its client request log (the plan's zerodrop.requestLog). */
+    public SingleGenerator(Undo undo, Path clientLog) {
+        this.undo = undo;
+        this.clientLog = clientLog;
+    }
+
+    @Override
+    public LoadResult run(TrafficPlan plan, TrafficListener listener) {
+        TrafficRun r = new TrafficRunner(undo).run(plan, listener);
+        return new LoadResult(List.of(new GeneratorLog("local", r.simulationLog(), 0, 0)), List.of(),
+                r.injectionSeenMs(), List.of(clientLog), r.gatlingReport());
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        return Map.of("from", "local", "generators", 1);
+    }
+}

@@ -1,0 +1,393 @@
+package io.zerodrop.traffic.fleet;
+
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.Undo;
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.gatling.GeneratorLog;
+import io.zerodrop.gatling.RequestRecord;
+import io.zerodrop.gatling.SimulationLogReader;
+import io.zerodrop.traffic.LoadGenerators;
+import io.zerodrop.traffic.LoadResult;
+import io.zerodrop.traffic.Progress;
+import io.zerodrop.traffic.TrafficListener;
+import io.zerodrop.traffic.TrafficPlan;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Drives the generators of a fleet as one load: launched (waiting), each one's clock measured against this host's,
+ * all started together, their simulation.logs streamed here while they run (live progress from all of them), read to
+ * the end, their clocks measured again, then told to finish. The logs are read as one run on this host's clock, each
+ * corrected by its generator's offset; a generator whose clock is known less well than {@code resolutionMs} makes the
+ * run refuse (exit 3) rather than put failures in the wrong phase.
+ */
+public final class FleetRunner implements LoadGenerators {
+    /** Clock readings per measurement; the fastest round trips bound the offset. */
+    static final int CLOCK_READINGS = 8;
+    private static final int CHUNK = 1 << 20;
+
+    private final GeneratorFleet fleet;
+    private final int generators;
+    private final long resolutionMs;
+    private final List<Long> skewsMs;
+    private final Undo undo;
+    /** When every generator had started injecting, on this host's clock: the earliest of them; -1 before. */
+    private long injectionSeen = -1;
+
+    /**
+     * @param skewsMs per generator, a clock skew it is made to show (tests of the correction); empty in real runs
+     */
+    public FleetRunner(GeneratorFleet fleet, int generators, long resolutionMs, List<Long> skewsMs, Undo undo) {
+        if (generators < 1) {
+            throw ZerodropException.usage("the number of load generators is " + generators + "; expected at least 1");
+        }
+        this.fleet = fleet;
+        this.generators = generators;
+        this.resolutionMs = resolutionMs;
+        this.skewsMs = List.copyOf(skewsMs);
+        this.undo = undo;
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>(fleet.describe());
+        d.put("from", "cluster");
+        d.put("generatorCount", generators);
+        d.put("serviceUrl", fleet.serviceUrl());
+        d.put("clockResolutionMs", resolutionMs);
+        return d;
+    }
+
+    /** One generator as this run follows it. */
+    private static final class Gen {
+        final GeneratorChannel ch;
+        final Path dir;
+        final Path log;
+        final Path clientPart;
+        long logAt;
+        long clientAt;
+        String state = "waiting";
+        long injectionGenMs = -1;
+        long logSize = -1;
+        long clientSize = -1;
+        int exit = -1;
+        ClockEstimate before;
+        ClockEstimate after;
+        SimulationLogReader reader;
+
+        Gen(GeneratorChannel ch, Path dir) {
+            this.ch = ch;
+            this.dir = dir;
+            this.log = dir.resolve("simulation.log");
+            this.clientPart = dir.resolve("requests.client.log.part");
+        }
+
+        boolean ended() {
+            return state.equals("done") || state.equals("failed");
+        }
+
+        boolean complete() {
+            return ended() && logAt >= logSize && clientAt >= clientSize;
+        }
+    }
+
+    @Override
+    public LoadResult run(TrafficPlan plan, TrafficListener listener) {
+        Path work = plan.resultsDir();
+        Map<String, String> props = new LinkedHashMap<>(plan.properties());
+        props.put("zerodrop.baseUrl", fleet.serviceUrl());
+        double each = plan.rate() / generators;
+        props.put("zerodrop.rate", String.format(Locale.ROOT, "%.3f", each));
+        FleetLaunch launch = new FleetLaunch(plan.simulationClass(), props, generators, each, plan.requestTimeoutMs(),
+                plan.connectTimeoutMs(), plan.heapMb(), plan.extraClasspath(), work, skewsMs, plan.hardTimeoutMs());
+        List<Gen> gens = new ArrayList<>();
+        for (GeneratorChannel ch : fleet.launch(launch)) {
+            Path dir = work.resolve(ch.name());
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw ZerodropException.environment("cannot create " + dir + ": " + e.getMessage());
+            }
+            gens.add(new Gen(ch, dir));
+        }
+        try {
+            for (Gen g : gens) {
+                g.before = measureClock(g.ch);
+            }
+            for (Gen g : gens) {
+                expectOk(g.ch, "start");
+            }
+            long started = System.currentTimeMillis();
+            follow(gens, plan, listener, started);
+            for (Gen g : gens) {
+                g.after = measureClock(g.ch);
+            }
+        } finally {
+            for (Gen g : gens) {
+                closeReader(g);
+            }
+        }
+        for (Gen g : gens) {
+            try {
+                g.ch.call("finish");
+            } catch (ZerodropException e) {
+                // it has given everything; the fleet's undo stops it either way
+            }
+        }
+        List<GeneratorLog> logs = new ArrayList<>();
+        List<Map<String, Object>> table = new ArrayList<>();
+        List<Path> clientLogs = new ArrayList<>();
+        for (Gen g : gens) {
+            long[] off = ClockEstimate.acrossRun(g.before, g.after);
+            logs.add(new GeneratorLog(g.ch.name(), g.log, off[0], off[1]));
+            Path client = g.dir.resolve("requests.client.log");
+            if (correctClientLog(g.clientPart, client, off[0])) {
+                clientLogs.add(client);
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", g.ch.name());
+            row.put("where", g.ch.where());
+            row.put("askedRate", each);
+            row.put("clockOffsetMs", off[0]);
+            row.put("clockUncertaintyMs", off[1]);
+            row.put("clockBefore", describe(g.before));
+            row.put("clockAfter", describe(g.after));
+            row.put("simulationLog", g.log.toString());
+            table.add(row);
+        }
+        GeneratorLog.requireResolution(logs, resolutionMs);
+        long injection = -1;
+        for (Gen g : gens) {
+            if (g.injectionGenMs > 0) {
+                long host = g.injectionGenMs - g.before.offsetMs();
+                injection = injection < 0 ? host : Math.min(injection, host);
+            }
+        }
+        return new LoadResult(logs, table, injectionSeen >= 0 ? injectionSeen : injection, clientLogs,
+                java.util.Optional.empty());
+    }
+
+    private static String describe(ClockEstimate c) {
+        return String.format(Locale.ROOT, "%+d ms ± %d (%d readings%s)", c.offsetMs(), c.uncertaintyMs(), c.readings(),
+                c.consistent() ? "" : ", inconsistent: the clock stepped");
+    }
+
+    /** {@link #CLOCK_READINGS} readings of the generator's clock, each between two of this host's. */
+    static ClockEstimate measureClock(GeneratorChannel ch) {
+        List<ClockEstimate.Reading> readings = new ArrayList<>();
+        for (int i = 0; i < CLOCK_READINGS; i++) {
+            long before = System.currentTimeMillis();
+            String a = ch.call("clock");
+            long after = System.currentTimeMillis();
+            String[] f = a.split(" ");
+            if (f.length != 2 || !f[0].equals("clock")) {
+                throw ZerodropException.environment("load generator " + ch.name() + " answered \"" + a + "\" to"
+                        + " clock");
+            }
+            readings.add(new ClockEstimate.Reading(before, Long.parseLong(f[1]), after));
+        }
+        return ClockEstimate.of(readings);
+    }
+
+    private static void expectOk(GeneratorChannel ch, String command) {
+        String a = ch.call(command);
+        if (!a.equals("ok")) {
+            throw ZerodropException.environment("load generator " + ch.name() + " answered \"" + a + "\" to "
+                    + command);
+        }
+    }
+
+    private void follow(List<Gen> gens, TrafficPlan plan, TrafficListener listener, long started) {
+        long deadline = started + plan.hardTimeoutMs();
+        long totalMs = (plan.rampSeconds() + plan.durationSeconds()) * 1000L;
+        long[] counts = new long[3];
+        Progress.RateWindow window = new Progress.RateWindow();
+        long lastReport = 0;
+        while (true) {
+            if (undo.isInterrupted() || Thread.currentThread().isInterrupted()) {
+                throw new ZerodropException(ExitCodes.INTERRUPTED, "interrupted while the load ran");
+            }
+            boolean allComplete = true;
+            for (Gen g : gens) {
+                status(g);
+                fetch(g, counts, window);
+                if (g.state.equals("failed")) {
+                    throw ZerodropException.environment("load generator " + g.ch.name() + " (" + g.ch.where()
+                            + ") failed with exit code " + g.exit + "; its last words:\n" + tail(g.ch));
+                }
+                allComplete &= g.complete();
+            }
+            if (injectionSeen < 0 && gens.stream().allMatch(g -> g.injectionGenMs > 0)) {
+                long first = Long.MAX_VALUE;
+                for (Gen g : gens) {
+                    first = Math.min(first, g.injectionGenMs - g.before.offsetMs());
+                }
+                injectionSeen = first;
+                listener.injectionStarted(first);
+            }
+            if (allComplete) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            if (now > deadline) {
+                throw ZerodropException.environment("the load generators did not finish within " + plan.hardTimeoutMs()
+                        + " ms (ramp + duration + request timeout + 60 s): " + gens.stream().map(g -> g.ch.name() + " "
+                        + g.state).toList());
+            }
+            if (now - lastReport >= 1000 && injectionSeen > 0) {
+                long elapsed = now - injectionSeen;
+                listener.progress(new Progress(elapsed, Math.max(0, totalMs - elapsed), counts[0], counts[1],
+                        counts[2], window.rate()));
+                lastReport = now;
+            }
+            io.zerodrop.core.Sleep.forMs(injectionSeen < 0 ? 20 : 250);
+        }
+    }
+
+    private static void status(Gen g) {
+        String a = g.ch.call("status");
+        String[] f = a.split(" ");
+        if (f.length != 6 || !f[0].equals("status")) {
+            throw ZerodropException.environment("load generator " + g.ch.name() + " answered \"" + a + "\" to status");
+        }
+        g.state = f[1];
+        g.injectionGenMs = Long.parseLong(f[2]);
+        if (g.ended()) {
+            g.logSize = Long.parseLong(f[3]);
+            g.clientSize = Long.parseLong(f[4]);
+            g.exit = Integer.parseInt(f[5]);
+        }
+    }
+
+    /** Appends what the generator wrote since the last call; counts the new requests for the progress line. */
+    private static void fetch(Gen g, long[] counts, Progress.RateWindow window) {
+        g.logAt += append(g.ch, "log", g.logAt, g.log);
+        if (g.reader == null && g.logAt > 0) {
+            try {
+                g.reader = SimulationLogReader.open(g.log);
+            } catch (IOException e) {
+                throw ZerodropException.environment("cannot read " + g.log + ": " + e.getMessage());
+            }
+        }
+        if (g.reader != null) {
+            long offset = g.before.offsetMs();
+            try {
+                g.reader.poll(new SimulationLogReader.Visitor() {
+                    @Override
+                    public void request(RequestRecord r) {
+                        counts[0]++;
+                        counts[r.ok() ? 1 : 2]++;
+                        window.add(r.startMs() - offset);
+                    }
+                });
+            } catch (IOException e) {
+                throw ZerodropException.environment("cannot read " + g.log + " while it arrives: " + e.getMessage());
+            }
+        }
+        if (g.ended()) {
+            while (g.logAt < g.logSize) {
+                long n = append(g.ch, "log", g.logAt, g.log);
+                if (n == 0) {
+                    throw ZerodropException.environment("load generator " + g.ch.name() + " said its simulation.log"
+                            + " has " + g.logSize + " bytes but gave only " + g.logAt);
+                }
+                g.logAt += n;
+            }
+            while (g.clientAt < g.clientSize) {
+                long n = append(g.ch, "clientlog", g.clientAt, g.clientPart);
+                if (n == 0) {
+                    throw ZerodropException.environment("load generator " + g.ch.name() + " said its client log has "
+                            + g.clientSize + " bytes but gave only " + g.clientAt);
+                }
+                g.clientAt += n;
+            }
+        }
+    }
+
+    /** Fetches one chunk from {@code from} and appends it to {@code file}; the number of bytes. */
+    private static long append(GeneratorChannel ch, String what, long from, Path file) {
+        String a = ch.call(what + " " + from + " " + CHUNK);
+        String prefix = "data " + from + " ";
+        if (!a.startsWith(prefix)) {
+            throw ZerodropException.environment("load generator " + ch.name() + " answered \"" + cut(a) + "\" to "
+                    + what + " " + from);
+        }
+        byte[] bytes = Base64.getDecoder().decode(a.substring(prefix.length()).strip());
+        if (bytes.length == 0) {
+            return 0;
+        }
+        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            out.write(bytes);
+        } catch (IOException e) {
+            throw ZerodropException.environment("cannot write " + file + ": " + e.getMessage());
+        }
+        return bytes.length;
+    }
+
+    private static String cut(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+
+    private static String tail(GeneratorChannel ch) {
+        try {
+            String a = ch.call("tail");
+            return a.startsWith("data 0 ") ? new String(Base64.getDecoder().decode(a.substring(7).strip()),
+                    StandardCharsets.UTF_8) : a;
+        } catch (RuntimeException e) {
+            return "(unavailable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void closeReader(Gen g) {
+        if (g.reader != null) {
+            try {
+                g.reader.close();
+            } catch (IOException ignored) {
+                // read-only
+            }
+        }
+    }
+
+    /**
+     * The client log on this host's clock: every start and end minus the generator's offset (the header kept). False
+     * when the generator wrote none.
+     */
+    static boolean correctClientLog(Path raw, Path corrected, long offsetMs) {
+        if (!Files.exists(raw)) {
+            return false;
+        }
+        try (BufferedReader r = Files.newBufferedReader(raw, StandardCharsets.US_ASCII);
+                BufferedWriter w = Files.newBufferedWriter(corrected, StandardCharsets.US_ASCII)) {
+            for (String line; (line = r.readLine()) != null; ) {
+                String[] f = line.split(" ");
+                if (line.startsWith("#") || f.length != 4) {
+                    w.write(line);
+                } else {
+                    w.write(f[0] + " " + (Long.parseLong(f[1]) - offsetMs) + " " + (Long.parseLong(f[2]) - offsetMs)
+                            + " " + f[3]);
+                }
+                w.write('\n');
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw ZerodropException.environment("cannot correct the client log " + raw + ": " + e.getMessage());
+        }
+        try {
+            Files.delete(raw);
+        } catch (IOException e) {
+            // the corrected copy is what counts
+        }
+        return true;
+    }
+}

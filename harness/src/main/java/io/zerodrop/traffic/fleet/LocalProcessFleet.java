@@ -1,0 +1,170 @@
+package io.zerodrop.traffic.fleet;
+
+import io.zerodrop.core.Undo;
+import io.zerodrop.core.ZerodropException;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The local runtime playing the Job: N generator processes on this host (started through {@code launcher}, e.g. into
+ * the local Service's network namespace), each driven on its stdin/stdout. A generator whose stdin closes exits at
+ * once, so a zerodrop killed with -9 leaves none behind; each process's kill is registered before it starts.
+ */
+public final class LocalProcessFleet implements GeneratorFleet {
+    static final String GENERATOR_MAIN = "io.zerodrop.sims.Generator";
+
+    private final String serviceUrl;
+    private final List<String> launcher;
+    private final Undo undo;
+
+    public LocalProcessFleet(String serviceUrl, List<String> launcher, Undo undo) {
+        this.serviceUrl = serviceUrl;
+        this.launcher = List.copyOf(launcher);
+        this.undo = undo;
+    }
+
+    @Override
+    public String serviceUrl() {
+        return serviceUrl;
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("generators", "processes on this host playing the Indexed Job (stdin/stdout control)");
+        return d;
+    }
+
+    @Override
+    public List<GeneratorChannel> launch(FleetLaunch l) {
+        List<GeneratorChannel> channels = new ArrayList<>();
+        for (int i = 0; i < l.generators(); i++) {
+            channels.add(start(l, i));
+        }
+        for (GeneratorChannel c : channels) {
+            String a = c.call("status");
+            if (!a.startsWith("status waiting")) {
+                throw ZerodropException.environment("load generator " + c.name() + " answered \"" + a + "\" where"
+                        + " it should wait for the start");
+            }
+        }
+        return channels;
+    }
+
+    private GeneratorChannel start(FleetLaunch l, int index) {
+        String name = "generator-" + index;
+        Path dir = l.workDir().resolve(name);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw ZerodropException.environment("cannot create " + dir + ": " + e.getMessage());
+        }
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xms" + Math.min(256, l.heapMb()) + "m");
+        cmd.add("-Xmx" + l.heapMb() + "m");
+        cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
+        cmd.add("-Dgatling.data.enableAnalytics=false");
+        cmd.add("-Dgatling.http.requestTimeout=" + l.requestTimeoutMs());
+        cmd.add("-Dgatling.socket.connectTimeout=" + l.connectTimeoutMs());
+        l.properties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-Dzerodrop.generator.index=" + index);
+        if (l.skewMs(index) != 0) {
+            cmd.add("-Dzerodrop.generator.clockSkewMs=" + l.skewMs(index));
+        }
+        StringBuilder cp = new StringBuilder();
+        for (Path extra : l.extraClasspath()) {
+            cp.append(extra).append(File.pathSeparator);
+        }
+        cp.append(System.getProperty("java.class.path"));
+        cmd.addAll(List.of("-cp", cp.toString(), GENERATOR_MAIN, "--control", "stdio", "--results", dir.toString(),
+                "--simulation", l.simulationClass()));
+        java.util.concurrent.atomic.AtomicReference<Process> proc = new java.util.concurrent.atomic.AtomicReference<>();
+        undo.register("stop load generator " + name, () -> io.zerodrop.core.ProcessTrees.kill(proc.get()));
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("generator-console.log").toFile());
+            io.zerodrop.core.RunMarker.tag(pb.environment());
+            proc.set(pb.start());
+        } catch (IOException e) {
+            throw ZerodropException.environment("cannot start load generator " + name + " (" + cmd.get(0) + "): " + e);
+        }
+        return new StdioChannel(name, "this host, pid " + proc.get().pid(), proc.get(), dir.resolve(
+                "generator-console.log"));
+    }
+
+    /** One generator process: command lines on its stdin, answers on its stdout. */
+    static final class StdioChannel implements GeneratorChannel {
+        private final String name;
+        private final String where;
+        private final Process process;
+        private final Path console;
+        private final Writer in;
+        private final BufferedReader out;
+
+        StdioChannel(String name, String where, Process process, Path console) {
+            this.name = name;
+            this.where = where;
+            this.process = process;
+            this.console = console;
+            this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8),
+                    1 << 16);
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String where() {
+            return where;
+        }
+
+        @Override
+        public synchronized String call(String command) {
+            try {
+                in.write(command + "\n");
+                in.flush();
+                String answer = out.readLine();
+                if (answer != null) {
+                    return answer;
+                }
+            } catch (IOException e) {
+                // below: the process is gone
+            }
+            throw ZerodropException.environment("load generator " + name + " (" + where + ") stopped answering"
+                    + (process.isAlive() ? "" : ", exit code " + exitCode()) + "; its last words:\n" + tail());
+        }
+
+        private String exitCode() {
+            try {
+                process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+                return process.isAlive() ? "none yet" : String.valueOf(process.exitValue());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "unknown";
+            }
+        }
+
+        private String tail() {
+            try {
+                List<String> lines = Files.readAllLines(console, StandardCharsets.UTF_8);
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+            } catch (IOException e) {
+                return "(" + console + " unreadable: " + e.getMessage() + ")";
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.zerodrop.traffic.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.zerodrop.core.Undo;
+import io.zerodrop.engine.LoadSpec;
+import io.zerodrop.gatling.GeneratorLog;
+import io.zerodrop.gatling.RequestRecord;
+import io.zerodrop.gatling.SimulationLogReader;
+import io.zerodrop.traffic.LoadResult;
+import io.zerodrop.traffic.TrafficListener;
+import io.zerodrop.traffic.TrafficPlan;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two real generator processes driven on their stdin/stdout, one made to run its clock 5 s ahead: their logs arrive
+ * here, each generator's clock is measured, and on this host's clock every request the server saw lies between the
+ * client's own start and end of it — which the uncorrected, skewed times would break by seconds.
+ */
+class LocalFleetTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void twoGeneratorsOneSkewedAreReadAsOneRunOnThisHostsClock() throws Exception {
+        Map<String, Long> received = new ConcurrentHashMap<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
+        server.createContext("/", ex -> {
+            long at = System.currentTimeMillis();
+            String id = ex.getRequestHeaders().getFirst("X-Zerodrop-Request-Id");
+            received.put(id == null ? "none-" + at : id, at);
+            ex.sendResponseHeaders(200, 2);
+            ex.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
+            ex.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+        server.start();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        TrafficPlan plan = LoadSpec.of("fresh-connections", 30, 1, 3).toPlan(url, tmp, false);
+        AtomicInteger starts = new AtomicInteger();
+        LoadResult r;
+        List<Long> pids = new ArrayList<>();
+        try (Undo undo = new Undo()) {
+            LocalProcessFleet local = new LocalProcessFleet(url, List.of(), undo);
+            GeneratorFleet fleet = new GeneratorFleet() {
+                @Override
+                public String serviceUrl() {
+                    return local.serviceUrl();
+                }
+
+                @Override
+                public List<GeneratorChannel> launch(FleetLaunch l) {
+                    List<GeneratorChannel> chs = local.launch(l);
+                    chs.forEach(c -> pids.add(Long.parseLong(c.where().replaceAll(".*pid ", ""))));
+                    return chs;
+                }
+
+                @Override
+                public Map<String, Object> describe() {
+                    return local.describe();
+                }
+            };
+            r = new FleetRunner(fleet, 2, 100, List.of(0L, 5_000L), undo).run(plan, new TrafficListener() {
+                @Override
+                public void injectionStarted(long seenMs) {
+                    starts.incrementAndGet();
+                }
+            });
+        } finally {
+            server.stop(0);
+        }
+        assertThat(starts.get()).isEqualTo(1);
+        assertThat(r.logs()).extracting(GeneratorLog::name).containsExactly("generator-0", "generator-1");
+        GeneratorLog g0 = r.logs().get(0);
+        GeneratorLog g1 = r.logs().get(1);
+        assertThat(g0.uncertaintyMs()).isLessThanOrEqualTo(100);
+        assertThat(g1.uncertaintyMs()).isLessThanOrEqualTo(100);
+        assertThat(Math.abs(g0.offsetMs())).isLessThanOrEqualTo(g0.uncertaintyMs());
+        assertThat(Math.abs(g1.offsetMs() - 5_000)).isLessThanOrEqualTo(g1.uncertaintyMs());
+        assertThat(r.generators()).extracting(m -> m.get("askedRate")).containsExactly(15.0, 15.0);
+        // every generator process has exited once told to finish
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
+        }
+
+        // the merged logs hold exactly the requests the server counted, split between two run tokens
+        List<RequestRecord> records = new ArrayList<>();
+        GeneratorLog.readAll(r.logs(), new SimulationLogReader.Visitor() {
+            @Override
+            public void request(RequestRecord rec) {
+                records.add(rec);
+            }
+        });
+        assertThat(records).hasSize(received.size()).allMatch(RequestRecord::ok);
+        assertThat(received.keySet().stream().map(id -> id.replaceAll("-\\d+$", "")).distinct()).hasSize(2)
+                .allMatch(t -> t.endsWith("g0") || t.endsWith("g1"));
+
+        // causality on one clock: each request reached the server between the client's start and end of it
+        assertThat(r.clientLogs()).hasSize(2);
+        long checked = 0;
+        for (int i = 0; i < 2; i++) {
+            List<String> lines = Files.readAllLines(r.clientLogs().get(i), StandardCharsets.US_ASCII);
+            String token = lines.get(0).substring(lines.get(0).lastIndexOf(' ') + 1);
+            long slack = r.logs().get(i).uncertaintyMs() + 1;
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split(" ");
+                Long at = received.get(token + "-" + f[0]);
+                assertThat(at).as("request %s-%s reached the server", token, f[0]).isNotNull();
+                assertThat(at).isBetween(Long.parseLong(f[1]) - slack, Long.parseLong(f[2]) + slack);
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(received.size());
+        // the merged run starts with the earliest generator, on this host's clock (not 5 s in the future)
+        long firstStart = records.stream().mapToLong(RequestRecord::startMs).min().orElseThrow();
+        assertThat(firstStart).isLessThanOrEqualTo(received.values().stream().mapToLong(Long::longValue).min()
+                .orElseThrow() + 101);
+    }
+}
