@@ -70,12 +70,16 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ClusterOptionsMixin cluster = new ClusterOptionsMixin();
 
+    @CommandLine.ArgGroup(exclusive = false, heading = "Load from inside the cluster:%n")
+    LoadFromOptions loadFrom = new LoadFromOptions();
+
     /** The outcome of the last run this command made (for --verify-fixes). */
     private Experiment.Outcome last;
 
     @Override
     public Integer call() {
-        Scenario s = ScenarioLoader.load(scenarioFile, seed);
+        Scenario s = (loadFrom != null ? loadFrom : new LoadFromOptions()).apply(ScenarioLoader.load(scenarioFile,
+                seed));
         String where = runtime != null ? runtime : s.runtime();
         if (!where.equals("local") && !where.equals("kubernetes")) {
             throw ZerodropException.usage("--runtime \"" + where + "\" is invalid: expected local or kubernetes");
@@ -126,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
         Path outDir = io.zerodrop.engine.OutputDirectory.create(out, "--out", "");
         LocalSettings local = new LocalSettings(s.local().nodes(), s.local().endpointPropagation().toMillis(),
                 s.local().endpointJitter().toMillis(), s.local().kubeletNotice().toMillis(), seed, imageMap,
-                outDir.resolve("local"), s.local().service());
+                outDir.resolve("local"), s.local().service(), s.local().generatorClockSkewsMs());
         Map<String, Object> underTest = new LinkedHashMap<>();
         underTest.put("scenario", scenarioFile.toString());
         underTest.put("manifests", s.manifests().toString());
@@ -288,6 +292,18 @@ final class RunCommand implements Callable<Integer> {
         return outcome.exitCode();
     }
 
+    /** Where the load comes from, for the dry runs: nothing for the default (this host). */
+    static String origin(Scenario s) {
+        io.zerodrop.engine.LoadFrom f = s.load().from();
+        if (!f.cluster()) {
+            return "";
+        }
+        int n = f.generatorCount(s.load().rate(), s.load().simulation());
+        return String.format(java.util.Locale.ROOT, "  load from  inside the cluster: %d generator(s) of %.1f req/s"
+                + " each (Indexed Job, image %s; the local runtime plays it with processes), clock resolution %d"
+                + " ms%n", n, s.load().rate() / n, f.imageOrDefault(), f.clockResolutionMs());
+    }
+
     /** The dry run on a cluster: the calls zerodrop would make, by step; nothing is changed. */
     static String clusterPlan(Scenario s, io.zerodrop.runtime.kubernetes.Cluster c,
             io.zerodrop.runtime.kubernetes.ClusterTarget t, String url) {
@@ -300,6 +316,7 @@ final class RunCommand implements Callable<Integer> {
         b.append("  load       ").append(s.load().simulation()).append(" at ").append(s.load().rate())
                 .append(" req/s to ").append(url).append(", warm-up ").append(s.load().warmupSeconds())
                 .append(" s, then ").append(s.load().durationSeconds()).append(" s\n");
+        b.append(origin(s));
         String pods = "/api/v1/namespaces/" + c.namespace() + "/pods/";
         for (Scenario.StepSpec st : s.steps()) {
             String call = switch (st.action()) {
@@ -350,6 +367,7 @@ final class RunCommand implements Callable<Integer> {
         b.append("  load       ").append(s.load().simulation()).append(" at ").append(s.load().rate())
                 .append(" req/s, warm-up ").append(s.load().warmupSeconds()).append(" s, then ")
                 .append(s.load().durationSeconds()).append(" s, paths ").append(s.load().paths()).append('\n');
+        b.append(origin(s));
         for (Scenario.StepSpec st : s.steps()) {
             b.append("  step       ").append(st.id()).append(": ").append(st.toStep().disruption().describe())
                     .append(" at +").append(st.at().toMillis()).append(" ms after the warm-up");

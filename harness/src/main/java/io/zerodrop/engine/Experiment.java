@@ -99,9 +99,10 @@ public final class Experiment {
             PrintWriter err) {
         long t = System.currentTimeMillis();
         int undosBefore = undo.done().size();
+        Map<String, Object> loadInfo = new LinkedHashMap<>();
         Journal journal = new Journal();
         Schedule schedule = new Schedule(plan.steps());
-        TrafficRun traffic = null;
+        io.zerodrop.traffic.LoadResult traffic = null;
         ZerodropException failure = null;
         check(plan);
         try {
@@ -117,8 +118,10 @@ public final class Experiment {
                     .withLauncher(runtime.processLauncher());
             long warmupMs = plan.load().warmupSeconds() * 1000L;
             ProgressPrinter progress = ProgressPrinter.to(err);
+            io.zerodrop.traffic.LoadGenerators generators = Loads.of(plan.load(), runtime, undo, plan.outDir());
+            loadInfo.putAll(generators.describe());
             try {
-                traffic = journal.run("traffic", () -> new TrafficRunner(undo).run(trafficPlan, new TrafficListener() {
+                traffic = journal.run("traffic", () -> generators.run(trafficPlan, new TrafficListener() {
                     @Override
                     public void injectionStarted(long seenMs) {
                         schedule.start(seenMs + warmupMs, runtime, timeline, err);
@@ -128,7 +131,8 @@ public final class Experiment {
                     public void progress(Progress p) {
                         progress.print(p);
                     }
-                }), r -> "Gatling " + trafficPlan.simulationClass() + " exited 0");
+                }), r -> "Gatling " + trafficPlan.simulationClass() + (r.logs().size() > 1 ? " on " + r.logs().size()
+                        + " load generators, each exited 0" : " exited 0"));
             } finally {
                 progress.done();
             }
@@ -163,12 +167,11 @@ public final class Experiment {
 
         Measurement.Result m = null;
         if (traffic != null) {
-            TrafficRun run = traffic;
+            io.zerodrop.traffic.LoadResult run = traffic;
             try {
-                Measurement.RequestLogs ids = new Measurement.RequestLogs(
-                        plan.outDir().resolve(LoadSpec.CLIENT_REQUEST_LOG), runtime.requestLogs(),
+                Measurement.RequestLogs ids = new Measurement.RequestLogs(run.clientLogs(), runtime.requestLogs(),
                         plan.outDir().resolve("requests.tsv"));
-                m = journal.run("analysis", () -> Measurement.analyse(run.simulationLog(), timeline,
+                m = journal.run("analysis", () -> Measurement.analyse(run.logs(), timeline,
                         plan.load().warmupSeconds(), plan.load().rate(), runtime.ledgerSource(),
                         run.injectionSeenMs(), ids), r -> r.analysis().totalRequests() + " requests decoded, "
                         + r.groundTruth().map(g -> "server accounts read").orElse("no server account") + r.groundTruth()
@@ -190,11 +193,18 @@ public final class Experiment {
             List<String> notMeasured = DisruptionCoverage.problems(schedule.runs(), timeline.events(),
                     a.warmupEndMs(), a.lastRequestMs());
             verdict = Verdict.judge(a, plan.expectations(), m.groundTruth().map(g -> g.hiddenDrops()).orElse(null),
-                    m.evictions(), notMeasured);
+                    m.evictions(), notMeasured, m.saturatedGenerators());
         }
         Map<String, Object> settings = new LinkedHashMap<>(plan.settingsUnderTest());
         settings.put("runtime", runtimeInfo);
         settings.put("load", plan.load());
+        if (!loadInfo.isEmpty()) {
+            settings.put("loadFrom", loadInfo);
+        }
+        if (traffic != null && !traffic.generators().isEmpty()) {
+            settings.put("loadGenerators", generatorRows(traffic.generators(), m != null ? m.generators()
+                    : List.of()));
+        }
         settings.put("steps", plan.steps().stream().map(s -> s.id() + ": " + s.disruption().describe() + " at +"
                 + s.atMs() + " ms" + (s.times() > 1 ? ", every " + s.everyMs() + " ms, " + s.times() + " times" : ""))
                 .toList());
@@ -206,7 +216,7 @@ public final class Experiment {
                         "zerodrop's own JVM used %.1f s of CPU in %.1f s (%.0f %% of one core); pods and the load"
                                 + " generator are separate processes", selfCpuMs / 1000.0, wallMs / 1000.0,
                         100.0 * selfCpuMs / Math.max(1, wallMs))));
-        Optional<TrafficRun> run = Optional.ofNullable(traffic);
+        Optional<io.zerodrop.traffic.LoadResult> run = Optional.ofNullable(traffic);
         AnalysisResult analysis = m != null ? m.analysis() : Measurement.nothingMeasured(timeline, plan.load().rate());
         List<io.zerodrop.report.Finding> findings = new ArrayList<>();
         if (m != null) {
@@ -218,12 +228,31 @@ public final class Experiment {
                 + workload.name(), m != null ? m.gatling().gatlingVersion() : "(no load ran)", settings),
                 journal.steps(), timeline.events(), analysis, m != null ? m.groundTruth() : Optional.empty(),
                 List.copyOf(findings), verdict,
-                run.flatMap(TrafficRun::gatlingReport).map(p -> plan.outDir().relativize(p).toString()));
+                run.flatMap(io.zerodrop.traffic.LoadResult::gatlingReport).map(p -> plan.outDir().relativize(p)
+                        .toString()));
         List<Path> files = new ArrayList<>(Reports.writeAll(report, plan.title(), "zerodrop." + plan.command(),
                 plan.outDir()));
-        run.flatMap(TrafficRun::gatlingReport).ifPresent(files::add);
+        run.flatMap(io.zerodrop.traffic.LoadResult::gatlingReport).ifPresent(files::add);
         String summary = ConsoleSummary.render(report, plan.title(), files.stream().map(Path::toString).toList());
         return new Outcome(report, files, failure != null ? failure.exitCode() : verdict.exitCode(), summary);
+    }
+
+    /** The fleet's account of each generator joined with what the analysis counted of it, by name. */
+    static List<Map<String, Object>> generatorRows(List<Map<String, Object>> fleet,
+            List<Measurement.GeneratorShare> shares) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Map<String, Object> g : fleet) {
+            Map<String, Object> row = new LinkedHashMap<>(g);
+            shares.stream().filter(s -> s.name().equals(g.get("name"))).findFirst().ifPresent(s -> {
+                row.put("requests", s.requests());
+                row.put("measured", s.measured());
+                row.put("failed", s.failed());
+                row.put("achievedRate", Math.round(s.achievedRate() * 10) / 10.0);
+                row.put("saturated", s.saturated());
+            });
+            rows.add(row);
+        }
+        return rows;
     }
 
     private static ZerodropException interrupted() {

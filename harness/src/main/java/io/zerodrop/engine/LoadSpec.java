@@ -7,15 +7,32 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The load of a run, independent of where the target is: simulation, rate, warm-up, duration, request shape. */
+/**
+ * The load of a run, independent of where the target is: simulation, rate, warm-up, duration, request shape, and
+ * where it is generated ({@link LoadFrom}).
+ */
 public record LoadSpec(String simulation, double rate, int warmupSeconds, int durationSeconds,
         long requestTimeoutMs, long connectTimeoutMs, List<String> paths, String method, List<String> headers,
-        String body, String expectStatus, List<Path> simulationClasspath, int heapMb) {
+        String body, String expectStatus, List<Path> simulationClasspath, int heapMb, LoadFrom from) {
 
     public LoadSpec {
         paths = List.copyOf(paths);
         headers = List.copyOf(headers);
         simulationClasspath = List.copyOf(simulationClasspath);
+    }
+
+    /** A load generated on this host (one Gatling JVM). */
+    public LoadSpec(String simulation, double rate, int warmupSeconds, int durationSeconds, long requestTimeoutMs,
+            long connectTimeoutMs, List<String> paths, String method, List<String> headers, String body,
+            String expectStatus, List<Path> simulationClasspath, int heapMb) {
+        this(simulation, rate, warmupSeconds, durationSeconds, requestTimeoutMs, connectTimeoutMs, paths, method,
+                headers, body, expectStatus, simulationClasspath, heapMb, LoadFrom.LOCAL);
+    }
+
+    /** The same load generated from {@code where}. */
+    public LoadSpec from(LoadFrom where) {
+        return new LoadSpec(simulation, rate, warmupSeconds, durationSeconds, requestTimeoutMs, connectTimeoutMs, paths,
+                method, headers, body, expectStatus, simulationClasspath, heapMb, where);
     }
 
     /** The simulation's per-request log (seq, start, end, ok) in the output directory. */

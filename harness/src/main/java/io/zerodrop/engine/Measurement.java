@@ -31,9 +31,31 @@ public final class Measurement {
     /** How long to wait for a running target's periodic ledger to cover the last request. */
     static final long LEDGER_WAIT_MS = 3_000;
 
-    /** What one run measured. */
+    /** What one run measured; {@code generators}: each load generator's share, when there were several. */
     public record Result(RunHeader gatling, AnalysisResult analysis, Optional<GroundTruth> groundTruth,
-            List<Finding> findings, io.zerodrop.verdict.EvictionStats evictions) {
+            List<Finding> findings, io.zerodrop.verdict.EvictionStats evictions, List<GeneratorShare> generators) {
+
+        public Result(RunHeader gatling, AnalysisResult analysis, Optional<GroundTruth> groundTruth,
+                List<Finding> findings, io.zerodrop.verdict.EvictionStats evictions) {
+            this(gatling, analysis, groundTruth, findings, evictions, List.of());
+        }
+
+        /** The generators that could not send their share (below 90 % of it), by name. */
+        public List<String> saturatedGenerators() {
+            return generators.stream().filter(GeneratorShare::saturated).map(g -> String.format(java.util.Locale.ROOT,
+                    "%s (%.1f of %.1f req/s)", g.name(), g.achievedRate(), g.askedRate())).toList();
+        }
+    }
+
+    /**
+     * What one load generator of several sent after the warm-up, on this host's clock: its requests and failures,
+     * the rate it achieved against its share of the asked rate (saturated below 90 %, the rule of the whole run).
+     */
+    public record GeneratorShare(String name, long requests, long measured, long failed, double askedRate,
+            double achievedRate, long clockOffsetMs, long clockUncertaintyMs) {
+        public boolean saturated() {
+            return askedRate > 0 && achievedRate < 0.9 * askedRate;
+        }
     }
 
     private Measurement() {
@@ -67,9 +89,13 @@ public final class Measurement {
      * Where the requests carried ids: the simulation's client log, the pods' request logs (pod → file), and the file
      * the joined table goes to. All three are needed for the exact join; with any missing it is skipped.
      */
-    public record RequestLogs(Path clientLog, Map<String, Path> serverLogs, Path joinedTable) {
+    public record RequestLogs(List<Path> clientLogs, Map<String, Path> serverLogs, Path joinedTable) {
+        public RequestLogs(Path clientLog, Map<String, Path> serverLogs, Path joinedTable) {
+            this(clientLog == null ? List.of() : List.of(clientLog), serverLogs, joinedTable);
+        }
+
         boolean usable() {
-            return clientLog != null && Files.exists(clientLog) && !serverLogs.isEmpty();
+            return !clientLogs.isEmpty() && clientLogs.stream().allMatch(Files::exists) && !serverLogs.isEmpty();
         }
     }
 
@@ -111,8 +137,9 @@ public final class Measurement {
             timeline.add(TimelineEvent.global(warmupEnd, EventType.WARMUP_ENDED, "warm-up of " + rampSeconds + " s"));
         }
         analyzer = new Analyzer(header.runStartMs(), warmupEnd, timeline.events(), askedRate, MAX_ATTRIBUTIONS);
+        Shares shares = new Shares(generators.size(), warmupEnd);
         try {
-            io.zerodrop.gatling.GeneratorLog.readAll(generators, analyzer);
+            io.zerodrop.gatling.GeneratorLog.readAll(generators, analyzer, shares::add);
         } catch (IOException e) {
             throw ZerodropException.environment("cannot read " + simulationLog + ": " + e.getMessage(), e);
         }
@@ -120,7 +147,7 @@ public final class Measurement {
         if (a.lastRequestMs() > 0) {
             timeline.add(TimelineEvent.global(a.lastRequestMs(), EventType.TRAFFIC_ENDED, a.totalRequests() + " requests"));
         }
-        RequestJoin.Exact exact = requestLogs != null && requestLogs.usable() ? RequestJoin.join(requestLogs.clientLog(),
+        RequestJoin.Exact exact = requestLogs != null && requestLogs.usable() ? RequestJoin.joinAll(requestLogs.clientLogs(),
                 requestLogs.serverLogs(), requestLogs.joinedTable()) : null;
         List<LedgerSnapshot> snapshots = ledgers == null ? List.of() : ledgers.collect(a.lastRequestMs());
         Optional<GroundTruth> truth = snapshots.isEmpty() ? Optional.empty()
@@ -134,7 +161,51 @@ public final class Measurement {
                     ev.lastRefusal(), ""));
         }
         staleRoutes(timeline.events(), a).ifPresent(findings::add);
-        return new Result(header, a, truth, List.copyOf(findings), ev);
+        return new Result(header, a, truth, List.copyOf(findings), ev, generators.size() < 2 ? List.of()
+                : shares.result(generators, askedRate));
+    }
+
+    /** Counts per generator, with the rules the analysis applies to the whole run. */
+    private static final class Shares {
+        final long[] total;
+        final long[] measured;
+        final long[] failed;
+        final long[] first;
+        final long[] last;
+        final long warmupEnd;
+
+        Shares(int n, long warmupEnd) {
+            total = new long[n];
+            measured = new long[n];
+            failed = new long[n];
+            first = new long[n];
+            last = new long[n];
+            java.util.Arrays.fill(first, Long.MAX_VALUE);
+            java.util.Arrays.fill(last, Long.MIN_VALUE);
+            this.warmupEnd = warmupEnd;
+        }
+
+        void add(int generator, io.zerodrop.gatling.RequestRecord r) {
+            total[generator]++;
+            if (r.startMs() >= warmupEnd) {
+                measured[generator]++;
+                failed[generator] += r.ok() ? 0 : 1;
+                first[generator] = Math.min(first[generator], r.startMs());
+                last[generator] = Math.max(last[generator], r.startMs());
+            }
+        }
+
+        List<GeneratorShare> result(List<io.zerodrop.gatling.GeneratorLog> generators, double askedRate) {
+            List<GeneratorShare> out = new ArrayList<>();
+            for (int i = 0; i < total.length; i++) {
+                double seconds = (last[i] - first[i]) / 1000.0;
+                double achieved = measured[i] < 2 || seconds <= 0 ? measured[i] : (measured[i] - 1) / seconds;
+                io.zerodrop.gatling.GeneratorLog g = generators.get(i);
+                out.add(new GeneratorShare(g.name(), total[i], measured[i], failed[i], askedRate / total.length,
+                        achieved, g.offsetMs(), g.uncertaintyMs()));
+            }
+            return List.copyOf(out);
+        }
     }
 
     /** The analysis of a run that sent no load (it broke off before): every count 0, the timeline kept. */

@@ -29,14 +29,30 @@ public record GeneratorLog(String name, Path log, long offsetMs, long uncertaint
 
     /** Reads every generator's log into {@code visitor} on the host's clock; the merged run header. */
     public static RunHeader readAll(List<GeneratorLog> logs, SimulationLogReader.Visitor visitor) throws IOException {
+        return readAll(logs, visitor, (i, r) -> { });
+    }
+
+    /** A request as read, with the index of the generator that sent it (its times on the host's clock). */
+    @FunctionalInterface
+    public interface PerGenerator {
+        void request(int generator, RequestRecord corrected);
+    }
+
+    /** As above, telling {@code perGenerator} which generator each request came from. */
+    public static RunHeader readAll(List<GeneratorLog> logs, SimulationLogReader.Visitor visitor,
+            PerGenerator perGenerator) throws IOException {
         List<RunHeader> headers = new ArrayList<>();
-        for (GeneratorLog g : logs) {
+        for (int index = 0; index < logs.size(); index++) {
+            GeneratorLog g = logs.get(index);
+            int gi = index;
             long off = g.offsetMs();
             headers.add(SimulationLogReader.readAll(g.log(), new SimulationLogReader.Visitor() {
                 @Override
                 public void request(RequestRecord r) {
-                    visitor.request(new RequestRecord(r.name(), r.startMs() - off, r.endMs() - off, r.ok(),
-                            r.message()));
+                    RequestRecord c = new RequestRecord(r.name(), r.startMs() - off, r.endMs() - off, r.ok(),
+                            r.message());
+                    visitor.request(c);
+                    perGenerator.request(gi, c);
                 }
 
                 @Override

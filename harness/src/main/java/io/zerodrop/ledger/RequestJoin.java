@@ -37,6 +37,38 @@ public final class RequestJoin {
      * (one line per request: seq, start, end, client ok, pod(s) reached, server outcome(s)) and returns the counts.
      */
     public static Exact join(Path clientLog, Map<String, Path> serverLogs, Path table) {
+        return joinAll(java.util.List.of(clientLog), serverLogs, table);
+    }
+
+    /**
+     * As {@link #join}, for the client logs of several load generators (each with its own run token, so every
+     * request id is still unique): the counts summed, one table (its seq column then reads {@code <token>-<seq>}).
+     */
+    public static Exact joinAll(java.util.List<Path> clientLogs, Map<String, Path> serverLogs, Path table) {
+        long[] sums = new long[12];
+        Map<String, Long> byPod = new TreeMap<>();
+        try (BufferedWriter w = table == null ? null : Files.newBufferedWriter(table, StandardCharsets.US_ASCII)) {
+            if (w != null) {
+                w.write("# seq\tclientStartMs\tclientEndMs\tclient\tpods\tserver\n");
+            }
+            for (Path clientLog : clientLogs) {
+                Exact e = joinOne(clientLog, serverLogs, w, clientLogs.size() > 1);
+                long[] v = {e.clientTotal(), e.clientOk(), e.clientFailed(), e.reachedServer(), e.serverAttempts(),
+                        e.neverReached(), e.answeredButLost(), e.cutByServer(), e.failedOther(), e.hiddenDrops(),
+                        e.retried(), e.unknownToClient()};
+                for (int i = 0; i < v.length; i++) {
+                    sums[i] += v[i];
+                }
+                e.failedByPod().forEach((pod, n) -> byPod.merge(pod, n, Long::sum));
+            }
+        } catch (IOException e) {
+            throw ZerodropException.environment("cannot write " + table + ": " + e.getMessage(), e);
+        }
+        return new Exact(sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9],
+                sums[10], sums[11], Map.copyOf(byPod));
+    }
+
+    private static Exact joinOne(Path clientLog, Map<String, Path> serverLogs, BufferedWriter w, boolean withToken) {
         Client c = readClient(clientLog);
         int n = c.maxSeq + 1;
         byte[] attempts = new byte[n];
@@ -84,10 +116,8 @@ public final class RequestJoin {
         long total = 0, ok = 0, reached = 0, never = 0, lost = 0, cut = 0, other = 0, hidden = 0, retried = 0;
         long allAttempts = 0;
         Map<String, Long> byPod = new TreeMap<>();
-        try (BufferedWriter w = table == null ? null : Files.newBufferedWriter(table, StandardCharsets.US_ASCII)) {
-            if (w != null) {
-                w.write("# seq\tclientStartMs\tclientEndMs\tclient\tpods\tserver\n");
-            }
+        String seqPrefix = withToken ? c.token + "-" : "";
+        try {
             for (int s = 0; s < n; s++) {
                 if (c.state[s] == 0) {
                     continue;
@@ -121,13 +151,13 @@ public final class RequestJoin {
                     }
                 }
                 if (w != null) {
-                    w.write(s + "\t" + c.start[s] + "\t" + c.end[s] + "\t" + (clientOk ? "OK" : "FAILED") + "\t"
+                    w.write(seqPrefix + s + "\t" + c.start[s] + "\t" + c.end[s] + "\t" + (clientOk ? "OK" : "FAILED") + "\t"
                             + (podOf[s] == null ? "-" : podOf[s]) + "\t" + (outcomes[s] == null
                             ? (attempts[s] > 0 ? "IN_FLIGHT_AT_EXIT" : "NEVER_RECEIVED") : outcomes[s]) + "\n");
                 }
             }
         } catch (IOException e) {
-            throw ZerodropException.environment("cannot write " + table + ": " + e.getMessage(), e);
+            throw ZerodropException.environment("cannot write the joined request table: " + e.getMessage(), e);
         }
         return new Exact(total, ok, total - ok, reached, allAttempts, never, lost, cut, other, hidden, retried, unknown,
                 Map.copyOf(byPod));

@@ -88,6 +88,7 @@ public final class HtmlReport {
         h.append("<h2>Requests per 100 ms</h2>\n");
         chart(h, r);
         PodLanes.render(h, r);
+        GeneratorTable.render(h, r);
 
         h.append("<h2>Verdict</h2>\n<table><tr><th>expectation</th><th>expected</th><th>measured</th><th>result</th>")
                 .append("<th>how</th></tr>\n");

@@ -26,6 +26,15 @@ public interface Runtime extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * The load generators of a load from inside the cluster ({@code traffic.from: cluster}), running {@code image}:
+     * the pods of an Indexed Job, or processes on this host where the local runtime plays the Job. Empty where this
+     * runtime cannot generate load inside.
+     */
+    default java.util.Optional<io.zerodrop.traffic.fleet.GeneratorFleet> loadFleet(String image) {
+        return java.util.Optional.empty();
+    }
+
     /** The Service URL the load goes to. */
     String serviceUrl();
 

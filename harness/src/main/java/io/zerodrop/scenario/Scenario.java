@@ -117,9 +117,18 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
         }
     }
 
-    /** How the local runtime plays the cluster. */
+    /**
+     * How the local runtime plays the cluster; {@code generatorClockSkewsMs}: when it plays the load Job, how far
+     * ahead each generator's clock is made to run (to see the clock correction at work).
+     */
     public record Local(int nodes, Duration endpointPropagation, Duration endpointJitter, Duration kubeletNotice,
-            Map<String, String> images, String service) {
+            Map<String, String> images, String service, List<Long> generatorClockSkewsMs) {
+    }
+
+    /** The same scenario with another load (the command line's overrides). */
+    public Scenario withLoad(LoadSpec newLoad) {
+        return new Scenario(file, name, manifests, runtime, workload, namespace, settings, newLoad, steps, expectations,
+                local, trafficUrl);
     }
 
     public List<Step> toSteps() {

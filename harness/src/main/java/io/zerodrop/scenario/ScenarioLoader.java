@@ -91,7 +91,8 @@ public final class ScenarioLoader {
                 intOrPercent(pdb, "maxUnavailable"));
 
         Yaml.Map_ tr = root.map("traffic").only("simulation", "rate", "warmup", "duration", "requestTimeout",
-                "connectTimeout", "paths", "method", "headers", "body", "expectStatus", "url");
+                "connectTimeout", "paths", "method", "headers", "body", "expectStatus", "url", "from", "generators",
+                "generatorRate", "clockResolution", "image");
         String trafficUrl = tr.has("url") ? tr.string("url", null) : null;
         if (trafficUrl != null && !trafficUrl.matches("https?://[^/\\s]+/?")) {
             throw tr.at("url", "'traffic.url' is \"" + trafficUrl + "\"; expected http(s)://host[:port] (the Ingress,"
@@ -135,7 +136,15 @@ public final class ScenarioLoader {
                 (int) duration.toSeconds(), tr.duration("requestTimeout", Duration.ofSeconds(5)).toMillis(),
                 tr.duration("connectTimeout", Duration.ofSeconds(2)).toMillis(), paths, method,
                 tr.strings("headers", List.of()), tr.has("body") ? tr.string("body", null) : null, expectStatus,
-                List.of(), 1024);
+                List.of(), 1024, loadFrom(tr));
+
+        if (!load.from().cluster() && (tr.has("generators") || tr.has("generatorRate") || tr.has("image")
+                || tr.has("clockResolution"))) {
+            String key = java.util.stream.Stream.of("generators", "generatorRate", "image", "clockResolution")
+                    .filter(tr::has).findFirst().orElseThrow();
+            throw tr.at(key, "'traffic." + key + "' applies to load from inside the cluster; add 'from: cluster'"
+                    + " (the load now comes from this host: one generator)");
+        }
 
         List<Scenario.StepSpec> steps = new ArrayList<>();
         Set<String> ids = new HashSet<>();
@@ -213,13 +222,41 @@ public final class ScenarioLoader {
                 ex.whole("maxHiddenDrops", 0L, 0, Long.MAX_VALUE));
 
         Yaml.Map_ lo = root.mapOrEmpty("local").only("nodes", "endpointPropagation", "endpointJitter",
-                "kubeletNotice", "images", "service");
+                "kubeletNotice", "images", "service", "generatorClockSkews");
+        List<Long> skews = new ArrayList<>();
+        for (String skew : lo.strings("generatorClockSkews", List.of())) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([+-]?)(\\d{1,7})(ms|s)").matcher(skew.strip());
+            if (!m.matches()) {
+                throw lo.at("generatorClockSkews", "'local.generatorClockSkews' has \"" + skew + "\"; expected signed"
+                        + " durations like 0ms, +3s or -250ms, one per load generator");
+            }
+            long v = Long.parseLong(m.group(2)) * (m.group(3).equals("s") ? 1000 : 1);
+            skews.add(m.group(1).equals("-") ? -v : v);
+        }
         Map<String, String> images = lo.stringMap("images");
         Scenario.Local local = new Scenario.Local((int) lo.whole("nodes", 3L, 1, 100),
                 lo.duration("endpointPropagation", Duration.ofMillis(1000)),
                 lo.duration("endpointJitter", Duration.ofMillis(250)), lo.duration("kubeletNotice", Duration.ofMillis(100)),
-                images, lo.oneOf("service", "auto", "auto", "netfilter", "userspace"));
+                images, lo.oneOf("service", "auto", "auto", "netfilter", "userspace"), List.copyOf(skews));
         return new Scenario(file, name, manifests, runtime, workload, namespace, settings, load, steps, expectations,
                 local, trafficUrl);
+    }
+
+    /** {@code traffic.from} and what goes with it: where the load is generated. */
+    private static io.zerodrop.engine.LoadFrom loadFrom(Yaml.Map_ tr) {
+        String from = tr.oneOf("from", "local", "local", "cluster");
+        Integer generators = tr.has("generators") ? (int) tr.whole("generators", null, 1, 1000) : null;
+        Double rate = tr.has("generatorRate") ? tr.number("generatorRate", null, 1, 1_000_000) : null;
+        java.time.Duration resolution = tr.duration("clockResolution", java.time.Duration.ofMillis(
+                io.zerodrop.engine.LoadFrom.DEFAULT_CLOCK_RESOLUTION_MS));
+        if (resolution.toMillis() < 1) {
+            throw tr.at("clockResolution", "'traffic.clockResolution' must be at least 1ms");
+        }
+        String image = tr.has("image") ? tr.string("image", null) : null;
+        if (image != null && !image.matches("[a-z0-9][a-z0-9._/:@-]*")) {
+            throw tr.at("image", "'traffic.image' is \"" + image + "\"; expected an image reference like"
+                    + " registry.example/zerodrop/gatling-sims:1.0");
+        }
+        return new io.zerodrop.engine.LoadFrom(from, generators, rate, resolution.toMillis(), image);
     }
 }

@@ -36,6 +36,16 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
      */
     public static Verdict judge(AnalysisResult a, Expectations e, Long hiddenDrops, EvictionStats ev,
             List<String> notMeasured) {
+        return judge(a, e, hiddenDrops, ev, notMeasured, List.of());
+    }
+
+    /**
+     * As above, for a load from several generators: {@code saturatedGenerators} names those that sent less than 90 %
+     * of their share — the whole run may still reach the asked rate, but that generator's view (its node, its path to
+     * the Service) was not measured as asked, so the run is INCONCLUSIVE with their names.
+     */
+    public static Verdict judge(AnalysisResult a, Expectations e, Long hiddenDrops, EvictionStats ev,
+            List<String> notMeasured, List<String> saturatedGenerators) {
         List<Check> checks = new ArrayList<>();
         if (e.maxDropped() != null) {
             checks.add(new Check("max-dropped", a.measuredFailed() <= e.maxDropped(), "≤ " + e.maxDropped(),
@@ -86,6 +96,11 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
             reasons.add(String.format(Locale.ROOT, "the load generator sent %.1f req/s of the %.1f asked (below 90 %%):"
                     + " it was saturated, so the target is neither blamed nor credited; lower the rate or give the"
                     + " load generator more CPU", a.achievedRate(), a.askedRate()));
+        } else if (!saturatedGenerators.isEmpty()) {
+            status = Status.INCONCLUSIVE;
+            reasons.add("load generator(s) " + String.join(", ", saturatedGenerators) + " sent below 90 % of their"
+                    + " share of the asked rate: saturated, so the target is neither blamed nor credited; lower"
+                    + " traffic.generatorRate (more generators) or give the generators more CPU");
         } else if (a.measuredRequests() == 0) {
             status = Status.INCONCLUSIVE;
             reasons.add("no request was sent after the warm-up: nothing was measured");

@@ -22,22 +22,6 @@ import java.util.Map;
 public record LoadJob(String name, String namespace, String image, int generators, String simulationClass,
         Map<String, String> properties, double rate, String runId) {
 
-    /** Requests per second one generator is asked for at most, by simulation, from its measured capacity. */
-    public static double defaultCeiling(String simulation) {
-        // one Gatling JVM on 2 cores sustained ~8,000 req/s keep-alive and ~2,000 req/s with fresh connections:
-        // half of that leaves room for the node's other work
-        return simulation.toLowerCase(Locale.ROOT).contains("fresh") ? 1_000 : 4_000;
-    }
-
-    /** How many generators a rate needs at a per-generator ceiling. */
-    public static int generatorsFor(double rate, double ceiling) {
-        if (rate <= 0 || ceiling <= 0) {
-            throw ZerodropException.usage("rate " + rate + " and the per-generator ceiling " + ceiling + " must be"
-                    + " positive");
-        }
-        return Math.max(1, (int) Math.ceil(rate / ceiling));
-    }
-
     /** The Service's address inside the cluster. */
     public static String serviceUrl(String service, String namespace, int port) {
         return "http://" + service + "." + namespace + ".svc" + (port == 80 ? "" : ":" + port);

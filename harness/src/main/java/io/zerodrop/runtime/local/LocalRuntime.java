@@ -80,6 +80,13 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
                 ? "netfilter DNAT in a private network namespace" : "userspace Service proxy") + ")";
     }
 
+    /** The local runtime plays the load Job: one process per generator on this host, where the Service is reachable. */
+    @Override
+    public java.util.Optional<io.zerodrop.traffic.fleet.GeneratorFleet> loadFleet(String image) {
+        return java.util.Optional.of(new io.zerodrop.traffic.fleet.LocalProcessFleet(serviceUrl(), processLauncher(),
+                undo, settings.generatorClockSkewsMs()));
+    }
+
     @Override
     public List<String> processLauncher() {
         return proxy == null ? List.of() : proxy.launcher();

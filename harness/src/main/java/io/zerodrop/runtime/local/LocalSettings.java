@@ -12,9 +12,17 @@ import java.nio.file.Path;
  *                         the same for every change
  * @param kubeletNoticeMs  deletion → the kubelet starting preStop/SIGTERM (default 100 ms: it watches the API and
  *                         notices quickly, so the kubelet path usually wins the race)
+ * @param generatorClockSkewsMs when the local runtime plays the load Job: how far ahead each generator's clock is
+ *                         made to run (its records and clock readings alike), to see the clock correction work
  */
 public record LocalSettings(int nodes, long endpointDelayMs, long endpointJitterMs, long kubeletNoticeMs, long seed,
-        ImageMap images, Path workDir, String serviceMode) {
+        ImageMap images, Path workDir, String serviceMode, java.util.List<Long> generatorClockSkewsMs) {
+
+    public LocalSettings(int nodes, long endpointDelayMs, long endpointJitterMs, long kubeletNoticeMs, long seed,
+            ImageMap images, Path workDir, String serviceMode) {
+        this(nodes, endpointDelayMs, endpointJitterMs, kubeletNoticeMs, seed, images, workDir, serviceMode,
+                java.util.List.of());
+    }
 
     /** Service modes: netfilter where root with ip and iptables, else userspace; or one of them forced. */
     public static final java.util.List<String> SERVICE_MODES = java.util.List.of("auto", "netfilter", "userspace");
@@ -26,6 +34,7 @@ public record LocalSettings(int nodes, long endpointDelayMs, long endpointJitter
         }
         // pods run in their own directories: a relative path handed to them (${POD_DIR}) would resolve there
         workDir = workDir.toAbsolutePath().normalize();
+        generatorClockSkewsMs = java.util.List.copyOf(generatorClockSkewsMs);
     }
 
     public static LocalSettings defaults(long seed, Path workDir) {
@@ -35,11 +44,12 @@ public record LocalSettings(int nodes, long endpointDelayMs, long endpointJitter
     /** The same settings with another number of nodes. */
     public LocalSettings withNodes(int n) {
         return new LocalSettings(n, endpointDelayMs, endpointJitterMs, kubeletNoticeMs, seed, images, workDir,
-                serviceMode);
+                serviceMode, generatorClockSkewsMs);
     }
 
     /** The same settings with another Service mode. */
     public LocalSettings withServiceMode(String mode) {
-        return new LocalSettings(nodes, endpointDelayMs, endpointJitterMs, kubeletNoticeMs, seed, images, workDir, mode);
+        return new LocalSettings(nodes, endpointDelayMs, endpointJitterMs, kubeletNoticeMs, seed, images, workDir, mode,
+                generatorClockSkewsMs);
     }
 }

@@ -41,22 +41,17 @@ public final class FleetRunner implements LoadGenerators {
     private final GeneratorFleet fleet;
     private final int generators;
     private final long resolutionMs;
-    private final List<Long> skewsMs;
     private final Undo undo;
     /** When every generator had started injecting, on this host's clock: the earliest of them; -1 before. */
     private long injectionSeen = -1;
 
-    /**
-     * @param skewsMs per generator, a clock skew it is made to show (tests of the correction); empty in real runs
-     */
-    public FleetRunner(GeneratorFleet fleet, int generators, long resolutionMs, List<Long> skewsMs, Undo undo) {
+    public FleetRunner(GeneratorFleet fleet, int generators, long resolutionMs, Undo undo) {
         if (generators < 1) {
             throw ZerodropException.usage("the number of load generators is " + generators + "; expected at least 1");
         }
         this.fleet = fleet;
         this.generators = generators;
         this.resolutionMs = resolutionMs;
-        this.skewsMs = List.copyOf(skewsMs);
         this.undo = undo;
     }
 
@@ -111,7 +106,8 @@ public final class FleetRunner implements LoadGenerators {
         double each = plan.rate() / generators;
         props.put("zerodrop.rate", String.format(Locale.ROOT, "%.3f", each));
         FleetLaunch launch = new FleetLaunch(plan.simulationClass(), props, generators, each, plan.requestTimeoutMs(),
-                plan.connectTimeoutMs(), plan.heapMb(), plan.extraClasspath(), work, skewsMs, plan.hardTimeoutMs());
+                plan.connectTimeoutMs(), plan.heapMb(), plan.extraClasspath(), work.resolveSibling("generators"),
+                plan.hardTimeoutMs());
         List<Gen> gens = new ArrayList<>();
         for (GeneratorChannel ch : fleet.launch(launch)) {
             Path dir = work.resolve(ch.name());

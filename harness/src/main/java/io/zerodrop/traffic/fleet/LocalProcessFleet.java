@@ -27,11 +27,17 @@ public final class LocalProcessFleet implements GeneratorFleet {
     private final String serviceUrl;
     private final List<String> launcher;
     private final Undo undo;
+    private final List<Long> skewsMs;
 
-    public LocalProcessFleet(String serviceUrl, List<String> launcher, Undo undo) {
+    /**
+     * @param skewsMs per generator, how far ahead its clock is made to run (its records and its clock readings
+     *                alike: tests of the clock correction); empty for true clocks
+     */
+    public LocalProcessFleet(String serviceUrl, List<String> launcher, Undo undo, List<Long> skewsMs) {
         this.serviceUrl = serviceUrl;
         this.launcher = List.copyOf(launcher);
         this.undo = undo;
+        this.skewsMs = List.copyOf(skewsMs);
     }
 
     @Override
@@ -43,6 +49,9 @@ public final class LocalProcessFleet implements GeneratorFleet {
     public Map<String, Object> describe() {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("generators", "processes on this host playing the Indexed Job (stdin/stdout control)");
+        if (!skewsMs.isEmpty()) {
+            d.put("clockSkewsMs", skewsMs);
+        }
         return d;
     }
 
@@ -80,8 +89,9 @@ public final class LocalProcessFleet implements GeneratorFleet {
         cmd.add("-Dgatling.socket.connectTimeout=" + l.connectTimeoutMs());
         l.properties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-Dzerodrop.generator.index=" + index);
-        if (l.skewMs(index) != 0) {
-            cmd.add("-Dzerodrop.generator.clockSkewMs=" + l.skewMs(index));
+        long skew = index < skewsMs.size() ? skewsMs.get(index) : 0;
+        if (skew != 0) {
+            cmd.add("-Dzerodrop.generator.clockSkewMs=" + skew);
         }
         StringBuilder cp = new StringBuilder();
         for (Path extra : l.extraClasspath()) {

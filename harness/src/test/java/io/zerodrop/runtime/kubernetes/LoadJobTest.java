@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The in-cluster load generator as an Indexed Job: its spec, and its deletion when the run ends or is interrupted. */
 class LoadJobTest {
     static LoadJob job(double rate) {
-        int n = LoadJob.generatorsFor(rate, LoadJob.defaultCeiling("fresh-connections"));
+        int n = io.zerodrop.engine.LoadFrom.generatorsFor(rate, io.zerodrop.engine.LoadFrom.defaultGeneratorRate("fresh-connections"));
         return new LoadJob("zerodrop-load-r1", "shop", "zerodrop/gatling-sims:dev", n,
                 "io.zerodrop.sims.FreshConnectionsSimulation", Map.of("zerodrop.baseUrl",
                 LoadJob.serviceUrl("web", "shop", 80), "zerodrop.rate", String.valueOf(rate), "zerodrop.durationSeconds",
@@ -21,9 +21,9 @@ class LoadJobTest {
 
     @Test
     void eachOfTheIndexedGeneratorsSendsItsShareToTheServicesClusterName() {
-        assertThat(LoadJob.generatorsFor(2_500, 1_000)).isEqualTo(3);
-        assertThat(LoadJob.generatorsFor(50_000, 4_000)).isEqualTo(13);
-        assertThat(LoadJob.generatorsFor(10, 1_000)).isEqualTo(1);
+        assertThat(io.zerodrop.engine.LoadFrom.generatorsFor(2_500, 1_000)).isEqualTo(3);
+        assertThat(io.zerodrop.engine.LoadFrom.generatorsFor(50_000, 4_000)).isEqualTo(13);
+        assertThat(io.zerodrop.engine.LoadFrom.generatorsFor(10, 1_000)).isEqualTo(1);
         Job j = job(2_500).toJob();
         assertThat(j.getSpec().getCompletionMode()).isEqualTo("Indexed");
         assertThat(j.getSpec().getParallelism()).isEqualTo(3);

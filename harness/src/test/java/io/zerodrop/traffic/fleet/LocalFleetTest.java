@@ -53,7 +53,7 @@ class LocalFleetTest {
         LoadResult r;
         List<Long> pids = new ArrayList<>();
         try (Undo undo = new Undo()) {
-            LocalProcessFleet local = new LocalProcessFleet(url, List.of(), undo);
+            LocalProcessFleet local = new LocalProcessFleet(url, List.of(), undo, List.of(0L, 5_000L));
             GeneratorFleet fleet = new GeneratorFleet() {
                 @Override
                 public String serviceUrl() {
@@ -72,7 +72,7 @@ class LocalFleetTest {
                     return local.describe();
                 }
             };
-            r = new FleetRunner(fleet, 2, 100, List.of(0L, 5_000L), undo).run(plan, new TrafficListener() {
+            r = new FleetRunner(fleet, 2, 100, undo).run(plan, new TrafficListener() {
                 @Override
                 public void injectionStarted(long seenMs) {
                     starts.incrementAndGet();
