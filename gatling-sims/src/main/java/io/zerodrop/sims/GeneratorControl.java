@@ -55,6 +55,11 @@ final class GeneratorControl {
         this.simulation = simulation;
         this.skewMs = skewMs;
         this.console = console;
+        try {
+            Files.createDirectories(results);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("the results directory " + results + " cannot be created", e);
+        }
         String token = System.getProperty("zerodrop.runToken", Long.toString(System.nanoTime() & 0xffffffL, 36));
         System.setProperty("zerodrop.runToken", token + "g" + index);
         System.setProperty("zerodrop.requestLog", results.resolve(CLIENT_LOG).toString());
@@ -154,8 +159,12 @@ final class GeneratorControl {
                 code = io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {"--simulation", simulation,
                         "--results-folder", results.toString(), "--no-reports"});
             } catch (Throwable e) {
-                console.println("zerodrop generator: the simulation failed: " + e);
-                seen("the simulation failed: " + e);
+                StringBuilder why = new StringBuilder(e.toString());
+                for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                    why.append(" ← ").append(c);
+                }
+                console.println("zerodrop generator: the simulation failed: " + why);
+                seen("the simulation failed: " + why);
                 code = 3;
             }
             exitCode = code;

@@ -169,7 +169,8 @@ final class RunCommand implements Callable<Integer> {
         try {
             io.zerodrop.runtime.kubernetes.ClusterTarget target = io.zerodrop.runtime.kubernetes.ClusterTarget.find(
                     c.client(), c.namespace(), s.workload());
-            String[] discovered = givenUrl != null ? null
+            String[] discovered = givenUrl != null ? null : s.load().from().cluster()
+                    ? io.zerodrop.runtime.kubernetes.TrafficPath.inCluster(c, target)
                     : io.zerodrop.runtime.kubernetes.TrafficPath.discover(c, target);
             String trafficUrl = givenUrl != null ? givenUrl : discovered[0];
             String how = givenUrl == null ? discovered[1] : url != null ? "--url" : "traffic.url in the scenario";
@@ -177,6 +178,8 @@ final class RunCommand implements Callable<Integer> {
                     io.zerodrop.runtime.kubernetes.Preflight.needed(s.steps().stream().map(Scenario.StepSpec::action)
                             .distinct().toList()));
             io.zerodrop.runtime.kubernetes.Preflight.forSettings(live, target).stream()
+                    .filter(p -> !needed.contains(p)).forEach(needed::add);
+            io.zerodrop.runtime.kubernetes.Preflight.forLoad(s.load().from().cluster()).stream()
                     .filter(p -> !needed.contains(p)).forEach(needed::add);
             io.zerodrop.runtime.kubernetes.Preflight.check(c.client(), c.namespace(), needed);
             PrintWriter o = spec.commandLine().getOut();
@@ -242,7 +245,7 @@ final class RunCommand implements Callable<Integer> {
         io.zerodrop.runtime.kubernetes.Cluster c = io.zerodrop.runtime.kubernetes.Cluster.connectToCreate(
                 cluster.options(), ns);
         try {
-            if (givenUrl == null) {
+            if (givenUrl == null && !s.load().from().cluster()) {
                 io.zerodrop.runtime.kubernetes.TrafficPath.requireLocal(c);
             }
             String ref = w.kind().toLowerCase(java.util.Locale.ROOT) + "/" + w.name();
@@ -253,6 +256,8 @@ final class RunCommand implements Callable<Integer> {
             io.zerodrop.runtime.kubernetes.Preflight.needed(s.steps().stream().map(Scenario.StepSpec::action)
                     .distinct().toList()).stream().filter(p -> !needed.contains(p)).forEach(needed::add);
             io.zerodrop.runtime.kubernetes.Preflight.forSettings(live, planned).stream()
+                    .filter(p -> !needed.contains(p)).forEach(needed::add);
+            io.zerodrop.runtime.kubernetes.Preflight.forLoad(s.load().from().cluster()).stream()
                     .filter(p -> !needed.contains(p)).forEach(needed::add);
             io.zerodrop.runtime.kubernetes.Preflight.check(c.client(), ns, needed);
             PrintWriter o = spec.commandLine().getOut();
@@ -272,8 +277,10 @@ final class RunCommand implements Callable<Integer> {
             underTest.put("workload", summary(w));
             underTest.put("settingsOverrides", live.describe());
             String how = givenUrl == null ? null : url != null ? "--url" : "traffic.url in the scenario";
+            String runtimeUrl = givenUrl != null ? givenUrl : s.load().from().cluster()
+                    ? io.zerodrop.runtime.kubernetes.TrafficPath.IN_CLUSTER : null;
             return runAndReport(s, (timeline, undo) -> io.zerodrop.runtime.kubernetes.KubernetesRuntime.deploying(c,
-                    deployer, ref, live, givenUrl, how, timeline, undo), w, outDir, underTest);
+                    deployer, ref, live, runtimeUrl, how, timeline, undo), w, outDir, underTest);
         } finally {
             c.close();
         }

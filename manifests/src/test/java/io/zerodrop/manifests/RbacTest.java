@@ -25,7 +25,8 @@ class RbacTest {
             "/events:list", "/events:watch", "events.k8s.io/events:list", "events.k8s.io/events:watch",
             "policy/poddisruptionbudgets:get", "policy/poddisruptionbudgets:list",
             "policy/poddisruptionbudgets:watch", "policy/poddisruptionbudgets:create",
-            "policy/poddisruptionbudgets:patch", "policy/poddisruptionbudgets:delete");
+            "policy/poddisruptionbudgets:patch", "policy/poddisruptionbudgets:delete",
+            "batch/jobs:create", "batch/jobs:delete");
     /** --deploy: the namespaced rights cluster-wide, the run's namespace, and creating the manifests' objects. */
     private static final Set<String> DEPLOY_EXTRA = Set.of("/namespaces:create", "/namespaces:delete",
             "/serviceaccounts:create", "/services:create", "/configmaps:create", "apps/deployments:create",

@@ -127,6 +127,23 @@ public final class KubernetesRuntime implements Runtime {
         return "kubernetes (" + cluster.server() + ", namespace " + cluster.namespace() + ")";
     }
 
+    /**
+     * The load generators as an Indexed Job in the target's namespace, sending to this runtime's traffic URL (the
+     * Service's cluster address unless a URL was given); the Job's deletion is undone with the runtime's other changes.
+     */
+    @Override
+    public java.util.Optional<io.zerodrop.traffic.fleet.GeneratorFleet> loadFleet(String image) {
+        String runId = (deployer != null ? deployer.namespace().replaceFirst("^zerodrop-", "")
+                : java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + "-" + Integer.toHexString(0x10000 | java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000))
+                .substring(1));
+        return java.util.Optional.of(new JobFleet(cluster.client(), cluster.namespace(), image, url, runId, undo,
+                undos::push, JOB_START_TIMEOUT_MS));
+    }
+
+    /** How long the load generator pods may take to run and answer (a first image pull included). */
+    static final long JOB_START_TIMEOUT_MS = 300_000;
+
     @Override
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>(cluster.describe());
@@ -173,8 +190,9 @@ public final class KubernetesRuntime implements Runtime {
         if (deployer != null) {
             deployer.deploy(cluster.client(), undo, undos::push);
             target = ClusterTarget.find(cluster.client(), cluster.namespace(), deployedWorkload);
-            if (url == null) {
-                String[] found = TrafficPath.discover(cluster, target);
+            if (url == null || url.equals(TrafficPath.IN_CLUSTER)) {
+                String[] found = url == null ? TrafficPath.discover(cluster, target)
+                        : TrafficPath.inCluster(cluster, target);
                 url = found[0];
                 urlSource = found[1];
             }

@@ -69,6 +69,20 @@ public final class Preflight {
         return out;
     }
 
+    /**
+     * What load from inside the cluster needs: create the load Job and delete it (with its pods), list its pods to
+     * wait for them, and reach each generator through the pod proxy. Nothing for load from this host.
+     */
+    public static List<Permission> forLoad(boolean fromCluster) {
+        if (!fromCluster) {
+            return List.of();
+        }
+        return List.of(new Permission("create", "batch", "jobs", null, false),
+                new Permission("delete", "batch", "jobs", null, false),
+                new Permission("list", "", "pods", null, false),
+                new Permission("get", "", "pods", "proxy", false));
+    }
+
     /** The permissions a run with these actions needs, in a stable order, without repeats. */
     public static List<Permission> needed(List<String> actions) {
         Set<Permission> all = new LinkedHashSet<>(observing());

@@ -78,6 +78,29 @@ public final class TrafficPath {
                 + " on node address " + ip + " (local cluster, context " + cluster.contextName() + ")"};
     }
 
+    /** The runtime's URL before a deployed workload's Service is known: its cluster address, found at start. */
+    public static final String IN_CLUSTER = "in-cluster";
+
+    /**
+     * Where load from inside the cluster goes when no URL was given: the cluster DNS name of the first Service that
+     * selects the workload's pods, on its first port (exit 2 when there is none).
+     */
+    public static String[] inCluster(Cluster cluster, ClusterTarget target) {
+        if (target.services().isEmpty()) {
+            throw ZerodropException.usage("load from inside the cluster goes to the workload's Service, but no Service"
+                    + " selects the pods of " + target.kind() + " " + target.name() + "; give --url");
+        }
+        String name = target.services().get(0);
+        var svc = cluster.client().services().inNamespace(cluster.namespace()).withName(name).get();
+        if (svc == null || svc.getSpec() == null || svc.getSpec().getPorts() == null || svc.getSpec().getPorts()
+                .isEmpty()) {
+            throw ZerodropException.usage("Service " + name + " has no port for the load to go to; give --url");
+        }
+        int port = svc.getSpec().getPorts().get(0).getPort();
+        return new String[] {LoadJob.serviceUrl(name, cluster.namespace(), port), "the cluster address of Service "
+                + name + " (load from inside the cluster)"};
+    }
+
     /** A {@code kubectl port-forward} process on this host with {@code port} among its arguments. */
     static boolean portForwardOn(int port) {
         try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {

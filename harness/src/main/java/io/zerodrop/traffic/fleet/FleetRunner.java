@@ -315,12 +315,12 @@ public final class FleetRunner implements LoadGenerators {
     /** Fetches one chunk from {@code from} and appends it to {@code file}; the number of bytes. */
     private static long append(GeneratorChannel ch, String what, long from, Path file) {
         String a = ch.call(what + " " + from + " " + CHUNK);
-        String prefix = "data " + from + " ";
-        if (!a.startsWith(prefix)) {
+        String[] f = a.strip().split(" ", 3);
+        if (f.length < 2 || !f[0].equals("data") || !f[1].equals(String.valueOf(from))) {
             throw ZerodropException.environment("load generator " + ch.name() + " answered \"" + cut(a) + "\" to "
                     + what + " " + from);
         }
-        byte[] bytes = Base64.getDecoder().decode(a.substring(prefix.length()).strip());
+        byte[] bytes = f.length < 3 ? new byte[0] : Base64.getDecoder().decode(f[2].strip());
         if (bytes.length == 0) {
             return 0;
         }

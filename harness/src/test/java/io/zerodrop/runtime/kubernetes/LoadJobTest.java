@@ -12,11 +12,12 @@ import org.junit.jupiter.api.Test;
 /** The in-cluster load generator as an Indexed Job: its spec, and its deletion when the run ends or is interrupted. */
 class LoadJobTest {
     static LoadJob job(double rate) {
-        int n = io.zerodrop.engine.LoadFrom.generatorsFor(rate, io.zerodrop.engine.LoadFrom.defaultGeneratorRate("fresh-connections"));
+        int n = io.zerodrop.engine.LoadFrom.generatorsFor(rate, io.zerodrop.engine.LoadFrom.defaultGeneratorRate(
+                "fresh-connections"));
         return new LoadJob("zerodrop-load-r1", "shop", "zerodrop/gatling-sims:dev", n,
                 "io.zerodrop.sims.FreshConnectionsSimulation", Map.of("zerodrop.baseUrl",
-                LoadJob.serviceUrl("web", "shop", 80), "zerodrop.rate", String.valueOf(rate), "zerodrop.durationSeconds",
-                "30", "zerodrop.requestLog", "/tmp/zerodrop/requests.client.log"), rate, "r1");
+                LoadJob.serviceUrl("web", "shop", 80), "zerodrop.rate", String.format(java.util.Locale.ROOT, "%.3f",
+                rate / n), "zerodrop.durationSeconds", "30"), 5_000, 2_000, 100_000, "r1");
     }
 
     @Test
@@ -35,9 +36,21 @@ class LoadJobTest {
         var c = pod.getContainers().get(0);
         assertThat(c.getImage()).isEqualTo("zerodrop/gatling-sims:dev");
         assertThat(c.getCommand()).contains("-Dzerodrop.rate=833.333", "-Dzerodrop.baseUrl=http://web.shop.svc",
-                "-Dzerodrop.requestLog=/results/requests.client.log", "io.gatling.app.Gatling",
+                "-Dgatling.http.requestTimeout=5000", "-Dgatling.socket.connectTimeout=2000",
+                "io.zerodrop.sims.Generator", "http:" + LoadJob.CONTROL_PORT, "/results",
                 "io.zerodrop.sims.FreshConnectionsSimulation").doesNotContain("-Dzerodrop.rate=2500.0");
         assertThat(c.getCommand().get(0)).as("exec form: java is PID 1").isEqualTo("java");
+        assertThat(c.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort())
+                .isEqualTo(LoadJob.CONTROL_PORT));
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(c.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactlyInAnyOrder("/results", "/tmp");
+        // should zerodrop die unable to undo, the Job ends itself and is cleaned away
+        assertThat(j.getSpec().getActiveDeadlineSeconds()).isEqualTo(100 + LoadJob.IDLE_TIMEOUT_SECONDS + 120);
+        assertThat(j.getSpec().getTtlSecondsAfterFinished()).isEqualTo(LoadJob.TTL_AFTER_FINISHED_SECONDS);
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
+                .singleElement().satisfies(t -> assertThat(t.getPodAffinityTerm().getTopologyKey())
+                        .isEqualTo("kubernetes.io/hostname"));
         assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
         assertThat(c.getResources().getLimits()).containsKey("memory");
         assertThat(j.getMetadata().getLabels()).containsEntry("zerodrop.io/run", "r1")

@@ -41,6 +41,7 @@ class RbacCoversPreflightTest {
                 "drain-node", "rollout-restart", "scale")));
         needed.addAll(Preflight.forSettings(all, noBudget));
         needed.addAll(Preflight.forSettings(all, withBudget));
+        needed.addAll(Preflight.forLoad(true));
         assertThat(needed).hasSizeGreaterThan(15);
         for (Preflight.Permission p : needed) {
             assertThat(grants(p.clusterScoped() ? clusterRole.getRules() : role.getRules(), p))
@@ -62,6 +63,7 @@ class RbacCoversPreflightTest {
             List<Preflight.Permission> needed = new java.util.ArrayList<>(new Deployer(objects, "zerodrop-x", "x",
                     overlay).permissions());
             needed.addAll(Preflight.needed(List.of("delete", "evict", "rollout-restart", "scale", "drain-node")));
+            needed.addAll(Preflight.forLoad(true));
             for (Preflight.Permission p : needed) {
                 assertThat(grants(all, p)).as("--deploy of " + overlay + " is granted " + p).isTrue();
             }

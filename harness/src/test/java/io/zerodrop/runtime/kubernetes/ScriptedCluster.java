@@ -32,6 +32,12 @@ public final class ScriptedCluster implements AutoCloseable {
     public final Set<String> denied = new java.util.concurrent.CopyOnWriteArraySet<>();
     /** What GET …/pods/&lt;pod&gt;[:port]/proxy/metrics answers, by pod; a pod not here answers 404. */
     public final Map<String, String> metrics = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The pod proxy for pods the test runs something behind: pod name → handler of the path after {@code /proxy}
+     * (query included), e.g. forwarding to a real process on loopback.
+     */
+    public final Map<String, java.util.function.Function<String, MockResponse>> podProxy =
+            new java.util.concurrent.ConcurrentHashMap<>();
     final KubernetesMockServer server;
     /** How many of the next JSON patches of a Deployment are refused with 409, as when it changed meanwhile. */
     public final java.util.concurrent.atomic.AtomicInteger conflictNextPatches = new java.util.concurrent.atomic
@@ -80,6 +86,11 @@ public final class ScriptedCluster implements AutoCloseable {
                         && conflictNextPatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     return status(409, "Operation cannot be fulfilled on deployments.apps \"web\": the object has been"
                             + " modified; please apply your changes to the latest version and try again", null, null);
+                }
+                java.util.regex.Matcher proxied = java.util.regex.Pattern.compile(
+                        ".*/pods/([^/:]+)(:\\d+)?/proxy(/.*)").matcher(request.getPath());
+                if (proxied.matches() && podProxy.containsKey(proxied.group(1))) {
+                    return podProxy.get(proxied.group(1)).apply(proxied.group(3));
                 }
                 if (request.getPath().endsWith("/proxy/metrics")) {
                     String pod = request.getPath().replaceAll(".*/pods/([^/:]+)(:\\d+)?/proxy/metrics", "$1");

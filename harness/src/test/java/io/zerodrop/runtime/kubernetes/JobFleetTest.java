@@ -1,0 +1,297 @@
+package io.zerodrop.runtime.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.Undo;
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.engine.LoadSpec;
+import io.zerodrop.gatling.GeneratorLog;
+import io.zerodrop.gatling.RequestRecord;
+import io.zerodrop.gatling.SimulationLogReader;
+import io.zerodrop.traffic.LoadResult;
+import io.zerodrop.traffic.TrafficListener;
+import io.zerodrop.traffic.TrafficPlan;
+import io.zerodrop.traffic.fleet.FleetRunner;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The load generators as an Indexed Job, on fabric8's mock API server. The test plays the Job controller and the
+ * kubelet: for each index it runs the pod's own command from the Job zerodrop created (java, the generator, its
+ * properties — only the image's paths mapped to this machine) as a real process with JOB_COMPLETION_INDEX set, and
+ * answers the pod proxy by forwarding to it. zerodrop drives them through the proxy exactly as on a cluster.
+ */
+class JobFleetTest {
+    @TempDir
+    Path tmp;
+
+    private final List<Process> pods = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> received = new ConcurrentHashMap<>();
+    private HttpServer target;
+
+    @AfterEach
+    void stop() {
+        pods.forEach(Process::destroyForcibly);
+        if (target != null) {
+            target.stop(0);
+        }
+    }
+
+    private String startTarget() throws IOException {
+        target = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
+        target.createContext("/", ex -> {
+            long at = System.currentTimeMillis();
+            String id = ex.getRequestHeaders().getFirst("X-Zerodrop-Request-Id");
+            received.put(id == null ? "none-" + at : id, at);
+            ex.sendResponseHeaders(200, 2);
+            ex.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
+            ex.close();
+        });
+        target.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+        target.start();
+        return "http://127.0.0.1:" + target.getAddress().getPort();
+    }
+
+    /**
+     * Plays the Job controller and kubelets: once zerodrop's Job exists, runs one process per index with the pod's
+     * command (node clocks off by {@code skewsMs}), creates the Running pods, and proxies to them, {@code proxyDelayMs}
+     * late for clock readings. Deleting the Job (foreground) ends its pods, as the garbage collector does.
+     */
+    private void playJob(ScriptedCluster cluster, KubernetesClient client, List<Long> skewsMs, long proxyDelayMs) {
+        cluster.beforeAnswer = call -> {
+            if (call.method().equals("DELETE") && call.path().contains("/jobs/")) {
+                pods.forEach(Process::destroyForcibly);
+                // not on the server's own thread: the mock answers one request at a time
+                new Thread(() -> client.pods().inNamespace("shop").withLabel("app.kubernetes.io/component",
+                        "load-generator").delete()).start();
+            }
+        };
+        HttpClient http = HttpClient.newHttpClient();
+        Thread controller = new Thread(() -> {
+            try {
+                Job job = null;
+                for (int i = 0; i < 600 && job == null; i++) {
+                    List<Job> jobs = client.batch().v1().jobs().inNamespace("shop").list().getItems();
+                    job = jobs.isEmpty() ? null : jobs.get(0);
+                    Thread.sleep(50);
+                }
+                var template = job.getSpec().getTemplate();
+                for (int index = 0; index < job.getSpec().getParallelism(); index++) {
+                    int port;
+                    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                        port = s.getLocalPort();
+                    }
+                    List<String> cmd = new ArrayList<>();
+                    for (String arg : template.getSpec().getContainers().get(0).getCommand()) {
+                        cmd.add(switch (arg) {
+                            case "java" -> Path.of(System.getProperty("java.home"), "bin", "java").toString();
+                            case "/app/lib/*" -> System.getProperty("java.class.path");
+                            case "/results" -> tmp.resolve("pod-" + index).toString();
+                            default -> arg.equals("http:" + LoadJob.CONTROL_PORT) ? "http:" + port : arg;
+                        });
+                    }
+                    if (skewsMs.get(index) != 0) {
+                        cmd.add(1, "-Dzerodrop.generator.clockSkewMs=" + skewsMs.get(index));
+                    }
+                    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                            .redirectOutput(tmp.resolve("pod-" + index + ".log").toFile());
+                    pb.environment().put("JOB_COMPLETION_INDEX", String.valueOf(index));
+                    pods.add(pb.start());
+                    String name = job.getMetadata().getName() + "-" + index + "-x" + index;
+                    cluster.podProxy.put(name, rest -> {
+                        try {
+                            if (rest.startsWith("/control?c=clock")) {
+                                Thread.sleep(proxyDelayMs);
+                            }
+                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                    + port + rest)).build(), HttpResponse.BodyHandlers.ofString());
+                            return new MockResponse().setResponseCode(r.statusCode()).setBody(r.body());
+                        } catch (IOException e) {
+                            return ScriptedCluster.status(503, "error trying to reach service: " + e, null, null);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return ScriptedCluster.status(503, "interrupted", null, null);
+                        }
+                    });
+                    Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace("shop")
+                            .withLabels(template.getMetadata().getLabels())
+                            .addToAnnotations("batch.kubernetes.io/job-completion-index", String.valueOf(index))
+                            .endMetadata().withNewSpec().withNodeName("node-" + index).endSpec().withNewStatus()
+                            .withPhase("Running").endStatus().build();
+                    client.pods().inNamespace("shop").resource(pod).create();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "job-controller");
+        controller.setDaemon(true);
+        controller.start();
+    }
+
+    private static FleetRunner runner(KubernetesClient client, String url, Undo undo, long resolutionMs) {
+        return new FleetRunner(new JobFleet(client, "shop", "zerodrop/gatling-sims:dev", url, "r1", undo, r -> { },
+                60_000), 2, resolutionMs, undo);
+    }
+
+    @Test
+    void twoPodsDrivenThroughThePodProxyGiveOneRunOnThisHostsClock() throws Exception {
+        String url = startTarget();
+        TrafficPlan plan = LoadSpec.of("fresh-connections", 30, 1, 3).toPlan(url, tmp.resolve("out"), false);
+        LoadResult r;
+        try (ScriptedCluster cluster = new ScriptedCluster(); KubernetesClient client = cluster.client()) {
+            playJob(cluster, client, List.of(0L, 2_500L), 0);
+            try (Undo undo = new Undo()) {
+                r = runner(client, url, undo, 100).run(plan, new TrafficListener() { });
+            }
+            // the generators were started together and read through the proxy, in chunks
+            List<String> proxied = cluster.calls.stream().map(ScriptedCluster.Call::path)
+                    .filter(p -> p.contains("/proxy/control")).toList();
+            assertThat(proxied).anyMatch(p -> p.equals("/api/v1/namespaces/shop/pods/zerodrop-load-r1-0-x0:8089/proxy/"
+                    + "control?c=start")).anyMatch(p -> p.contains("-1-x1:8089/proxy/control?c=log%20"))
+                    .anyMatch(p -> p.endsWith("control?c=finish"));
+            // the Job went with its pods when the run ended
+            assertThat(cluster.calls).anySatisfy(c -> {
+                assertThat(c.method()).isEqualTo("DELETE");
+                assertThat(c.path()).isEqualTo("/apis/batch/v1/namespaces/shop/jobs/zerodrop-load-r1");
+                assertThat(c.body()).contains("\"propagationPolicy\":\"Foreground\"");
+            });
+            assertThat(client.batch().v1().jobs().inNamespace("shop").list().getItems()).isEmpty();
+        }
+        assertThat(r.logs()).extracting(GeneratorLog::name).containsExactly("zerodrop-load-r1-0-x0",
+                "zerodrop-load-r1-1-x1");
+        assertThat(r.generators()).extracting(m -> m.get("where")).containsExactly("node node-0", "node node-1");
+        GeneratorLog skewed = r.logs().get(1);
+        assertThat(Math.abs(skewed.offsetMs() - 2_500)).isLessThanOrEqualTo(skewed.uncertaintyMs());
+        List<RequestRecord> records = new ArrayList<>();
+        GeneratorLog.readAll(r.logs(), new SimulationLogReader.Visitor() {
+            @Override
+            public void request(RequestRecord rec) {
+                records.add(rec);
+            }
+        });
+        assertThat(records).hasSize(received.size()).allMatch(RequestRecord::ok);
+        assertThat(received.keySet().stream().map(id -> id.replaceAll("-\\d+$", "")).distinct()).hasSize(2);
+        // on one clock, every request reached the target after the earliest corrected start
+        long firstStart = records.stream().mapToLong(RequestRecord::startMs).min().orElseThrow();
+        long firstReceived = received.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+        assertThat(firstStart).isLessThanOrEqualTo(firstReceived + skewed.uncertaintyMs() + 1);
+    }
+
+    /** A proxy 120 ms slow to carry clock readings: each is known to ± 60 ms, worse than the 20 ms asked. */
+    @Test
+    void aClockKnownWorseThanTheResolutionIsRefusedWithTheGeneratorsNamed() throws Exception {
+        String url = startTarget();
+        TrafficPlan plan = LoadSpec.of("fresh-connections", 10, 0, 1).toPlan(url, tmp.resolve("out"), false);
+        try (ScriptedCluster cluster = new ScriptedCluster(); KubernetesClient client = cluster.client()) {
+            playJob(cluster, client, List.of(0L, 0L), 120);
+            try (Undo undo = new Undo()) {
+                assertThatThrownBy(() -> runner(client, url, undo, 20).run(plan, new TrafficListener() { }))
+                        .isInstanceOfSatisfying(ZerodropException.class, e -> {
+                            assertThat(e.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);
+                            assertThat(e.getMessage()).contains("zerodrop-load-r1-0-x0 (± ", "zerodrop-load-r1-1-x1 (± ",
+                                    "more than the 20 ms the verdict needs");
+                        });
+            }
+            assertThat(client.batch().v1().jobs().inNamespace("shop").list().getItems()).isEmpty();
+        }
+    }
+
+    @Test
+    void anInterruptedLoadDeletesTheJobAndItsPods() throws Exception {
+        String url = startTarget();
+        TrafficPlan plan = LoadSpec.of("fresh-connections", 20, 1, 60).toPlan(url, tmp.resolve("out"), false);
+        try (ScriptedCluster cluster = new ScriptedCluster(); KubernetesClient client = cluster.client()) {
+            playJob(cluster, client, List.of(0L, 0L), 0);
+            Undo undo = new Undo();
+            CountDownLatch injecting = new CountDownLatch(1);
+            List<Throwable> thrown = new CopyOnWriteArrayList<>();
+            Thread run = new Thread(() -> {
+                try {
+                    runner(client, url, undo, 100).run(plan, new TrafficListener() {
+                        @Override
+                        public void injectionStarted(long seenMs) {
+                            injecting.countDown();
+                        }
+                    });
+                } catch (Throwable t) {
+                    thrown.add(t);
+                }
+            });
+            run.start();
+            assertThat(injecting.await(120, TimeUnit.SECONDS)).isTrue();
+            run.interrupt(); // what SIGINT's hook does to the run: stop it, then undo everything
+            undo.close();
+            run.join(TimeUnit.SECONDS.toMillis(60));
+            assertThat(run.isAlive()).isFalse();
+            assertThat(thrown).singleElement().isInstanceOfSatisfying(ZerodropException.class,
+                    e -> assertThat(e.exitCode()).isIn(ExitCodes.INTERRUPTED, ExitCodes.ENVIRONMENT));
+            assertThat(undo.done()).extracting(Undo.Done::what)
+                    .contains("delete load Job zerodrop-load-r1 and its 2 pod(s)");
+            assertThat(client.batch().v1().jobs().inNamespace("shop").list().getItems()).isEmpty();
+            for (int i = 0; i < 200 && !client.pods().inNamespace("shop").list().getItems().isEmpty(); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(client.pods().inNamespace("shop").list().getItems()).isEmpty();
+            for (Process p : pods) {
+                assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aPodThatCannotPullItsImageFailsTheLaunchAtOnceWithTheKubeletsWords() throws Exception {
+        try (ScriptedCluster cluster = new ScriptedCluster(); KubernetesClient client = cluster.client()) {
+            cluster.beforeAnswer = call -> {
+                if (call.method().equals("POST") && call.path().endsWith("/jobs")) {
+                    new Thread(() -> {
+                        io.zerodrop.core.Sleep.forMs(200);
+                        client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata()
+                                .withName("zerodrop-load-r1-0-abcde").withNamespace("shop").withLabels(Map.of(
+                                        "zerodrop.io/run", "r1", "app.kubernetes.io/managed-by", "zerodrop",
+                                        "app.kubernetes.io/component", "load-generator")).endMetadata().withNewStatus()
+                                .withPhase("Pending").addNewContainerStatus().withName("load").withNewState()
+                                .withNewWaiting().withReason("ErrImagePull").withMessage("pull access denied for"
+                                        + " zerodrop/gatling-sims").endWaiting().endState().endContainerStatus()
+                                .endStatus().build()).create();
+                    }).start();
+                }
+            };
+            try (Undo undo = new Undo()) {
+                assertThatThrownBy(() -> runner(client, "http://web.shop.svc", undo, 100).run(LoadSpec.of(
+                        "fresh-connections", 10, 0, 1).toPlan("http://web.shop.svc", tmp, false),
+                        new TrafficListener() { })).isInstanceOfSatisfying(ZerodropException.class, e -> {
+                            assertThat(e.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);
+                            assertThat(e.getMessage()).contains("zerodrop-load-r1-0-abcde cannot start: ErrImagePull:"
+                                    + " pull access denied", "kind load docker-image zerodrop/gatling-sims:dev");
+                        });
+            }
+            assertThat(client.batch().v1().jobs().inNamespace("shop").list().getItems()).isEmpty();
+        }
+    }
+}
