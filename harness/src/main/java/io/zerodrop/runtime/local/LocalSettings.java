@@ -47,6 +47,12 @@ public record LocalSettings(int nodes, long endpointDelayMs, long endpointJitter
                 serviceMode, generatorClockSkewsMs);
     }
 
+    /** The same settings with the load generators' clocks made to run off by these (one per generator). */
+    public LocalSettings withGeneratorClockSkews(java.util.List<Long> skewsMs) {
+        return new LocalSettings(nodes, endpointDelayMs, endpointJitterMs, kubeletNoticeMs, seed, images, workDir,
+                serviceMode, skewsMs);
+    }
+
     /** The same settings with another Service mode. */
     public LocalSettings withServiceMode(String mode) {
         return new LocalSettings(nodes, endpointDelayMs, endpointJitterMs, kubeletNoticeMs, seed, images, workDir, mode,

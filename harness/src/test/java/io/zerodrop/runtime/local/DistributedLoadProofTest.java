@@ -1,0 +1,103 @@
+package io.zerodrop.runtime.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zerodrop.analysis.AnalysisResult;
+import io.zerodrop.analysis.Attribution;
+import io.zerodrop.analysis.FailureClass;
+import io.zerodrop.analysis.Phase;
+import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.disruption.DeletePods;
+import io.zerodrop.disruption.PodSelector;
+import io.zerodrop.disruption.Step;
+import io.zerodrop.engine.Experiment;
+import io.zerodrop.engine.LoadFrom;
+import io.zerodrop.engine.LoadSpec;
+import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.verdict.Expectations;
+import io.zerodrop.workload.Workload;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local runtime plays the load Job: three generator processes, two of them with clocks made to run 3 s ahead and
+ * 1.5 s behind, send the naive deletion's load. Read as one run on this host's clock, it is judged as the same
+ * deletion under one generator is: the servers' ledgers and request logs reconcile exactly with the merged client
+ * account, and every failure falls in the same phases of the deleted pod — each inside its SIGTERM-to-out-of-rotation
+ * window, where the uncorrected times, seconds off, would not fall.
+ */
+class DistributedLoadProofTest {
+    private static final List<Long> SKEWS = List.of(0L, 3_000L, -1_500L);
+
+    @TempDir
+    Path dir;
+
+    private Experiment.Outcome run(String name, LoadSpec load, List<Long> skews) {
+        Workload w = Overlays.load("naive");
+        Experiment.Plan plan = new Experiment.Plan(name, "test", load,
+                List.of(new Step("delete-1", 2_000, 0, 1, new DeletePods(PodSelector.random(1, 7), null))),
+                Expectations.zeroDrops(), dir.resolve(name), false, Map.of());
+        return Experiment.runLocal(LocalSettings.defaults(7, dir.resolve(name + "-local"))
+                .withGeneratorClockSkews(skews), w, plan, new PrintWriter(new StringWriter()));
+    }
+
+    @Test
+    void threeSkewedGeneratorsAreJudgedAsOneGeneratorIs() {
+        LoadSpec load = LoadSpec.of("fresh-connections", 150, 3, 10);
+        Experiment.Outcome single = run("single", load, List.of());
+        Experiment.Outcome merged = run("merged", load.from(new LoadFrom("cluster", 3, null, 100, null)), SKEWS);
+
+        for (Experiment.Outcome o : List.of(single, merged)) {
+            assertThat(o.exitCode()).as(o.report().verdict().toString()).isEqualTo(ExitCodes.VERDICT_FAILED);
+            Reconcile.exactly(o);
+        }
+        // each generator's clock measured, and its records moved by it
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> generators = (List<Map<String, Object>>) ((Map<String, Object>) merged.report()
+                .header().get("settings")).get("loadGenerators");
+        assertThat(generators).hasSize(3);
+        long measured = 0;
+        for (int i = 0; i < 3; i++) {
+            Map<String, Object> g = generators.get(i);
+            long offset = ((Number) g.get("clockOffsetMs")).longValue();
+            long uncertainty = ((Number) g.get("clockUncertaintyMs")).longValue();
+            assertThat(uncertainty).isLessThanOrEqualTo(100);
+            assertThat(Math.abs(offset - SKEWS.get(i))).as("generator %d's offset", i).isLessThanOrEqualTo(uncertainty);
+            assertThat(g.get("saturated")).isEqualTo(false);
+            measured += ((Number) g.get("measured")).longValue();
+        }
+        assertThat(measured).as("the generators' shares add up to the run").isEqualTo(merged.report().analysis()
+                .measuredRequests());
+
+        // the same phases as under one generator, each failure inside the deleted pod's window on this host's clock
+        Set<Phase> allowed = Set.of(Phase.SIGTERM_ENDPOINT_LIVE, Phase.REPLACEMENT_STARTING, Phase.AFTER_EXIT);
+        for (Experiment.Outcome o : List.of(single, merged)) {
+            AnalysisResult a = o.report().analysis();
+            assertThat(a.failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L)).isPositive();
+            assertThat(new TreeSet<>(a.failuresByPhase().keySet())).isSubsetOf(allowed);
+            String pod = o.report().timeline().stream().filter(e -> e.type() == EventType.POD_MARKED_FOR_DELETION)
+                    .map(TimelineEvent::pod).findFirst().orElseThrow();
+            PodTermination t = a.terminations().get(0);
+            for (Attribution at : a.attributions()) {
+                assertThat(at.failureClass()).isIn(FailureClass.REFUSED, FailureClass.RESET);
+                if (at.phase() == Phase.SIGTERM_ENDPOINT_LIVE) {
+                    assertThat(at.pods()).containsExactly(pod);
+                    assertThat(at.atMs()).isBetween(t.sigtermMs(), t.outOfRotationMs());
+                } else if (at.phase() == Phase.AFTER_EXIT) {
+                    assertThat(at.failureClass()).isEqualTo(FailureClass.REFUSED); // a stale route only
+                } else {
+                    assertThat(at.pods()).containsExactly(t.replacement());
+                }
+            }
+        }
+    }
+}
