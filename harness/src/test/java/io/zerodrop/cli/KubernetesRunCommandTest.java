@@ -199,6 +199,52 @@ class KubernetesRunCommandTest {
         }
     }
 
+    /**
+     * The same deletion with the load from inside the cluster: two generator pods of zerodrop's Job (played by the
+     * test with the Job's own pod command) send to the given address; the run is judged as with one generator, the
+     * report has a row per generator pod, and the Job is deleted in the teardown with the runtime's other changes.
+     */
+    @Test
+    void aWholeRunWithTheLoadFromAJobOfTwoGeneratorPods() throws Exception {
+        Thread kubelet = kubelet();
+        java.util.List<Process> generators = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.zerodrop.runtime.kubernetes.JobPlayer.play(cluster, client, dir, java.util.List.of(0L, 1_200L), 0,
+                generators);
+        try (AppProcess app = AppProcess.start(AppProcess.env())) {
+            int port = app.awaitListening();
+            Path out = dir.resolve("out");
+            Cli r = Cli.run("run", scenario("shop", "deployment/web", "delete").toString(), "--kubeconfig",
+                    kubeconfig.toString(), "--url", "http://127.0.0.1:" + port, "--out", out.toString(),
+                    "--load-from", "cluster", "--generators", "2");
+            assertThat(r.exitCode()).as(r.err() + r.out()).isEqualTo(ExitCodes.PASSED);
+            kubelet.join(10_000);
+            assertThat(cluster.mutations()).filteredOn(c -> c.path().contains("/jobs"))
+                    .extracting(ScriptedCluster.Call::method).containsExactly("POST", "DELETE");
+            assertThat(client.batch().v1().jobs().inNamespace("shop").list().getItems()).isEmpty();
+            JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+            ReportSchema.assertValid(report);
+            JsonNode gens = report.path("header").path("settings").path("loadGenerators");
+            assertThat(gens).hasSize(2);
+            assertThat(gens.findValuesAsText("where")).containsExactly("node node-0", "node node-1");
+            assertThat(gens.get(0).path("name").asText()).matches("zerodrop-load-\\d{8}-\\d{6}-[0-9a-f]{4}-0-x0");
+            assertThat(Math.abs(gens.get(1).path("clockOffsetMs").asLong() - 1_200)).isLessThanOrEqualTo(gens.get(1)
+                    .path("clockUncertaintyMs").asLong());
+            assertThat(gens.get(0).path("measured").asLong() + gens.get(1).path("measured").asLong())
+                    .isEqualTo(report.path("requests").path("measured").asLong());
+            assertThat(report.path("header").path("settings").path("loadFrom").path("generatorCount").asInt())
+                    .isEqualTo(2);
+            // undone in the teardown, journaled with the run's other undos
+            assertThat(report.path("steps").findValuesAsText("name")).anyMatch(n -> n.startsWith("undo: delete load"
+                    + " Job zerodrop-load-"));
+            assertThat(Files.readString(out.resolve("report.html"))).contains("<h2>Load generators</h2>",
+                    "node node-1");
+            io.zerodrop.conformance.DeleteConformance.assertConforms(report);
+            assertThat(report.path("requests").path("failed").asLong()).isZero();
+        } finally {
+            generators.forEach(Process::destroyForcibly);
+        }
+    }
+
     @Test
     void aScaleStepIsUndoneAndTheClusterEndsAsItWas() throws Exception {
         Path sc = Files.writeString(dir.resolve("scale.yaml"), String.join("\n",
@@ -249,5 +295,41 @@ class KubernetesRunCommandTest {
         Cli found = Cli.run("run", sc.toString(), "--kubeconfig", kind.toString(), "--dry-run");
         assertThat(found.exitCode()).as(found.err()).isZero();
         assertThat(found.out()).contains("req/s to http://172.18.0.2:30080");
+    }
+
+    /**
+     * Load from inside the cluster needs no URL (it goes to the Service's cluster address, on any cluster), its own
+     * permissions (the Job), and shows its generators in the dry run; its options without it are refused.
+     */
+    @Test
+    void loadFromInsideTheClusterGoesToTheServicesClusterAddressWithItsOwnPermissions() throws Exception {
+        Path sc = scenario("shop", "deployment/web", "delete");
+        String[] inside = {"run", sc.toString(), "--kubeconfig", kubeconfig.toString(), "--dry-run", "--load-from",
+                "cluster", "--generators", "2"};
+        cluster.denied.add("create jobs");
+        Cli forbidden = Cli.run(inside);
+        assertThat(forbidden.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);
+        assertThat(forbidden.err()).contains("missing permission(s) in namespace shop: create jobs.batch");
+        cluster.denied.clear();
+
+        Cli dry = Cli.run(inside);
+        assertThat(dry.exitCode()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("req/s to http://web.shop.svc", "load from  inside the cluster: 2 generator(s)"
+                + " of 10.0 req/s each", "image zerodrop/gatling-sims:dev", "clock resolution 100 ms");
+        assertThat(cluster.mutations()).allMatch(c -> c.path().contains("selfsubjectaccessreviews"));
+
+        Cli stray = Cli.run("run", sc.toString(), "--kubeconfig", kubeconfig.toString(), "--dry-run", "--generators",
+                "2");
+        assertThat(stray.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(stray.err()).contains("--generators, --generator-rate, --load-image and --clock-resolution apply to"
+                + " load from inside the cluster: add --load-from cluster");
+        Cli badResolution = Cli.run("run", sc.toString(), "--kubeconfig", kubeconfig.toString(), "--dry-run",
+                "--load-from", "cluster", "--clock-resolution", "soon");
+        assertThat(badResolution.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badResolution.err()).contains("--clock-resolution \"soon\" is invalid: expected a duration");
+        Cli badOrigin = Cli.run("run", sc.toString(), "--kubeconfig", kubeconfig.toString(), "--dry-run",
+                "--load-from", "moon");
+        assertThat(badOrigin.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badOrigin.err()).contains("the load's origin is \"moon\"; expected local or cluster");
     }
 }

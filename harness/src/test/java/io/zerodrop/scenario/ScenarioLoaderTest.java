@@ -75,6 +75,22 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void loadFromInsideTheClusterIsReadWithWhatGoesWithIt() throws Exception {
+        Scenario s = ScenarioLoader.load(write(VALID.replace("  rate: 250", "  rate: 250\n  from: cluster\n"
+                + "  generatorRate: 100\n  clockResolution: 50ms\n  image: registry.example/zd/gatling-sims:1.2")
+                .replace("  endpointPropagation: 2s", "  endpointPropagation: 2s\n  generatorClockSkews: [0ms, +3s,"
+                        + " -250ms]")), 1);
+        assertThat(s.load().from().cluster()).isTrue();
+        assertThat(s.load().from().generatorCount(250, "steady")).isEqualTo(3);
+        assertThat(s.load().from().clockResolutionMs()).isEqualTo(50);
+        assertThat(s.load().from().imageOrDefault()).isEqualTo("registry.example/zd/gatling-sims:1.2");
+        assertThat(s.local().generatorClockSkewsMs()).containsExactly(0L, 3_000L, -250L);
+        Scenario plain = ScenarioLoader.load(write(VALID), 1);
+        assertThat(plain.load().from()).isEqualTo(io.zerodrop.engine.LoadFrom.LOCAL);
+        assertThat(plain.load().from().generatorCount(250, "steady")).isEqualTo(1);
+    }
+
+    @Test
     void aValidScenarioIsReadCompletely() throws Exception {
         Scenario s = ScenarioLoader.load(write(VALID), 3);
         assertThat(s.name()).isEqualTo("ok");
@@ -120,6 +136,12 @@ class ScenarioLoaderTest {
         "    every: 10s|    every: 40s|:21:12: step d is due at +81.5 s after the warm-up",
         "  simulation: steady|  simulation: com.example.Nope|:9:15: 'traffic.simulation' is \"com.example.Nope\": class com.example.Nope is not on the simulation class path",
         "  rate: 250|  rate: 250\\n  method: GET POST|:11:11: 'traffic.method' is \"GET POST\"; expected one HTTP method such as GET or POST",
+        "  rate: 250|  rate: 250\\n  from: pods|:11:9: 'traffic.from' is \"pods\"; expected one of: local, cluster",
+        "  rate: 250|  rate: 250\\n  generators: 3|:11:15: 'traffic.generators' applies to load from inside the cluster; add 'from: cluster'",
+        "  rate: 250|  rate: 250\\n  from: cluster\\n  generators: 0|:12:15: 'traffic.generators' is \"0\"; expected a whole number from 1 to 1000",
+        "  rate: 250|  rate: 250\\n  from: cluster\\n  clockResolution: 0ms|:12:20: 'traffic.clockResolution' must be at least 1ms",
+        "  rate: 250|  rate: 250\\n  from: cluster\\n  image: Not An Image|:12:10: 'traffic.image' is \"Not An Image\"; expected an image reference",
+        "  endpointPropagation: 2s|  endpointPropagation: 2s\\n  generatorClockSkews: [0ms, 3 seconds]|:30:24: 'local.generatorClockSkews' has \"3 seconds\"; expected signed durations like 0ms, +3s or -250ms",
     })
     void badInputNamesFileLineColumnAndWhatWasExpected(String from, String to, String message) throws Exception {
         Path f = write(VALID.replace(from, to.replace("\\n", "\n")));

@@ -78,80 +78,8 @@ class JobFleetTest {
         return "http://127.0.0.1:" + target.getAddress().getPort();
     }
 
-    /**
-     * Plays the Job controller and kubelets: once zerodrop's Job exists, runs one process per index with the pod's
-     * command (node clocks off by {@code skewsMs}), creates the Running pods, and proxies to them, {@code proxyDelayMs}
-     * late for clock readings. Deleting the Job (foreground) ends its pods, as the garbage collector does.
-     */
     private void playJob(ScriptedCluster cluster, KubernetesClient client, List<Long> skewsMs, long proxyDelayMs) {
-        cluster.beforeAnswer = call -> {
-            if (call.method().equals("DELETE") && call.path().contains("/jobs/")) {
-                pods.forEach(Process::destroyForcibly);
-                // not on the server's own thread: the mock answers one request at a time
-                new Thread(() -> client.pods().inNamespace("shop").withLabel("app.kubernetes.io/component",
-                        "load-generator").delete()).start();
-            }
-        };
-        HttpClient http = HttpClient.newHttpClient();
-        Thread controller = new Thread(() -> {
-            try {
-                Job job = null;
-                for (int i = 0; i < 600 && job == null; i++) {
-                    List<Job> jobs = client.batch().v1().jobs().inNamespace("shop").list().getItems();
-                    job = jobs.isEmpty() ? null : jobs.get(0);
-                    Thread.sleep(50);
-                }
-                var template = job.getSpec().getTemplate();
-                for (int index = 0; index < job.getSpec().getParallelism(); index++) {
-                    int port;
-                    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                        port = s.getLocalPort();
-                    }
-                    List<String> cmd = new ArrayList<>();
-                    for (String arg : template.getSpec().getContainers().get(0).getCommand()) {
-                        cmd.add(switch (arg) {
-                            case "java" -> Path.of(System.getProperty("java.home"), "bin", "java").toString();
-                            case "/app/lib/*" -> System.getProperty("java.class.path");
-                            case "/results" -> tmp.resolve("pod-" + index).toString();
-                            default -> arg.equals("http:" + LoadJob.CONTROL_PORT) ? "http:" + port : arg;
-                        });
-                    }
-                    if (skewsMs.get(index) != 0) {
-                        cmd.add(1, "-Dzerodrop.generator.clockSkewMs=" + skewsMs.get(index));
-                    }
-                    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                            .redirectOutput(tmp.resolve("pod-" + index + ".log").toFile());
-                    pb.environment().put("JOB_COMPLETION_INDEX", String.valueOf(index));
-                    pods.add(pb.start());
-                    String name = job.getMetadata().getName() + "-" + index + "-x" + index;
-                    cluster.podProxy.put(name, rest -> {
-                        try {
-                            if (rest.startsWith("/control?c=clock")) {
-                                Thread.sleep(proxyDelayMs);
-                            }
-                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                                    + port + rest)).build(), HttpResponse.BodyHandlers.ofString());
-                            return new MockResponse().setResponseCode(r.statusCode()).setBody(r.body());
-                        } catch (IOException e) {
-                            return ScriptedCluster.status(503, "error trying to reach service: " + e, null, null);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return ScriptedCluster.status(503, "interrupted", null, null);
-                        }
-                    });
-                    Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace("shop")
-                            .withLabels(template.getMetadata().getLabels())
-                            .addToAnnotations("batch.kubernetes.io/job-completion-index", String.valueOf(index))
-                            .endMetadata().withNewSpec().withNodeName("node-" + index).endSpec().withNewStatus()
-                            .withPhase("Running").endStatus().build();
-                    client.pods().inNamespace("shop").resource(pod).create();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "job-controller");
-        controller.setDaemon(true);
-        controller.start();
+        JobPlayer.play(cluster, client, tmp, skewsMs, proxyDelayMs, pods);
     }
 
     private static FleetRunner runner(KubernetesClient client, String url, Undo undo, long resolutionMs) {
