@@ -69,7 +69,7 @@ public record LoadJob(String name, String namespace, String image, int generator
                 .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(10001L).endSecurityContext()
                 .addNewContainer().withName("load").withImage(image).withImagePullPolicy("IfNotPresent")
                 .withCommand(command).addNewPort().withName("control").withContainerPort(CONTROL_PORT).endPort()
-                .withNewResources().addToRequests("cpu", new Quantity("1")).addToRequests("memory",
+                .withNewResources().addToRequests("cpu", new Quantity("500m")).addToRequests("memory",
                         new Quantity("1Gi")).addToLimits("memory", new Quantity("1536Mi")).endResources()
                 .addNewVolumeMount().withName("results").withMountPath("/results").endVolumeMount()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()

@@ -56,11 +56,22 @@ class K3sClusterProofIT {
         try (InputStream in = DockerClientFactory.instance().client().saveImageCmd(image).exec()) {
             Files.copy(in, tar);
         }
+        // the load generator image, for the load from inside the cluster (its jars are the harness's, built before)
+        String loadImage = new ImageFromDockerfile("zerodrop/gatling-sims:dev", false)
+                .withFileFromPath("Dockerfile", ROOT.resolve("gatling-sims/Dockerfile"))
+                .withFileFromPath("harness/target/lib", ROOT.resolve("harness/target/lib")).get();
+        Path loadTar = dir.resolve("gatling-sims.tar");
+        try (InputStream in = DockerClientFactory.instance().client().saveImageCmd(loadImage).exec()) {
+            Files.copy(in, loadTar);
+        }
         k3s = new K3sContainer(DockerImageName.parse("rancher/k3s:v1.31.4-k3s1"));
         k3s.addExposedPorts(30080);
         k3s.start();
         k3s.copyFileToContainer(MountableFile.forHostPath(tar), "/tmp/target-app.tar");
         assertThat(k3s.execInContainer("ctr", "-n", "k8s.io", "images", "import", "/tmp/target-app.tar")
+                .getExitCode()).isZero();
+        k3s.copyFileToContainer(MountableFile.forHostPath(loadTar), "/tmp/gatling-sims.tar");
+        assertThat(k3s.execInContainer("ctr", "-n", "k8s.io", "images", "import", "/tmp/gatling-sims.tar")
                 .getExitCode()).isZero();
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml())).build();
     }
@@ -81,7 +92,13 @@ class K3sClusterProofIT {
 
     /** Deploys {@code overlay} in a namespace of its own, runs {@code scenario} against it; the Deployment after. */
     private JsonNode runUnderLoad(String overlay, String scenario, int expectedExit) throws Exception {
-        String ns = "zd-" + overlay.replace("-", "") + (scenario.contains("rollout") ? "-rollout" : "-delete");
+        return runUnderLoad(overlay, scenario, expectedExit, List.of("--url", "http://" + k3s.getHost() + ":"
+                + k3s.getMappedPort(30080)), "");
+    }
+
+    private JsonNode runUnderLoad(String overlay, String scenario, int expectedExit, List<String> how, String suffix)
+            throws Exception {
+        String ns = "zd-" + overlay.replace("-", "") + (scenario.contains("rollout") ? "-rollout" : "-delete") + suffix;
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                 .create();
         List<HasMetadata> objects = ManifestLoader.render(ROOT.resolve("manifests/overlays").resolve(overlay));
@@ -93,13 +110,13 @@ class K3sClusterProofIT {
         });
         Deployment before = client.apps().deployments().inNamespace(ns).withName("target-app").get();
         Path kubeconfig = Files.writeString(dir.resolve("kubeconfig-" + overlay), k3s.getKubeConfigYaml());
-        Path out = dir.resolve("out-" + overlay);
+        Path out = dir.resolve("out-" + overlay + suffix);
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
-        int exit = Zerodrop.execute(new String[] {"run", ROOT.resolve("harness/scenarios").resolve(scenario).toString(),
-            "--kubeconfig", kubeconfig.toString(), "--namespace", ns, "--url",
-            "http://" + k3s.getHost() + ":" + k3s.getMappedPort(30080), "--out", out.toString()},
-                new PrintWriter(o, true), new PrintWriter(e, true));
+        List<String> args = new java.util.ArrayList<>(List.of("run", ROOT.resolve("harness/scenarios").resolve(scenario)
+                .toString(), "--kubeconfig", kubeconfig.toString(), "--namespace", ns, "--out", out.toString()));
+        args.addAll(how);
+        int exit = Zerodrop.execute(args.toArray(String[]::new), new PrintWriter(o, true), new PrintWriter(e, true));
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         assertThat(exit).as(e + o.toString()).isEqualTo(scenario.equals("cluster-delete.yaml") && overlay.equals(
                 "naive") ? 1 : expectedExit);
@@ -131,6 +148,33 @@ class K3sClusterProofIT {
         assertThat(hardened.path("requests").path("failed").asLong()).isZero();
         assertThat(hardened.path("verdict").path("status").asText()).isEqualTo("PASSED");
         io.zerodrop.conformance.DeleteConformance.assertConforms(hardened);
+    }
+
+    /**
+     * The same deletion with the load from inside the cluster: two generator pods of an Indexed Job send to the
+     * Service's cluster address (no URL given); naive drops, hardened drops nothing, the Job is gone afterwards.
+     */
+    @Test
+    void withTheLoadFromTwoGeneratorPodsNaiveDropsAndHardenedDropsNothing() throws Exception {
+        List<String> inside = List.of("--load-from", "cluster", "--generators", "2");
+        JsonNode naive = runUnderLoad("naive", "cluster-delete.yaml", 1, inside, "-job");
+        JsonNode hardened = runUnderLoad("hardened", "cluster-delete.yaml", 0, inside, "-job");
+        for (JsonNode r : List.of(naive, hardened)) {
+            io.zerodrop.conformance.DeleteConformance.assertConforms(r);
+            JsonNode gens = r.path("header").path("settings").path("loadGenerators");
+            assertThat(gens).hasSize(2);
+            assertThat(gens.findValuesAsText("where")).allMatch(w -> w.startsWith("node "));
+            assertThat(r.path("header").path("settings").path("runtime").path("trafficUrl").asText())
+                    .startsWith("http://target-app.");
+        }
+        assertThat(naive.path("requests").path("failed").asLong()).isPositive();
+        assertThat(hardened.path("requests").path("failed").asLong()).isZero();
+        assertThat(hardened.path("verdict").path("status").asText()).isEqualTo("PASSED");
+        for (String ns : List.of("zd-naive-delete-job", "zd-hardened-delete-job")) {
+            await().atMost(Duration.ofMinutes(1)).until(() -> client.batch().v1().jobs().inNamespace(ns).list()
+                    .getItems().isEmpty() && client.pods().inNamespace(ns).withLabel("app.kubernetes.io/component",
+                    "load-generator").list().getItems().isEmpty());
+        }
     }
 
     /** The rollout scenario through the NodePort: every pod replaced, hardened drops nothing, the rollout credited. */
