@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * <ul>
  * <li>{@code clock} → {@code clock <epoch ms>}: this generator's clock, read between zerodrop's two readings of its
  * own (zerodrop turns the pair into an offset and its uncertainty)</li>
- * <li>{@code start} → {@code ok}: the simulation starts now (once)</li>
+ * <li>{@code start [<ms>]} → {@code ok}: the simulation starts now (once), injecting from {@code <ms>} on this
+ * generator's clock when given (all generators of a run start together, however long each takes to load)</li>
  * <li>{@code status} → {@code status <waiting|running|done|failed> <injection start ms or -1> <simulation.log bytes>
  * <client log bytes> <exit code or -1>}; the log sizes are final once the state is done or failed</li>
  * <li>{@code log <from> <max>} / {@code clientlog <from> <max>} → {@code data <from> <base64>}: bytes of the binary
@@ -43,6 +44,8 @@ final class GeneratorControl {
     private final Deque<String> tail = new ArrayDeque<>();
     private volatile State state = State.WAITING;
     private volatile long injectionMs = -1;
+    /** When injection is to begin, on this generator's clock; 0 = at once. */
+    private volatile long startAtMs;
     private volatile int exitCode = -1;
     private volatile boolean finished;
     private volatile long lastCommandMs = System.currentTimeMillis();
@@ -91,7 +94,7 @@ final class GeneratorControl {
 
     private synchronized void seen(String line) {
         if (injectionMs < 0 && line.startsWith("Simulation ") && line.endsWith(" started...")) {
-            injectionMs = now();
+            injectionMs = Math.max(now(), startAtMs); // the first users wait for the common start
         }
         tail.addLast(line);
         while (tail.size() > TAIL_LINES) {
@@ -123,7 +126,7 @@ final class GeneratorControl {
                 case "clock":
                     return "clock " + now();
                 case "start":
-                    return start();
+                    return start(f.length > 1 ? Long.parseLong(f[1]) : 0);
                 case "status":
                     return "status " + state.name().toLowerCase(java.util.Locale.ROOT) + " " + injectionMs + " "
                             + (finalSize(simulationLog())) + " " + finalSize(results.resolve(CLIENT_LOG)) + " "
@@ -148,9 +151,13 @@ final class GeneratorControl {
         }
     }
 
-    private synchronized String start() {
+    private synchronized String start(long atMs) {
         if (state != State.WAITING) {
             return "error already started";
+        }
+        startAtMs = atMs;
+        if (atMs > 0) {
+            System.setProperty("zerodrop.startAtMs", String.valueOf(atMs - skewMs)); // on the JVM's own clock
         }
         state = State.RUNNING;
         Thread t = new Thread(() -> {

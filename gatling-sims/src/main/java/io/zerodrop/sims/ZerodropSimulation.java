@@ -62,6 +62,13 @@ abstract class ZerodropSimulation extends Simulation {
                     return session;
                 });
         List<OpenInjectionStep> steps = new ArrayList<>();
+        // several generators start injecting together at zerodrop.startAtMs (this JVM's clock): the time each took
+        // to load the simulation does not stagger them
+        long startAt = Long.getLong("zerodrop.startAtMs", 0L);
+        long wait = startAt - System.currentTimeMillis();
+        if (wait > 0) {
+            steps.add(io.gatling.javaapi.core.CoreDsl.nothingFor(java.time.Duration.ofMillis(wait)));
+        }
         if (p.rampSeconds() > 0) {
             steps.add(rampUsersPerSec(Math.min(1, p.rate())).to(p.rate()).during(p.rampSeconds()));
         }

@@ -26,7 +26,7 @@ final class GeneratorTable {
         if (rows.isEmpty()) {
             return;
         }
-        h.append("<h2>Load generators</h2>\n<table><tr><th>generator</th><th>where</th><th>clock vs this host</th>")
+        h.append("<h2>Load generators</h2>\n<table><tr><th>generator</th><th>where</th><th>clock vs this host</th><th>start</th>")
                 .append("<th>asked</th><th>achieved</th><th>requests</th><th>failed</th><th></th></tr>\n");
         for (Map<String, Object> g : rows) {
             boolean saturated = Boolean.TRUE.equals(g.get("saturated"));
@@ -34,6 +34,8 @@ final class GeneratorTable {
                     .append(HtmlReport.esc(String.valueOf(g.get("where")))).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%+d ms ± %d", num(g.get("clockOffsetMs")),
                             num(g.get("clockUncertaintyMs")))).append("</td><td>")
+                    .append(!g.containsKey("injectionLateMs") ? "–" : num(g.get("injectionLateMs")) == 0 ? "together"
+                            : "+" + num(g.get("injectionLateMs")) + " ms late").append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.1f req/s", dbl(g.get("askedRate")))).append("</td><td>")
                     .append(g.containsKey("achievedRate") ? String.format(Locale.ROOT, "%.1f req/s",
                             dbl(g.get("achievedRate"))) : "–").append("</td><td>")

@@ -61,7 +61,8 @@ public final class MergeBench {
         });
         double mergedS = time(g + " generators' logs, merged", n, () -> {
             Analyzer a = new Analyzer(t0, t0 + 5_000, List.of(), 1000, 10_000);
-            GeneratorLog.readAll(logs, a::accept);
+            long[] perGenerator = new long[logs.size()]; // as the measurement counts each generator's share
+            GeneratorLog.readAll(logs, a::accept, (i, r) -> perGenerator[i]++);
             return a.result().measuredFailed();
         });
         long peak = 0;

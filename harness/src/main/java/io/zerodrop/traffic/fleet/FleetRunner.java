@@ -34,6 +34,8 @@ import java.util.Map;
  * run refuse (exit 3) rather than put failures in the wrong phase.
  */
 public final class FleetRunner implements LoadGenerators {
+    /** How far ahead the common start is set: time for every generator to load the simulation. */
+    static final long START_LEAD_MS = 4_000;
     /** Clock readings per measurement; the fastest round trips bound the offset. */
     static final int CLOCK_READINGS = 8;
     private static final int CHUNK = 1 << 20;
@@ -44,6 +46,8 @@ public final class FleetRunner implements LoadGenerators {
     private final Undo undo;
     /** When every generator had started injecting, on this host's clock: the earliest of them; -1 before. */
     private long injectionSeen = -1;
+    /** The common start of injection, on this host's clock. */
+    private long startAt = -1;
 
     public FleetRunner(GeneratorFleet fleet, int generators, long resolutionMs, Undo undo) {
         if (generators < 1) {
@@ -122,8 +126,11 @@ public final class FleetRunner implements LoadGenerators {
             for (Gen g : gens) {
                 g.before = measureClock(g.ch);
             }
+            // one start for all, on this host's clock, told to each on its own: loading the simulation takes each
+            // generator its own time, and none should inject before the others
+            startAt = System.currentTimeMillis() + START_LEAD_MS;
             for (Gen g : gens) {
-                expectOk(g.ch, "start");
+                expectOk(g.ch, "start " + (startAt + g.before.offsetMs()));
             }
             long started = System.currentTimeMillis();
             follow(gens, plan, listener, started);
@@ -160,6 +167,10 @@ public final class FleetRunner implements LoadGenerators {
             row.put("clockUncertaintyMs", off[1]);
             row.put("clockBefore", describe(g.before));
             row.put("clockAfter", describe(g.after));
+            if (g.injectionGenMs > 0) {
+                row.put("injectionStartedMs", g.injectionGenMs - off[0]);
+                row.put("injectionLateMs", Math.max(0, g.injectionGenMs - off[0] - startAt));
+            }
             row.put("simulationLog", g.log.toString());
             table.add(row);
         }
@@ -242,7 +253,7 @@ public final class FleetRunner implements LoadGenerators {
                         + " ms (ramp + duration + request timeout + 60 s): " + gens.stream().map(g -> g.ch.name() + " "
                         + g.state).toList());
             }
-            if (now - lastReport >= 1000 && injectionSeen > 0) {
+            if (now - lastReport >= 1000 && injectionSeen > 0 && now >= injectionSeen) {
                 long elapsed = now - injectionSeen;
                 listener.progress(new Progress(elapsed, Math.max(0, totalMs - elapsed), counts[0], counts[1],
                         counts[2], window.rate()));
