@@ -95,7 +95,8 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
             status = Status.INCONCLUSIVE;
             reasons.add(String.format(Locale.ROOT, "the load generator sent %.1f req/s of the %.1f asked (below 90 %%):"
                     + " it was saturated, so the target is neither blamed nor credited; lower the rate or give the"
-                    + " load generator more CPU", a.achievedRate(), a.askedRate()));
+                    + " load generator more CPU", a.achievedRate(), a.askedRate()) + (saturatedGenerators.isEmpty() ? ""
+                    : "; below their share: " + String.join(", ", saturatedGenerators)));
         } else if (!saturatedGenerators.isEmpty()) {
             status = Status.INCONCLUSIVE;
             reasons.add("load generator(s) " + String.join(", ", saturatedGenerators) + " sent below 90 % of their"

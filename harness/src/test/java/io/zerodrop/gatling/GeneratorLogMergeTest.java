@@ -107,4 +107,45 @@ class GeneratorLogMergeTest {
         assertThatThrownBy(() -> GeneratorLog.readHeader(List.of(logs.get(0), new GeneratorLog("load-9", other, 0,
                 0)))).hasMessageContaining("load generator load-9 ran other.Sim").hasMessageEndingWith("not one run");
     }
+
+    /**
+     * Each generator is held to its share of the asked rate: one that sent 6 in 7 of its share is named, and the run
+     * is INCONCLUSIVE for it — though the run as a whole reached 93 % of the asked rate and its failure would fail it.
+     */
+    @Test
+    void aGeneratorBelowItsShareMakesTheRunInconclusiveWithItsName() throws Exception {
+        Path full = dir.resolve("full.log");
+        Path slow = dir.resolve("slow.log");
+        // 100 req/s asked of two generators: one sends its 50/s for 10 s, the other 6 in 7 of its requests only
+        try (SimulationLogWriter a = new SimulationLogWriter(full, VERSION, SIM, T, List.of("s"));
+                SimulationLogWriter b = new SimulationLogWriter(slow, VERSION, SIM, T, List.of("s"))) {
+            for (int i = 0; i < 500; i++) {
+                long s = T + 1_000 + i * 20L;
+                a.request(List.of(), new RequestRecord("GET /", s, s + 2, i != 250, i != 250 ? ""
+                        : "j.n.ConnectException: Connection refused"));
+                if (i % 7 != 0) {
+                    b.request(List.of(), new RequestRecord("GET /", s + 7, s + 9, true, ""));
+                }
+            }
+        }
+        Measurement.Result m = Measurement.analyse(List.of(new GeneratorLog("load-0", full, 0, 1),
+                new GeneratorLog("load-1", slow, 0, 1)), new Timeline(), 0, 100, null, T + 1_000, null);
+        assertThat(m.generators()).extracting(Measurement.GeneratorShare::name).containsExactly("load-0", "load-1");
+        assertThat(m.generators()).extracting(Measurement.GeneratorShare::askedRate).containsExactly(50.0, 50.0);
+        assertThat(m.generators().get(0).saturated()).isFalse();
+        assertThat(m.generators().get(0).failed()).isEqualTo(1);
+        assertThat(m.analysis().loadGeneratorSaturated()).isFalse();
+        assertThat(m.generators().get(1).measured()).isEqualTo(428);
+        assertThat(m.generators().get(1).achievedRate()).isBetween(42.0, 43.5);
+        assertThat(m.saturatedGenerators()).singleElement().asString().startsWith("load-1 (4");
+        io.zerodrop.verdict.Verdict v = io.zerodrop.verdict.Verdict.judge(m.analysis(),
+                io.zerodrop.verdict.Expectations.zeroDrops(), null, m.evictions(), List.of(), m.saturatedGenerators());
+        assertThat(v.status()).isEqualTo(io.zerodrop.verdict.Verdict.Status.INCONCLUSIVE);
+        assertThat(v.reasons()).anySatisfy(r -> assertThat(r).startsWith("load generator(s) load-1 (4")
+                .contains("of 50.0 req/s) sent below 90 % of their share"));
+        assertThat(v.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);
+        // one generator alone has no share to be held to: the run's own rule applies
+        assertThat(Measurement.analyse(List.of(new GeneratorLog("local", full, 0, 0)), new Timeline(), 0, 50, null,
+                T + 1_000, null).generators()).isEmpty();
+    }
 }
