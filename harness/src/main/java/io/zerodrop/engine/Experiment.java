@@ -13,8 +13,6 @@ import io.zerodrop.traffic.ProgressPrinter;
 import io.zerodrop.traffic.TrafficListener;
 import io.zerodrop.verdict.DisruptionCoverage;
 import io.zerodrop.traffic.TrafficPlan;
-import io.zerodrop.traffic.TrafficRun;
-import io.zerodrop.traffic.TrafficRunner;
 import io.zerodrop.verdict.Expectations;
 import io.zerodrop.verdict.Verdict;
 import io.zerodrop.workload.Workload;
