@@ -190,26 +190,38 @@ public final class TrafficRunner {
     }
 
     static List<String> command(TrafficPlan plan, List<String> gatlingArgs) {
-        List<String> cmd = new ArrayList<>(plan.launcher());
+        List<String> cmd = gatlingJvm(plan.launcher(), plan.heapMb(), plan.requestTimeoutMs(), plan.connectTimeoutMs(),
+                plan.properties(), plan.extraClasspath());
+        cmd.add(GATLING_MAIN);
+        cmd.addAll(gatlingArgs);
+        return cmd;
+    }
+
+    /**
+     * A JVM for Gatling on this host, up to its main class: started through {@code launcher}, this JVM's java, the
+     * heap, the options Gatling needs, its timeouts, the simulation's properties, and a class path of the simulations
+     * (extra entries first, then zerodrop's own).
+     */
+    public static List<String> gatlingJvm(List<String> launcher, int heapMb, long requestTimeoutMs,
+            long connectTimeoutMs, Map<String, String> properties, List<Path> extraClasspath) {
+        List<String> cmd = new ArrayList<>(launcher);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xms" + Math.min(256, plan.heapMb()) + "m");
-        cmd.add("-Xmx" + plan.heapMb() + "m");
+        cmd.add("-Xms" + Math.min(256, heapMb) + "m");
+        cmd.add("-Xmx" + heapMb + "m");
         cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
         cmd.add("-Dgatling.data.enableAnalytics=false");
-        cmd.add("-Dgatling.http.requestTimeout=" + plan.requestTimeoutMs());
-        cmd.add("-Dgatling.socket.connectTimeout=" + plan.connectTimeoutMs());
-        for (Map.Entry<String, String> e : plan.properties().entrySet()) {
+        cmd.add("-Dgatling.http.requestTimeout=" + requestTimeoutMs);
+        cmd.add("-Dgatling.socket.connectTimeout=" + connectTimeoutMs);
+        for (Map.Entry<String, String> e : properties.entrySet()) {
             cmd.add("-D" + e.getKey() + "=" + e.getValue());
         }
         StringBuilder cp = new StringBuilder();
-        for (Path extra : plan.extraClasspath()) {
+        for (Path extra : extraClasspath) {
             cp.append(extra).append(File.pathSeparator);
         }
         cp.append(System.getProperty("java.class.path"));
         cmd.add("-cp");
         cmd.add(cp.toString());
-        cmd.add(GATLING_MAIN);
-        cmd.addAll(gatlingArgs);
         return cmd;
     }
 

@@ -128,6 +128,11 @@ class DeployRunTest {
         Cli noUrl = Cli.run("run", scenario(files).toString(), "--deploy", "--kubeconfig", kubeconfig.toString());
         assertThat(noUrl.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(noUrl.err()).contains("no traffic URL: give --url");
+        // the load from inside the cluster goes to the Service's cluster address: no URL needed, on any cluster
+        Cli inside = Cli.run("run", scenario(files).toString(), "--deploy", "--kubeconfig", kubeconfig.toString(),
+                "--load-from", "cluster", "--dry-run");
+        assertThat(inside.exitCode()).as(inside.err()).isZero();
+        assertThat(inside.out()).contains("load from  inside the cluster: 1 generator(s)");
 
         cluster.denied.add("create namespaces");
         Cli forbidden = Cli.run("run", scenario(files).toString(), "--deploy", "--kubeconfig", kubeconfig.toString(),

@@ -3,7 +3,6 @@ package io.zerodrop.traffic.fleet;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -79,26 +78,15 @@ public final class LocalProcessFleet implements GeneratorFleet {
         } catch (IOException e) {
             throw ZerodropException.environment("cannot create " + dir + ": " + e.getMessage());
         }
-        List<String> cmd = new ArrayList<>(launcher);
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xms" + Math.min(256, l.heapMb()) + "m");
-        cmd.add("-Xmx" + l.heapMb() + "m");
-        cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
-        cmd.add("-Dgatling.data.enableAnalytics=false");
-        cmd.add("-Dgatling.http.requestTimeout=" + l.requestTimeoutMs());
-        cmd.add("-Dgatling.socket.connectTimeout=" + l.connectTimeoutMs());
-        l.properties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        cmd.add("-Dzerodrop.generator.index=" + index);
+        Map<String, String> props = new LinkedHashMap<>(l.properties());
+        props.put("zerodrop.generator.index", String.valueOf(index));
         long skew = index < skewsMs.size() ? skewsMs.get(index) : 0;
         if (skew != 0) {
-            cmd.add("-Dzerodrop.generator.clockSkewMs=" + skew);
+            props.put("zerodrop.generator.clockSkewMs", String.valueOf(skew));
         }
-        StringBuilder cp = new StringBuilder();
-        for (Path extra : l.extraClasspath()) {
-            cp.append(extra).append(File.pathSeparator);
-        }
-        cp.append(System.getProperty("java.class.path"));
-        cmd.addAll(List.of("-cp", cp.toString(), GENERATOR_MAIN, "--control", "stdio", "--results", dir.toString(),
+        List<String> cmd = io.zerodrop.traffic.TrafficRunner.gatlingJvm(launcher, l.heapMb(), l.requestTimeoutMs(),
+                l.connectTimeoutMs(), props, l.extraClasspath());
+        cmd.addAll(List.of(GENERATOR_MAIN, "--control", "stdio", "--results", dir.toString(),
                 "--simulation", l.simulationClass()));
         java.util.concurrent.atomic.AtomicReference<Process> proc = new java.util.concurrent.atomic.AtomicReference<>();
         undo.register("stop load generator " + name, () -> io.zerodrop.core.ProcessTrees.kill(proc.get()));

@@ -3,7 +3,6 @@ package io.zerodrop.runtime.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zerodrop.core.ExitCodes;
@@ -18,14 +17,10 @@ import io.zerodrop.traffic.TrafficListener;
 import io.zerodrop.traffic.TrafficPlan;
 import io.zerodrop.traffic.fleet.FleetRunner;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,30 +39,21 @@ class JobFleetTest {
     Path tmp;
 
     private final List<Process> pods = new CopyOnWriteArrayList<>();
-    private final Map<String, Long> received = new ConcurrentHashMap<>();
-    private HttpServer target;
+    private io.zerodrop.traffic.fleet.RecordingTarget target;
+    private Map<String, Long> received;
 
     @AfterEach
     void stop() {
         pods.forEach(Process::destroyForcibly);
         if (target != null) {
-            target.stop(0);
+            target.close();
         }
     }
 
     private String startTarget() throws IOException {
-        target = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
-        target.createContext("/", ex -> {
-            long at = System.currentTimeMillis();
-            String id = ex.getRequestHeaders().getFirst("X-Zerodrop-Request-Id");
-            received.put(id == null ? "none-" + at : id, at);
-            ex.sendResponseHeaders(200, 2);
-            ex.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
-            ex.close();
-        });
-        target.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
-        target.start();
-        return "http://127.0.0.1:" + target.getAddress().getPort();
+        target = new io.zerodrop.traffic.fleet.RecordingTarget();
+        received = target.received;
+        return target.url();
     }
 
     private void playJob(ScriptedCluster cluster, KubernetesClient client, List<Long> skewsMs, long proxyDelayMs) {
@@ -92,9 +78,14 @@ class JobFleetTest {
             // the generators were started together and read through the proxy, in chunks
             List<String> proxied = cluster.calls.stream().map(ScriptedCluster.Call::path)
                     .filter(p -> p.contains("/proxy/control")).toList();
-            assertThat(proxied).anyMatch(p -> p.equals("/api/v1/namespaces/shop/pods/zerodrop-load-r1-0-x0:8089/proxy/"
-                    + "control?c=start")).anyMatch(p -> p.contains("-1-x1:8089/proxy/control?c=log%20"))
+            assertThat(proxied).anyMatch(p -> p.startsWith("/api/v1/namespaces/shop/pods/zerodrop-load-r1-0-x0:8089/"
+                    + "proxy/control?c=start%20")).anyMatch(p -> p.contains("-1-x1:8089/proxy/control?c=log%20"))
                     .anyMatch(p -> p.endsWith("control?c=finish"));
+            long[] starts = proxied.stream().filter(p -> p.contains("control?c=start%20")).mapToLong(p -> Long.parseLong(
+                    p.substring(p.lastIndexOf("%20") + 3))).toArray();
+            assertThat(starts).hasSize(2);
+            assertThat(Math.abs(starts[1] - starts[0] - 2_500)).as("one moment, told on each generator's own clock")
+                    .isLessThanOrEqualTo(r.logs().get(1).uncertaintyMs() + r.logs().get(0).uncertaintyMs() + 1);
             // the Job went with its pods when the run ended
             assertThat(cluster.calls).anySatisfy(c -> {
                 assertThat(c.method()).isEqualTo("DELETE");

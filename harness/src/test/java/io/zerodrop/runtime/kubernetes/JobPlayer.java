@@ -33,8 +33,16 @@ public final class JobPlayer {
             if (call.method().equals("DELETE") && call.path().contains("/jobs/")) {
                 pods.forEach(Process::destroyForcibly);
                 // not on the server's own thread: the mock answers one request at a time
-                new Thread(() -> client.pods().inNamespace("shop").withLabel("app.kubernetes.io/component",
-                        "load-generator").delete()).start();
+                Thread gc = new Thread(() -> {
+                    try {
+                        client.pods().inNamespace("shop").withLabel("app.kubernetes.io/component", "load-generator")
+                                .delete();
+                    } catch (RuntimeException closed) {
+                        // the test ended and closed the mock server first: nothing is left to delete
+                    }
+                }, "job-garbage-collector");
+                gc.setDaemon(true);
+                gc.start();
             }
         };
         HttpClient http = HttpClient.newHttpClient();
@@ -92,7 +100,8 @@ public final class JobPlayer {
                     client.pods().inNamespace("shop").resource(pod).create();
                 }
             } catch (Exception e) {
-                throw new IllegalStateException(e);
+                // the test ended (mock server closed) or the Job never came: the test's own assertions say which
+                System.err.println("JobPlayer: " + e);
             }
         }, "job-controller");
         controller.setDaemon(true);

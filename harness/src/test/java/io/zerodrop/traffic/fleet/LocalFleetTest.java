@@ -2,7 +2,6 @@ package io.zerodrop.traffic.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.zerodrop.core.Undo;
 import io.zerodrop.engine.LoadSpec;
 import io.zerodrop.gatling.GeneratorLog;
@@ -11,15 +10,12 @@ import io.zerodrop.gatling.SimulationLogReader;
 import io.zerodrop.traffic.LoadResult;
 import io.zerodrop.traffic.TrafficListener;
 import io.zerodrop.traffic.TrafficPlan;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,19 +31,9 @@ class LocalFleetTest {
 
     @Test
     void twoGeneratorsOneSkewedAreReadAsOneRunOnThisHostsClock() throws Exception {
-        Map<String, Long> received = new ConcurrentHashMap<>();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
-        server.createContext("/", ex -> {
-            long at = System.currentTimeMillis();
-            String id = ex.getRequestHeaders().getFirst("X-Zerodrop-Request-Id");
-            received.put(id == null ? "none-" + at : id, at);
-            ex.sendResponseHeaders(200, 2);
-            ex.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
-            ex.close();
-        });
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
-        server.start();
-        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        RecordingTarget target = new RecordingTarget();
+        Map<String, Long> received = target.received;
+        String url = target.url();
         TrafficPlan plan = LoadSpec.of("fresh-connections", 30, 1, 3).toPlan(url, tmp, false);
         AtomicInteger starts = new AtomicInteger();
         LoadResult r;
@@ -79,7 +65,7 @@ class LocalFleetTest {
                 }
             });
         } finally {
-            server.stop(0);
+            target.close();
         }
         assertThat(starts.get()).isEqualTo(1);
         assertThat(r.logs()).extracting(GeneratorLog::name).containsExactly("generator-0", "generator-1");
