@@ -19,9 +19,11 @@ import java.util.stream.Stream;
  * <ul>
  * <li>{@code clock} → {@code clock <epoch ms>}: this generator's clock, read between zerodrop's two readings of its
  * own (zerodrop turns the pair into an offset and its uncertainty)</li>
- * <li>{@code start [<ms>]} → {@code ok}: the simulation starts now (once), injecting from {@code <ms>} on this
- * generator's clock when given (all generators of a run start together, however long each takes to load)</li>
- * <li>{@code status} → {@code status <waiting|running|done|failed> <injection start ms or -1> <simulation.log bytes>
+ * <li>{@code start} → {@code ok}: the simulation is loaded now (once) and waits, ready, for the moment to inject</li>
+ * <li>{@code go <ms>} → {@code ok}: injection begins at {@code <ms>} on this generator's clock (all generators of a
+ * run are given one moment, so none begins before the others however long each took to load)</li>
+ * <li>{@code status} → {@code status <waiting|loading|ready|running|done|failed> <injection start ms or -1>
+ * <simulation.log bytes>
  * <client log bytes> <exit code or -1>}; the log sizes are final once the state is done or failed</li>
  * <li>{@code log <from> <max>} / {@code clientlog <from> <max>} → {@code data <from> <base64>}: bytes of the binary
  * simulation.log / the client request log from offset {@code from}</li>
@@ -44,8 +46,8 @@ final class GeneratorControl {
     private final Deque<String> tail = new ArrayDeque<>();
     private volatile State state = State.WAITING;
     private volatile long injectionMs = -1;
-    /** When injection is to begin, on this generator's clock; 0 = at once. */
-    private volatile long startAtMs;
+    /** When injection is to begin, on this generator's clock; 0 before it is given. */
+    private volatile long goAtMs;
     private volatile int exitCode = -1;
     private volatile boolean finished;
     private volatile long lastCommandMs = System.currentTimeMillis();
@@ -94,7 +96,7 @@ final class GeneratorControl {
 
     private synchronized void seen(String line) {
         if (injectionMs < 0 && line.startsWith("Simulation ") && line.endsWith(" started...")) {
-            injectionMs = Math.max(now(), startAtMs); // the first users wait for the common start
+            injectionMs = Math.max(now(), goAtMs); // the first users wait for the common start
         }
         tail.addLast(line);
         while (tail.size() > TAIL_LINES) {
@@ -126,9 +128,11 @@ final class GeneratorControl {
                 case "clock":
                     return "clock " + now();
                 case "start":
-                    return start(f.length > 1 ? Long.parseLong(f[1]) : 0);
+                    return start();
+                case "go":
+                    return go(f);
                 case "status":
-                    return "status " + state.name().toLowerCase(java.util.Locale.ROOT) + " " + injectionMs + " "
+                    return "status " + stateName() + " " + injectionMs + " "
                             + (finalSize(simulationLog())) + " " + finalSize(results.resolve(CLIENT_LOG)) + " "
                             + (state == State.DONE || state == State.FAILED ? exitCode() : -1);
                 case "log":
@@ -151,14 +155,30 @@ final class GeneratorControl {
         }
     }
 
-    private synchronized String start(long atMs) {
+    private String stateName() {
+        if (state == State.RUNNING && !StartBarrier.given()) {
+            return StartBarrier.arrived() ? "ready" : "loading";
+        }
+        return state.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private synchronized String go(String[] f) {
+        if (f.length != 2) {
+            return "error expected: go <epoch ms>";
+        }
+        if (!StartBarrier.arrived() || StartBarrier.given()) {
+            return "error not ready for go: " + stateName();
+        }
+        goAtMs = Long.parseLong(f[1]);
+        StartBarrier.go(goAtMs - skewMs); // on the JVM's own clock
+        return "ok";
+    }
+
+    private synchronized String start() {
         if (state != State.WAITING) {
             return "error already started";
         }
-        startAtMs = atMs;
-        if (atMs > 0) {
-            System.setProperty("zerodrop.startAtMs", String.valueOf(atMs - skewMs)); // on the JVM's own clock
-        }
+        StartBarrier.enable(Long.getLong("zerodrop.generator.idleTimeoutSeconds", 600L) * 1000L);
         state = State.RUNNING;
         Thread t = new Thread(() -> {
             int code;

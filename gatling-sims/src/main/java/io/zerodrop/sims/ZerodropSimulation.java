@@ -62,13 +62,6 @@ abstract class ZerodropSimulation extends Simulation {
                     return session;
                 });
         List<OpenInjectionStep> steps = new ArrayList<>();
-        // several generators start injecting together at zerodrop.startAtMs (this JVM's clock): the time each took
-        // to load the simulation does not stagger them
-        long startAt = Long.getLong("zerodrop.startAtMs", 0L);
-        long wait = startAt - System.currentTimeMillis();
-        if (wait > 0) {
-            steps.add(io.gatling.javaapi.core.CoreDsl.nothingFor(java.time.Duration.ofMillis(wait)));
-        }
         if (p.rampSeconds() > 0) {
             steps.add(rampUsersPerSec(Math.min(1, p.rate())).to(p.rate()).during(p.rampSeconds()));
         }
@@ -78,6 +71,12 @@ abstract class ZerodropSimulation extends Simulation {
         if (p.maxKoPercent() != null) {
             setUp.assertions(global().failedRequests().percent().lte(p.maxKoPercent()));
         }
+    }
+
+    /** Several generators of one run begin together: this waits for the moment they were all given. */
+    @Override
+    public void before() {
+        StartBarrier.arriveAndWait();
     }
 
     @Override

@@ -34,8 +34,10 @@ import java.util.Map;
  * run refuse (exit 3) rather than put failures in the wrong phase.
  */
 public final class FleetRunner implements LoadGenerators {
-    /** How far ahead the common start is set: time for every generator to load the simulation. */
-    static final long START_LEAD_MS = 4_000;
+    /** How far ahead of telling the generators their common start is set, at least. */
+    static final long GO_LEAD_MS = 300;
+    /** How long the generators may take to load the simulation and be ready. */
+    static final long READY_TIMEOUT_MS = 180_000;
     /** Clock readings per measurement; the fastest round trips bound the offset. */
     static final int CLOCK_READINGS = 8;
     private static final int CHUNK = 1 << 20;
@@ -46,8 +48,6 @@ public final class FleetRunner implements LoadGenerators {
     private final Undo undo;
     /** When every generator had started injecting, on this host's clock: the earliest of them; -1 before. */
     private long injectionSeen = -1;
-    /** The common start of injection, on this host's clock. */
-    private long startAt = -1;
 
     public FleetRunner(GeneratorFleet fleet, int generators, long resolutionMs, Undo undo) {
         if (generators < 1) {
@@ -126,11 +126,16 @@ public final class FleetRunner implements LoadGenerators {
             for (Gen g : gens) {
                 g.before = measureClock(g.ch);
             }
-            // one start for all, on this host's clock, told to each on its own: loading the simulation takes each
-            // generator its own time, and none should inject before the others
-            startAt = System.currentTimeMillis() + START_LEAD_MS;
             for (Gen g : gens) {
-                expectOk(g.ch, "start " + (startAt + g.before.offsetMs()));
+                expectOk(g.ch, "start");
+            }
+            // loading the simulation takes each generator its own time: once all are ready, one moment for all, on
+            // this host's clock, told to each on its own, just far enough ahead for the telling to reach them all
+            awaitReady(gens, plan);
+            long roundTrip = gens.stream().mapToLong(g -> 2 * g.before.uncertaintyMs() + 1).max().orElse(1);
+            long startAt = System.currentTimeMillis() + Math.min(10_000, GO_LEAD_MS + 3 * roundTrip * gens.size());
+            for (Gen g : gens) {
+                expectOk(g.ch, "go " + (startAt + g.before.offsetMs()));
             }
             long started = System.currentTimeMillis();
             follow(gens, plan, listener, started);
@@ -169,21 +174,20 @@ public final class FleetRunner implements LoadGenerators {
             row.put("clockAfter", describe(g.after));
             if (g.injectionGenMs > 0) {
                 row.put("injectionStartedMs", g.injectionGenMs - off[0]);
-                row.put("injectionLateMs", Math.max(0, g.injectionGenMs - off[0] - startAt));
+                row.put("injectionLateMs", Math.max(0, g.injectionGenMs - off[0] - firstInjection(gens)));
             }
             row.put("simulationLog", g.log.toString());
             table.add(row);
         }
         GeneratorLog.requireResolution(logs, resolutionMs);
-        long injection = -1;
-        for (Gen g : gens) {
-            if (g.injectionGenMs > 0) {
-                long host = g.injectionGenMs - g.before.offsetMs();
-                injection = injection < 0 ? host : Math.min(injection, host);
-            }
-        }
-        return new LoadResult(logs, table, injectionSeen >= 0 ? injectionSeen : injection, clientLogs,
+        return new LoadResult(logs, table, injectionSeen >= 0 ? injectionSeen : firstInjection(gens), clientLogs,
                 java.util.Optional.empty());
+    }
+
+    /** When the first generator began injecting, on this host's clock (each corrected by its offset before). */
+    private static long firstInjection(List<Gen> gens) {
+        return gens.stream().filter(g -> g.injectionGenMs > 0).mapToLong(g -> g.injectionGenMs - g.before.offsetMs())
+                .min().orElse(-1);
     }
 
     private static String describe(ClockEstimate c) {
@@ -237,10 +241,7 @@ public final class FleetRunner implements LoadGenerators {
                 allComplete &= g.complete();
             }
             if (injectionSeen < 0 && gens.stream().allMatch(g -> g.injectionGenMs > 0)) {
-                long first = Long.MAX_VALUE;
-                for (Gen g : gens) {
-                    first = Math.min(first, g.injectionGenMs - g.before.offsetMs());
-                }
+                long first = firstInjection(gens);
                 injectionSeen = first;
                 listener.injectionStarted(first);
             }
@@ -260,6 +261,36 @@ public final class FleetRunner implements LoadGenerators {
                 lastReport = now;
             }
             io.zerodrop.core.Sleep.forMs(injectionSeen < 0 ? 20 : 250);
+        }
+    }
+
+    /** Waits until every generator has loaded the simulation and waits for the moment; fails on one that failed. */
+    private void awaitReady(List<Gen> gens, TrafficPlan plan) {
+        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
+        while (true) {
+            if (undo.isInterrupted() || Thread.currentThread().isInterrupted()) {
+                throw new ZerodropException(ExitCodes.INTERRUPTED, "interrupted while the load generators loaded"
+                        + " the simulation");
+            }
+            boolean all = true;
+            for (Gen g : gens) {
+                status(g);
+                if (g.ended()) {
+                    throw ZerodropException.environment("load generator " + g.ch.name() + " (" + g.ch.where()
+                            + ") ended (" + g.state + ", exit code " + g.exit + ") before the load began; its last"
+                            + " words:\n" + tail(g.ch));
+                }
+                all &= g.state.equals("ready");
+            }
+            if (all) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw ZerodropException.environment("the load generators were not all ready within "
+                        + READY_TIMEOUT_MS / 1000 + " s: " + gens.stream().map(g -> g.ch.name() + " " + g.state)
+                        .toList());
+            }
+            io.zerodrop.core.Sleep.forMs(20);
         }
     }
 

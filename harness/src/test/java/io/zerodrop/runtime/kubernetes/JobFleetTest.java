@@ -78,10 +78,10 @@ class JobFleetTest {
             // the generators were started together and read through the proxy, in chunks
             List<String> proxied = cluster.calls.stream().map(ScriptedCluster.Call::path)
                     .filter(p -> p.contains("/proxy/control")).toList();
-            assertThat(proxied).anyMatch(p -> p.startsWith("/api/v1/namespaces/shop/pods/zerodrop-load-r1-0-x0:8089/"
-                    + "proxy/control?c=start%20")).anyMatch(p -> p.contains("-1-x1:8089/proxy/control?c=log%20"))
+            assertThat(proxied).anyMatch(p -> p.equals("/api/v1/namespaces/shop/pods/zerodrop-load-r1-0-x0:8089/"
+                    + "proxy/control?c=start")).anyMatch(p -> p.contains("-1-x1:8089/proxy/control?c=log%20"))
                     .anyMatch(p -> p.endsWith("control?c=finish"));
-            long[] starts = proxied.stream().filter(p -> p.contains("control?c=start%20")).mapToLong(p -> Long.parseLong(
+            long[] starts = proxied.stream().filter(p -> p.contains("control?c=go%20")).mapToLong(p -> Long.parseLong(
                     p.substring(p.lastIndexOf("%20") + 3))).toArray();
             assertThat(starts).hasSize(2);
             assertThat(Math.abs(starts[1] - starts[0] - 2_500)).as("one moment, told on each generator's own clock")
