@@ -17,13 +17,14 @@ import java.util.Locale;
 
 /**
  * Benchmark (not a test): the combined rate of 1, 2 and 4 load generator processes on this host (the local runtime
- * playing the load Job) against one target-app, asked for more than one generator can send, and how long reading
+ * playing the load Job) against one target-app, and how long reading
  * their logs as one run takes. On 2 cores no gain is expected from more generators: the figure shows what the
- * distribution itself costs. Arguments: asked rate (default 12000), measured seconds (default 10), generator counts.
+ * distribution itself costs. Arguments: asked rate (default 4000: one generator's comfortable load here), measured
+ * seconds (default 10), generator counts (default 1 2 4).
  */
 public final class GeneratorsBench {
     public static void main(String[] args) throws Exception {
-        double rate = args.length > 0 ? Double.parseDouble(args[0]) : 12_000;
+        double rate = args.length > 0 ? Double.parseDouble(args[0]) : 4_000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         List<Integer> counts = args.length > 2 ? java.util.Arrays.stream(args, 2, args.length).map(Integer::valueOf)
                 .toList() : List.of(1, 2, 4);
