@@ -84,6 +84,9 @@ final class TuneCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ClusterOptionsMixin cluster = new ClusterOptionsMixin();
 
+    @CommandLine.ArgGroup(exclusive = false, heading = "Load from inside the cluster:%n")
+    LoadFromOptions loadFrom = new LoadFromOptions();
+
     /** One run: the value tried, what failed, what was measured. */
     record Trial(int index, String value, String purpose, long failed, String verdict, long lagMaxMs, long drainMaxMs,
             Path dir) {
@@ -98,7 +101,8 @@ final class TuneCommand implements Callable<Integer> {
             throw ZerodropException.usage("--confirm must be at least 1 and --max-runs at least 2");
         }
         List<String> candidates = candidates();
-        Scenario base = ScenarioLoader.load(scenarioFile, seed);
+        LoadFromOptions origin = loadFrom != null ? loadFrom : new LoadFromOptions();
+        Scenario base = origin.apply(ScenarioLoader.load(scenarioFile, seed));
         String where = runtime != null ? runtime : base.runtime();
         Path dir = io.zerodrop.engine.OutputDirectory.create(out, "--out", "");
         RunCommand runner = new RunCommand();
@@ -116,7 +120,7 @@ final class TuneCommand implements Callable<Integer> {
                 throw new GiveUp("--max-runs " + maxRuns + " reached");
             }
             int k = trials.size() + 1;
-            Scenario s = ScenarioLoader.load(scenarioFile, seed + k);
+            Scenario s = origin.apply(ScenarioLoader.load(scenarioFile, seed + k));
             Scenario withValue = new Scenario(s.file(), s.name() + " (" + param + " " + value + ")", s.manifests(),
                     s.runtime(), s.workload(), s.namespace(), s.settings().with(Map.of(param, value)), s.load(),
                     s.steps(), s.expectations(), s.local(), s.trafficUrl());

@@ -67,6 +67,10 @@ class TuneCommandTest {
                 out.toString());
         assertThat(none.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(none.err()).contains("--param maxSurge needs --values or --range");
+        Cli stray = Cli.run("tune", SCENARIOS.resolve("tune-prestop.yaml").toString(), "--param", "replicas",
+                "--values", "2,3", "--generators", "2", "--out", out.toString());
+        assertThat(stray.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(stray.err()).contains("apply to load from inside the cluster: add --load-from cluster");
         assertThat(out).doesNotExist();
     }
 

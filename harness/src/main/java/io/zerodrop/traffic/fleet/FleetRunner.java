@@ -80,6 +80,8 @@ public final class FleetRunner implements LoadGenerators {
         String state = "waiting";
         long injectionGenMs = -1;
         long logSize = -1;
+        /** simulation.log's size at the last status (final once ended). */
+        long logNow;
         long clientSize = -1;
         int exit = -1;
         ClockEstimate before;
@@ -260,7 +262,9 @@ public final class FleetRunner implements LoadGenerators {
                         counts[2], window.rate()));
                 lastReport = now;
             }
-            io.zerodrop.core.Sleep.forMs(injectionSeen < 0 ? 20 : 250);
+            // two calls per generator each round, through the API server on a cluster: pace them by the fleet's size
+            io.zerodrop.core.Sleep.forMs(injectionSeen < 0 ? pollMs(gens.size(), 25, 500) : pollMs(gens.size(), 125,
+                    1000));
         }
     }
 
@@ -290,8 +294,13 @@ public final class FleetRunner implements LoadGenerators {
                         + READY_TIMEOUT_MS / 1000 + " s: " + gens.stream().map(g -> g.ch.name() + " " + g.state)
                         .toList());
             }
-            io.zerodrop.core.Sleep.forMs(20);
+            io.zerodrop.core.Sleep.forMs(pollMs(gens.size(), 25, 500));
         }
+    }
+
+    /** {@code perGenerator} ms for each generator, within [20, {@code cap}] ms: a fleet's calls per second bounded. */
+    static long pollMs(int generators, long perGenerator, long cap) {
+        return Math.max(20, Math.min(cap, perGenerator * generators));
     }
 
     private static void status(Gen g) {
@@ -302,6 +311,7 @@ public final class FleetRunner implements LoadGenerators {
         }
         g.state = f[1];
         g.injectionGenMs = Long.parseLong(f[2]);
+        g.logNow = Long.parseLong(f[3]);
         if (g.ended()) {
             g.logSize = Long.parseLong(f[3]);
             g.clientSize = Long.parseLong(f[4]);
@@ -311,7 +321,9 @@ public final class FleetRunner implements LoadGenerators {
 
     /** Appends what the generator wrote since the last call; counts the new requests for the progress line. */
     private static void fetch(Gen g, long[] counts, Progress.RateWindow window) {
-        g.logAt += append(g.ch, "log", g.logAt, g.log);
+        if (g.logNow > g.logAt) { // ask only for what the last status said is there
+            g.logAt += append(g.ch, "log", g.logAt, g.log);
+        }
         if (g.reader == null && g.logAt > 0) {
             try {
                 g.reader = SimulationLogReader.open(g.log);
