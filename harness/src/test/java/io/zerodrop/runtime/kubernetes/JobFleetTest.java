@@ -11,14 +11,12 @@ import io.zerodrop.core.ZerodropException;
 import io.zerodrop.engine.LoadSpec;
 import io.zerodrop.gatling.GeneratorLog;
 import io.zerodrop.gatling.RequestRecord;
-import io.zerodrop.gatling.SimulationLogReader;
 import io.zerodrop.traffic.LoadResult;
 import io.zerodrop.traffic.TrafficListener;
 import io.zerodrop.traffic.TrafficPlan;
 import io.zerodrop.traffic.fleet.FleetRunner;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -99,13 +97,7 @@ class JobFleetTest {
         assertThat(r.generators()).extracting(m -> m.get("where")).containsExactly("node node-0", "node node-1");
         GeneratorLog skewed = r.logs().get(1);
         assertThat(Math.abs(skewed.offsetMs() - 2_500)).isLessThanOrEqualTo(skewed.uncertaintyMs());
-        List<RequestRecord> records = new ArrayList<>();
-        GeneratorLog.readAll(r.logs(), new SimulationLogReader.Visitor() {
-            @Override
-            public void request(RequestRecord rec) {
-                records.add(rec);
-            }
-        });
+        List<RequestRecord> records = io.zerodrop.traffic.fleet.RecordingTarget.merged(r.logs());
         assertThat(records).hasSize(received.size()).allMatch(RequestRecord::ok);
         assertThat(received.keySet().stream().map(id -> id.replaceAll("-\\d+$", "")).distinct()).hasSize(2);
         // on one clock, every request reached the target after the earliest corrected start

@@ -28,6 +28,19 @@ public final class RecordingTarget implements AutoCloseable {
         server.start();
     }
 
+    /** Every request of the generators' logs, read as one run on this host's clock. */
+    public static java.util.List<io.zerodrop.gatling.RequestRecord> merged(
+            java.util.List<io.zerodrop.gatling.GeneratorLog> logs) throws IOException {
+        java.util.List<io.zerodrop.gatling.RequestRecord> records = new java.util.ArrayList<>();
+        io.zerodrop.gatling.GeneratorLog.readAll(logs, new io.zerodrop.gatling.SimulationLogReader.Visitor() {
+            @Override
+            public void request(io.zerodrop.gatling.RequestRecord rec) {
+                records.add(rec);
+            }
+        });
+        return records;
+    }
+
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
