@@ -133,7 +133,7 @@ final class GeneratorControl {
                     return go(f);
                 case "status":
                     return "status " + stateName() + " " + injectionMs + " "
-                            + (finalSize(simulationLog())) + " " + finalSize(results.resolve(CLIENT_LOG)) + " "
+                            + size(simulationLog()) + " " + size(results.resolve(CLIENT_LOG)) + " "
                             + (state == State.DONE || state == State.FAILED ? exitCode() : -1);
                 case "log":
                     return data(f, true);
@@ -202,7 +202,7 @@ final class GeneratorControl {
     }
 
     /** A file's size now (0 before it exists); final once the simulation has ended. */
-    private long finalSize(Path file) throws IOException {
+    private long size(Path file) throws IOException {
         return file == null || !Files.exists(file) ? 0 : Files.size(file);
     }
 
@@ -239,9 +239,9 @@ final class GeneratorControl {
             bytes = new byte[(int) Math.max(0, upTo - from)];
             raf.seek(from);
             raf.readFully(bytes);
-        }
-        if (binaryLog && skewMs != 0) {
-            skewRunStart(bytes, from); // the client log's times carry the skew already (ClientRequestLog)
+            if (binaryLog && skewMs != 0) {
+                skewRunStart(raf, bytes, from); // the client log's times carry the skew already (ClientRequestLog)
+            }
         }
         return "data " + from + " " + Base64.getEncoder().encodeToString(bytes);
     }
@@ -268,19 +268,15 @@ final class GeneratorControl {
     }
 
     /** Adds the skew to the Run record's start time where it falls in {@code bytes} (every other time is relative). */
-    private void skewRunStart(byte[] bytes, long from) {
+    private void skewRunStart(RandomAccessFile raf, byte[] bytes, long from) throws IOException {
         long at = runStartOffset;
         if (at + 8 <= from || at >= from + bytes.length) {
             return;
         }
         byte[] whole = new byte[8];
-        // the chunk may cut the field: rebuild it from what the file holds (it is in the served range or before it)
-        try (RandomAccessFile raf = new RandomAccessFile(simulationLog.toFile(), "r")) {
-            raf.seek(at);
-            raf.readFully(whole);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        // the chunk may cut the field: read it whole from the file (it is on disk: its offset is known)
+        raf.seek(at);
+        raf.readFully(whole);
         long shifted = ByteBuffer.wrap(whole).getLong() + skewMs;
         ByteBuffer.wrap(whole).putLong(shifted);
         for (int i = 0; i < 8; i++) {

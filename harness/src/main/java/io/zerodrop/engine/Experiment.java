@@ -116,7 +116,7 @@ public final class Experiment {
                     .withLauncher(runtime.processLauncher());
             long warmupMs = plan.load().warmupSeconds() * 1000L;
             ProgressPrinter progress = ProgressPrinter.to(err);
-            io.zerodrop.traffic.LoadGenerators generators = Loads.of(plan.load(), runtime, undo, plan.outDir());
+            io.zerodrop.traffic.LoadGenerators generators = Loads.of(plan.load(), runtime, undo);
             loadInfo.putAll(generators.describe());
             try {
                 traffic = journal.run("traffic", () -> generators.run(trafficPlan, new TrafficListener() {

@@ -6,17 +6,16 @@ import io.zerodrop.runtime.Runtime;
 import io.zerodrop.traffic.LoadGenerators;
 import io.zerodrop.traffic.SingleGenerator;
 import io.zerodrop.traffic.fleet.FleetRunner;
-import java.nio.file.Path;
 
 /** The load generators of a run, from where its load spec says the load comes from. */
 final class Loads {
     private Loads() {
     }
 
-    static LoadGenerators of(LoadSpec load, Runtime runtime, Undo undo, Path outDir) {
+    static LoadGenerators of(LoadSpec load, Runtime runtime, Undo undo) {
         LoadFrom from = load.from();
         if (!from.cluster()) {
-            return new SingleGenerator(undo, outDir.resolve(LoadSpec.CLIENT_REQUEST_LOG));
+            return new SingleGenerator(undo);
         }
         return new FleetRunner(runtime.loadFleet(from.imageOrDefault()).orElseThrow(() -> ZerodropException.usage(
                 "traffic.from is cluster, but the " + runtime.name() + " runtime cannot generate load inside"

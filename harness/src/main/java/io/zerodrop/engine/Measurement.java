@@ -90,10 +90,6 @@ public final class Measurement {
      * the joined table goes to. All three are needed for the exact join; with any missing it is skipped.
      */
     public record RequestLogs(List<Path> clientLogs, Map<String, Path> serverLogs, Path joinedTable) {
-        public RequestLogs(Path clientLog, Map<String, Path> serverLogs, Path joinedTable) {
-            this(clientLog == null ? List.of() : List.of(clientLog), serverLogs, joinedTable);
-        }
-
         boolean usable() {
             return !clientLogs.isEmpty() && clientLogs.stream().allMatch(Files::exists) && !serverLogs.isEmpty();
         }

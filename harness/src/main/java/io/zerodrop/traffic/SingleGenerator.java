@@ -9,19 +9,18 @@ import java.util.Map;
 /** The load from one Gatling JVM on this host: its clock is the host's, so its offset is 0 ± 0. */
 public final class SingleGenerator implements LoadGenerators {
     private final Undo undo;
-    private final Path clientLog;
 
-    /** {@code clientLog}: where the simulation writes its client request log (the plan's zerodrop.requestLog). */
-    public SingleGenerator(Undo undo, Path clientLog) {
+    public SingleGenerator(Undo undo) {
         this.undo = undo;
-        this.clientLog = clientLog;
     }
 
     @Override
     public LoadResult run(TrafficPlan plan, TrafficListener listener) {
         TrafficRun r = new TrafficRunner(undo).run(plan, listener);
+        // the client request log is where the plan told the simulation to write it
+        String clientLog = plan.properties().get("zerodrop.requestLog");
         return new LoadResult(List.of(new GeneratorLog("local", r.simulationLog(), 0, 0)), List.of(),
-                r.injectionSeenMs(), List.of(clientLog), r.gatlingReport());
+                r.injectionSeenMs(), clientLog == null ? List.of() : List.of(Path.of(clientLog)), r.gatlingReport());
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.Map;
  * generator keeps its files ({@code workDir/generator-<index>}), and how long the whole load may take.
  */
 public record FleetLaunch(String simulationClass, Map<String, String> properties, int generators,
-        double ratePerGenerator, long requestTimeoutMs, long connectTimeoutMs, int heapMb, List<Path> extraClasspath,
+        long requestTimeoutMs, long connectTimeoutMs, int heapMb, List<Path> extraClasspath,
         Path workDir, long hardTimeoutMs) {
 
     public FleetLaunch {

@@ -79,9 +79,9 @@ public final class FleetRunner implements LoadGenerators {
         long clientAt;
         String state = "waiting";
         long injectionGenMs = -1;
-        long logSize = -1;
         /** simulation.log's size at the last status (final once ended). */
         long logNow;
+        /** The client log's size, known once ended. */
         long clientSize = -1;
         int exit = -1;
         ClockEstimate before;
@@ -100,7 +100,7 @@ public final class FleetRunner implements LoadGenerators {
         }
 
         boolean complete() {
-            return ended() && logAt >= logSize && clientAt >= clientSize;
+            return ended() && logAt >= logNow && clientAt >= clientSize;
         }
     }
 
@@ -111,7 +111,7 @@ public final class FleetRunner implements LoadGenerators {
         props.put("zerodrop.baseUrl", fleet.serviceUrl());
         double each = plan.rate() / generators;
         props.put("zerodrop.rate", String.format(Locale.ROOT, "%.3f", each));
-        FleetLaunch launch = new FleetLaunch(plan.simulationClass(), props, generators, each, plan.requestTimeoutMs(),
+        FleetLaunch launch = new FleetLaunch(plan.simulationClass(), props, generators, plan.requestTimeoutMs(),
                 plan.connectTimeoutMs(), plan.heapMb(), plan.extraClasspath(), work.resolveSibling("generators"),
                 plan.hardTimeoutMs());
         List<Gen> gens = new ArrayList<>();
@@ -313,7 +313,6 @@ public final class FleetRunner implements LoadGenerators {
         g.injectionGenMs = Long.parseLong(f[2]);
         g.logNow = Long.parseLong(f[3]);
         if (g.ended()) {
-            g.logSize = Long.parseLong(f[3]);
             g.clientSize = Long.parseLong(f[4]);
             g.exit = Integer.parseInt(f[5]);
         }
@@ -347,11 +346,11 @@ public final class FleetRunner implements LoadGenerators {
             }
         }
         if (g.ended()) {
-            while (g.logAt < g.logSize) {
+            while (g.logAt < g.logNow) {
                 long n = append(g.ch, "log", g.logAt, g.log);
                 if (n == 0) {
                     throw ZerodropException.environment("load generator " + g.ch.name() + " said its simulation.log"
-                            + " has " + g.logSize + " bytes but gave only " + g.logAt);
+                            + " has " + g.logNow + " bytes but gave only " + g.logAt);
                 }
                 g.logAt += n;
             }
@@ -368,13 +367,7 @@ public final class FleetRunner implements LoadGenerators {
 
     /** Fetches one chunk from {@code from} and appends it to {@code file}; the number of bytes. */
     private static long append(GeneratorChannel ch, String what, long from, Path file) {
-        String a = ch.call(what + " " + from + " " + CHUNK);
-        String[] f = a.strip().split(" ", 3);
-        if (f.length < 2 || !f[0].equals("data") || !f[1].equals(String.valueOf(from))) {
-            throw ZerodropException.environment("load generator " + ch.name() + " answered \"" + cut(a) + "\" to "
-                    + what + " " + from);
-        }
-        byte[] bytes = f.length < 3 ? new byte[0] : Base64.getDecoder().decode(f[2].strip());
+        byte[] bytes = data(ch, what + " " + from + " " + CHUNK, from);
         if (bytes.length == 0) {
             return 0;
         }
@@ -390,11 +383,20 @@ public final class FleetRunner implements LoadGenerators {
         return s.length() > 200 ? s.substring(0, 200) + "…" : s;
     }
 
+    /** Sends {@code command} and decodes its answer {@code data <from> <base64>}: the bytes (none at the end). */
+    private static byte[] data(GeneratorChannel ch, String command, long from) {
+        String a = ch.call(command);
+        String[] f = a.strip().split(" ", 3);
+        if (f.length < 2 || !f[0].equals("data") || !f[1].equals(String.valueOf(from))) {
+            throw ZerodropException.environment("load generator " + ch.name() + " answered \"" + cut(a) + "\" to "
+                    + command);
+        }
+        return f.length < 3 ? new byte[0] : Base64.getDecoder().decode(f[2].strip());
+    }
+
     private static String tail(GeneratorChannel ch) {
         try {
-            String a = ch.call("tail");
-            return a.startsWith("data 0 ") ? new String(Base64.getDecoder().decode(a.substring(7).strip()),
-                    StandardCharsets.UTF_8) : a;
+            return new String(data(ch, "tail", 0), StandardCharsets.UTF_8);
         } catch (RuntimeException e) {
             return "(unavailable: " + e.getMessage() + ")";
         }
