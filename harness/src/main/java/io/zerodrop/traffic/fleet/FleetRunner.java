@@ -175,8 +175,8 @@ public final class FleetRunner implements LoadGenerators {
             row.put("clockBefore", describe(g.before));
             row.put("clockAfter", describe(g.after));
             if (g.injectionGenMs > 0) {
-                row.put("injectionStartedMs", g.injectionGenMs - off[0]);
-                row.put("injectionLateMs", Math.max(0, g.injectionGenMs - off[0] - firstInjection(gens)));
+                row.put("injectionStartedMs", hostInjection(g));
+                row.put("injectionLateMs", hostInjection(g) - firstInjection(gens));
             }
             row.put("simulationLog", g.log.toString());
             table.add(row);
@@ -188,8 +188,15 @@ public final class FleetRunner implements LoadGenerators {
 
     /** When the first generator began injecting, on this host's clock (each corrected by its offset before). */
     private static long firstInjection(List<Gen> gens) {
-        return gens.stream().filter(g -> g.injectionGenMs > 0).mapToLong(g -> g.injectionGenMs - g.before.offsetMs())
-                .min().orElse(-1);
+        return gens.stream().filter(g -> g.injectionGenMs > 0).mapToLong(FleetRunner::hostInjection).min().orElse(-1);
+    }
+
+    /**
+     * When a generator began injecting, on this host's clock: by the offset measured before the load, the reading
+     * closest to it (the schedule's origin is taken the same way).
+     */
+    private static long hostInjection(Gen g) {
+        return g.injectionGenMs - g.before.offsetMs();
     }
 
     private static String describe(ClockEstimate c) {
