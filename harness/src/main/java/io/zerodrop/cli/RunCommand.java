@@ -84,6 +84,11 @@ final class RunCommand implements Callable<Integer> {
         if (!where.equals("local") && !where.equals("kubernetes")) {
             throw ZerodropException.usage("--runtime \"" + where + "\" is invalid: expected local or kubernetes");
         }
+        if (gatlingReport && s.load().from().cluster()) {
+            throw ZerodropException.usage("--gatling-report applies to the load from this host; with the load from"
+                    + " inside the cluster each generator's simulation.log is in <out>/gatling/<generator>/ and"
+                    + " report.html has a row per generator");
+        }
         if (out != null) {
             io.zerodrop.engine.OutputDirectory.check(out, "--out");
         }

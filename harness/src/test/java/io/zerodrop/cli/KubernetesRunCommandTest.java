@@ -327,6 +327,10 @@ class KubernetesRunCommandTest {
                 "--load-from", "cluster", "--clock-resolution", "soon");
         assertThat(badResolution.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(badResolution.err()).contains("--clock-resolution \"soon\" is invalid: expected a duration");
+        Cli noGatlingReport = Cli.run("run", sc.toString(), "--kubeconfig", kubeconfig.toString(), "--dry-run",
+                "--load-from", "cluster", "--gatling-report");
+        assertThat(noGatlingReport.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noGatlingReport.err()).contains("--gatling-report applies to the load from this host");
         Cli badOrigin = Cli.run("run", sc.toString(), "--kubeconfig", kubeconfig.toString(), "--dry-run",
                 "--load-from", "moon");
         assertThat(badOrigin.exitCode()).isEqualTo(ExitCodes.USAGE);
