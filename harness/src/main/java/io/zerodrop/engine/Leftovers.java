@@ -9,14 +9,20 @@ public final class Leftovers {
     private Leftovers() {
     }
 
-    /** Removes what dead runs left; prints one line per run cleaned; returns what was removed. */
+    /**
+     * Removes what dead runs left; prints one line per run cleaned and one per marker file not trusted; returns what
+     * was removed.
+     */
     public static List<RunMarker.Removed> removeAndReport(PrintWriter err) {
-        List<RunMarker.Removed> removed = RunMarker.cleanupDead();
-        for (RunMarker.Removed r : removed) {
+        RunMarker.Cleanup cleanup = RunMarker.cleanupDead();
+        for (String warning : cleanup.warnings()) {
+            err.println("zerodrop: warning: " + warning);
+        }
+        for (RunMarker.Removed r : cleanup.removed()) {
             err.printf("zerodrop: run %s (process %d, no longer alive) had left %d process(es) and %d network"
                     + " namespace(s): removed%n", r.run(), r.ownerPid(), r.processes().size(), r.namespaces().size());
         }
         err.flush();
-        return removed;
+        return cleanup.removed();
     }
 }
