@@ -59,7 +59,11 @@ public final class TrafficRunner {
         List<String> cmd = command(plan, List.of("--simulation", plan.simulationClass(),
                 "--results-folder", plan.resultsDir().toString(), "--no-reports"));
         AtomicReference<Process> fork = new AtomicReference<>();
-        Undo.Registration kill = undo.register("stop the Gatling JVM", () -> destroyTree(fork.get()));
+        Path tmp = io.zerodrop.core.JvmTemp.create(tmpDir(plan));
+        Undo.Registration kill = undo.register("stop the Gatling JVM", () -> {
+            destroyTree(fork.get());
+            io.zerodrop.core.JvmTemp.delete(tmp);
+        });
         long started = System.currentTimeMillis();
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(console.toFile()).redirectError(errors.toFile());
@@ -166,7 +170,11 @@ public final class TrafficRunner {
         List<String> cmd = command(plan, List.of("--reports-only", runDir.getFileName().toString(),
                 "--results-folder", plan.resultsDir().toString()));
         AtomicReference<Process> fork = new AtomicReference<>();
-        Undo.Registration kill = undo.register("stop the Gatling report JVM", () -> destroyTree(fork.get()));
+        Path tmp = io.zerodrop.core.JvmTemp.create(tmpDir(plan));
+        Undo.Registration kill = undo.register("stop the Gatling report JVM", () -> {
+            destroyTree(fork.get());
+            io.zerodrop.core.JvmTemp.delete(tmp);
+        });
         try {
             Path out = plan.resultsDir().resolve("gatling-report.log");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
@@ -189,9 +197,14 @@ public final class TrafficRunner {
         }
     }
 
+    /** The Gatling JVM's own temporary directory, inside the results and removed once the JVM has stopped. */
+    static Path tmpDir(TrafficPlan plan) {
+        return plan.resultsDir().resolve("jvm-tmp");
+    }
+
     static List<String> command(TrafficPlan plan, List<String> gatlingArgs) {
         List<String> cmd = gatlingJvm(plan.launcher(), plan.heapMb(), plan.requestTimeoutMs(), plan.connectTimeoutMs(),
-                plan.properties(), plan.extraClasspath());
+                plan.properties(), plan.extraClasspath(), tmpDir(plan));
         cmd.add(GATLING_MAIN);
         cmd.addAll(gatlingArgs);
         return cmd;
@@ -203,9 +216,10 @@ public final class TrafficRunner {
      * (extra entries first, then zerodrop's own).
      */
     public static List<String> gatlingJvm(List<String> launcher, int heapMb, long requestTimeoutMs,
-            long connectTimeoutMs, Map<String, String> properties, List<Path> extraClasspath) {
+            long connectTimeoutMs, Map<String, String> properties, List<Path> extraClasspath, Path tmpDir) {
         List<String> cmd = new ArrayList<>(launcher);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(io.zerodrop.core.JvmTemp.options(tmpDir));
         cmd.add("-Xms" + Math.min(256, heapMb) + "m");
         cmd.add("-Xmx" + heapMb + "m");
         cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");

@@ -100,6 +100,9 @@ class TrafficCommandTest {
                     "--rate", "50", "--warmup", "0s", "--duration", "2s", "--request-timeout", "1s",
                     "--no-gatling-report", "--out", out.toString());
             assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.VERDICT_FAILED);
+            // Gatling's native-library copies went into the run's own temporary directory, removed with the JVM
+            assertThat(Files.readString(out.resolve("gatling/gatling-console.log"))).isNotEmpty();
+            assertThat(out.resolve("gatling/jvm-tmp")).doesNotExist();
 
             JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
             JsonNode req = report.path("requests");

@@ -85,11 +85,14 @@ public final class LocalProcessFleet implements GeneratorFleet {
             props.put("zerodrop.generator.clockSkewMs", String.valueOf(skew));
         }
         List<String> cmd = io.zerodrop.traffic.TrafficRunner.gatlingJvm(launcher, l.heapMb(), l.requestTimeoutMs(),
-                l.connectTimeoutMs(), props, l.extraClasspath());
+                l.connectTimeoutMs(), props, l.extraClasspath(), io.zerodrop.core.JvmTemp.create(dir.resolve("jvm-tmp")));
         cmd.addAll(List.of(GENERATOR_MAIN, "--control", "stdio", "--results", dir.toString(),
                 "--simulation", l.simulationClass()));
         java.util.concurrent.atomic.AtomicReference<Process> proc = new java.util.concurrent.atomic.AtomicReference<>();
-        undo.register("stop load generator " + name, () -> io.zerodrop.core.ProcessTrees.kill(proc.get()));
+        undo.register("stop load generator " + name, () -> {
+            io.zerodrop.core.ProcessTrees.kill(proc.get());
+            io.zerodrop.core.JvmTemp.delete(dir.resolve("jvm-tmp"));
+        });
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("generator-console.log").toFile());
             io.zerodrop.core.RunMarker.tag(pb.environment());
