@@ -126,6 +126,13 @@ final class RunCommand implements Callable<Integer> {
         images.forEach(imageMap::with);
         Workload w = s.settings().applyTo(ManifestLoader.load(s.manifests()));
         imageMap.resolve(w.image());
+        if (s.load().from().cluster()) {
+            int n = s.load().from().generatorCount(s.load().rate(), s.load().simulation());
+            String problem = io.zerodrop.traffic.fleet.LocalProcessFleet.capacityProblem(n, s.load().heapMb());
+            if (problem != null) {
+                throw ZerodropException.usage(n + " load generators: " + problem);
+            }
+        }
         PrintWriter o = spec.commandLine().getOut();
         if (dryRun) {
             o.print(plan(s, w));

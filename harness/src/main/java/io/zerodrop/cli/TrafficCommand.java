@@ -211,16 +211,11 @@ final class TrafficCommand implements Callable<Integer> {
     }
 
     private Target parseTarget() {
-        URI uri;
-        try {
-            uri = new URI(url.trim());
-        } catch (Exception e) {
-            throw ZerodropException.usage("--url \"" + url + "\" is not a URL: expected http://host[:port][/path]");
+        String problem = io.zerodrop.core.HttpUrl.problem(url);
+        if (problem != null) {
+            throw ZerodropException.usage("--url \"" + url + "\" is " + problem);
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                || uri.getHost() == null) {
-            throw ZerodropException.usage("--url \"" + url + "\" is invalid: expected http://host[:port][/path] or https://…");
-        }
+        URI uri = URI.create(url.trim());
         String base = uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         if (uri.getRawQuery() != null) {
@@ -242,6 +237,10 @@ final class TrafficCommand implements Callable<Integer> {
         for (String p : paths) {
             if (!p.startsWith("/") && !p.startsWith("http://") && !p.startsWith("https://")) {
                 throw ZerodropException.usage("--path \"" + p + "\" is invalid: expected a path starting with /");
+            }
+            String problem = p.startsWith("/") ? null : io.zerodrop.core.HttpUrl.problem(p);
+            if (problem != null) {
+                throw ZerodropException.usage("--path \"" + p + "\" is " + problem);
             }
         }
         if (!Simulations.isMethod(method)) {

@@ -36,6 +36,8 @@ import picocli.CommandLine.Parameters;
         description = "Find the smallest value of a setting that drops nothing in a scenario, measured, confirmed by"
                 + " repeated runs, with the recommendation as a kustomize patch.")
 final class TuneCommand implements Callable<Integer> {
+    /** The most candidates a search takes; bisection needs about log2 of them in runs. */
+    static final int MAX_CANDIDATES = 1000;
     static final List<String> PARAMS = List.of("preStopSleepSeconds", "terminationGracePeriodSeconds",
             "readinessPeriodSeconds", "readinessFailureThreshold", "replicas", "maxSurge", "maxUnavailable");
 
@@ -177,10 +179,20 @@ final class TuneCommand implements Callable<Integer> {
 
     private List<String> candidates() {
         if (values != null && !values.isEmpty()) {
-            return values.stream().map(String::trim).toList();
+            List<String> given = values.stream().map(String::trim).toList();
+            for (String v : given) {
+                String problem = Scenario.Settings.problem(param, v);
+                if (problem != null) {
+                    throw ZerodropException.usage("--values: \"" + v + "\" is not a value of " + param + ": " + problem);
+                }
+            }
+            if (given.stream().distinct().count() < given.size()) {
+                throw ZerodropException.usage("--values " + String.join(",", given) + " names a value twice");
+            }
+            return given;
         }
         String r = range != null ? range : param.endsWith("Seconds") ? "0..30" : null;
-        if (r == null || !r.matches("\\d+\\.\\.\\d+")) {
+        if (r == null || !r.matches("\\d{1,9}\\.\\.\\d{1,9}")) {
             throw ZerodropException.usage(r == null ? "--param " + param + " needs --values or --range"
                     : "--range \"" + r + "\" is invalid: expected LOW..HIGH, whole numbers");
         }
@@ -188,6 +200,17 @@ final class TuneCommand implements Callable<Integer> {
         int hi = Integer.parseInt(r.substring(r.lastIndexOf('.') + 1));
         if (hi < lo) {
             throw ZerodropException.usage("--range \"" + r + "\" is empty");
+        }
+        for (int bound : new int[] {lo, hi}) {
+            String problem = Scenario.Settings.problem(param, String.valueOf(bound));
+            if (problem != null) {
+                throw ZerodropException.usage("--range \"" + r + "\": " + bound + " is not a value of " + param + ": "
+                        + problem);
+            }
+        }
+        if (hi - lo + 1 > MAX_CANDIDATES) {
+            throw ZerodropException.usage("--range \"" + r + "\" has " + (hi - lo + 1L) + " candidates; at most "
+                    + MAX_CANDIDATES + " (every run takes the scenario's whole duration): narrow it or give --values");
         }
         List<String> out = new ArrayList<>();
         for (int i = lo; i <= hi; i++) {

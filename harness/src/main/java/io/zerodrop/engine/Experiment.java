@@ -78,12 +78,38 @@ public final class Experiment {
                     Thread.currentThread().interrupt();
                 }
             });
-            Runtime rt = factory.create(timeline, undo);
+            Teardown teardown = new Teardown(factory.create(timeline, undo));
             try {
-                return run(rt, timeline, undo, workload, plan, err);
+                return run(teardown, timeline, undo, workload, plan, err);
             } finally {
-                rt.close();
+                teardown.close();
                 reported.countDown();
+            }
+        }
+    }
+
+    /**
+     * The runtime's one close: the run's teardown step closes it; should the run break off before that step, the
+     * caller's {@code finally} does. A runtime read after its undos ran (pods' metrics after a scale back) would report
+     * what the undos did, not what the run measured.
+     */
+    static final class Teardown implements AutoCloseable {
+        private final Runtime runtime;
+        private boolean closed;
+
+        Teardown(Runtime runtime) {
+            this.runtime = runtime;
+        }
+
+        Runtime runtime() {
+            return runtime;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                runtime.close();
             }
         }
     }
@@ -93,8 +119,9 @@ public final class Experiment {
      * The reports are written whatever happens: a run that breaks off gets an ERROR verdict with the failing step and
      * its cause, and everything measured up to it.
      */
-    public static Outcome run(Runtime runtime, Timeline timeline, Undo undo, Workload workload, Plan plan,
+    private static Outcome run(Teardown teardown, Timeline timeline, Undo undo, Workload workload, Plan plan,
             PrintWriter err) {
+        Runtime runtime = teardown.runtime();
         long t = System.currentTimeMillis();
         int undosBefore = undo.done().size();
         Map<String, Object> loadInfo = new LinkedHashMap<>();
@@ -155,7 +182,7 @@ public final class Experiment {
         String runtimeName = runtime.name();
         try {
             journal.run("teardown", () -> {
-                runtime.close();
+                teardown.close();
                 return "every pod stopped, Service address closed";
             });
         } catch (ZerodropException e) {

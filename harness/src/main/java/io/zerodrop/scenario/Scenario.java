@@ -45,10 +45,44 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
         }
 
         /**
+         * Why {@code value} cannot be the setting {@code key} (the bounds the scenario file's settings have), or null
+         * when it can. Keys: as {@link #with}; env and other keys are not checked here.
+         */
+        public static String problem(String key, String value) {
+            String v = value == null ? "" : value.trim();
+            return switch (key) {
+                case "replicas" -> whole(v, 1, 50);
+                case "terminationGracePeriodSeconds", "preStopSleepSeconds" -> whole(v, 0, 3600);
+                case "readinessPeriodSeconds" -> whole(v, 1, 3600);
+                case "readinessFailureThreshold" -> whole(v, 1, 100);
+                case "maxSurge", "maxUnavailable", "pdbMinAvailable", "pdbMaxUnavailable" ->
+                        v.matches("\\d{1,4}%?") && !(v.endsWith("%") && Integer.parseInt(v.replace("%", "")) > 100)
+                                ? null : "expected a whole number or a percentage like 25%";
+                default -> null;
+            };
+        }
+
+        private static String whole(String v, long min, long max) {
+            if (v.matches("\\d{1,9}")) {
+                long n = Long.parseLong(v);
+                if (n >= min && n <= max) {
+                    return null;
+                }
+            }
+            return "expected a whole number from " + min + " to " + max;
+        }
+
+        /**
          * These settings with {@code fix} over them (scenario keys: preStopSleepSeconds, terminationGracePeriodSeconds,
          * readinessPeriodSeconds, readinessFailureThreshold, pdbMaxUnavailable, …), as a finding's fix is tried.
          */
         public Settings with(Map<String, String> fix) {
+            fix.forEach((k, v) -> {
+                String problem = problem(k, v);
+                if (problem != null) {
+                    throw io.zerodrop.core.ZerodropException.usage(k + " \"" + v + "\" is invalid: " + problem);
+                }
+            });
             java.util.function.Function<String, Integer> i = k -> fix.containsKey(k) ? Integer.valueOf(fix.get(k))
                     : null;
             java.util.function.Function<String, Long> l = k -> fix.containsKey(k) ? Long.valueOf(fix.get(k)) : null;

@@ -16,6 +16,9 @@ import java.util.Set;
 public final class ScenarioLoader {
     static final List<String> ACTIONS = List.of("delete", "kill", "evict", "drain-node", "rollout-restart", "scale");
     static final List<String> PLANNED = List.of();
+    /** The floor and cap of an eviction retry: each attempt is an API call and a timeline event. */
+    static final Duration MIN_RETRY = Duration.ofMillis(100);
+    static final Duration MAX_RETRY = Duration.ofSeconds(60);
 
     private ScenarioLoader() {
     }
@@ -94,6 +97,9 @@ public final class ScenarioLoader {
                 "connectTimeout", "paths", "method", "headers", "body", "expectStatus", "url", "from", "generators",
                 "generatorRate", "clockResolution", "image");
         String trafficUrl = tr.has("url") ? tr.string("url", null) : null;
+        if (trafficUrl != null && io.zerodrop.core.HttpUrl.problem(trafficUrl) != null) {
+            throw tr.at("url", "'traffic.url' is \"" + trafficUrl + "\": " + io.zerodrop.core.HttpUrl.problem(trafficUrl));
+        }
         if (trafficUrl != null && !trafficUrl.matches("https?://[^/\\s]+/?")) {
             throw tr.at("url", "'traffic.url' is \"" + trafficUrl + "\"; expected http(s)://host[:port] (the Ingress,"
                     + " LoadBalancer or NodePort address the load goes to; paths go in 'traffic.paths')");
@@ -181,7 +187,13 @@ public final class ScenarioLoader {
                 if (action.equals("kill")) {
                     throw d.at("grace", "'grace' does not apply to kill (it is grace 0)");
                 }
-                grace = d.duration("grace", null).toSeconds();
+                Duration g = d.duration("grace", null);
+                if (g.toMillis() % 1000 != 0) {
+                    throw d.at("grace", "'grace' is " + g.toMillis() + "ms; Kubernetes counts a grace period in whole"
+                            + " seconds (a value under 1s would be a kill, grace 0): expected 0s for a kill, or e.g. 1s,"
+                            + " 30s");
+                }
+                grace = g.toSeconds();
             }
             if (d.has("node") && !action.equals("drain-node")) {
                 throw d.at("node", "'node' applies to drain-node only");
@@ -192,6 +204,13 @@ public final class ScenarioLoader {
             String node = d.string("node", "busiest");
             Duration timeout = d.duration("timeout", Duration.ofSeconds(60));
             Duration retry = d.duration("retry", Duration.ofSeconds(5));
+            if (retry.compareTo(MIN_RETRY) < 0 || retry.compareTo(MAX_RETRY) > 0) {
+                throw d.at("retry", "'retry' is " + retry.toMillis() + "ms; expected 100ms to 60s between eviction"
+                        + " attempts (each attempt is a call to the API server and an event in the report)");
+            }
+            if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw d.at("timeout", "'timeout' is " + timeout.toMillis() + "ms; expected 1s to 1h");
+            }
             int times = (int) d.whole("times", 1L, 1, 1000);
             Duration every = d.durationOrNull("every");
             if (times > 1 && (every == null || every.isZero())) {

@@ -50,6 +50,14 @@ class RunCommandTest {
         assertThat(image.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(image.err()).contains("--image \"x\" is invalid: expected IMAGE=COMMAND");
 
+        Path out = dir.resolve("none");
+        Cli many = Cli.run("run", SCENARIOS.resolve("hardened-delete.yaml").toString(), "--load-from", "cluster",
+                "--generators", "1000", "--out", out.toString());
+        assertThat(many.exitCode()).as(many.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(many.err()).contains("1000 load generators: the local runtime runs each load generator as a JVM"
+                + " on this host", "give fewer generators (--generators)");
+        assertThat(out).doesNotExist();
+
         Cli missing = Cli.run("run", dir.resolve("nope.yaml").toString());
         assertThat(missing.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(missing.err()).contains("nope.yaml:1:1: no such scenario file");

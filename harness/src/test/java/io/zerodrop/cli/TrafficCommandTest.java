@@ -27,6 +27,9 @@ class TrafficCommandTest {
     @CsvSource(delimiter = '|', value = {
         "--url|localhost:8080|--url \"localhost:8080\" is invalid: expected http://host[:port][/path]",
         "--url|ftp://127.0.0.1/|--url \"ftp://127.0.0.1/\" is invalid",
+        "--url|http://127.0.0.1:99999/|--url \"http://127.0.0.1:99999/\" is invalid: port 99999 is out of range; expected 1 to 65535",
+        "--url|http://127.0.0.1:8o80/|--url \"http://127.0.0.1:8o80/\" is invalid: port \"8o80\" is not a number from 1 to 65535",
+        "--path|http://127.0.0.1:70000/x|--path \"http://127.0.0.1:70000/x\" is invalid: port 70000 is out of range",
         "--rate|0|--rate 0.0 is invalid: expected more than 0",
         "--duration|soon|'soon' is not a duration: expected a whole number with ms, s, m or h",
         "--simulation|quick|--simulation \"quick\" is neither fresh-connections, slow-requests, steady nor a fully qualified class name",

@@ -9,6 +9,8 @@ import io.zerodrop.testsupport.HostTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -71,6 +73,26 @@ class TuneCommandTest {
                 "--values", "2,3", "--generators", "2", "--out", out.toString());
         assertThat(stray.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(stray.err()).contains("apply to load from inside the cluster: add --load-from cluster");
+        assertThat(out).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "preStopSleepSeconds|--values|a,b|--values: \"a\" is not a value of preStopSleepSeconds: expected a whole number from 0 to 3600",
+        "replicas|--values|0,1|--values: \"0\" is not a value of replicas: expected a whole number from 1 to 50",
+        "maxSurge|--values|abc,1|--values: \"abc\" is not a value of maxSurge: expected a whole number or a percentage like 25%",
+        "maxSurge|--values|1,1|--values 1,1 names a value twice",
+        "terminationGracePeriodSeconds|--range|0..999999999|--range \"0..999999999\": 999999999 is not a value of terminationGracePeriodSeconds",
+        "terminationGracePeriodSeconds|--range|0..99999999999|--range \"0..99999999999\" is invalid: expected LOW..HIGH",
+        "replicas|--range|0..3|--range \"0..3\": 0 is not a value of replicas: expected a whole number from 1 to 50",
+    })
+    void candidatesThatAreNoValueOfTheSettingAreRefusedBeforeAnythingRuns(String param, String flag, String value,
+            String message) {
+        Path out = dir.resolve("nothing");
+        Cli r = Cli.run("tune", SCENARIOS.resolve("tune-prestop.yaml").toString(), "--param", param, flag, value,
+                "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains(message);
         assertThat(out).doesNotExist();
     }
 

@@ -141,6 +141,14 @@ class ScenarioLoaderTest {
         "  rate: 250|  rate: 250\\n  from: cluster\\n  generators: 0|:12:15: 'traffic.generators' is \"0\"; expected a whole number from 1 to 1000",
         "  rate: 250|  rate: 250\\n  from: cluster\\n  clockResolution: 0ms|:12:20: 'traffic.clockResolution' must be at least 1ms",
         "  rate: 250|  rate: 250\\n  from: cluster\\n  image: Not An Image|:12:10: 'traffic.image' is \"Not An Image\"; expected an image reference",
+        "  rate: 250|  rate: 250\\n  url: http://127.0.0.1:99999|:11:8: 'traffic.url' is \"http://127.0.0.1:99999\": invalid: port 99999 is out of range; expected 1 to 65535",
+        "    grace: 20s|    grace: 500ms|:18:12: 'grace' is 500ms; Kubernetes counts a grace period in whole seconds",
+        "    grace: 20s|    grace: 1500ms|:18:12: 'grace' is 1500ms; Kubernetes counts a grace period in whole seconds",
+        "    action: delete|    action: evict\\n    retry: 0s|:17:12: 'retry' is 0ms; expected 100ms to 60s between eviction attempts",
+        "    action: delete|    action: evict\\n    retry: 2m|:17:12: 'retry' is 120000ms; expected 100ms to 60s",
+        "    action: delete|    action: evict\\n    timeout: 0s|:17:14: 'timeout' is 0ms; expected 1s to 1h",
+        "  replicas: 4|  replicas: 0|:5:13: 'settings.replicas' is \"0\"",
+        "  preStopSleepSeconds: 7|  preStopSleepSeconds: 7\\n  rollingUpdate: {maxSurge: abc}|:7:29: 'maxSurge' is \"abc\"; expected a whole number or a percentage like 25%",
         "  endpointPropagation: 2s|  endpointPropagation: 2s\\n  generatorClockSkews: [0ms, 3 seconds]|:30:24: 'local.generatorClockSkews' has \"3 seconds\"; expected signed durations like 0ms, +3s or -250ms",
     })
     void badInputNamesFileLineColumnAndWhatWasExpected(String from, String to, String message) throws Exception {

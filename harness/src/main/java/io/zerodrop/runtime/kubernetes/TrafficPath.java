@@ -19,15 +19,11 @@ public final class TrafficPath {
 
     /** Checks the URL; returns how it was chosen, for the report header. */
     public static String check(String url, String how) {
-        URI u;
-        try {
-            u = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw ZerodropException.usage("traffic URL \"" + url + "\" is not a URL: expected http(s)://host[:port]");
+        String problem = io.zerodrop.core.HttpUrl.problem(url);
+        if (problem != null) {
+            throw ZerodropException.usage("traffic URL \"" + url + "\" is " + problem);
         }
-        if (u.getHost() == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
-            throw ZerodropException.usage("traffic URL \"" + url + "\" is invalid: expected http(s)://host[:port]");
-        }
+        URI u = URI.create(url.trim());
         int port = u.getPort() > 0 ? u.getPort() : url.startsWith("https") ? 443 : 80;
         boolean loopback = u.getHost().equals("localhost") || u.getHost().startsWith("127.") || u.getHost().equals("[::1]");
         if (loopback && portForwardOn(port)) {

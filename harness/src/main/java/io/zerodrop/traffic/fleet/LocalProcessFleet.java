@@ -39,6 +39,39 @@ public final class LocalProcessFleet implements GeneratorFleet {
         this.skewsMs = List.copyOf(skewsMs);
     }
 
+    /** What one generator JVM needs besides its heap (metaspace, threads, Netty's direct buffers). */
+    static final long OVERHEAD_MB = 192;
+    /** Generator JVMs per core this host is asked to run at most: beyond it they starve each other and the pods. */
+    static final int PER_CORE = 4;
+
+    /**
+     * Why this host cannot run {@code generators} generator JVMs of {@code heapMb} each, or null when it can: their
+     * memory must fit in three quarters of this host's, and there must be no more than {@value #PER_CORE} per core.
+     */
+    public static String capacityProblem(int generators, int heapMb) {
+        long totalMb = -1;
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            totalMb = os.getTotalMemorySize() >> 20;
+        }
+        int cores = java.lang.Runtime.getRuntime().availableProcessors();
+        long perGenerator = heapMb + OVERHEAD_MB;
+        long byMemory = totalMb > 0 ? totalMb * 3 / 4 / perGenerator : Long.MAX_VALUE;
+        long byCores = (long) cores * PER_CORE;
+        if (generators > byMemory) {
+            return "the local runtime runs each load generator as a JVM on this host (" + heapMb + " MB heap + about "
+                    + OVERHEAD_MB + " MB): " + generators + " need about " + generators * perGenerator + " MB, and "
+                    + "three quarters of this host's " + totalMb + " MB fit " + byMemory + "; give fewer generators"
+                    + " (--generators), a smaller --load-generator-heap, or run on a cluster";
+        }
+        if (generators > byCores) {
+            return "the local runtime runs each load generator as a JVM on this host: " + generators + " on " + cores
+                    + " core(s) would starve each other and the pods (at most " + byCores + ", " + PER_CORE
+                    + " per core); give fewer generators (--generators) or run on a cluster";
+        }
+        return null;
+    }
+
     @Override
     public String serviceUrl() {
         return serviceUrl;
