@@ -35,4 +35,9 @@ public final class Durations {
             default -> Duration.ofSeconds(n);
         });
     }
+
+    /** A length for people: whole seconds as "5 s", anything else in ms ("250 ms"). */
+    public static String describe(long ms) {
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+    }
 }

@@ -32,8 +32,8 @@ public final class DrainNode implements Disruption {
 
     @Override
     public String describe() {
-        return "drain node " + node + " (evictions retried every " + retryMs / 1000 + " s, timeout " + timeoutMs / 1000
-                + " s, uncordoned afterwards)";
+        return "drain node " + node + " (evictions retried every " + io.zerodrop.core.Durations.describe(retryMs)
+                + ", timeout " + timeoutMs / 1000 + " s, uncordoned afterwards)";
     }
 
     @Override

@@ -24,8 +24,8 @@ public final class EvictPods implements Disruption {
 
     @Override
     public String describe() {
-        return "evict " + selector.describe() + " (retry every " + retryMs / 1000 + " s, timeout " + timeoutMs / 1000
-                + " s)";
+        return "evict " + selector.describe() + " (retry every " + io.zerodrop.core.Durations.describe(retryMs)
+                + ", timeout " + timeoutMs / 1000 + " s)";
     }
 
     @Override

@@ -20,8 +20,15 @@ final class Evictions {
     private Evictions() {
     }
 
+    /** The shortest wait between two eviction attempts (the scenario refuses less). */
+    public static final long MIN_RETRY_MS = 100;
+
     static boolean evictWithRetry(Runtime runtime, Timeline timeline, String pod, String stepId, long retryMs,
             long timeoutMs, String what) {
+        if (retryMs < MIN_RETRY_MS) {
+            throw new IllegalArgumentException("eviction retry " + retryMs + " ms is under the floor of " + MIN_RETRY_MS
+                    + " ms: each attempt is a call to the API server");
+        }
         long deadline = System.currentTimeMillis() + timeoutMs;
         timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.DISRUPTION_ISSUED, pod, stepId, what));
         int refusals = 0;

@@ -18,11 +18,11 @@ public record EvictionStats(int attempted, int evicted, int timedOut, int refusa
         int attempted = 0;
         int evicted = 0;
         int timedOut = 0;
-        int refusals = 0;
+        long refusals = 0;
         String last = "";
         for (TimelineEvent e : timeline) {
             if (e.type() == EventType.EVICTION_REFUSED) {
-                refusals++;
+                refusals += io.zerodrop.timeline.Timeline.count(e);
                 last = e.detail();
             } else if (e.type() == EventType.DISRUPTION_ANSWERED && e.attributes().containsKey("outcome")) {
                 attempted++;
@@ -33,6 +33,6 @@ public record EvictionStats(int attempted, int evicted, int timedOut, int refusa
                 }
             }
         }
-        return new EvictionStats(attempted, evicted, timedOut, refusals, last);
+        return new EvictionStats(attempted, evicted, timedOut, (int) Math.min(Integer.MAX_VALUE, refusals), last);
     }
 }

@@ -37,7 +37,7 @@ class DisruptionsTest {
         rt.evictionAnswers.add(Eviction.refused("needs 3 healthy pods and has 3 currently"));
         rt.evictionAnswers.add(Eviction.allowed());
         Timeline t = new Timeline();
-        new EvictPods(PodSelector.random(1, 1), 60_000, 1).apply(rt, t, "e");
+        new EvictPods(PodSelector.random(1, 1), 60_000, 100).apply(rt, t, "e");
         assertThat(rt.calls).containsExactly("evict a by e", "evict a by e", "evict a by e", "evict a by e");
         assertThat(of(t, EventType.EVICTION_REFUSED)).as("only the budget's refusals").hasSize(2);
         assertThat(of(t, EventType.NOTE)).singleElement().extracting(TimelineEvent::detail).asString()
@@ -49,6 +49,15 @@ class DisruptionsTest {
     }
 
     @Test
+    void anEvictionRetryUnderTheFloorIsRefusedBeforeAnyCall() {
+        FakeRuntime rt = new FakeRuntime("a");
+        assertThatThrownBy(() -> new EvictPods(PodSelector.random(1, 1), 60_000, 0).apply(rt, new Timeline(), "e"))
+                .hasMessageContaining("eviction retry 0 ms is under the floor of 100 ms");
+        assertThat(rt.calls).isEmpty();
+        assertThat(new EvictPods(PodSelector.random(1, 1), 60_000, 250).describe()).contains("retry every 250 ms");
+    }
+
+    @Test
     void forbiddenOrSeveralBudgetsEndTheStepWithTheApisAnswerNotAsARefusal() {
         for (Eviction e : List.of(Eviction.failed(403, "pods \"a\" is forbidden: User cannot create resource"
                 + " \"pods/eviction\""), Eviction.failed(500, "This pod has more than one PodDisruptionBudget, which the"
@@ -56,7 +65,7 @@ class DisruptionsTest {
             FakeRuntime rt = new FakeRuntime("a");
             rt.evictionAnswers.add(e);
             Timeline t = new Timeline();
-            assertThatThrownBy(() -> new EvictPods(PodSelector.random(1, 1), 60_000, 1).apply(rt, t, "e"))
+            assertThatThrownBy(() -> new EvictPods(PodSelector.random(1, 1), 60_000, 100).apply(rt, t, "e"))
                     .isInstanceOf(ZerodropException.class)
                     .hasMessage("eviction of pod a failed: " + e.status() + " " + e.message());
             assertThat(of(t, EventType.EVICTION_REFUSED)).isEmpty();
@@ -68,7 +77,7 @@ class DisruptionsTest {
     void aDrainCordonsEvictsEveryPodOnTheNodeAndUncordons() {
         FakeRuntime rt = new FakeRuntime("a", "b", "c", "d"); // a, c on node-0; b, d on node-1
         Timeline t = new Timeline();
-        new DrainNode("node-0", 60_000, 1, 1).apply(rt, t, "drain");
+        new DrainNode("node-0", 60_000, 100, 1).apply(rt, t, "drain");
         assertThat(rt.calls.get(0)).isEqualTo("cordon node-0 by drain");
         assertThat(rt.calls.subList(1, 3)).containsExactlyInAnyOrder("evict a by drain", "evict c by drain");
         assertThat(rt.calls.get(rt.calls.size() - 1)).isEqualTo("uncordon node-0 by drain");
@@ -80,7 +89,7 @@ class DisruptionsTest {
         FakeRuntime rt = new FakeRuntime("a", "b");
         rt.evictionAnswers.add(Eviction.failed(403, "forbidden"));
         Timeline t = new Timeline();
-        assertThatThrownBy(() -> new DrainNode("node-0", 60_000, 1, 1).apply(rt, t, "drain"))
+        assertThatThrownBy(() -> new DrainNode("node-0", 60_000, 100, 1).apply(rt, t, "drain"))
                 .hasMessage("drain of node-0: eviction of pod a failed: 403 forbidden");
         assertThat(rt.calls).containsExactly("cordon node-0 by drain", "evict a by drain", "uncordon node-0 by drain");
     }
