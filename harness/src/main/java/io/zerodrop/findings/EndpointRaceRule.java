@@ -15,13 +15,17 @@ import java.util.Map;
 final class EndpointRaceRule implements FindingRule {
     @Override
     public List<Finding> diagnose(RunEvidence e) {
-        long inRace = e.analysis().failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L);
+        // a pod zerodrop killed (grace 0) runs no preStop: no preStop fixes what failed on it
+        java.util.Set<String> ownKills = OwnKills.of(e.events());
+        long inRace = e.analysis().failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L)
+                - e.analysis().attributions().stream().filter(a -> a.phase() == Phase.SIGTERM_ENDPOINT_LIVE
+                        && !a.pods().isEmpty() && ownKills.containsAll(a.pods())).count();
         if (inRace == 0) {
             return List.of();
         }
         Map<String, Long> lag = new LinkedHashMap<>();
         for (PodTermination t : e.analysis().terminations()) {
-            if (t.outOfRotationLagMs() >= 0) {
+            if (t.outOfRotationLagMs() >= 0 && !ownKills.contains(t.pod())) {
                 lag.put(t.pod(), t.outOfRotationLagMs());
             }
         }

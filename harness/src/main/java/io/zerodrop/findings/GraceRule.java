@@ -13,13 +13,15 @@ import java.util.Map;
  * Exit 137 after a termination: the grace period ran out and the kubelet SIGKILLed the app. Either the app needs
  * longer than the grace period allows (preStop + drain > grace: lengthen it), or SIGTERM never reached it — it
  * showed no sign of shutting down between SIGTERM and SIGKILL (its readiness never failed; it is known to ignore
- * SIGTERM; or a shell runs as PID 1) — and no grace period helps.
+ * SIGTERM; or a shell runs as PID 1) — and no grace period helps. Pods zerodrop itself killed (grace 0) are not
+ * read here: their SIGKILL is the disruption's.
  */
 final class GraceRule implements FindingRule {
     @Override
     public List<Finding> diagnose(RunEvidence e) {
+        java.util.Set<String> ownKills = OwnKills.of(e.events());
         List<PodTermination> killed = e.analysis().terminations().stream().filter(t -> t.exitCode() == 137
-                && t.markedMs() >= 0).toList();
+                && t.markedMs() >= 0 && !ownKills.contains(t.pod())).toList();
         if (killed.isEmpty()) {
             return List.of();
         }

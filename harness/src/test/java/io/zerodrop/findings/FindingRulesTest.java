@@ -83,6 +83,42 @@ class FindingRulesTest {
         });
     }
 
+    /**
+     * {@code action: kill} against a hardened app: the SIGKILL, the exit 137 and the failures are zerodrop's own doing.
+     * Nothing may blame the app for ignoring SIGTERM, outliving its grace period, or lacking a preStop.
+     */
+    @Test
+    void aPodZerodropKilledIsNeitherSigtermIgnoredNorGraceExhaustedNorAnEndpointRace() {
+        List<TimelineEvent> t = List.of(
+                TimelineEvent.of(T + 4_000, EventType.DISRUPTION_ISSUED, "web-a", "kill-1", "kill web-a"),
+                new TimelineEvent(T + 4_000, EventType.POD_MARKED_FOR_DELETION, "web-a", "kill-1", "grace 0 s",
+                        Map.of("graceSeconds", "0")),
+                TimelineEvent.of(T + 4_010, EventType.SIGKILL_SENT, "web-a", "kill-1", "grace period 0"),
+                new TimelineEvent(T + 4_020, EventType.CONTAINER_EXITED, "web-a", "kill-1", "",
+                        Map.of("exitCode", "137")),
+                TimelineEvent.of(T + 5_000, EventType.ENDPOINT_TERMINATING, "web-a", "kill-1", ""));
+        java.util.function.LongFunction<String> refused = s -> s > T + 4_020 && s < T + 5_000 && s % 4 == 0
+                ? "j.n.ConnectException: Connection refused" : null;
+        Workload hardened = workload(30, Map.of(), Optional.empty(), Optional.empty());
+        RunEvidence e = run(t, refused, hardened, EvictionStats.none());
+        assertThat(e.analysis().measuredFailed()).as("the kill did cost requests").isPositive();
+
+        List<Finding> all = Diagnosis.diagnose(e);
+
+        assertThat(all).extracting(Finding::code).doesNotContain("sigterm-ignored", "grace-exhausted",
+                "endpoint-race").contains("killed-by-zerodrop");
+        Finding kill = all.stream().filter(f -> f.code().equals("killed-by-zerodrop")).findFirst().orElseThrow();
+        assertThat(kill.severity()).isEqualTo(Finding.Severity.INFO);
+        assertThat(kill.evidence()).containsEntry("killedPods", java.util.Set.of("web-a"));
+        assertThat(kill.title()).startsWith("1 pod(s) killed by zerodrop with grace period 0");
+
+        // the same timeline with the workload's own grace period (a delete): the rules speak again
+        List<TimelineEvent> deleted = t.stream().map(x -> x.type() == EventType.POD_MARKED_FOR_DELETION
+                ? TimelineEvent.of(x.atMs(), x.type(), x.pod(), x.disruption(), "") : x).toList();
+        assertThat(Diagnosis.diagnose(run(deleted, refused, hardened, EvictionStats.none()))).extracting(Finding::code)
+                .contains("sigterm-ignored").doesNotContain("killed-by-zerodrop");
+    }
+
     @Test
     void resetsOnKeptAliveConnectionsWhileNothingIsRefusedPointAtTheServersShutdown() {
         List<TimelineEvent> t = List.of(

@@ -307,8 +307,9 @@ public final class KubernetesRuntime implements Runtime {
                     // deletion of a pod no kubelet runs
                     markedAt.put(n, now);
                     boolean kill = killed.contains(n);
-                    timeline.add(TimelineEvent.of(now, EventType.POD_MARKED_FOR_DELETION, n, cause,
-                            "pod object removed at once, no Terminating state seen" + (kill ? " (grace period 0)" : "")));
+                    timeline.add(new TimelineEvent(now, EventType.POD_MARKED_FOR_DELETION, n, cause,
+                            "pod object removed at once, no Terminating state seen" + (kill ? " (grace period 0)" : ""),
+                            kill ? Map.of("graceSeconds", "0") : Map.of()));
                     if (kill) {
                         timeline.add(new TimelineEvent(now, EventType.SIGKILL_SENT, n, cause, "SIGKILL (inferred: not"
                                 + " visible through the API)", Map.of("inferred", "grace period 0: the kubelet kills"

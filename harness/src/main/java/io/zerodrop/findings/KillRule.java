@@ -1,0 +1,35 @@
+package io.zerodrop.findings;
+
+import io.zerodrop.analysis.Attribution;
+import io.zerodrop.report.Finding;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Pods zerodrop killed (grace period 0): what failed on them is the kill's doing — requests in flight cut, kept-alive
+ * connections reset, new connections refused until the endpoint goes — and no preStop, grace or drain setting of the
+ * workload avoids it. Said once, so that no one tunes the workload against a failure the scenario asked for.
+ */
+final class KillRule implements FindingRule {
+    @Override
+    public List<Finding> diagnose(RunEvidence e) {
+        Set<String> killed = OwnKills.of(e.events());
+        if (killed.isEmpty()) {
+            return List.of();
+        }
+        List<Attribution> onKilled = e.analysis().attributions().stream()
+                .filter(a -> a.pods().stream().anyMatch(killed::contains)).toList();
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("killedPods", killed);
+        ev.put("failuresOnKilledPods", onKilled.size());
+        return List.of(new Finding(Finding.Severity.INFO, "killed-by-zerodrop", killed.size() + " pod(s) killed by"
+                + " zerodrop with grace period 0; " + onKilled.size() + " failure(s) attributed to them",
+                "a grace-0 deletion SIGKILLs the container without preStop or SIGTERM: its requests in flight and its"
+                        + " kept-alive connections are cut, and new connections fail until its endpoint is removed."
+                        + " That is what the scenario asked for, not a shutdown defect of the app",
+                "no workload setting avoids a kill's failures: clients that retry idempotent requests and enough"
+                        + " replicas absorb them; use action delete to test the graceful path", ev, null, null));
+    }
+}
