@@ -245,8 +245,13 @@ public final class Experiment {
         AnalysisResult analysis = m != null ? m.analysis() : Measurement.nothingMeasured(timeline, plan.load().rate());
         List<io.zerodrop.report.Finding> findings = new ArrayList<>();
         if (m != null) {
+            io.zerodrop.findings.RunEvidence.Connections connections = io.zerodrop.traffic.Simulations
+                    .reusesConnections(plan.load().simulation())
+                    .map(pooled -> pooled ? io.zerodrop.findings.RunEvidence.Connections.POOLED
+                            : io.zerodrop.findings.RunEvidence.Connections.FRESH)
+                    .orElse(io.zerodrop.findings.RunEvidence.Connections.UNKNOWN);
             findings.addAll(Fixes.write(io.zerodrop.findings.Diagnosis.diagnose(new io.zerodrop.findings.RunEvidence(
-                    timeline.events(), analysis, workload, m.evictions())), plan.outDir()));
+                    timeline.events(), analysis, workload, m.evictions(), connections)), plan.outDir()));
             findings.addAll(m.findings());
         }
         RunReport report = new RunReport(RunInfo.header(plan.command(), runtimeName, workload.kind() + " "

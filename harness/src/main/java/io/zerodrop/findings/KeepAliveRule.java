@@ -11,13 +11,18 @@ import java.util.Set;
 
 /**
  * Resets after SIGTERM while new connections were not refused: the server closed kept-alive connections under the
- * client without telling it ({@code Connection: close} on its last answers). No manifest setting fixes it.
+ * client without telling it ({@code Connection: close} on its last answers). No manifest setting fixes it. Said only
+ * when the load rode kept-alive connections: with a connection per request (fresh-connections, slow-requests) a reset
+ * is a connection the Service front or the app cut, not a kept-alive one.
  */
 final class KeepAliveRule implements FindingRule {
     private static final Set<Phase> SHUTTING_DOWN = Set.of(Phase.SIGTERM_ENDPOINT_LIVE, Phase.DRAINING);
 
     @Override
     public List<Finding> diagnose(RunEvidence e) {
+        if (e.connections() != RunEvidence.Connections.POOLED) {
+            return List.of(); // the premise, a request on a kept-alive connection, is not shown
+        }
         List<Attribution> during = e.analysis().attributions().stream().filter(a -> SHUTTING_DOWN.contains(a.phase()))
                 .toList();
         long resets = during.stream().filter(a -> a.failureClass() == FailureClass.RESET).count();
@@ -28,6 +33,7 @@ final class KeepAliveRule implements FindingRule {
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("resetsAfterSigterm", resets);
         ev.put("refusedAfterSigterm", 0);
+        ev.put("connections", "a shared keep-alive pool (the simulation's)");
         ev.put("pods", during.stream().flatMap(a -> a.pods().stream()).distinct().toList());
         return List.of(new Finding(Finding.Severity.WARNING, "keepalive-reset", resets + " request(s) reset on"
                 + " kept-alive connections after SIGTERM, while no new connection was refused",

@@ -16,6 +16,21 @@ public final class Simulations {
     private Simulations() {
     }
 
+    /**
+     * Whether the simulation's requests share kept-alive connections: true for steady, false for the built-ins that
+     * open a connection per request, empty for a simulation zerodrop does not know.
+     */
+    public static java.util.Optional<Boolean> reusesConnections(String nameOrClass) {
+        String c = BUILT_IN.getOrDefault(nameOrClass, nameOrClass);
+        if (c.equals(SteadySimulation.class.getName())) {
+            return java.util.Optional.of(true);
+        }
+        if (c.equals(FreshConnectionsSimulation.class.getName()) || c.equals(SlowRequestsSimulation.class.getName())) {
+            return java.util.Optional.of(false);
+        }
+        return java.util.Optional.empty();
+    }
+
     public static String resolve(String nameOrClass) {
         String known = BUILT_IN.get(nameOrClass);
         if (known != null) {

@@ -129,7 +129,8 @@ class FindingRulesTest {
                 new TimelineEvent(T + 5_400, EventType.CONTAINER_EXITED, "web-a", "d", "", Map.of("exitCode", "0")));
         java.util.function.LongFunction<String> resets = s -> s > T + 5_000 && s < T + 5_300 && s % 3 == 0
                 ? "i.n.c.PrematureChannelClosureException: Premature close" : null;
-        RunEvidence e = run(t, resets, workload(30, Map.of(), Optional.empty(), Optional.empty()), EvictionStats.none());
+        RunEvidence e = pooled(run(t, resets, workload(30, Map.of(), Optional.empty(), Optional.empty()),
+                EvictionStats.none()));
         assertThat(new KeepAliveRule().diagnose(e)).singleElement().satisfies(x -> {
             assertThat(x.code()).isEqualTo("keepalive-reset");
             assertThat((Long) x.evidence().get("resetsAfterSigterm")).isPositive();
@@ -137,8 +138,18 @@ class FindingRulesTest {
         });
         java.util.function.LongFunction<String> refusedToo = s -> s > T + 5_000 && s < T + 5_300 && s % 2 == 0
                 ? (s % 4 == 0 ? "j.n.ConnectException: Connection refused" : "Premature close") : null;
-        assertThat(new KeepAliveRule().diagnose(run(t, refusedToo, workload(30, Map.of(), Optional.empty(),
-                Optional.empty()), EvictionStats.none()))).as("new connections refused too: not keep-alive").isEmpty();
+        assertThat(new KeepAliveRule().diagnose(pooled(run(t, refusedToo, workload(30, Map.of(), Optional.empty(),
+                Optional.empty()), EvictionStats.none())))).as("new connections refused too: not keep-alive").isEmpty();
+        // the same resets with a connection per request (the flagship demo): no request rode a kept-alive connection
+        RunEvidence fresh = new RunEvidence(e.events(), e.analysis(), e.workload(), e.evictions(),
+                RunEvidence.Connections.FRESH);
+        assertThat(new KeepAliveRule().diagnose(fresh)).as("fresh connections: the premise is false").isEmpty();
+        assertThat(new KeepAliveRule().diagnose(run(t, resets, workload(30, Map.of(), Optional.empty(),
+                Optional.empty()), EvictionStats.none()))).as("an unknown simulation: the premise is not shown").isEmpty();
+    }
+
+    static RunEvidence pooled(RunEvidence e) {
+        return new RunEvidence(e.events(), e.analysis(), e.workload(), e.evictions(), RunEvidence.Connections.POOLED);
     }
 
     @Test
