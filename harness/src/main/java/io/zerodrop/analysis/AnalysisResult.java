@@ -47,9 +47,17 @@ public record AnalysisResult(
     public record Bucket(long startMs, long ok, long failed, long warmup) {
     }
 
-    /** Share of measured requests answered OK, in percent (100 when there were none). */
+    /**
+     * Share of measured requests answered OK, in percent (100 when there were none: ask {@link #measuredAnything()}
+     * before printing it as a measurement).
+     */
     public double availabilityPercent() {
         return measuredRequests == 0 ? 100.0 : 100.0 * measuredOk / measuredRequests;
+    }
+
+    /** Whether any request was measured: without one there is no availability, error rate or saturation to tell. */
+    public boolean measuredAnything() {
+        return measuredRequests > 0;
     }
 
     public double errorRatePercent() {
@@ -58,11 +66,11 @@ public record AnalysisResult(
 
     /** Whether some whole second after the warm-up sent less than 75 % of the asked rate (a stall). */
     public boolean loadGeneratorStalled() {
-        return askedRate > 0 && lowestSecondRate >= 0 && lowestSecondRate < 0.75 * askedRate;
+        return measuredRequests > 0 && askedRate > 0 && lowestSecondRate >= 0 && lowestSecondRate < 0.75 * askedRate;
     }
 
     /** Whether the load generator produced less than 90 % of the asked rate after the warm-up. */
     public boolean loadGeneratorSaturated() {
-        return askedRate > 0 && achievedRate < 0.9 * askedRate;
+        return measuredRequests > 0 && askedRate > 0 && achievedRate < 0.9 * askedRate;
     }
 }

@@ -14,15 +14,25 @@ public final class ConsoleSummary {
     private ConsoleSummary() {
     }
 
+    /** The availability as measured, or that there is none: a run that measured nothing has no 100 %. */
+    static String availability(AnalysisResult a) {
+        return a.measuredAnything() ? String.format(Locale.ROOT, "%.3f %%", a.availabilityPercent())
+                : "n/a (nothing measured)";
+    }
+
     public static String render(RunReport r, String title, List<String> reportFiles) {
         AnalysisResult a = r.analysis();
         StringBuilder s = new StringBuilder(1024);
         s.append(title).append('\n');
-        s.append(String.format(Locale.ROOT, "  requests   measured %d  ok %d  failed %d  availability %.3f %%"
+        s.append(String.format(Locale.ROOT, "  requests   measured %d  ok %d  failed %d  availability %s"
                 + "  (warm-up: %d excluded)%n", a.measuredRequests(), a.measuredOk(), a.measuredFailed(),
-                a.availabilityPercent(), a.warmupRequests()));
-        s.append(String.format(Locale.ROOT, "  rate       asked %.1f/s  achieved %.1f/s%s%n", a.askedRate(),
-                a.achievedRate(), a.loadGeneratorSaturated() ? "  LOAD GENERATOR SATURATED" : ""));
+                availability(a), a.warmupRequests()));
+        if (a.measuredAnything()) {
+            s.append(String.format(Locale.ROOT, "  rate       asked %.1f/s  achieved %.1f/s%s%n", a.askedRate(),
+                    a.achievedRate(), a.loadGeneratorSaturated() ? "  LOAD GENERATOR SATURATED" : ""));
+        } else {
+            s.append(String.format(Locale.ROOT, "  rate       asked %.1f/s  nothing measured%n", a.askedRate()));
+        }
         s.append("  latency ms        count      p50      p95      p99      max\n");
         for (Map.Entry<Windows.Kind, LatencyHistogram.Summary> e : a.latency().entrySet()) {
             LatencyHistogram.Summary l = e.getValue();

@@ -56,7 +56,7 @@ public final class HtmlReport {
                 .append(r.verdict().status()).append("</span> ")
                 .append(a.measuredFailed()).append(" of ").append(a.measuredRequests())
                 .append(" measured requests failed; availability ")
-                .append(String.format(Locale.ROOT, "%.3f %%", a.availabilityPercent())).append("</p>\n");
+                .append(ConsoleSummary.availability(a)).append("</p>\n");
         h.append("<p class=\"small\">All times are epoch milliseconds from one host clock (")
                 .append(esc(String.valueOf(r.header().getOrDefault("host", "")))).append("); the chart's axis is ")
                 .append("seconds since the run started at ").append(Instant.ofEpochMilli(a.runStartMs()))

@@ -29,8 +29,13 @@ public final class JsonReport {
         req.put("measured", a.measuredRequests());
         req.put("ok", a.measuredOk());
         req.put("failed", a.measuredFailed());
-        req.put("availabilityPercent", a.availabilityPercent());
-        req.put("errorRatePercent", a.errorRatePercent());
+        if (a.measuredAnything()) {
+            req.put("availabilityPercent", a.availabilityPercent());
+            req.put("errorRatePercent", a.errorRatePercent());
+        } else {
+            req.putNull("availabilityPercent"); // nothing measured: no share to tell
+            req.putNull("errorRatePercent");
+        }
         req.put("askedRate", a.askedRate());
         req.put("achievedRate", a.achievedRate());
         req.put("loadGeneratorSaturated", a.loadGeneratorSaturated());
