@@ -330,13 +330,13 @@ final class TuneCommand implements Callable<Integer> {
                     param, recommended, param + " " + recommended + " dropped nothing; " + bound);
         }
         try {
-            Files.writeString(dir.resolve("tune.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            io.zerodrop.core.AtomicFiles.writeString(dir.resolve("tune.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(json));
             if (patch != null) {
                 Files.createDirectories(dir.resolve("fixes"));
                 Files.writeString(dir.resolve("fixes/tune.yaml"), patch);
             }
-            Files.writeString(dir.resolve("report.html"), TuneReport.html(param, trials, recommended, how, bound, note,
+            io.zerodrop.core.AtomicFiles.writeString(dir.resolve("report.html"), TuneReport.html(param, trials, recommended, how, bound, note,
                     patch));
         } catch (IOException e) {
             throw ZerodropException.environment("cannot write the tune report in " + dir + ": " + e.getMessage(), e);

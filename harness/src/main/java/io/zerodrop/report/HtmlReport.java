@@ -10,8 +10,6 @@ import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Check;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
@@ -35,7 +33,7 @@ public final class HtmlReport {
     }
 
     public static void write(RunReport r, String title, Path file) throws IOException {
-        Files.writeString(file, render(r, title), StandardCharsets.UTF_8);
+        io.zerodrop.core.AtomicFiles.writeString(file, render(r, title));
     }
 
     public static String render(RunReport r, String title) {

@@ -82,6 +82,6 @@ public final class JsonReport {
     }
 
     public static void write(RunReport r, Path file) throws IOException {
-        JSON.writeValue(file.toFile(), toJson(r));
+        io.zerodrop.core.AtomicFiles.writeString(file, JSON.writeValueAsString(toJson(r)));
     }
 }

@@ -3,8 +3,6 @@ package io.zerodrop.report;
 import io.zerodrop.verdict.Check;
 import io.zerodrop.verdict.Verdict;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -54,7 +52,7 @@ public final class JunitReport {
     }
 
     public static void write(RunReport r, String suiteName, Path file) throws IOException {
-        Files.writeString(file, render(r, suiteName), StandardCharsets.UTF_8);
+        io.zerodrop.core.AtomicFiles.writeString(file, render(r, suiteName));
     }
 
     static String esc(String s) {
