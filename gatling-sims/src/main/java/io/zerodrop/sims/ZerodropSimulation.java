@@ -5,6 +5,7 @@ import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.core.CoreDsl.stopLoadGeneratorIf;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
@@ -46,7 +47,9 @@ abstract class ZerodropSimulation extends Simulation {
         if (shareConnections) {
             protocol = protocol.shareConnections();
         }
+        StopSignal stop = StopSignal.watch(System.getProperty("zerodrop.stopFile", ""));
         ScenarioBuilder scn = scenario(getClass().getSimpleName())
+                .exec(stopLoadGeneratorIf("zerodrop asked the load to stop early", session -> stop.requested()))
                 .exec(session -> {
                     long seq = counter.getAndIncrement();
                     return session.set("zerodropPath", p.paths().get((int) (seq % p.paths().size())))

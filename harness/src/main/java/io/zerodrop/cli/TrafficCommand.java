@@ -1,5 +1,6 @@
 package io.zerodrop.cli;
 
+import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.engine.LoadSpec;
@@ -150,32 +151,74 @@ final class TrafficCommand implements Callable<Integer> {
         List<Step> steps = new ArrayList<>();
         Timeline timeline = new Timeline();
         TrafficRun run;
+        boolean interrupted = false;
+        java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
         io.zerodrop.engine.Leftovers.removeAndReport(spec.commandLine().getErr());
-        try (Undo undo = new Undo()) {
-            io.zerodrop.core.RunMarker.begin(undo);
-            long s = System.currentTimeMillis();
-            spec.commandLine().getErr().printf("zerodrop: %s at %.0f req/s against %s for %d s (+%d s warm-up)%n",
-                    Simulations.label(simulationClass), rate, target.baseUrl(), duration.toSeconds(), warmup.toSeconds());
-            ProgressPrinter progress = ProgressPrinter.to(spec.commandLine().getErr());
-            try {
-                run = new TrafficRunner(undo).run(plan, progress::print);
-            } finally {
-                progress.done();
+        try {
+            try (Undo undo = new Undo()) {
+                io.zerodrop.core.RunMarker.begin(undo);
+                // on SIGINT/SIGTERM the JVM exits once its hooks end: let it wait for the reports of what was measured
+                undo.afterSignal(() -> {
+                    try {
+                        reported.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                long s = System.currentTimeMillis();
+                spec.commandLine().getErr().printf("zerodrop: %s at %.0f req/s against %s for %d s (+%d s warm-up)%n",
+                        Simulations.label(simulationClass), rate, target.baseUrl(), duration.toSeconds(),
+                        warmup.toSeconds());
+                ProgressPrinter progress = ProgressPrinter.to(spec.commandLine().getErr());
+                try {
+                    run = new TrafficRunner(undo).run(plan, progress::print);
+                    steps.add(new Step("traffic", s, run.endedMs(), Step.Status.OK, "Gatling " + simulationClass
+                            + " exited 0; log " + run.simulationLog()));
+                } catch (TrafficRunner.Interrupted i) {
+                    run = i.partial();
+                    interrupted = true;
+                    steps.add(new Step("traffic", s, System.currentTimeMillis(), Step.Status.FAILED, "interrupted"
+                            + " (SIGINT or SIGTERM); the load up to then is kept"));
+                } finally {
+                    progress.done();
+                }
             }
-            steps.add(new Step("traffic", s, run.endedMs(), Step.Status.OK, "Gatling " + simulationClass
-                    + " exited 0; log " + run.simulationLog()));
+            return report(commandStart, target, simulationClass, expectations, outDir, plan, steps, timeline, run,
+                    interrupted);
+        } finally {
+            reported.countDown();
         }
+    }
+
+    /** Analysis, verdict and reports of a traffic run, whole or cut short by an interrupt (then exit 130). */
+    private int report(long commandStart, Target target, String simulationClass, Expectations expectations,
+            Path outDir, TrafficPlan plan, List<Step> steps, Timeline timeline, TrafficRun run, boolean interrupted) {
         long a0 = System.currentTimeMillis();
-        Measurement.Result m = Measurement.analyse(run.simulationLog(), timeline, (int) warmup.toSeconds(), rate, ledgers);
-        steps.add(new Step("analysis", a0, System.currentTimeMillis(), Step.Status.OK,
-                m.analysis().totalRequests() + " requests decoded"));
-        if (m.analysis().firstRequestMs() > 0) {
+        Measurement.Result m;
+        try {
+            m = run == null ? null : Measurement.analyse(List.of(interrupted
+                    ? new io.zerodrop.gatling.GeneratorLog("local", run.simulationLog(), 0, 0).cutShort()
+                    : new io.zerodrop.gatling.GeneratorLog("local", run.simulationLog(), 0, 0)), timeline,
+                    (int) warmup.toSeconds(), rate, interrupted || ledgers.isEmpty() ? null
+                            : io.zerodrop.ledger.LedgerSource.files(ledgers, Measurement.LEDGER_WAIT_MS), -1, null);
+        } catch (io.zerodrop.gatling.SimulationLogException nothingWritten) {
+            if (!interrupted) {
+                throw nothingWritten;
+            }
+            m = null; // stopped before Gatling had written its first record: nothing was measured
+        }
+        io.zerodrop.analysis.AnalysisResult analysis = m != null ? m.analysis()
+                : Measurement.nothingMeasured(timeline, rate);
+        steps.add(new Step(interrupted ? "analysis of the load up to the interrupt" : "analysis", a0,
+                System.currentTimeMillis(), Step.Status.OK, analysis.totalRequests() + " requests decoded"));
+        if (analysis.firstRequestMs() > 0) {
             spec.commandLine().getErr().printf("zerodrop: first request sent %d ms after zerodrop started%n",
-                    m.analysis().firstRequestMs() - commandStart);
+                    analysis.firstRequestMs() - commandStart);
         }
 
-        Verdict verdict = Verdict.judge(m.analysis(), expectations,
-                m.groundTruth().map(g -> g.hiddenDrops()).orElse(null));
+        Verdict verdict = interrupted ? Verdict.error("traffic interrupted (SIGINT or SIGTERM): the load was stopped"
+                + " early; what it measured until then is reported, not judged") : Verdict.judge(analysis,
+                expectations, m.groundTruth().map(g -> g.hiddenDrops()).orElse(null));
 
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("simulation", simulationClass);
@@ -184,17 +227,21 @@ final class TrafficCommand implements Callable<Integer> {
         settings.put("connectTimeoutMs", connectTimeout.toMillis());
         settings.put("expectations", expectations);
         String title = "zerodrop traffic — " + url;
-        Optional<String> gatlingReport = run.gatlingReport().map(p -> outDir.relativize(p).toString());
+        Optional<Path> gatling = run == null ? Optional.empty() : run.gatlingReport();
         RunReport report = new RunReport(RunInfo.header("traffic", "none (traffic only, no disruption)", url,
-                m.gatling().gatlingVersion(), settings), steps, timeline.events(), m.analysis(), m.groundTruth(),
-                m.findings(), verdict, gatlingReport);
+                m != null ? m.gatling().gatlingVersion() : "(no load ran)", settings), steps, timeline.events(),
+                analysis, m != null && !interrupted ? m.groundTruth() : Optional.empty(),
+                m != null && !interrupted ? m.findings() : List.of(), verdict,
+                gatling.map(p -> outDir.relativize(p).toString()));
         List<Path> files = new ArrayList<>(Reports.writeAll(report, title, "zerodrop.traffic", outDir));
-        run.gatlingReport().ifPresent(files::add);
+        gatling.ifPresent(files::add);
         spec.commandLine().getOut().print(ConsoleSummary.render(report, title,
                 files.stream().map(Path::toString).toList()));
         spec.commandLine().getOut().flush();
-        spec.commandLine().getErr().printf("zerodrop: done in %.1f s%n", (System.currentTimeMillis() - commandStart) / 1000.0);
-        return verdict.exitCode();
+        spec.commandLine().getErr().printf("zerodrop: %s in %.1f s%n", interrupted ? "interrupted" : "done",
+                (System.currentTimeMillis() - commandStart) / 1000.0);
+        spec.commandLine().getErr().flush();
+        return interrupted ? ExitCodes.INTERRUPTED : verdict.exitCode();
     }
 
     private Expectations expectations() {

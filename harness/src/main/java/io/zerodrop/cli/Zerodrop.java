@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed", "1:verdict failed", "2:usage or input error",
             "3:environment error (cluster unreachable, missing permission, saturated load generator)",
-            "4:internal error (a zerodrop bug)", "130:interrupted (SIGINT or SIGTERM); what was changed was undone"})
+            "4:internal error (a zerodrop bug)", "130:interrupted (SIGINT, Ctrl-C); what was changed was undone, what was measured reported",
+        "143:terminated (SIGTERM); as for 130"})
 public final class Zerodrop implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

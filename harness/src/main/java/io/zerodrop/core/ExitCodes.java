@@ -12,8 +12,16 @@ public final class ExitCodes {
     public static final int ENVIRONMENT = 3;
     /** A bug in zerodrop: an invariant failed; what was changed has been undone. */
     public static final int INTERNAL = 4;
-    /** Interrupted by SIGINT or SIGTERM (128 + 2, as shells report Ctrl-C); what was changed has been undone. */
+    /**
+     * Interrupted by SIGINT (128 + 2, as shells report Ctrl-C); what was changed has been undone and what was
+     * measured reported. Also what zerodrop's own code returns for any interrupt.
+     */
     public static final int INTERRUPTED = 130;
+    /**
+     * Terminated by SIGTERM (128 + 15, as for every JVM the signal ends): the same teardown and reports as for
+     * {@link #INTERRUPTED}; the JVM sets this status itself once its shutdown hooks have run.
+     */
+    public static final int TERMINATED = 143;
 
     private ExitCodes() {
     }

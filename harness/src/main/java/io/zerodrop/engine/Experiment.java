@@ -128,6 +128,7 @@ public final class Experiment {
         Journal journal = new Journal();
         Schedule schedule = new Schedule(plan.steps());
         io.zerodrop.traffic.LoadResult traffic = null;
+        boolean partialLoad = false;
         ZerodropException failure = null;
         check(plan);
         try {
@@ -171,6 +172,11 @@ public final class Experiment {
             });
         } catch (ZerodropException e) {
             failure = undo.isInterrupted() ? interrupted() : e;
+            if (e instanceof io.zerodrop.traffic.LoadInterrupted cut) {
+                // what the load measured before the interrupt is kept and reported (the verdict stays ERROR)
+                traffic = cut.partial().orElse(null);
+                partialLoad = true;
+            }
         } catch (RuntimeException e) {
             failure = new ZerodropException(io.zerodrop.core.ExitCodes.INTERNAL, "zerodrop bug: " + e, e);
             journal.failed("run", "zerodrop bug: " + e);
@@ -193,11 +199,14 @@ public final class Experiment {
         Measurement.Result m = null;
         if (traffic != null) {
             io.zerodrop.traffic.LoadResult run = traffic;
+            // an interrupted load's accounts are cut wherever each side was: no reconciliation, no hidden drops
+            io.zerodrop.ledger.LedgerSource ledgers = partialLoad ? last -> List.of() : runtime.ledgerSource();
             try {
-                Measurement.RequestLogs ids = new Measurement.RequestLogs(run.clientLogs(), runtime.requestLogs(),
-                        plan.outDir().resolve("requests.tsv"));
-                m = journal.run("analysis", () -> Measurement.analyse(run.logs(), timeline,
-                        plan.load().warmupSeconds(), plan.load().rate(), runtime.ledgerSource(),
+                Measurement.RequestLogs ids = new Measurement.RequestLogs(run.clientLogs(), partialLoad ? Map.of()
+                        : runtime.requestLogs(), plan.outDir().resolve("requests.tsv"));
+                m = journal.run(partialLoad ? "analysis of the load up to the interrupt" : "analysis",
+                        () -> Measurement.analyse(run.logs(), timeline,
+                        plan.load().warmupSeconds(), plan.load().rate(), ledgers,
                         run.injectionSeenMs(), ids), r -> r.analysis().totalRequests() + " requests decoded, "
                         + r.groundTruth().map(g -> "server accounts read").orElse("no server account") + r.groundTruth()
                         .map(g -> g.exact() != null ? ", joined with " + ids.serverLogs().size()
@@ -244,7 +253,7 @@ public final class Experiment {
         Optional<io.zerodrop.traffic.LoadResult> run = Optional.ofNullable(traffic);
         AnalysisResult analysis = m != null ? m.analysis() : Measurement.nothingMeasured(timeline, plan.load().rate());
         List<io.zerodrop.report.Finding> findings = new ArrayList<>();
-        if (m != null) {
+        if (m != null && !partialLoad) { // no diagnosis from a load cut short
             io.zerodrop.findings.RunEvidence.Connections connections = io.zerodrop.traffic.Simulations
                     .reusesConnections(plan.load().simulation())
                     .map(pooled -> pooled ? io.zerodrop.findings.RunEvidence.Connections.POOLED

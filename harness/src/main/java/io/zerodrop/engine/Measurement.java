@@ -29,7 +29,7 @@ public final class Measurement {
     /** How many failed requests are kept in full for the reports; the rest are counted all the same. */
     public static final int MAX_ATTRIBUTIONS = 10_000;
     /** How long to wait for a running target's periodic ledger to cover the last request. */
-    static final long LEDGER_WAIT_MS = 3_000;
+    public static final long LEDGER_WAIT_MS = 3_000;
 
     /** What one run measured; {@code generators}: each load generator's share, when there were several. */
     public record Result(RunHeader gatling, AnalysisResult analysis, Optional<GroundTruth> groundTruth,

@@ -11,7 +11,19 @@ import java.util.List;
  * minus host clock, known to ± {@code uncertaintyMs}. Several generators' logs are read as one run on the host's
  * clock ({@link #readAll}): every timestamp corrected by its generator's offset, the run starting with the earliest.
  */
-public record GeneratorLog(String name, Path log, long offsetMs, long uncertaintyMs) {
+public record GeneratorLog(String name, Path log, long offsetMs, long uncertaintyMs, boolean cut) {
+
+    public GeneratorLog(String name, Path log, long offsetMs, long uncertaintyMs) {
+        this(name, log, offsetMs, uncertaintyMs, false);
+    }
+
+    /**
+     * This log, known to have been cut short (its generator was stopped by an interrupt): read up to its last whole
+     * record instead of refused as truncated.
+     */
+    public GeneratorLog cutShort() {
+        return new GeneratorLog(name, log, offsetMs, uncertaintyMs, true);
+    }
 
     /**
      * Refuses (exit 3) to merge generators whose clock is not known well enough for the verdict: an uncertainty
@@ -46,7 +58,7 @@ public record GeneratorLog(String name, Path log, long offsetMs, long uncertaint
             GeneratorLog g = logs.get(index);
             int gi = index;
             long off = g.offsetMs();
-            headers.add(SimulationLogReader.readAll(g.log(), new SimulationLogReader.Visitor() {
+            headers.add(SimulationLogReader.readAll(g.log(), g.cut(), new SimulationLogReader.Visitor() {
                 @Override
                 public void request(RequestRecord r) {
                     RequestRecord c = new RequestRecord(r.name(), r.startMs() - off, r.endMs() - off, r.ok(),

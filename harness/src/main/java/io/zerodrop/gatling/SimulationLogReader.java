@@ -80,12 +80,20 @@ public final class SimulationLogReader implements AutoCloseable {
 
     /** Reads a whole, finished file. */
     public static RunHeader readAll(Path file, Visitor visitor) throws IOException {
+        return readAll(file, false, visitor);
+    }
+
+    /**
+     * Reads a file; one whose writer was stopped ({@code cut}: an interrupted run) is read up to its last whole
+     * record, a finished one must end on a record boundary.
+     */
+    public static RunHeader readAll(Path file, boolean cut, Visitor visitor) throws IOException {
         try (SimulationLogReader r = open(file)) {
             r.poll(visitor);
             if (r.header == null) {
                 throw new SimulationLogException(file, 0, "no Run record: the file is empty or truncated");
             }
-            if (r.channel.size() != r.position()) {
+            if (!cut && r.channel.size() != r.position()) {
                 throw new SimulationLogException(file, r.position(), "truncated record at the end of the file");
             }
             return r.header;

@@ -61,7 +61,9 @@ public final class TrafficRunner {
         AtomicReference<Process> fork = new AtomicReference<>();
         Path tmp = io.zerodrop.core.JvmTemp.create(tmpDir(plan));
         Undo.Registration kill = undo.register("stop the Gatling JVM", () -> {
+            stopGracefully(fork.get(), stopFile(plan));
             destroyTree(fork.get());
+            Files.deleteIfExists(stopFile(plan));
             io.zerodrop.core.JvmTemp.delete(tmp);
         });
         long started = System.currentTimeMillis();
@@ -82,12 +84,12 @@ public final class TrafficRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kill.undoNow();
-            throw new ZerodropException(io.zerodrop.core.ExitCodes.INTERRUPTED, "interrupted while the load ran");
+            throw interrupted(plan, started, console, seen.get());
         }
         kill.undoNow();
         long ended = System.currentTimeMillis();
         if (undo.isInterrupted()) {
-            throw new ZerodropException(io.zerodrop.core.ExitCodes.INTERRUPTED, "interrupted while the load ran");
+            throw interrupted(plan, started, console, seen.get());
         }
         if (exit != 0 || log == null) {
             throw ZerodropException.environment("Gatling exited with code " + exit
@@ -96,6 +98,33 @@ public final class TrafficRunner {
         }
         Optional<Path> report = plan.gatlingReport() ? gatlingReport(plan, log.getParent()) : Optional.empty();
         return new TrafficRun(log, log.getParent(), exit, started, ended, report, console, seen.get());
+    }
+
+    /** What was written before an interrupt stopped Gatling, for the report to keep (the log may end mid-record). */
+    private static Interrupted interrupted(TrafficPlan plan, long started, Path console, long injectionSeenMs) {
+        Path log = null;
+        try {
+            log = findLog(plan.resultsDir());
+        } catch (IOException e) {
+            // nothing to keep
+        }
+        return new Interrupted(log == null ? null : new TrafficRun(log, log.getParent(), -1, started,
+                System.currentTimeMillis(), Optional.empty(), console, injectionSeenMs));
+    }
+
+    /** SIGINT or SIGTERM stopped the load; {@link #partial} is what Gatling had written, null when nothing. */
+    public static final class Interrupted extends ZerodropException {
+        private static final long serialVersionUID = 1L;
+        private final transient TrafficRun partial;
+
+        Interrupted(TrafficRun partial) {
+            super(io.zerodrop.core.ExitCodes.INTERRUPTED, "interrupted while the load ran");
+            this.partial = partial;
+        }
+
+        public TrafficRun partial() {
+            return partial;
+        }
     }
 
     /** Gatling prints this on its console right before injection begins (3.x, checked on 3.15.1). */
@@ -154,7 +183,7 @@ public final class TrafficRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             destroyTree(p);
-            throw new ZerodropException(io.zerodrop.core.ExitCodes.INTERRUPTED, "interrupted while the load ran");
+            throw interrupted(plan, started, console, injectionSeen.get());
         } finally {
             if (reader != null) {
                 try {
@@ -202,9 +231,16 @@ public final class TrafficRunner {
         return plan.resultsDir().resolve("jvm-tmp");
     }
 
+    /** The file whose appearance asks zerodrop's simulations to stop the load early (see gatling-sims StopSignal). */
+    static Path stopFile(TrafficPlan plan) {
+        return plan.resultsDir().resolve("stop");
+    }
+
     static List<String> command(TrafficPlan plan, List<String> gatlingArgs) {
+        Map<String, String> props = new java.util.LinkedHashMap<>(plan.properties());
+        props.put("zerodrop.stopFile", stopFile(plan).toAbsolutePath().toString());
         List<String> cmd = gatlingJvm(plan.launcher(), plan.heapMb(), plan.requestTimeoutMs(), plan.connectTimeoutMs(),
-                plan.properties(), plan.extraClasspath(), tmpDir(plan));
+                props, plan.extraClasspath(), tmpDir(plan));
         cmd.add(GATLING_MAIN);
         cmd.addAll(gatlingArgs);
         return cmd;
@@ -277,6 +313,26 @@ public final class TrafficRunner {
                     .findFirst().orElse(null);
         }
     }
+
+    /**
+     * Asks a Gatling JVM that still runs to stop as Gatling stops itself (writing its simulation.log out whole), and
+     * waits for it up to {@value #GRACEFUL_STOP_MS} ms: the next virtual user to arrive sees the request.
+     */
+    static void stopGracefully(Process p, Path stopFile) {
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        try {
+            Files.writeString(stopFile, "stop\n");
+            p.waitFor(GRACEFUL_STOP_MS, TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            // killed below, its buffered log lost
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static final long GRACEFUL_STOP_MS = 5_000;
 
     static void destroyTree(Process p) {
         io.zerodrop.core.ProcessTrees.kill(p);

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Ctrl-C in the middle of a run: zerodrop's undo stops the forked Gatling JVM; nothing is left running. */
@@ -26,8 +27,11 @@ class TrafficAbortTest {
         }
     }
 
-    @Test
-    void sigintStopsTheGatlingJvmAndLeavesNoProcessBehind() throws Exception {
+    /** SIGINT (Ctrl-C) exits 130, SIGTERM (a CI runner's cancel) 143; both stop everything and report. */
+    @ParameterizedTest
+    @CsvSource({"INT, 130", "TERM, 143"})
+    void aSignalStopsTheGatlingJvmLeavesNoProcessBehindAndReportsWhatWasMeasured(String signal, int exitCode)
+            throws Exception {
         try (AppProcess app = AppProcess.start(AppProcess.env())) {
             int port = app.awaitListening();
             Path err = dir.resolve("err.txt");
@@ -36,14 +40,25 @@ class TrafficAbortTest {
                     "--warmup", "0s", "--duration", "120s", "--no-gatling-report", "--out", dir.resolve("out").toString()))
                     .redirectError(err.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).start();
             try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(err).contains("[traffic]"));
+                // some requests are in the simulation.log (the progress line counts what it read from there)
+                await().atMost(Duration.ofSeconds(60)).until(() -> java.util.regex.Pattern.compile("sent [1-9]\\d* ok")
+                        .matcher(Files.readString(err)).find());
                 List<ProcessHandle> gatling = zerodrop.toHandle().descendants()
                         .filter(p -> cmdline(p).contains("io.gatling.app.Gatling")).toList();
                 assertThat(gatling).hasSize(1);
 
-                new ProcessBuilder("kill", "-INT", String.valueOf(zerodrop.pid())).start().waitFor();
+                new ProcessBuilder("kill", "-" + signal, String.valueOf(zerodrop.pid())).start().waitFor();
                 assertThat(zerodrop.waitFor(20, TimeUnit.SECONDS)).isTrue();
-                assertThat(zerodrop.exitValue()).isEqualTo(130);
+                assertThat(zerodrop.exitValue()).as(Files.readString(err)).isEqualTo(exitCode);
+                // like run: what was measured before the signal is reported, in every format
+                Path out = dir.resolve("out");
+                com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(out.resolve("report.json").toFile());
+                assertThat(report.path("verdict").path("status").asText()).isEqualTo("ERROR");
+                assertThat(report.path("verdict").path("reasons").get(0).asText()).startsWith("traffic interrupted");
+                assertThat(report.path("requests").path("measured").asLong()).as(Files.readString(err)).isPositive();
+                assertThat(Files.readString(out.resolve("junit.xml"))).contains("traffic interrupted");
+                assertThat(out.resolve("report.html")).exists();
                 await().atMost(Duration.ofSeconds(10)).until(() -> !gatling.get(0).isAlive());
                 assertThat(zerodrop.toHandle().descendants().count()).isZero();
             } finally {
