@@ -92,6 +92,10 @@ final class TuneCommand implements Callable<Integer> {
     /** One run: the value tried, what failed, what was measured. */
     record Trial(int index, String value, String purpose, long failed, String verdict, long lagMaxMs, long drainMaxMs,
             Path dir) {
+        /** Whether the run was judged (PASSED or FAILED); otherwise {@code failed} is -1 and means nothing. */
+        boolean judged() {
+            return failed >= 0;
+        }
     }
 
     @Override
@@ -117,6 +121,17 @@ final class TuneCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         List<Trial> trials = new ArrayList<>();
         boolean[] interrupted = {false};
+        boolean[] notJudged = {false};
+        // on SIGINT/SIGTERM the JVM exits once its shutdown hooks end: this one holds it until tune.json is written
+        java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+        Thread holdExit = new Thread(() -> {
+            try {
+                written.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "zerodrop-tune-report");
+        java.lang.Runtime.getRuntime().addShutdownHook(holdExit);
         java.util.function.BiFunction<String, String, Trial> trial = (value, purpose) -> {
             if (trials.size() >= maxRuns) {
                 throw new GiveUp("--max-runs " + maxRuns + " reached");
@@ -132,17 +147,26 @@ final class TuneCommand implements Callable<Integer> {
             o.println("tune: run " + k + " (" + purpose + "): " + param + " = " + value);
             o.flush();
             int code = runner.runScenario(withValue, where);
+            Experiment.Outcome r = runner.lastOutcome();
+            Trial t = code == ExitCodes.INTERRUPTED ? new Trial(k, value, purpose, -1, "INTERRUPTED", -1, -1, runDir)
+                    : measure(k, value, purpose, r, runDir);
+            trials.add(t);
+            o.println("tune: run " + k + ": " + (t.judged() ? t.failed() + " failed (" + t.verdict() + ")"
+                    : "not judged (" + t.verdict() + ")") + (t.lagMaxMs() >= 0 ? ", endpoint lag max " + t.lagMaxMs()
+                    + " ms" : "") + (t.drainMaxMs() >= 0 ? ", drain max " + t.drainMaxMs() + " ms" : ""));
+            o.flush();
             if (code == ExitCodes.INTERRUPTED) {
                 interrupted[0] = true;
                 throw new GiveUp("interrupted (SIGINT or SIGTERM) during run " + k + "; what it changed was undone");
             }
-            Experiment.Outcome r = runner.lastOutcome();
-            Trial t = measure(k, value, purpose, r, runDir);
-            trials.add(t);
-            o.println("tune: run " + k + ": " + t.failed() + " failed (" + t.verdict() + ")" + (t.lagMaxMs() >= 0
-                    ? ", endpoint lag max " + t.lagMaxMs() + " ms" : "") + (t.drainMaxMs() >= 0 ? ", drain max "
-                    + t.drainMaxMs() + " ms" : ""));
-            o.flush();
+            if (!t.judged()) {
+                notJudged[0] = true;
+                String why = r == null || r.report().verdict().reasons().isEmpty() ? ""
+                        : ": " + r.report().verdict().reasons().get(0);
+                throw new GiveUp("run " + k + " (" + param + " = " + value + ") was " + t.verdict() + why + "; a run"
+                        + " that was not judged cannot tell whether " + value + " drops requests, so the search stops"
+                        + " there (see its report)");
+            }
             return t;
         };
         String recommended = null;
@@ -156,6 +180,10 @@ final class TuneCommand implements Callable<Integer> {
                 long need = param.equals("preStopSleepSeconds") ? seconds(first.lagMaxMs())
                         : seconds(first.drainMaxMs()) + Long.parseLong(currentPreStop(base));
                 at = first.failed() == 0 && need <= 0 ? 0 : indexAtLeast(candidates, Math.max(need, 0));
+                if (at >= candidates.size()) {
+                    throw new GiveUp("the model run measured a need of " + need + " s, above the largest candidate "
+                            + candidates.get(candidates.size() - 1) + ": give a --range or --values that reaches it");
+                }
                 how = "model: " + (param.equals("preStopSleepSeconds") ? "max endpoint lag " + first.lagMaxMs() + " ms"
                         : "max drain " + first.drainMaxMs() + " ms + preStop") + " + margin max(500 ms, 25 %), rounded up";
             } else {
@@ -166,8 +194,17 @@ final class TuneCommand implements Callable<Integer> {
         } catch (GiveUp g) {
             note = g.getMessage();
         }
-        int code = report(dir, base, trials, recommended, how, note, o);
-        return interrupted[0] ? ExitCodes.INTERRUPTED : code;
+        try {
+            int code = report(dir, base, trials, recommended, how, note, o);
+            return interrupted[0] ? ExitCodes.INTERRUPTED : notJudged[0] ? ExitCodes.ENVIRONMENT : code;
+        } finally {
+            written.countDown();
+            try {
+                java.lang.Runtime.getRuntime().removeShutdownHook(holdExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it has just been released
+            }
+        }
     }
 
     /** Thrown when the search cannot go on: the report says why. */
@@ -298,7 +335,7 @@ final class TuneCommand implements Callable<Integer> {
         String status = r.report().verdict().status().name();
         long failed = status.equals("ERROR") || status.equals("INCONCLUSIVE") ? -1 : r.report().analysis()
                 .measuredFailed();
-        return new Trial(k, value, purpose, failed < 0 ? 1 : failed, status, lag, drain, dir);
+        return new Trial(k, value, purpose, failed, status, lag, drain, dir);
     }
 
     private int report(Path dir, Scenario base, List<Trial> trials, String recommended, String how, String note,
@@ -318,11 +355,17 @@ final class TuneCommand implements Callable<Integer> {
         table.append(String.format(Locale.ROOT, "  %-4s %-10s %-12s %8s %-13s %10s %10s%n", "run", "value", "purpose",
                 "failed", "verdict", "lag ms", "drain ms"));
         for (Trial t : trials) {
-            rows.addObject().put("run", t.index()).put("value", t.value()).put("purpose", t.purpose())
-                    .put("failed", t.failed()).put("verdict", t.verdict()).put("endpointLagMaxMs", t.lagMaxMs())
+            ObjectNode row = rows.addObject().put("run", t.index()).put("value", t.value()).put("purpose", t.purpose());
+            if (t.judged()) {
+                row.put("failed", t.failed());
+            } else {
+                row.putNull("failed"); // not judged: no count to tell
+            }
+            row.put("verdict", t.verdict()).put("endpointLagMaxMs", t.lagMaxMs())
                     .put("drainMaxMs", t.drainMaxMs()).put("reports", dir.relativize(t.dir()).toString());
-            table.append(String.format(Locale.ROOT, "  %-4d %-10s %-12s %8d %-13s %10d %10d%n", t.index(), t.value(),
-                    t.purpose(), t.failed(), t.verdict(), t.lagMaxMs(), t.drainMaxMs()));
+            table.append(String.format(Locale.ROOT, "  %-4d %-10s %-12s %8s %-13s %10d %10d%n", t.index(), t.value(),
+                    t.purpose(), t.judged() ? String.valueOf(t.failed()) : "-", t.verdict(), t.lagMaxMs(),
+                    t.drainMaxMs()));
         }
         String patch = null;
         if (recommended != null && base.manifests() != null) {

@@ -118,5 +118,37 @@ class TuneCommandTest {
         }
         assertThat(Files.readString(log)).contains("tune: run 1").doesNotContain("tune: run 2");
         assertThat(out.resolve("run-02-preStopSleepSeconds-2")).doesNotExist();
+        // what was learnt is written before the JVM exits: the interrupted run, not judged
+        JsonNode tune = new ObjectMapper().readTree(out.resolve("tune.json").toFile());
+        assertThat(tune.path("note").asText()).startsWith("interrupted (SIGINT or SIGTERM) during run 1");
+        assertThat(tune.path("runs")).singleElement().satisfies(r -> {
+            assertThat(r.path("verdict").asText()).isEqualTo("INTERRUPTED");
+            assertThat(r.path("failed").isNull()).isTrue();
+        });
+        assertThat(out.resolve("report.html")).exists();
+    }
+
+    /**
+     * A run that is not judged (here ERROR: the workload cannot start) tells nothing about the value tried: the
+     * search stops there and says why (exit 3), instead of counting it as a run that dropped a request and moving on
+     * to "no candidate dropped nothing".
+     */
+    @Test
+    void aRunThatWasNotJudgedStopsTheSearchAndIsNotCountedAsADrop() throws Exception {
+        HostTool.require("kubectl", "kubectl renders the overlays with its built-in kustomize");
+        Path out = dir.resolve("tune-error");
+        Cli r = Cli.run("tune", SCENARIOS.resolve("tune-prestop.yaml").toString(), "--param", "replicas",
+                "--values", "2,3", "--confirm", "1", "--out", out.toString(),
+                "--image", "zerodrop/target-app=sh -c 'echo no config >&2; exit 3'");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.ENVIRONMENT);
+        assertThat(r.out()).contains("tune: run 1: not judged (ERROR)")
+                .doesNotContain("tune: run 2", "1 failed", "no candidate up to");
+        assertThat(r.out()).contains("no recommendation: run 1 (replicas = 3) was ERROR: deploy failed");
+        JsonNode tune = new ObjectMapper().readTree(out.resolve("tune.json").toFile());
+        assertThat(tune.path("runs")).singleElement().satisfies(run -> {
+            assertThat(run.path("verdict").asText()).isEqualTo("ERROR");
+            assertThat(run.path("failed").isNull()).isTrue();
+        });
+        assertThat(Files.readString(out.resolve("report.html"))).contains("not judged (ERROR)");
     }
 }
