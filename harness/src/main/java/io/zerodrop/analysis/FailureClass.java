@@ -16,6 +16,11 @@ public enum FailureClass {
     HTTP_503("answered 503 Service Unavailable"),
     HTTP_5XX("answered another 5xx status"),
     HTTP_OTHER("answered a status outside the expected ones"),
+    /**
+     * The load generator could not send the request at all: it ran out of open files (EMFILE) or local ports
+     * (EADDRNOTAVAIL). Not the target's failure: a run with such requests is not judged.
+     */
+    GENERATOR_FAULT("the load generator itself could not send it (out of open files or local ports)"),
     OTHER("failed for another reason (message kept verbatim)");
 
     private static final Pattern STATUS = Pattern.compile("^status\\.find\\..*?(?:found (\\d{3})|, (\\d{3}) is not)");
@@ -42,6 +47,10 @@ public enum FailureClass {
                 return HTTP_503;
             }
             return status >= 500 && status <= 599 ? HTTP_5XX : HTTP_OTHER;
+        }
+        if (m.contains("Too many open files") || m.contains("error(-24)") || m.contains("Cannot assign requested address")
+                || m.contains("error(-99)")) {
+            return GENERATOR_FAULT;
         }
         if (m.contains("Connection refused")) {
             return REFUSED;

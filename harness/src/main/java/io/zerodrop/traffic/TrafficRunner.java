@@ -56,8 +56,13 @@ public final class TrafficRunner {
         }
         Path console = plan.resultsDir().resolve("gatling-console.log");
         Path errors = plan.resultsDir().resolve("gatling-stderr.log");
+        io.zerodrop.core.FileLimits.Plan limits = io.zerodrop.core.FileLimits.forChild(io.zerodrop.core.FileLimits
+                .neededFor(plan.rate(), plan.requestTimeoutMs() + plan.connectTimeoutMs()));
+        if (limits.note() != null) {
+            System.err.println("zerodrop: " + limits.note());
+        }
         List<String> cmd = command(plan, List.of("--simulation", plan.simulationClass(),
-                "--results-folder", plan.resultsDir().toString(), "--no-reports"));
+                "--results-folder", plan.resultsDir().toString(), "--no-reports"), limits.prefix());
         AtomicReference<Process> fork = new AtomicReference<>();
         Path tmp = io.zerodrop.core.JvmTemp.create(tmpDir(plan));
         Undo.Registration kill = undo.register("stop the Gatling JVM", () -> {
@@ -237,9 +242,15 @@ public final class TrafficRunner {
     }
 
     static List<String> command(TrafficPlan plan, List<String> gatlingArgs) {
+        return command(plan, gatlingArgs, List.of());
+    }
+
+    static List<String> command(TrafficPlan plan, List<String> gatlingArgs, List<String> limits) {
         Map<String, String> props = new java.util.LinkedHashMap<>(plan.properties());
         props.put("zerodrop.stopFile", stopFile(plan).toAbsolutePath().toString());
-        List<String> cmd = gatlingJvm(plan.launcher(), plan.heapMb(), plan.requestTimeoutMs(), plan.connectTimeoutMs(),
+        List<String> launcher = new ArrayList<>(plan.launcher());
+        launcher.addAll(limits);
+        List<String> cmd = gatlingJvm(launcher, plan.heapMb(), plan.requestTimeoutMs(), plan.connectTimeoutMs(),
                 props, plan.extraClasspath(), tmpDir(plan));
         cmd.add(GATLING_MAIN);
         cmd.addAll(gatlingArgs);

@@ -102,6 +102,13 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
             reasons.add("load generator(s) " + String.join(", ", saturatedGenerators) + " sent below 90 % of their"
                     + " share of the asked rate: saturated, so the target is neither blamed nor credited; lower"
                     + " traffic.generatorRate (more generators) or give the generators more CPU");
+        } else if (a.failuresByClass().getOrDefault(io.zerodrop.analysis.FailureClass.GENERATOR_FAULT, 0L) > 0) {
+            status = Status.INCONCLUSIVE;
+            reasons.add("the load generator could not send " + a.failuresByClass().get(
+                    io.zerodrop.analysis.FailureClass.GENERATOR_FAULT) + " request(s) itself (out of open files or"
+                    + " local ports): they are not the target's failures, so the target is neither blamed nor"
+                    + " credited; raise the generator's open-file limit (ulimit -n) or lower the rate or the request"
+                    + " timeout");
         } else if (a.measuredRequests() == 0) {
             status = Status.INCONCLUSIVE;
             reasons.add("no request was sent after the warm-up: nothing was measured");

@@ -90,6 +90,46 @@ class TrafficCommandTest {
     }
 
     /**
+     * A zerodrop whose own open-file limit (300, hard) is below what the load needs (200 req/s against a path that
+     * answers after 1.8 s, each request on its connection until its 1 s timeout). Where zerodrop may raise a hard
+     * limit (CAP_SYS_RESOURCE) it starts Gatling with it raised and says so, and every request is the target's
+     * timeout; where it may not, it says what to raise, keeps every request it recorded, and does not blame the target
+     * for the requests its generator could not send (INCONCLUSIVE, exit 3).
+     */
+    @Test
+    void aLoadGeneratorShortOfOpenFilesIsRaisedOrNamedButNeverBlamedOnTheTarget() throws Exception {
+        io.zerodrop.testsupport.HostTool.require("prlimit", "prlimit (util-linux) sets a child's open-file limit");
+        try (FaultyServer server = new FaultyServer(1_800)) {
+            Path out = dir.resolve("fds");
+            List<String> cmd = new ArrayList<>(List.of("prlimit", "--nofile=300:300", "--"));
+            cmd.addAll(io.zerodrop.testsupport.ChildJvm.command(List.of(), Zerodrop.class.getName(), "traffic",
+                    "--url", "http://127.0.0.1:" + server.port() + "/slow", "--simulation", "fresh-connections",
+                    "--rate", "200", "--warmup", "0s", "--duration", "2s", "--request-timeout", "1s",
+                    "--no-gatling-report", "--out", out.toString()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String said = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+            JsonNode req = report.path("requests");
+            assertThat(req.path("measured").asLong()).as(said).isEqualTo(400);
+            long timeouts = req.path("failuresByClass").path("REQUEST_TIMEOUT").asLong();
+            long notSent = req.path("failuresByClass").path("GENERATOR_FAULT").asLong();
+            assertThat(timeouts + notSent).as(said).isEqualTo(400);
+            if (said.contains("zerodrop: raised the load generator's open-file limit from 300 to")) {
+                assertThat(p.exitValue()).as(said).isEqualTo(ExitCodes.VERDICT_FAILED); // every request timed out
+                assertThat(notSent).isZero();
+            } else {
+                assertThat(said).contains("zerodrop: the load generator may run out of open files", "allows 300");
+                assertThat(notSent).as(said).isPositive();
+                assertThat(p.exitValue()).as(said).isEqualTo(ExitCodes.ENVIRONMENT);
+                assertThat(report.path("verdict").path("status").asText()).isEqualTo("INCONCLUSIVE");
+                assertThat(report.path("verdict").path("reasons").get(0).asText())
+                        .startsWith("the load generator could not send " + notSent + " request(s) itself");
+            }
+        }
+    }
+
+    /**
      * 100 requests over fresh connections, round-robin over five paths: exactly 20 of each. The faulty server says
      * what it did and when; zerodrop's counts, classes and timestamps must match it.
      */

@@ -117,7 +117,15 @@ public final class LocalProcessFleet implements GeneratorFleet {
         if (skew != 0) {
             props.put("zerodrop.generator.clockSkewMs", String.valueOf(skew));
         }
-        List<String> cmd = io.zerodrop.traffic.TrafficRunner.gatlingJvm(launcher, l.heapMb(), l.requestTimeoutMs(),
+        io.zerodrop.core.FileLimits.Plan limits = io.zerodrop.core.FileLimits.forChild(io.zerodrop.core.FileLimits
+                .neededFor(Double.parseDouble(l.properties().getOrDefault("zerodrop.rate", "0")), // each one's share
+                        l.requestTimeoutMs() + l.connectTimeoutMs()));
+        if (limits.note() != null && index == 0) {
+            System.err.println("zerodrop: each of " + l.generators() + " generators: " + limits.note());
+        }
+        List<String> withLimits = new ArrayList<>(launcher);
+        withLimits.addAll(limits.prefix());
+        List<String> cmd = io.zerodrop.traffic.TrafficRunner.gatlingJvm(withLimits, l.heapMb(), l.requestTimeoutMs(),
                 l.connectTimeoutMs(), props, l.extraClasspath(), io.zerodrop.core.JvmTemp.create(dir.resolve("jvm-tmp")));
         cmd.addAll(List.of(GENERATOR_MAIN, "--control", "stdio", "--results", dir.toString(),
                 "--simulation", l.simulationClass()));
