@@ -23,6 +23,11 @@ public record GroundTruth(long clientTotal, long clientOk, long clientFailed, lo
         long serverInFlight, boolean allFinal, long hiddenDrops, long answeredButLost, List<String> notes,
         RequestJoin.Exact exact) {
 
+    /** Whether the ledgers' totals and the exact join tell the same received and cut counts (true without a join). */
+    public boolean ledgersAgreeWithJoin() {
+        return exact == null || (serverReceived == exact.serverAttempts() && serverCut == exact.cutByServer());
+    }
+
     public static GroundTruth of(AnalysisResult a, List<LedgerSnapshot> ledgers) {
         return of(a, ledgers, null);
     }
@@ -67,6 +72,14 @@ public record GroundTruth(long clientTotal, long clientOk, long clientFailed, lo
         if (lost > 0) {
             notes.add(lost + " answer(s) the server wrote were lost before the client read them: the process or its"
                     + " connection died right after writing (a reset discards unread data)");
+        }
+        if (exact != null && (received != exact.serverAttempts() || effectiveCut != exact.cutByServer())) {
+            notes.add("the ledgers count " + received + " received and " + effectiveCut + " cut; the servers' request"
+                    + " logs joined with the client's by request id count " + exact.serverAttempts() + " received and "
+                    + exact.cutByServer() + " cut. The join is the truth: it holds each request's own record on both"
+                    + " sides, while a ledger is a running total" + (allFinal ? " written at exit"
+                    : ", and some here are periodic snapshots of processes that died without a last word (an app that"
+                    + " exits at once on SIGTERM never rewrites its ledger)"));
         }
         if (exact != null) {
             hidden = exact.hiddenDrops();

@@ -165,6 +165,9 @@ public final class HtmlReport {
                     .append(g.serverReceived()).append("</td><td class=\"num\">").append(g.serverOk())
                     .append("</td><td class=\"num\">").append(g.serverError()).append("</td><td class=\"num\">")
                     .append(g.serverCut()).append("</td></tr>\n</table>\n<p>Hidden drops: ").append(g.hiddenDrops())
+                    .append(g.exact() == null ? (g.allFinal() ? "" : " (lower bound)")
+                            : " (exact, from the join by request id" + (g.ledgersAgreeWithJoin() ? ")"
+                            : "; the ledger row above differs from it and is not the truth: see below)"))
                     .append("</p>\n");
             for (String n : g.notes()) {
                 h.append("<p class=\"small\">").append(esc(n)).append("</p>\n");
