@@ -52,7 +52,7 @@ public final class ApiCalls {
                 return (graceSeconds == null ? r : r.withGracePeriod(graceSeconds)).delete();
             });
         } catch (KubernetesClientException e) {
-            throw ZerodropException.environment("delete of pod " + pod + " failed: " + Cluster.reason(e));
+            throw ZerodropException.environment("delete of pod " + pod + " failed: " + Cluster.reason(e, client));
         }
     }
 
@@ -104,7 +104,7 @@ public final class ApiCalls {
                     "{\"spec\":{\"unschedulable\":" + unschedulable + "}}"));
         } catch (KubernetesClientException e) {
             throw ZerodropException.environment((unschedulable ? "cordon" : "uncordon") + " of node " + node
-                    + " failed: " + Cluster.reason(e));
+                    + " failed: " + Cluster.reason(e, client));
         }
     }
 
@@ -113,7 +113,7 @@ public final class ApiCalls {
             once(c -> c.apps().deployments().inNamespace(namespace).withName(name)
                     .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
         } catch (KubernetesClientException e) {
-            throw ZerodropException.environment(what + " of Deployment " + name + " failed: " + Cluster.reason(e));
+            throw ZerodropException.environment(what + " of Deployment " + name + " failed: " + Cluster.reason(e, client));
         }
     }
 }

@@ -150,12 +150,45 @@ public final class Cluster implements AutoCloseable {
     }
 
     static String reason(KubernetesClientException e) {
+        return reason(e, null);
+    }
+
+    /**
+     * What went wrong with a call, for people: the server's status code and words when it answered; otherwise what
+     * happened on the way (closed, refused, timed out, TLS, unknown host) in plain words, the object the call was
+     * about, the API server, and what to check — never a bare exception class name.
+     */
+    static String reason(KubernetesClientException e, KubernetesClient client) {
+        if (e.getCode() > 0) {
+            return e.getCode() + " " + e.getMessage();
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String msg = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
-        return e.getCode() > 0 ? e.getCode() + " " + e.getMessage() : root.getClass().getSimpleName() + ": " + msg;
+        String server = client != null && client.getMasterUrl() != null ? " " + client.getMasterUrl() : "";
+        String object = e.getFullResourceName() == null ? "" : " (" + e.getFullResourceName()
+                + (e.getName() != null ? " " + e.getName() : "") + (e.getNamespace() != null ? " in namespace "
+                + e.getNamespace() : "") + ")";
+        String what;
+        if (root instanceof java.nio.channels.ClosedChannelException || root instanceof java.io.EOFException) {
+            what = "the API server" + server + " closed the connection without answering";
+        } else if (root instanceof java.net.ConnectException) {
+            what = "the API server" + server + " refused the connection";
+        } else if (root instanceof java.net.UnknownHostException) {
+            what = "the API server's host" + server + " is not known to DNS";
+        } else if (root instanceof java.net.http.HttpTimeoutException || root instanceof java.net.SocketTimeoutException
+                || root instanceof java.util.concurrent.TimeoutException) {
+            what = "the API server" + server + " did not answer in time";
+        } else if (root instanceof javax.net.ssl.SSLException) {
+            what = "the TLS handshake with the API server" + server + " failed (" + root.getMessage() + ")";
+        } else {
+            String msg = root.getMessage();
+            what = "no answer from the API server" + server + ": " + root.getClass().getSimpleName()
+                    + (msg != null && !msg.equals(root.getClass().getSimpleName()) ? " " + msg : "");
+        }
+        return what + object + "; check that it is reachable from here (kubectl get --raw /readyz with the same"
+                + " context), the kubeconfig's server address and certificates, and any proxy in between";
     }
 
     public KubernetesClient client() {

@@ -106,14 +106,14 @@ public final class Deployer {
                     .withLabels(Map.of(RUN_LABEL, runId, SettingsUnderTest.MANAGED_BY, "zerodrop")).endMetadata()
                     .build()).create();
         } catch (KubernetesClientException e) {
-            throw ZerodropException.environment("creating namespace " + namespace + " failed: " + Cluster.reason(e));
+            throw ZerodropException.environment("creating namespace " + namespace + " failed: " + Cluster.reason(e, client));
         }
         for (HasMetadata o : objects) {
             try {
                 client.resource(o).inNamespace(namespace).create();
             } catch (KubernetesClientException e) {
                 throw ZerodropException.environment("creating " + o.getKind() + " " + o.getMetadata().getName()
-                        + " in namespace " + namespace + " failed: " + Cluster.reason(e));
+                        + " in namespace " + namespace + " failed: " + Cluster.reason(e, client));
             }
         }
     }

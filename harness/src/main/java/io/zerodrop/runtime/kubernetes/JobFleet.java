@@ -99,7 +99,7 @@ public final class JobFleet implements GeneratorFleet {
                 pods = client.pods().inNamespace(namespace).withLabels(job.labels()).list().getItems();
             } catch (KubernetesClientException e) {
                 throw ZerodropException.environment("listing the load generator pods of Job " + job.name()
-                        + " failed: " + Cluster.reason(e));
+                        + " failed: " + Cluster.reason(e, client));
             }
             for (Pod p : pods) {
                 String n = p.getMetadata().getName();
@@ -212,7 +212,7 @@ public final class JobFleet implements GeneratorFleet {
                 answer = client.raw(url);
             } catch (KubernetesClientException e) {
                 throw ZerodropException.environment("load generator pod " + pod + " (" + where + ") did not answer \""
-                        + command + "\" through the pod proxy: " + Cluster.reason(e) + " (the Role needs get"
+                        + command + "\" through the pod proxy: " + Cluster.reason(e, client) + " (the Role needs get"
                         + " pods/proxy)");
             }
             if (answer == null) {

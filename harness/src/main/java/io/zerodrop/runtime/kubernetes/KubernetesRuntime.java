@@ -714,7 +714,7 @@ public final class KubernetesRuntime implements Runtime {
                     truthNotes.add("pod " + n + " has no target-app metrics at " + path);
                 }
             } catch (KubernetesClientException e) {
-                truthNotes.add("pod " + n + "'s metrics could not be read through the pod proxy (" + Cluster.reason(e)
+                truthNotes.add("pod " + n + "'s metrics could not be read through the pod proxy (" + Cluster.reason(e, cluster.client())
                         + "; the Role needs get pods/proxy)");
             }
         }

@@ -90,7 +90,7 @@ public record LoadJob(String name, String namespace, String image, int generator
             client.batch().v1().jobs().inNamespace(namespace).resource(toJob()).create();
         } catch (KubernetesClientException e) {
             throw ZerodropException.environment("creating load Job " + name + " in namespace " + namespace
-                    + " failed: " + Cluster.reason(e));
+                    + " failed: " + Cluster.reason(e, client));
         }
     }
 }

@@ -105,7 +105,7 @@ public final class Preflight {
                 }
             } catch (KubernetesClientException e) {
                 throw ZerodropException.environment("cannot check permissions on the API server (SelfSubjectAccessReview"
-                        + " for " + p + "): " + Cluster.reason(e) + ". zerodrop's ClusterRole in manifests/rbac grants"
+                        + " for " + p + "): " + Cluster.reason(e, client) + ". zerodrop's ClusterRole in manifests/rbac grants"
                         + " create selfsubjectaccessreviews.authorization.k8s.io");
             }
         }

@@ -318,7 +318,7 @@ public final class SettingsUnderTest {
                 try {
                     budgets.resource(Serialization.unmarshal(c.apply(), PodDisruptionBudget.class)).create();
                 } catch (KubernetesClientException e) {
-                    throw ZerodropException.environment("creating " + c.object() + " failed: " + Cluster.reason(e));
+                    throw ZerodropException.environment("creating " + c.object() + " failed: " + Cluster.reason(e, client));
                 }
                 awaitBudget(name, deadline);
             } else {
@@ -354,7 +354,7 @@ public final class SettingsUnderTest {
                 boolean conflict = e.getCode() == 409 || e.getCode() == 422;
                 if (!conflict || attempt >= CONFLICT_RETRIES) {
                     throw ZerodropException.environment("settings under test on " + c.object() + " failed: "
-                            + Cluster.reason(e) + (conflict ? " (the object kept changing while zerodrop applied the"
+                            + Cluster.reason(e, client) + (conflict ? " (the object kept changing while zerodrop applied the"
                             + " settings: " + attempt + " attempts; nothing was changed; run again)" : ""));
                 }
                 before.set(deployment.get());
@@ -363,21 +363,21 @@ public final class SettingsUnderTest {
         }
     }
 
-    private static void jsonPatch(io.fabric8.kubernetes.client.dsl.Resource<?> r, String ops, String what) {
+    private void jsonPatch(io.fabric8.kubernetes.client.dsl.Resource<?> r, String ops, String what) {
         try {
             r.patch(PatchContext.of(PatchType.JSON), ops);
         } catch (KubernetesClientException e) {
-            throw ZerodropException.environment(what + " failed: " + Cluster.reason(e) + (e.getCode() == 422
+            throw ZerodropException.environment(what + " failed: " + Cluster.reason(e, client) + (e.getCode() == 422
                     || e.getCode() == 409 ? " (the object changed while zerodrop applied the settings: nothing was"
                     + " changed; run again)" : ""));
         }
     }
 
-    private static void patch(io.fabric8.kubernetes.client.dsl.Resource<?> r, String body, String what) {
+    private void patch(io.fabric8.kubernetes.client.dsl.Resource<?> r, String body, String what) {
         try {
             r.patch(PatchContext.of(PatchType.JSON_MERGE), body);
         } catch (KubernetesClientException e) {
-            throw ZerodropException.environment(what + " failed: " + Cluster.reason(e) + (e.getCode() == 409
+            throw ZerodropException.environment(what + " failed: " + Cluster.reason(e, client) + (e.getCode() == 409
                     ? " (the object changed while zerodrop applied the settings: nothing was changed; run again)"
                     : ""));
         }

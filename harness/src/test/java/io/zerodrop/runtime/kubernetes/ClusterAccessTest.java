@@ -83,6 +83,55 @@ class ClusterAccessTest {
                 .satisfies(e -> exitCode(e, ExitCodes.ENVIRONMENT)).hasMessageContaining("prod");
     }
 
+    /**
+     * A server that takes the connection and closes it without a word (a proxy cutting connections, a server going
+     * down): the error names the server and what happened in plain words, never a bare exception class.
+     */
+    @Test
+    void aServerThatClosesEveryConnectionGetsAnErrorThatSpeaks() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread closer = new Thread(() -> {
+                while (!s.isClosed()) {
+                    try {
+                        s.accept().close();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            }, "closing-server");
+            closer.setDaemon(true);
+            closer.start();
+            Path kc = java.nio.file.Files.writeString(dir.resolve("closing"), String.join("\n", "apiVersion: v1",
+                    "kind: Config", "current-context: c", "clusters:", "- name: c", "  cluster:",
+                    "    server: http://127.0.0.1:" + s.getLocalPort(), "contexts:", "- name: c", "  context:",
+                    "    cluster: c", "    user: me", "users:", "- name: me", "  user:", "    token: t", ""));
+            assertThatThrownBy(() -> Cluster.connect(new ClusterOptions(kc, null, "shop"), null))
+                    .satisfies(e -> exitCode(e, ExitCodes.ENVIRONMENT))
+                    .hasMessageStartingWith("cannot reach the Kubernetes API server at http://127.0.0.1:"
+                            + s.getLocalPort())
+                    .hasMessageContaining("kubectl get --raw /readyz")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContainPattern("(\\w+Exception): \\1"));
+        }
+    }
+
+    @Test
+    void aCallThatGotNoAnswerIsDescribedInWordsWithItsServer() {
+        try (var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("https://192.0.2.10:6443").build())
+                .build()) {
+            String closed = Cluster.reason(new io.fabric8.kubernetes.client.KubernetesClientException("closed",
+                    new java.nio.channels.ClosedChannelException()), client);
+            assertThat(closed).startsWith("the API server https://192.0.2.10:6443/ closed the connection without"
+                    + " answering").contains("check that it is reachable").doesNotContain("ClosedChannelException");
+            String refused = Cluster.reason(new io.fabric8.kubernetes.client.KubernetesClientException("x",
+                    new java.net.ConnectException("Connection refused")), client);
+            assertThat(refused).startsWith("the API server https://192.0.2.10:6443/ refused the connection");
+            String answered = Cluster.reason(new io.fabric8.kubernetes.client.KubernetesClientException("Forbidden",
+                    403, null), client);
+            assertThat(answered).isEqualTo("403 Forbidden");
+        }
+    }
+
     @Test
     void protectedNamespacesAreRefusedSystemOnesBeforeAnyCall() throws Exception {
         Path kc = cluster.kubeconfig(dir, "staging", "shop");
