@@ -130,8 +130,18 @@ class LocalRuntimeProofTest {
         Experiment.Outcome o = run("naive", LoadSpec.of("fresh-connections", 200, 3, 12), null, "netfilter");
         AnalysisResult a = o.report().analysis();
         assertThat(o.report().header().get("runtime").toString()).contains("netfilter DNAT");
-        assertThat(a.failuresByClass()).containsKey(FailureClass.REFUSED);
-        assertThat(a.failuresByPhase()).containsKey(Phase.SIGTERM_ENDPOINT_LIVE);
+        assertThat(a.failuresByClass()).as(o.summary()).containsKey(FailureClass.REFUSED);
+        // the race as this run had it: SIGTERM (the naive app exits at once) to the endpoint leaving the rules. Under
+        // CPU contention the kubelet's thread can run late enough that the rules change first; then no request can
+        // fall in the race, and the refusals are the replacement's (no readiness probe) or a stale route's
+        PodTermination t = a.terminations().get(0);
+        long raceMs = t.outOfRotationMs() - t.sigtermMs();
+        if (t.sigtermMs() > 0 && raceMs >= 4 * 1000 / 200) { // four arrivals at 200 req/s
+            assertThat(a.failuresByPhase()).as("race of %d ms; %s", raceMs, o.summary())
+                    .containsKey(Phase.SIGTERM_ENDPOINT_LIVE);
+        }
+        assertThat(a.failuresByPhase().keySet()).as(o.summary()).isSubsetOf(Phase.SIGTERM_ENDPOINT_LIVE,
+                Phase.DRAINING, Phase.AFTER_EXIT, Phase.REPLACEMENT_STARTING);
         Reconcile.exactly(o);
         // this JVM's namespaces end in its pid (another suite running beside this one may have its own)
         Process list = new ProcessBuilder("ip", "netns", "list").start();
