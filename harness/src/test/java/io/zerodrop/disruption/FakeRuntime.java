@@ -17,13 +17,13 @@ import java.util.Optional;
  * A runtime that only records the calls made to it and answers evictions from a script: the disruptions' own
  * logic (selection, retries, what is counted as a refusal) tested without processes or a cluster.
  */
-final class FakeRuntime implements Runtime {
-    final List<String> calls = new ArrayList<>();
+public class FakeRuntime implements Runtime {
+    public final List<String> calls = new ArrayList<>();
     final List<PodInfo> pods = new ArrayList<>();
     final Deque<Eviction> evictionAnswers = new ArrayDeque<>();
     int replicas;
 
-    FakeRuntime(String... podNames) {
+    public FakeRuntime(String... podNames) {
         long t = 1_800_000_000_000L;
         for (String p : podNames) {
             pods.add(new PodInfo(p, "node-" + (pods.size() % 2), t++, true));
