@@ -54,6 +54,7 @@ class TrafficAbortTest {
                 Path out = dir.resolve("out");
                 com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
                         .readTree(out.resolve("report.json").toFile());
+                ReportSchema.assertValid(report);
                 assertThat(report.path("verdict").path("status").asText()).isEqualTo("ERROR");
                 assertThat(report.path("verdict").path("reasons").get(0).asText()).startsWith("traffic interrupted");
                 assertThat(report.path("requests").path("measured").asLong()).as(Files.readString(err)).isPositive();

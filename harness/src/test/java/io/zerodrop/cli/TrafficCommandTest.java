@@ -110,6 +110,7 @@ class TrafficCommandTest {
             String said = new String(p.getInputStream().readAllBytes());
             assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+            ReportSchema.assertValid(report);
             JsonNode req = report.path("requests");
             assertThat(req.path("measured").asLong()).as(said).isEqualTo(400);
             long timeouts = req.path("failuresByClass").path("REQUEST_TIMEOUT").asLong();
