@@ -269,8 +269,20 @@ public final class Experiment {
                 List.copyOf(findings), verdict,
                 run.flatMap(io.zerodrop.traffic.LoadResult::gatlingReport).map(p -> plan.outDir().relativize(p)
                         .toString()));
-        List<Path> files = new ArrayList<>(Reports.writeAll(report, plan.title(), "zerodrop." + plan.command(),
-                plan.outDir()));
+        List<Path> files;
+        try {
+            files = new ArrayList<>(Reports.writeAll(report, plan.title(), "zerodrop." + plan.command(),
+                    plan.outDir()));
+        } catch (ZerodropException unwritable) {
+            if (failure == null) {
+                throw unwritable;
+            }
+            // the run's own cause comes first: the reports that could not be written are said after it
+            err.println("zerodrop: " + unwritable.getMessage() + " (the run had already failed: "
+                    + verdict.reasons().get(0) + ")");
+            err.flush();
+            files = new ArrayList<>();
+        }
         run.flatMap(io.zerodrop.traffic.LoadResult::gatlingReport).ifPresent(files::add);
         String summary = ConsoleSummary.render(report, plan.title(), files.stream().map(Path::toString).toList());
         return new Outcome(report, files, failure != null ? failure.exitCode() : verdict.exitCode(), summary);

@@ -19,6 +19,7 @@ public final class Reports {
         Path junit = outDir.resolve("junit.xml");
         Path html = outDir.resolve("report.html");
         try {
+            java.nio.file.Files.createDirectories(outDir);
             JsonReport.write(report, json);
             JunitReport.write(report, suite, junit);
             HtmlReport.write(report, title, html);

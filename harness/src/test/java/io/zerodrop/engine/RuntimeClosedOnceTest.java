@@ -76,6 +76,31 @@ class RuntimeClosedOnceTest {
         assertThat(out.resolve("report.json")).exists();
     }
 
+    /** The output directory is not there (removed under the run, or never made): the run's own cause still leads. */
+    @Test
+    void aRunThatBreaksOffWithoutItsOutputDirectoryReportsItsRealCause() throws Exception {
+        CannotStart rt = new CannotStart();
+        Path file = java.nio.file.Files.writeString(dir.resolve("not-a-dir"), "x"); // nothing can be created in it
+        StringWriter err = new StringWriter();
+        Experiment.Outcome o = Experiment.runOn((timeline, undo) -> rt, workload(), new Experiment.Plan("t", "run",
+                LoadSpec.of("fresh-connections", 10, 0, 2), List.of(), new Expectations(0L, null, null, null, null,
+                null), file.resolve("out"), false, Map.of()), new PrintWriter(err, true));
+
+        assertThat(o.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);
+        assertThat(o.report().verdict().reasons().get(0)).startsWith("deploy failed: the workload cannot start");
+        String said = err.toString();
+        assertThat(said.indexOf("deploy failed")).as(said).isNotNegative()
+                .isLessThan(said.indexOf("cannot write the reports"));
+        assertThat(said).contains("(the run had already failed: deploy failed");
+        assertThat(rt.calls.stream().filter("close"::equals)).hasSize(1);
+    }
+
+    private static Workload workload() {
+        return new Workload("Deployment", "web", 2, Map.of("app", "web"), "web", "shop/web:1", List.of(), List.of(),
+                Map.of(), List.of(), 8080, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 30,
+                "25%", "25%", Optional.empty(), Optional.empty());
+    }
+
     private static Path createdOut(Path out) {
         return OutputDirectory.create(out, "--out", "");
     }
