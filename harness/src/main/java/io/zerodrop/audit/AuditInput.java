@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -31,12 +32,24 @@ public final class AuditInput {
     private AuditInput() {
     }
 
+    /** The kustomization file names kustomize itself accepts. */
+    static final List<String> KUSTOMIZATION_FILES = List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
+
     public static List<AuditObject> read(List<String> paths, InputStream stdin) {
+        return read(paths, stdin, new ArrayList<>());
+    }
+
+    /**
+     * As above; what was passed over while walking a directory (YAML that is no Kubernetes object — CI workflows,
+     * Helm values — and kustomization files, whose directory is audited by naming it) goes into {@code skipped},
+     * one line each with the file and the reason.
+     */
+    public static List<AuditObject> read(List<String> paths, InputStream stdin, List<String> skipped) {
         List<AuditObject> out = new ArrayList<>();
         for (String p : paths) {
             if (p.equals("-")) {
                 try {
-                    parse(new String(stdin.readAllBytes(), StandardCharsets.UTF_8), "<stdin>", null, out);
+                    parse(new String(stdin.readAllBytes(), StandardCharsets.UTF_8), "<stdin>", null, out, null);
                 } catch (IOException e) {
                     throw ZerodropException.usage("cannot read standard input: " + e.getMessage());
                 }
@@ -47,23 +60,28 @@ public final class AuditInput {
                 throw ZerodropException.usage("\"" + p + "\" does not exist: expected YAML files, a directory of them,"
                         + " a kustomize directory, or - for standard input");
             }
-            if (Files.isDirectory(path) && (Files.exists(path.resolve("kustomization.yaml"))
-                    || Files.exists(path.resolve("kustomization.yml")))) {
+            Optional<Path> kustomization = KUSTOMIZATION_FILES.stream().map(path::resolve).filter(Files::isRegularFile)
+                    .findFirst();
+            if (Files.isDirectory(path) && kustomization.isPresent()) {
                 String rendered = io.zerodrop.workload.ManifestLoader.kustomize(path);
-                parse(rendered, path.resolve("kustomization.yaml").toString(), "rendered by kubectl kustomize " + p,
-                        out);
+                parse(rendered, kustomization.get().toString(), "rendered by kubectl kustomize " + p, out, null);
             } else if (Files.isDirectory(path)) {
                 try (Stream<Path> files = Files.walk(path)) {
-                    for (Path f : files.filter(f -> Files.isRegularFile(f) && f.toString().matches(".*\\.ya?ml"))
-                            .sorted().toList()) {
-                        parse(Files.readString(f), f.toString(), null, out);
+                    for (Path f : files.filter(f -> Files.isRegularFile(f) && (f.toString().matches(".*\\.ya?ml")
+                            || f.getFileName().toString().equals("Kustomization"))).sorted().toList()) {
+                        if (KUSTOMIZATION_FILES.contains(f.getFileName().toString())) {
+                            skipped.add(f + ": a kustomization file; its objects are audited when its directory is"
+                                    + " named (zerodrop audit " + f.getParent() + " renders it with kubectl kustomize)");
+                            continue;
+                        }
+                        parse(Files.readString(f), f.toString(), null, out, skipped);
                     }
                 } catch (IOException e) {
                     throw ZerodropException.usage("cannot read " + p + ": " + e.getMessage());
                 }
             } else {
                 try {
-                    parse(Files.readString(path), p, null, out);
+                    parse(Files.readString(path), p, null, out, null);
                 } catch (IOException e) {
                     throw ZerodropException.usage("cannot read " + p + ": " + e.getMessage());
                 }
@@ -72,8 +90,16 @@ public final class AuditInput {
         return out;
     }
 
-    /** Parses every document of one text; {@code rendered} non-null: the lines are those of kustomize's output. */
     static void parse(String text, String file, String rendered, List<AuditObject> out) {
+        parse(text, file, rendered, out, null);
+    }
+
+    /**
+     * Parses every document of one text; {@code rendered} non-null: the lines are those of kustomize's output. A
+     * document that is no Kubernetes object is an input error, or, with {@code skipped} (a file met while walking a
+     * directory), passed over and said there.
+     */
+    static void parse(String text, String file, String rendered, List<AuditObject> out, List<String> skipped) {
         List<Integer> starts = new ArrayList<>();
         List<Object> docs = new ArrayList<>();
         try {
@@ -100,6 +126,10 @@ public final class AuditInput {
             AuditFinding.Source source = new AuditFinding.Source(file, rendered == null ? line : 0,
                     rendered == null ? null : rendered + ", line " + line);
             if (!(doc instanceof java.util.Map<?, ?> map) || map.get("kind") == null || map.get("apiVersion") == null) {
+                if (skipped != null) {
+                    skipped.add(file + ":" + line + ": not a Kubernetes object (no apiVersion and kind): passed over");
+                    continue;
+                }
                 throw ZerodropException.usage(file + ":" + line + ": not a Kubernetes object (expected a mapping with"
                         + " apiVersion and kind)");
             }
@@ -116,10 +146,16 @@ public final class AuditInput {
                 throw ZerodropException.usage(file + ":" + line + ": " + map.get("kind") + " is not valid Kubernetes"
                         + " YAML: " + why);
             }
-            if (parsed instanceof KubernetesList list) {
-                list.getItems().forEach(o -> out.add(new AuditObject(o, source)));
-            } else if (parsed instanceof HasMetadata h) {
-                out.add(new AuditObject(h, source));
+            List<HasMetadata> objects = parsed instanceof KubernetesList list ? list.getItems()
+                    : parsed instanceof HasMetadata h ? List.of(h) : List.of();
+            for (HasMetadata o : objects) {
+                String incomplete = AuditableObjects.incomplete(o);
+                if (incomplete != null) {
+                    throw ZerodropException.usage(file + ":" + line + (rendered != null ? " (" + rendered + ")" : "")
+                            + ": " + o.getKind() + (o.getMetadata() != null && o.getMetadata().getName() != null
+                            ? " " + o.getMetadata().getName() : "") + " " + incomplete);
+                }
+                out.add(new AuditObject(o, source));
             }
         }
     }

@@ -125,7 +125,15 @@ final class AuditCommand implements Callable<Integer> {
                         + " stdin), or --runtime kubernetes");
             }
             what = String.join(" ", paths);
-            objects = AuditInput.read(paths, System.in);
+            List<String> skipped = new ArrayList<>();
+            objects = AuditInput.read(paths, System.in, skipped);
+            skipped.forEach(line -> spec.commandLine().getErr().println("zerodrop audit: skipped " + line));
+            if (objects.isEmpty()) {
+                throw ZerodropException.usage("nothing to audit in " + what + ": no Kubernetes object was read"
+                        + (skipped.isEmpty() ? "" : " (" + skipped.size() + " file(s) or document(s) passed over)")
+                        + ". An input that audits nothing never passes: an empty standard input after a failed"
+                        + " `helm template`, an empty directory or a wrong path are errors (exit 2)");
+            }
         }
         List<AuditFinding> findings = Auditor.audit(new AuditContext(objects, options, livePods));
         String text = switch (format) {

@@ -170,6 +170,60 @@ class AuditCommandTest {
         assertThat(Cli.run("audit", bad.toString(), "--format", "xml").exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 
+    /** Objects the API server would refuse too: a located input error each (exit 2), never a crash (exit 4). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "apiVersion: apps/v1\\nkind: Deployment\\n|:1: Deployment has no metadata.name",
+        "apiVersion: apps/v1\\nkind: Deployment\\nmetadata: {name: a}\\n|:1: Deployment a has no spec: expected spec.template",
+        "apiVersion: apps/v1\\nkind: Deployment\\nmetadata: {name: a}\\nspec: {replicas: 2}\\n|:1: Deployment a has no spec.template.spec",
+        "apiVersion: apps/v1\\nkind: Deployment\\nmetadata: {name: a}\\nspec: {template: {spec: {}}}\\n|:1: Deployment a has no containers in spec.template.spec.containers",
+        "apiVersion: apps/v1\\nkind: StatefulSet\\nmetadata: {name: s}\\nspec: {template: {spec: {containers: [{image: x}]}}}\\n|:1: StatefulSet s has a container without a name",
+        "apiVersion: v1\\nkind: Service\\nmetadata: {name: x}\\n---\\napiVersion: policy/v1\\nkind: PodDisruptionBudget\\nmetadata: {name: b}\\nspec: {maxUnavailable: 'abc%', selector: {matchLabels: {app: a}}}\\n|:1: Service x has no spec",
+        "apiVersion: policy/v1\\nkind: PodDisruptionBudget\\nmetadata: {name: b}\\nspec: {maxUnavailable: 'abc%', selector: {matchLabels: {app: a}}}\\n|:1: PodDisruptionBudget b has spec.maxUnavailable \"abc%\": expected a whole number or a percentage",
+        "apiVersion: apps/v1\\nkind: Deployment\\nmetadata: {name: a}\\nspec: {strategy: {rollingUpdate: {maxSurge: '150%'}}, template: {spec: {containers: [{name: c}]}}}\\n|:1: Deployment a has spec.strategy.rollingUpdate.maxSurge \"150%\"",
+    })
+    void anIncompleteObjectIsALocatedInputErrorNotACrash(String yaml, String message) throws Exception {
+        Path f = file("incomplete.yaml", yaml.replace("\\n", "\n"));
+        Cli r = Cli.run("audit", f.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains(f + message).doesNotContain("internal error", "Exception");
+        assertThat(r.out()).isEmpty();
+    }
+
+    /**
+     * An input in which nothing is audited never passes; a directory walk passes over YAML that is no Kubernetes
+     * object (CI workflows, Helm values) and kustomization files, and says so.
+     */
+    @Test
+    void nothingAuditedIsAnInputErrorAndADirectoryWalkSaysWhatItPassedOver() throws Exception {
+        Path empty = file("empty.yaml", "");
+        Cli e = Cli.run("audit", empty.toString());
+        assertThat(e.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(e.err()).contains("nothing to audit in " + empty + ": no Kubernetes object was read");
+        Path emptyDir = Files.createDirectories(dir.resolve("nothing-here"));
+        assertThat(Cli.run("audit", emptyDir.toString()).exitCode()).isEqualTo(ExitCodes.USAGE);
+
+        Path repo = Files.createDirectories(dir.resolve("repo"));
+        Files.createDirectories(repo.resolve(".github/workflows"));
+        Files.writeString(repo.resolve(".github/workflows/ci.yaml"), "name: ci\non: [push]\njobs: {}\n");
+        Files.writeString(repo.resolve("values.yaml"), "replicaCount: 2\nimage: {tag: v1}\n");
+        Files.createDirectories(repo.resolve("deploy"));
+        Files.writeString(repo.resolve("deploy/kustomization.yaml"), "resources: [svc.yaml]\n");
+        Files.writeString(repo.resolve("deploy/svc.yaml"), "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+                + "spec: {selector: {app: web}, ports: [{port: 80}]}\n");
+        Cli walk = Cli.run("audit", repo.toString(), "--format", "json");
+        assertThat(walk.exitCode()).as(walk.err()).isIn(ExitCodes.PASSED, ExitCodes.VERDICT_FAILED);
+        assertThat(walk.err()).contains("skipped " + repo.resolve(".github/workflows/ci.yaml")
+                        + ":1: not a Kubernetes object", "skipped " + repo.resolve("values.yaml") + ":1",
+                "skipped " + repo.resolve("deploy/kustomization.yaml") + ": a kustomization file");
+        assertThat(new ObjectMapper().readTree(walk.out()).path("objects").asInt()).as("the Service only").isEqualTo(1);
+
+        Path notK8s = file("values-only.yaml", "replicaCount: 2\n");
+        Cli named = Cli.run("audit", notK8s.toString());
+        assertThat(named.exitCode()).as("a file named on its own is not passed over").isEqualTo(ExitCodes.USAGE);
+        assertThat(named.err()).contains(notK8s + ":1: not a Kubernetes object");
+    }
+
     /** helm template … | zerodrop audit - : a real pipe into a real process. */
     @Test
     void readsManifestsFromStandardInput() throws Exception {

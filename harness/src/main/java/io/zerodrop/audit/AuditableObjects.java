@@ -1,0 +1,83 @@
+package io.zerodrop.audit;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+
+/**
+ * What an object must hold before the checks can read it: the API server would refuse these objects too (a
+ * Deployment without containers, a budget of {@code "abc%"}), and a check that met one would crash instead of
+ * saying where the input is wrong.
+ */
+final class AuditableObjects {
+    private AuditableObjects() {
+    }
+
+    /** Why {@code o} cannot be audited, said after its kind and name ("has no spec"), or null when it can. */
+    static String incomplete(HasMetadata o) {
+        if (o.getMetadata() == null || o.getMetadata().getName() == null || o.getMetadata().getName().isBlank()) {
+            return "has no metadata.name: expected every object to be named";
+        }
+        if (o instanceof Deployment d) {
+            if (d.getSpec() == null) {
+                return "has no spec: expected spec.template with its containers";
+            }
+            if (d.getSpec().getStrategy() != null && d.getSpec().getStrategy().getRollingUpdate() != null) {
+                String bad = intOrPercent(d.getSpec().getStrategy().getRollingUpdate().getMaxSurge(),
+                        "spec.strategy.rollingUpdate.maxSurge");
+                bad = bad != null ? bad : intOrPercent(d.getSpec().getStrategy().getRollingUpdate()
+                        .getMaxUnavailable(), "spec.strategy.rollingUpdate.maxUnavailable");
+                if (bad != null) {
+                    return bad;
+                }
+            }
+            return template(d.getSpec().getTemplate());
+        }
+        if (o instanceof StatefulSet st) {
+            return st.getSpec() == null ? "has no spec: expected spec.template with its containers"
+                    : template(st.getSpec().getTemplate());
+        }
+        if (o instanceof PodDisruptionBudget b) {
+            if (b.getSpec() == null) {
+                return "has no spec: expected spec.selector and minAvailable or maxUnavailable";
+            }
+            String bad = intOrPercent(b.getSpec().getMinAvailable(), "spec.minAvailable");
+            return bad != null ? bad : intOrPercent(b.getSpec().getMaxUnavailable(), "spec.maxUnavailable");
+        }
+        if (o instanceof Service s && s.getSpec() == null) {
+            return "has no spec: expected spec.ports and spec.selector";
+        }
+        return null;
+    }
+
+    private static String template(PodTemplateSpec t) {
+        if (t == null || t.getSpec() == null) {
+            return "has no spec.template.spec: expected the pod template with its containers";
+        }
+        if (t.getSpec().getContainers() == null || t.getSpec().getContainers().isEmpty()) {
+            return "has no containers in spec.template.spec.containers: expected at least one";
+        }
+        for (Container c : t.getSpec().getContainers()) {
+            if (c.getName() == null || c.getName().isBlank()) {
+                return "has a container without a name in spec.template.spec.containers";
+            }
+        }
+        return null;
+    }
+
+    private static String intOrPercent(IntOrString v, String field) {
+        if (v == null || v.getStrVal() == null) {
+            return null;
+        }
+        String s = v.getStrVal();
+        if (s.matches("\\d{1,9}%") && Long.parseLong(s.substring(0, s.length() - 1)) <= 100) {
+            return null;
+        }
+        return "has " + field + " \"" + s + "\": expected a whole number or a percentage from 0% to 100%";
+    }
+}
