@@ -57,6 +57,23 @@ public final class AuditContext {
         return livePodLabels != null ? livePodLabels : workloads().stream().map(AuditContext::podLabels).toList();
     }
 
+    /**
+     * The pod labels a selector of {@code selecting} can reach: a selector only ever selects pods of its own
+     * namespace (live: the namespace read; files: workloads naming the same namespace, or none when it names none).
+     */
+    public List<Map<String, String>> knownPodLabels(AuditObject selecting) {
+        return livePodLabels != null ? livePodLabels : workloads().stream().filter(w -> sameNamespace(w, selecting))
+                .map(AuditContext::podLabels).toList();
+    }
+
+    /**
+     * Whether two objects are in one namespace. An object that names none is in the namespace it is applied to
+     * (kubectl's {@code -n}, or the context's), the same for every object of one input.
+     */
+    public static boolean sameNamespace(AuditObject a, AuditObject b) {
+        return a.namespace().equals(b.namespace());
+    }
+
     public boolean live() {
         return livePodLabels != null;
     }
@@ -101,7 +118,7 @@ public final class AuditContext {
     /** Services whose selector selects the workload's pods. */
     public List<AuditObject> servicesOf(AuditObject w) {
         Map<String, String> labels = podLabels(w);
-        return services().stream().filter(s -> selects((Service) s.object(), labels)).toList();
+        return services().stream().filter(s -> sameNamespace(s, w) && selects((Service) s.object(), labels)).toList();
     }
 
     public static boolean selects(Service s, Map<String, String> labels) {
@@ -112,8 +129,8 @@ public final class AuditContext {
     /** Budgets whose selector selects the workload's pods. */
     public List<AuditObject> budgetsOf(AuditObject w) {
         Map<String, String> labels = podLabels(w);
-        return budgets().stream().filter(b -> selects(((PodDisruptionBudget) b.object()).getSpec().getSelector(),
-                labels)).toList();
+        return budgets().stream().filter(b -> sameNamespace(b, w) && selects(((PodDisruptionBudget) b.object())
+                .getSpec().getSelector(), labels)).toList();
     }
 
     /**

@@ -12,8 +12,14 @@ public record AuditObject(HasMetadata object, AuditFinding.Source source) {
         return object.getMetadata() == null ? "" : object.getMetadata().getName();
     }
 
-    /** "Deployment web". */
+    /** The object's namespace; empty when it names none (then it is in the input's one namespace, as for kubectl). */
+    public String namespace() {
+        return object.getMetadata() == null || object.getMetadata().getNamespace() == null ? ""
+                : object.getMetadata().getNamespace();
+    }
+
+    /** "Deployment web", or "Deployment shop/web" for an object that names its namespace. */
     public String ref() {
-        return kind() + " " + name();
+        return kind() + " " + (namespace().isEmpty() ? name() : namespace() + "/" + name());
     }
 }

@@ -66,7 +66,7 @@ final class BudgetChecks {
                 new Rule("ZD207", "PodDisruptionBudget selects no pod", (c, f) -> {
                     for (AuditObject b : c.budgets()) {
                         PodDisruptionBudget pdb = (PodDisruptionBudget) b.object();
-                        if (c.knownPodLabels().stream().noneMatch(l -> AuditContext.selects(pdb.getSpec()
+                        if (c.knownPodLabels(b).stream().noneMatch(l -> AuditContext.selects(pdb.getSpec()
                                 .getSelector(), l))) {
                             f.add(Severity.ERROR, b, "spec.selector", "its selector (matchLabels and every"
                                     + " matchExpression together) matches no " + (c.live() ? "pod in the namespace"

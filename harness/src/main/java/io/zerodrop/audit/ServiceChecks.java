@@ -17,7 +17,8 @@ final class ServiceChecks {
                     for (AuditObject s : c.services()) {
                         Service svc = (Service) s.object();
                         for (AuditObject w : c.workloads()) {
-                            if (!AuditContext.selects(svc, AuditContext.podLabels(w))) {
+                            if (!AuditContext.sameNamespace(s, w)
+                                    || !AuditContext.selects(svc, AuditContext.podLabels(w))) {
                                 continue;
                             }
                             List<Container> containers = AuditContext.podSpec(w).getContainers();

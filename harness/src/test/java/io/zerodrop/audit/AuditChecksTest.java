@@ -70,6 +70,35 @@ public class AuditChecksTest {
         return GOOD.replace(from, to);
     }
 
+    /**
+     * A Service or a budget reaches only pods of its own namespace: the well-set manifest with its Service and budget
+     * moved to another namespace protects and fronts nothing (peers' fixtures: 15 of 28 wrong findings came from
+     * matching across namespaces).
+     */
+    @Test
+    void servicesAndBudgetsSelectOnlyPodsOfTheirOwnNamespace() {
+        String split = GOOD.replace("kind: Deployment\nmetadata: {name: web}", "kind: Deployment\nmetadata: {name: web,"
+                + " namespace: shop}").replace("kind: Service\nmetadata: {name: web}", "kind: Service\nmetadata: {name:"
+                + " web, namespace: other}").replace("kind: PodDisruptionBudget\nmetadata: {name: web}",
+                "kind: PodDisruptionBudget\nmetadata: {name: web, namespace: other}");
+        assertThat(split).contains("namespace: shop", "name: web, namespace: other}\nspec: {selector",
+                "namespace: other}\nspec: {maxUnavailable");
+        List<AuditFinding> f = audit(split);
+        assertThat(f).extracting(AuditFinding::id).contains("ZD104", "ZD207");
+        assertThat(f).filteredOn(x -> x.id().equals("ZD207")).singleElement()
+                .satisfies(x -> assertThat(x.object()).isEqualTo("PodDisruptionBudget other/web"));
+        assertThat(f).filteredOn(x -> x.id().equals("ZD104")).singleElement()
+                .satisfies(x -> assertThat(x.object()).isEqualTo("Deployment shop/web"));
+
+        String together = split.replace("namespace: other", "namespace: shop");
+        assertThat(audit(together)).as("the same three in one namespace").isEmpty();
+        // a readiness probe is required only of pods a Service in their namespace selects
+        String noReadiness = split.replace(READINESS, "");
+        assertThat(audit(noReadiness)).extracting(AuditFinding::id).doesNotContain("ZD101");
+        assertThat(audit(noReadiness.replace("namespace: other", "namespace: shop"))).extracting(AuditFinding::id)
+                .contains("ZD101");
+    }
+
     @Test
     void theWellSetManifestHasNothingAboveASuggestion() {
         assertThat(audit(GOOD)).isEmpty();
