@@ -9,12 +9,16 @@ final class BudgetChecks {
     private BudgetChecks() {
     }
 
-    /** How many of {@code replicas} the budget lets go at once (Kubernetes rounds a minAvailable percentage up). */
+    /**
+     * How many of {@code replicas} the budget lets go at once. The disruption controller (getExpectedPodCount) scales
+     * a percentage with rounding <em>up</em>, for maxUnavailable and minAvailable alike: maxUnavailable 10% of 3 lets
+     * one pod go, minAvailable 50% of 3 keeps two.
+     */
     static int allowed(PodDisruptionBudget b, int replicas) {
         IntOrString max = b.getSpec().getMaxUnavailable();
         IntOrString min = b.getSpec().getMinAvailable();
         if (max != null) {
-            return max.getIntVal() != null ? max.getIntVal() : (int) Math.floor(replicas * percent(max) / 100.0);
+            return max.getIntVal() != null ? max.getIntVal() : (int) Math.ceil(replicas * percent(max) / 100.0);
         }
         if (min != null) {
             int need = min.getIntVal() != null ? min.getIntVal() : (int) Math.ceil(replicas * percent(min) / 100.0);

@@ -23,6 +23,11 @@ final class RolloutChecks {
         return (int) (roundUp ? Math.ceil(p) : Math.floor(p));
     }
 
+    /** 0 or "0%": what the API server's validation refuses for both fields at once. */
+    static boolean literalZero(IntOrString v) {
+        return v != null && (Integer.valueOf(0).equals(v.getIntVal()) || "0%".equals(v.getStrVal()));
+    }
+
     static List<AuditCheck> all() {
         return List.of(
                 new Rule("ZD106", "update strategy replaces every pod at once", (c, f) -> {
@@ -75,16 +80,22 @@ final class RolloutChecks {
                         }
                         int replicas = AuditContext.replicas(w);
                         var ru = d.getSpec().getStrategy().getRollingUpdate();
-                        int surge = pods(ru.getMaxSurge(), replicas, true, (int) Math.ceil(replicas * 0.25));
-                        int unavailable = pods(ru.getMaxUnavailable(), replicas, false, replicas / 4);
-                        if (surge == 0 && unavailable >= replicas) {
-                            f.add(Severity.ERROR, w, "spec.strategy.rollingUpdate", "maxSurge 0 and maxUnavailable "
-                                    + unavailable + " (of " + replicas + " replicas): a rollout may stop every old pod"
-                                    + " before a new one is ready", "maxUnavailable: 0 with maxSurge: 1, or at least"
-                                    + " keep maxUnavailable below the replica count");
-                        } else if (surge == 0 && unavailable == 0) {
+                        if (literalZero(ru.getMaxSurge()) && literalZero(ru.getMaxUnavailable())) {
                             f.add(Severity.ERROR, w, "spec.strategy.rollingUpdate", "maxSurge and maxUnavailable are"
                                     + " both 0: the API server refuses it and no rollout can progress", "maxSurge: 1");
+                            continue;
+                        }
+                        int surge = pods(ru.getMaxSurge(), replicas, true, (int) Math.ceil(replicas * 0.25));
+                        int unavailable = pods(ru.getMaxUnavailable(), replicas, false, replicas / 4);
+                        if (surge == 0 && unavailable == 0) {
+                            unavailable = 1; // the controller's ResolveFenceposts: a percentage rounded down to 0
+                        }
+                        if (unavailable >= replicas) {
+                            f.add(Severity.ERROR, w, "spec.strategy.rollingUpdate", "maxSurge " + surge
+                                    + " and maxUnavailable " + unavailable + " (of " + replicas + " replicas, as the"
+                                    + " controller rounds them): a rollout may stop every old pod before a new one is"
+                                    + " ready", "maxUnavailable: 0 with maxSurge: 1, or at least keep maxUnavailable"
+                                    + " below the replica count");
                         }
                     }
                 }));

@@ -99,6 +99,39 @@ public class AuditChecksTest {
                 .contains("ZD101");
     }
 
+    /**
+     * Percentages as the controllers scale them. Disruption controller (getExpectedPodCount): a budget's
+     * maxUnavailable and minAvailable percentages round up. Deployment controller (ResolveFenceposts): maxSurge rounds
+     * up, maxUnavailable down, and when both come to 0 maxUnavailable becomes 1; only literal zeros for both are
+     * refused by validation.
+     */
+    @Test
+    void percentagesAreScaledAsTheControllersScaleThem() {
+        String rollout = "rollingUpdate: {maxSurge: 1, maxUnavailable: 0}";
+        assertThat(audit(mutate(PDB, PDB.replace("maxUnavailable: 1", "maxUnavailable: '10%'"))))
+                .as("10% of 3 rounds up to 1: evictions go one by one").extracting(AuditFinding::id)
+                .doesNotContain("ZD105");
+        assertThat(audit(mutate(PDB, PDB.replace("maxUnavailable: 1", "minAvailable: '50%'"))))
+                .as("50% of 3 rounds up to 2 kept: one may go").extracting(AuditFinding::id).doesNotContain("ZD105");
+        assertThat(audit(mutate(PDB, PDB.replace("maxUnavailable: 1", "minAvailable: '70%'"))))
+                .as("70% of 3 rounds up to 3 kept: none may go").extracting(AuditFinding::id).contains("ZD105");
+
+        assertThat(audit(mutate(rollout, "rollingUpdate: {maxSurge: 0, maxUnavailable: '10%'}")))
+                .as("10% of 3 rounds down to 0, and the controller makes it 1").extracting(AuditFinding::id)
+                .doesNotContain("ZD209");
+        assertThat(audit(mutate(rollout, "rollingUpdate: {maxSurge: 0, maxUnavailable: '10%'}")
+                .replace("replicas: 3", "replicas: 1"))).as("...which for one replica is every pod")
+                .filteredOn(f -> f.id().equals("ZD209")).singleElement()
+                .satisfies(f -> assertThat(f.why()).contains("maxSurge 0 and maxUnavailable 1 (of 1 replicas"));
+        assertThat(audit(mutate(rollout, "rollingUpdate: {maxSurge: '0%', maxUnavailable: 0}")))
+                .filteredOn(f -> f.id().equals("ZD209")).singleElement()
+                .satisfies(f -> assertThat(f.why()).contains("both 0: the API server refuses it"));
+        assertThat(audit(mutate(rollout, "rollingUpdate: {maxSurge: 1, maxUnavailable: 3}")))
+                .as("a surge does not save a rollout allowed to stop every old pod at once")
+                .filteredOn(f -> f.id().equals("ZD209")).singleElement()
+                .satisfies(f -> assertThat(f.why()).contains("maxSurge 1 and maxUnavailable 3 (of 3 replicas"));
+    }
+
     @Test
     void theWellSetManifestHasNothingAboveASuggestion() {
         assertThat(audit(GOOD)).isEmpty();
