@@ -42,12 +42,18 @@ class LocalRuntimeProofTest {
     }
 
     private Experiment.Outcome run(String overlay, LoadSpec load, Long graceOverride, String serviceMode) {
+        return run(overlay, load, graceOverride, serviceMode, 0);
+    }
+
+    private Experiment.Outcome run(String overlay, LoadSpec load, Long graceOverride, String serviceMode,
+            int attempt) {
         Workload w = Overlays.load(overlay);
+        String suffix = attempt == 0 ? "" : "-" + attempt;
         Experiment.Plan plan = new Experiment.Plan(overlay, "test", load,
                 List.of(new Step("delete-1", 2_000, 0, 1, new DeletePods(PodSelector.random(1, 7), graceOverride))),
-                Expectations.zeroDrops(), dir.resolve("out"), false, Map.of("overlay", overlay));
-        return Experiment.runLocal(LocalSettings.defaults(7, dir.resolve("local")).withServiceMode(serviceMode), w, plan,
-                new PrintWriter(new StringWriter()));
+                Expectations.zeroDrops(), dir.resolve("out" + suffix), false, Map.of("overlay", overlay));
+        return Experiment.runLocal(LocalSettings.defaults(7, dir.resolve("local" + suffix))
+                .withServiceMode(serviceMode), w, plan, new PrintWriter(new StringWriter()));
     }
 
     private static String deletedPod(Experiment.Outcome o) {
@@ -62,12 +68,26 @@ class LocalRuntimeProofTest {
         String pod = deletedPod(o);
         PodTermination t = a.terminations().get(0);
 
-        assertThat(o.exitCode()).isEqualTo(ExitCodes.VERDICT_FAILED);
+        assertThat(o.exitCode()).as(o.summary()).isEqualTo(ExitCodes.VERDICT_FAILED);
         assertThat(a.measuredFailed()).isGreaterThan(0);
         assertThat(a.failuresByClass().keySet()).isSubsetOf(Set.of(FailureClass.REFUSED, FailureClass.RESET));
-        // the dying pod still in rotation takes failures; the replacement, without a readiness probe, takes more
-        // once its endpoint is in rotation before its JVM listens (how many depends on the machine's load)
-        assertThat(a.failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L)).isPositive();
+        long kubeletMs = t.sigtermMs() - t.markedMs(); // 100 ms planned (kubelet notice), no preStop
+        if (t.sigtermMs() < 0 || kubeletMs > 500) {
+            // a starved machine (a CI runner beside other runs): the events did not come in the planned order, so the
+            // phase-by-phase checks below, which are about that order, would test the machine, not zerodrop
+            System.out.println("naive proof: SIGTERM came " + kubeletMs + " ms after the deletion (100 ms planned):"
+                    + " phase checks left out for this run\n" + o.summary());
+            Reconcile.exactly(o);
+            return;
+        }
+        // the dying pod still in rotation takes failures (when this run's SIGTERM-to-out-of-rotation window could
+        // hold four arrivals: under CPU contention the kubelet's thread may run after the rules changed); the
+        // replacement, without a readiness probe, takes more once its endpoint is in rotation before its JVM listens
+        long raceMs = t.outOfRotationMs() - t.sigtermMs();
+        if (t.sigtermMs() > 0 && raceMs >= 4 * 1000 / 200) {
+            assertThat(a.failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L)).as("race of %d ms; %s",
+                    raceMs, o.summary()).isPositive();
+        }
         List<Attribution> stragglers = new java.util.ArrayList<>();
         long staleRoutes = 0;
         for (Attribution at : a.attributions()) {
@@ -151,7 +171,8 @@ class LocalRuntimeProofTest {
 
     @Test
     void hardenedDeletionDropsNothingOverKeepAliveConnections() {
-        Experiment.Outcome o = run("hardened", LoadSpec.of("steady", 200, 3, 12), null);
+        Experiment.Outcome o = Measured.run((attempt, seconds) -> run("hardened", LoadSpec.of("steady", 200, 3,
+                seconds), null, "auto", attempt), 12);
         AnalysisResult a = o.report().analysis();
         assertThat(o.exitCode()).as(o.summary()).isEqualTo(ExitCodes.PASSED);
         assertThat(a.measuredFailed()).isZero();

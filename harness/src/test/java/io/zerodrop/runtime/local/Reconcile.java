@@ -17,15 +17,23 @@ final class Reconcile {
      */
     static void exactly(Experiment.Outcome o) {
         GroundTruth g = o.report().groundTruth().orElseThrow();
-        assertThat(g.allFinal()).isTrue();
-        assertThat(g.serverOk()).as("every client OK was answered by a server").isGreaterThanOrEqualTo(g.clientOk());
-        assertThat(g.answeredButLost()).isEqualTo(g.serverOk() - g.clientOk()).isLessThanOrEqualTo(5);
+        assertThat(g.allFinal()).as(o.summary()).isTrue();
+        byRequestId(g);
+        // requests that reached a dying pod after its final ledger was written and before it halted are in the
+        // request logs (appended as each arrives) but in no ledger: 0 on an idle machine, a few under load
+        long slip = Math.max(0, g.exact().serverAttempts() - g.serverReceived());
+        assertThat(g.serverOk() + slip).as("every client OK was answered by a server (the ledgers, plus %d arrival(s)"
+                + " after a final ledger); %s", slip, o.summary()).isGreaterThanOrEqualTo(g.clientOk());
+        assertThat(g.answeredButLost()).isLessThanOrEqualTo(5);
         assertThat(g.serverReceived()).as("ledgers add up")
                 .isEqualTo(g.serverOk() + g.serverError() + g.serverCut() + g.serverClientAborted());
         assertThat(g.serverReceived()).as("no request counted twice").isLessThanOrEqualTo(g.clientTotal());
-        assertThat((g.clientTotal() - g.serverReceived()) + g.serverCut() + g.answeredButLost())
-                .as("never received + cut + lost = client failures").isEqualTo(g.clientFailed());
-        byRequestId(g);
+        if (slip == 0) {
+            // the ledgers alone then tell every client failure; with late arrivals the join above tells them
+            assertThat(g.answeredButLost()).isEqualTo(g.serverOk() - g.clientOk());
+            assertThat((g.clientTotal() - g.serverReceived()) + g.serverCut() + g.answeredButLost())
+                    .as("never received + cut + lost = client failures").isEqualTo(g.clientFailed());
+        }
         // the same arrivals, plus the requests that reached a dying pod after its final ledger was written and before
         // it halted: the request log, appended as each arrives, has them; the ledger cannot (how many depends on how
         // fast the dying process is: 1 on an idle machine, 4 to 7 under two busy loops)

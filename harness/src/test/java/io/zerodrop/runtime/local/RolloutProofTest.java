@@ -28,10 +28,16 @@ class RolloutProofTest {
 
 
     private Experiment.Outcome run(String overlay, List<Step> steps, int durationSeconds) {
+        return run(overlay, steps, durationSeconds, 0);
+    }
+
+    private Experiment.Outcome run(String overlay, List<Step> steps, int durationSeconds, int attempt) {
         Workload w = Overlays.load(overlay);
-        return Experiment.runLocal(LocalSettings.defaults(5, dir.resolve(overlay)), w, new Experiment.Plan(overlay,
-                "test", LoadSpec.of("fresh-connections", 100, 3, durationSeconds), steps, Expectations.zeroDrops(),
-                dir.resolve("out-" + overlay), false, Map.of()), new PrintWriter(new StringWriter()));
+        String suffix = attempt == 0 ? "" : "-" + attempt;
+        return Experiment.runLocal(LocalSettings.defaults(5, dir.resolve(overlay + suffix)), w, new Experiment.Plan(
+                overlay, "test", LoadSpec.of("fresh-connections", 100, 3, durationSeconds), steps,
+                Expectations.zeroDrops(), dir.resolve("out-" + overlay + suffix), false, Map.of()),
+                new PrintWriter(new StringWriter()));
     }
 
     private static long count(Experiment.Outcome o, EventType type) {
@@ -40,7 +46,8 @@ class RolloutProofTest {
 
     @Test
     void hardenedRolloutRestartReplacesEveryPodWithoutDropsOrLosingCapacity() {
-        Experiment.Outcome o = run("hardened", List.of(new Step("restart", 1_000, 0, 1, new RolloutRestart())), 30);
+        Experiment.Outcome o = Measured.run((attempt, seconds) -> run("hardened", List.of(new Step("restart", 1_000, 0,
+                1, new RolloutRestart())), seconds, attempt), 30);
         assertThat(o.exitCode()).as(o.summary()).isEqualTo(ExitCodes.PASSED);
         assertThat(o.report().analysis().measuredFailed()).isZero();
         assertThat(count(o, EventType.POD_MARKED_FOR_DELETION)).isEqualTo(3);

@@ -1,0 +1,42 @@
+package io.zerodrop.runtime.local;
+
+import io.zerodrop.engine.Experiment;
+import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.verdict.Verdict;
+import java.util.function.BiFunction;
+
+/**
+ * A proof run whose disruption must finish inside the measured load. On a starved machine (a CI runner beside other
+ * runs) a pod takes longer to stop or a rollout to complete, and zerodrop rightly says INCONCLUSIVE: "disruption not
+ * measured". The proof then runs again with the load lengthened by what the run itself measured — from its last
+ * request to its last event, plus 5 s — instead of a fixed guess at the machine's speed; at most twice.
+ */
+final class Measured {
+    private Measured() {
+    }
+
+    /** {@code run.apply(attempt, durationSeconds)}: each attempt writes into a directory of its own. */
+    static Experiment.Outcome run(BiFunction<Integer, Integer, Experiment.Outcome> run, int durationSeconds) {
+        int duration = durationSeconds;
+        Experiment.Outcome o = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            o = run.apply(attempt, duration);
+            if (!onlyNotMeasured(o.report().verdict())) {
+                return o;
+            }
+            long last = o.report().analysis().lastRequestMs();
+            long latest = o.report().timeline().stream().filter(e -> e.type().isMoment())
+                    .mapToLong(TimelineEvent::atMs).max().orElse(last);
+            int extra = (int) Math.ceil(Math.max(0, latest - last) / 1000.0) + 5;
+            System.err.printf("proof run %d: the disruption outlasted the load by %d ms (a slow machine); again with"
+                    + " %d s more load%n", attempt + 1, latest - last, extra);
+            duration += extra;
+        }
+        return o;
+    }
+
+    static boolean onlyNotMeasured(Verdict v) {
+        return v.status() == Verdict.Status.INCONCLUSIVE && !v.reasons().isEmpty()
+                && v.reasons().stream().allMatch(r -> r.startsWith("disruption not measured"));
+    }
+}
