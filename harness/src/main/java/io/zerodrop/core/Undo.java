@@ -62,14 +62,13 @@ public final class Undo implements AutoCloseable {
             if (!steps.remove(step)) {
                 return;
             }
+            inFlight++;
         }
         execute(step);
     }
 
+    /** Runs a step taken from {@code steps}; the taker counted it in flight in the same critical section. */
     private void execute(Step step) {
-        synchronized (this) {
-            inFlight++;
-        }
         long t0 = System.currentTimeMillis();
         String error = null;
         try {
@@ -131,6 +130,9 @@ public final class Undo implements AutoCloseable {
             Step step;
             synchronized (this) {
                 step = steps.poll();
+                if (step != null) {
+                    inFlight++; // never neither queued nor in flight: awaitUndone sees it
+                }
             }
             if (step == null) {
                 break;
@@ -147,6 +149,27 @@ public final class Undo implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     return;
                 }
+            }
+        }
+    }
+
+    /**
+     * Once the undos have started running (close, or SIGINT/SIGTERM on another thread), waits up to
+     * {@code timeoutMs} until none is left or running, so that a journal written now lists every one of them. Returns
+     * at once when the undos have not started.
+     */
+    public synchronized void awaitUndone(long timeoutMs) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (closing && (!steps.isEmpty() || inFlight > 0)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

@@ -194,6 +194,8 @@ public final class Experiment {
         } catch (ZerodropException e) {
             failure = failure != null ? failure : e;
         }
+        // on SIGINT/SIGTERM the hook runs the undos on its own thread: the journal waits for the last of them
+        undo.awaitUndone(15_000);
         undo.done().stream().skip(undosBefore).forEach(journal::undo);
 
         Measurement.Result m = null;

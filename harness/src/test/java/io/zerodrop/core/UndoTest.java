@@ -65,4 +65,35 @@ class UndoTest {
         org.assertj.core.api.Assertions.assertThat(undo.done()).extracting(Undo.Done::what)
                 .containsExactly("revert a slow change");
     }
+
+    /**
+     * SIGINT runs the undos on the hook's thread while the main thread writes the journal: the journal waits for the
+     * last undo, so that every one of them is listed (a report once lacked "stop load generator generator-0").
+     */
+    @Test
+    void aJournalWaitsUntilEveryUndoTheSignalStartedHasRun() throws Exception {
+        Undo undo = new Undo();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        undo.register("stop load generator generator-0", release::await);
+        undo.register("stop load generator generator-1", () -> { });
+        Thread hook = new Thread(undo::close, "signal-hook");
+        hook.start();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> undo.done().size() == 1);
+        Thread journal = new Thread(() -> undo.awaitUndone(10_000), "journal");
+        journal.start();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> journal.getState() == Thread.State.TIMED_WAITING);
+        org.assertj.core.api.Assertions.assertThat(journal.isAlive()).as("waits for generator-0's undo").isTrue();
+        release.countDown();
+        journal.join(10_000);
+        hook.join(10_000);
+        org.assertj.core.api.Assertions.assertThat(undo.done()).extracting(Undo.Done::what)
+                .containsExactly("stop load generator generator-1", "stop load generator generator-0");
+        Undo fresh = new Undo();
+        fresh.register("x", () -> { });
+        fresh.awaitUndone(60_000); // not closing: returns at once
+        org.assertj.core.api.Assertions.assertThat(fresh.pending()).isEqualTo(1);
+        fresh.close();
+    }
 }

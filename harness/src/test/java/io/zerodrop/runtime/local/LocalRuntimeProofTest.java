@@ -63,7 +63,8 @@ class LocalRuntimeProofTest {
 
     @Test
     void naiveDeletionDropsRequestsInTheEndpointRaceOnTheDeletedPod() {
-        Experiment.Outcome o = run("naive", LoadSpec.of("fresh-connections", 200, 3, 12), null);
+        Experiment.Outcome o = Measured.run((attempt, seconds) -> run("naive", LoadSpec.of("fresh-connections", 200,
+                3, seconds), null, "auto", attempt), 12);
         AnalysisResult a = o.report().analysis();
         String pod = deletedPod(o);
         PodTermination t = a.terminations().get(0);

@@ -9,7 +9,9 @@ import java.util.function.BiFunction;
  * A proof run whose disruption must finish inside the measured load. On a starved machine (a CI runner beside other
  * runs) a pod takes longer to stop or a rollout to complete, and zerodrop rightly says INCONCLUSIVE: "disruption not
  * measured". The proof then runs again with the load lengthened by what the run itself measured — from its last
- * request to its last event, plus 5 s — instead of a fixed guess at the machine's speed; at most twice.
+ * request to its last event, plus 5 s — instead of a fixed guess at the machine's speed. A run whose load generator
+ * was saturated (INCONCLUSIVE) is run again as it was. Three attempts at most; three saturated runs abort the test
+ * (reported as skipped, with the summary): such a machine cannot make the proof.
  */
 final class Measured {
     private Measured() {
@@ -21,6 +23,12 @@ final class Measured {
         Experiment.Outcome o = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             o = run.apply(attempt, duration);
+            if (saturated(o.report().verdict())) {
+                // the load generator could not send the asked rate: the run measured the machine, not the target
+                System.err.printf("proof run %d: the load generator was saturated (a starved machine); again%n",
+                        attempt + 1);
+                continue;
+            }
             if (!onlyNotMeasured(o.report().verdict())) {
                 return o;
             }
@@ -32,7 +40,16 @@ final class Measured {
                     + " %d s more load%n", attempt + 1, latest - last, extra);
             duration += extra;
         }
+        if (saturated(o.report().verdict())) {
+            org.junit.jupiter.api.Assumptions.abort("three runs in a row, this machine could not send the proof's"
+                    + " load (zerodrop said INCONCLUSIVE: load generator saturated); nothing was proven here\n"
+                    + o.summary());
+        }
         return o;
+    }
+
+    static boolean saturated(Verdict v) {
+        return v.status() == Verdict.Status.INCONCLUSIVE && v.reasons().stream().anyMatch(r -> r.contains("saturated"));
     }
 
     static boolean onlyNotMeasured(Verdict v) {
