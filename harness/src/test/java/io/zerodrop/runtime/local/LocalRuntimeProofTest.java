@@ -132,8 +132,10 @@ class LocalRuntimeProofTest {
                 .get("plannedPropagationMs"));
         long lag = ((Number) race.evidence().get("deletionToOutOfRotationMaxMs")).longValue();
         assertThat(planned).isBetween(750L, 1250L);
-        assertThat(lag).as("measured lag against the drawn propagation " + planned + " ms").isBetween(planned,
-                planned + 300);
+        // never earlier than drawn; how much later is the scheduler's lateness on this machine, not zerodrop's
+        // measurement (which is checked exactly below, against the events themselves)
+        assertThat(lag).as("measured lag against the drawn propagation " + planned + " ms")
+                .isGreaterThanOrEqualTo(planned);
         assertThat(lag).isEqualTo(t.outOfRotationMs() - t.markedMs());
         long seconds = ((Number) race.evidence().get("recommendedPreStopSeconds")).longValue();
         assertThat(seconds * 1000).isGreaterThan(lag + 499);

@@ -24,7 +24,9 @@ final class Reconcile {
         long slip = Math.max(0, g.exact().serverAttempts() - g.serverReceived());
         assertThat(g.serverOk() + slip).as("every client OK was answered by a server (the ledgers, plus %d arrival(s)"
                 + " after a final ledger); %s", slip, o.summary()).isGreaterThanOrEqualTo(g.clientOk());
-        assertThat(g.answeredButLost()).isLessThanOrEqualTo(5);
+        // an answer is lost only to a client that saw its request cut or time out (a starved client times out on
+        // answers the server wrote in time: how many depends on the machine, what they were does not)
+        assertThat(g.answeredButLost()).isLessThanOrEqualTo(g.clientResetOrTimeout());
         assertThat(g.serverReceived()).as("ledgers add up")
                 .isEqualTo(g.serverOk() + g.serverError() + g.serverCut() + g.serverClientAborted());
         assertThat(g.serverReceived()).as("no request counted twice").isLessThanOrEqualTo(g.clientTotal());
