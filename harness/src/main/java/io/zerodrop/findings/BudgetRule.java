@@ -21,6 +21,15 @@ final class BudgetRule implements FindingRule {
         m.put("evicted", ev.evicted());
         m.put("neverWentThrough", ev.timedOut());
         m.put("refusals", ev.refusals());
+        if (ev.timedOut() > 0 && ev.refusals() == 0) {
+            // only a budget refuses an eviction (429); evictions that never went through without one refusal were
+            // stopped by something else (API errors, the pod's own state), and no budget setting changes that
+            return List.of(new Finding(Finding.Severity.ERROR, "eviction-stuck", ev.timedOut() + " eviction(s) never"
+                    + " went through, with no refusal by a PodDisruptionBudget", ev.lastRefusal().isEmpty()
+                    ? "no eviction was refused (429): the budget is not what held them" : "last answer: "
+                    + ev.lastRefusal(), "read the run's journal for the eviction calls' answers; the API server, not"
+                    + " the budget, stopped them", m, null, null));
+        }
         if (ev.timedOut() > 0) {
             String budget = w.budget().map(b -> b.name()).orElse(null);
             m.put("budget", budget == null ? "none known" : budget + " " + w.budget().map(b -> b.minAvailable() != null
@@ -37,6 +46,9 @@ final class BudgetRule implements FindingRule {
         }
         int mostDown = mostUnavailableAtOnce(e);
         m.put("mostPodsOutOfRotationAtOnce", mostDown);
+        if (w.budget().isEmpty() && ev.refusals() > 0) {
+            return List.of(); // a refusal (429) is a budget's: one guarded the pods though the run did not read it
+        }
         if (w.budget().isEmpty() || (ev.refusals() == 0 && mostDown >= w.replicas() && w.replicas() > 1)) {
             return List.of(new Finding(Finding.Severity.WARNING, "pdb-missing", (w.budget().isEmpty()
                     ? "no PodDisruptionBudget guarded the evictions" : "the PodDisruptionBudget never refused an"
@@ -49,15 +61,20 @@ final class BudgetRule implements FindingRule {
         return List.of();
     }
 
-    /** The most pods out of rotation at the same moment (endpoint left, not yet replaced), from the timeline. */
+    /**
+     * The most pods out of rotation at the same moment, from the timeline: a pod leaves with its endpoint's first
+     * not-ready or terminating (a pod that is both counts once), and is back when its endpoint is ready again or
+     * another pod's endpoint becomes ready in its place (its replacement).
+     */
     private static int mostUnavailableAtOnce(RunEvidence e) {
-        int down = 0;
+        java.util.Set<String> down = new java.util.LinkedHashSet<>();
         int most = 0;
         for (var x : e.events()) {
             if (x.type() == EventType.ENDPOINT_TERMINATING || x.type() == EventType.ENDPOINT_NOT_READY) {
-                most = Math.max(most, ++down);
-            } else if (x.type() == EventType.ENDPOINT_READY && down > 0) {
-                down--;
+                down.add(x.pod());
+                most = Math.max(most, down.size());
+            } else if (x.type() == EventType.ENDPOINT_READY && !down.remove(x.pod()) && !down.isEmpty()) {
+                down.remove(down.iterator().next());
             }
         }
         return most;

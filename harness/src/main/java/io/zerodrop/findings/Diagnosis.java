@@ -15,7 +15,7 @@ public final class Diagnosis {
 
     static List<FindingRule> rules() {
         return List.of(new EndpointRaceRule(), new GraceRule(), new ReplacementRule(), new KeepAliveRule(),
-                new BudgetRule(), new LivenessRule(), new KillRule());
+                new BudgetRule(), new LivenessRule(), new CrashRule(), new KillRule());
     }
 
     public static List<Finding> diagnose(RunEvidence e) {

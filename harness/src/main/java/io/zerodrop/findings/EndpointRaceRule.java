@@ -29,6 +29,9 @@ final class EndpointRaceRule implements FindingRule {
                 lag.put(t.pod(), t.outOfRotationLagMs());
             }
         }
+        if (lag.isEmpty()) {
+            return List.of(unmeasured(e, inRace, ownKills));
+        }
         Lags lags = new Lags(lag);
         long margin = Margins.marginMs(lags.max());
         long seconds = Math.max(1, Margins.seconds(lags.max()));
@@ -47,5 +50,26 @@ final class EndpointRaceRule implements FindingRule {
                 : "the preStop of " + current + " s was shorter"), "preStop sleep ≥ ⌈max lag + margin⌉ = " + seconds
                 + " s (lifecycle.preStop.sleep.seconds), or delay shutdown in the app by as much", ev, patch, null)
                 .withSettings(Map.of("preStopSleepSeconds", String.valueOf(seconds))));
+    }
+
+    /**
+     * Failures after SIGTERM on pods whose leaving rotation this run never saw (the runtime missed the endpoint
+     * change, or the pod was still in rotation when the run ended): the race is shown, its size is not, and a
+     * preStop length computed from no measurement would be a guess dressed as a number.
+     */
+    private static Finding unmeasured(RunEvidence e, long inRace, java.util.Set<String> ownKills) {
+        List<String> pods = e.analysis().terminations().stream().filter(t -> t.sigtermMs() >= 0
+                && !ownKills.contains(t.pod())).map(PodTermination::pod).toList();
+        long current = e.workload().preStop().map(io.zerodrop.workload.PreStop::seconds).orElse(0L);
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("failuresInRace", inRace);
+        ev.put("podsNeverSeenOutOfRotation", pods);
+        ev.put("preStopSecondsNow", current);
+        return new Finding(Finding.Severity.ERROR, "endpoint-race", inRace + " request(s) failed after SIGTERM while"
+                + " the endpoint was, as far as this run saw, still in rotation", "this run never saw "
+                + String.join(", ", pods) + " leave rotation, so the endpoint lag was not measured and no preStop"
+                + " length follows from it", "run again with the endpoint watch working (the run's notes say why it"
+                + " saw no endpoint change); a preStop sleep longer than the endpoint lag is the usual fix", ev, null,
+                null);
     }
 }

@@ -17,16 +17,23 @@ import java.util.Map;
  * read here: their SIGKILL is the disruption's.
  */
 final class GraceRule implements FindingRule {
+    /** How much earlier than the grace period's end an exit 137 may be seen and still be its SIGKILL (clock steps). */
+    static final long GRACE_SLACK_MS = 500;
+
     @Override
     public List<Finding> diagnose(RunEvidence e) {
         java.util.Set<String> ownKills = OwnKills.of(e.events());
+        var w = e.workload();
+        long grace = w.terminationGracePeriodSeconds();
+        // the grace period ran out only if the kill came when it ended: the kubelet's SIGKILL was seen, or the exit
+        // came no earlier than the grace period after the deletion (a 137 before that is the OOM killer's, or the
+        // app's own: no grace period or SIGTERM handling explains it)
         List<PodTermination> killed = e.analysis().terminations().stream().filter(t -> t.exitCode() == 137
-                && t.markedMs() >= 0 && !ownKills.contains(t.pod())).toList();
+                && t.markedMs() >= 0 && !ownKills.contains(t.pod()) && (t.sigkillMs() >= 0
+                || t.exitMs() - t.markedMs() >= grace * 1000 - GRACE_SLACK_MS)).toList();
         if (killed.isEmpty()) {
             return List.of();
         }
-        var w = e.workload();
-        long grace = w.terminationGracePeriodSeconds();
         long preStop = w.preStop().map(io.zerodrop.workload.PreStop::seconds).orElse(0L);
         Map<String, Long> killAfter = new LinkedHashMap<>();
         List<String> silent = new ArrayList<>();
@@ -48,7 +55,9 @@ final class GraceRule implements FindingRule {
         ev.put("deletionToKillMsByPod", killAfter);
         ev.put("gracePeriodSeconds", grace);
         ev.put("preStopSeconds", preStop);
-        if (ignores || shell || silent.size() == killed.size()) {
+        // readiness that never failed shows a silent app only where a readiness probe was there to fail
+        boolean watched = w.readinessProbe().isPresent();
+        if (ignores || shell || (watched && silent.size() == killed.size())) {
             ev.put("noShutdownActivity", silent);
             String reason = ignores ? "the app is set to ignore SIGTERM (SHUTDOWN_MODE=ignore)"
                     : shell ? "the container's command is a shell (" + String.join(" ", w.command().subList(0, 2))
@@ -64,9 +73,15 @@ final class GraceRule implements FindingRule {
         ev.put("recommendedGracePeriodSeconds", needed);
         String patch = Patches.podSpec(w, "grace-exhausted", "the grace period ran out before the app finished",
                 "terminationGracePeriodSeconds: " + needed + "\n");
+        String detail = watched ? "the app was still shutting down when killed; deletion to kill "
+                + new Lags(killAfter).describe() : "deletion to kill " + new Lags(killAfter).describe() + "; with no"
+                + " readiness probe this run cannot tell whether the app was still shutting down or never saw SIGTERM"
+                + " (then a longer grace period only delays the kill: check the app is PID 1 and stops on SIGTERM)";
+        if (!watched) {
+            ev.put("shutdownActivityObservable", false);
+        }
         return List.of(new Finding(Finding.Severity.ERROR, "grace-exhausted", "grace period ran out: preStop " + preStop
-                + " s + drain > grace " + grace + " s; " + killed.size() + " pod(s) SIGKILLed (exit 137)",
-                "the app was still shutting down when killed; deletion to kill " + new Lags(killAfter).describe(),
+                + " s + drain > grace " + grace + " s; " + killed.size() + " pod(s) SIGKILLed (exit 137)", detail,
                 "terminationGracePeriodSeconds ≥ preStop + the app's drain time + a margin (" + needed + " s), or"
                         + " make the app finish sooner", ev, patch, null).withSettings(Map.of(
                         "terminationGracePeriodSeconds", String.valueOf(needed))));

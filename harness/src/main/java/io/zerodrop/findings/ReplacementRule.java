@@ -17,12 +17,16 @@ import java.util.Map;
 final class ReplacementRule implements FindingRule {
     @Override
     public List<Finding> diagnose(RunEvidence e) {
-        long n = e.analysis().failuresByPhase().getOrDefault(Phase.REPLACEMENT_STARTING, 0L);
+        long starting = e.analysis().failuresByPhase().getOrDefault(Phase.REPLACEMENT_STARTING, 0L);
         var w = e.workload();
         List<PodTermination> replaced = e.analysis().terminations().stream().filter(t -> !t.replacement().isEmpty())
                 .toList();
+        long n = onReplacementsInRotation(e, replaced, starting);
         Map<String, Object> ev = new LinkedHashMap<>();
-        ev.put("failuresWhileReplacementStarting", n);
+        ev.put("failuresWhileReplacementStarting", starting);
+        if (n != starting) {
+            ev.put("failuresWhileReplacementInRotation", n);
+        }
         ev.put("readinessProbe", w.readinessProbe().map(p -> p.describe()).orElse("none"));
         Map<String, Long> early = new LinkedHashMap<>();
         for (PodTermination t : replaced) {
@@ -55,5 +59,23 @@ final class ReplacementRule implements FindingRule {
                 "readiness (" + w.readinessProbe().map(p -> p.describe()).orElse("") + ") said Ready while requests"
                         + " still failed", "make the readiness endpoint answer only once the app can serve (warm-up,"
                         + " dependencies), or add a startupProbe", ev, null, null));
+    }
+
+    /**
+     * Of the failures put on a starting replacement, those that came once it was in rotation: before that no request
+     * was sent to it, and its readiness cannot have let them in. When the replacement was never seen entering
+     * rotation, or the run kept too few failures to tell, all of them count.
+     */
+    private static long onReplacementsInRotation(RunEvidence e, List<PodTermination> replaced, long starting) {
+        if (starting == 0 || e.analysis().attributionsOmitted() > 0) {
+            return starting;
+        }
+        Map<String, Long> inRotation = new LinkedHashMap<>();
+        for (PodTermination t : replaced) {
+            inRotation.put(t.replacement(), t.replacementInRotationMs());
+        }
+        return e.analysis().attributions().stream().filter(a -> a.phase() == Phase.REPLACEMENT_STARTING)
+                .filter(a -> a.pods().isEmpty() || a.pods().stream().anyMatch(p -> inRotation.getOrDefault(p, -1L) < 0
+                        || a.atMs() >= inRotation.get(p))).count();
     }
 }

@@ -148,6 +148,14 @@ class FindingRulesTest {
                 Optional.empty()), EvictionStats.none()))).as("an unknown simulation: the premise is not shown").isEmpty();
     }
 
+    /** The workload with other replicas and readiness probe. */
+    static Workload reshaped(Workload w, int replicas, Optional<Probe> readiness) {
+        return new Workload(w.kind(), w.name(), replicas, w.podLabels(), w.container(), w.image(), w.command(),
+                w.args(), w.env(), w.envFromPodName(), w.containerPort(), w.startupProbe(), readiness,
+                w.livenessProbe(), w.preStop(), w.terminationGracePeriodSeconds(), w.maxSurge(), w.maxUnavailable(),
+                w.service(), w.budget());
+    }
+
     static RunEvidence pooled(RunEvidence e) {
         return new RunEvidence(e.events(), e.analysis(), e.workload(), e.evictions(), RunEvidence.Connections.POOLED);
     }
@@ -155,8 +163,9 @@ class FindingRulesTest {
     @Test
     void aContainerRestartedUnderLoadWithoutADeletionIsLivenessGivingUp() {
         Probe liveness = new Probe(Probe.HTTP, "/healthz", 8080, List.of(), 0, 0, 5, 1, 1, 2);
-        List<TimelineEvent> t = List.of(new TimelineEvent(T + 6_000, EventType.CONTAINER_EXITED, "web-b", "", "",
-                Map.of("exitCode", "137")));
+        List<TimelineEvent> t = List.of(TimelineEvent.of(T + 5_000, EventType.NOTE, "web-b", "",
+                "liveness probe failed 2 times: restarting the container"), new TimelineEvent(T + 6_000,
+                EventType.CONTAINER_EXITED, "web-b", "", "", Map.of("exitCode", "137")));
         RunEvidence e = run(t, s -> null, workload(30, Map.of(), Optional.of(liveness), Optional.empty()),
                 EvictionStats.none());
         assertThat(new LivenessRule().diagnose(e)).singleElement().satisfies(x -> {
@@ -169,6 +178,162 @@ class FindingRulesTest {
         deleted.add(0, TimelineEvent.of(T + 5_000, EventType.POD_MARKED_FOR_DELETION, "web-b", "d", ""));
         assertThat(new LivenessRule().diagnose(run(deleted, s -> null, workload(30, Map.of(), Optional.of(liveness),
                 Optional.empty()), EvictionStats.none()))).isEmpty();
+    }
+
+    /** An exit under load with no liveness failure before it (the OOM killer here) is a crash, not liveness. */
+    @Test
+    void aContainerThatExitedWithoutItsLivenessProbeFailingCrashed() {
+        Probe liveness = new Probe(Probe.HTTP, "/healthz", 8080, List.of(), 0, 0, 5, 1, 1, 2);
+        List<TimelineEvent> t = List.of(new TimelineEvent(T + 6_000, EventType.CONTAINER_EXITED, "web-b", "", "",
+                Map.of("exitCode", "137", "reason", "OOMKilled")),
+                // a liveness failure after the exit (the restarted container's) does not explain it
+                TimelineEvent.of(T + 7_000, EventType.NOTE, "web-b", "", "probe failed: Liveness probe failed: EOF"));
+        RunEvidence e = run(t, s -> null, workload(30, Map.of(), Optional.of(liveness), Optional.empty()),
+                EvictionStats.none());
+        List<Finding> all = Diagnosis.diagnose(e);
+        assertThat(all).extracting(Finding::code).doesNotContain("liveness-restart").contains("container-crashed");
+        Finding crash = all.stream().filter(f -> f.code().equals("container-crashed")).findFirst().orElseThrow();
+        assertThat(crash.evidence()).containsEntry("exitsByPod", Map.of("web-b", "exit 137 (OOMKilled)"));
+        assertThat(crash.fix()).contains("memory limit");
+        assertThat(crash.patch()).isNull();
+    }
+
+    /** A 137 that came seconds before the grace period could have run out is not the grace period's. */
+    @Test
+    void anExit137WellBeforeTheGracePeriodEndedIsNotTheGracePeriods() {
+        List<TimelineEvent> t = List.of(
+                TimelineEvent.of(T + 4_000, EventType.POD_MARKED_FOR_DELETION, "web-a", "d", ""),
+                TimelineEvent.of(T + 4_010, EventType.SIGTERM_SENT, "web-a", "d", ""),
+                new TimelineEvent(T + 6_000, EventType.CONTAINER_EXITED, "web-a", "d", "",
+                        Map.of("exitCode", "137", "reason", "OOMKilled")));
+        RunEvidence e = run(t, s -> null, workload(30, Map.of(), Optional.empty(), Optional.empty()),
+                EvictionStats.none());
+        assertThat(new GraceRule().diagnose(e)).as("exit 2 s into a 30 s grace period, no SIGKILL seen").isEmpty();
+        // the same exit at the grace period's end (the cluster runtime sees no SIGKILL, only the exit): the rule speaks
+        List<TimelineEvent> atEnd = List.of(t.get(0), t.get(1), new TimelineEvent(T + 34_100,
+                EventType.CONTAINER_EXITED, "web-a", "d", "", Map.of("exitCode", "137", "reason", "Error")));
+        assertThat(new GraceRule().diagnose(run(atEnd, s -> null, workload(30, Map.of(), Optional.empty(),
+                Optional.empty()), EvictionStats.none()))).extracting(Finding::code).containsExactly("sigterm-ignored");
+    }
+
+    /** "Readiness never failed" shows an app deaf to SIGTERM only where a readiness probe was there to fail. */
+    @Test
+    void withoutAReadinessProbeASilentKillIsNotCalledSigtermIgnored() {
+        Workload noReadiness = reshaped(workload(10, Map.of(), Optional.empty(), Optional.empty()), 3,
+                Optional.empty());
+        List<Finding> f = new GraceRule().diagnose(run(killedAfterGrace(false), s -> null, noReadiness,
+                EvictionStats.none()));
+        assertThat(f).singleElement().satisfies(x -> {
+            assertThat(x.code()).isEqualTo("grace-exhausted");
+            assertThat(x.detail()).contains("cannot tell whether the app was still shutting down or never saw SIGTERM");
+            assertThat(x.evidence()).containsEntry("shutdownActivityObservable", false);
+        });
+    }
+
+    /** Failures after SIGTERM on a pod never seen leaving rotation: the race is reported, no preStop is made up. */
+    @Test
+    void anEndpointRaceWhoseLagWasNeverMeasuredRecommendsNoPreStopLength() {
+        List<TimelineEvent> t = List.of(
+                TimelineEvent.of(T + 4_000, EventType.DISRUPTION_ISSUED, "web-a", "d", "delete web-a"),
+                TimelineEvent.of(T + 4_000, EventType.POD_MARKED_FOR_DELETION, "web-a", "d", ""),
+                TimelineEvent.of(T + 4_010, EventType.SIGTERM_SENT, "web-a", "d", ""),
+                new TimelineEvent(T + 4_400, EventType.CONTAINER_EXITED, "web-a", "d", "", Map.of("exitCode", "143")));
+        java.util.function.LongFunction<String> refused = s -> s > T + 4_010 && s < T + 4_400 && s % 4 == 0
+                ? "j.n.ConnectException: Connection refused" : null;
+        RunEvidence e = run(t, refused, workload(30, Map.of(), Optional.empty(), Optional.empty()),
+                EvictionStats.none());
+        assertThat(e.analysis().failuresByPhase()).containsKey(io.zerodrop.analysis.Phase.SIGTERM_ENDPOINT_LIVE);
+        assertThat(new EndpointRaceRule().diagnose(e)).singleElement().satisfies(x -> {
+            assertThat(x.code()).isEqualTo("endpoint-race");
+            assertThat(x.detail()).contains("never saw web-a leave rotation");
+            assertThat(x.patch()).isNull();
+            assertThat(x.settings()).isEmpty();
+            assertThat(x.evidence()).doesNotContainKey("recommendedPreStopSeconds");
+        });
+        // with the endpoint seen leaving 900 ms after the deletion, the preStop follows from the measurement
+        List<TimelineEvent> seen = new ArrayList<>(t);
+        seen.add(TimelineEvent.of(T + 4_900, EventType.ENDPOINT_TERMINATING, "web-a", "d", ""));
+        seen.sort(java.util.Comparator.comparingLong(TimelineEvent::atMs));
+        assertThat(new EndpointRaceRule().diagnose(run(seen, refused, workload(30, Map.of(), Optional.empty(),
+                Optional.empty()), EvictionStats.none()))).singleElement().satisfies(x ->
+                assertThat(x.evidence()).containsEntry("deletionToOutOfRotationMaxMs", 900L)
+                        .containsKey("recommendedPreStopSeconds"));
+    }
+
+    /**
+     * Failures while a replacement started, all before it entered rotation: no request was sent to it, so its
+     * readiness probe cannot have let them in.
+     */
+    @Test
+    void failuresBeforeAReplacementEnteredRotationAreNotItsReadinessProbes() {
+        List<TimelineEvent> t = List.of(
+                TimelineEvent.of(T + 4_000, EventType.DISRUPTION_ISSUED, "web-a", "d", "delete web-a"),
+                TimelineEvent.of(T + 4_000, EventType.POD_MARKED_FOR_DELETION, "web-a", "d", ""),
+                TimelineEvent.of(T + 4_005, EventType.ENDPOINT_TERMINATING, "web-a", "d", ""),
+                TimelineEvent.of(T + 5_000, EventType.SIGTERM_SENT, "web-a", "d", ""),
+                new TimelineEvent(T + 5_100, EventType.CONTAINER_EXITED, "web-a", "d", "", Map.of("exitCode", "0")),
+                new TimelineEvent(T + 8_000, EventType.REPLACEMENT_STARTED, "web-x", "d", "", Map.of("replaces",
+                        "web-a")),
+                new TimelineEvent(T + 14_000, EventType.REPLACEMENT_READY, "web-x", "d", "", Map.of("replaces",
+                        "web-a")),
+                TimelineEvent.of(T + 14_000, EventType.ENDPOINT_READY, "web-x", "d", ""));
+        // failures 9–10 s: the replacement is starting, not yet in rotation, and the old pod is long gone
+        java.util.function.LongFunction<String> late = s -> s > T + 9_000 && s < T + 10_000 && s % 4 == 0
+                ? "HTTP 503" : null;
+        RunEvidence e = run(t, late, workload(30, Map.of(), Optional.empty(), Optional.empty()), EvictionStats.none());
+        assertThat(e.analysis().failuresByPhase()).containsKey(io.zerodrop.analysis.Phase.REPLACEMENT_STARTING);
+        assertThat(new ReplacementRule().diagnose(e)).as("the replacement had a readiness probe and was not in"
+                + " rotation yet").isEmpty();
+        // the same failures once it was in rotation: its readiness let them in
+        java.util.function.LongFunction<String> after = s -> s > T + 14_100 && s < T + 15_000 && s % 4 == 0
+                ? "HTTP 503" : null;
+        assertThat(new ReplacementRule().diagnose(run(t, after, workload(30, Map.of(), Optional.empty(),
+                Optional.empty()), EvictionStats.none()))).singleElement().satisfies(x ->
+                assertThat(x.code()).isEqualTo("replacement-not-ready"));
+    }
+
+    /** Evictions that never went through without one refusal: no budget held them, so no budget patch. */
+    @Test
+    void evictionsStuckWithoutARefusalAreNotABudgetDeadlock() {
+        Optional<Workload.Budget> one = Optional.of(new Workload.Budget("web", null, "1", "IfHealthyBudget"));
+        List<Finding> f = new BudgetRule().diagnose(run(List.of(), s -> null, workload(30, Map.of(), Optional.empty(),
+                one), new EvictionStats(2, 0, 2, 0, "")));
+        assertThat(f).singleElement().satisfies(x -> {
+            assertThat(x.code()).isEqualTo("eviction-stuck");
+            assertThat(x.patch()).isNull();
+            assertThat(x.settings()).isEmpty();
+        });
+        assertThat(new BudgetRule().diagnose(run(List.of(), s -> null, workload(30, Map.of(), Optional.empty(), one),
+                new EvictionStats(2, 0, 2, 40, "429 Cannot evict pod")))).extracting(Finding::code)
+                .containsExactly("pdb-deadlock");
+    }
+
+    /** A refusal (429) comes only from a budget: "no budget guarded the evictions" would be false. */
+    @Test
+    void evictionsABudgetRefusedNeverAskForABudgetEvenIfTheRunDidNotReadIt() {
+        assertThat(new BudgetRule().diagnose(run(List.of(), s -> null, workload(30, Map.of(), Optional.empty(),
+                Optional.empty()), new EvictionStats(3, 3, 0, 4, "429 Cannot evict pod")))).isEmpty();
+    }
+
+    /** One pod both not-ready and terminating is one pod out of rotation, not two. */
+    @Test
+    void aPodNotReadyAndTerminatingCountsOnceAgainstTheReplicas() {
+        Workload w = workload(30, Map.of(), Optional.empty(), Optional.of(new Workload.Budget("web", null, "1",
+                "IfHealthyBudget")));
+        Workload two = reshaped(w, 2, w.readinessProbe());
+        List<TimelineEvent> t = List.of(
+                TimelineEvent.of(T + 4_000, EventType.ENDPOINT_NOT_READY, "web-a", "e", ""),
+                TimelineEvent.of(T + 4_005, EventType.ENDPOINT_TERMINATING, "web-a", "e", ""),
+                TimelineEvent.of(T + 9_000, EventType.ENDPOINT_READY, "web-x", "e", ""),
+                TimelineEvent.of(T + 10_000, EventType.ENDPOINT_TERMINATING, "web-b", "e", ""),
+                TimelineEvent.of(T + 15_000, EventType.ENDPOINT_READY, "web-y", "e", ""));
+        RunEvidence e = run(t, s -> null, two, new EvictionStats(2, 2, 0, 0, ""));
+        assertThat(new BudgetRule().diagnose(e)).as("one pod at a time out of two: the budget held").isEmpty();
+        // both out at once with no refusal: the budget is too loose
+        List<TimelineEvent> both = List.of(t.get(0), t.get(1), TimelineEvent.of(T + 4_500,
+                EventType.ENDPOINT_TERMINATING, "web-b", "e", ""));
+        assertThat(new BudgetRule().diagnose(run(both, s -> null, two, new EvictionStats(2, 2, 0, 0, ""))))
+                .extracting(Finding::code).containsExactly("pdb-missing");
     }
 
     @Test
