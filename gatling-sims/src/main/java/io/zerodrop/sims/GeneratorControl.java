@@ -28,12 +28,15 @@ import java.util.stream.Stream;
  * <li>{@code log <from> <max>} / {@code clientlog <from> <max>} → {@code data <from> <base64>}: bytes of the binary
  * simulation.log / the client request log from offset {@code from}</li>
  * <li>{@code tail} → {@code data 0 <base64>}: the last lines the simulation printed</li>
+ * <li>{@code stop} → {@code ok}: end the load early (zerodrop was interrupted): the simulation stops as Gatling
+ * stops itself, so that its simulation.log is written out whole and the state becomes done</li>
  * <li>{@code finish} → {@code ok}: zerodrop has everything; the generator exits</li>
  * </ul>
  * Anything else answers {@code error <why>}. Times are this generator's clock (plus the test skew, if any).
  */
 final class GeneratorControl {
     static final String CLIENT_LOG = "requests.client.log";
+    static final String STOP_FILE = "stop-requested";
     static final int MAX_CHUNK = 1 << 20;
     private static final int TAIL_LINES = 40;
 
@@ -68,6 +71,8 @@ final class GeneratorControl {
         String token = System.getProperty("zerodrop.runToken", Long.toString(System.nanoTime() & 0xffffffL, 36));
         System.setProperty("zerodrop.runToken", token + "g" + index);
         System.setProperty("zerodrop.requestLog", results.resolve(CLIENT_LOG).toString());
+        // the simulation watches this file (StopSignal): "stop" makes it appear
+        System.setProperty("zerodrop.stopFile", results.resolve(STOP_FILE).toString());
     }
 
     /** What the simulation prints: kept (last lines), passed to the console, and watched for the injection start. */
@@ -144,6 +149,9 @@ final class GeneratorControl {
                         return "data 0 " + Base64.getEncoder().encodeToString(String.join("\n", tail)
                                 .getBytes(StandardCharsets.UTF_8));
                     }
+                case "stop":
+                    Files.writeString(results.resolve(STOP_FILE), "stop\n");
+                    return "ok";
                 case "finish":
                     finished = true;
                     return "ok";

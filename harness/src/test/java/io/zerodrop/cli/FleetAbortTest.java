@@ -62,9 +62,14 @@ class FleetAbortTest {
             assertThat(zerodrop.exitValue()).isEqualTo(130);
             await().atMost(Duration.ofSeconds(15)).until(() -> gens.stream().noneMatch(ProcessHandle::isAlive));
             JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
-            assertThat(report.path("verdict").path("status").asText()).isEqualTo("ERROR");
-            assertThat(report.path("steps").findValuesAsText("name")).contains("undo: stop load generator generator-0",
-                    "undo: stop load generator generator-1");
+            String err = Files.readString(dir.resolve("err-int.txt"));
+            assertThat(report.path("verdict").path("status").asText()).as(err).isEqualTo("ERROR");
+            assertThat(report.path("steps").findValuesAsText("name")).as(err).contains("undo: stop load generator"
+                    + " generator-0", "undo: stop load generator generator-1", "undo: collect the load generators' logs",
+                    "analysis of the load up to the interrupt");
+            // each generator was asked to stop its load and handed over what it had measured: kept and reported
+            assertThat(report.path("requests").path("measured").asLong()).as(err).isPositive();
+            assertThat(report.at("/header/settings/loadGenerators")).as("both generators' logs were read").hasSize(2);
         } finally {
             zerodrop.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             zerodrop.destroyForcibly();

@@ -41,6 +41,11 @@ public final class FleetRunner implements LoadGenerators {
     /** Clock readings per measurement; the fastest round trips bound the offset. */
     static final int CLOCK_READINGS = 8;
     private static final int CHUNK = 1 << 20;
+    /**
+     * After an interrupt, how long the generators are given to stop their load and hand over their logs: Gatling
+     * stops at the next virtual user's arrival and writes its simulation.log out whole.
+     */
+    static final long STOP_GRACE_MS = 10_000;
 
     private final GeneratorFleet fleet;
     private final int generators;
@@ -124,6 +129,13 @@ public final class FleetRunner implements LoadGenerators {
             }
             gens.add(new Gen(ch, dir));
         }
+        // SIGINT/SIGTERM: the signal's undos (the fleet's among them, registered before this) must not stop the
+        // generators before this thread has asked them to stop their load and taken their logs; registered last, this
+        // undo runs first and waits for that, at most STOP_GRACE_MS and a little
+        java.util.concurrent.CountDownLatch handedOver = new java.util.concurrent.CountDownLatch(1);
+        Undo.Registration collect = undo.register("collect the load generators' logs", () ->
+                handedOver.await(STOP_GRACE_MS + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS));
+        boolean interrupted;
         try {
             for (Gen g : gens) {
                 g.before = measureClock(g.ch);
@@ -140,19 +152,21 @@ public final class FleetRunner implements LoadGenerators {
                 expectOk(g.ch, "go " + (startAt + g.before.offsetMs()));
             }
             long started = System.currentTimeMillis();
-            follow(gens, plan, listener, started);
+            interrupted = follow(gens, plan, listener, started);
             for (Gen g : gens) {
-                g.after = measureClock(g.ch);
+                g.after = interrupted ? clockAfterStop(g) : measureClock(g.ch);
             }
         } finally {
             for (Gen g : gens) {
                 closeReader(g);
             }
+            handedOver.countDown();
+            collect.undoNow();
         }
         for (Gen g : gens) {
             try {
                 g.ch.call("finish");
-            } catch (ZerodropException e) {
+            } catch (RuntimeException e) {
                 // it has given everything; the fleet's undo stops it either way
             }
         }
@@ -161,7 +175,11 @@ public final class FleetRunner implements LoadGenerators {
         List<Path> clientLogs = new ArrayList<>();
         for (Gen g : gens) {
             long[] off = ClockEstimate.acrossRun(g.before, g.after);
-            logs.add(new GeneratorLog(g.ch.name(), g.log, off[0], off[1]));
+            GeneratorLog log = new GeneratorLog(g.ch.name(), g.log, off[0], off[1]);
+            if (interrupted && !Files.exists(g.log)) {
+                continue; // stopped before it wrote anything
+            }
+            logs.add(interrupted && !g.complete() ? log.cutShort() : log);
             Path client = g.dir.resolve("requests.client.log");
             if (correctClientLog(g.clientPart, client, off[0])) {
                 clientLogs.add(client);
@@ -181,9 +199,25 @@ public final class FleetRunner implements LoadGenerators {
             row.put("simulationLog", g.log.toString());
             table.add(row);
         }
+        LoadResult result = new LoadResult(logs, table, injectionSeen >= 0 ? injectionSeen : firstInjection(gens),
+                clientLogs, java.util.Optional.empty());
+        if (interrupted) {
+            throw new io.zerodrop.traffic.LoadInterrupted(logs.isEmpty() ? null : result);
+        }
         GeneratorLog.requireResolution(logs, resolutionMs);
-        return new LoadResult(logs, table, injectionSeen >= 0 ? injectionSeen : firstInjection(gens), clientLogs,
-                java.util.Optional.empty());
+        return result;
+    }
+
+    /** After an interrupt: the generator's clock again if it still answers, else the reading before the load. */
+    private static ClockEstimate clockAfterStop(Gen g) {
+        if (!g.complete()) {
+            return g.before;
+        }
+        try {
+            return measureClock(g.ch);
+        } catch (RuntimeException gone) {
+            return g.before;
+        }
     }
 
     /** When the first generator began injecting, on this host's clock (each corrected by its offset before). */
@@ -229,21 +263,43 @@ public final class FleetRunner implements LoadGenerators {
         }
     }
 
-    private void follow(List<Gen> gens, TrafficPlan plan, TrafficListener listener, long started) {
+    /**
+     * Follows the generators until all have ended and handed over their logs. Interrupted, it asks each to stop its
+     * load and follows on, for at most {@link #STOP_GRACE_MS}, so that what they measured is kept: true then.
+     */
+    private boolean follow(List<Gen> gens, TrafficPlan plan, TrafficListener listener, long started) {
         long deadline = started + plan.hardTimeoutMs();
         long totalMs = (plan.rampSeconds() + plan.durationSeconds()) * 1000L;
         long[] counts = new long[3];
         Progress.RateWindow window = new Progress.RateWindow();
         long lastReport = 0;
+        long stopDeadline = -1;
         while (true) {
-            if (undo.isInterrupted() || Thread.currentThread().isInterrupted()) {
-                throw new ZerodropException(ExitCodes.INTERRUPTED, "interrupted while the load ran");
+            if (stopDeadline < 0 && (undo.isInterrupted() || Thread.currentThread().isInterrupted())) {
+                stopDeadline = System.currentTimeMillis() + STOP_GRACE_MS;
+                for (Gen g : gens) {
+                    try {
+                        g.ch.call("stop");
+                    } catch (RuntimeException gone) {
+                        // what it wrote so far is fetched below, if it still answers
+                    }
+                }
+            }
+            if (stopDeadline >= 0 && System.currentTimeMillis() > stopDeadline) {
+                return true;
             }
             boolean allComplete = true;
             for (Gen g : gens) {
-                status(g);
-                fetch(g, counts, window);
-                if (g.state.equals("failed")) {
+                try {
+                    status(g);
+                    fetch(g, counts, window);
+                } catch (RuntimeException e) {
+                    if (stopDeadline < 0) {
+                        throw e;
+                    }
+                    return true; // stopped under our feet: keep what came
+                }
+                if (g.state.equals("failed") && stopDeadline < 0) {
                     throw ZerodropException.environment("load generator " + g.ch.name() + " (" + g.ch.where()
                             + ") failed with exit code " + g.exit + "; its last words:\n" + tail(g.ch));
                 }
@@ -255,7 +311,7 @@ public final class FleetRunner implements LoadGenerators {
                 listener.injectionStarted(first);
             }
             if (allComplete) {
-                return;
+                return stopDeadline >= 0;
             }
             long now = System.currentTimeMillis();
             if (now > deadline) {
