@@ -1,8 +1,9 @@
 package io.zerodrop.sims;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedReader;
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -115,7 +116,7 @@ public final class Generator {
 
     /** {@code GET /control?c=<command line>} answers the line as text/plain (read-only verbs: the pod proxy's get). */
     private static void http(GeneratorControl ctl, int port) throws IOException {
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        HttpServer server = HttpServer.create(
                 new InetSocketAddress(port), 16);
         server.createContext("/control", ex -> {
             String query = ex.getRequestURI().getRawQuery();

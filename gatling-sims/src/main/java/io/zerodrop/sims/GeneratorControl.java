@@ -1,10 +1,12 @@
 package io.zerodrop.sims;
 
+import io.gatling.app.Gatling$;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -66,7 +69,7 @@ final class GeneratorControl {
         try {
             Files.createDirectories(results);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("the results directory " + results + " cannot be created", e);
+            throw new UncheckedIOException("the results directory " + results + " cannot be created", e);
         }
         String token = System.getProperty("zerodrop.runToken", Long.toString(System.nanoTime() & 0xffffffL, 36));
         System.setProperty("zerodrop.runToken", token + "g" + index);
@@ -167,7 +170,7 @@ final class GeneratorControl {
         if (state == State.RUNNING && !StartBarrier.given()) {
             return StartBarrier.arrived() ? "ready" : "loading";
         }
-        return state.name().toLowerCase(java.util.Locale.ROOT);
+        return state.name().toLowerCase(Locale.ROOT);
     }
 
     private synchronized String go(String[] f) {
@@ -191,7 +194,7 @@ final class GeneratorControl {
         Thread t = new Thread(() -> {
             int code;
             try {
-                code = io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {"--simulation", simulation,
+                code = Gatling$.MODULE$.fromArgs(new String[] {"--simulation", simulation,
                         "--results-folder", results.toString(), "--no-reports"});
             } catch (Throwable e) {
                 StringBuilder why = new StringBuilder(e.toString());

@@ -3,6 +3,7 @@ package io.zerodrop.sims;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -53,7 +54,7 @@ public record Params(
             }
             paths.add(t);
         }
-        String method = text("zerodrop.method", "GET").toUpperCase(java.util.Locale.ROOT);
+        String method = text("zerodrop.method", "GET").toUpperCase(Locale.ROOT);
         if (!List.of("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS").contains(method)) {
             throw bad("zerodrop.method", method, "one of GET, POST, PUT, DELETE, HEAD, PATCH, OPTIONS");
         }

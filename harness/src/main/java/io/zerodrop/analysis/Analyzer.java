@@ -1,6 +1,7 @@
 package io.zerodrop.analysis;
 
 import io.zerodrop.gatling.RequestRecord;
+import io.zerodrop.gatling.SimulationLogReader;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +16,7 @@ import java.util.TreeMap;
  * one counter row per 100 ms, one long per failure (for bursts), and at most {@code maxAttributions} failures kept
  * in full (the rest are counted by class, phase and pod all the same).
  */
-public final class Analyzer implements io.zerodrop.gatling.SimulationLogReader.Visitor {
+public final class Analyzer implements SimulationLogReader.Visitor {
     public static final long BUCKET_MS = 100;
     /** Failures closer than this belong to one burst. */
     public static final long BURST_GAP_MS = 500;

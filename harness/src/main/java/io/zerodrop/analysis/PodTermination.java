@@ -3,6 +3,7 @@ package io.zerodrop.analysis;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,7 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
 
     private static long[] newTimes() {
         long[] t = new long[13];
-        java.util.Arrays.fill(t, -1);
+        Arrays.fill(t, -1);
         return t;
     }
 

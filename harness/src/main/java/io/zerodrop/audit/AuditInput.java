@@ -1,9 +1,11 @@
 package io.zerodrop.audit;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.workload.ManifestLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -63,7 +66,7 @@ public final class AuditInput {
             Optional<Path> kustomization = KUSTOMIZATION_FILES.stream().map(path::resolve).filter(Files::isRegularFile)
                     .findFirst();
             if (Files.isDirectory(path) && kustomization.isPresent()) {
-                String rendered = io.zerodrop.workload.ManifestLoader.kustomize(path);
+                String rendered = ManifestLoader.kustomize(path);
                 parse(rendered, kustomization.get().toString(), "rendered by kubectl kustomize " + p, out, null);
             } else if (Files.isDirectory(path)) {
                 try (Stream<Path> files = Files.walk(path)) {
@@ -125,7 +128,7 @@ public final class AuditInput {
             int line = i < starts.size() ? starts.get(i) : 0;
             AuditFinding.Source source = new AuditFinding.Source(file, rendered == null ? line : 0,
                     rendered == null ? null : rendered + ", line " + line);
-            if (!(doc instanceof java.util.Map<?, ?> map) || map.get("kind") == null || map.get("apiVersion") == null) {
+            if (!(doc instanceof Map<?, ?> map) || map.get("kind") == null || map.get("apiVersion") == null) {
                 if (skipped != null) {
                     skipped.add(file + ":" + line + ": not a Kubernetes object (no apiVersion and kind): passed over");
                     continue;
@@ -138,10 +141,10 @@ public final class AuditInput {
                 parsed = SERIALIZATION.unmarshal(SERIALIZATION.asJson(doc));
             } catch (RuntimeException e) {
                 Throwable c = e;
-                while (c.getCause() != null && !(c instanceof com.fasterxml.jackson.databind.JsonMappingException)) {
+                while (c.getCause() != null && !(c instanceof JsonMappingException)) {
                     c = c.getCause();
                 }
-                String why = c instanceof com.fasterxml.jackson.databind.JsonMappingException j ? j.getOriginalMessage()
+                String why = c instanceof JsonMappingException j ? j.getOriginalMessage()
                         + " at " + j.getPathReference() : e.getMessage();
                 throw ZerodropException.usage(file + ":" + line + ": " + map.get("kind") + " is not valid Kubernetes"
                         + " YAML: " + why);

@@ -1,9 +1,11 @@
 package io.zerodrop.audit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -91,7 +93,7 @@ public final class AuditOutput {
         driver.put("version", version);
         ArrayNode rules = driver.putArray("rules");
         List<AuditCheck> checks = Auditor.checks();
-        List<String> ids = new java.util.ArrayList<>(checks.stream().map(AuditCheck::id).toList());
+        List<String> ids = new ArrayList<>(checks.stream().map(AuditCheck::id).toList());
         ids.add(0, Auditor.IGNORE_CHECK);
         rules.addObject().put("id", Auditor.IGNORE_CHECK).putObject("shortDescription").put("text",
                 "zerodrop.io/ignore annotation without a reason or naming no check");
@@ -129,7 +131,7 @@ public final class AuditOutput {
     /** JUnit XML: one test case per check, failed by its errors; warnings, suggestions and ignores in its output. */
     public static String junit(List<AuditFinding> fs, String what) {
         List<AuditCheck> checks = Auditor.checks();
-        List<String> ids = new java.util.ArrayList<>(List.of(Auditor.IGNORE_CHECK));
+        List<String> ids = new ArrayList<>(List.of(Auditor.IGNORE_CHECK));
         checks.forEach(c -> ids.add(c.id()));
         long failures = ids.stream().filter(id -> fs.stream().anyMatch(f -> f.id().equals(id) && f.counts()
                 && f.severity() == Severity.ERROR)).count();
@@ -173,7 +175,7 @@ public final class AuditOutput {
     private static String write(ObjectNode n) {
         try {
             return JSON.writeValueAsString(n) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

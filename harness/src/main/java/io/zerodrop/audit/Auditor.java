@@ -1,11 +1,15 @@
 package io.zerodrop.audit;
 
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Runs every check over the objects and applies the objects' own ignores: the annotation
@@ -41,7 +45,7 @@ public final class Auditor {
         }
         Map<String, Map<String, String>> ignores = new HashMap<>();
         List<AuditFinding> out = new ArrayList<>();
-        java.util.Set<String> known = new java.util.HashSet<>(checks().stream().map(AuditCheck::id).toList());
+        Set<String> known = new HashSet<>(checks().stream().map(AuditCheck::id).toList());
         for (AuditObject o : c.objects()) {
             for (String value : ignoreValues(o)) {
                 for (String entry : value.split("[;\\n]")) {
@@ -81,8 +85,8 @@ public final class Auditor {
         if (a != null && a.get(IGNORE_ANNOTATION) != null) {
             v.add(a.get(IGNORE_ANNOTATION));
         }
-        if (o.object() instanceof io.fabric8.kubernetes.api.model.apps.Deployment
-                || o.object() instanceof io.fabric8.kubernetes.api.model.apps.StatefulSet) {
+        if (o.object() instanceof Deployment
+                || o.object() instanceof StatefulSet) {
             var t = AuditContext.template(o).getMetadata();
             if (t != null && t.getAnnotations() != null && t.getAnnotations().get(IGNORE_ANNOTATION) != null) {
                 v.add(t.getAnnotations().get(IGNORE_ANNOTATION));

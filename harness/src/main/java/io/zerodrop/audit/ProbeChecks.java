@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -132,8 +134,8 @@ final class ProbeChecks {
                 == null ? "" : p.getName() + "=") + p.getContainerPort()).toList().toString();
     }
 
-    private static java.util.Map<String, Probe> probes(Container c) {
-        java.util.Map<String, Probe> m = new java.util.LinkedHashMap<>();
+    private static Map<String, Probe> probes(Container c) {
+        Map<String, Probe> m = new LinkedHashMap<>();
         if (c.getStartupProbe() != null) {
             m.put("startupProbe", c.getStartupProbe());
         }

@@ -6,6 +6,8 @@ import static io.zerodrop.audit.AuditContext.containerPath;
 import io.fabric8.kubernetes.api.model.Container;
 import io.zerodrop.core.Durations;
 import io.zerodrop.workload.PreStop;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -46,7 +48,7 @@ final class ShutdownChecks {
         if (ctx.options().drainSeconds() != null) {
             return new Drain(ctx.options().drainSeconds(), "--drain", true);
         }
-        Optional<java.time.Duration> annotated = AuditContext.annotation(w, DRAIN_ANNOTATION).flatMap(Durations::parse);
+        Optional<Duration> annotated = AuditContext.annotation(w, DRAIN_ANNOTATION).flatMap(Durations::parse);
         if (annotated.isPresent()) {
             return new Drain(annotated.get().toMillis() / 1000.0, "annotation " + DRAIN_ANNOTATION, true);
         }
@@ -60,7 +62,7 @@ final class ShutdownChecks {
             return new Drain(delay + drain, "target-app SHUTDOWN_DELAY_MS " + fmt(delay) + " s + DRAIN_TIMEOUT_MS "
                     + fmt(drain) + " s", true);
         }
-        Optional<java.time.Duration> spring = AuditContext.env(a, "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE")
+        Optional<Duration> spring = AuditContext.env(a, "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE")
                 .flatMap(Durations::parse);
         if (spring.isPresent()) {
             return new Drain(spring.get().toMillis() / 1000.0, "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE", true);
@@ -212,7 +214,7 @@ final class ShutdownChecks {
         List<String> cmd = c.getCommand() == null ? List.of() : c.getCommand();
         List<String> args = c.getArgs() == null ? List.of() : c.getArgs();
         boolean fromArgs = cmd.isEmpty();
-        List<String> all = new java.util.ArrayList<>(fromArgs ? args : cmd);
+        List<String> all = new ArrayList<>(fromArgs ? args : cmd);
         if (!fromArgs) {
             all.addAll(args);
         }

@@ -7,8 +7,10 @@ import io.zerodrop.disruption.DeletePods;
 import io.zerodrop.disruption.PodSelector;
 import io.zerodrop.disruption.Step;
 import io.zerodrop.engine.Experiment;
-import io.zerodrop.engine.LoadSpec;
+import io.zerodrop.engine.OutputDirectory;
+import io.zerodrop.runtime.local.LocalRuntime;
 import io.zerodrop.runtime.local.LocalSettings;
+import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.verdict.Expectations;
 import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
@@ -21,9 +23,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code zerodrop demo}: on the local runtime, target-app <em>naive</em> and <em>hardened</em> under the same load
@@ -62,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!(rate > 0 && rate <= 2000)) {
             throw ZerodropException.usage("--rate " + rate + " is invalid: expected more than 0 and at most 2000");
         }
-        Path outDir = io.zerodrop.engine.OutputDirectory.create(out, "--out", "demo-");
+        Path outDir = OutputDirectory.create(out, "--out", "demo-");
         PrintWriter err = spec.commandLine().getErr();
         Map<String, Experiment.Outcome> outcomes = new LinkedHashMap<>();
         for (String variant : List.of("naive", "hardened")) {
@@ -77,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
                     List.of(new Step("delete-1", 3_000, 0, 1, new DeletePods(PodSelector.random(1, seed), null))),
                     Expectations.zeroDrops(), variantOut, false, Map.of("overlay", variant, "manifests",
                             dir.resolve("overlays").resolve(variant).toString()));
-            outcomes.put(variant, Experiment.runLocal(LocalSettings.defaults(seed, variantOut.resolve("local")), w,
+            outcomes.put(variant, Experiment.runOn(LocalRuntime.factory(LocalSettings.defaults(seed, variantOut.resolve("local"))), w,
                     plan, err));
         }
         PrintWriter o = spec.commandLine().getOut();

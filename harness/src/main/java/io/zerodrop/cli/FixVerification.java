@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.engine.Experiment;
-import io.zerodrop.report.Finding;
+import io.zerodrop.engine.OutputDirectory;
+import io.zerodrop.findings.Finding;
 import io.zerodrop.scenario.Scenario;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,12 +34,12 @@ final class FixVerification {
     }
 
     int run(Scenario s, String where) {
-        Path first = io.zerodrop.engine.OutputDirectory.create(command.out, "--out", "");
+        Path first = OutputDirectory.create(command.out, "--out", "");
         command.outTo(first);
         int before = command.runScenario(s, where);
         Experiment.Outcome one = command.lastOutcome();
         PrintWriter o = command.out();
-        if (one == null || before == io.zerodrop.core.ExitCodes.INTERRUPTED) {
+        if (one == null || before == ExitCodes.INTERRUPTED) {
             return before; // interrupted: everything was undone; a second run would start while zerodrop exits
         }
         List<Finding> withFix = one.report().findings().stream().filter(f -> !f.settings().isEmpty()).toList();

@@ -1,6 +1,10 @@
 package io.zerodrop.cli;
 
+import io.zerodrop.core.Durations;
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.scenario.LoadFrom;
 import io.zerodrop.scenario.Scenario;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Where the load is generated, over the scenario's {@code traffic.from} and what goes with it. */
@@ -33,14 +37,14 @@ final class LoadFromOptions {
         }
         Long resolution = null;
         if (clockResolution != null) {
-            resolution = io.zerodrop.core.Durations.parse(clockResolution).map(java.time.Duration::toMillis)
-                    .filter(ms -> ms >= 1).orElseThrow(() -> io.zerodrop.core.ZerodropException.usage(
+            resolution = Durations.parse(clockResolution).map(Duration::toMillis)
+                    .filter(ms -> ms >= 1).orElseThrow(() -> ZerodropException.usage(
                             "--clock-resolution \"" + clockResolution + "\" is invalid: expected a duration of at"
-                                    + " least 1ms, " + io.zerodrop.core.Durations.EXPECTED));
+                                    + " least 1ms, " + Durations.EXPECTED));
         }
-        io.zerodrop.engine.LoadFrom f = s.load().from().with(from, generators, generatorRate, resolution, image);
+        LoadFrom f = s.load().from().with(from, generators, generatorRate, resolution, image);
         if (!f.cluster() && (generators != null || generatorRate != null || image != null || clockResolution != null)) {
-            throw io.zerodrop.core.ZerodropException.usage("--generators, --generator-rate, --load-image and"
+            throw ZerodropException.usage("--generators, --generator-rate, --load-image and"
                     + " --clock-resolution apply to load from inside the cluster: add --load-from cluster");
         }
         return s.withLoad(s.load().from(f));

@@ -1,24 +1,44 @@
 package io.zerodrop.cli;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.engine.Experiment;
+import io.zerodrop.engine.OutputDirectory;
+import io.zerodrop.runtime.RuntimeFactory;
+import io.zerodrop.runtime.kubernetes.Cluster;
+import io.zerodrop.runtime.kubernetes.ClusterOptions;
+import io.zerodrop.runtime.kubernetes.ClusterTarget;
+import io.zerodrop.runtime.kubernetes.Deployer;
+import io.zerodrop.runtime.kubernetes.KubernetesRuntime;
+import io.zerodrop.runtime.kubernetes.LiveSettings;
+import io.zerodrop.runtime.kubernetes.Preflight;
+import io.zerodrop.runtime.kubernetes.SettingsUnderTest;
+import io.zerodrop.runtime.kubernetes.TrafficPath;
 import io.zerodrop.runtime.local.ImageMap;
+import io.zerodrop.runtime.local.LocalRuntime;
 import io.zerodrop.runtime.local.LocalSettings;
+import io.zerodrop.scenario.LoadFrom;
 import io.zerodrop.scenario.Scenario;
 import io.zerodrop.scenario.ScenarioLoader;
+import io.zerodrop.traffic.fleet.LocalProcessFleet;
 import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code zerodrop run <scenario>}: the scenario's workload, load and disruptions on a runtime; verdict and reports. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -90,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
                     + " report.html has a row per generator");
         }
         if (out != null) {
-            io.zerodrop.engine.OutputDirectory.check(out, "--out");
+            OutputDirectory.check(out, "--out");
         }
         return verifyFixes && !dryRun ? new FixVerification(this).run(s, where) : runScenario(s, where);
     }
@@ -128,7 +148,7 @@ final class RunCommand implements Callable<Integer> {
         imageMap.resolve(w.image());
         if (s.load().from().cluster()) {
             int n = s.load().from().generatorCount(s.load().rate(), s.load().simulation());
-            String problem = io.zerodrop.traffic.fleet.LocalProcessFleet.capacityProblem(n, s.load().heapMb());
+            String problem = LocalProcessFleet.capacityProblem(n, s.load().heapMb());
             if (problem != null) {
                 throw ZerodropException.usage(n + " load generators: " + problem);
             }
@@ -139,7 +159,7 @@ final class RunCommand implements Callable<Integer> {
             o.flush();
             return 0;
         }
-        Path outDir = io.zerodrop.engine.OutputDirectory.create(out, "--out", "");
+        Path outDir = OutputDirectory.create(out, "--out", "");
         LocalSettings local = new LocalSettings(s.local().nodes(), s.local().endpointPropagation().toMillis(),
                 s.local().endpointJitter().toMillis(), s.local().kubeletNotice().toMillis(), seed, imageMap,
                 outDir.resolve("local"), s.local().service(), s.local().generatorClockSkewsMs());
@@ -148,7 +168,7 @@ final class RunCommand implements Callable<Integer> {
         underTest.put("manifests", s.manifests().toString());
         underTest.put("settingsOverrides", s.settings());
         underTest.put("workload", summary(w));
-        Experiment.Outcome outcome = Experiment.runLocal(local, w, new Experiment.Plan("zerodrop run — " + s.name(),
+        Experiment.Outcome outcome = Experiment.runOn(LocalRuntime.factory(local), w, new Experiment.Plan("zerodrop run — " + s.name(),
                 "run", s.load(), s.toSteps(), s.expectations(), outDir, gatlingReport, underTest),
                 spec.commandLine().getErr());
         last = outcome;
@@ -169,60 +189,60 @@ final class RunCommand implements Callable<Integer> {
             throw ZerodropException.usage(scenarioFile + ": the kubernetes runtime attaches to a workload in a cluster:"
                     + " set target.workload (deployment/<name>) and target.namespace");
         }
-        io.zerodrop.runtime.kubernetes.LiveSettings live = live(s.settings());
+        LiveSettings live = live(s.settings());
         String givenUrl = url != null ? url : s.trafficUrl();
         if (givenUrl != null) {
-            io.zerodrop.runtime.kubernetes.TrafficPath.check(givenUrl, "");
+            TrafficPath.check(givenUrl, "");
         }
-        io.zerodrop.runtime.kubernetes.ClusterOptions opts = cluster.options();
-        io.zerodrop.runtime.kubernetes.Cluster.refuseSystemNamespace(opts.namespace() != null ? opts.namespace()
+        ClusterOptions opts = cluster.options();
+        Cluster.refuseSystemNamespace(opts.namespace() != null ? opts.namespace()
                 : s.namespace());
-        io.zerodrop.runtime.kubernetes.Cluster c = io.zerodrop.runtime.kubernetes.Cluster.connect(opts, s.namespace());
+        Cluster c = Cluster.connect(opts, s.namespace());
         try {
-            io.zerodrop.runtime.kubernetes.ClusterTarget target = io.zerodrop.runtime.kubernetes.ClusterTarget.find(
+            ClusterTarget target = ClusterTarget.find(
                     c.client(), c.namespace(), s.workload());
             String[] discovered = givenUrl != null ? null : s.load().from().cluster()
-                    ? io.zerodrop.runtime.kubernetes.TrafficPath.inCluster(c, target)
-                    : io.zerodrop.runtime.kubernetes.TrafficPath.discover(c, target);
+                    ? TrafficPath.inCluster(c, target)
+                    : TrafficPath.discover(c, target);
             String trafficUrl = givenUrl != null ? givenUrl : discovered[0];
             String how = givenUrl == null ? discovered[1] : url != null ? "--url" : "traffic.url in the scenario";
-            List<io.zerodrop.runtime.kubernetes.Preflight.Permission> needed = new ArrayList<>(
-                    io.zerodrop.runtime.kubernetes.Preflight.needed(s.steps().stream().map(Scenario.StepSpec::action)
+            List<Preflight.Permission> needed = new ArrayList<>(
+                    Preflight.needed(s.steps().stream().map(Scenario.StepSpec::action)
                             .distinct().toList()));
-            io.zerodrop.runtime.kubernetes.Preflight.forSettings(live, target).stream()
+            Preflight.forSettings(live, target).stream()
                     .filter(p -> !needed.contains(p)).forEach(needed::add);
-            io.zerodrop.runtime.kubernetes.Preflight.forLoad(s.load().from().cluster()).stream()
+            Preflight.forLoad(s.load().from().cluster()).stream()
                     .filter(p -> !needed.contains(p)).forEach(needed::add);
-            io.zerodrop.runtime.kubernetes.Preflight.check(c.client(), c.namespace(), needed);
+            Preflight.check(c.client(), c.namespace(), needed);
             PrintWriter o = spec.commandLine().getOut();
             if (dryRun) {
                 o.print(clusterPlan(s, c, target, trafficUrl));
                 if (!live.isEmpty()) {
-                    new io.zerodrop.runtime.kubernetes.SettingsUnderTest(c.client(), c.namespace(), c.hasNativeSleep())
+                    new SettingsUnderTest(c.client(), c.namespace(), c.hasNativeSleep())
                             .plan(target, live).forEach(line -> o.println("  settings   " + line));
                 }
                 o.flush();
                 return 0;
             }
-            Path outDir = io.zerodrop.engine.OutputDirectory.create(out, "--out", "");
+            Path outDir = OutputDirectory.create(out, "--out", "");
             Workload w = new Workload(target.kind(), target.name(), live.replicas() != null ? live.replicas()
                     : target.replicas(), target.podLabels(), "", "", List.of(),
-                    List.of(), Map.of(), List.of(), 0, java.util.Optional.empty(), java.util.Optional.empty(),
-                    java.util.Optional.empty(), java.util.Optional.empty(), 30, "25%", "25%", java.util.Optional.empty(),
-                    java.util.Optional.empty());
+                    List.of(), Map.of(), List.of(), 0, Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), 30, "25%", "25%", Optional.empty(),
+                    Optional.empty());
             Map<String, Object> underTest = new LinkedHashMap<>();
             underTest.put("scenario", scenarioFile.toString());
             underTest.put("workload", target.kind() + " " + target.name() + " in namespace " + c.namespace());
             underTest.put("settingsOverrides", live.describe());
-            return runAndReport(s, (timeline, undo) -> new io.zerodrop.runtime.kubernetes.KubernetesRuntime(c, target,
+            return runAndReport(s, (timeline, undo) -> new KubernetesRuntime(c, target,
                     live, trafficUrl, how, timeline, undo), w, outDir, underTest);
         } finally {
             c.close();
         }
     }
 
-    private static io.zerodrop.runtime.kubernetes.LiveSettings live(Scenario.Settings st) {
-        return new io.zerodrop.runtime.kubernetes.LiveSettings(st.replicas(), st.terminationGracePeriodSeconds(),
+    private static LiveSettings live(Scenario.Settings st) {
+        return new LiveSettings(st.replicas(), st.terminationGracePeriodSeconds(),
                 st.preStopSleepSeconds(), st.env(), st.readinessPeriodSeconds(), st.readinessFailureThreshold(),
                 st.readinessInitialDelaySeconds(), st.maxSurge(), st.maxUnavailable(), st.pdbMinAvailable(),
                 st.pdbMaxUnavailable());
@@ -241,37 +261,37 @@ final class RunCommand implements Callable<Integer> {
             throw ZerodropException.usage("--namespace cannot be combined with --deploy: --deploy creates a namespace"
                     + " of its own for the run");
         }
-        List<io.fabric8.kubernetes.api.model.HasMetadata> objects = ManifestLoader.render(s.manifests());
+        List<HasMetadata> objects = ManifestLoader.render(s.manifests());
         Workload w = ManifestLoader.fromObjects(objects, s.manifests().toString());
-        String runId = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern(
-                "yyyyMMdd-HHmmss")) + "-" + Integer.toHexString(0x10000 | java.util.concurrent.ThreadLocalRandom.current()
+        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern(
+                "yyyyMMdd-HHmmss")) + "-" + Integer.toHexString(0x10000 | ThreadLocalRandom.current()
                 .nextInt(0x10000)).substring(1);
-        String ns = io.zerodrop.runtime.kubernetes.Deployer.namespaceFor(runId);
-        io.zerodrop.runtime.kubernetes.Deployer deployer = new io.zerodrop.runtime.kubernetes.Deployer(objects, ns,
+        String ns = Deployer.namespaceFor(runId);
+        Deployer deployer = new Deployer(objects, ns,
                 runId, s.manifests().toString());
-        io.zerodrop.runtime.kubernetes.LiveSettings live = live(s.settings());
+        LiveSettings live = live(s.settings());
         String givenUrl = url != null ? url : s.trafficUrl();
         if (givenUrl != null) {
-            io.zerodrop.runtime.kubernetes.TrafficPath.check(givenUrl, "");
+            TrafficPath.check(givenUrl, "");
         }
-        io.zerodrop.runtime.kubernetes.Cluster c = io.zerodrop.runtime.kubernetes.Cluster.connectToCreate(
+        Cluster c = Cluster.connectToCreate(
                 cluster.options(), ns);
         try {
             if (givenUrl == null && !s.load().from().cluster()) {
-                io.zerodrop.runtime.kubernetes.TrafficPath.requireLocal(c);
+                TrafficPath.requireLocal(c);
             }
-            String ref = w.kind().toLowerCase(java.util.Locale.ROOT) + "/" + w.name();
-            io.zerodrop.runtime.kubernetes.ClusterTarget planned = new io.zerodrop.runtime.kubernetes.ClusterTarget(
+            String ref = w.kind().toLowerCase(Locale.ROOT) + "/" + w.name();
+            ClusterTarget planned = new ClusterTarget(
                     w.kind(), w.name(), ns, w.podLabels(), w.podLabels(), w.replicas(), w.service().map(x -> List.of(
                     x.name())).orElse(List.of()), w.budget().map(b -> List.of(b.name())).orElse(List.of()));
-            List<io.zerodrop.runtime.kubernetes.Preflight.Permission> needed = new ArrayList<>(deployer.permissions());
-            io.zerodrop.runtime.kubernetes.Preflight.needed(s.steps().stream().map(Scenario.StepSpec::action)
+            List<Preflight.Permission> needed = new ArrayList<>(deployer.permissions());
+            Preflight.needed(s.steps().stream().map(Scenario.StepSpec::action)
                     .distinct().toList()).stream().filter(p -> !needed.contains(p)).forEach(needed::add);
-            io.zerodrop.runtime.kubernetes.Preflight.forSettings(live, planned).stream()
+            Preflight.forSettings(live, planned).stream()
                     .filter(p -> !needed.contains(p)).forEach(needed::add);
-            io.zerodrop.runtime.kubernetes.Preflight.forLoad(s.load().from().cluster()).stream()
+            Preflight.forLoad(s.load().from().cluster()).stream()
                     .filter(p -> !needed.contains(p)).forEach(needed::add);
-            io.zerodrop.runtime.kubernetes.Preflight.check(c.client(), ns, needed);
+            Preflight.check(c.client(), ns, needed);
             PrintWriter o = spec.commandLine().getOut();
             if (dryRun) {
                 o.print(clusterPlan(s, c, planned, givenUrl != null ? givenUrl : "(the NodePort discovered once"
@@ -282,7 +302,7 @@ final class RunCommand implements Callable<Integer> {
                 o.flush();
                 return 0;
             }
-            Path outDir = io.zerodrop.engine.OutputDirectory.create(out, "--out", "");
+            Path outDir = OutputDirectory.create(out, "--out", "");
             Map<String, Object> underTest = new LinkedHashMap<>();
             underTest.put("scenario", scenarioFile.toString());
             underTest.put("manifests", s.manifests().toString());
@@ -290,8 +310,8 @@ final class RunCommand implements Callable<Integer> {
             underTest.put("settingsOverrides", live.describe());
             String how = givenUrl == null ? null : url != null ? "--url" : "traffic.url in the scenario";
             String runtimeUrl = givenUrl != null ? givenUrl : s.load().from().cluster()
-                    ? io.zerodrop.runtime.kubernetes.TrafficPath.IN_CLUSTER : null;
-            return runAndReport(s, (timeline, undo) -> io.zerodrop.runtime.kubernetes.KubernetesRuntime.deploying(c,
+                    ? TrafficPath.IN_CLUSTER : null;
+            return runAndReport(s, (timeline, undo) -> KubernetesRuntime.deploying(c,
                     deployer, ref, live, runtimeUrl, how, timeline, undo), w, outDir, underTest);
         } finally {
             c.close();
@@ -299,7 +319,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Runs the scenario on the runtime the factory makes, prints the summary; the exit code. */
-    private int runAndReport(Scenario s, Experiment.RuntimeFactory runtime, Workload w, Path outDir,
+    private int runAndReport(Scenario s, RuntimeFactory runtime, Workload w, Path outDir,
             Map<String, Object> underTest) {
         Experiment.Outcome outcome = Experiment.runOn(runtime, w, new Experiment.Plan("zerodrop run — " + s.name(),
                 "run", s.load(), s.toSteps(), s.expectations(), outDir, gatlingReport, underTest),
@@ -313,19 +333,19 @@ final class RunCommand implements Callable<Integer> {
 
     /** Where the load comes from, for the dry runs: nothing for the default (this host). */
     static String origin(Scenario s) {
-        io.zerodrop.engine.LoadFrom f = s.load().from();
+        LoadFrom f = s.load().from();
         if (!f.cluster()) {
             return "";
         }
         int n = f.generatorCount(s.load().rate(), s.load().simulation());
-        return String.format(java.util.Locale.ROOT, "  load from  inside the cluster: %d generator(s) of %.1f req/s"
+        return String.format(Locale.ROOT, "  load from  inside the cluster: %d generator(s) of %.1f req/s"
                 + " each (Indexed Job, image %s; the local runtime plays it with processes), clock resolution %d"
                 + " ms%n", n, s.load().rate() / n, f.imageOrDefault(), f.clockResolutionMs());
     }
 
     /** The dry run on a cluster: the calls zerodrop would make, by step; nothing is changed. */
-    static String clusterPlan(Scenario s, io.zerodrop.runtime.kubernetes.Cluster c,
-            io.zerodrop.runtime.kubernetes.ClusterTarget t, String url) {
+    static String clusterPlan(Scenario s, Cluster c,
+            ClusterTarget t, String url) {
         StringBuilder b = new StringBuilder();
         b.append("zerodrop run --dry-run: ").append(s.name()).append(" (nothing was changed)\n");
         c.describe().forEach((k, v) -> b.append("  ").append(k).append(": ").append(v).append('\n'));

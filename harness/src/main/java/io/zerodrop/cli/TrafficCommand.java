@@ -1,16 +1,24 @@
 package io.zerodrop.cli;
 
+import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.HttpUrl;
+import io.zerodrop.core.RunMarker;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
-import io.zerodrop.engine.LoadSpec;
+import io.zerodrop.engine.Leftovers;
 import io.zerodrop.engine.Measurement;
 import io.zerodrop.engine.OutputDirectory;
 import io.zerodrop.engine.Reports;
 import io.zerodrop.engine.RunInfo;
+import io.zerodrop.gatling.GeneratorLog;
+import io.zerodrop.gatling.SimulationLogException;
+import io.zerodrop.ledger.LedgerSource;
 import io.zerodrop.report.ConsoleSummary;
 import io.zerodrop.report.RunReport;
 import io.zerodrop.report.Step;
+import io.zerodrop.scenario.LoadSpec;
+import io.zerodrop.sims.Params;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.traffic.ProgressPrinter;
 import io.zerodrop.traffic.Simulations;
@@ -29,9 +37,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code zerodrop traffic}: real Gatling load against one URL, no disruption: a baseline check with a verdict. */
 @Command(name = "traffic", mixinStandardHelpOptions = true,
@@ -152,15 +162,15 @@ final class TrafficCommand implements Callable<Integer> {
         Timeline timeline = new Timeline();
         TrafficRun run;
         boolean interrupted = false;
-        java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
-        io.zerodrop.engine.Leftovers.removeAndReport(spec.commandLine().getErr());
+        CountDownLatch reported = new CountDownLatch(1);
+        Leftovers.removeAndReport(spec.commandLine().getErr());
         try {
             try (Undo undo = new Undo()) {
-                io.zerodrop.core.RunMarker.begin(undo);
+                RunMarker.begin(undo);
                 // on SIGINT/SIGTERM the JVM exits once its hooks end: let it wait for the reports of what was measured
                 undo.afterSignal(() -> {
                     try {
-                        reported.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                        reported.await(20, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -197,17 +207,17 @@ final class TrafficCommand implements Callable<Integer> {
         Measurement.Result m;
         try {
             m = run == null ? null : Measurement.analyse(List.of(interrupted
-                    ? new io.zerodrop.gatling.GeneratorLog("local", run.simulationLog(), 0, 0).cutShort()
-                    : new io.zerodrop.gatling.GeneratorLog("local", run.simulationLog(), 0, 0)), timeline,
+                    ? new GeneratorLog("local", run.simulationLog(), 0, 0).cutShort()
+                    : new GeneratorLog("local", run.simulationLog(), 0, 0)), timeline,
                     (int) warmup.toSeconds(), rate, interrupted || ledgers.isEmpty() ? null
-                            : io.zerodrop.ledger.LedgerSource.files(ledgers, Measurement.LEDGER_WAIT_MS), -1, null);
-        } catch (io.zerodrop.gatling.SimulationLogException nothingWritten) {
+                            : LedgerSource.files(ledgers, Measurement.LEDGER_WAIT_MS), -1, null);
+        } catch (SimulationLogException nothingWritten) {
             if (!interrupted) {
                 throw nothingWritten;
             }
             m = null; // stopped before Gatling had written its first record: nothing was measured
         }
-        io.zerodrop.analysis.AnalysisResult analysis = m != null ? m.analysis()
+        AnalysisResult analysis = m != null ? m.analysis()
                 : Measurement.nothingMeasured(timeline, rate);
         steps.add(new Step(interrupted ? "analysis of the load up to the interrupt" : "analysis", a0,
                 System.currentTimeMillis(), Step.Status.OK, analysis.totalRequests() + " requests decoded"));
@@ -258,7 +268,7 @@ final class TrafficCommand implements Callable<Integer> {
     }
 
     private Target parseTarget() {
-        String problem = io.zerodrop.core.HttpUrl.problem(url);
+        String problem = HttpUrl.problem(url);
         if (problem != null) {
             throw ZerodropException.usage("--url \"" + url + "\" is " + problem);
         }
@@ -285,7 +295,7 @@ final class TrafficCommand implements Callable<Integer> {
             if (!p.startsWith("/") && !p.startsWith("http://") && !p.startsWith("https://")) {
                 throw ZerodropException.usage("--path \"" + p + "\" is invalid: expected a path starting with /");
             }
-            String problem = p.startsWith("/") ? null : io.zerodrop.core.HttpUrl.problem(p);
+            String problem = p.startsWith("/") ? null : HttpUrl.problem(p);
             if (problem != null) {
                 throw ZerodropException.usage("--path \"" + p + "\" is " + problem);
             }
@@ -300,7 +310,7 @@ final class TrafficCommand implements Callable<Integer> {
             }
         }
         try {
-            io.zerodrop.sims.Params.statuses(expectStatus);
+            Params.statuses(expectStatus);
         } catch (IllegalArgumentException e) {
             throw ZerodropException.usage("--expect-status \"" + expectStatus + "\" is invalid: expected one range like"
                     + " 200-299 or up to 12 codes like 200,204,304");

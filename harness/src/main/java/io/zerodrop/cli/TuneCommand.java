@@ -5,12 +5,17 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.core.AtomicFiles;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.engine.Experiment;
+import io.zerodrop.engine.OutputDirectory;
+import io.zerodrop.findings.Margins;
+import io.zerodrop.findings.TunePatch;
 import io.zerodrop.scenario.Scenario;
 import io.zerodrop.scenario.ScenarioLoader;
 import io.zerodrop.workload.ManifestLoader;
+import io.zerodrop.workload.PreStop;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -20,10 +25,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code zerodrop tune}: the smallest setting that drops nothing, with evidence. Model first where the run can
@@ -110,7 +118,7 @@ final class TuneCommand implements Callable<Integer> {
         LoadFromOptions origin = loadFrom != null ? loadFrom : new LoadFromOptions();
         Scenario base = origin.apply(ScenarioLoader.load(scenarioFile, seed));
         String where = runtime != null ? runtime : base.runtime();
-        Path dir = io.zerodrop.engine.OutputDirectory.create(out, "--out", "");
+        Path dir = OutputDirectory.create(out, "--out", "");
         RunCommand runner = new RunCommand();
         runner.spec = spec;
         runner.scenarioFile = scenarioFile;
@@ -123,16 +131,16 @@ final class TuneCommand implements Callable<Integer> {
         boolean[] interrupted = {false};
         boolean[] notJudged = {false};
         // on SIGINT/SIGTERM the JVM exits once its shutdown hooks end: this one holds it until tune.json is written
-        java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch written = new CountDownLatch(1);
         Thread holdExit = new Thread(() -> {
             try {
-                written.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                written.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "zerodrop-tune-report");
         java.lang.Runtime.getRuntime().addShutdownHook(holdExit);
-        java.util.function.BiFunction<String, String, Trial> trial = (value, purpose) -> {
+        BiFunction<String, String, Trial> trial = (value, purpose) -> {
             if (trials.size() >= maxRuns) {
                 throw new GiveUp("--max-runs " + maxRuns + " reached");
             }
@@ -267,7 +275,7 @@ final class TuneCommand implements Callable<Integer> {
 
     /** Lag or drain + margin, in whole seconds rounded up, as the findings do it; -1 when not measured. */
     static long seconds(long ms) {
-        return io.zerodrop.findings.Margins.seconds(ms);
+        return Margins.seconds(ms);
     }
 
     private String currentPreStop(Scenario s) {
@@ -277,7 +285,7 @@ final class TuneCommand implements Callable<Integer> {
         if (s.manifests() == null) {
             return "0";
         }
-        return String.valueOf(ManifestLoader.load(s.manifests()).preStop().map(io.zerodrop.workload.PreStop::seconds)
+        return String.valueOf(ManifestLoader.load(s.manifests()).preStop().map(PreStop::seconds)
                 .orElse(0L));
     }
 
@@ -286,7 +294,7 @@ final class TuneCommand implements Callable<Integer> {
      * and the confirmation starts over. Throws {@link GiveUp} past the last candidate.
      */
     static String confirmFrom(List<String> candidates, int at, int n,
-            java.util.function.BiFunction<String, String, Trial> trial) {
+            BiFunction<String, String, Trial> trial) {
         while (true) {
             if (at < 0 || at >= candidates.size()) {
                 throw new GiveUp("no candidate up to " + candidates.get(candidates.size() - 1) + " dropped nothing");
@@ -303,7 +311,7 @@ final class TuneCommand implements Callable<Integer> {
     }
 
     /** The smallest candidate that dropped nothing in one run each, assuming more is never worse. */
-    static int bisect(List<String> candidates, java.util.function.BiFunction<String, String, Trial> trial) {
+    static int bisect(List<String> candidates, BiFunction<String, String, Trial> trial) {
         int lo = 0;
         int hi = candidates.size() - 1;
         if (trial.apply(candidates.get(hi), "bisect").failed() > 0) {
@@ -369,17 +377,17 @@ final class TuneCommand implements Callable<Integer> {
         }
         String patch = null;
         if (recommended != null && base.manifests() != null) {
-            patch = io.zerodrop.findings.TunePatch.of(base.settings().applyTo(ManifestLoader.load(base.manifests())),
+            patch = TunePatch.of(base.settings().applyTo(ManifestLoader.load(base.manifests())),
                     param, recommended, param + " " + recommended + " dropped nothing; " + bound);
         }
         try {
-            io.zerodrop.core.AtomicFiles.writeString(dir.resolve("tune.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            AtomicFiles.writeString(dir.resolve("tune.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(json));
             if (patch != null) {
                 Files.createDirectories(dir.resolve("fixes"));
                 Files.writeString(dir.resolve("fixes/tune.yaml"), patch);
             }
-            io.zerodrop.core.AtomicFiles.writeString(dir.resolve("report.html"), TuneReport.html(param, trials, recommended, how, bound, note,
+            AtomicFiles.writeString(dir.resolve("report.html"), TuneReport.html(param, trials, recommended, how, bound, note,
                     patch));
         } catch (IOException e) {
             throw ZerodropException.environment("cannot write the tune report in " + dir + ": " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.zerodrop.core;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +100,7 @@ public final class FileLimits {
         if (path == null) {
             return false;
         }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
+        for (String dir : path.split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, tool))) {
                 return true;
             }

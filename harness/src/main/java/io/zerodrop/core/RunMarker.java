@@ -1,6 +1,8 @@
 package io.zerodrop.core;
 
 import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -10,6 +12,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -162,7 +165,7 @@ public final class RunMarker {
         p.setProperty("ownerPid", String.valueOf(ProcessHandle.current().pid()));
         p.setProperty("createdMs", String.valueOf(System.currentTimeMillis()));
         p.setProperty("namespaces", String.join(",", namespaces));
-        var text = new java.io.StringWriter();
+        var text = new StringWriter();
         p.store(text, "zerodrop run marker: what this run may leave behind; its owner holds a lock on it while alive");
         ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.ISO_8859_1));
         int n = bytes.remaining();
@@ -239,7 +242,7 @@ public final class RunMarker {
                         Files.deleteIfExists(f);
                         lock.release();
                     }
-                } catch (OverlappingFileLockException | java.nio.file.NoSuchFileException busyOrGone) {
+                } catch (OverlappingFileLockException | NoSuchFileException busyOrGone) {
                     // being published by a run of this JVM, or already gone
                 }
             }
@@ -262,7 +265,7 @@ public final class RunMarker {
                 Properties p = new Properties();
                 ByteBuffer buf = ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 16));
                 ch.read(buf, 0);
-                p.load(new java.io.StringReader(new String(buf.array(), 0, buf.position(), StandardCharsets.ISO_8859_1)));
+                p.load(new StringReader(new String(buf.array(), 0, buf.position(), StandardCharsets.ISO_8859_1)));
                 String name = f.getFileName().toString();
                 String run = name.substring(0, name.length() - ".run".length());
                 if (!RUN_ID.matcher(run).matches() || !run.equals(p.getProperty("run", run))) {
@@ -289,7 +292,7 @@ public final class RunMarker {
             } finally {
                 lock.release();
             }
-        } catch (java.nio.file.NoSuchFileException gone) {
+        } catch (NoSuchFileException gone) {
             return Optional.empty(); // removed by its owner or another cleaner meanwhile
         }
     }

@@ -4,6 +4,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Every mutation zerodrop makes (a process started, a rule added, a pod deleted) registers its undo here
@@ -107,7 +109,7 @@ public final class Undo implements AutoCloseable {
         }
     }
 
-    private final List<Runnable> afterSignal = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> afterSignal = new CopyOnWriteArrayList<>();
 
     /**
      * Runs {@code r} in the shutdown hook after every undo, when SIGINT or SIGTERM ended the run: the JVM waits for it
@@ -159,14 +161,14 @@ public final class Undo implements AutoCloseable {
      * at once when the undos have not started.
      */
     public synchronized void awaitUndone(long timeoutMs) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (closing && (!steps.isEmpty() || inFlight > 0)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return;
             }
             try {
-                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+                TimeUnit.NANOSECONDS.timedWait(this, left);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -1,5 +1,7 @@
 package io.zerodrop.disruption;
 
+import io.zerodrop.core.Durations;
+import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.PodInfo;
 import io.zerodrop.runtime.Runtime;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
@@ -32,7 +35,7 @@ public final class DrainNode implements Disruption {
 
     @Override
     public String describe() {
-        return "drain node " + node + " (evictions retried every " + io.zerodrop.core.Durations.describe(retryMs)
+        return "drain node " + node + " (evictions retried every " + Durations.describe(retryMs)
                 + ", timeout " + timeoutMs / 1000 + " s, uncordoned afterwards)";
     }
 
@@ -44,7 +47,7 @@ public final class DrainNode implements Disruption {
         runtime.cordon(target, true, stepId);
         try {
             List<Thread> workers = new ArrayList<>();
-            List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<String> failures = new CopyOnWriteArrayList<>();
             for (String pod : onNode) {
                 Thread t = new Thread(() -> {
                     try {
@@ -62,7 +65,7 @@ public final class DrainNode implements Disruption {
             timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.NOTE, "", stepId,
                     "drain of " + target + " finished: " + onNode.size() + " pod(s) on it", Map.of("node", target)));
             if (!failures.isEmpty()) {
-                throw new ZerodropException(io.zerodrop.core.ExitCodes.ENVIRONMENT, "drain of " + target + ": "
+                throw new ZerodropException(ExitCodes.ENVIRONMENT, "drain of " + target + ": "
                         + String.join("; ", failures));
             }
         } catch (InterruptedException e) {

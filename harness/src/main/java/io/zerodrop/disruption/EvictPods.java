@@ -1,5 +1,6 @@
 package io.zerodrop.disruption;
 
+import io.zerodrop.core.Durations;
 import io.zerodrop.runtime.Runtime;
 import io.zerodrop.timeline.Timeline;
 import java.util.List;
@@ -24,7 +25,7 @@ public final class EvictPods implements Disruption {
 
     @Override
     public String describe() {
-        return "evict " + selector.describe() + " (retry every " + io.zerodrop.core.Durations.describe(retryMs)
+        return "evict " + selector.describe() + " (retry every " + Durations.describe(retryMs)
                 + ", timeout " + timeoutMs / 1000 + " s)";
     }
 

@@ -1,5 +1,8 @@
 package io.zerodrop.disruption;
 
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.Sleep;
+import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.Eviction;
 import io.zerodrop.runtime.Runtime;
 import io.zerodrop.timeline.EventType;
@@ -37,15 +40,15 @@ final class Evictions {
             long now = System.currentTimeMillis();
             if (e.kind() == Eviction.Kind.FAILED) {
                 // a 403 or a 500 is not a budget refusal: waiting cannot fix it, and the step says what the API said
-                throw new io.zerodrop.core.ZerodropException(io.zerodrop.core.ExitCodes.ENVIRONMENT, "eviction of pod "
+                throw new ZerodropException(ExitCodes.ENVIRONMENT, "eviction of pod "
                         + pod + " failed: " + e.status() + " " + e.message());
             }
             if (e.kind() == Eviction.Kind.THROTTLED) {
                 timeline.add(new TimelineEvent(now, EventType.NOTE, pod, stepId, "eviction throttled by the API server"
                         + " (429 without a DisruptionBudget cause, not a budget refusal): " + e.message(),
                         Map.of("status", "429")));
-                if (now + retryMs > deadline || !io.zerodrop.core.Sleep.forMs(retryMs)) {
-                    throw new io.zerodrop.core.ZerodropException(io.zerodrop.core.ExitCodes.ENVIRONMENT, "eviction of"
+                if (now + retryMs > deadline || !Sleep.forMs(retryMs)) {
+                    throw new ZerodropException(ExitCodes.ENVIRONMENT, "eviction of"
                             + " pod " + pod + " was throttled by the API server until its timeout: " + e.message());
                 }
                 continue;
@@ -65,7 +68,7 @@ final class Evictions {
                         Map.of("outcome", "timed-out", "refusals", String.valueOf(refusals))));
                 return false;
             }
-            if (!io.zerodrop.core.Sleep.forMs(retryMs)) {
+            if (!Sleep.forMs(retryMs)) {
                 return false;
             }
         }

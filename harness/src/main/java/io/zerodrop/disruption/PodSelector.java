@@ -3,7 +3,9 @@ package io.zerodrop.disruption;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.PodInfo;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /** Which live pods a disruption takes: random (seeded), oldest, newest, or by name; a count or a percentage. */
@@ -43,7 +45,7 @@ public record PodSelector(Mode mode, String name, int count, Integer percent, lo
             case OLDEST -> names.subList(0, n);
             case NEWEST -> names.subList(names.size() - n, names.size());
             default -> {
-                java.util.Collections.shuffle(names, new Random(seed * 31 + occurrence));
+                Collections.shuffle(names, new Random(seed * 31 + occurrence));
                 yield names.subList(0, n);
             }
         };
@@ -51,6 +53,6 @@ public record PodSelector(Mode mode, String name, int count, Integer percent, lo
 
     public String describe() {
         String how = percent != null ? percent + " %" : String.valueOf(count);
-        return mode == Mode.NAME ? "pod " + name : how + " " + mode.name().toLowerCase(java.util.Locale.ROOT) + " pod(s)";
+        return mode == Mode.NAME ? "pod " + name : how + " " + mode.name().toLowerCase(Locale.ROOT) + " pod(s)";
     }
 }

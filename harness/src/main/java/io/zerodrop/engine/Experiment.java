@@ -1,22 +1,36 @@
 package io.zerodrop.engine;
 
+import io.zerodrop.analysis.AnalysisResult;
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.RunMarker;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.Step;
+import io.zerodrop.findings.Diagnosis;
+import io.zerodrop.findings.Finding;
+import io.zerodrop.findings.RunEvidence;
+import io.zerodrop.ledger.LedgerSource;
 import io.zerodrop.report.ConsoleSummary;
 import io.zerodrop.report.RunReport;
 import io.zerodrop.runtime.Runtime;
+import io.zerodrop.runtime.RuntimeFactory;
+import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.timeline.Timeline;
-import io.zerodrop.analysis.AnalysisResult;
+import io.zerodrop.traffic.LoadGenerators;
+import io.zerodrop.traffic.LoadInterrupted;
+import io.zerodrop.traffic.LoadResult;
 import io.zerodrop.traffic.Progress;
 import io.zerodrop.traffic.ProgressPrinter;
+import io.zerodrop.traffic.Simulations;
 import io.zerodrop.traffic.TrafficListener;
-import io.zerodrop.verdict.DisruptionCoverage;
 import io.zerodrop.traffic.TrafficPlan;
+import io.zerodrop.verdict.DisruptionCoverage;
 import io.zerodrop.verdict.Expectations;
 import io.zerodrop.verdict.Verdict;
 import io.zerodrop.workload.Workload;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +39,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One run: the workload up on a runtime, real load through its Service, the disruption steps on schedule after the
@@ -44,21 +60,6 @@ public final class Experiment {
     private Experiment() {
     }
 
-    /** Makes the runtime of one run, given the run's timeline and undo registry. */
-    @FunctionalInterface
-    public interface RuntimeFactory {
-        Runtime create(Timeline timeline, Undo undo);
-    }
-
-    /**
-     * Runs the plan on a fresh local runtime that this method owns: its undo registry, its timeline, and its
-     * teardown on success, failure and interrupt.
-     */
-    public static Outcome runLocal(io.zerodrop.runtime.local.LocalSettings settings, Workload workload, Plan plan,
-            PrintWriter err) {
-        return runOn((timeline, undo) -> new io.zerodrop.runtime.local.LocalRuntime(settings, timeline, undo), workload,
-                plan, err);
-    }
 
     /**
      * Runs the plan on the runtime {@code factory} makes: this method owns the run's undo registry (with its run
@@ -68,12 +69,12 @@ public final class Experiment {
         Timeline timeline = new Timeline();
         Leftovers.removeAndReport(err);
         try (Undo undo = new Undo()) {
-            io.zerodrop.core.RunMarker.begin(undo);
-            java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+            RunMarker.begin(undo);
+            CountDownLatch reported = new CountDownLatch(1);
             // on SIGINT/SIGTERM the JVM exits once its hooks end: let it wait for the reports of what was measured
             undo.afterSignal(() -> {
                 try {
-                    reported.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    reported.await(20, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -127,7 +128,7 @@ public final class Experiment {
         Map<String, Object> loadInfo = new LinkedHashMap<>();
         Journal journal = new Journal();
         Schedule schedule = new Schedule(plan.steps());
-        io.zerodrop.traffic.LoadResult traffic = null;
+        LoadResult traffic = null;
         boolean partialLoad = false;
         ZerodropException failure = null;
         check(plan);
@@ -144,7 +145,7 @@ public final class Experiment {
                     .withLauncher(runtime.processLauncher());
             long warmupMs = plan.load().warmupSeconds() * 1000L;
             ProgressPrinter progress = ProgressPrinter.to(err);
-            io.zerodrop.traffic.LoadGenerators generators = Loads.of(plan.load(), runtime, undo);
+            LoadGenerators generators = Loads.of(plan.load(), runtime, undo);
             loadInfo.putAll(generators.describe());
             try {
                 traffic = journal.run("traffic", () -> generators.run(trafficPlan, new TrafficListener() {
@@ -172,13 +173,13 @@ public final class Experiment {
             });
         } catch (ZerodropException e) {
             failure = undo.isInterrupted() ? interrupted() : e;
-            if (e instanceof io.zerodrop.traffic.LoadInterrupted cut) {
+            if (e instanceof LoadInterrupted cut) {
                 // what the load measured before the interrupt is kept and reported (the verdict stays ERROR)
                 traffic = cut.partial().orElse(null);
                 partialLoad = true;
             }
         } catch (RuntimeException e) {
-            failure = new ZerodropException(io.zerodrop.core.ExitCodes.INTERNAL, "zerodrop bug: " + e, e);
+            failure = new ZerodropException(ExitCodes.INTERNAL, "zerodrop bug: " + e, e);
             journal.failed("run", "zerodrop bug: " + e);
         } finally {
             // on SIGINT/SIGTERM the JVM waits only so long for the reports: stop the steps at once
@@ -200,9 +201,9 @@ public final class Experiment {
 
         Measurement.Result m = null;
         if (traffic != null) {
-            io.zerodrop.traffic.LoadResult run = traffic;
+            LoadResult run = traffic;
             // an interrupted load's accounts are cut wherever each side was: no reconciliation, no hidden drops
-            io.zerodrop.ledger.LedgerSource ledgers = partialLoad ? last -> List.of() : runtime.ledgerSource();
+            LedgerSource ledgers = partialLoad ? last -> List.of() : runtime.ledgerSource();
             try {
                 Measurement.RequestLogs ids = new Measurement.RequestLogs(run.clientLogs(), partialLoad ? Map.of()
                         : runtime.requestLogs(), plan.outDir().resolve("requests.tsv"));
@@ -220,7 +221,7 @@ public final class Experiment {
         Verdict verdict;
         if (failure != null) {
             verdict = Verdict.error(journal.failedStep() + " failed: " + failure.getMessage());
-            if (failure.exitCode() != io.zerodrop.core.ExitCodes.INTERRUPTED) {
+            if (failure.exitCode() != ExitCodes.INTERRUPTED) {
                 err.println("zerodrop: " + verdict.reasons().get(0));
                 err.flush();
             }
@@ -252,16 +253,16 @@ public final class Experiment {
                         "zerodrop's own JVM used %.1f s of CPU in %.1f s (%.0f %% of one core); pods and the load"
                                 + " generator are separate processes", selfCpuMs / 1000.0, wallMs / 1000.0,
                         100.0 * selfCpuMs / Math.max(1, wallMs))));
-        Optional<io.zerodrop.traffic.LoadResult> run = Optional.ofNullable(traffic);
+        Optional<LoadResult> run = Optional.ofNullable(traffic);
         AnalysisResult analysis = m != null ? m.analysis() : Measurement.nothingMeasured(timeline, plan.load().rate());
-        List<io.zerodrop.report.Finding> findings = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>();
         if (m != null && !partialLoad) { // no diagnosis from a load cut short
-            io.zerodrop.findings.RunEvidence.Connections connections = io.zerodrop.traffic.Simulations
+            RunEvidence.Connections connections = Simulations
                     .reusesConnections(plan.load().simulation())
-                    .map(pooled -> pooled ? io.zerodrop.findings.RunEvidence.Connections.POOLED
-                            : io.zerodrop.findings.RunEvidence.Connections.FRESH)
-                    .orElse(io.zerodrop.findings.RunEvidence.Connections.UNKNOWN);
-            findings.addAll(Fixes.write(io.zerodrop.findings.Diagnosis.diagnose(new io.zerodrop.findings.RunEvidence(
+                    .map(pooled -> pooled ? RunEvidence.Connections.POOLED
+                            : RunEvidence.Connections.FRESH)
+                    .orElse(RunEvidence.Connections.UNKNOWN);
+            findings.addAll(Fixes.write(Diagnosis.diagnose(new RunEvidence(
                     timeline.events(), analysis, workload, m.evictions(), connections)), plan.outDir()));
             findings.addAll(m.findings());
         }
@@ -269,7 +270,7 @@ public final class Experiment {
                 + workload.name(), m != null ? m.gatling().gatlingVersion() : "(no load ran)", settings),
                 journal.steps(), timeline.events(), analysis, m != null ? m.groundTruth() : Optional.empty(),
                 List.copyOf(findings), verdict,
-                run.flatMap(io.zerodrop.traffic.LoadResult::gatlingReport).map(p -> plan.outDir().relativize(p)
+                run.flatMap(LoadResult::gatlingReport).map(p -> plan.outDir().relativize(p)
                         .toString()));
         List<Path> files;
         try {
@@ -285,7 +286,7 @@ public final class Experiment {
             err.flush();
             files = new ArrayList<>();
         }
-        run.flatMap(io.zerodrop.traffic.LoadResult::gatlingReport).ifPresent(files::add);
+        run.flatMap(LoadResult::gatlingReport).ifPresent(files::add);
         String summary = ConsoleSummary.render(report, plan.title(), files.stream().map(Path::toString).toList());
         return new Outcome(report, files, failure != null ? failure.exitCode() : verdict.exitCode(), summary);
     }
@@ -309,7 +310,7 @@ public final class Experiment {
     }
 
     private static ZerodropException interrupted() {
-        return new ZerodropException(io.zerodrop.core.ExitCodes.INTERRUPTED, "interrupted (SIGINT or SIGTERM);"
+        return new ZerodropException(ExitCodes.INTERRUPTED, "interrupted (SIGINT or SIGTERM);"
                 + " everything zerodrop changed was undone");
     }
 
@@ -328,7 +329,7 @@ public final class Experiment {
 
     /** CPU time of this JVM only (not of the pods or the Gatling JVM), in ms; -1 where the JVM cannot tell. */
     static long selfCpuMs() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
             return sun.getProcessCpuTime() / 1_000_000;
         }

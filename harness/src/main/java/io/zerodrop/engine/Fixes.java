@@ -1,7 +1,7 @@
 package io.zerodrop.engine;
 
 import io.zerodrop.core.ZerodropException;
-import io.zerodrop.report.Finding;
+import io.zerodrop.findings.Finding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.zerodrop.engine;
 
+import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.report.Step;
@@ -40,7 +41,7 @@ final class Journal {
             throw e;
         } catch (RuntimeException e) {
             failed(name, t0, "zerodrop bug: " + e);
-            throw new ZerodropException(io.zerodrop.core.ExitCodes.INTERNAL, "zerodrop bug: " + e, e);
+            throw new ZerodropException(ExitCodes.INTERNAL, "zerodrop bug: " + e, e);
         }
     }
 

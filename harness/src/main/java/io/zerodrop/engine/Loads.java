@@ -3,6 +3,8 @@ package io.zerodrop.engine;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.Runtime;
+import io.zerodrop.scenario.LoadFrom;
+import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.traffic.LoadGenerators;
 import io.zerodrop.traffic.SingleGenerator;
 import io.zerodrop.traffic.fleet.FleetRunner;

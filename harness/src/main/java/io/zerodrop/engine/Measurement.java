@@ -3,23 +3,29 @@ package io.zerodrop.engine;
 import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.Analyzer;
 import io.zerodrop.analysis.Phase;
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.findings.Finding;
+import io.zerodrop.gatling.GeneratorLog;
+import io.zerodrop.gatling.RequestRecord;
 import io.zerodrop.gatling.RunHeader;
 import io.zerodrop.ledger.GroundTruth;
-import io.zerodrop.ledger.RequestJoin;
 import io.zerodrop.ledger.LedgerSnapshot;
 import io.zerodrop.ledger.LedgerSource;
-import io.zerodrop.report.Finding;
+import io.zerodrop.ledger.RequestJoin;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
-import io.zerodrop.core.ZerodropException;
+import io.zerodrop.verdict.EvictionStats;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.nio.file.Files;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Turns a finished traffic run and the timeline into an analysis, the ground truth and findings. Runtime-agnostic:
@@ -33,16 +39,16 @@ public final class Measurement {
 
     /** What one run measured; {@code generators}: each load generator's share, when there were several. */
     public record Result(RunHeader gatling, AnalysisResult analysis, Optional<GroundTruth> groundTruth,
-            List<Finding> findings, io.zerodrop.verdict.EvictionStats evictions, List<GeneratorShare> generators) {
+            List<Finding> findings, EvictionStats evictions, List<GeneratorShare> generators) {
 
         public Result(RunHeader gatling, AnalysisResult analysis, Optional<GroundTruth> groundTruth,
-                List<Finding> findings, io.zerodrop.verdict.EvictionStats evictions) {
+                List<Finding> findings, EvictionStats evictions) {
             this(gatling, analysis, groundTruth, findings, evictions, List.of());
         }
 
         /** The generators that could not send their share (below 90 % of it), by name. */
         public List<String> saturatedGenerators() {
-            return generators.stream().filter(GeneratorShare::saturated).map(g -> String.format(java.util.Locale.ROOT,
+            return generators.stream().filter(GeneratorShare::saturated).map(g -> String.format(Locale.ROOT,
                     "%s (%.1f of %.1f req/s)", g.name(), g.achievedRate(), g.askedRate())).toList();
         }
     }
@@ -105,7 +111,7 @@ public final class Measurement {
     /** As above, the servers' accounts from {@code ledgers} (null: there are none). */
     public static Result analyse(Path simulationLog, Timeline timeline, int rampSeconds, double askedRate,
             LedgerSource ledgers, long injectionSeenMs, RequestLogs requestLogs) {
-        return analyse(List.of(new io.zerodrop.gatling.GeneratorLog("local", simulationLog, 0, 0)), timeline,
+        return analyse(List.of(new GeneratorLog("local", simulationLog, 0, 0)), timeline,
                 rampSeconds, askedRate, ledgers, injectionSeenMs, requestLogs);
     }
 
@@ -113,7 +119,7 @@ public final class Measurement {
      * As above, for the logs of several load generators read as one run on this host's clock (each corrected by its
      * generator's measured offset); the analysis does not know how many there were.
      */
-    public static Result analyse(List<io.zerodrop.gatling.GeneratorLog> generators, Timeline timeline,
+    public static Result analyse(List<GeneratorLog> generators, Timeline timeline,
             int rampSeconds, double askedRate, LedgerSource ledgers, long injectionSeenMs, RequestLogs requestLogs) {
         RunHeader header;
         long loadStart;
@@ -121,8 +127,8 @@ public final class Measurement {
         String simulationLog = generators.size() == 1 ? generators.get(0).log().toString()
                 : generators.stream().map(g -> g.log().toString()).toList().toString();
         try {
-            header = io.zerodrop.gatling.GeneratorLog.readHeader(generators);
-            loadStart = injectionSeenMs > 0 ? injectionSeenMs : io.zerodrop.gatling.GeneratorLog.firstUserStartMs(
+            header = GeneratorLog.readHeader(generators);
+            loadStart = injectionSeenMs > 0 ? injectionSeenMs : GeneratorLog.firstUserStartMs(
                     generators);
         } catch (IOException e) {
             throw ZerodropException.environment("cannot read " + simulationLog + ": " + e.getMessage(), e);
@@ -135,7 +141,7 @@ public final class Measurement {
         analyzer = new Analyzer(header.runStartMs(), warmupEnd, timeline.events(), askedRate, MAX_ATTRIBUTIONS);
         Shares shares = new Shares(generators.size(), warmupEnd);
         try {
-            io.zerodrop.gatling.GeneratorLog.readAll(generators, analyzer, shares::add);
+            GeneratorLog.readAll(generators, analyzer, shares::add);
         } catch (IOException e) {
             throw ZerodropException.environment("cannot read " + simulationLog + ": " + e.getMessage(), e);
         }
@@ -148,7 +154,7 @@ public final class Measurement {
         List<LedgerSnapshot> snapshots = ledgers == null ? List.of() : ledgers.collect(a.lastRequestMs());
         Optional<GroundTruth> truth = snapshots.isEmpty() ? Optional.empty()
                 : Optional.of(GroundTruth.of(a, snapshots, exact));
-        io.zerodrop.verdict.EvictionStats ev = io.zerodrop.verdict.EvictionStats.from(timeline.events());
+        EvictionStats ev = EvictionStats.from(timeline.events());
         List<Finding> findings = new ArrayList<>(findings(a, truth));
         // evictions that never went through are the findings engine's pdb-deadlock (with its patch)
         if (ev.timedOut() == 0 && ev.refusals() > 0) {
@@ -176,12 +182,12 @@ public final class Measurement {
             failed = new long[n];
             first = new long[n];
             last = new long[n];
-            java.util.Arrays.fill(first, Long.MAX_VALUE);
-            java.util.Arrays.fill(last, Long.MIN_VALUE);
+            Arrays.fill(first, Long.MAX_VALUE);
+            Arrays.fill(last, Long.MIN_VALUE);
             this.warmupEnd = warmupEnd;
         }
 
-        void add(int generator, io.zerodrop.gatling.RequestRecord r) {
+        void add(int generator, RequestRecord r) {
             total[generator]++;
             if (r.startMs() >= warmupEnd) {
                 measured[generator]++;
@@ -191,12 +197,12 @@ public final class Measurement {
             }
         }
 
-        List<GeneratorShare> result(List<io.zerodrop.gatling.GeneratorLog> generators, double askedRate) {
+        List<GeneratorShare> result(List<GeneratorLog> generators, double askedRate) {
             List<GeneratorShare> out = new ArrayList<>();
             for (int i = 0; i < total.length; i++) {
                 double seconds = (last[i] - first[i]) / 1000.0;
                 double achieved = measured[i] < 2 || seconds <= 0 ? measured[i] : (measured[i] - 1) / seconds;
-                io.zerodrop.gatling.GeneratorLog g = generators.get(i);
+                GeneratorLog g = generators.get(i);
                 out.add(new GeneratorShare(g.name(), total[i], measured[i], failed[i], askedRate / total.length,
                         achieved, g.offsetMs(), g.uncertaintyMs()));
             }
@@ -212,7 +218,7 @@ public final class Measurement {
 
     /** New connections the runtime saw reach pods after they had left the Service's rules (STALE_CONNECTS). */
     static Optional<Finding> staleRoutes(List<TimelineEvent> events, AnalysisResult a) {
-        java.util.Map<String, Long> byPod = new java.util.TreeMap<>();
+        Map<String, Long> byPod = new TreeMap<>();
         for (TimelineEvent e : events) {
             if (e.type() == EventType.STALE_CONNECTS) {
                 byPod.merge(e.pod(), Long.parseLong(e.attributes().getOrDefault("connects", "0")), Long::sum);
@@ -240,7 +246,7 @@ public final class Measurement {
         if (a.loadGeneratorSaturated()) {
             out.add(new Finding(Finding.Severity.ERROR, "load-generator-saturated",
                     "the load generator could not send the asked rate",
-                    String.format(java.util.Locale.ROOT, "asked %.1f req/s, sent %.1f req/s after the warm-up",
+                    String.format(Locale.ROOT, "asked %.1f req/s, sent %.1f req/s after the warm-up",
                             a.askedRate(), a.achievedRate()),
                     "lower --rate, or run zerodrop on a machine with spare CPU; measured on 2 cores: Gatling's JIT"
                             + " warm-up alone gives p99 > 1 s in the first 2 s, and 2,000 req/s collapses into timeouts"));
@@ -248,7 +254,7 @@ public final class Measurement {
         if (!a.loadGeneratorSaturated() && a.loadGeneratorStalled()) {
             out.add(new Finding(Finding.Severity.WARNING, "load-generator-stalled",
                     "the load generator stalled: its slowest second sent less than 75 % of the asked rate",
-                    String.format(java.util.Locale.ROOT, "slowest whole second after the warm-up: %.0f requests of %.1f"
+                    String.format(Locale.ROOT, "slowest whole second after the warm-up: %.0f requests of %.1f"
                             + " asked; the average was %.1f req/s", a.lowestSecondRate(), a.askedRate(),
                             a.achievedRate()),
                     "failures in that second may be the load generator's own (GC pause, CPU starvation): look at"

@@ -6,6 +6,7 @@ import io.zerodrop.report.JsonReport;
 import io.zerodrop.report.JunitReport;
 import io.zerodrop.report.RunReport;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,7 +20,7 @@ public final class Reports {
         Path junit = outDir.resolve("junit.xml");
         Path html = outDir.resolve("report.html");
         try {
-            java.nio.file.Files.createDirectories(outDir);
+            Files.createDirectories(outDir);
             JsonReport.write(report, json);
             JunitReport.write(report, suite, junit);
             HtmlReport.write(report, title, html);

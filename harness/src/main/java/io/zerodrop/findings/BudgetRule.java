@@ -1,10 +1,11 @@
 package io.zerodrop.findings;
 
-import io.zerodrop.report.Finding;
 import io.zerodrop.timeline.EventType;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The PodDisruptionBudget, judged by what the evictions met: never going through is a deadlock (the budget allows
@@ -67,7 +68,7 @@ final class BudgetRule implements FindingRule {
      * another pod's endpoint becomes ready in its place (its replacement).
      */
     private static int mostUnavailableAtOnce(RunEvidence e) {
-        java.util.Set<String> down = new java.util.LinkedHashSet<>();
+        Set<String> down = new LinkedHashSet<>();
         int most = 0;
         for (var x : e.events()) {
             if (x.type() == EventType.ENDPOINT_TERMINATING || x.type() == EventType.ENDPOINT_NOT_READY) {

@@ -1,6 +1,5 @@
 package io.zerodrop.findings;
 
-import io.zerodrop.report.Finding;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.zerodrop.findings;
 
-import io.zerodrop.report.Finding;
 import java.util.ArrayList;
 import java.util.List;
 

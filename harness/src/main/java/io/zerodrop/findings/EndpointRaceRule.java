@@ -1,11 +1,12 @@
 package io.zerodrop.findings;
 
-import io.zerodrop.analysis.PodTermination;
 import io.zerodrop.analysis.Phase;
-import io.zerodrop.report.Finding;
+import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.workload.PreStop;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Failures between SIGTERM and the endpoint leaving rotation: the pod stopped serving while the Service still sent
@@ -16,7 +17,7 @@ final class EndpointRaceRule implements FindingRule {
     @Override
     public List<Finding> diagnose(RunEvidence e) {
         // a pod zerodrop killed (grace 0) runs no preStop: no preStop fixes what failed on it
-        java.util.Set<String> ownKills = OwnKills.of(e.events());
+        Set<String> ownKills = OwnKills.of(e.events());
         long inRace = e.analysis().failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L)
                 - e.analysis().attributions().stream().filter(a -> a.phase() == Phase.SIGTERM_ENDPOINT_LIVE
                         && !a.pods().isEmpty() && ownKills.containsAll(a.pods())).count();
@@ -35,7 +36,7 @@ final class EndpointRaceRule implements FindingRule {
         Lags lags = new Lags(lag);
         long margin = Margins.marginMs(lags.max());
         long seconds = Math.max(1, Margins.seconds(lags.max()));
-        long current = e.workload().preStop().map(io.zerodrop.workload.PreStop::seconds).orElse(0L);
+        long current = e.workload().preStop().map(PreStop::seconds).orElse(0L);
         Map<String, Object> ev = new LinkedHashMap<>(lags.evidence("deletionToOutOfRotation"));
         ev.put("failuresInRace", inRace);
         ev.put("preStopSecondsNow", current);
@@ -57,10 +58,10 @@ final class EndpointRaceRule implements FindingRule {
      * change, or the pod was still in rotation when the run ended): the race is shown, its size is not, and a
      * preStop length computed from no measurement would be a guess dressed as a number.
      */
-    private static Finding unmeasured(RunEvidence e, long inRace, java.util.Set<String> ownKills) {
+    private static Finding unmeasured(RunEvidence e, long inRace, Set<String> ownKills) {
         List<String> pods = e.analysis().terminations().stream().filter(t -> t.sigtermMs() >= 0
                 && !ownKills.contains(t.pod())).map(PodTermination::pod).toList();
-        long current = e.workload().preStop().map(io.zerodrop.workload.PreStop::seconds).orElse(0L);
+        long current = e.workload().preStop().map(PreStop::seconds).orElse(0L);
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("failuresInRace", inRace);
         ev.put("podsNeverSeenOutOfRotation", pods);

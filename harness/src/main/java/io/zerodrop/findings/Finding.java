@@ -1,5 +1,7 @@
-package io.zerodrop.report;
+package io.zerodrop.findings;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -18,7 +20,7 @@ public record Finding(Severity severity, String code, String title, String detai
     public enum Severity { INFO, WARNING, ERROR }
 
     public Finding {
-        evidence = evidence == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(
+        evidence = evidence == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(
                 evidence));
         settings = settings == null ? Map.of() : Map.copyOf(settings);
     }

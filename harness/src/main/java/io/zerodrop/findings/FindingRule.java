@@ -1,6 +1,5 @@
 package io.zerodrop.findings;
 
-import io.zerodrop.report.Finding;
 import java.util.List;
 
 /** One diagnosis: from what the run measured to a finding with its evidence and, where one exists, the patch. */

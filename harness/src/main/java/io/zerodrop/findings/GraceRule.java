@@ -1,13 +1,14 @@
 package io.zerodrop.findings;
 
 import io.zerodrop.analysis.PodTermination;
-import io.zerodrop.report.Finding;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.workload.PreStop;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Exit 137 after a termination: the grace period ran out and the kubelet SIGKILLed the app. Either the app needs
@@ -22,7 +23,7 @@ final class GraceRule implements FindingRule {
 
     @Override
     public List<Finding> diagnose(RunEvidence e) {
-        java.util.Set<String> ownKills = OwnKills.of(e.events());
+        Set<String> ownKills = OwnKills.of(e.events());
         var w = e.workload();
         long grace = w.terminationGracePeriodSeconds();
         // the grace period ran out only if the kill came when it ended: the kubelet's SIGKILL was seen, or the exit
@@ -34,7 +35,7 @@ final class GraceRule implements FindingRule {
         if (killed.isEmpty()) {
             return List.of();
         }
-        long preStop = w.preStop().map(io.zerodrop.workload.PreStop::seconds).orElse(0L);
+        long preStop = w.preStop().map(PreStop::seconds).orElse(0L);
         Map<String, Long> killAfter = new LinkedHashMap<>();
         List<String> silent = new ArrayList<>();
         for (PodTermination t : killed) {

@@ -1,7 +1,6 @@
 package io.zerodrop.findings;
 
 import io.zerodrop.analysis.Attribution;
-import io.zerodrop.report.Finding;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package io.zerodrop.findings;
 
-import io.zerodrop.report.Finding;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -55,6 +55,6 @@ final class LivenessRule implements FindingRule {
      */
     static boolean livenessFailedBefore(RunEvidence e, TimelineEvent exit) {
         return e.events().stream().anyMatch(x -> x.type() == EventType.NOTE && x.pod().equals(exit.pod())
-                && x.atMs() <= exit.atMs() && x.detail().toLowerCase(java.util.Locale.ROOT).contains("liveness"));
+                && x.atMs() <= exit.atMs() && x.detail().toLowerCase(Locale.ROOT).contains("liveness"));
     }
 }

@@ -1,6 +1,7 @@
 package io.zerodrop.findings;
 
 import io.zerodrop.workload.Workload;
+import java.util.Map;
 
 /**
  * Fixes as kustomize patches: strategic-merge patches of the workload (containers merge by name, so only the named
@@ -41,7 +42,7 @@ final class Patches {
     /** A new budget for the workload: add it to the kustomization's resources, not its patches. */
     static String newBudget(Workload w, String code, String why) {
         StringBuilder labels = new StringBuilder();
-        w.podLabels().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).filter(e -> !e.getKey()
+        w.podLabels().entrySet().stream().sorted(Map.Entry.comparingByKey()).filter(e -> !e.getKey()
                 .equals("version")).forEach(e -> labels.append("      ").append(e.getKey()).append(": \"")
                 .append(e.getValue()).append("\"\n"));
         return "# zerodrop finding " + code + ": " + why + "\n"

@@ -2,7 +2,6 @@ package io.zerodrop.findings;
 
 import io.zerodrop.analysis.Phase;
 import io.zerodrop.analysis.PodTermination;
-import io.zerodrop.report.Finding;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package io.zerodrop.gatling;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ public final class SimulationLogReader implements AutoCloseable {
     private final List<String> strings = new ArrayList<>();
     private long bufStart; // file offset of buf position 0
     private RunHeader header;
-    private boolean utf16BigEndian = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.BIG_ENDIAN;
+    private boolean utf16BigEndian = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
 
     private SimulationLogReader(Path file) throws IOException {
         this.file = file;

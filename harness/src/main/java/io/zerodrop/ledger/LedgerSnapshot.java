@@ -2,10 +2,14 @@ package io.zerodrop.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zerodrop.core.Sleep;
 import io.zerodrop.core.ZerodropException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * target-app's ledger ({@code zerodrop.ledger/v1}) as read after a run: what the server itself saw. When
@@ -34,7 +38,7 @@ public record LedgerSnapshot(Path file, String servedBy, boolean isFinal, long w
                 throw ZerodropException.usage("ledger file " + file + " does not exist (target-app writes it when"
                         + " LEDGER_FILE is set)");
             }
-            if (!io.zerodrop.core.Sleep.forMs(50)) {
+            if (!Sleep.forMs(50)) {
                 return s != null ? s : read(file);
             }
         }
@@ -46,11 +50,11 @@ public record LedgerSnapshot(Path file, String servedBy, boolean isFinal, long w
      * {@code target-app exit=143 reason=sigterm mode=immediate received=120 ok=118 error=0 cut=2 clientAborted=0}.
      * Written at the very end, so final. Empty when the message is not target-app's.
      */
-    public static java.util.Optional<LedgerSnapshot> fromTerminationMessage(String pod, String message, long atMs) {
+    public static Optional<LedgerSnapshot> fromTerminationMessage(String pod, String message, long atMs) {
         if (message == null || !message.startsWith("target-app ")) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        java.util.Map<String, String> kv = new java.util.HashMap<>();
+        Map<String, String> kv = new HashMap<>();
         for (String part : message.trim().split("\\s+")) {
             int eq = part.indexOf('=');
             if (eq > 0) {
@@ -58,12 +62,12 @@ public record LedgerSnapshot(Path file, String servedBy, boolean isFinal, long w
             }
         }
         try {
-            return java.util.Optional.of(new LedgerSnapshot(Path.of("pods", pod, "terminationMessage"), pod, true, atMs,
+            return Optional.of(new LedgerSnapshot(Path.of("pods", pod, "terminationMessage"), pod, true, atMs,
                     Integer.valueOf(kv.get("exit")), Long.parseLong(kv.get("received")), Long.parseLong(kv.get("ok")),
                     Long.parseLong(kv.get("error")), Long.parseLong(kv.get("cut")),
                     Long.parseLong(kv.get("clientAborted")), 0));
         } catch (RuntimeException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
@@ -71,8 +75,8 @@ public record LedgerSnapshot(Path file, String servedBy, boolean isFinal, long w
      * A live pod's counts from target-app's {@code /metrics} (read through the API server's pod proxy at the end of
      * a run): not final — the pod goes on serving — but taken at {@code atMs}, after the last request.
      */
-    public static java.util.Optional<LedgerSnapshot> fromMetrics(String pod, String text, long atMs) {
-        java.util.Map<String, Long> c = new java.util.HashMap<>();
+    public static Optional<LedgerSnapshot> fromMetrics(String pod, String text, long atMs) {
+        Map<String, Long> c = new HashMap<>();
         for (String line : text.split("\n")) {
             if (line.startsWith("targetapp_requests_total{outcome=\"")) {
                 int q = line.indexOf('"', 34);
@@ -82,14 +86,14 @@ public record LedgerSnapshot(Path file, String servedBy, boolean isFinal, long w
             }
         }
         if (!c.containsKey("ok")) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         long ok = c.getOrDefault("ok", 0L);
         long error = c.getOrDefault("error", 0L);
         long cut = c.getOrDefault("cut", 0L);
         long aborted = c.getOrDefault("client_aborted", 0L);
         long inFlight = c.getOrDefault("inflight", 0L);
-        return java.util.Optional.of(new LedgerSnapshot(Path.of("pods", pod, "metrics"), pod, false, atMs, null,
+        return Optional.of(new LedgerSnapshot(Path.of("pods", pod, "metrics"), pod, false, atMs, null,
                 ok + error + cut + aborted + inFlight, ok, error, cut, aborted, inFlight));
     }
 

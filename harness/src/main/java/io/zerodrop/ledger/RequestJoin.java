@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -37,14 +38,14 @@ public final class RequestJoin {
      * (one line per request: seq, start, end, client ok, pod(s) reached, server outcome(s)) and returns the counts.
      */
     public static Exact join(Path clientLog, Map<String, Path> serverLogs, Path table) {
-        return joinAll(java.util.List.of(clientLog), serverLogs, table);
+        return joinAll(List.of(clientLog), serverLogs, table);
     }
 
     /**
      * As {@link #join}, for the client logs of several load generators (each with its own run token, so every
      * request id is still unique): the counts summed, one table (its seq column then reads {@code <token>-<seq>}).
      */
-    public static Exact joinAll(java.util.List<Path> clientLogs, Map<String, Path> serverLogs, Path table) {
+    public static Exact joinAll(List<Path> clientLogs, Map<String, Path> serverLogs, Path table) {
         long[] sums = new long[12];
         Map<String, Long> byPod = new TreeMap<>();
         try (BufferedWriter w = table == null ? null : Files.newBufferedWriter(table, StandardCharsets.US_ASCII)) {

@@ -3,6 +3,7 @@ package io.zerodrop.report;
 import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.LatencyHistogram;
 import io.zerodrop.analysis.Windows;
+import io.zerodrop.findings.Finding;
 import io.zerodrop.ledger.GroundTruth;
 import io.zerodrop.verdict.Check;
 import java.util.List;

@@ -5,6 +5,8 @@ import io.zerodrop.analysis.Attribution;
 import io.zerodrop.analysis.LatencyHistogram;
 import io.zerodrop.analysis.PodTermination;
 import io.zerodrop.analysis.Windows;
+import io.zerodrop.core.AtomicFiles;
+import io.zerodrop.findings.Finding;
 import io.zerodrop.ledger.GroundTruth;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
@@ -12,8 +14,10 @@ import io.zerodrop.verdict.Check;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes {@code report.html}: one self-contained page (inline CSS and SVG, no script, no network) with the
@@ -33,7 +37,7 @@ public final class HtmlReport {
     }
 
     public static void write(RunReport r, String title, Path file) throws IOException {
-        io.zerodrop.core.AtomicFiles.writeString(file, render(r, title));
+        AtomicFiles.writeString(file, render(r, title));
     }
 
     public static String render(RunReport r, String title) {
@@ -135,7 +139,7 @@ public final class HtmlReport {
                     .append("<th>out of rotation after SIGTERM (ms)</th><th>exit after SIGTERM (ms)</th>")
                     .append("<th>exit code</th><th>SIGKILL</th><th>replacement</th><th>replacement ready after marked (ms)</th></tr>\n");
             // a runtime that cannot see SIGTERM (a cluster) infers it: every figure counted from it says so
-            java.util.Set<String> inferred = new java.util.HashSet<>();
+            Set<String> inferred = new HashSet<>();
             r.timeline().stream().filter(e -> e.type() == EventType.SIGTERM_SENT && e.attributes().containsKey("inferred"))
                     .forEach(e -> inferred.add(e.pod()));
             for (PodTermination t : a.terminations()) {

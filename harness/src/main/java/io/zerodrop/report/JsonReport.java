@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zerodrop.analysis.AnalysisResult;
+import io.zerodrop.core.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -82,6 +83,6 @@ public final class JsonReport {
     }
 
     public static void write(RunReport r, Path file) throws IOException {
-        io.zerodrop.core.AtomicFiles.writeString(file, JSON.writeValueAsString(toJson(r)));
+        AtomicFiles.writeString(file, JSON.writeValueAsString(toJson(r)));
     }
 }

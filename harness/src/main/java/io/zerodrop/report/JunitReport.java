@@ -1,10 +1,12 @@
 package io.zerodrop.report;
 
+import io.zerodrop.core.AtomicFiles;
 import io.zerodrop.verdict.Check;
 import io.zerodrop.verdict.Verdict;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * Writes {@code junit.xml}: one testcase per expectation (a failure carries expected and measured numbers), plus a
@@ -26,7 +28,7 @@ public final class JunitReport {
                 .append(failures).append("\" errors=\"").append(inconclusive ? 1 : 0).append("\">\n");
         x.append("  <testsuite name=\"").append(esc(suiteName)).append("\" tests=\"").append(v.checks().size() + 1)
                 .append("\" failures=\"").append(failures).append("\" errors=\"").append(inconclusive ? 1 : 0)
-                .append("\" skipped=\"0\" time=\"").append(String.format(java.util.Locale.ROOT, "%.3f", seconds))
+                .append("\" skipped=\"0\" time=\"").append(String.format(Locale.ROOT, "%.3f", seconds))
                 .append("\" timestamp=\"").append(Instant.ofEpochMilli(Math.max(0, r.analysis().runStartMs())))
                 .append("\">\n");
         x.append("    <testcase classname=\"").append(esc(suiteName)).append("\" name=\"measurement\" time=\"0\">");
@@ -52,7 +54,7 @@ public final class JunitReport {
     }
 
     public static void write(RunReport r, String suiteName, Path file) throws IOException {
-        io.zerodrop.core.AtomicFiles.writeString(file, render(r, suiteName));
+        AtomicFiles.writeString(file, render(r, suiteName));
     }
 
     static String esc(String s) {

@@ -5,12 +5,14 @@ import io.zerodrop.analysis.PodTermination;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongFunction;
 
 /**
  * The termination drawn: one lane per pod that was disrupted and one per replacement, on the requests chart's time
@@ -42,7 +44,7 @@ final class PodLanes {
         double span = ax[1] - t0;
         int width = HtmlReport.width(span);
         int plotW = width - HtmlReport.PAD_LEFT - 10;
-        java.util.function.LongFunction<Double> x = t -> HtmlReport.PAD_LEFT + (t - t0) / span * plotW;
+        LongFunction<Double> x = t -> HtmlReport.PAD_LEFT + (t - t0) / span * plotW;
 
         Set<String> pods = new LinkedHashSet<>();
         terms.forEach(t -> {
@@ -76,7 +78,7 @@ final class PodLanes {
         int y = 8;
         for (String pod : pods) {
             List<Mark> ms = marks.get(pod);
-            ms.sort(java.util.Comparator.comparingLong(Mark::atMs));
+            ms.sort(Comparator.comparingLong(Mark::atMs));
             List<Double> rowEnds = new ArrayList<>();
             List<int[]> placed = new ArrayList<>();
             for (Mark m : ms) {
@@ -151,7 +153,7 @@ final class PodLanes {
         h.append("\n</svg>\n");
     }
 
-    private static void span(StringBuilder b, java.util.function.LongFunction<Double> x, long from, long to, int y,
+    private static void span(StringBuilder b, LongFunction<Double> x, long from, long to, int y,
             String color, String what) {
         if (from < 0 || to < 0 || to <= from) {
             return;

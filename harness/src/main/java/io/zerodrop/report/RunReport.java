@@ -1,6 +1,7 @@
 package io.zerodrop.report;
 
 import io.zerodrop.analysis.AnalysisResult;
+import io.zerodrop.findings.Finding;
 import io.zerodrop.ledger.GroundTruth;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Verdict;

@@ -1,10 +1,13 @@
 package io.zerodrop.runtime;
 
+import io.zerodrop.ledger.LedgerSource;
+import io.zerodrop.traffic.fleet.GeneratorFleet;
 import io.zerodrop.workload.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where the workload runs: local processes or a real cluster. Disruptions act only through this interface and
@@ -31,8 +34,8 @@ public interface Runtime extends AutoCloseable {
      * the pods of an Indexed Job, or processes on this host where the local runtime plays the Job. Empty where this
      * runtime cannot generate load inside.
      */
-    default java.util.Optional<io.zerodrop.traffic.fleet.GeneratorFleet> loadFleet(String image) {
-        return java.util.Optional.empty();
+    default Optional<GeneratorFleet> loadFleet(String image) {
+        return Optional.empty();
     }
 
     /** The Service URL the load goes to. */
@@ -49,7 +52,7 @@ public interface Runtime extends AutoCloseable {
     void deletePod(String pod, Long graceSeconds, String cause);
 
     /** The PodDisruptionBudget's view now: disruptionsAllowed, currentHealthy, desiredHealthy, expectedPods. */
-    java.util.Optional<BudgetStatus> budget();
+    Optional<BudgetStatus> budget();
 
     /** PDB status as the API reports it. */
     record BudgetStatus(String name, int disruptionsAllowed, int currentHealthy, int desiredHealthy, int expectedPods) {
@@ -90,8 +93,8 @@ public interface Runtime extends AutoCloseable {
      * Where the servers' own accounts come from after the run (called after {@link #close()}): by default the
      * {@link #ledgers()} files; a cluster's pods give them through their termination messages and metrics instead.
      */
-    default io.zerodrop.ledger.LedgerSource ledgerSource() {
-        return io.zerodrop.ledger.LedgerSource.files(ledgers(), 0);
+    default LedgerSource ledgerSource() {
+        return LedgerSource.files(ledgers(), 0);
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.zerodrop.engine;
+package io.zerodrop.scenario;
 
 import io.zerodrop.core.ZerodropException;
 import java.util.Locale;

@@ -1,5 +1,6 @@
-package io.zerodrop.engine;
+package io.zerodrop.scenario;
 
+import io.zerodrop.scenario.LoadFrom;
 import io.zerodrop.traffic.Simulations;
 import io.zerodrop.traffic.TrafficPlan;
 import java.nio.file.Path;

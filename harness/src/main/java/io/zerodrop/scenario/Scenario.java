@@ -1,14 +1,14 @@
 package io.zerodrop.scenario;
 
+import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.DeletePods;
 import io.zerodrop.disruption.Disruption;
 import io.zerodrop.disruption.DrainNode;
 import io.zerodrop.disruption.EvictPods;
+import io.zerodrop.disruption.PodSelector;
 import io.zerodrop.disruption.RolloutRestart;
 import io.zerodrop.disruption.Scale;
-import io.zerodrop.disruption.PodSelector;
 import io.zerodrop.disruption.Step;
-import io.zerodrop.engine.LoadSpec;
 import io.zerodrop.verdict.Expectations;
 import io.zerodrop.workload.Probe;
 import io.zerodrop.workload.Workload;
@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A scenario file, validated: the target (manifests and runtime, or a workload and namespace in a cluster), the
@@ -80,12 +81,12 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
             fix.forEach((k, v) -> {
                 String problem = problem(k, v);
                 if (problem != null) {
-                    throw io.zerodrop.core.ZerodropException.usage(k + " \"" + v + "\" is invalid: " + problem);
+                    throw ZerodropException.usage(k + " \"" + v + "\" is invalid: " + problem);
                 }
             });
-            java.util.function.Function<String, Integer> i = k -> fix.containsKey(k) ? Integer.valueOf(fix.get(k))
+            Function<String, Integer> i = k -> fix.containsKey(k) ? Integer.valueOf(fix.get(k))
                     : null;
-            java.util.function.Function<String, Long> l = k -> fix.containsKey(k) ? Long.valueOf(fix.get(k)) : null;
+            Function<String, Long> l = k -> fix.containsKey(k) ? Long.valueOf(fix.get(k)) : null;
             boolean budget = fix.containsKey("pdbMaxUnavailable") || fix.containsKey("pdbMinAvailable");
             return new Settings(i.apply("replicas") != null ? i.apply("replicas") : replicas,
                     l.apply("terminationGracePeriodSeconds") != null ? l.apply("terminationGracePeriodSeconds")

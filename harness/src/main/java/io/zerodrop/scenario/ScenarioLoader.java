@@ -1,7 +1,9 @@
 package io.zerodrop.scenario;
 
+import io.zerodrop.core.HttpUrl;
 import io.zerodrop.disruption.PodSelector;
-import io.zerodrop.engine.LoadSpec;
+import io.zerodrop.sims.Params;
+import io.zerodrop.traffic.Simulations;
 import io.zerodrop.verdict.Expectations;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +11,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Reads and validates a scenario file; every error names file, line, column, the input and what was expected. */
 public final class ScenarioLoader {
@@ -97,8 +103,8 @@ public final class ScenarioLoader {
                 "connectTimeout", "paths", "method", "headers", "body", "expectStatus", "url", "from", "generators",
                 "generatorRate", "clockResolution", "image");
         String trafficUrl = tr.has("url") ? tr.string("url", null) : null;
-        if (trafficUrl != null && io.zerodrop.core.HttpUrl.problem(trafficUrl) != null) {
-            throw tr.at("url", "'traffic.url' is \"" + trafficUrl + "\": " + io.zerodrop.core.HttpUrl.problem(trafficUrl));
+        if (trafficUrl != null && HttpUrl.problem(trafficUrl) != null) {
+            throw tr.at("url", "'traffic.url' is \"" + trafficUrl + "\": " + HttpUrl.problem(trafficUrl));
         }
         if (trafficUrl != null && !trafficUrl.matches("https?://[^/\\s]+/?")) {
             throw tr.at("url", "'traffic.url' is \"" + trafficUrl + "\"; expected http(s)://host[:port] (the Ingress,"
@@ -106,19 +112,19 @@ public final class ScenarioLoader {
         }
         String simulation = tr.string("simulation", "fresh-connections");
         try {
-            io.zerodrop.traffic.Simulations.resolve(simulation);
+            Simulations.resolve(simulation);
         } catch (RuntimeException e) {
             throw tr.at("simulation", "'traffic.simulation' is \"" + simulation + "\"; expected steady, "
                     + "fresh-connections, slow-requests or a fully qualified class name");
         }
-        String simulationProblem = io.zerodrop.traffic.Simulations.problem(
-                io.zerodrop.traffic.Simulations.resolve(simulation), List.of());
+        String simulationProblem = Simulations.problem(
+                Simulations.resolve(simulation), List.of());
         if (simulationProblem != null) {
             throw tr.at("simulation", "'traffic.simulation' is \"" + simulation + "\": " + simulationProblem);
         }
         String expectStatus = tr.string("expectStatus", "200-299");
         try {
-            io.zerodrop.sims.Params.statuses(expectStatus);
+            Params.statuses(expectStatus);
         } catch (IllegalArgumentException e) {
             throw tr.at("expectStatus", "'traffic.expectStatus' is \"" + expectStatus + "\"; expected one range like"
                     + " 200-299 or up to 12 codes like 200,204,304");
@@ -135,7 +141,7 @@ public final class ScenarioLoader {
             throw tr.at("duration", "'traffic.duration' must be at least 1s");
         }
         String method = tr.string("method", "GET");
-        if (!io.zerodrop.traffic.Simulations.isMethod(method)) {
+        if (!Simulations.isMethod(method)) {
             throw tr.at("method", "'traffic.method' is \"" + method + "\"; expected one HTTP method such as GET or POST");
         }
         LoadSpec load = new LoadSpec(simulation, tr.number("rate", 100.0, 0.1, 100_000), (int) warmup.toSeconds(),
@@ -146,7 +152,7 @@ public final class ScenarioLoader {
 
         if (!load.from().cluster() && (tr.has("generators") || tr.has("generatorRate") || tr.has("image")
                 || tr.has("clockResolution"))) {
-            String key = java.util.stream.Stream.of("generators", "generatorRate", "image", "clockResolution")
+            String key = Stream.of("generators", "generatorRate", "image", "clockResolution")
                     .filter(tr::has).findFirst().orElseThrow();
             throw tr.at(key, "'traffic." + key + "' applies to load from inside the cluster; add 'from: cluster'"
                     + " (the load now comes from this host: one generator)");
@@ -179,7 +185,7 @@ public final class ScenarioLoader {
             if (sel.has("count") && sel.has("percent")) {
                 throw sel.at("percent", "give either 'count' or 'percent', not both");
             }
-            PodSelector selector = new PodSelector(PodSelector.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)),
+            PodSelector selector = new PodSelector(PodSelector.Mode.valueOf(mode.toUpperCase(Locale.ROOT)),
                     sel.has("name") ? sel.string("name", null) : null, (int) sel.whole("count", 1L, 1, 1000),
                     sel.has("percent") ? (int) sel.whole("percent", null, 1, 100) : null, seed + n);
             Long grace = null;
@@ -244,7 +250,7 @@ public final class ScenarioLoader {
                 "kubeletNotice", "images", "service", "generatorClockSkews");
         List<Long> skews = new ArrayList<>();
         for (String skew : lo.strings("generatorClockSkews", List.of())) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([+-]?)(\\d{1,7})(ms|s)").matcher(skew.strip());
+            Matcher m = Pattern.compile("([+-]?)(\\d{1,7})(ms|s)").matcher(skew.strip());
             if (!m.matches()) {
                 throw lo.at("generatorClockSkews", "'local.generatorClockSkews' has \"" + skew + "\"; expected signed"
                         + " durations like 0ms, +3s or -250ms, one per load generator");
@@ -262,12 +268,12 @@ public final class ScenarioLoader {
     }
 
     /** {@code traffic.from} and what goes with it: where the load is generated. */
-    private static io.zerodrop.engine.LoadFrom loadFrom(Yaml.Map_ tr) {
+    private static LoadFrom loadFrom(Yaml.Map_ tr) {
         String from = tr.oneOf("from", "local", "local", "cluster");
         Integer generators = tr.has("generators") ? (int) tr.whole("generators", null, 1, 1000) : null;
         Double rate = tr.has("generatorRate") ? tr.number("generatorRate", null, 1, 1_000_000) : null;
-        java.time.Duration resolution = tr.duration("clockResolution", java.time.Duration.ofMillis(
-                io.zerodrop.engine.LoadFrom.DEFAULT_CLOCK_RESOLUTION_MS));
+        Duration resolution = tr.duration("clockResolution", Duration.ofMillis(
+                LoadFrom.DEFAULT_CLOCK_RESOLUTION_MS));
         if (resolution.toMillis() < 1) {
             throw tr.at("clockResolution", "'traffic.clockResolution' must be at least 1ms");
         }
@@ -276,6 +282,6 @@ public final class ScenarioLoader {
             throw tr.at("image", "'traffic.image' is \"" + image + "\"; expected an image reference like"
                     + " registry.example/zerodrop/gatling-sims:1.0");
         }
-        return new io.zerodrop.engine.LoadFrom(from, generators, rate, resolution.toMillis(), image);
+        return new LoadFrom(from, generators, rate, resolution.toMillis(), image);
     }
 }

@@ -1,5 +1,6 @@
 package io.zerodrop.scenario;
 
+import io.zerodrop.core.Durations;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -18,6 +20,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * A typed walk over a YAML document that keeps every value's position: each accessor names the key path and
@@ -85,8 +88,8 @@ final class Yaml {
         }
 
         Map_ mapOrEmpty(String key) {
-            return has(key) ? map(key) : new Map_(new MappingNode(org.yaml.snakeyaml.nodes.Tag.MAP, List.of(),
-                    org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK),
+            return has(key) ? map(key) : new Map_(new MappingNode(Tag.MAP, List.of(),
+                    DumperOptions.FlowStyle.BLOCK),
                     p(key));
         }
 
@@ -211,8 +214,8 @@ final class Yaml {
                 return dflt;
             }
             String raw = string(key, null);
-            return io.zerodrop.core.Durations.parse(raw).orElseThrow(() -> error(value(key), "'" + p(key) + "' is \""
-                    + raw + "\"; expected a duration: " + io.zerodrop.core.Durations.EXPECTED));
+            return Durations.parse(raw).orElseThrow(() -> error(value(key), "'" + p(key) + "' is \""
+                    + raw + "\"; expected a duration: " + Durations.EXPECTED));
         }
 
         Duration durationOrNull(String key) {

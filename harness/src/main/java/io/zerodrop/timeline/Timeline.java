@@ -73,7 +73,7 @@ public final class Timeline {
     }
 
     /** Adds several events, in order. */
-    public void addAll(java.util.List<TimelineEvent> events) {
+    public void addAll(List<TimelineEvent> events) {
         events.forEach(this::add);
     }
 }

@@ -1,8 +1,10 @@
 package io.zerodrop.traffic;
 
+import java.util.Map;
+
 /**
  * Where a run's load comes from: one Gatling JVM on this host ({@link SingleGenerator}), or a fleet of generators
- * started together and read as one run ({@link io.zerodrop.traffic.fleet.FleetRunner}). Either way the result is
+ * started together and read as one run (FleetRunner, in traffic.fleet). Either way the result is
  * one or more simulation.logs on this host's clock; the analysis does not know how many there were.
  */
 public interface LoadGenerators {
@@ -10,5 +12,5 @@ public interface LoadGenerators {
     LoadResult run(TrafficPlan plan, TrafficListener listener);
 
     /** For the report header: how the load was generated. */
-    java.util.Map<String, Object> describe();
+    Map<String, Object> describe();
 }

@@ -1,10 +1,18 @@
 package io.zerodrop.traffic;
 
+import io.gatling.javaapi.core.Simulation;
+import io.zerodrop.core.ZerodropException;
 import io.zerodrop.sims.FreshConnectionsSimulation;
 import io.zerodrop.sims.SlowRequestsSimulation;
 import io.zerodrop.sims.SteadySimulation;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The built-in simulations by short name; anything else is taken as a class name on the simulation class path. */
 public final class Simulations {
@@ -20,15 +28,15 @@ public final class Simulations {
      * Whether the simulation's requests share kept-alive connections: true for steady, false for the built-ins that
      * open a connection per request, empty for a simulation zerodrop does not know.
      */
-    public static java.util.Optional<Boolean> reusesConnections(String nameOrClass) {
+    public static Optional<Boolean> reusesConnections(String nameOrClass) {
         String c = BUILT_IN.getOrDefault(nameOrClass, nameOrClass);
         if (c.equals(SteadySimulation.class.getName())) {
-            return java.util.Optional.of(true);
+            return Optional.of(true);
         }
         if (c.equals(FreshConnectionsSimulation.class.getName()) || c.equals(SlowRequestsSimulation.class.getName())) {
-            return java.util.Optional.of(false);
+            return Optional.of(false);
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     public static String resolve(String nameOrClass) {
@@ -37,7 +45,7 @@ public final class Simulations {
             return known;
         }
         if (!nameOrClass.matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)+")) {
-            throw io.zerodrop.core.ZerodropException.usage("--simulation \"" + nameOrClass + "\" is neither "
+            throw ZerodropException.usage("--simulation \"" + nameOrClass + "\" is neither "
                     + String.join(", ", BUILT_IN.keySet().stream().sorted().toList())
                     + " nor a fully qualified class name");
         }
@@ -48,17 +56,17 @@ public final class Simulations {
      * Checks, before anything starts, that {@code className} can be loaded from zerodrop's class path plus
      * {@code extraClasspath} and is a Gatling simulation; returns a sentence saying what is wrong, or null.
      */
-    public static String problem(String className, List<java.nio.file.Path> extraClasspath) {
-        java.net.URL[] urls = extraClasspath.stream().map(p -> {
+    public static String problem(String className, List<Path> extraClasspath) {
+        URL[] urls = extraClasspath.stream().map(p -> {
             try {
                 return p.toUri().toURL();
-            } catch (java.net.MalformedURLException e) {
+            } catch (MalformedURLException e) {
                 throw new IllegalStateException(e);
             }
-        }).toArray(java.net.URL[]::new);
-        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(urls, Simulations.class.getClassLoader())) {
+        }).toArray(URL[]::new);
+        try (URLClassLoader loader = new URLClassLoader(urls, Simulations.class.getClassLoader())) {
             Class<?> c = Class.forName(className, false, loader);
-            if (!io.gatling.javaapi.core.Simulation.class.isAssignableFrom(c)
+            if (!Simulation.class.isAssignableFrom(c)
                     && !isScalaSimulation(c)) {
                 return c.getName() + " is not a Gatling simulation (it extends neither"
                         + " io.gatling.javaapi.core.Simulation nor io.gatling.core.scenario.Simulation)";
@@ -67,7 +75,7 @@ public final class Simulations {
         } catch (ClassNotFoundException | LinkageError e) {
             return "class " + className + " is not on the simulation class path" + (extraClasspath.isEmpty()
                     ? " (add its jar or classes directory with --simulation-classpath)" : " " + extraClasspath);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "the simulation class path " + extraClasspath + " cannot be read: " + e.getMessage();
         }
     }

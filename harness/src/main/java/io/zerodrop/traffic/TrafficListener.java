@@ -1,5 +1,7 @@
 package io.zerodrop.traffic;
 
+import java.util.function.Consumer;
+
 /** What a running simulation tells its caller while it runs. */
 public interface TrafficListener {
     /**
@@ -13,7 +15,7 @@ public interface TrafficListener {
     default void progress(Progress p) {
     }
 
-    static TrafficListener ofProgress(java.util.function.Consumer<Progress> c) {
+    static TrafficListener ofProgress(Consumer<Progress> c) {
         return new TrafficListener() {
             @Override
             public void progress(Progress p) {

@@ -1,19 +1,29 @@
 package io.zerodrop.traffic;
 
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.FileLimits;
+import io.zerodrop.core.JvmTemp;
+import io.zerodrop.core.ProcessTrees;
+import io.zerodrop.core.RunMarker;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.gatling.RequestRecord;
 import io.zerodrop.gatling.SimulationLogReader;
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -46,7 +56,7 @@ public final class TrafficRunner {
             try (Stream<Path> old = Files.list(plan.resultsDir())) {
                 List<Path> found = old.filter(Files::isDirectory).toList();
                 if (!found.isEmpty()) {
-                    throw new ZerodropException(io.zerodrop.core.ExitCodes.INTERNAL, "zerodrop bug: the results"
+                    throw new ZerodropException(ExitCodes.INTERNAL, "zerodrop bug: the results"
                             + " directory " + plan.resultsDir() + " already holds " + found + "; a run must start in a"
                             + " directory of its own");
                 }
@@ -56,7 +66,7 @@ public final class TrafficRunner {
         }
         Path console = plan.resultsDir().resolve("gatling-console.log");
         Path errors = plan.resultsDir().resolve("gatling-stderr.log");
-        io.zerodrop.core.FileLimits.Plan limits = io.zerodrop.core.FileLimits.forChild(io.zerodrop.core.FileLimits
+        FileLimits.Plan limits = FileLimits.forChild(FileLimits
                 .neededFor(plan.rate(), plan.requestTimeoutMs() + plan.connectTimeoutMs()));
         if (limits.note() != null) {
             System.err.println("zerodrop: " + limits.note());
@@ -64,24 +74,24 @@ public final class TrafficRunner {
         List<String> cmd = command(plan, List.of("--simulation", plan.simulationClass(),
                 "--results-folder", plan.resultsDir().toString(), "--no-reports"), limits.prefix());
         AtomicReference<Process> fork = new AtomicReference<>();
-        Path tmp = io.zerodrop.core.JvmTemp.create(tmpDir(plan));
+        Path tmp = JvmTemp.create(tmpDir(plan));
         Undo.Registration kill = undo.register("stop the Gatling JVM", () -> {
             stopGracefully(fork.get(), stopFile(plan));
             destroyTree(fork.get());
             Files.deleteIfExists(stopFile(plan));
-            io.zerodrop.core.JvmTemp.delete(tmp);
+            JvmTemp.delete(tmp);
         });
         long started = System.currentTimeMillis();
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(console.toFile()).redirectError(errors.toFile());
-            io.zerodrop.core.RunMarker.tag(pb.environment());
+            RunMarker.tag(pb.environment());
             fork.set(pb.start());
         } catch (IOException e) {
             kill.undoNow();
             throw ZerodropException.environment("cannot start the Gatling JVM (" + cmd.get(0) + "): " + e);
         }
         Process p = fork.get();
-        java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong(-1);
+        AtomicLong seen = new AtomicLong(-1);
         Path log = follow(plan, p, started, console, seen, listener);
         int exit;
         try {
@@ -123,7 +133,7 @@ public final class TrafficRunner {
         private final transient TrafficRun partial;
 
         Interrupted(TrafficRun partial) {
-            super(io.zerodrop.core.ExitCodes.INTERRUPTED, "interrupted while the load ran");
+            super(ExitCodes.INTERRUPTED, "interrupted while the load ran");
             this.partial = partial;
         }
 
@@ -137,7 +147,7 @@ public final class TrafficRunner {
         return line.startsWith("Simulation ") && line.endsWith(" started...");
     }
 
-    private Path follow(TrafficPlan plan, Process p, long started, Path console, java.util.concurrent.atomic.AtomicLong
+    private Path follow(TrafficPlan plan, Process p, long started, Path console, AtomicLong
             injectionSeen, TrafficListener listener) {
         long deadline = started + plan.hardTimeoutMs();
         long totalMs = (plan.rampSeconds() + plan.durationSeconds()) * 1000L;
@@ -204,15 +214,15 @@ public final class TrafficRunner {
         List<String> cmd = command(plan, List.of("--reports-only", runDir.getFileName().toString(),
                 "--results-folder", plan.resultsDir().toString()));
         AtomicReference<Process> fork = new AtomicReference<>();
-        Path tmp = io.zerodrop.core.JvmTemp.create(tmpDir(plan));
+        Path tmp = JvmTemp.create(tmpDir(plan));
         Undo.Registration kill = undo.register("stop the Gatling report JVM", () -> {
             destroyTree(fork.get());
-            io.zerodrop.core.JvmTemp.delete(tmp);
+            JvmTemp.delete(tmp);
         });
         try {
             Path out = plan.resultsDir().resolve("gatling-report.log");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-            io.zerodrop.core.RunMarker.tag(pb.environment());
+            RunMarker.tag(pb.environment());
             fork.set(pb.start());
             if (!fork.get().waitFor(120, TimeUnit.SECONDS) || fork.get().exitValue() != 0) {
                 System.err.println("zerodrop: the Gatling HTML report could not be generated; see " + out);
@@ -246,7 +256,7 @@ public final class TrafficRunner {
     }
 
     static List<String> command(TrafficPlan plan, List<String> gatlingArgs, List<String> limits) {
-        Map<String, String> props = new java.util.LinkedHashMap<>(plan.properties());
+        Map<String, String> props = new LinkedHashMap<>(plan.properties());
         props.put("zerodrop.stopFile", stopFile(plan).toAbsolutePath().toString());
         List<String> launcher = new ArrayList<>(plan.launcher());
         launcher.addAll(limits);
@@ -266,7 +276,7 @@ public final class TrafficRunner {
             long connectTimeoutMs, Map<String, String> properties, List<Path> extraClasspath, Path tmpDir) {
         List<String> cmd = new ArrayList<>(launcher);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(io.zerodrop.core.JvmTemp.options(tmpDir));
+        cmd.addAll(JvmTemp.options(tmpDir));
         cmd.add("-Xms" + Math.min(256, heapMb) + "m");
         cmd.add("-Xmx" + heapMb + "m");
         cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
@@ -287,21 +297,21 @@ public final class TrafficRunner {
     }
 
     /** Reads the console from {@code offset}; returns the new offset (up to the last whole line). */
-    private static long scanConsole(Path console, long offset, java.util.concurrent.atomic.AtomicLong injectionSeen,
+    private static long scanConsole(Path console, long offset, AtomicLong injectionSeen,
             TrafficListener listener) throws IOException {
         long seen = System.currentTimeMillis();
         byte[] bytes;
-        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(console)) {
+        try (SeekableByteChannel ch = Files.newByteChannel(console)) {
             long size = ch.size();
             if (size <= offset) {
                 return offset;
             }
             ch.position(offset);
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(size - offset, 1 << 20));
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size - offset, 1 << 20));
             while (buf.hasRemaining() && ch.read(buf) > 0) {
                 // fill
             }
-            bytes = java.util.Arrays.copyOf(buf.array(), buf.position());
+            bytes = Arrays.copyOf(buf.array(), buf.position());
         }
         int lineStart = 0;
         for (int i = 0; i < bytes.length; i++) {
@@ -346,7 +356,7 @@ public final class TrafficRunner {
     static final long GRACEFUL_STOP_MS = 5_000;
 
     static void destroyTree(Process p) {
-        io.zerodrop.core.ProcessTrees.kill(p);
+        ProcessTrees.kill(p);
     }
 
     private static String tail(Path file, int lines) {

@@ -1,6 +1,7 @@
 package io.zerodrop.verdict;
 
 import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.List;
 
@@ -22,7 +23,7 @@ public record EvictionStats(int attempted, int evicted, int timedOut, int refusa
         String last = "";
         for (TimelineEvent e : timeline) {
             if (e.type() == EventType.EVICTION_REFUSED) {
-                refusals += io.zerodrop.timeline.Timeline.count(e);
+                refusals += Timeline.count(e);
                 last = e.detail();
             } else if (e.type() == EventType.DISRUPTION_ANSWERED && e.attributes().containsKey("outcome")) {
                 attempted++;

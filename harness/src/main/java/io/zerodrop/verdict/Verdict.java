@@ -1,8 +1,10 @@
 package io.zerodrop.verdict;
 
 import io.zerodrop.analysis.AnalysisResult;
+import io.zerodrop.analysis.FailureClass;
 import io.zerodrop.analysis.LatencyHistogram;
 import io.zerodrop.analysis.Windows;
+import io.zerodrop.core.ExitCodes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -102,10 +104,10 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
             reasons.add("load generator(s) " + String.join(", ", saturatedGenerators) + " sent below 90 % of their"
                     + " share of the asked rate: saturated, so the target is neither blamed nor credited; lower"
                     + " traffic.generatorRate (more generators) or give the generators more CPU");
-        } else if (a.failuresByClass().getOrDefault(io.zerodrop.analysis.FailureClass.GENERATOR_FAULT, 0L) > 0) {
+        } else if (a.failuresByClass().getOrDefault(FailureClass.GENERATOR_FAULT, 0L) > 0) {
             status = Status.INCONCLUSIVE;
             reasons.add("the load generator could not send " + a.failuresByClass().get(
-                    io.zerodrop.analysis.FailureClass.GENERATOR_FAULT) + " request(s) itself (out of open files or"
+                    FailureClass.GENERATOR_FAULT) + " request(s) itself (out of open files or"
                     + " local ports): they are not the target's failures, so the target is neither blamed nor"
                     + " credited; raise the generator's open-file limit (ulimit -n) or lower the rate or the request"
                     + " timeout");
@@ -132,9 +134,9 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
     /** The process exit code for this verdict: 0 passed, 1 failed, 3 inconclusive (an environment problem). */
     public int exitCode() {
         return switch (status) {
-            case PASSED -> io.zerodrop.core.ExitCodes.PASSED;
-            case FAILED -> io.zerodrop.core.ExitCodes.VERDICT_FAILED;
-            case INCONCLUSIVE, ERROR -> io.zerodrop.core.ExitCodes.ENVIRONMENT;
+            case PASSED -> ExitCodes.PASSED;
+            case FAILED -> ExitCodes.VERDICT_FAILED;
+            case INCONCLUSIVE, ERROR -> ExitCodes.ENVIRONMENT;
         };
     }
 

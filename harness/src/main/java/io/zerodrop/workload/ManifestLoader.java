@@ -1,5 +1,6 @@
 package io.zerodrop.workload;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -76,10 +78,10 @@ public final class ManifestLoader {
             }
         } catch (RuntimeException e) {
             Throwable cause = e;
-            while (cause != null && !(cause instanceof com.fasterxml.jackson.databind.JsonMappingException)) {
+            while (cause != null && !(cause instanceof JsonMappingException)) {
                 cause = cause.getCause();
             }
-            if (cause instanceof com.fasterxml.jackson.databind.JsonMappingException j) {
+            if (cause instanceof JsonMappingException j) {
                 String at = ManifestLocator.locate(yaml, j);
                 String why = j.getOriginalMessage();
                 throw ZerodropException.usage(where + at + ": not valid Kubernetes YAML: " + why);
@@ -181,7 +183,7 @@ public final class ManifestLoader {
                 });
         if (service.isEmpty()) {
             throw ZerodropException.usage("manifests " + source + ": no ClusterIP Service selects the pods of " + where
-                    + " (pod labels " + new java.util.TreeMap<>(labels) + "); " + describeServices(objects)
+                    + " (pod labels " + new TreeMap<>(labels) + "); " + describeServices(objects)
                     + ". zerodrop sends the load through the Service, as clients do: add a Service whose selector"
                     + " matches the pod labels");
         }
@@ -207,7 +209,7 @@ public final class ManifestLoader {
         List<String> found = objects.stream().filter(o -> o instanceof Service).map(o -> (Service) o)
                 .map(s -> "Service " + s.getMetadata().getName() + " (type " + (s.getSpec().getType() == null
                         ? "ClusterIP" : s.getSpec().getType()) + ", selector " + (s.getSpec().getSelector() == null
-                        ? "none" : new java.util.TreeMap<>(s.getSpec().getSelector())) + ")").toList();
+                        ? "none" : new TreeMap<>(s.getSpec().getSelector())) + ")").toList();
         return found.isEmpty() ? "the manifests hold no Service" : "found " + String.join(", ", found);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import java.io.StringReader;
 import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -38,7 +39,7 @@ final class ManifestLocator {
             }
         }
         try {
-            for (Node doc : new org.yaml.snakeyaml.Yaml(new LoaderOptions()).composeAll(new StringReader(yaml))) {
+            for (Node doc : new Yaml(new LoaderOptions()).composeAll(new StringReader(yaml))) {
                 if (!(doc instanceof MappingNode m) || !kind.equals(scalar(m, "kind"))) {
                     continue;
                 }

@@ -1,11 +1,13 @@
 package io.zerodrop.workload;
 
+import java.util.List;
+
 /**
  * A probe or lifecycle handler of the pod template, runtime-agnostic. Exactly one of the action fields is set:
  * {@code httpPath} + {@code port} (httpGet), {@code port} alone (tcpSocket), {@code command} (exec), or
  * {@code sleepSeconds} (the native preStop sleep action).
  */
-public record Probe(String kind, String httpPath, int port, java.util.List<String> command, long sleepSeconds,
+public record Probe(String kind, String httpPath, int port, List<String> command, long sleepSeconds,
         int initialDelaySeconds, int periodSeconds, int timeoutSeconds, int successThreshold, int failureThreshold) {
 
     public static final String HTTP = "httpGet";
@@ -14,7 +16,7 @@ public record Probe(String kind, String httpPath, int port, java.util.List<Strin
     public static final String SLEEP = "sleep";
 
     public Probe {
-        command = command == null ? java.util.List.of() : java.util.List.copyOf(command);
+        command = command == null ? List.of() : List.copyOf(command);
     }
 
     public String describe() {

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zerodrop.gatling.RequestRecord;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,17 +87,17 @@ class AnalyzerTest {
                 .satisfies(w -> assertThat(w.endMs()).isEqualTo(T + 18_000)); // replacement Ready at +13 s, + 5 s
         assertThat(r.buckets().get(5).warmup()).isEqualTo(1);
         assertThat(r.buckets().get(5).failed()).isEqualTo(1);
-        assertThat(r.availabilityPercent()).isCloseTo(100.0 * 100 / 105, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.availabilityPercent()).isCloseTo(100.0 * 100 / 105, Offset.offset(1e-9));
     }
 
     @Test
     void aReplacementSlowToListenOwnsItsRefusalsUntilItListensNotAFixedTime() {
         // pod-d (no readiness probe) is Ready and in rotation at +10.1 s but listens only at +19 s (a loaded machine)
-        List<TimelineEvent> events = new java.util.ArrayList<>(naiveDeletion().subList(0, 6));
+        List<TimelineEvent> events = new ArrayList<>(naiveDeletion().subList(0, 6));
         events.add(new TimelineEvent(T + 10_100, EventType.REPLACEMENT_READY, "pod-d", "delete-1", "",
                 Map.of("replaces", "pod-a")));
         events.add(TimelineEvent.of(T + 11_000, EventType.ENDPOINT_READY, "pod-d", "delete-1", ""));
-        List<TimelineEvent> listening = new java.util.ArrayList<>(events);
+        List<TimelineEvent> listening = new ArrayList<>(events);
         listening.add(TimelineEvent.of(T + 19_000, EventType.CONTAINER_LISTENING, "pod-d", "delete-1", "port 8080"));
 
         for (boolean seen : new boolean[] {false, true}) {
@@ -141,7 +143,7 @@ class AnalyzerTest {
             a.accept(new RequestRecord("GET /", T + i * 20L, T + i * 20L + 1, true, ""));
         }
         AnalysisResult r = a.result();
-        assertThat(r.achievedRate()).isCloseTo(50.0, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(r.achievedRate()).isCloseTo(50.0, Offset.offset(0.01));
         assertThat(r.loadGeneratorSaturated()).isTrue();
     }
 

@@ -2,12 +2,13 @@ package io.zerodrop.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Every check against a manifest that has its defect and the same manifest without it (a well-set Deployment,
@@ -60,7 +61,7 @@ public class AuditChecksTest {
     }
 
     static List<AuditFinding> audit(String yaml, AuditOptions options) {
-        List<AuditObject> objects = new java.util.ArrayList<>();
+        List<AuditObject> objects = new ArrayList<>();
         AuditInput.parse(yaml, "m.yaml", null, objects);
         return Auditor.audit(new AuditContext(objects, options, null));
     }

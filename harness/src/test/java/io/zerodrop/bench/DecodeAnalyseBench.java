@@ -5,15 +5,21 @@ import io.zerodrop.analysis.Analyzer;
 import io.zerodrop.gatling.RequestRecord;
 import io.zerodrop.gatling.SimulationLogReader;
 import io.zerodrop.gatling.SimulationLogWriter;
+import io.zerodrop.ledger.RequestJoin;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
+import java.io.BufferedWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Benchmark (not a test): decode + analyse N request records (default 1,000,000: 1,000 req/s for 1,000 s, 2 %
@@ -38,7 +44,7 @@ public final class DecodeAnalyseBench {
                 w.user(false, s + 8);
             }
         }
-        List<TimelineEvent> timeline = new java.util.ArrayList<>();
+        List<TimelineEvent> timeline = new ArrayList<>();
         for (int d = 0; d < 10; d++) {
             long at = t0 + 50_000L + d * 90_000L;
             timeline.add(TimelineEvent.of(at, EventType.DISRUPTION_ISSUED, "pod-" + d, "delete-" + d, ""));
@@ -58,8 +64,8 @@ public final class DecodeAnalyseBench {
             last = a.result();
             times[run] = System.nanoTime() - start;
         }
-        long[] timed = java.util.Arrays.copyOfRange(times, 2, times.length);
-        java.util.Arrays.sort(timed);
+        long[] timed = Arrays.copyOfRange(times, 2, times.length);
+        Arrays.sort(timed);
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
@@ -78,9 +84,9 @@ public final class DecodeAnalyseBench {
     static void join(int n, long t0) throws Exception {
         Path dir = Files.createTempDirectory("zerodrop-bench-join");
         Path client = dir.resolve("client.log");
-        java.util.Map<String, Path> pods = new java.util.TreeMap<>();
+        Map<String, Path> pods = new TreeMap<>();
         try (var c = Files.newBufferedWriter(client)) {
-            java.io.BufferedWriter[] w = new java.io.BufferedWriter[3];
+            BufferedWriter[] w = new BufferedWriter[3];
             for (int p = 0; p < 3; p++) {
                 pods.put("pod-" + p, dir.resolve("pod-" + p + ".log"));
                 w[p] = Files.newBufferedWriter(pods.get("pod-" + p));
@@ -95,7 +101,7 @@ public final class DecodeAnalyseBench {
                             + (fail ? " CUT 0\n" : " OK 200\n"));
                 }
             }
-            for (java.io.BufferedWriter x : w) {
+            for (BufferedWriter x : w) {
                 x.close();
             }
         }
@@ -104,16 +110,16 @@ public final class DecodeAnalyseBench {
             bytes += Files.size(p);
         }
         long[] times = new long[7];
-        io.zerodrop.ledger.RequestJoin.Exact x = null;
+        RequestJoin.Exact x = null;
         for (int run = 0; run < times.length; run++) {
             System.gc();
             long start = System.nanoTime();
-            x = io.zerodrop.ledger.RequestJoin.join(client, pods, run == times.length - 1 ? dir.resolve("t.tsv") : null);
+            x = RequestJoin.join(client, pods, run == times.length - 1 ? dir.resolve("t.tsv") : null);
             times[run] = System.nanoTime() - start;
         }
         long withTable = times[times.length - 1];
-        long[] timed = java.util.Arrays.copyOfRange(times, 2, times.length - 1);
-        java.util.Arrays.sort(timed);
+        long[] timed = Arrays.copyOfRange(times, 2, times.length - 1);
+        Arrays.sort(timed);
         System.out.printf(Locale.ROOT, "join by request id, %d requests (%.1f MB of logs): cold %.2f s; best %.2f s,"
                 + " median %.2f s; with the requests.tsv table written %.2f s; %d failed = %d never reached + %d cut%n",
                 n, bytes / 1e6, times[0] / 1e9, timed[0] / 1e9, timed[timed.length / 2] / 1e9, withTable / 1e9,

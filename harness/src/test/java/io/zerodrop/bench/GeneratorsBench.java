@@ -1,8 +1,8 @@
 package io.zerodrop.bench;
 
 import io.zerodrop.core.Undo;
-import io.zerodrop.engine.LoadSpec;
 import io.zerodrop.engine.Measurement;
+import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.testsupport.AppProcess;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.traffic.LoadResult;
@@ -12,6 +12,7 @@ import io.zerodrop.traffic.fleet.FleetRunner;
 import io.zerodrop.traffic.fleet.LocalProcessFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -26,7 +27,7 @@ public final class GeneratorsBench {
     public static void main(String[] args) throws Exception {
         double rate = args.length > 0 ? Double.parseDouble(args[0]) : 4_000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        List<Integer> counts = args.length > 2 ? java.util.Arrays.stream(args, 2, args.length).map(Integer::valueOf)
+        List<Integer> counts = args.length > 2 ? Arrays.stream(args, 2, args.length).map(Integer::valueOf)
                 .toList() : List.of(1, 2, 4);
         System.out.printf(Locale.ROOT, "generators bench: steady at %.0f req/s asked, 3 s warm-up + %d s, %d cores%n",
                 rate, seconds, Runtime.getRuntime().availableProcessors());

@@ -11,6 +11,7 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -94,8 +95,8 @@ public final class MergeBench {
             failed = r.run();
             times[i] = System.nanoTime() - start;
         }
-        long[] timed = java.util.Arrays.copyOfRange(times, 2, times.length);
-        java.util.Arrays.sort(timed);
+        long[] timed = Arrays.copyOfRange(times, 2, times.length);
+        Arrays.sort(timed);
         System.out.printf(Locale.ROOT, "%s, %d records: best %.2f s, median %.2f s (5 runs after 2 warm-up); %d"
                 + " failures%n", what, n, timed[0] / 1e9, timed[2] / 1e9, failed);
         return timed[2] / 1e9;

@@ -7,10 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.zerodrop.audit.AuditChecksTest;
+import io.zerodrop.audit.Auditor;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.runtime.kubernetes.ScriptedCluster;
+import io.zerodrop.testsupport.ChildJvm;
 import io.zerodrop.testsupport.HostTool;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,9 +23,11 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 
 /**
  * {@code zerodrop audit} as a user runs it: on the overlays (naive fails with its problems named, hardened passes
@@ -83,7 +90,7 @@ class AuditCommandTest {
 
     @Test
     void sarifValidatesAgainstTheSchemaAndPointsAtFileAndLine() throws Exception {
-        Path m = file("web.yaml", io.zerodrop.audit.AuditChecksTest.GOOD.replace("replicas: 3", "replicas: 1"));
+        Path m = file("web.yaml", AuditChecksTest.GOOD.replace("replicas: 3", "replicas: 1"));
         Path sarif = dir.resolve("out.sarif");
         Cli r = Cli.run("audit", m.toString(), "--format", "sarif", "--output", sarif.toString());
         assertThat(r.exitCode()).isEqualTo(ExitCodes.PASSED); // ZD107 and ZD210 are warnings here
@@ -107,24 +114,24 @@ class AuditCommandTest {
 
     @Test
     void junitHasACaseForEveryCheckFailedByItsErrors() throws Exception {
-        Path m = file("web.yaml", io.zerodrop.audit.AuditChecksTest.GOOD.replace("targetPort: http",
+        Path m = file("web.yaml", AuditChecksTest.GOOD.replace("targetPort: http",
                 "targetPort: web"));
         Cli r = Cli.run("audit", m.toString(), "--format", "junit");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.VERDICT_FAILED);
-        Document xml = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                .parse(new java.io.ByteArrayInputStream(r.out().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(r.out().getBytes(StandardCharsets.UTF_8)));
         var suite = xml.getDocumentElement();
-        assertThat(suite.getAttribute("tests")).isEqualTo(String.valueOf(io.zerodrop.audit.Auditor.checks().size() + 1));
+        assertThat(suite.getAttribute("tests")).isEqualTo(String.valueOf(Auditor.checks().size() + 1));
         assertThat(suite.getAttribute("failures")).isEqualTo("1");
         var failures = xml.getElementsByTagName("failure");
         assertThat(failures.getLength()).isEqualTo(1);
-        assertThat(((org.w3c.dom.Element) failures.item(0).getParentNode()).getAttribute("name"))
+        assertThat(((Element) failures.item(0).getParentNode()).getAttribute("name"))
                 .startsWith("ZD205 ");
     }
 
     @Test
     void anIgnoreNeedsAReasonAndIsShownWithIt() throws Exception {
-        String single = io.zerodrop.audit.AuditChecksTest.GOOD.replace("replicas: 3", "replicas: 1")
+        String single = AuditChecksTest.GOOD.replace("replicas: 3", "replicas: 1")
                 .replace("metadata: {name: web}\nspec:\n  replicas", "metadata: {name: web, annotations:"
                         + " {zerodrop.io/ignore: 'ZD107: a batch worker, retried by its queue; ZD210: same'}}\nspec:\n"
                         + "  replicas");
@@ -227,13 +234,13 @@ class AuditCommandTest {
     /** helm template … | zerodrop audit - : a real pipe into a real process. */
     @Test
     void readsManifestsFromStandardInput() throws Exception {
-        Process p = new ProcessBuilder(io.zerodrop.testsupport.ChildJvm.command(List.of(), Zerodrop.class.getName(),
+        Process p = new ProcessBuilder(ChildJvm.command(List.of(), Zerodrop.class.getName(),
                 "audit", "-", "--format", "json")).redirectError(dir.resolve("err").toFile()).start();
         try (var in = p.getOutputStream()) {
-            in.write(io.zerodrop.audit.AuditChecksTest.GOOD.replace("sleep: {seconds: 5}", "sleep: {seconds: 1}")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            in.write(AuditChecksTest.GOOD.replace("sleep: {seconds: 5}", "sleep: {seconds: 1}")
+                    .getBytes(StandardCharsets.UTF_8));
         }
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(Files.readString(dir.resolve("err"))).isEqualTo(ExitCodes.VERDICT_FAILED);
         JsonNode report = new ObjectMapper().readTree(out);

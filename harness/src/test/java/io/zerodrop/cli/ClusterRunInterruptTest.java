@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.zerodrop.runtime.kubernetes.ScriptedCluster;
 import io.zerodrop.testsupport.AppProcess;
+import io.zerodrop.testsupport.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +49,7 @@ class ClusterRunInterruptTest {
                     "  - {id: down, action: scale, by: -1, hold: 50s, at: 1s}", ""));
             Path out = dir.resolve("out");
             Path err = dir.resolve("err.txt");
-            Process zerodrop = new ProcessBuilder(io.zerodrop.testsupport.ChildJvm.command(List.of(),
+            Process zerodrop = new ProcessBuilder(ChildJvm.command(List.of(),
                     Zerodrop.class.getName(), "run", scenario.toString(), "--kubeconfig", kubeconfig.toString(), "--url",
                     "http://127.0.0.1:" + port, "--out", out.toString())).redirectError(err.toFile())
                     .redirectOutput(dir.resolve("out.txt").toFile()).start();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.zerodrop.testsupport.ChildJvm;
 import io.zerodrop.testsupport.HostTool;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -33,7 +34,7 @@ class DemoAbortTest {
         HostTool.require("kubectl", "kubectl renders the overlays with its built-in kustomize");
         Path manifests = Path.of(System.getProperty("user.dir")).resolveSibling("manifests");
         Path err = dir.resolve("err.txt");
-        Process zerodrop = new ProcessBuilder(io.zerodrop.testsupport.ChildJvm.command(List.of(),
+        Process zerodrop = new ProcessBuilder(ChildJvm.command(List.of(),
                 Zerodrop.class.getName(), "demo", "--manifests", manifests.toString(), "--out", dir.resolve("out").toString()))
                 .redirectError(err.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).start();
         try {

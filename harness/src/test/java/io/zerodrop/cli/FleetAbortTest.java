@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zerodrop.testsupport.ChildJvm;
 import io.zerodrop.testsupport.HostTool;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +29,7 @@ class FleetAbortTest {
     private Process start(Path out) throws Exception {
         HostTool.require("kubectl", "kubectl renders the overlays with its built-in kustomize");
         Path scenario = Path.of(System.getProperty("user.dir")).resolve("scenarios/naive-delete.yaml");
-        return new ProcessBuilder(io.zerodrop.testsupport.ChildJvm.command(List.of(), Zerodrop.class.getName(),
+        return new ProcessBuilder(ChildJvm.command(List.of(), Zerodrop.class.getName(),
                 "run", scenario.toString(), "--load-from", "cluster", "--generators", "2", "--out", out.toString()))
                 .redirectError(dir.resolve("err-" + out.getFileName() + ".txt").toFile())
                 .redirectOutput(dir.resolve("out-" + out.getFileName() + ".txt").toFile()).start();
@@ -45,8 +48,8 @@ class FleetAbortTest {
     private static boolean isGenerator(ProcessHandle p) {
         try {
             return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), "cmdline")),
-                    java.nio.charset.StandardCharsets.UTF_8).contains("\0io.zerodrop.sims.Generator\0");
-        } catch (java.io.IOException gone) {
+                    StandardCharsets.UTF_8).contains("\0io.zerodrop.sims.Generator\0");
+        } catch (IOException gone) {
             return false;
         }
     }
@@ -87,7 +90,7 @@ class FleetAbortTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> gens.stream().noneMatch(ProcessHandle::isAlive));
         } finally {
             zerodrop.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-            new ProcessBuilder(io.zerodrop.testsupport.ChildJvm.command(List.of(), Zerodrop.class.getName(),
+            new ProcessBuilder(ChildJvm.command(List.of(), Zerodrop.class.getName(),
                     "cleanup")).redirectErrorStream(true).redirectOutput(dir.resolve("cleanup.txt").toFile()).start()
                     .waitFor(60, TimeUnit.SECONDS);
         }

@@ -3,7 +3,10 @@ package io.zerodrop.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zerodrop.core.RunMarker;
+import io.zerodrop.testsupport.ChildJvm;
 import io.zerodrop.testsupport.HostTool;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +36,7 @@ class KilledRunCleanupTest {
     }
 
     private Process zerodrop(Path err, String... args) throws IOException {
-        List<String> cmd = io.zerodrop.testsupport.ChildJvm.command(List.of("-Dzerodrop.runs=" + markers()),
+        List<String> cmd = ChildJvm.command(List.of("-Dzerodrop.runs=" + markers()),
                 Zerodrop.class.getName(), args);
         return new ProcessBuilder(cmd).redirectError(err.toFile())
                 .redirectOutput(err.resolveSibling(err.getFileName() + ".out").toFile()).start();
@@ -95,7 +101,7 @@ class KilledRunCleanupTest {
     }
 
     private static String namespaceOf(Path marker) throws IOException {
-        java.util.Properties p = new java.util.Properties();
+        Properties p = new Properties();
         try (var in = Files.newInputStream(marker)) {
             p.load(in);
         }
@@ -119,7 +125,7 @@ class KilledRunCleanupTest {
             assertThat(c.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(c.exitValue()).isZero();
             // the preStop's sleep or a probe may end by itself between the listing above and the cleanup
-            java.util.regex.Matcher said = java.util.regex.Pattern.compile("run " + run + " \\(process " + z.pid()
+            Matcher said = Pattern.compile("run " + run + " \\(process " + z.pid()
                     + ", no longer alive\\) had left (\\d+) process\\(es\\)").matcher(Files.readString(cleanupErr));
             assertThat(said.find()).as(Files.readString(cleanupErr)).isTrue();
             assertThat(Integer.parseInt(said.group(1))).isBetween(1, left.size());
@@ -193,7 +199,7 @@ class KilledRunCleanupTest {
             assertThat(dir.resolve("out/report.json")).exists();
             String report = Files.readString(dir.resolve("out/report.json"));
             assertThat(report).contains("\"status\" : \"ERROR\"", "analysis of the load up to the interrupt");
-            com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+            JsonNode json = new ObjectMapper()
                     .readTree(report);
             // the load ran through the warm-up and past the deletion before the signal: those requests are kept
             assertThat(json.path("requests").path("measured").asLong()).as(said).isPositive();

@@ -4,14 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.zerodrop.conformance.DeleteConformance;
 import io.zerodrop.core.ExitCodes;
+import io.zerodrop.runtime.kubernetes.JobPlayer;
 import io.zerodrop.runtime.kubernetes.ScriptedCluster;
 import io.zerodrop.testsupport.AppProcess;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.StreamSupport;
+import org.assertj.core.groups.Tuple;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,9 +75,9 @@ class KubernetesRunCommandTest {
     }
 
     private Cli run(Path scenario, String... extra) {
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", scenario.toString(),
+        List<String> args = new ArrayList<>(List.of("run", scenario.toString(),
                 "--kubeconfig", kubeconfig.toString(), "--url", "http://10.96.0.10"));
-        args.addAll(java.util.List.of(extra));
+        args.addAll(List.of(extra));
         return Cli.run(args.toArray(String[]::new));
     }
 
@@ -137,17 +149,17 @@ class KubernetesRunCommandTest {
      * as graceful termination does), its container ends 143 and the object goes.
      */
     private Thread kubelet() {
-        client.pods().inNamespace("shop").withName("web-1").edit(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p)
+        client.pods().inNamespace("shop").withName("web-1").edit(p -> new PodBuilder(p)
                 .editMetadata().addToFinalizers("zerodrop.io/test-kubelet").endMetadata().build());
         cluster.calls.clear();
         Thread t = new Thread(() -> {
             var pod = client.pods().inNamespace("shop").withName("web-1");
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> pod.get() != null
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> pod.get() != null
                     && pod.get().getMetadata().getDeletionTimestamp() != null);
-            pod.edit(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p).editStatus().addNewContainerStatus()
+            pod.edit(p -> new PodBuilder(p).editStatus().addNewContainerStatus()
                     .withName("web").withNewState().withNewTerminated().withExitCode(143).withReason("Error")
                     .endTerminated().endState().endContainerStatus().endStatus().build());
-            pod.edit(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p).editMetadata().withFinalizers()
+            pod.edit(p -> new PodBuilder(p).editMetadata().withFinalizers()
                     .endMetadata().build());
             pod.delete();
         }, "kubelet");
@@ -168,11 +180,11 @@ class KubernetesRunCommandTest {
             kubelet.join(10_000);
             assertThat(cluster.mutations()).filteredOn(c -> !c.path().contains("selfsubjectaccessreviews"))
                     .extracting(ScriptedCluster.Call::method, ScriptedCluster.Call::path)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("DELETE", "/api/v1/namespaces/shop/pods/web-1"),
+                    .containsExactly(Tuple.tuple("DELETE", "/api/v1/namespaces/shop/pods/web-1"),
                             // the kubelet's part, played by the test: status, finalizer off, the object goes
-                            org.assertj.core.groups.Tuple.tuple("PATCH", "/api/v1/namespaces/shop/pods/web-1"),
-                            org.assertj.core.groups.Tuple.tuple("PATCH", "/api/v1/namespaces/shop/pods/web-1"),
-                            org.assertj.core.groups.Tuple.tuple("DELETE", "/api/v1/namespaces/shop/pods/web-1"));
+                            Tuple.tuple("PATCH", "/api/v1/namespaces/shop/pods/web-1"),
+                            Tuple.tuple("PATCH", "/api/v1/namespaces/shop/pods/web-1"),
+                            Tuple.tuple("DELETE", "/api/v1/namespaces/shop/pods/web-1"));
             assertThat(client.pods().inNamespace("shop").list().getItems()).extracting(p -> p.getMetadata().getName())
                     .containsExactly("web-2", "web-3");
             JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
@@ -186,7 +198,7 @@ class KubernetesRunCommandTest {
             assertThat(report.path("timeline").findValuesAsText("detail")).contains("deletionTimestamp set",
                     "pod object removed");
             // SIGTERM is not visible through the API: placed at the deletion seen (no preStop), said to be inferred
-            JsonNode sigterm = java.util.stream.StreamSupport.stream(report.path("timeline").spliterator(), false)
+            JsonNode sigterm = StreamSupport.stream(report.path("timeline").spliterator(), false)
                     .filter(e -> e.path("type").asText().equals("SIGTERM_SENT")).findFirst().orElseThrow();
             assertThat(sigterm.path("pod").asText()).isEqualTo("web-1");
             assertThat(sigterm.path("attributes").path("inferred").asText()).startsWith("no preStop hook");
@@ -194,7 +206,7 @@ class KubernetesRunCommandTest {
             assertThat(rt.path("apiServerClock").asText()).contains(" ms ± ");
             assertThat(Files.readString(out.resolve("report.html"))).contains("(inferred)");
             // the same account the local runtime gives of a deletion (no EndpointSlices here: no controller)
-            io.zerodrop.conformance.DeleteConformance.assertConforms(report);
+            DeleteConformance.assertConforms(report);
             assertThat(report.path("requests").path("failed").asLong()).isZero();
         }
     }
@@ -207,8 +219,8 @@ class KubernetesRunCommandTest {
     @Test
     void aWholeRunWithTheLoadFromAJobOfTwoGeneratorPods() throws Exception {
         Thread kubelet = kubelet();
-        java.util.List<Process> generators = new java.util.concurrent.CopyOnWriteArrayList<>();
-        io.zerodrop.runtime.kubernetes.JobPlayer.play(cluster, client, dir, java.util.List.of(0L, 1_200L), 0,
+        List<Process> generators = new CopyOnWriteArrayList<>();
+        JobPlayer.play(cluster, client, dir, List.of(0L, 1_200L), 0,
                 generators);
         try (AppProcess app = AppProcess.start(AppProcess.env())) {
             int port = app.awaitListening();
@@ -238,7 +250,7 @@ class KubernetesRunCommandTest {
                     + " Job zerodrop-load-"));
             assertThat(Files.readString(out.resolve("report.html"))).contains("<h2>Load generators</h2>",
                     "node node-1");
-            io.zerodrop.conformance.DeleteConformance.assertConforms(report);
+            DeleteConformance.assertConforms(report);
             assertThat(report.path("requests").path("failed").asLong()).isZero();
         } finally {
             generators.forEach(Process::destroyForcibly);
@@ -285,11 +297,11 @@ class KubernetesRunCommandTest {
         assertThat(none.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(none.err()).contains("0 NodePort Services select the pods of Deployment web");
 
-        client.services().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+        client.services().inNamespace("shop").resource(new ServiceBuilder()
                 .withNewMetadata().withName("web-nodeport").endMetadata().withNewSpec().withType("NodePort")
                 .withSelector(Map.of("app", "web")).addNewPort().withPort(80).withNodePort(30080).endPort().endSpec()
                 .build()).create();
-        client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("kind-1")
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("kind-1")
                 .endMetadata().withNewStatus().addNewAddress().withType("InternalIP").withAddress("172.18.0.2")
                 .endAddress().endStatus().build()).create();
         Cli found = Cli.run("run", sc.toString(), "--kubeconfig", kind.toString(), "--dry-run");

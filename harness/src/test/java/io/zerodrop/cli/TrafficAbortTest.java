@@ -3,15 +3,20 @@ package io.zerodrop.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zerodrop.testsupport.AppProcess;
+import io.zerodrop.testsupport.ChildJvm;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Ctrl-C in the middle of a run: zerodrop's undo stops the forked Gatling JVM; nothing is left running. */
 class TrafficAbortTest {
@@ -22,7 +27,7 @@ class TrafficAbortTest {
     private static String cmdline(ProcessHandle p) {
         try {
             return Files.readString(Path.of("/proc", String.valueOf(p.pid()), "cmdline")).replace('\0', ' ');
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "";
         }
     }
@@ -35,13 +40,13 @@ class TrafficAbortTest {
         try (AppProcess app = AppProcess.start(AppProcess.env())) {
             int port = app.awaitListening();
             Path err = dir.resolve("err.txt");
-            Process zerodrop = new ProcessBuilder(io.zerodrop.testsupport.ChildJvm.command(java.util.List.of(),
+            Process zerodrop = new ProcessBuilder(ChildJvm.command(List.of(),
                     Zerodrop.class.getName(), "traffic", "--url", "http://127.0.0.1:" + port + "/", "--rate", "20",
                     "--warmup", "0s", "--duration", "120s", "--no-gatling-report", "--out", dir.resolve("out").toString()))
                     .redirectError(err.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).start();
             try {
                 // some requests are in the simulation.log (the progress line counts what it read from there)
-                await().atMost(Duration.ofSeconds(60)).until(() -> java.util.regex.Pattern.compile("sent [1-9]\\d* ok")
+                await().atMost(Duration.ofSeconds(60)).until(() -> Pattern.compile("sent [1-9]\\d* ok")
                         .matcher(Files.readString(err)).find());
                 List<ProcessHandle> gatling = zerodrop.toHandle().descendants()
                         .filter(p -> cmdline(p).contains("io.gatling.app.Gatling")).toList();
@@ -52,7 +57,7 @@ class TrafficAbortTest {
                 assertThat(zerodrop.exitValue()).as(Files.readString(err)).isEqualTo(exitCode);
                 // like run: what was measured before the signal is reported, in every format
                 Path out = dir.resolve("out");
-                com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                JsonNode report = new ObjectMapper()
                         .readTree(out.resolve("report.json").toFile());
                 ReportSchema.assertValid(report);
                 assertThat(report.path("verdict").path("status").asText()).isEqualTo("ERROR");

@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.testsupport.AppProcess;
+import io.zerodrop.testsupport.ChildJvm;
+import io.zerodrop.testsupport.HostTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,17 +101,17 @@ class TrafficCommandTest {
      */
     @Test
     void aLoadGeneratorShortOfOpenFilesIsRaisedOrNamedButNeverBlamedOnTheTarget() throws Exception {
-        io.zerodrop.testsupport.HostTool.require("prlimit", "prlimit (util-linux) sets a child's open-file limit");
+        HostTool.require("prlimit", "prlimit (util-linux) sets a child's open-file limit");
         try (FaultyServer server = new FaultyServer(1_800)) {
             Path out = dir.resolve("fds");
             List<String> cmd = new ArrayList<>(List.of("prlimit", "--nofile=300:300", "--"));
-            cmd.addAll(io.zerodrop.testsupport.ChildJvm.command(List.of(), Zerodrop.class.getName(), "traffic",
+            cmd.addAll(ChildJvm.command(List.of(), Zerodrop.class.getName(), "traffic",
                     "--url", "http://127.0.0.1:" + server.port() + "/slow", "--simulation", "fresh-connections",
                     "--rate", "200", "--warmup", "0s", "--duration", "2s", "--request-timeout", "1s",
                     "--no-gatling-report", "--out", out.toString()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String said = new String(p.getInputStream().readAllBytes());
-            assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
             JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
             ReportSchema.assertValid(report);
             JsonNode req = report.path("requests");

@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zerodrop.core.ExitCodes;
+import io.zerodrop.testsupport.ChildJvm;
 import io.zerodrop.testsupport.HostTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code zerodrop tune} end to end on the local runtime, as small as it gets: one run measures the endpoint lag
@@ -102,15 +107,15 @@ class TuneCommandTest {
         HostTool.require("kubectl", "kubectl renders the overlays with its built-in kustomize");
         Path out = dir.resolve("tune");
         Path log = dir.resolve("tune.out");
-        Process p = new ProcessBuilder(io.zerodrop.testsupport.ChildJvm.command(java.util.List.of(),
+        Process p = new ProcessBuilder(ChildJvm.command(List.of(),
                 Zerodrop.class.getName(), "tune", SCENARIOS.resolve("tune-prestop.yaml").toString(), "--param",
                 "preStopSleepSeconds", "--range", "0..4", "--confirm", "1", "--out", out.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).until(() ->
+            Awaitility.await().atMost(Duration.ofSeconds(90)).until(() ->
                     Files.readString(log).contains("[traffic]"));
             new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
-            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as(Files.readString(log)).isEqualTo(ExitCodes.INTERRUPTED);
         } finally {
             p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);

@@ -3,6 +3,7 @@ package io.zerodrop.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zerodrop.testsupport.HostTool;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class AtomicFilesTest {
             try {
                 AtomicFiles.writeString(Path.of(args[0]), "x".repeat(1 << 20));
                 System.out.println("write done");
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 System.out.println("write failed: " + e);
             }
         }

@@ -9,9 +9,12 @@ import io.zerodrop.testsupport.HostTool;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,8 +92,8 @@ class RunMarkerTest {
         text = text.replace(created.group(), "createdMs=" + shifted).replaceAll("ownerPid=\\d+", "ownerPid=1")
                 + "ownerStart=1970-01-01T00\\:00\\:03Z\n";
         // written in place, from this process: the owner's lock stays (locks belong to the process that took them)
-        try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)), 0);
+        try (var ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)), 0);
         }
     }
 

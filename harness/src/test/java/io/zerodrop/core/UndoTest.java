@@ -3,8 +3,12 @@ package io.zerodrop.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.assertj.core.api.Assertions;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class UndoTest {
@@ -44,8 +48,8 @@ class UndoTest {
     @Test
     void theTeardownWaitsForAnUndoAnotherThreadIsRunning() throws Exception {
         Undo undo = new Undo();
-        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         Undo.Registration slow = undo.register("revert a slow change", () -> {
             started.countDown();
             release.await();
@@ -55,14 +59,14 @@ class UndoTest {
         started.await();
         Thread teardown = new Thread(undo::close, "teardown");
         teardown.start();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> teardown.getState() == Thread.State.WAITING);
-        org.assertj.core.api.Assertions.assertThat(undo.done()).as("not done yet, and the teardown waits").isEmpty();
+        Assertions.assertThat(undo.done()).as("not done yet, and the teardown waits").isEmpty();
         release.countDown();
         teardown.join(10_000);
         closing.join(10_000);
-        org.assertj.core.api.Assertions.assertThat(teardown.isAlive()).isFalse();
-        org.assertj.core.api.Assertions.assertThat(undo.done()).extracting(Undo.Done::what)
+        Assertions.assertThat(teardown.isAlive()).isFalse();
+        Assertions.assertThat(undo.done()).extracting(Undo.Done::what)
                 .containsExactly("revert a slow change");
     }
 
@@ -73,27 +77,27 @@ class UndoTest {
     @Test
     void aJournalWaitsUntilEveryUndoTheSignalStartedHasRun() throws Exception {
         Undo undo = new Undo();
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         undo.register("stop load generator generator-0", release::await);
         undo.register("stop load generator generator-1", () -> { });
         Thread hook = new Thread(undo::close, "signal-hook");
         hook.start();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> undo.done().size() == 1);
         Thread journal = new Thread(() -> undo.awaitUndone(10_000), "journal");
         journal.start();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> journal.getState() == Thread.State.TIMED_WAITING);
-        org.assertj.core.api.Assertions.assertThat(journal.isAlive()).as("waits for generator-0's undo").isTrue();
+        Assertions.assertThat(journal.isAlive()).as("waits for generator-0's undo").isTrue();
         release.countDown();
         journal.join(10_000);
         hook.join(10_000);
-        org.assertj.core.api.Assertions.assertThat(undo.done()).extracting(Undo.Done::what)
+        Assertions.assertThat(undo.done()).extracting(Undo.Done::what)
                 .containsExactly("stop load generator generator-1", "stop load generator generator-0");
         Undo fresh = new Undo();
         fresh.register("x", () -> { });
         fresh.awaitUndone(60_000); // not closing: returns at once
-        org.assertj.core.api.Assertions.assertThat(fresh.pending()).isEqualTo(1);
+        Assertions.assertThat(fresh.pending()).isEqualTo(1);
         fresh.close();
     }
 }

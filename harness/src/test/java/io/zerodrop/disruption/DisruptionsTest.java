@@ -10,6 +10,7 @@ import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.EvictionStats;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** Each disruption's own logic against a runtime that only records calls: no processes, no cluster, no clock. */
@@ -107,7 +108,7 @@ class DisruptionsTest {
         FakeRuntime rt = new FakeRuntime("a", "b", "c");
         Thread step = new Thread(() -> new Scale(-1, 600_000).apply(rt, new Timeline(), "s"));
         step.start();
-        org.awaitility.Awaitility.await().until(() -> rt.calls.contains("scale 3->2 by s"));
+        Awaitility.await().until(() -> rt.calls.contains("scale 3->2 by s"));
         step.interrupt();
         step.join(10_000);
         assertThat(step.isAlive()).isFalse();

@@ -7,6 +7,7 @@ import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.ZerodropException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +29,7 @@ class OutputDirectoryTest {
         CountDownLatch go = new CountDownLatch(1);
         Set<Path> made = ConcurrentHashMap.newKeySet();
         try {
-            List<Future<?>> all = new java.util.ArrayList<>();
+            List<Future<?>> all = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 all.add(pool.submit(() -> {
                     go.await();

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.FakeRuntime;
+import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.verdict.Expectations;
 import io.zerodrop.workload.Workload;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -80,7 +82,7 @@ class RuntimeClosedOnceTest {
     @Test
     void aRunThatBreaksOffWithoutItsOutputDirectoryReportsItsRealCause() throws Exception {
         CannotStart rt = new CannotStart();
-        Path file = java.nio.file.Files.writeString(dir.resolve("not-a-dir"), "x"); // nothing can be created in it
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "x"); // nothing can be created in it
         StringWriter err = new StringWriter();
         Experiment.Outcome o = Experiment.runOn((timeline, undo) -> rt, workload(), new Experiment.Plan("t", "run",
                 LoadSpec.of("fresh-connections", 10, 0, 2), List.of(), new Expectations(0L, null, null, null, null,

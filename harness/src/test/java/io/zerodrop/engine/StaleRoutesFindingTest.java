@@ -3,10 +3,11 @@ package io.zerodrop.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zerodrop.analysis.Analyzer;
+import io.zerodrop.findings.Finding;
 import io.zerodrop.gatling.RequestRecord;
-import io.zerodrop.report.Finding;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class StaleRoutesFindingTest {
     static final long T = 1_800_000_000_000L;
 
     private static List<TimelineEvent> deletion(long staleConnects) {
-        List<TimelineEvent> events = new java.util.ArrayList<>(List.of(
+        List<TimelineEvent> events = new ArrayList<>(List.of(
                 TimelineEvent.of(T + 10_000, EventType.DISRUPTION_ISSUED, "pod-a", "delete-1", ""),
                 TimelineEvent.of(T + 10_000, EventType.POD_MARKED_FOR_DELETION, "pod-a", "delete-1", ""),
                 TimelineEvent.of(T + 10_010, EventType.SIGTERM_SENT, "pod-a", "delete-1", ""),

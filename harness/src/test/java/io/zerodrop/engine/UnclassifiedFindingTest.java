@@ -3,8 +3,8 @@ package io.zerodrop.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zerodrop.analysis.Analyzer;
+import io.zerodrop.findings.Finding;
 import io.zerodrop.gatling.RequestRecord;
-import io.zerodrop.report.Finding;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -3,17 +3,20 @@ package io.zerodrop.findings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zerodrop.analysis.Analyzer;
+import io.zerodrop.analysis.Phase;
 import io.zerodrop.gatling.RequestRecord;
-import io.zerodrop.report.Finding;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.EvictionStats;
 import io.zerodrop.workload.Probe;
 import io.zerodrop.workload.Workload;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +36,7 @@ class FindingRulesTest {
     }
 
     /** The evidence of a run: the timeline, and 4,000 requests 5 ms apart of which those {@code failing} fail. */
-    static RunEvidence run(List<TimelineEvent> timeline, java.util.function.LongFunction<String> failing, Workload w,
+    static RunEvidence run(List<TimelineEvent> timeline, LongFunction<String> failing, Workload w,
             EvictionStats ev) {
         Analyzer a = new Analyzer(T, T + 1_000, timeline, 200, 1000);
         for (int i = 0; i < 4000; i++) {
@@ -97,7 +100,7 @@ class FindingRulesTest {
                 new TimelineEvent(T + 4_020, EventType.CONTAINER_EXITED, "web-a", "kill-1", "",
                         Map.of("exitCode", "137")),
                 TimelineEvent.of(T + 5_000, EventType.ENDPOINT_TERMINATING, "web-a", "kill-1", ""));
-        java.util.function.LongFunction<String> refused = s -> s > T + 4_020 && s < T + 5_000 && s % 4 == 0
+        LongFunction<String> refused = s -> s > T + 4_020 && s < T + 5_000 && s % 4 == 0
                 ? "j.n.ConnectException: Connection refused" : null;
         Workload hardened = workload(30, Map.of(), Optional.empty(), Optional.empty());
         RunEvidence e = run(t, refused, hardened, EvictionStats.none());
@@ -109,7 +112,7 @@ class FindingRulesTest {
                 "endpoint-race").contains("killed-by-zerodrop");
         Finding kill = all.stream().filter(f -> f.code().equals("killed-by-zerodrop")).findFirst().orElseThrow();
         assertThat(kill.severity()).isEqualTo(Finding.Severity.INFO);
-        assertThat(kill.evidence()).containsEntry("killedPods", java.util.Set.of("web-a"));
+        assertThat(kill.evidence()).containsEntry("killedPods", Set.of("web-a"));
         assertThat(kill.title()).startsWith("1 pod(s) killed by zerodrop with grace period 0");
 
         // the same timeline with the workload's own grace period (a delete): the rules speak again
@@ -127,7 +130,7 @@ class FindingRulesTest {
                 TimelineEvent.of(T + 4_005, EventType.ENDPOINT_TERMINATING, "web-a", "d", ""),
                 TimelineEvent.of(T + 5_000, EventType.SIGTERM_SENT, "web-a", "d", ""),
                 new TimelineEvent(T + 5_400, EventType.CONTAINER_EXITED, "web-a", "d", "", Map.of("exitCode", "0")));
-        java.util.function.LongFunction<String> resets = s -> s > T + 5_000 && s < T + 5_300 && s % 3 == 0
+        LongFunction<String> resets = s -> s > T + 5_000 && s < T + 5_300 && s % 3 == 0
                 ? "i.n.c.PrematureChannelClosureException: Premature close" : null;
         RunEvidence e = pooled(run(t, resets, workload(30, Map.of(), Optional.empty(), Optional.empty()),
                 EvictionStats.none()));
@@ -136,7 +139,7 @@ class FindingRulesTest {
             assertThat((Long) x.evidence().get("resetsAfterSigterm")).isPositive();
             assertThat(x.fix()).contains("Connection: close");
         });
-        java.util.function.LongFunction<String> refusedToo = s -> s > T + 5_000 && s < T + 5_300 && s % 2 == 0
+        LongFunction<String> refusedToo = s -> s > T + 5_000 && s < T + 5_300 && s % 2 == 0
                 ? (s % 4 == 0 ? "j.n.ConnectException: Connection refused" : "Premature close") : null;
         assertThat(new KeepAliveRule().diagnose(pooled(run(t, refusedToo, workload(30, Map.of(), Optional.empty(),
                 Optional.empty()), EvictionStats.none())))).as("new connections refused too: not keep-alive").isEmpty();
@@ -238,11 +241,11 @@ class FindingRulesTest {
                 TimelineEvent.of(T + 4_000, EventType.POD_MARKED_FOR_DELETION, "web-a", "d", ""),
                 TimelineEvent.of(T + 4_010, EventType.SIGTERM_SENT, "web-a", "d", ""),
                 new TimelineEvent(T + 4_400, EventType.CONTAINER_EXITED, "web-a", "d", "", Map.of("exitCode", "143")));
-        java.util.function.LongFunction<String> refused = s -> s > T + 4_010 && s < T + 4_400 && s % 4 == 0
+        LongFunction<String> refused = s -> s > T + 4_010 && s < T + 4_400 && s % 4 == 0
                 ? "j.n.ConnectException: Connection refused" : null;
         RunEvidence e = run(t, refused, workload(30, Map.of(), Optional.empty(), Optional.empty()),
                 EvictionStats.none());
-        assertThat(e.analysis().failuresByPhase()).containsKey(io.zerodrop.analysis.Phase.SIGTERM_ENDPOINT_LIVE);
+        assertThat(e.analysis().failuresByPhase()).containsKey(Phase.SIGTERM_ENDPOINT_LIVE);
         assertThat(new EndpointRaceRule().diagnose(e)).singleElement().satisfies(x -> {
             assertThat(x.code()).isEqualTo("endpoint-race");
             assertThat(x.detail()).contains("never saw web-a leave rotation");
@@ -253,7 +256,7 @@ class FindingRulesTest {
         // with the endpoint seen leaving 900 ms after the deletion, the preStop follows from the measurement
         List<TimelineEvent> seen = new ArrayList<>(t);
         seen.add(TimelineEvent.of(T + 4_900, EventType.ENDPOINT_TERMINATING, "web-a", "d", ""));
-        seen.sort(java.util.Comparator.comparingLong(TimelineEvent::atMs));
+        seen.sort(Comparator.comparingLong(TimelineEvent::atMs));
         assertThat(new EndpointRaceRule().diagnose(run(seen, refused, workload(30, Map.of(), Optional.empty(),
                 Optional.empty()), EvictionStats.none()))).singleElement().satisfies(x ->
                 assertThat(x.evidence()).containsEntry("deletionToOutOfRotationMaxMs", 900L)
@@ -278,14 +281,14 @@ class FindingRulesTest {
                         "web-a")),
                 TimelineEvent.of(T + 14_000, EventType.ENDPOINT_READY, "web-x", "d", ""));
         // failures 9–10 s: the replacement is starting, not yet in rotation, and the old pod is long gone
-        java.util.function.LongFunction<String> late = s -> s > T + 9_000 && s < T + 10_000 && s % 4 == 0
+        LongFunction<String> late = s -> s > T + 9_000 && s < T + 10_000 && s % 4 == 0
                 ? "HTTP 503" : null;
         RunEvidence e = run(t, late, workload(30, Map.of(), Optional.empty(), Optional.empty()), EvictionStats.none());
-        assertThat(e.analysis().failuresByPhase()).containsKey(io.zerodrop.analysis.Phase.REPLACEMENT_STARTING);
+        assertThat(e.analysis().failuresByPhase()).containsKey(Phase.REPLACEMENT_STARTING);
         assertThat(new ReplacementRule().diagnose(e)).as("the replacement had a readiness probe and was not in"
                 + " rotation yet").isEmpty();
         // the same failures once it was in rotation: its readiness let them in
-        java.util.function.LongFunction<String> after = s -> s > T + 14_100 && s < T + 15_000 && s % 4 == 0
+        LongFunction<String> after = s -> s > T + 14_100 && s < T + 15_000 && s % 4 == 0
                 ? "HTTP 503" : null;
         assertThat(new ReplacementRule().diagnose(run(t, after, workload(30, Map.of(), Optional.empty(),
                 Optional.empty()), EvictionStats.none()))).singleElement().satisfies(x ->

@@ -10,6 +10,8 @@ import io.zerodrop.engine.Measurement;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.verdict.Expectations;
+import io.zerodrop.verdict.Verdict;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -138,9 +140,9 @@ class GeneratorLogMergeTest {
         assertThat(m.generators().get(1).measured()).isEqualTo(428);
         assertThat(m.generators().get(1).achievedRate()).isBetween(42.0, 43.5);
         assertThat(m.saturatedGenerators()).singleElement().asString().startsWith("load-1 (4");
-        io.zerodrop.verdict.Verdict v = io.zerodrop.verdict.Verdict.judge(m.analysis(),
-                io.zerodrop.verdict.Expectations.zeroDrops(), null, m.evictions(), List.of(), m.saturatedGenerators());
-        assertThat(v.status()).isEqualTo(io.zerodrop.verdict.Verdict.Status.INCONCLUSIVE);
+        Verdict v = Verdict.judge(m.analysis(),
+                Expectations.zeroDrops(), null, m.evictions(), List.of(), m.saturatedGenerators());
+        assertThat(v.status()).isEqualTo(Verdict.Status.INCONCLUSIVE);
         assertThat(v.reasons()).anySatisfy(r -> assertThat(r).startsWith("load generator(s) load-1 (4")
                 .contains("of 50.0 req/s) sent below 90 % of their share"));
         assertThat(v.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);

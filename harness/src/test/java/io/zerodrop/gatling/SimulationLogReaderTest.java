@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +34,7 @@ class SimulationLogReaderTest {
     private Path golden() throws IOException {
         Path p = dir.resolve("simulation.log");
         try (InputStream in = getClass().getResourceAsStream(GOLDEN)) {
-            Files.copy(in, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(in, p, StandardCopyOption.REPLACE_EXISTING);
         }
         return p;
     }
@@ -121,7 +123,7 @@ class SimulationLogReaderTest {
     void anotherGatlingVersionIsRefusedWithTheVersionNamed() throws Exception {
         byte[] all = Files.readAllBytes(golden());
         byte[] other = all.clone();
-        System.arraycopy("3.14.9".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, other, 5, 6);
+        System.arraycopy("3.14.9".getBytes(StandardCharsets.ISO_8859_1), 0, other, 5, 6);
         Path p = dir.resolve("other.log");
         Files.write(p, other);
         assertThatThrownBy(() -> SimulationLogReader.readAll(p, new Collect()))

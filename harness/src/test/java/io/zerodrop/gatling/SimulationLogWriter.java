@@ -3,6 +3,7 @@ package io.zerodrop.gatling;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ public final class SimulationLogWriter implements AutoCloseable {
         }
         boolean latin1 = s.chars().allMatch(c -> c < 256);
         byte[] bytes = s.getBytes(latin1 ? StandardCharsets.ISO_8859_1
-                : java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.BIG_ENDIAN ? StandardCharsets.UTF_16BE
+                : ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? StandardCharsets.UTF_16BE
                         : StandardCharsets.UTF_16LE);
         out.writeInt(bytes.length);
         out.write(bytes);

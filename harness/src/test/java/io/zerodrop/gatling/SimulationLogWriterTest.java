@@ -2,7 +2,9 @@ package io.zerodrop.gatling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,14 +76,14 @@ class SimulationLogWriterTest {
     }
 
     interface IoAction {
-        void run() throws java.io.IOException;
+        void run() throws IOException;
     }
 
     static void io(IoAction a) {
         try {
             a.run();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

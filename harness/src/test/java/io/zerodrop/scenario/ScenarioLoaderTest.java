@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.PodSelector;
+import io.zerodrop.workload.Probe;
+import io.zerodrop.workload.Workload;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +70,7 @@ class ScenarioLoaderTest {
     void everyShippedScenarioLoads() throws Exception {
         Path scenarios = Path.of(System.getProperty("user.dir")).resolve("scenarios");
         try (var files = Files.list(scenarios)) {
-            java.util.List<Path> all = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+            List<Path> all = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
             assertThat(all).hasSizeGreaterThanOrEqualTo(9);
             for (Path f : all) {
                 Scenario s = ScenarioLoader.load(f, 1);
@@ -86,7 +91,7 @@ class ScenarioLoaderTest {
         assertThat(s.load().from().imageOrDefault()).isEqualTo("registry.example/zd/gatling-sims:1.2");
         assertThat(s.local().generatorClockSkewsMs()).containsExactly(0L, 3_000L, -250L);
         Scenario plain = ScenarioLoader.load(write(VALID), 1);
-        assertThat(plain.load().from()).isEqualTo(io.zerodrop.engine.LoadFrom.LOCAL);
+        assertThat(plain.load().from()).isEqualTo(LoadFrom.LOCAL);
         assertThat(plain.load().from().generatorCount(250, "steady")).isEqualTo(1);
     }
 
@@ -171,12 +176,12 @@ class ScenarioLoaderTest {
                 traffic: {rate: 10}
                 """);
         Scenario s = ScenarioLoader.load(f, 1);
-        io.zerodrop.workload.Probe r = new io.zerodrop.workload.Probe("httpGet", "/readyz", 8080, null, 0, 0, 5, 1, 1, 3);
-        io.zerodrop.workload.Workload w = new io.zerodrop.workload.Workload("Deployment", "app", 3, java.util.Map.of(),
-                "app", "img", java.util.List.of(), java.util.List.of(), java.util.Map.of(), java.util.List.of(), 8080,
-                java.util.Optional.empty(), java.util.Optional.of(r), java.util.Optional.empty(), java.util.Optional.empty(),
-                30, "25%", "25%", java.util.Optional.empty(), java.util.Optional.empty());
-        io.zerodrop.workload.Workload applied = s.settings().applyTo(w);
+        Probe r = new Probe("httpGet", "/readyz", 8080, null, 0, 0, 5, 1, 1, 3);
+        Workload w = new Workload("Deployment", "app", 3, Map.of(),
+                "app", "img", List.of(), List.of(), Map.of(), List.of(), 8080,
+                Optional.empty(), Optional.of(r), Optional.empty(), Optional.empty(),
+                30, "25%", "25%", Optional.empty(), Optional.empty());
+        Workload applied = s.settings().applyTo(w);
         assertThat(applied.readinessProbe().orElseThrow().periodSeconds()).isEqualTo(1);
         assertThat(applied.readinessProbe().orElseThrow().failureThreshold()).isEqualTo(1);
         assertThat(applied.readinessProbe().orElseThrow().httpPath()).isEqualTo("/readyz");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A disruption that did not happen where the measurement could see it must never let a run pass. */
@@ -30,7 +31,7 @@ class DisruptionCoverageTest {
     void aClusterPodWhoseObjectWasRemovedInsideTheWindowIsMeasured() {
         List<DisruptionRun> runs = List.of(new DisruptionRun("kill", "kill 2 pods", W + 3000, W + 3000, W + 3012,
                 null));
-        java.util.Map<String, String> removed = java.util.Map.of("podDeleted", "true");
+        Map<String, String> removed = Map.of("podDeleted", "true");
         List<TimelineEvent> events = List.of(ev(W + 3005, EventType.POD_MARKED_FOR_DELETION, "p1", "kill"),
                 new TimelineEvent(W + 3006, EventType.NOTE, "p1", "kill", "pod object removed", removed),
                 ev(W + 3005, EventType.POD_MARKED_FOR_DELETION, "p2", "kill"),

@@ -7,6 +7,7 @@ import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.Analyzer;
 import io.zerodrop.gatling.RequestRecord;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class VerdictTest {
@@ -38,12 +39,12 @@ class VerdictTest {
         Expectations e = new Expectations(5L, 2.0, 1000L, 50L, 99.0, 1L);
         Verdict v = Verdict.judge(run(97, 3), e, 2L);
         assertThat(v.checks()).extracting(Check::name, Check::passed).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("max-dropped", true),
-                org.assertj.core.groups.Tuple.tuple("max-error-rate", false),
-                org.assertj.core.groups.Tuple.tuple("max-failure-burst", true),
-                org.assertj.core.groups.Tuple.tuple("p99-ceiling", true),
-                org.assertj.core.groups.Tuple.tuple("min-availability", false),
-                org.assertj.core.groups.Tuple.tuple("max-hidden-drops", false));
+                Tuple.tuple("max-dropped", true),
+                Tuple.tuple("max-error-rate", false),
+                Tuple.tuple("max-failure-burst", true),
+                Tuple.tuple("p99-ceiling", true),
+                Tuple.tuple("min-availability", false),
+                Tuple.tuple("max-hidden-drops", false));
         assertThat(v.checks().get(1).actual()).isEqualTo("3.000 %");
         assertThat(v.checks().get(2).actual()).isEqualTo("200 ms");
         assertThat(v.status()).isEqualTo(Verdict.Status.FAILED);

@@ -1,5 +1,6 @@
 package io.zerodrop.targetapp;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -106,7 +107,7 @@ final class AppHandler extends Handler.Abstract {
             // stopped: the process is going away; close the connection under the request (a failed callback alone
             // would make Jetty answer 500, which a dying app never does)
             response.getRequest().getConnectionMetaData().getConnection().getEndPoint().close();
-            callback.failed(new java.io.IOException("target-app stopped before answering"));
+            callback.failed(new IOException("target-app stopped before answering"));
             return;
         }
         Callback done = Callback.from(state::endWrite, callback);

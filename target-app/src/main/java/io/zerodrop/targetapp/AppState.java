@@ -2,6 +2,7 @@ package io.zerodrop.targetapp;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Shared, thread-safe state of the running app: phase, readiness and the moments that matter. */
@@ -11,7 +12,7 @@ final class AppState {
     private final boolean failReadinessOnTerm;
     private final long startedAtMs = System.currentTimeMillis();
     private final AtomicLong sigtermAtMs = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger writesInProgress = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger writesInProgress = new AtomicInteger();
 
     AppState(boolean failReadinessOnTerm) {
         this.failReadinessOnTerm = failReadinessOnTerm;

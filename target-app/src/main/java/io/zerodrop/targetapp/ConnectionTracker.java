@@ -1,5 +1,6 @@
 package io.zerodrop.targetapp;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,7 +60,7 @@ final class ConnectionTracker implements Connection.Listener {
     }
 
     Map<String, Object> totals() {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("accepted", accepted.get());
         m.put("open", (long) open.size());
         m.put("closedIdleAtShutdown", closedIdleAtShutdown.get());

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -144,7 +145,7 @@ final class Ledger {
         if (stopped) {
             cutNow = receivedNow - okNow - errorNow - abortedNow;
         }
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("received", receivedNow);
         m.put("ok", okNow);
         m.put("error", errorNow);

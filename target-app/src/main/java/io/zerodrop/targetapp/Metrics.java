@@ -1,5 +1,7 @@
 package io.zerodrop.targetapp;
 
+import java.util.Locale;
+
 /** Prometheus text exposition (format 0.0.4) of the ledger, connections and shutdown phase. */
 final class Metrics {
     private Metrics() {
@@ -10,7 +12,7 @@ final class Metrics {
         sb.append("# HELP targetapp_requests_total Traffic requests by how they ended, as the server saw it.\n");
         sb.append("# TYPE targetapp_requests_total counter\n");
         for (Ledger.Outcome o : Ledger.Outcome.values()) {
-            sb.append("targetapp_requests_total{outcome=\"").append(o.name().toLowerCase(java.util.Locale.ROOT))
+            sb.append("targetapp_requests_total{outcome=\"").append(o.name().toLowerCase(Locale.ROOT))
                     .append("\"} ").append(ledger.count(o)).append('\n');
         }
         gauge(sb, "targetapp_requests_in_flight", "Traffic requests being served now.", ledger.inFlight());

@@ -1,5 +1,7 @@
 package io.zerodrop.targetapp;
 
+import java.util.Locale;
+
 /** Where the app is in its life; exported by {@code /metrics} and written in the ledger. */
 enum Phase {
     STARTING, LISTENING, READY,
@@ -10,6 +12,6 @@ enum Phase {
     STOPPED;
 
     String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,5 +1,7 @@
 package io.zerodrop.targetapp;
 
+import java.util.Locale;
+
 /** What the app does when SIGTERM arrives (variable {@code SHUTDOWN_MODE}). */
 enum ShutdownMode {
     /** Stop at once: in-flight requests and keep-alive connections are cut, exit 143. */
@@ -10,6 +12,6 @@ enum ShutdownMode {
     IGNORE;
 
     String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

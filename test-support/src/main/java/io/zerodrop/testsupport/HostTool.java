@@ -1,5 +1,6 @@
 package io.zerodrop.testsupport;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -29,7 +30,7 @@ public final class HostTool {
 
     public static Optional<Path> find(String name) {
         String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(java.io.File.pathSeparator)) {
+        for (String dir : path.split(File.pathSeparator)) {
             Path p = Path.of(dir, name);
             if (Files.isExecutable(p)) {
                 return Optional.of(p);

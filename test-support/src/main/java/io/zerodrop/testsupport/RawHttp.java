@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One HTTP/1.1 client connection on a raw socket, so a test controls exactly which connection is idle,
@@ -80,13 +82,13 @@ public final class RawHttp implements AutoCloseable {
     }
 
     /** Sends a request and reads its answer on another thread: for requests that are in flight during a test. */
-    public java.util.concurrent.CompletableFuture<Response> sendAsync(String path) throws IOException {
+    public CompletableFuture<Response> sendAsync(String path) throws IOException {
         send(path);
-        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        return CompletableFuture.supplyAsync(() -> {
             try {
                 return read();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
     }

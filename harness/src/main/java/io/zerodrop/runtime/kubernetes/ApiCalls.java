@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.RequestConfig;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -12,6 +15,7 @@ import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.Eviction;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Every mutating call the Kubernetes runtime makes, one method each, so that the dry run can print them and the
@@ -32,10 +36,10 @@ public final class ApiCalls {
      * built with: left on, fabric8 retries an always-429 eviction for about 20 s and returns only the last answer,
      * hiding every refusal before it. The client's other settings (timeouts) are kept.
      */
-    private <T> T once(java.util.function.Function<KubernetesClient, T> call) {
-        io.fabric8.kubernetes.client.RequestConfig noRetry = new io.fabric8.kubernetes.client.RequestConfigBuilder(
+    private <T> T once(Function<KubernetesClient, T> call) {
+        RequestConfig noRetry = new RequestConfigBuilder(
                 client.getConfiguration().getRequestConfig()).withRequestRetryBackoffLimit(0).build();
-        return client.adapt(io.fabric8.kubernetes.client.NamespacedKubernetesClient.class).withRequestConfig(noRetry)
+        return client.adapt(NamespacedKubernetesClient.class).withRequestConfig(noRetry)
                 .call(c -> call.apply(c));
     }
 

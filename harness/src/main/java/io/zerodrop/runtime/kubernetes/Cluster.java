@@ -8,11 +8,19 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.VersionInfo;
 import io.zerodrop.core.ZerodropException;
+import java.io.EOFException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * A connection to one cluster and one namespace, checked before anything else: the API server answers, and the
@@ -171,16 +179,16 @@ public final class Cluster implements AutoCloseable {
                 + (e.getName() != null ? " " + e.getName() : "") + (e.getNamespace() != null ? " in namespace "
                 + e.getNamespace() : "") + ")";
         String what;
-        if (root instanceof java.nio.channels.ClosedChannelException || root instanceof java.io.EOFException) {
+        if (root instanceof ClosedChannelException || root instanceof EOFException) {
             what = "the API server" + server + " closed the connection without answering";
-        } else if (root instanceof java.net.ConnectException) {
+        } else if (root instanceof ConnectException) {
             what = "the API server" + server + " refused the connection";
-        } else if (root instanceof java.net.UnknownHostException) {
+        } else if (root instanceof UnknownHostException) {
             what = "the API server's host" + server + " is not known to DNS";
-        } else if (root instanceof java.net.http.HttpTimeoutException || root instanceof java.net.SocketTimeoutException
-                || root instanceof java.util.concurrent.TimeoutException) {
+        } else if (root instanceof HttpTimeoutException || root instanceof SocketTimeoutException
+                || root instanceof TimeoutException) {
             what = "the API server" + server + " did not answer in time";
-        } else if (root instanceof javax.net.ssl.SSLException) {
+        } else if (root instanceof SSLException) {
             what = "the TLS handshake with the API server" + server + " failed (" + root.getMessage() + ")";
         } else {
             String msg = root.getMessage();

@@ -9,8 +9,10 @@ import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * {@code --deploy}: the scenario's rendered manifests created in a namespace of their own that zerodrop creates for
@@ -55,7 +57,7 @@ public final class Deployer {
 
     /** A namespace name for the run: {@code zerodrop-<run id>}, cut to the 63 characters a name may have. */
     public static String namespaceFor(String runId) {
-        String n = ("zerodrop-" + runId.toLowerCase(java.util.Locale.ROOT)).replaceAll("[^a-z0-9-]", "-");
+        String n = ("zerodrop-" + runId.toLowerCase(Locale.ROOT)).replaceAll("[^a-z0-9-]", "-");
         n = n.length() > 63 ? n.substring(0, 63) : n;
         return n.replaceAll("-+$", "");
     }
@@ -93,12 +95,12 @@ public final class Deployer {
     }
 
     private static String plural(String kind) {
-        String k = kind.toLowerCase(java.util.Locale.ROOT);
+        String k = kind.toLowerCase(Locale.ROOT);
         return k.endsWith("s") ? k + "es" : k.endsWith("y") ? k.substring(0, k.length() - 1) + "ies" : k + "s";
     }
 
     /** Creates the namespace (its deletion registered first), then every object in it, in the manifests' order. */
-    public void deploy(KubernetesClient client, Undo undo, java.util.function.Consumer<Undo.Registration> registered) {
+    public void deploy(KubernetesClient client, Undo undo, Consumer<Undo.Registration> registered) {
         registered.accept(undo.register("delete namespace " + namespace + " (created for the run, with everything in"
                 + " it)", () -> delete(client)));
         try {

@@ -2,20 +2,24 @@ package io.zerodrop.runtime.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * API objects as the watches deliver them → timeline events. Pure: no client, no clock of its own. Every event is
@@ -125,7 +129,7 @@ public final class EventTranslator {
                         "endpoint removed from the Service's EndpointSlices"));
             }
         }
-        out.sort(java.util.Comparator.comparing(TimelineEvent::pod));
+        out.sort(Comparator.comparing(TimelineEvent::pod));
         view = merged;
         return out;
     }
@@ -134,8 +138,8 @@ public final class EventTranslator {
      * A core/v1 Event about one of the workload's pods (the kubelet's Killing, Unhealthy, FailedPreStopHook, …) as a
      * NOTE on that pod; its whole-second server times are kept as attributes. Null for events about anything else.
      */
-    public static TimelineEvent event(io.fabric8.kubernetes.api.model.Event e, long receivedMs,
-            java.util.function.Predicate<String> ownPod, Map<String, String> causeByPod) {
+    public static TimelineEvent event(Event e, long receivedMs,
+            Predicate<String> ownPod, Map<String, String> causeByPod) {
         if (e.getInvolvedObject() == null || !"Pod".equals(e.getInvolvedObject().getKind())
                 || !ownPod.test(e.getInvolvedObject().getName())) {
             return null;
@@ -164,8 +168,8 @@ public final class EventTranslator {
     }
 
     /** A PodDisruptionBudget's status change (disruptionsAllowed and its counts) as a NOTE; null when unchanged. */
-    public static TimelineEvent budget(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget before,
-            io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget after, long receivedMs) {
+    public static TimelineEvent budget(PodDisruptionBudget before,
+            PodDisruptionBudget after, long receivedMs) {
         var s = after.getStatus();
         if (s == null) {
             return null;

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.traffic.fleet.FleetLaunch;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The load generators as the pods of an Indexed Job in the target's namespace ({@link LoadJob}), driven through the
@@ -35,7 +38,7 @@ public final class JobFleet implements GeneratorFleet {
     private final String serviceUrl;
     private final String runId;
     private final Undo undo;
-    private final java.util.function.Consumer<Undo.Registration> registered;
+    private final Consumer<Undo.Registration> registered;
     private final long startTimeoutMs;
     private String jobName;
 
@@ -46,7 +49,7 @@ public final class JobFleet implements GeneratorFleet {
      * @param startTimeoutMs how long the pods may take to run and answer (image pulls included)
      */
     public JobFleet(KubernetesClient client, String namespace, String image, String serviceUrl, String runId,
-            Undo undo, java.util.function.Consumer<Undo.Registration> registered, long startTimeoutMs) {
+            Undo undo, Consumer<Undo.Registration> registered, long startTimeoutMs) {
         this.client = client;
         this.namespace = namespace;
         this.image = image;
@@ -132,8 +135,8 @@ public final class JobFleet implements GeneratorFleet {
                         + " within " + startTimeoutMs / 1000 + " s: " + last + "; look at kubectl -n " + namespace
                         + " describe job " + job.name());
             }
-            if (!io.zerodrop.core.Sleep.forMs(500) || undo.isInterrupted()) {
-                throw new ZerodropException(io.zerodrop.core.ExitCodes.INTERRUPTED, "interrupted while the load"
+            if (!Sleep.forMs(500) || undo.isInterrupted()) {
+                throw new ZerodropException(ExitCodes.INTERRUPTED, "interrupted while the load"
                         + " generators started");
             }
         }
@@ -171,8 +174,8 @@ public final class JobFleet implements GeneratorFleet {
                 throw ZerodropException.environment("load generator " + c.name() + " answered \"" + a + "\" where it"
                         + " should wait for the start");
             }
-            if (!io.zerodrop.core.Sleep.forMs(500) || undo.isInterrupted()) {
-                throw new ZerodropException(io.zerodrop.core.ExitCodes.INTERRUPTED, "interrupted while the load"
+            if (!Sleep.forMs(500) || undo.isInterrupted()) {
+                throw new ZerodropException(ExitCodes.INTERRUPTED, "interrupted while the load"
                         + " generators started");
             }
         }

@@ -3,6 +3,7 @@ package io.zerodrop.runtime.kubernetes;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.workload.PreStop;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class KubeletInference {
         if (p.getSpec() == null || p.getSpec().getContainers() == null || p.getSpec().getContainers().isEmpty()) {
             return Optional.empty();
         }
-        return io.zerodrop.workload.PreStop.seconds(p.getSpec().getContainers().get(0));
+        return PreStop.seconds(p.getSpec().getContainers().get(0));
     }
 
     /** The events the kubelet's termination of {@code pod} implies, from the moment zerodrop saw its deletion. */

@@ -1,5 +1,7 @@
 package io.zerodrop.runtime.kubernetes;
 
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -11,23 +13,38 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.ledger.LedgerSnapshot;
+import io.zerodrop.ledger.LedgerSource;
 import io.zerodrop.runtime.Eviction;
 import io.zerodrop.runtime.PodInfo;
 import io.zerodrop.runtime.Runtime;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.traffic.fleet.GeneratorFleet;
 import io.zerodrop.workload.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * The workload as it runs in a real cluster, reached through the API only. It attaches to an existing Deployment
@@ -45,7 +62,7 @@ public final class KubernetesRuntime implements Runtime {
     private final Cluster cluster;
     private volatile ClusterTarget target;
     private final LiveSettings settings;
-    private final List<String> settingsApplied = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> settingsApplied = new CopyOnWriteArrayList<>();
     private volatile String url;
     private volatile String urlSource;
     /** {@code --deploy}: what to create before attaching, and the workload to attach to then; null: attach only. */
@@ -61,28 +78,28 @@ public final class KubernetesRuntime implements Runtime {
     /** Deleted pod → the pod created after it that is taken as its replacement. */
     private final Map<String, String> replacedBy = new ConcurrentHashMap<>();
     /** Pods zerodrop deleted with grace period 0. */
-    private final java.util.Set<String> killed = ConcurrentHashMap.newKeySet();
+    private final Set<String> killed = ConcurrentHashMap.newKeySet();
     private final EventTranslator slices = new EventTranslator();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-    private final List<String> watchGaps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> watchGaps = new CopyOnWriteArrayList<>();
     /** Each pod's last word (target-app's termination message), kept as the watch delivers it. */
-    private final Map<String, io.zerodrop.ledger.LedgerSnapshot> lastWords = new ConcurrentHashMap<>();
+    private final Map<String, LedgerSnapshot> lastWords = new ConcurrentHashMap<>();
     /** Live pods' counts read through the pod proxy at teardown. */
-    private final List<io.zerodrop.ledger.LedgerSnapshot> liveCounts = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<String> truthNotes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.Deque<Undo.Registration> undos = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final List<LedgerSnapshot> liveCounts = new CopyOnWriteArrayList<>();
+    private final List<String> truthNotes = new CopyOnWriteArrayList<>();
+    private final Deque<Undo.Registration> undos = new ConcurrentLinkedDeque<>();
     private SharedIndexInformer<Pod> pods;
     private long attachedMs;
-    private final java.util.concurrent.atomic.AtomicBoolean scaleUndoRegistered =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean scaleUndoRegistered =
+            new AtomicBoolean();
     /** The step of the rollout under way (null: none), completed when the Deployment's status says so. */
     private volatile String rolloutCause;
     /** The API server's clock against this host's, measured at attach; empty with the reason in clockNotes. */
-    private java.util.Optional<ServerClock> serverClock = java.util.Optional.empty();
-    private final List<String> clockNotes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private Optional<ServerClock> serverClock = Optional.empty();
+    private final List<String> clockNotes = new CopyOnWriteArrayList<>();
     /** The most pods beyond the desired count, and the most desired replicas unavailable, seen during the run. */
-    private final java.util.concurrent.atomic.AtomicInteger maxSurge = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger maxUnavailable = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger maxSurge = new AtomicInteger();
+    private final AtomicInteger maxUnavailable = new AtomicInteger();
     /** The scale step under way, for the replica counts it causes. */
     private volatile String scaleCause;
     /** Set once the watches have synced: what the initial lists deliver is history, not part of the run. */
@@ -132,12 +149,12 @@ public final class KubernetesRuntime implements Runtime {
      * Service's cluster address unless a URL was given); the Job's deletion is undone with the runtime's other changes.
      */
     @Override
-    public java.util.Optional<io.zerodrop.traffic.fleet.GeneratorFleet> loadFleet(String image) {
+    public Optional<GeneratorFleet> loadFleet(String image) {
         String runId = (deployer != null ? deployer.namespace().replaceFirst("^zerodrop-", "")
-                : java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                + "-" + Integer.toHexString(0x10000 | java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000))
+                : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + "-" + Integer.toHexString(0x10000 | ThreadLocalRandom.current().nextInt(0x10000))
                 .substring(1));
-        return java.util.Optional.of(new JobFleet(cluster.client(), cluster.namespace(), image, url, runId, undo,
+        return Optional.of(new JobFleet(cluster.client(), cluster.namespace(), image, url, runId, undo,
                 undos::push, JOB_START_TIMEOUT_MS));
     }
 
@@ -210,7 +227,7 @@ public final class KubernetesRuntime implements Runtime {
             settingsApplied.addAll(new SettingsUnderTest(cluster.client(), cluster.namespace(), cluster.hasNativeSleep())
                     .apply(target, settings, undo, undos::push, Math.max(1, deadline - System.currentTimeMillis())));
             target = ClusterTarget.find(cluster.client(), cluster.namespace(), target.kind().toLowerCase(
-                    java.util.Locale.ROOT) + "/" + target.name());
+                    Locale.ROOT) + "/" + target.name());
             timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, "settings under test applied"
                     + " and rolled out: " + String.join("; ", settingsApplied)));
         }
@@ -233,7 +250,7 @@ public final class KubernetesRuntime implements Runtime {
         for (SharedIndexInformer<?> i : informers) {
             try {
                 i.start().toCompletableFuture().get(Math.max(1, deadline - System.currentTimeMillis()),
-                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                        TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 throw ZerodropException.environment("the watches on " + cluster.server() + " did not sync: " + e);
             }
@@ -287,7 +304,7 @@ public final class KubernetesRuntime implements Runtime {
                     }
                 }
                 events.stream().filter(e -> e.type() == EventType.CONTAINER_EXITED).forEach(e ->
-                        io.zerodrop.ledger.LedgerSnapshot.fromTerminationMessage(n,
+                        LedgerSnapshot.fromTerminationMessage(n,
                                 e.attributes().get("terminationMessage"), e.atMs()).ifPresent(s -> lastWords.put(n, s)));
             }
 
@@ -349,23 +366,23 @@ public final class KubernetesRuntime implements Runtime {
         };
     }
 
-    private ResourceEventHandler<io.fabric8.kubernetes.api.model.Event> eventHandler() {
+    private ResourceEventHandler<Event> eventHandler() {
         return new ResourceEventHandler<>() {
             @Override
-            public void onAdd(io.fabric8.kubernetes.api.model.Event e) {
+            public void onAdd(Event e) {
                 note(e);
             }
 
             @Override
-            public void onUpdate(io.fabric8.kubernetes.api.model.Event before, io.fabric8.kubernetes.api.model.Event after) {
+            public void onUpdate(Event before, Event after) {
                 note(after);
             }
 
             @Override
-            public void onDelete(io.fabric8.kubernetes.api.model.Event e, boolean finalStateUnknown) {
+            public void onDelete(Event e, boolean finalStateUnknown) {
             }
 
-            private void note(io.fabric8.kubernetes.api.model.Event e) {
+            private void note(Event e) {
                 if (!synced) {
                     return;
                 }
@@ -487,7 +504,7 @@ public final class KubernetesRuntime implements Runtime {
         try {
             List<String> reasons = cluster.client().pods().inNamespace(cluster.namespace()).withLabels(target.selector())
                     .list().getItems().stream().flatMap(p -> p.getStatus() == null || p.getStatus()
-                            .getContainerStatuses() == null ? java.util.stream.Stream.empty() : p.getStatus()
+                            .getContainerStatuses() == null ? Stream.empty() : p.getStatus()
                             .getContainerStatuses().stream().filter(c -> c.getState() != null && c.getState()
                                     .getWaiting() != null).map(c -> p.getMetadata().getName() + ": " + c.getState()
                                     .getWaiting().getReason() + (c.getState().getWaiting().getMessage() == null ? ""
@@ -676,9 +693,9 @@ public final class KubernetesRuntime implements Runtime {
      * said neither (another app, a missing permission) is named in the notes and the ground truth is left out.
      */
     @Override
-    public io.zerodrop.ledger.LedgerSource ledgerSource() {
+    public LedgerSource ledgerSource() {
         return last -> {
-            List<io.zerodrop.ledger.LedgerSnapshot> all = new ArrayList<>(lastWords.values());
+            List<LedgerSnapshot> all = new ArrayList<>(lastWords.values());
             all.addAll(liveCounts);
             if (!truthNotes.isEmpty()) {
                 timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
@@ -700,14 +717,14 @@ public final class KubernetesRuntime implements Runtime {
                 continue;
             }
             int port = p.getSpec() == null || p.getSpec().getContainers() == null ? 0 : p.getSpec().getContainers()
-                    .stream().flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.empty() : c.getPorts().stream())
-                    .map(io.fabric8.kubernetes.api.model.ContainerPort::getContainerPort).findFirst().orElse(0);
+                    .stream().flatMap(c -> c.getPorts() == null ? Stream.empty() : c.getPorts().stream())
+                    .map(ContainerPort::getContainerPort).findFirst().orElse(0);
             String path = ApiCalls.url(cluster.client(), "/api/v1/namespaces/" + cluster.namespace() + "/pods/" + n
                     + (port > 0 ? ":" + port : "") + "/proxy/metrics");
             try {
                 String text = cluster.client().raw(path);
-                java.util.Optional<io.zerodrop.ledger.LedgerSnapshot> s = text == null ? java.util.Optional.empty()
-                        : io.zerodrop.ledger.LedgerSnapshot.fromMetrics(n, text, System.currentTimeMillis());
+                Optional<LedgerSnapshot> s = text == null ? Optional.empty()
+                        : LedgerSnapshot.fromMetrics(n, text, System.currentTimeMillis());
                 if (s.isPresent()) {
                     liveCounts.add(s.get());
                 } else {

@@ -3,6 +3,7 @@ package io.zerodrop.runtime.kubernetes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Settings under test on a cluster: what the scenario's {@code settings:} ask to change on the live workload. Every
@@ -19,7 +20,7 @@ public record LiveSettings(Integer replicas, Long terminationGracePeriodSeconds,
             null, null);
 
     public LiveSettings {
-        env = env == null ? Map.of() : Map.copyOf(new java.util.TreeMap<>(env));
+        env = env == null ? Map.of() : Map.copyOf(new TreeMap<>(env));
     }
 
     public boolean isEmpty() {

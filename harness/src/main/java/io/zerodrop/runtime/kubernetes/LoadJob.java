@@ -1,5 +1,6 @@
 package io.zerodrop.runtime.kubernetes;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -10,6 +11,7 @@ import io.zerodrop.core.ZerodropException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Load from inside the cluster: the load generator ({@code io.zerodrop.sims.Generator}) as an Indexed Job of N pods,
@@ -81,10 +83,10 @@ public record LoadJob(String name, String namespace, String image, int generator
     }
 
     /** Creates the Job; its deletion (with its pods, in the foreground) is registered with {@code undo} first. */
-    public void create(KubernetesClient client, Undo undo, java.util.function.Consumer<Undo.Registration> registered) {
+    public void create(KubernetesClient client, Undo undo, Consumer<Undo.Registration> registered) {
         registered.accept(undo.register("delete load Job " + name + " and its " + generators + " pod(s)", () ->
                 client.batch().v1().jobs().inNamespace(namespace).withName(name)
-                        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.FOREGROUND)
+                        .withPropagationPolicy(DeletionPropagation.FOREGROUND)
                         .delete()));
         try {
             client.batch().v1().jobs().inNamespace(namespace).resource(toJob()).create();

@@ -8,6 +8,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -31,7 +32,7 @@ public record ServerClock(long offsetMs, long uncertaintyMs, int samples) {
     }
 
     /** The offset interval all samples agree on; empty when they contradict each other (a clock step mid-way). */
-    static java.util.Optional<ServerClock> fromSamples(List<Sample> samples) {
+    static Optional<ServerClock> fromSamples(List<Sample> samples) {
         long lo = Long.MIN_VALUE;
         long hi = Long.MAX_VALUE;
         for (Sample s : samples) {
@@ -39,16 +40,16 @@ public record ServerClock(long offsetMs, long uncertaintyMs, int samples) {
             hi = Math.min(hi, s.dateMs() + 1000 - s.sentMs());
         }
         if (samples.isEmpty() || lo > hi) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(new ServerClock(Math.floorDiv(lo + hi, 2), (hi - lo + 1) / 2, samples.size()));
+        return Optional.of(new ServerClock(Math.floorDiv(lo + hi, 2), (hi - lo + 1) / 2, samples.size()));
     }
 
     /**
      * Measures against the API server behind {@code client} ({@code GET /version}); empty with the reason in
      * {@code why} when the server gives no usable {@code Date} header. Bounded: at most 30 requests, 1.5 s.
      */
-    static java.util.Optional<ServerClock> measure(KubernetesClient client, LongSupplier hostClock, List<String> why) {
+    static Optional<ServerClock> measure(KubernetesClient client, LongSupplier hostClock, List<String> why) {
         HttpClient http = client.getHttpClient();
         String url = ApiCalls.url(client, "/version");
         List<Sample> samples = new ArrayList<>();
@@ -59,22 +60,22 @@ public record ServerClock(long offsetMs, long uncertaintyMs, int samples) {
                 r = http.sendAsync(http.newHttpRequestBuilder().uri(url).build(), String.class).get(5, TimeUnit.SECONDS);
             } catch (Exception e) {
                 why.add("GET /version failed: " + e);
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             long b = hostClock.getAsLong();
             String date = r.header("Date");
             if (date == null) {
                 why.add("the API server's answers carry no Date header");
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             try {
                 samples.add(new Sample(a, b, ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()
                         .toEpochMilli()));
             } catch (RuntimeException e) {
                 why.add("the API server's Date header \"" + date + "\" is not an HTTP date");
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
-            java.util.Optional<ServerClock> sofar = fromSamples(samples);
+            Optional<ServerClock> sofar = fromSamples(samples);
             if (sofar.isEmpty()) {
                 why.add("the API server's Date headers contradict each other (its clock stepped while measured)");
                 return sofar;

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -20,6 +21,8 @@ import io.zerodrop.core.ZerodropException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The scenario's settings applied to the live workload for the run, and put back afterwards. For each object it
@@ -286,7 +289,7 @@ public final class SettingsUnderTest {
      * Applies the settings to the workload: registers each revert, then sends the change; waits (up to
      * {@code timeoutMs}) for the rollout and the budget to settle. Returns the lines for the report header.
      */
-    public List<String> apply(ClusterTarget t, LiveSettings s, Undo undo, java.util.function.Consumer<Undo.Registration>
+    public List<String> apply(ClusterTarget t, LiveSettings s, Undo undo, Consumer<Undo.Registration>
             registered, long timeoutMs) {
         if (!t.kind().equals("Deployment")) {
             throw ZerodropException.usage("settings under test on a cluster are applied to Deployments; the target is "
@@ -297,7 +300,7 @@ public final class SettingsUnderTest {
         var deployment = client.apps().deployments().inNamespace(namespace).withName(t.name());
         if (s.touchesDeployment()) {
             // the values the revert restores: those of the object the change that went through was computed from
-            java.util.concurrent.atomic.AtomicReference<Deployment> before = new java.util.concurrent.atomic
+            AtomicReference<Deployment> before = new java.util.concurrent.atomic
                     .AtomicReference<>(deployment.get());
             Change first = deploymentChange(before.get(), s);
             registered.accept(undo.register("revert the settings under test on " + first.object(), () -> {
@@ -344,8 +347,8 @@ public final class SettingsUnderTest {
      * Sends the change; when the API server refuses it because the Deployment changed since it was read (a status
      * update by its controller changes the resourceVersion too), reads it again and recomputes, a few times.
      */
-    private Change applyGuarded(io.fabric8.kubernetes.client.dsl.Resource<Deployment> deployment, Change c,
-            java.util.concurrent.atomic.AtomicReference<Deployment> before, LiveSettings s) {
+    private Change applyGuarded(Resource<Deployment> deployment, Change c,
+            AtomicReference<Deployment> before, LiveSettings s) {
         for (int attempt = 1; ; attempt++) {
             try {
                 deployment.patch(PatchContext.of(PatchType.JSON), c.apply());
@@ -363,7 +366,7 @@ public final class SettingsUnderTest {
         }
     }
 
-    private void jsonPatch(io.fabric8.kubernetes.client.dsl.Resource<?> r, String ops, String what) {
+    private void jsonPatch(Resource<?> r, String ops, String what) {
         try {
             r.patch(PatchContext.of(PatchType.JSON), ops);
         } catch (KubernetesClientException e) {
@@ -373,7 +376,7 @@ public final class SettingsUnderTest {
         }
     }
 
-    private void patch(io.fabric8.kubernetes.client.dsl.Resource<?> r, String body, String what) {
+    private void patch(Resource<?> r, String body, String what) {
         try {
             r.patch(PatchContext.of(PatchType.JSON_MERGE), body);
         } catch (KubernetesClientException e) {

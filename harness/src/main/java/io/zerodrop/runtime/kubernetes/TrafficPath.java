@@ -1,5 +1,6 @@
 package io.zerodrop.runtime.kubernetes;
 
+import io.zerodrop.core.HttpUrl;
 import io.zerodrop.core.ZerodropException;
 import java.io.IOException;
 import java.net.URI;
@@ -7,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
 /**
  * Where the load enters the cluster. It must go the way real clients go — an Ingress, a LoadBalancer or a NodePort
@@ -19,7 +22,7 @@ public final class TrafficPath {
 
     /** Checks the URL; returns how it was chosen, for the report header. */
     public static String check(String url, String how) {
-        String problem = io.zerodrop.core.HttpUrl.problem(url);
+        String problem = HttpUrl.problem(url);
         if (problem != null) {
             throw ZerodropException.usage("traffic URL \"" + url + "\" is " + problem);
         }
@@ -64,7 +67,7 @@ public final class TrafficPath {
         }
         var svc = nodePorts.get(0);
         String ip = cluster.client().nodes().list().getItems().stream()
-                .flatMap(n -> n.getStatus() == null || n.getStatus().getAddresses() == null ? java.util.stream.Stream.empty()
+                .flatMap(n -> n.getStatus() == null || n.getStatus().getAddresses() == null ? Stream.empty()
                         : n.getStatus().getAddresses().stream())
                 .filter(a -> "InternalIP".equals(a.getType())).map(a -> a.getAddress()).findFirst()
                 .orElseThrow(() -> ZerodropException.usage("no traffic URL, and no node with an InternalIP to reach"
@@ -106,8 +109,8 @@ public final class TrafficPath {
                             .split("\0");
                     boolean kubectl = args.length > 0 && Path.of(args[0]).getFileName() != null
                             && Path.of(args[0]).getFileName().toString().equals("kubectl");
-                    boolean forward = java.util.Arrays.asList(args).contains("port-forward");
-                    boolean ours = java.util.Arrays.stream(args).anyMatch(a -> a.equals(String.valueOf(port))
+                    boolean forward = Arrays.asList(args).contains("port-forward");
+                    boolean ours = Arrays.stream(args).anyMatch(a -> a.equals(String.valueOf(port))
                             || a.startsWith(port + ":"));
                     if (kubectl && forward && ours) {
                         return true;

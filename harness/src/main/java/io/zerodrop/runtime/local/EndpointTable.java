@@ -1,6 +1,7 @@
 package io.zerodrop.runtime.local;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +35,7 @@ final class EndpointTable {
 
     List<Backend> readyBackends() {
         List<Backend> out = new ArrayList<>(ready.values());
-        out.sort(java.util.Comparator.comparing(Backend::pod));
+        out.sort(Comparator.comparing(Backend::pod));
         return out;
     }
 }

@@ -1,13 +1,18 @@
 package io.zerodrop.runtime.local;
 
+import io.zerodrop.core.ProcessTrees;
+import io.zerodrop.core.RunMarker;
 import io.zerodrop.workload.Probe;
 import io.zerodrop.workload.Workload;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +59,8 @@ final class LocalPod {
     private final ScheduledExecutorService scheduler;
     private final Listener listener;
     /** The last answer of each probe ("startup", "readiness", "liveness"), for the evidence when a start fails. */
-    final Map<String, String> lastProbe = new java.util.concurrent.ConcurrentHashMap<>();
-    private final List<ScheduledFuture<?>> probeTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final Map<String, String> lastProbe = new ConcurrentHashMap<>();
+    private final List<ScheduledFuture<?>> probeTasks = new CopyOnWriteArrayList<>();
     private volatile Process process;
     private volatile boolean started;
     private volatile boolean ready;
@@ -90,7 +95,7 @@ final class LocalPod {
         e.put("HOSTNAME", name);
         mapping.env().forEach((k, v) -> e.put(k, expand(v)));
         this.env = Map.copyOf(e);
-        List<String> cmd = new java.util.ArrayList<>(launcher);
+        List<String> cmd = new ArrayList<>(launcher);
         mapping.command().stream().map(this::expand).forEach(cmd::add);
         this.command = List.copyOf(cmd);
         this.launcher = List.copyOf(launcher);
@@ -137,7 +142,7 @@ final class LocalPod {
                 .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr.log").toFile()));
         pb.environment().clear();
         pb.environment().putAll(env);
-        io.zerodrop.core.RunMarker.tag(pb.environment());
+        RunMarker.tag(pb.environment());
         started = workload.startupProbe().isEmpty();
         Process p = pb.start();
         process = p;
@@ -324,6 +329,6 @@ final class LocalPod {
     }
 
     static void killTree(Process p) {
-        io.zerodrop.core.ProcessTrees.kill(p);
+        ProcessTrees.kill(p);
     }
 }

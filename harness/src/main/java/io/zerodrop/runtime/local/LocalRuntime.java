@@ -1,13 +1,17 @@
 package io.zerodrop.runtime.local;
 
+import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.Eviction;
 import io.zerodrop.runtime.PodInfo;
 import io.zerodrop.runtime.Runtime;
+import io.zerodrop.runtime.RuntimeFactory;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.traffic.fleet.GeneratorFleet;
+import io.zerodrop.traffic.fleet.LocalProcessFleet;
 import io.zerodrop.workload.Probe;
 import io.zerodrop.workload.Workload;
 import java.io.IOException;
@@ -23,7 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +56,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     private final EndpointTable endpoints = new EndpointTable();
     private final Map<String, LocalPod> pods = new ConcurrentHashMap<>();
     private final Map<String, String> terminationCause = new ConcurrentHashMap<>();
-    private final List<Undo.Registration> undos = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Undo.Registration> undos = new CopyOnWriteArrayList<>();
     private final AtomicInteger nextAddress = new AtomicInteger();
     private Workload workload;
     private ServiceFront proxy;
@@ -57,11 +64,16 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     private int subnet;
     private String templateHash;
     private volatile boolean tearingDown;
-    private final java.util.Set<String> cordoned = ConcurrentHashMap.newKeySet();
+    private final Set<String> cordoned = ConcurrentHashMap.newKeySet();
+    /** This runtime as a run pipeline makes it: one fresh local runtime per run, with these settings. */
+    public static RuntimeFactory factory(LocalSettings settings) {
+        return (timeline, undo) -> new LocalRuntime(settings, timeline, undo);
+    }
+
     /** Pods whose container exited while nobody was terminating them. */
-    private final java.util.Set<String> crashed = ConcurrentHashMap.newKeySet();
+    private final Set<String> crashed = ConcurrentHashMap.newKeySet();
     private final Object evictionLock = new Object();
-    private final java.util.concurrent.atomic.AtomicInteger maxUnavailable = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger maxUnavailable = new AtomicInteger();
     private volatile boolean sampling;
     private final AtomicInteger desired = new AtomicInteger();
     private final Map<String, String> podHash = new ConcurrentHashMap<>();
@@ -82,8 +94,8 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
 
     /** The local runtime plays the load Job: one process per generator on this host, where the Service is reachable. */
     @Override
-    public java.util.Optional<io.zerodrop.traffic.fleet.GeneratorFleet> loadFleet(String image) {
-        return java.util.Optional.of(new io.zerodrop.traffic.fleet.LocalProcessFleet(serviceUrl(), processLauncher(),
+    public Optional<GeneratorFleet> loadFleet(String image) {
+        return Optional.of(new LocalProcessFleet(serviceUrl(), processLauncher(),
                 undo, settings.generatorClockSkewsMs()));
     }
 
@@ -337,7 +349,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     }
 
     @Override
-    public java.util.Optional<BudgetStatus> budget() {
+    public Optional<BudgetStatus> budget() {
         return workload.budget().map(b -> {
             int expected = desired.get();
             int healthy = (int) pods.values().stream().filter(p -> !p.isTerminating() && p.isReady()).count();
@@ -362,7 +374,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
             if (pod == null || pod.isTerminating()) {
                 return Eviction.notFound("pod " + name + " not found (already deleted)");
             }
-            java.util.Optional<BudgetStatus> budget = budget();
+            Optional<BudgetStatus> budget = budget();
             if (budget.isPresent()) {
                 BudgetStatus b = budget.get();
                 boolean healthy = pod.isReady();
@@ -690,7 +702,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
 
     @Override
     public Map<String, Path> requestLogs() {
-        Map<String, Path> out = new java.util.TreeMap<>();
+        Map<String, Path> out = new TreeMap<>();
         for (LocalPod p : pods.values()) {
             Path l = p.dir.resolve("requests.log");
             if (Files.exists(l)) {
@@ -737,6 +749,6 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     }
 
     private static void sleep(long ms) {
-        io.zerodrop.core.Sleep.forMs(ms);
+        Sleep.forMs(ms);
     }
 }

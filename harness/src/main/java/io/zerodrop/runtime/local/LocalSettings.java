@@ -1,6 +1,8 @@
 package io.zerodrop.runtime.local;
 
+import io.zerodrop.core.ZerodropException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * How the local runtime plays the cluster.
@@ -16,25 +18,25 @@ import java.nio.file.Path;
  *                         made to run (its records and clock readings alike), to see the clock correction work
  */
 public record LocalSettings(int nodes, long endpointDelayMs, long endpointJitterMs, long kubeletNoticeMs, long seed,
-        ImageMap images, Path workDir, String serviceMode, java.util.List<Long> generatorClockSkewsMs) {
+        ImageMap images, Path workDir, String serviceMode, List<Long> generatorClockSkewsMs) {
 
     public LocalSettings(int nodes, long endpointDelayMs, long endpointJitterMs, long kubeletNoticeMs, long seed,
             ImageMap images, Path workDir, String serviceMode) {
         this(nodes, endpointDelayMs, endpointJitterMs, kubeletNoticeMs, seed, images, workDir, serviceMode,
-                java.util.List.of());
+                List.of());
     }
 
     /** Service modes: netfilter where root with ip and iptables, else userspace; or one of them forced. */
-    public static final java.util.List<String> SERVICE_MODES = java.util.List.of("auto", "netfilter", "userspace");
+    public static final List<String> SERVICE_MODES = List.of("auto", "netfilter", "userspace");
 
     public LocalSettings {
         if (!SERVICE_MODES.contains(serviceMode)) {
-            throw io.zerodrop.core.ZerodropException.usage("service mode \"" + serviceMode
+            throw ZerodropException.usage("service mode \"" + serviceMode
                     + "\" is invalid: expected one of " + SERVICE_MODES);
         }
         // pods run in their own directories: a relative path handed to them (${POD_DIR}) would resolve there
         workDir = workDir.toAbsolutePath().normalize();
-        generatorClockSkewsMs = java.util.List.copyOf(generatorClockSkewsMs);
+        generatorClockSkewsMs = List.copyOf(generatorClockSkewsMs);
     }
 
     public static LocalSettings defaults(long seed, Path workDir) {
@@ -48,7 +50,7 @@ public record LocalSettings(int nodes, long endpointDelayMs, long endpointJitter
     }
 
     /** The same settings with the load generators' clocks made to run off by these (one per generator). */
-    public LocalSettings withGeneratorClockSkews(java.util.List<Long> skewsMs) {
+    public LocalSettings withGeneratorClockSkews(List<Long> skewsMs) {
         return new LocalSettings(nodes, endpointDelayMs, endpointJitterMs, kubeletNoticeMs, seed, images, workDir,
                 serviceMode, skewsMs);
     }

@@ -1,12 +1,20 @@
 package io.zerodrop.runtime.local;
 
+import io.zerodrop.core.RunMarker;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,18 +41,18 @@ final class NetfilterFront implements ServiceFront {
     private final int port;
     private boolean rejecting;
     /** Backends in the DNAT rules now. */
-    private final java.util.Set<EndpointTable.Backend> inRules = new java.util.LinkedHashSet<>();
+    private final Set<EndpointTable.Backend> inRules = new LinkedHashSet<>();
     /** Backends that left the rules, with a counting rule each. */
-    private final java.util.Map<EndpointTable.Backend, Long> departed = new java.util.LinkedHashMap<>();
+    private final Map<EndpointTable.Backend, Long> departed = new LinkedHashMap<>();
     /** Counts of backends that came back into the rules, by pod. */
-    private final java.util.Map<String, Long> returned = new java.util.LinkedHashMap<>();
+    private final Map<String, Long> returned = new LinkedHashMap<>();
 
     NetfilterFront(String vip, int port, Undo undo) {
         this.ns = "zd-" + Long.toHexString(System.nanoTime() & 0xffffffL) + "-" + ProcessHandle.current().pid();
         this.vip = vip;
         this.port = port;
         undo.register("delete network namespace " + ns, () -> run(List.of("ip", "netns", "del", ns), false));
-        io.zerodrop.core.RunMarker.current().ifPresent(m -> m.namespace(ns)); // found again if this JVM is killed
+        RunMarker.current().ifPresent(m -> m.namespace(ns)); // found again if this JVM is killed
         run(List.of("ip", "netns", "add", ns), true);
         inNs("ip", "link", "set", "lo", "up");
         inNs("iptables", "-t", "nat", "-N", CHAIN);
@@ -60,8 +68,8 @@ final class NetfilterFront implements ServiceFront {
     }
 
     private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, tool))) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
                 return true;
             }
         }
@@ -144,8 +152,8 @@ final class NetfilterFront implements ServiceFront {
     }
 
     /** SYN packets counted per departed backend {@code ip:port}, from {@code iptables -S -v} ("-c pkts bytes"). */
-    private java.util.Map<String, Long> staleCounts() {
-        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+    private Map<String, Long> staleCounts() {
+        Map<String, Long> out = new LinkedHashMap<>();
         for (List<String> f : rules("filter", STALE, "-v")) {
             int d = f.indexOf("-d");
             int p = f.indexOf("--dport");
@@ -160,9 +168,9 @@ final class NetfilterFront implements ServiceFront {
     }
 
     @Override
-    public synchronized java.util.Map<String, Long> staleConnects() {
-        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>(returned);
-        java.util.Map<String, Long> counts = departed.isEmpty() ? java.util.Map.of() : staleCounts();
+    public synchronized Map<String, Long> staleConnects() {
+        Map<String, Long> out = new LinkedHashMap<>(returned);
+        Map<String, Long> counts = departed.isEmpty() ? Map.of() : staleCounts();
         departed.forEach((b, before) -> out.merge(b.pod(), before + counts.getOrDefault(b.address(), 0L),
                 Long::sum));
         out.values().removeIf(v -> v == 0);

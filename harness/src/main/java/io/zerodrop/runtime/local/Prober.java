@@ -1,13 +1,20 @@
 package io.zerodrop.runtime.local;
 
+import io.zerodrop.core.ProcessTrees;
+import io.zerodrop.core.RunMarker;
+import io.zerodrop.core.Sleep;
 import io.zerodrop.workload.Probe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -24,12 +31,12 @@ final class Prober {
     }
 
     static boolean check(Probe p, String ip, long timeoutMs, Map<String, String> env, Path workDir,
-            java.util.List<String> launcher) {
+            List<String> launcher) {
         return probe(p, ip, timeoutMs, env, workDir, launcher).ok();
     }
 
     static Result probe(Probe p, String ip, long timeoutMs, Map<String, String> env, Path workDir,
-            java.util.List<String> launcher) {
+            List<String> launcher) {
         if (!launcher.isEmpty() && (p.kind().equals(Probe.HTTP) || p.kind().equals(Probe.TCP))) {
             return inNamespace(p, ip, timeoutMs, workDir, launcher);
         }
@@ -41,26 +48,26 @@ final class Prober {
         };
     }
 
-    private static Probe withLauncher(Probe p, java.util.List<String> launcher) {
+    private static Probe withLauncher(Probe p, List<String> launcher) {
         if (launcher.isEmpty()) {
             return p;
         }
-        java.util.List<String> cmd = new java.util.ArrayList<>(launcher);
+        List<String> cmd = new ArrayList<>(launcher);
         cmd.addAll(p.command());
         return new Probe(p.kind(), p.httpPath(), p.port(), cmd, p.sleepSeconds(), p.initialDelaySeconds(),
                 p.periodSeconds(), p.timeoutSeconds(), p.successThreshold(), p.failureThreshold());
     }
 
     /** httpGet or tcpSocket from inside the pods' network namespace, through bash's /dev/tcp. */
-    private static Result inNamespace(Probe p, String ip, long timeoutMs, Path workDir, java.util.List<String> launcher) {
+    private static Result inNamespace(Probe p, String ip, long timeoutMs, Path workDir, List<String> launcher) {
         String script = "exec 3<>/dev/tcp/" + ip + "/" + p.port();
         if (p.kind().equals(Probe.HTTP)) {
             script += "; printf 'GET " + p.httpPath().replace("'", "") + " HTTP/1.1\\r\\nHost: " + ip
                     + "\\r\\nUser-Agent: kube-probe/zerodrop\\r\\nConnection: close\\r\\n\\r\\n' >&3;"
                     + " read -r v s rest <&3; [ \"$s\" -ge 200 ] && [ \"$s\" -lt 400 ]";
         }
-        java.util.List<String> cmd = new java.util.ArrayList<>(launcher);
-        cmd.addAll(java.util.List.of("bash", "-c", script));
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of("bash", "-c", script));
         Result r = execResult(new Probe(Probe.EXEC, "", 0, cmd, 0, 0, 0, 0, 0, 0), timeoutMs, Map.of(), workDir);
         return r.ok() ? Result.of(true, "answered 200-399 (from inside the namespace)")
                 : Result.of(false, "no connection or an answer outside 200-399 (from inside the namespace: "
@@ -95,10 +102,10 @@ final class Prober {
     }
 
     private static String ioReason(IOException e, long timeoutMs) {
-        if (e instanceof java.net.ConnectException) {
+        if (e instanceof ConnectException) {
             return "connection refused";
         }
-        if (e instanceof java.net.SocketTimeoutException) {
+        if (e instanceof SocketTimeoutException) {
             return "timed out after " + timeoutMs + " ms";
         }
         return e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -126,7 +133,7 @@ final class Prober {
         ProcessBuilder pb = new ProcessBuilder(p.command()).directory(workDir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true);
         pb.environment().putAll(env);
-        io.zerodrop.core.RunMarker.tag(pb.environment());
+        RunMarker.tag(pb.environment());
         if (!env.containsKey("PATH")) {
             pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"));
         }
@@ -144,12 +151,12 @@ final class Prober {
             return Result.of(false, "interrupted");
         } finally {
             if (proc != null && proc.isAlive()) {
-                io.zerodrop.core.ProcessTrees.kill(proc);
+                ProcessTrees.kill(proc);
             }
         }
     }
 
     private static boolean sleep(long ms, long timeoutMs) {
-        return io.zerodrop.core.Sleep.forMs(Math.min(ms, Math.max(0, timeoutMs))) && ms <= timeoutMs;
+        return Sleep.forMs(Math.min(ms, Math.max(0, timeoutMs))) && ms <= timeoutMs;
     }
 }

@@ -1,6 +1,7 @@
 package io.zerodrop.runtime.local;
 
 import java.util.List;
+import java.util.Map;
 
 /** How the Service address reaches the ready endpoints: a userspace proxy, or netfilter DNAT in a network namespace. */
 interface ServiceFront extends AutoCloseable {
@@ -23,8 +24,8 @@ interface ServiceFront extends AutoCloseable {
      * netfilter, through conntrack entries that outlived the endpoint. A userspace proxy decides every new
      * connection itself, so it has none.
      */
-    default java.util.Map<String, Long> staleConnects() {
-        return java.util.Map.of();
+    default Map<String, Long> staleConnects() {
+        return Map.of();
     }
 
     @Override

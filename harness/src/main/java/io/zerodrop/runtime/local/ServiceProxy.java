@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -108,7 +109,7 @@ final class ServiceProxy implements ServiceFront {
         }
         open.add(client);
         open.add(backend);
-        java.util.concurrent.atomic.AtomicInteger directions = new java.util.concurrent.atomic.AtomicInteger(2);
+        AtomicInteger directions = new AtomicInteger(2);
         pumps.execute(() -> pump(backend, client, directions));
         pump(client, backend, directions);
     }
@@ -117,7 +118,7 @@ final class ServiceProxy implements ServiceFront {
      * Copies one direction until end of stream, passed on as a half-close (FIN), or until a reset or error, passed
      * on as a reset of the other side. The pair is closed when both directions are done.
      */
-    private void pump(Socket from, Socket to, java.util.concurrent.atomic.AtomicInteger directions) {
+    private void pump(Socket from, Socket to, AtomicInteger directions) {
         byte[] buf = new byte[16 * 1024];
         try {
             InputStream in = from.getInputStream();

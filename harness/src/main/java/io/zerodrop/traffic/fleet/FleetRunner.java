@@ -1,12 +1,14 @@
 package io.zerodrop.traffic.fleet;
 
 import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.gatling.GeneratorLog;
 import io.zerodrop.gatling.RequestRecord;
 import io.zerodrop.gatling.SimulationLogReader;
 import io.zerodrop.traffic.LoadGenerators;
+import io.zerodrop.traffic.LoadInterrupted;
 import io.zerodrop.traffic.LoadResult;
 import io.zerodrop.traffic.Progress;
 import io.zerodrop.traffic.TrafficListener;
@@ -25,6 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Drives the generators of a fleet as one load: launched (waiting), each one's clock measured against this host's,
@@ -132,9 +137,9 @@ public final class FleetRunner implements LoadGenerators {
         // SIGINT/SIGTERM: the signal's undos (the fleet's among them, registered before this) must not stop the
         // generators before this thread has asked them to stop their load and taken their logs; registered last, this
         // undo runs first and waits for that, at most STOP_GRACE_MS and a little
-        java.util.concurrent.CountDownLatch handedOver = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch handedOver = new CountDownLatch(1);
         Undo.Registration collect = undo.register("collect the load generators' logs", () ->
-                handedOver.await(STOP_GRACE_MS + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS));
+                handedOver.await(STOP_GRACE_MS + 5_000, TimeUnit.MILLISECONDS));
         boolean interrupted;
         try {
             for (Gen g : gens) {
@@ -200,9 +205,9 @@ public final class FleetRunner implements LoadGenerators {
             table.add(row);
         }
         LoadResult result = new LoadResult(logs, table, injectionSeen >= 0 ? injectionSeen : firstInjection(gens),
-                clientLogs, java.util.Optional.empty());
+                clientLogs, Optional.empty());
         if (interrupted) {
-            throw new io.zerodrop.traffic.LoadInterrupted(logs.isEmpty() ? null : result);
+            throw new LoadInterrupted(logs.isEmpty() ? null : result);
         }
         GeneratorLog.requireResolution(logs, resolutionMs);
         return result;
@@ -326,7 +331,7 @@ public final class FleetRunner implements LoadGenerators {
                 lastReport = now;
             }
             // two calls per generator each round, through the API server on a cluster: pace them by the fleet's size
-            io.zerodrop.core.Sleep.forMs(injectionSeen < 0 ? pollMs(gens.size(), 25, 500) : pollMs(gens.size(), 125,
+            Sleep.forMs(injectionSeen < 0 ? pollMs(gens.size(), 25, 500) : pollMs(gens.size(), 125,
                     1000));
         }
     }
@@ -357,7 +362,7 @@ public final class FleetRunner implements LoadGenerators {
                         + READY_TIMEOUT_MS / 1000 + " s: " + gens.stream().map(g -> g.ch.name() + " " + g.state)
                         .toList());
             }
-            io.zerodrop.core.Sleep.forMs(pollMs(gens.size(), 25, 500));
+            Sleep.forMs(pollMs(gens.size(), 25, 500));
         }
     }
 

@@ -1,12 +1,19 @@
 package io.zerodrop.traffic.fleet;
 
+import com.sun.management.OperatingSystemMXBean;
+import io.zerodrop.core.FileLimits;
+import io.zerodrop.core.JvmTemp;
+import io.zerodrop.core.ProcessTrees;
+import io.zerodrop.core.RunMarker;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.traffic.TrafficRunner;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +21,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The local runtime playing the Job: N generator processes on this host (started through {@code launcher}, e.g. into
@@ -50,8 +59,8 @@ public final class LocalProcessFleet implements GeneratorFleet {
      */
     public static String capacityProblem(int generators, int heapMb) {
         long totalMb = -1;
-        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean()
+                instanceof OperatingSystemMXBean os) {
             totalMb = os.getTotalMemorySize() >> 20;
         }
         int cores = java.lang.Runtime.getRuntime().availableProcessors();
@@ -117,7 +126,7 @@ public final class LocalProcessFleet implements GeneratorFleet {
         if (skew != 0) {
             props.put("zerodrop.generator.clockSkewMs", String.valueOf(skew));
         }
-        io.zerodrop.core.FileLimits.Plan limits = io.zerodrop.core.FileLimits.forChild(io.zerodrop.core.FileLimits
+        FileLimits.Plan limits = FileLimits.forChild(FileLimits
                 .neededFor(Double.parseDouble(l.properties().getOrDefault("zerodrop.rate", "0")), // each one's share
                         l.requestTimeoutMs() + l.connectTimeoutMs()));
         if (limits.note() != null && index == 0) {
@@ -125,18 +134,18 @@ public final class LocalProcessFleet implements GeneratorFleet {
         }
         List<String> withLimits = new ArrayList<>(launcher);
         withLimits.addAll(limits.prefix());
-        List<String> cmd = io.zerodrop.traffic.TrafficRunner.gatlingJvm(withLimits, l.heapMb(), l.requestTimeoutMs(),
-                l.connectTimeoutMs(), props, l.extraClasspath(), io.zerodrop.core.JvmTemp.create(dir.resolve("jvm-tmp")));
+        List<String> cmd = TrafficRunner.gatlingJvm(withLimits, l.heapMb(), l.requestTimeoutMs(),
+                l.connectTimeoutMs(), props, l.extraClasspath(), JvmTemp.create(dir.resolve("jvm-tmp")));
         cmd.addAll(List.of(GENERATOR_MAIN, "--control", "stdio", "--results", dir.toString(),
                 "--simulation", l.simulationClass()));
-        java.util.concurrent.atomic.AtomicReference<Process> proc = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Process> proc = new AtomicReference<>();
         undo.register("stop load generator " + name, () -> {
-            io.zerodrop.core.ProcessTrees.kill(proc.get());
-            io.zerodrop.core.JvmTemp.delete(dir.resolve("jvm-tmp"));
+            ProcessTrees.kill(proc.get());
+            JvmTemp.delete(dir.resolve("jvm-tmp"));
         });
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("generator-console.log").toFile());
-            io.zerodrop.core.RunMarker.tag(pb.environment());
+            RunMarker.tag(pb.environment());
             proc.set(pb.start());
         } catch (IOException e) {
             throw ZerodropException.environment("cannot start load generator " + name + " (" + cmd.get(0) + "): " + e);
@@ -192,7 +201,7 @@ public final class LocalProcessFleet implements GeneratorFleet {
 
         private String exitCode() {
             try {
-                process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+                process.waitFor(2, TimeUnit.SECONDS);
                 return process.isAlive() ? "none yet" : String.valueOf(process.exitValue());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -3,12 +3,21 @@ package io.zerodrop.runtime.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.Eviction;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +78,7 @@ class ClusterAccessTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        Path kc = java.nio.file.Files.writeString(dir.resolve("dead"), String.join("\n", "apiVersion: v1",
+        Path kc = Files.writeString(dir.resolve("dead"), String.join("\n", "apiVersion: v1",
                 "kind: Config", "current-context: gone", "clusters:", "- name: gone", "  cluster:",
                 "    server: https://127.0.0.1:" + closed, "contexts:", "- name: gone", "  context:", "    cluster: gone",
                 "    user: me", "users:", "- name: me", "  user:", "    token: t", ""));
@@ -89,19 +98,19 @@ class ClusterAccessTest {
      */
     @Test
     void aServerThatClosesEveryConnectionGetsAnErrorThatSpeaks() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread closer = new Thread(() -> {
                 while (!s.isClosed()) {
                     try {
                         s.accept().close();
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         return;
                     }
                 }
             }, "closing-server");
             closer.setDaemon(true);
             closer.start();
-            Path kc = java.nio.file.Files.writeString(dir.resolve("closing"), String.join("\n", "apiVersion: v1",
+            Path kc = Files.writeString(dir.resolve("closing"), String.join("\n", "apiVersion: v1",
                     "kind: Config", "current-context: c", "clusters:", "- name: c", "  cluster:",
                     "    server: http://127.0.0.1:" + s.getLocalPort(), "contexts:", "- name: c", "  context:",
                     "    cluster: c", "    user: me", "users:", "- name: me", "  user:", "    token: t", ""));
@@ -116,17 +125,17 @@ class ClusterAccessTest {
 
     @Test
     void aCallThatGotNoAnswerIsDescribedInWordsWithItsServer() {
-        try (var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
-                new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("https://192.0.2.10:6443").build())
+        try (var client = new KubernetesClientBuilder().withConfig(
+                new ConfigBuilder().withMasterUrl("https://192.0.2.10:6443").build())
                 .build()) {
-            String closed = Cluster.reason(new io.fabric8.kubernetes.client.KubernetesClientException("closed",
-                    new java.nio.channels.ClosedChannelException()), client);
+            String closed = Cluster.reason(new KubernetesClientException("closed",
+                    new ClosedChannelException()), client);
             assertThat(closed).startsWith("the API server https://192.0.2.10:6443/ closed the connection without"
                     + " answering").contains("check that it is reachable").doesNotContain("ClosedChannelException");
-            String refused = Cluster.reason(new io.fabric8.kubernetes.client.KubernetesClientException("x",
-                    new java.net.ConnectException("Connection refused")), client);
+            String refused = Cluster.reason(new KubernetesClientException("x",
+                    new ConnectException("Connection refused")), client);
             assertThat(refused).startsWith("the API server https://192.0.2.10:6443/ refused the connection");
-            String answered = Cluster.reason(new io.fabric8.kubernetes.client.KubernetesClientException("Forbidden",
+            String answered = Cluster.reason(new KubernetesClientException("Forbidden",
                     403, null), client);
             assertThat(answered).isEqualTo("403 Forbidden");
         }
@@ -210,7 +219,7 @@ class ClusterAccessTest {
 
     @Test
     void deleteRolloutRestartScaleAndCordonSendTheCallsKubectlWould() {
-        client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("n1")
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("n1")
                 .endMetadata().build()).create();
         cluster.calls.clear();
         ApiCalls api = new ApiCalls(client, "shop");

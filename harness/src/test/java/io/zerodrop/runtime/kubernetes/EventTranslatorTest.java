@@ -2,16 +2,23 @@ package io.zerodrop.runtime.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateRunning;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /** Watch event sequences as a real cluster emits them, translated to timeline events on zerodrop's clock. */
@@ -19,13 +26,13 @@ class EventTranslatorTest {
     static final long T = 1_800_000_000_000L;
 
     static Pod pod(String name, boolean ready, String deletionTimestamp, Integer exitCode, String message) {
-        io.fabric8.kubernetes.api.model.ContainerState state = new io.fabric8.kubernetes.api.model.ContainerState();
+        ContainerState state = new ContainerState();
         if (exitCode != null) {
-            state.setTerminated(new io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder()
+            state.setTerminated(new ContainerStateTerminatedBuilder()
                     .withExitCode(exitCode).withReason(exitCode == 137 ? "Error" : "Completed").withMessage(message)
                     .withFinishedAt("2027-01-15T08:00:05Z").build());
         } else {
-            state.setRunning(new io.fabric8.kubernetes.api.model.ContainerStateRunning());
+            state.setRunning(new ContainerStateRunning());
         }
         return new PodBuilder().withNewMetadata().withName(name).withDeletionTimestamp(deletionTimestamp)
                 .withDeletionGracePeriodSeconds(deletionTimestamp == null ? null : 30L).endMetadata()
@@ -98,11 +105,11 @@ class EventTranslatorTest {
         List<TimelineEvent> added = tr.slice(slice("web-b", new Object[] {"web-3", null, null, null},
                 new Object[] {"web-4", false, false, false}), T + 9_500, cause);
         assertThat(added).extracting(TimelineEvent::type, TimelineEvent::pod)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(EventType.ENDPOINT_NOT_READY, "web-4"));
+                .containsExactly(Tuple.tuple(EventType.ENDPOINT_NOT_READY, "web-4"));
         List<TimelineEvent> ready = tr.slice(slice("web-b", new Object[] {"web-3", null, null, null},
                 new Object[] {"web-4", true, true, false}), T + 12_000, cause);
         assertThat(ready).extracting(TimelineEvent::type, TimelineEvent::pod)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(EventType.ENDPOINT_READY, "web-4"));
+                .containsExactly(Tuple.tuple(EventType.ENDPOINT_READY, "web-4"));
         // a whole slice deleted: its endpoints leave unless another slice lists them
         assertThat(tr.sliceDeleted("web-b", T + 13_000, cause)).extracting(TimelineEvent::pod)
                 .containsExactly("web-3", "web-4");
@@ -110,7 +117,7 @@ class EventTranslatorTest {
 
     @Test
     void kubeletEventsOnTheWorkloadsPodsAndBudgetChangesBecomeNotesWithTheServersTimesBeside() {
-        io.fabric8.kubernetes.api.model.Event hook = new io.fabric8.kubernetes.api.model.EventBuilder()
+        Event hook = new EventBuilder()
                 .withNewInvolvedObject().withKind("Pod").withName("web-1").endInvolvedObject()
                 .withReason("FailedPreStopHook").withType("Warning").withMessage("PreStopHook failed: exec sleep: not found")
                 .withFirstTimestamp("2027-01-15T08:00:01Z").withLastTimestamp("2027-01-15T08:00:01Z").withCount(1)
@@ -121,14 +128,14 @@ class EventTranslatorTest {
         assertThat(t.disruption()).isEqualTo("delete-1");
         assertThat(t.attributes()).containsEntry("serverFirstTimestamp", "2027-01-15T08:00:01Z")
                 .containsEntry("reason", "FailedPreStopHook");
-        io.fabric8.kubernetes.api.model.Event other = new io.fabric8.kubernetes.api.model.EventBuilder(hook)
+        Event other = new EventBuilder(hook)
                 .editInvolvedObject().withName("cart-1").endInvolvedObject().build();
         assertThat(EventTranslator.event(other, T, "web-1"::equals, Map.of())).as("another workload's pod").isNull();
 
-        var b1 = new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder().withNewMetadata()
+        var b1 = new PodDisruptionBudgetBuilder().withNewMetadata()
                 .withName("web-pdb").endMetadata().withNewStatus().withDisruptionsAllowed(1).withCurrentHealthy(3)
                 .withDesiredHealthy(2).withExpectedPods(3).endStatus().build();
-        var b2 = new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder(b1).editStatus()
+        var b2 = new PodDisruptionBudgetBuilder(b1).editStatus()
                 .withDisruptionsAllowed(0).withCurrentHealthy(2).endStatus().build();
         assertThat(EventTranslator.budget(null, b1, T).attributes()).containsEntry("disruptionsAllowed", "1");
         TimelineEvent change = EventTranslator.budget(b1, b2, T + 500);

@@ -6,15 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
-import io.zerodrop.engine.LoadSpec;
 import io.zerodrop.gatling.GeneratorLog;
 import io.zerodrop.gatling.RequestRecord;
+import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.traffic.LoadResult;
 import io.zerodrop.traffic.TrafficListener;
 import io.zerodrop.traffic.TrafficPlan;
 import io.zerodrop.traffic.fleet.FleetRunner;
+import io.zerodrop.traffic.fleet.RecordingTarget;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +39,7 @@ class JobFleetTest {
     Path tmp;
 
     private final List<Process> pods = new CopyOnWriteArrayList<>();
-    private io.zerodrop.traffic.fleet.RecordingTarget target;
+    private RecordingTarget target;
     private Map<String, Long> received;
 
     @AfterEach
@@ -49,7 +51,7 @@ class JobFleetTest {
     }
 
     private String startTarget() throws IOException {
-        target = new io.zerodrop.traffic.fleet.RecordingTarget();
+        target = new RecordingTarget();
         received = target.received;
         return target.url();
     }
@@ -97,7 +99,7 @@ class JobFleetTest {
         assertThat(r.generators()).extracting(m -> m.get("where")).containsExactly("node node-0", "node node-1");
         GeneratorLog skewed = r.logs().get(1);
         assertThat(Math.abs(skewed.offsetMs() - 2_500)).isLessThanOrEqualTo(skewed.uncertaintyMs());
-        List<RequestRecord> records = io.zerodrop.traffic.fleet.RecordingTarget.merged(r.logs());
+        List<RequestRecord> records = RecordingTarget.merged(r.logs());
         assertThat(records).hasSize(received.size()).allMatch(RequestRecord::ok);
         assertThat(received.keySet().stream().map(id -> id.replaceAll("-\\d+$", "")).distinct()).hasSize(2);
         // on one clock, every request reached the target after the earliest corrected start
@@ -173,7 +175,7 @@ class JobFleetTest {
             cluster.beforeAnswer = call -> {
                 if (call.method().equals("POST") && call.path().endsWith("/jobs")) {
                     new Thread(() -> {
-                        io.zerodrop.core.Sleep.forMs(200);
+                        Sleep.forMs(200);
                         client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata()
                                 .withName("zerodrop-load-r1-0-abcde").withNamespace("shop").withLabels(Map.of(
                                         "zerodrop.io/run", "r1", "app.kubernetes.io/managed-by", "zerodrop",

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.zerodrop.cli.Zerodrop;
+import io.zerodrop.conformance.DeleteConformance;
 import io.zerodrop.workload.ManifestLoader;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -19,6 +20,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -113,7 +115,7 @@ class K3sClusterProofIT {
         Path out = dir.resolve("out-" + overlay + suffix);
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
-        List<String> args = new java.util.ArrayList<>(List.of("run", ROOT.resolve("harness/scenarios").resolve(scenario)
+        List<String> args = new ArrayList<>(List.of("run", ROOT.resolve("harness/scenarios").resolve(scenario)
                 .toString(), "--kubeconfig", kubeconfig.toString(), "--namespace", ns, "--out", out.toString()));
         args.addAll(how);
         int exit = Zerodrop.execute(args.toArray(String[]::new), new PrintWriter(o, true), new PrintWriter(e, true));
@@ -140,14 +142,14 @@ class K3sClusterProofIT {
     @Test
     void naiveDropsAndHardenedDropsNothingWhenAPodIsDeletedInACluster() throws Exception {
         JsonNode naive = deleteOnePodUnderLoad("naive");
-        io.zerodrop.conformance.DeleteConformance.assertConforms(naive);
+        DeleteConformance.assertConforms(naive);
         assertThat(naive.path("requests").path("failed").asLong()).isPositive();
         assertThat(naive.path("timeline").findValuesAsText("type")).contains("POD_MARKED_FOR_DELETION",
                 "CONTAINER_EXITED", "ENDPOINT_TERMINATING");
         JsonNode hardened = deleteOnePodUnderLoad("hardened");
         assertThat(hardened.path("requests").path("failed").asLong()).isZero();
         assertThat(hardened.path("verdict").path("status").asText()).isEqualTo("PASSED");
-        io.zerodrop.conformance.DeleteConformance.assertConforms(hardened);
+        DeleteConformance.assertConforms(hardened);
     }
 
     /**
@@ -160,7 +162,7 @@ class K3sClusterProofIT {
         JsonNode naive = runUnderLoad("naive", "cluster-delete.yaml", 1, inside, "-job");
         JsonNode hardened = runUnderLoad("hardened", "cluster-delete.yaml", 0, inside, "-job");
         for (JsonNode r : List.of(naive, hardened)) {
-            io.zerodrop.conformance.DeleteConformance.assertConforms(r);
+            DeleteConformance.assertConforms(r);
             JsonNode gens = r.path("header").path("settings").path("loadGenerators");
             assertThat(gens).hasSize(2);
             assertThat(gens.findValuesAsText("where")).allMatch(w -> w.startsWith("node "));

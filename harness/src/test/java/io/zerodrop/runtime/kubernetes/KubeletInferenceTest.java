@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /** preStop, SIGTERM and SIGKILL placed from what the API shows, each marked as inferred with its basis. */
@@ -41,9 +42,9 @@ class KubeletInferenceTest {
         for (Pod p : List.of(native_, withExec(30L, "sleep", "5"), withExec(30L, "/bin/sh", "-c", "sleep 5"))) {
             List<TimelineEvent> e = KubeletInference.onDeletion(p, 5_000, "d");
             assertThat(e).extracting(TimelineEvent::type, TimelineEvent::atMs).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple(EventType.PRESTOP_STARTED, 5_000L),
-                    org.assertj.core.groups.Tuple.tuple(EventType.PRESTOP_ENDED, 10_000L),
-                    org.assertj.core.groups.Tuple.tuple(EventType.SIGTERM_SENT, 10_000L));
+                    Tuple.tuple(EventType.PRESTOP_STARTED, 5_000L),
+                    Tuple.tuple(EventType.PRESTOP_ENDED, 10_000L),
+                    Tuple.tuple(EventType.SIGTERM_SENT, 10_000L));
             assertThat(e).allSatisfy(t -> assertThat(t.attributes().get("inferred")).isEqualTo(
                     "preStop sleeps 5 s, counted from the deletion zerodrop saw"));
         }
@@ -76,8 +77,8 @@ class KubeletInferenceTest {
         assertThat(KubeletInference.onDeletion(withExec(30L, "/drain.sh"), 500, "d")).extracting(TimelineEvent::type)
                 .containsExactly(EventType.PRESTOP_STARTED);
         assertThat(KubeletInference.onFailedPreStopHook("web-1", 700, "d")).extracting(TimelineEvent::type,
-                TimelineEvent::atMs).containsExactly(org.assertj.core.groups.Tuple.tuple(EventType.PRESTOP_ENDED, 700L),
-                org.assertj.core.groups.Tuple.tuple(EventType.SIGTERM_SENT, 700L));
+                TimelineEvent::atMs).containsExactly(Tuple.tuple(EventType.PRESTOP_ENDED, 700L),
+                Tuple.tuple(EventType.SIGTERM_SENT, 700L));
     }
 
     @Test

@@ -3,16 +3,22 @@ package io.zerodrop.runtime.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zerodrop.core.Undo;
+import io.zerodrop.disruption.DrainNode;
 import io.zerodrop.ledger.LedgerSnapshot;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +38,7 @@ class KubernetesRuntimeTest {
         cluster = new ScriptedCluster();
         client = cluster.client();
         cluster.shop(client, Map.of(), 3, 3);
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("zd-k8s");
+        Path dir = Files.createTempDirectory("zd-k8s");
         connected = Cluster.connect(new ClusterOptions(cluster.kubeconfig(dir, "staging", "shop"), null, null), null);
     }
 
@@ -86,7 +92,7 @@ class KubernetesRuntimeTest {
             assertThat(exit.attributes()).containsEntry("exitCode", "143").containsEntry("nodeFinishedAt",
                     "2027-01-15T08:00:33Z");
             assertThat(timeline.ofType(EventType.POD_MARKED_FOR_DELETION)).extracting(TimelineEvent::pod,
-                    TimelineEvent::disruption).containsExactly(org.assertj.core.groups.Tuple.tuple("web-1", "delete-1"));
+                    TimelineEvent::disruption).containsExactly(Tuple.tuple("web-1", "delete-1"));
             assertThat(exit.disruption()).isEqualTo("delete-1");
             // the shop's pods have no preStop: SIGTERM is placed at the deletion zerodrop saw, marked as inferred
             TimelineEvent marked = timeline.ofType(EventType.POD_MARKED_FOR_DELETION).get(0);
@@ -134,10 +140,10 @@ class KubernetesRuntimeTest {
             client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("cart-1")
                     .withLabels(Map.of("app", "cart")).endMetadata().build()).create();
             cluster.calls.clear();
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> rt.deletePod("cart-1", null, "d"))
+            Assertions.assertThatThrownBy(() -> rt.deletePod("cart-1", null, "d"))
                     .hasMessage("pod \"cart-1\" is not a live pod of Deployment web: zerodrop only ever disrupts the"
                             + " target workload's own pods");
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> rt.evict("cart-1", "d"))
+            Assertions.assertThatThrownBy(() -> rt.evict("cart-1", "d"))
                     .hasMessageContaining("not a live pod of Deployment web");
             assertThat(cluster.mutations()).isEmpty();
             rt.close();
@@ -210,7 +216,7 @@ class KubernetesRuntimeTest {
      */
     @Test
     void aDrainCordonsEvictsWithRetriesAndUncordons() {
-        client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("node-1")
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1")
                 .endMetadata().build()).create();
         cluster.evictionAnswers.add(ScriptedCluster.status(429, "Cannot evict pod as it would violate the pod's"
                 + " disruption budget.", "DisruptionBudget", "The disruption budget web needs 2 healthy pods and has 2"
@@ -219,7 +225,7 @@ class KubernetesRuntimeTest {
         try (Undo undo = new Undo()) {
             KubernetesRuntime rt = attached(timeline, undo);
             cluster.calls.clear();
-            new io.zerodrop.disruption.DrainNode("node-1", 10_000, 100, 1).apply(rt, timeline, "drain");
+            new DrainNode("node-1", 10_000, 100, 1).apply(rt, timeline, "drain");
             List<String> mutations = cluster.mutations().stream().map(c -> c.method() + " " + c.path()
                     + (c.path().startsWith("/api/v1/nodes") ? " " + c.body() : "")).toList();
             assertThat(mutations.get(0)).isEqualTo("PATCH /api/v1/nodes/node-1 {\"spec\":{\"unschedulable\":true}}");

@@ -5,26 +5,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zerodrop.core.Undo;
+import io.zerodrop.scenario.LoadFrom;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The in-cluster load generator as an Indexed Job: its spec, and its deletion when the run ends or is interrupted. */
 class LoadJobTest {
     static LoadJob job(double rate) {
-        int n = io.zerodrop.engine.LoadFrom.generatorsFor(rate, io.zerodrop.engine.LoadFrom.defaultGeneratorRate(
+        int n = LoadFrom.generatorsFor(rate, LoadFrom.defaultGeneratorRate(
                 "fresh-connections"));
         return new LoadJob("zerodrop-load-r1", "shop", "zerodrop/gatling-sims:dev", n,
                 "io.zerodrop.sims.FreshConnectionsSimulation", Map.of("zerodrop.baseUrl",
-                LoadJob.serviceUrl("web", "shop", 80), "zerodrop.rate", String.format(java.util.Locale.ROOT, "%.3f",
+                LoadJob.serviceUrl("web", "shop", 80), "zerodrop.rate", String.format(Locale.ROOT, "%.3f",
                 rate / n), "zerodrop.durationSeconds", "30"), 5_000, 2_000, 100_000, "r1");
     }
 
     @Test
     void eachOfTheIndexedGeneratorsSendsItsShareToTheServicesClusterName() {
-        assertThat(io.zerodrop.engine.LoadFrom.generatorsFor(2_500, 1_000)).isEqualTo(3);
-        assertThat(io.zerodrop.engine.LoadFrom.generatorsFor(50_000, 4_000)).isEqualTo(13);
-        assertThat(io.zerodrop.engine.LoadFrom.generatorsFor(10, 1_000)).isEqualTo(1);
+        assertThat(LoadFrom.generatorsFor(2_500, 1_000)).isEqualTo(3);
+        assertThat(LoadFrom.generatorsFor(50_000, 4_000)).isEqualTo(13);
+        assertThat(LoadFrom.generatorsFor(10, 1_000)).isEqualTo(1);
         Job j = job(2_500).toJob();
         assertThat(j.getSpec().getCompletionMode()).isEqualTo("Indexed");
         assertThat(j.getSpec().getParallelism()).isEqualTo(3);
@@ -60,7 +65,7 @@ class LoadJobTest {
     @Test
     void theJobIsDeletedWithItsPodsByTheUndoRegisteredBeforeItsCreation() throws Exception {
         try (ScriptedCluster cluster = new ScriptedCluster(); KubernetesClient client = cluster.client()) {
-            List<String> pendingAtCreate = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<String> pendingAtCreate = new CopyOnWriteArrayList<>();
             Undo undo = new Undo();
             cluster.beforeAnswer = call -> {
                 if (call.method().equals("POST") && call.path().contains("/jobs")) {
@@ -83,7 +88,7 @@ class LoadJobTest {
     /** The image the Job runs: exec form (java is PID 1 and gets SIGTERM), not root. */
     @Test
     void theLoadGeneratorImageRunsJavaAsPid1AndNotAsRoot() throws Exception {
-        List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(System.getProperty("user.dir"))
+        List<String> lines = Files.readAllLines(Path.of(System.getProperty("user.dir"))
                 .resolveSibling("gatling-sims/Dockerfile")).stream().filter(l -> !l.startsWith("#")).toList();
         assertThat(lines).filteredOn(l -> l.startsWith("ENTRYPOINT")).singleElement()
                 .satisfies(l -> assertThat(l).startsWith("ENTRYPOINT [\"java\","));

@@ -6,8 +6,11 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.zerodrop.testsupport.HostTool;
+import io.zerodrop.workload.ManifestLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,7 +40,7 @@ class RbacCoversPreflightTest {
         ClusterTarget withBudget = new ClusterTarget("Deployment", "web", "shop", Map.of("app", "web"),
                 Map.of("app", "web"), 3, List.of("web"), List.of("web"));
         LiveSettings all = new LiveSettings(4, 45L, 5L, Map.of("A", "b"), 2, 3, 1, "1", "0", "2", null);
-        List<Preflight.Permission> needed = new java.util.ArrayList<>(Preflight.needed(List.of("delete", "kill", "evict",
+        List<Preflight.Permission> needed = new ArrayList<>(Preflight.needed(List.of("delete", "kill", "evict",
                 "drain-node", "rollout-restart", "scale")));
         needed.addAll(Preflight.forSettings(all, noBudget));
         needed.addAll(Preflight.forSettings(all, withBudget));
@@ -52,15 +55,15 @@ class RbacCoversPreflightTest {
     /** --deploy of every overlay: granted by rbac-deploy's ClusterRole (all namespaced rights, cluster-wide) and rbac's. */
     @Test
     void everyPermissionADeployOfTheOverlaysNeedsIsGranted() throws Exception {
-        io.zerodrop.testsupport.HostTool.require("kubectl", "kubectl renders the overlays");
+        HostTool.require("kubectl", "kubectl renders the overlays");
         ClusterRole deploy = Serialization.unmarshal(Files.readString(RBAC_DEPLOY.resolve("clusterrole.yaml")),
                 ClusterRole.class);
         ClusterRole base = Serialization.unmarshal(Files.readString(RBAC.resolve("clusterrole.yaml")), ClusterRole.class);
-        List<PolicyRule> all = new java.util.ArrayList<>(deploy.getRules());
+        List<PolicyRule> all = new ArrayList<>(deploy.getRules());
         all.addAll(base.getRules());
         for (String overlay : List.of("naive", "hardened", "strict-pdb", "shell-entrypoint")) {
-            var objects = io.zerodrop.workload.ManifestLoader.render(RBAC.resolveSibling("overlays/" + overlay));
-            List<Preflight.Permission> needed = new java.util.ArrayList<>(new Deployer(objects, "zerodrop-x", "x",
+            var objects = ManifestLoader.render(RBAC.resolveSibling("overlays/" + overlay));
+            List<Preflight.Permission> needed = new ArrayList<>(new Deployer(objects, "zerodrop-x", "x",
                     overlay).permissions());
             needed.addAll(Preflight.needed(List.of("delete", "evict", "rollout-restart", "scale", "drain-node")));
             needed.addAll(Preflight.forLoad(true));

@@ -1,5 +1,10 @@
 package io.zerodrop.runtime.kubernetes;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -8,15 +13,34 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import io.zerodrop.core.Sleep;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * fabric8's mock API server in CRUD mode, with the parts CRUD mode cannot play scripted: the Eviction subresource
@@ -29,27 +53,27 @@ public final class ScriptedCluster implements AutoCloseable {
 
     public final List<Call> calls = new CopyOnWriteArrayList<>();
     public final Deque<MockResponse> evictionAnswers = new ArrayDeque<>();
-    public final Set<String> denied = new java.util.concurrent.CopyOnWriteArraySet<>();
+    public final Set<String> denied = new CopyOnWriteArraySet<>();
     /** What GET …/pods/&lt;pod&gt;[:port]/proxy/metrics answers, by pod; a pod not here answers 404. */
-    public final Map<String, String> metrics = new java.util.concurrent.ConcurrentHashMap<>();
+    public final Map<String, String> metrics = new ConcurrentHashMap<>();
     /**
      * The pod proxy for pods the test runs something behind: pod name → handler of the path after {@code /proxy}
      * (query included), e.g. forwarding to a real process on loopback.
      */
-    public final Map<String, java.util.function.Function<String, MockResponse>> podProxy =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    public final Map<String, Function<String, MockResponse>> podProxy =
+            new ConcurrentHashMap<>();
     final KubernetesMockServer server;
     /** How many of the next JSON patches of a Deployment are refused with 409, as when it changed meanwhile. */
-    public final java.util.concurrent.atomic.AtomicInteger conflictNextPatches = new java.util.concurrent.atomic
+    public final AtomicInteger conflictNextPatches = new java.util.concurrent.atomic
             .AtomicInteger();
     /** Called with every request before it is answered (on the server's thread). */
-    public volatile java.util.function.Consumer<Call> beforeAnswer;
+    public volatile Consumer<Call> beforeAnswer;
     /** How far this server's clock (its Date headers) runs ahead of the host's. */
     public volatile long serverClockAheadMs;
     /** When set, the next pod watch in {@code shop} is held open by the test instead of the CRUD store: see {@link #expirePodWatch()}. */
-    public final java.util.concurrent.atomic.AtomicBoolean holdNextPodWatch = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.CompletableFuture<io.fabric8.mockwebserver.http.WebSocket> heldWatch =
-            new java.util.concurrent.CompletableFuture<>();
+    public final AtomicBoolean holdNextPodWatch = new AtomicBoolean();
+    private final CompletableFuture<WebSocket> heldWatch =
+            new CompletableFuture<>();
 
     public ScriptedCluster() {
         KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
@@ -57,37 +81,37 @@ public final class ScriptedCluster implements AutoCloseable {
             public MockResponse dispatch(RecordedRequest request) {
                 MockResponse r = answer(request);
                 // as a real API server (Go's net/http) does: every answer says the server's time, whole seconds
-                return r.setHeader("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                        java.time.ZonedDateTime.ofInstant(java.time.Instant.ofEpochMilli(System.currentTimeMillis()
-                                + serverClockAheadMs), java.time.ZoneOffset.UTC)));
+                return r.setHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                        ZonedDateTime.ofInstant(Instant.ofEpochMilli(System.currentTimeMillis()
+                                + serverClockAheadMs), ZoneOffset.UTC)));
             }
 
             private MockResponse answer(RecordedRequest request) {
                 byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
                 Call call = new Call(request.getMethod(), request.getPath(), new String(body,
-                        java.nio.charset.StandardCharsets.UTF_8));
+                        StandardCharsets.UTF_8));
                 calls.add(call);
-                java.util.function.Consumer<Call> hook = beforeAnswer;
+                Consumer<Call> hook = beforeAnswer;
                 if (hook != null) {
                     hook.accept(call);
                 }
                 if (request.getPath().startsWith("/api/v1/namespaces/shop/pods?") && request.getPath().contains("watch=true")
                         && holdNextPodWatch.compareAndSet(true, false)) {
-                    return new MockResponse().withWebSocketUpgrade(new io.fabric8.mockwebserver.http.WebSocketListener() {
+                    return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
                         @Override
-                        public void onOpen(io.fabric8.mockwebserver.http.WebSocket ws,
-                                io.fabric8.mockwebserver.http.Response response) {
+                        public void onOpen(WebSocket ws,
+                                Response response) {
                             heldWatch.complete(ws);
                         }
                     });
                 }
                 if (request.getMethod().equals("PATCH") && request.getPath().contains("/deployments/")
-                        && new String(body, java.nio.charset.StandardCharsets.UTF_8).startsWith("[{\"op\":\"test\"")
+                        && new String(body, StandardCharsets.UTF_8).startsWith("[{\"op\":\"test\"")
                         && conflictNextPatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     return status(409, "Operation cannot be fulfilled on deployments.apps \"web\": the object has been"
                             + " modified; please apply your changes to the latest version and try again", null, null);
                 }
-                java.util.regex.Matcher proxied = java.util.regex.Pattern.compile(
+                Matcher proxied = Pattern.compile(
                         ".*/pods/([^/:]+)(:\\d+)?/proxy(/.*)").matcher(request.getPath());
                 if (proxied.matches() && podProxy.containsKey(proxied.group(1))) {
                     return podProxy.get(proxied.group(1)).apply(proxied.group(3));
@@ -115,7 +139,7 @@ public final class ScriptedCluster implements AutoCloseable {
                 }
                 if (path.contains("selfsubjectaccessreviews")) {
                     Map<?, ?> review = Serialization.unmarshal(new String(request.getBody().getBytes(),
-                            java.nio.charset.StandardCharsets.UTF_8), Map.class);
+                            StandardCharsets.UTF_8), Map.class);
                     Map<?, ?> attrs = (Map<?, ?>) ((Map<?, ?>) review.get("spec")).get("resourceAttributes");
                     String key = attrs.get("verb") + " " + attrs.get("resource")
                             + (attrs.get("subresource") == null ? "" : "/" + attrs.get("subresource"));
@@ -136,7 +160,7 @@ public final class ScriptedCluster implements AutoCloseable {
      * ERROR event carrying a 410 Gone Status, then the close. Nothing changed meanwhile reached the watcher.
      */
     public void expirePodWatch() throws Exception {
-        io.fabric8.mockwebserver.http.WebSocket ws = heldWatch.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        WebSocket ws = heldWatch.get(10, TimeUnit.SECONDS);
         ws.send("{\"type\":\"ERROR\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":"
                 + "\"Failure\",\"message\":\"too old resource version: 4711 (4800)\",\"reason\":\"Expired\","
                 + "\"code\":410}}");
@@ -160,14 +184,14 @@ public final class ScriptedCluster implements AutoCloseable {
      * Service {@code web} selecting {@code app=web}, and pods {@code web-1}…{@code web-<pods>} on node-1.
      */
     public void shop(KubernetesClient c, Map<String, String> podLabels, int readyReplicas, int pods) {
-        c.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        c.namespaces().resource(new NamespaceBuilder().withNewMetadata()
                 .withName("shop").endMetadata().build()).create();
-        c.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        c.namespaces().resource(new NamespaceBuilder().withNewMetadata()
                 .withName("payments").withLabels(Map.of("zerodrop.io/protected", "true")).endMetadata().build())
                 .create();
-        Map<String, String> labels = new java.util.HashMap<>(podLabels);
+        Map<String, String> labels = new HashMap<>(podLabels);
         labels.put("app", "web");
-        c.apps().deployments().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+        c.apps().deployments().inNamespace("shop").resource(new DeploymentBuilder()
                 .withNewMetadata().withName("web").endMetadata().withNewSpec().withReplicas(3).withNewSelector()
                 .withMatchLabels(Map.of("app", "web")).endSelector().withNewTemplate().withNewMetadata()
                 .withLabels(labels).endMetadata().withNewSpec().addNewContainer().withName("web")
@@ -175,7 +199,7 @@ public final class ScriptedCluster implements AutoCloseable {
                 .withReadyReplicas(readyReplicas).withReplicas(3).endStatus().build()).create();
         service(c, "web", "web");
         for (int i = 1; i <= pods; i++) {
-            c.pods().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+            c.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata()
                     .withName("web-" + i).withLabels(Map.of("app", "web"))
                     .withCreationTimestamp("2027-01-15T08:00:0" + i + "Z").endMetadata().withNewSpec()
                     .withNodeName("node-1").endSpec().withNewStatus().addNewCondition().withType("Ready")
@@ -199,11 +223,11 @@ public final class ScriptedCluster implements AutoCloseable {
      * and containers) as it wants replicas, a deleted one replaced.
      */
     public AutoCloseable controllers(KubernetesClient c, boolean createPods) {
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
         Thread t = new Thread(() -> {
-            Map<String, String> specs = new java.util.HashMap<>();
-            Map<String, String> budgetSpecs = new java.util.HashMap<>();
-            java.util.concurrent.atomic.AtomicInteger podNumbers = new java.util.concurrent.atomic.AtomicInteger();
+            Map<String, String> specs = new HashMap<>();
+            Map<String, String> budgetSpecs = new HashMap<>();
+            AtomicInteger podNumbers = new AtomicInteger();
             while (!stop.get()) {
                 try {
                     for (var d : c.apps().deployments().inAnyNamespace().list().getItems()) {
@@ -216,9 +240,9 @@ public final class ScriptedCluster implements AutoCloseable {
                             long live = c.pods().inNamespace(ns).withLabels(labels).list().getItems().stream()
                                     .filter(p -> p.getMetadata().getDeletionTimestamp() == null).count();
                             for (long i = live; i < n; i++) {
-                                c.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                                c.pods().inNamespace(ns).resource(new PodBuilder()
                                         .withNewMetadata().withName(name + "-" + podNumbers.incrementAndGet())
-                                        .withLabels(labels).withCreationTimestamp(java.time.Instant.now().toString())
+                                        .withLabels(labels).withCreationTimestamp(Instant.now().toString())
                                         .endMetadata().withSpec(d.getSpec().getTemplate().getSpec()).editSpec()
                                         .withNodeName("node-1").endSpec().withNewStatus().addNewCondition()
                                         .withType("Ready").withStatus("True").endCondition().endStatus().build())
@@ -240,7 +264,7 @@ public final class ScriptedCluster implements AutoCloseable {
                         if (!bSpec.equals(budgetSpecs.put(ns + "/" + name, bSpec))) {
                             long gen = b.getMetadata().getGeneration() == null ? 1 : b.getMetadata().getGeneration() + 1;
                             c.policy().v1().podDisruptionBudget().inNamespace(ns).withName(name)
-                                    .edit(x -> new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder(x)
+                                    .edit(x -> new PodDisruptionBudgetBuilder(x)
                                             .editMetadata().withGeneration(gen).endMetadata().editOrNewStatus()
                                             .withObservedGeneration(gen).withDisruptionsAllowed(1).endStatus().build());
                         }
@@ -248,7 +272,7 @@ public final class ScriptedCluster implements AutoCloseable {
                 } catch (RuntimeException e) {
                     // the server is going away with the test
                 }
-                io.zerodrop.core.Sleep.forMs(50);
+                Sleep.forMs(50);
             }
         }, "controllers");
         t.setDaemon(true);
@@ -261,7 +285,7 @@ public final class ScriptedCluster implements AutoCloseable {
 
     /** A Service {@code name} in {@code shop} selecting {@code app=<app>}. */
     public void service(KubernetesClient c, String name, String app) {
-        c.services().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
+        c.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata()
                 .withName(name).endMetadata().withNewSpec().withSelector(Map.of("app", app)).addNewPort().withPort(80)
                 .endPort().endSpec().build()).create();
     }

@@ -7,15 +7,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.timeline.Timeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +49,7 @@ class SettingsUnderTestTest {
                 .withName("sidecar").withImage("shop/proxy:1").endContainer().endSpec().endTemplate().endSpec()
                 .build());
         controllers = cluster.controllers(client);
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("zd-settings");
+        Path dir = Files.createTempDirectory("zd-settings");
         connected = Cluster.connect(new ClusterOptions(cluster.kubeconfig(dir, "staging", "shop"), null, null), null);
         cluster.calls.clear();
     }
@@ -67,12 +72,12 @@ class SettingsUnderTestTest {
      * Edits the Deployment as somebody else would while the played controller also writes its status: a 409 (the
      * object changed between read and write) is retried, as kubectl's own edit does.
      */
-    private void editWeb(java.util.function.UnaryOperator<Deployment> change) {
+    private void editWeb(UnaryOperator<Deployment> change) {
         for (int attempt = 1; ; attempt++) {
             try {
                 client.apps().deployments().inNamespace("shop").withName("web").edit(change);
                 return;
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt == 20) {
                     throw e;
                 }
@@ -108,7 +113,7 @@ class SettingsUnderTestTest {
                     && c.body().contains("preStop")).findFirst().orElseThrow().body(), JsonNode.class);
             assertThat(ops.get(0).toString()).as("a concurrent change is refused").startsWith(
                     "{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"");
-            assertThat(java.util.stream.StreamSupport.stream(ops.spliterator(), false).map(o -> o.path("op").asText()
+            assertThat(StreamSupport.stream(ops.spliterator(), false).map(o -> o.path("op").asText()
                     + " " + o.path("path").asText())).containsExactly("test /metadata/resourceVersion",
                     "add /spec/strategy", "add /spec/template/spec/terminationGracePeriodSeconds",
                     "replace /spec/template/spec/containers");

@@ -9,8 +9,8 @@ import io.zerodrop.disruption.EvictPods;
 import io.zerodrop.disruption.PodSelector;
 import io.zerodrop.disruption.Step;
 import io.zerodrop.engine.Experiment;
-import io.zerodrop.engine.LoadSpec;
-import io.zerodrop.report.Finding;
+import io.zerodrop.findings.Finding;
+import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Check;
@@ -38,7 +38,7 @@ class BudgetProofTest {
     private Experiment.Outcome run(String overlay, int nodes, int durationSeconds, Disruption d, int attempt) {
         Workload w = Overlays.load(overlay);
         LocalSettings settings = LocalSettings.defaults(11, dir.resolve("local-" + attempt)).withNodes(nodes);
-        return Experiment.runLocal(settings, w, new Experiment.Plan(overlay, "test",
+        return Experiment.runOn(LocalRuntime.factory(settings), w, new Experiment.Plan(overlay, "test",
                 LoadSpec.of("fresh-connections", 100, 3, durationSeconds), List.of(new Step("step", 1_000, 0, 1, d)),
                 Expectations.zeroDrops(), dir.resolve(attempt == 0 ? "out" : "out-" + attempt), false, Map.of()),
                 new PrintWriter(new StringWriter()));

@@ -12,8 +12,8 @@ import io.zerodrop.disruption.DeletePods;
 import io.zerodrop.disruption.PodSelector;
 import io.zerodrop.disruption.Step;
 import io.zerodrop.engine.Experiment;
-import io.zerodrop.engine.LoadFrom;
-import io.zerodrop.engine.LoadSpec;
+import io.zerodrop.scenario.LoadFrom;
+import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Expectations;
@@ -46,8 +46,8 @@ class DistributedLoadProofTest {
         Experiment.Plan plan = new Experiment.Plan(name, "test", load,
                 List.of(new Step("delete-1", 2_000, 0, 1, new DeletePods(PodSelector.random(1, 7), null))),
                 Expectations.zeroDrops(), dir.resolve(name), false, Map.of());
-        return Experiment.runLocal(LocalSettings.defaults(7, dir.resolve(name + "-local"))
-                .withGeneratorClockSkews(skews), w, plan, new PrintWriter(new StringWriter()));
+        return Experiment.runOn(LocalRuntime.factory(LocalSettings.defaults(7, dir.resolve(name + "-local"))
+                .withGeneratorClockSkews(skews)), w, plan, new PrintWriter(new StringWriter()));
     }
 
     @Test

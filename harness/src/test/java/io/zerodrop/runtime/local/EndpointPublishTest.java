@@ -8,6 +8,7 @@ import io.zerodrop.timeline.Timeline;
 import io.zerodrop.workload.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +35,7 @@ class EndpointPublishTest {
                 assertThat(rt.readyEndpoints()).hasSize(8);
                 assertThat(rt.routed()).isEqualTo(rt.readyEndpoints());
                 rt.deletePod(rt.pods().get(0).name(), 0L, "test"); // a deletion and a replacement's readiness at once
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> rt.awaitSettled(Duration.ofSeconds(1)));
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> rt.awaitSettled(Duration.ofSeconds(1)));
                 assertThat(rt.readyEndpoints()).hasSize(8);
                 assertThat(rt.routed()).isEqualTo(rt.readyEndpoints());
             } finally {

@@ -7,6 +7,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 
 /**
@@ -67,7 +68,7 @@ public final class FixedPortClient {
             return s.getInputStream().read() < 0 ? "CLOSED" : "DATA";
         } catch (ConnectException e) {
             return "REFUSED";
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             return "RESET"; // connected, then reset (the reset may already be there when the socket is first used)
         } catch (SocketTimeoutException e) {
             return "TIMEOUT";

@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +35,7 @@ class ListenWatchTest {
     void findsIPv4AndWildcardListenersWhateverTheSocketFamilyAmongManyConnections() throws Exception {
         assumeTrue(ListenWatch.supported(), "needs /proc (Linux)");
         // an NIO channel is what Jetty uses; the plain socket may be IPv6 with a v4-mapped address
-        try (ServerSocketChannel ch = ServerSocketChannel.open(java.net.StandardProtocolFamily.INET);
+        try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.INET);
                 ServerSocket any = new ServerSocket(0)) {
             ch.bind(new InetSocketAddress("127.0.0.9", 0), 512);
             int port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
@@ -61,7 +63,7 @@ class ListenWatchTest {
 
     @Test
     void addressesArePrintedAsTheKernelDoesOnThisHost() {
-        String expected = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? "0100007F" : "7F000001";
+        String expected = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? "0100007F" : "7F000001";
         assertThat(ListenWatch.hex4("127.0.0.1")).isEqualTo(expected);
     }
 }

@@ -12,7 +12,8 @@ import io.zerodrop.disruption.DeletePods;
 import io.zerodrop.disruption.PodSelector;
 import io.zerodrop.disruption.Step;
 import io.zerodrop.engine.Experiment;
-import io.zerodrop.engine.LoadSpec;
+import io.zerodrop.findings.Finding;
+import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.testsupport.HostTool;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
@@ -21,6 +22,7 @@ import io.zerodrop.workload.Workload;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,8 +54,8 @@ class LocalRuntimeProofTest {
         Experiment.Plan plan = new Experiment.Plan(overlay, "test", load,
                 List.of(new Step("delete-1", 2_000, 0, 1, new DeletePods(PodSelector.random(1, 7), graceOverride))),
                 Expectations.zeroDrops(), dir.resolve("out" + suffix), false, Map.of("overlay", overlay));
-        return Experiment.runLocal(LocalSettings.defaults(7, dir.resolve("local" + suffix))
-                .withServiceMode(serviceMode), w, plan, new PrintWriter(new StringWriter()));
+        return Experiment.runOn(LocalRuntime.factory(LocalSettings.defaults(7, dir.resolve("local" + suffix))
+                .withServiceMode(serviceMode)), w, plan, new PrintWriter(new StringWriter()));
     }
 
     private static String deletedPod(Experiment.Outcome o) {
@@ -89,7 +91,7 @@ class LocalRuntimeProofTest {
             assertThat(a.failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L)).as("race of %d ms; %s",
                     raceMs, o.summary()).isPositive();
         }
-        List<Attribution> stragglers = new java.util.ArrayList<>();
+        List<Attribution> stragglers = new ArrayList<>();
         long staleRoutes = 0;
         for (Attribution at : a.attributions()) {
             if (at.phase() == Phase.AFTER_EXIT) {
@@ -125,7 +127,7 @@ class LocalRuntimeProofTest {
 
         // the finding: the measured lag from the deletion to out of rotation is the propagation the runtime drew
         // (1,000 ± 250 ms), within 300 ms, and the fix is a preStop longer than it, as a patch beside the report
-        io.zerodrop.report.Finding race = o.report().findings().stream().filter(f -> f.code().equals("endpoint-race"))
+        Finding race = o.report().findings().stream().filter(f -> f.code().equals("endpoint-race"))
                 .findFirst().orElseThrow();
         long planned = Long.parseLong(o.report().timeline().stream().filter(e -> e.type()
                 == EventType.ENDPOINT_TERMINATING && e.pod().equals(pod)).findFirst().orElseThrow().attributes()
@@ -190,7 +192,7 @@ class LocalRuntimeProofTest {
         assertThat(t.replacementReadyMs()).isPositive();
         Reconcile.exactly(o);
         assertThat(o.report().findings()).as("hardened: nothing above info").allMatch(f -> f.severity()
-                == io.zerodrop.report.Finding.Severity.INFO);
+                == Finding.Severity.INFO);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.zerodrop.engine.Experiment;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Verdict;
 import java.util.function.BiFunction;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A proof run whose disruption must finish inside the measured load. On a starved machine (a CI runner beside other
@@ -41,7 +42,7 @@ final class Measured {
             duration += extra;
         }
         if (saturated(o.report().verdict())) {
-            org.junit.jupiter.api.Assumptions.abort("three runs in a row, this machine could not send the proof's"
+            Assumptions.abort("three runs in a row, this machine could not send the proof's"
                     + " load (zerodrop said INCONCLUSIVE: load generator saturated); nothing was proven here\n"
                     + o.summary());
         }

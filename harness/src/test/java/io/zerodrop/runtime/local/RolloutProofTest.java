@@ -7,7 +7,7 @@ import io.zerodrop.disruption.RolloutRestart;
 import io.zerodrop.disruption.Scale;
 import io.zerodrop.disruption.Step;
 import io.zerodrop.engine.Experiment;
-import io.zerodrop.engine.LoadSpec;
+import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Expectations;
@@ -34,7 +34,7 @@ class RolloutProofTest {
     private Experiment.Outcome run(String overlay, List<Step> steps, int durationSeconds, int attempt) {
         Workload w = Overlays.load(overlay);
         String suffix = attempt == 0 ? "" : "-" + attempt;
-        return Experiment.runLocal(LocalSettings.defaults(5, dir.resolve(overlay + suffix)), w, new Experiment.Plan(
+        return Experiment.runOn(LocalRuntime.factory(LocalSettings.defaults(5, dir.resolve(overlay + suffix))), w, new Experiment.Plan(
                 overlay, "test", LoadSpec.of("fresh-connections", 100, 3, durationSeconds), steps,
                 Expectations.zeroDrops(), dir.resolve("out-" + overlay + suffix), false, Map.of()),
                 new PrintWriter(new StringWriter()));

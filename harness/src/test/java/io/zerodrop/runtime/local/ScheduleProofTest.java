@@ -10,8 +10,8 @@ import io.zerodrop.disruption.PodSelector;
 import io.zerodrop.disruption.Scale;
 import io.zerodrop.disruption.Step;
 import io.zerodrop.engine.Experiment;
-import io.zerodrop.engine.LoadSpec;
 import io.zerodrop.report.Step.Status;
+import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Expectations;
@@ -38,7 +38,7 @@ class ScheduleProofTest {
         Workload w = Overlays.load(overlay);
         Experiment.Plan plan = new Experiment.Plan(overlay, "test", load, steps, Expectations.zeroDrops(),
                 dir.resolve("out"), false, Map.of("overlay", overlay));
-        return Experiment.runLocal(LocalSettings.defaults(11, dir.resolve("local")).withServiceMode("userspace"), w,
+        return Experiment.runOn(LocalRuntime.factory(LocalSettings.defaults(11, dir.resolve("local")).withServiceMode("userspace")), w,
                 plan, new PrintWriter(new StringWriter()));
     }
 

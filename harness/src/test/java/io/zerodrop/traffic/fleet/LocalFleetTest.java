@@ -3,9 +3,9 @@ package io.zerodrop.traffic.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zerodrop.core.Undo;
-import io.zerodrop.engine.LoadSpec;
 import io.zerodrop.gatling.GeneratorLog;
 import io.zerodrop.gatling.RequestRecord;
+import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.traffic.LoadResult;
 import io.zerodrop.traffic.TrafficListener;
 import io.zerodrop.traffic.TrafficPlan;
@@ -81,7 +81,7 @@ class LocalFleetTest {
         }
 
         // the merged logs hold exactly the requests the server counted, split between two run tokens
-        List<RequestRecord> records = io.zerodrop.traffic.fleet.RecordingTarget.merged(r.logs());
+        List<RequestRecord> records = RecordingTarget.merged(r.logs());
         assertThat(records).hasSize(received.size()).allMatch(RequestRecord::ok);
         assertThat(received.keySet().stream().map(id -> id.replaceAll("-\\d+$", "")).distinct()).hasSize(2)
                 .allMatch(t -> t.endsWith("g0") || t.endsWith("g1"));

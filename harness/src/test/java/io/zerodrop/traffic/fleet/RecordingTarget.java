@@ -1,12 +1,18 @@
 package io.zerodrop.traffic.fleet;
 
 import com.sun.net.httpserver.HttpServer;
+import io.zerodrop.gatling.GeneratorLog;
+import io.zerodrop.gatling.RequestRecord;
+import io.zerodrop.gatling.SimulationLogReader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 
 /** A loopback HTTP target that answers 200 and records, by request id, when each request reached it (epoch ms). */
 public final class RecordingTarget implements AutoCloseable {
@@ -24,17 +30,17 @@ public final class RecordingTarget implements AutoCloseable {
             ex.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
             ex.close();
         });
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+        server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
     }
 
     /** Every request of the generators' logs, read as one run on this host's clock. */
-    public static java.util.List<io.zerodrop.gatling.RequestRecord> merged(
-            java.util.List<io.zerodrop.gatling.GeneratorLog> logs) throws IOException {
-        java.util.List<io.zerodrop.gatling.RequestRecord> records = new java.util.ArrayList<>();
-        io.zerodrop.gatling.GeneratorLog.readAll(logs, new io.zerodrop.gatling.SimulationLogReader.Visitor() {
+    public static List<RequestRecord> merged(
+            List<GeneratorLog> logs) throws IOException {
+        List<RequestRecord> records = new ArrayList<>();
+        GeneratorLog.readAll(logs, new SimulationLogReader.Visitor() {
             @Override
-            public void request(io.zerodrop.gatling.RequestRecord rec) {
+            public void request(RequestRecord rec) {
                 records.add(rec);
             }
         });
