@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -172,5 +173,17 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
             out.add(s.toStep());
         }
         return out;
+    }
+
+    /** Where the load comes from, as the dry runs say it: nothing for the default (this host). */
+    public String loadOrigin() {
+        LoadFrom f = load().from();
+        if (!f.cluster()) {
+            return "";
+        }
+        int n = f.generatorCount(load().rate(), load().simulation());
+        return String.format(Locale.ROOT, "  load from  inside the cluster: %d generator(s) of %.1f req/s"
+                + " each (Indexed Job, image %s; the local runtime plays it with processes), clock resolution %d"
+                + " ms%n", n, load().rate() / n, f.imageOrDefault(), f.clockResolutionMs());
     }
 }

@@ -1,5 +1,6 @@
 package io.zerodrop.workload;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,5 +41,25 @@ public record Workload(
      * written ("2" or "50%").
      */
     public record Budget(String name, String minAvailable, String maxUnavailable, String unhealthyPodEvictionPolicy) {
+    }
+
+    /** The workload as a report header and a dry run show it: one line per setting that decides its shutdown. */
+    public Map<String, Object> summary() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", kind + " " + name);
+        m.put("replicas", replicas);
+        m.put("image", image);
+        m.put("terminationGracePeriodSeconds", terminationGracePeriodSeconds);
+        m.put("preStop", preStop.map(p -> p.describe()).orElse("none"));
+        m.put("startupProbe", startupProbe.map(p -> p.describe()).orElse("none"));
+        m.put("readinessProbe", readinessProbe.map(p -> p.describe() + " every " + p.periodSeconds() + " s")
+                .orElse("none"));
+        m.put("livenessProbe", livenessProbe.map(p -> p.describe()).orElse("none"));
+        m.put("env", env);
+        m.put("rollingUpdate", "maxSurge " + maxSurge + ", maxUnavailable " + maxUnavailable);
+        m.put("service", service.map(x -> x.name() + " :" + x.port() + " -> " + x.targetPort()).orElse("none"));
+        m.put("podDisruptionBudget", budget.map(b -> b.name() + (b.minAvailable() != null ? " minAvailable "
+                + b.minAvailable() : " maxUnavailable " + b.maxUnavailable())).orElse("none"));
+        return m;
     }
 }

@@ -102,6 +102,20 @@ class DependencyRulesTest {
                 .isEmpty();
     }
 
+    /**
+     * The commands choose a runtime by name through {@code RuntimeProvider}; the few that still name one say why: the
+     * demo is the local runtime by definition, and audit reads a cluster's objects rather than running on it.
+     */
+    @Test
+    void commandsReachRuntimesThroughTheirProviders() {
+        Set<String> allowed = Set.of("DemoCommand.java", "AuditCommand.java", "ClusterOptionsMixin.java");
+        List<String> wrong = sources(MAIN).stream().filter(s -> s.pkg().equals("io.zerodrop.cli"))
+                .filter(s -> !allowed.contains(s.file().getFileName().toString()))
+                .filter(s -> s.zerodropDependencies().stream().anyMatch(d -> d.startsWith("io.zerodrop.runtime.")))
+                .map(s -> s.file().getFileName() + " -> " + s.zerodropDependencies()).toList();
+        assertThat(wrong).isEmpty();
+    }
+
     @Test
     void coreAnalysisAndTheRuntimesImportNoCommandLineAndCoreNothing() {
         List<String> wrong = new ArrayList<>();

@@ -1,0 +1,27 @@
+package io.zerodrop.engine;
+
+import io.zerodrop.runtime.RuntimeFactory;
+import io.zerodrop.workload.Workload;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A run a runtime provider has checked and is ready to make: everything that can be refused was refused while it was
+ * prepared, and nothing has changed yet. Closing it releases what preparing it opened (a cluster connection).
+ */
+public interface PreparedRun extends AutoCloseable {
+    /** What {@code --dry-run} prints: the objects and calls the run would make. */
+    String dryRunPlan();
+
+    /** The workload as the run knows it before it starts (the local runtime's from its manifests). */
+    Workload workload();
+
+    /** The settings under test, for the report's header. */
+    Map<String, Object> underTest();
+
+    /** The runtime of the run, writing its own files under {@code outDir}. */
+    RuntimeFactory factory(Path outDir);
+
+    @Override
+    void close();
+}

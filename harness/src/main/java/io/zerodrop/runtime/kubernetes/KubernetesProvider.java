@@ -1,0 +1,225 @@
+package io.zerodrop.runtime.kubernetes;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.engine.PreparedRun;
+import io.zerodrop.engine.RunRequest;
+import io.zerodrop.engine.RuntimeProvider;
+import io.zerodrop.runtime.RuntimeFactory;
+import io.zerodrop.scenario.Scenario;
+import io.zerodrop.workload.ManifestLoader;
+import io.zerodrop.workload.Workload;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * The Kubernetes runtime as the commands choose it ({@code --runtime kubernetes}): everything that can be refused is
+ * refused before anything changes — a system or protected namespace, an unreachable cluster, a missing workload, a
+ * missing permission, a port-forward URL. Attaches to a running workload, or with {@code --deploy} creates the
+ * scenario's manifests in a namespace of the run's own.
+ */
+public final class KubernetesProvider implements RuntimeProvider {
+    @Override
+    public String name() {
+        return "kubernetes";
+    }
+
+    @Override
+    public PreparedRun prepare(Scenario s, RunRequest r) {
+        return r.deploy() ? deploying(s, r) : attaching(s, r);
+    }
+
+    private static ClusterOptions options(RunRequest r) {
+        return new ClusterOptions(r.kubeconfig(), r.context(), r.namespace());
+    }
+
+    private static PreparedRun attaching(Scenario s, RunRequest r) {
+        if (s.workload() == null) {
+            throw ZerodropException.usage(r.scenarioFile() + ": the kubernetes runtime attaches to a workload in a"
+                    + " cluster: set target.workload (deployment/<name>) and target.namespace");
+        }
+        LiveSettings live = live(s.settings());
+        String givenUrl = r.url() != null ? r.url() : s.trafficUrl();
+        if (givenUrl != null) {
+            TrafficPath.check(givenUrl, "");
+        }
+        ClusterOptions opts = options(r);
+        Cluster.refuseSystemNamespace(opts.namespace() != null ? opts.namespace() : s.namespace());
+        Cluster c = Cluster.connect(opts, s.namespace());
+        try {
+            ClusterTarget target = ClusterTarget.find(c.client(), c.namespace(), s.workload());
+            String[] discovered = givenUrl != null ? null : s.load().from().cluster()
+                    ? TrafficPath.inCluster(c, target) : TrafficPath.discover(c, target);
+            String trafficUrl = givenUrl != null ? givenUrl : discovered[0];
+            String how = givenUrl == null ? discovered[1] : r.url() != null ? "--url" : "traffic.url in the scenario";
+            List<Preflight.Permission> needed = new ArrayList<>(Preflight.needed(s.steps().stream()
+                    .map(Scenario.StepSpec::action).distinct().toList()));
+            add(needed, Preflight.forSettings(live, target));
+            add(needed, Preflight.forLoad(s.load().from().cluster()));
+            Preflight.check(c.client(), c.namespace(), needed);
+            Workload w = new Workload(target.kind(), target.name(), live.replicas() != null ? live.replicas()
+                    : target.replicas(), target.podLabels(), "", "", List.of(), List.of(), Map.of(), List.of(), 0,
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 30, "25%", "25%",
+                    Optional.empty(), Optional.empty());
+            Map<String, Object> underTest = new LinkedHashMap<>();
+            underTest.put("scenario", r.scenarioFile().toString());
+            underTest.put("workload", target.kind() + " " + target.name() + " in namespace " + c.namespace());
+            underTest.put("settingsOverrides", live.describe());
+            return prepared(c, w, underTest, () -> {
+                StringBuilder b = new StringBuilder(plan(s, c, target, trafficUrl));
+                if (!live.isEmpty()) {
+                    new SettingsUnderTest(c.client(), c.namespace(), c.hasNativeSleep()).plan(target, live)
+                            .forEach(line -> b.append("  settings   ").append(line).append('\n'));
+                }
+                return b.toString();
+            }, (timeline, undo) -> new KubernetesRuntime(c, target, live, trafficUrl, how, timeline, undo));
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /**
+     * {@code --deploy}: the manifests rendered and checked (exit 2) and the cluster asked (exit 3) before anything is
+     * created; then the run creates its own namespace, the objects in it, and deletes the namespace at the end.
+     */
+    private static PreparedRun deploying(Scenario s, RunRequest r) {
+        if (s.manifests() == null) {
+            throw ZerodropException.usage(r.scenarioFile() + ": --deploy creates the scenario's target.manifests; this"
+                    + " scenario has none");
+        }
+        if (r.namespace() != null) {
+            throw ZerodropException.usage("--namespace cannot be combined with --deploy: --deploy creates a namespace"
+                    + " of its own for the run");
+        }
+        List<HasMetadata> objects = ManifestLoader.render(s.manifests());
+        Workload w = ManifestLoader.fromObjects(objects, s.manifests().toString());
+        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                + Integer.toHexString(0x10000 | ThreadLocalRandom.current().nextInt(0x10000)).substring(1);
+        String ns = Deployer.namespaceFor(runId);
+        Deployer deployer = new Deployer(objects, ns, runId, s.manifests().toString());
+        LiveSettings live = live(s.settings());
+        String givenUrl = r.url() != null ? r.url() : s.trafficUrl();
+        if (givenUrl != null) {
+            TrafficPath.check(givenUrl, "");
+        }
+        Cluster c = Cluster.connectToCreate(options(r), ns);
+        try {
+            if (givenUrl == null && !s.load().from().cluster()) {
+                TrafficPath.requireLocal(c);
+            }
+            String ref = w.kind().toLowerCase(Locale.ROOT) + "/" + w.name();
+            ClusterTarget planned = new ClusterTarget(w.kind(), w.name(), ns, w.podLabels(), w.podLabels(),
+                    w.replicas(), w.service().map(x -> List.of(x.name())).orElse(List.of()), w.budget().map(b ->
+                    List.of(b.name())).orElse(List.of()));
+            List<Preflight.Permission> needed = new ArrayList<>(deployer.permissions());
+            add(needed, Preflight.needed(s.steps().stream().map(Scenario.StepSpec::action).distinct().toList()));
+            add(needed, Preflight.forSettings(live, planned));
+            add(needed, Preflight.forLoad(s.load().from().cluster()));
+            Preflight.check(c.client(), ns, needed);
+            Map<String, Object> underTest = new LinkedHashMap<>();
+            underTest.put("scenario", r.scenarioFile().toString());
+            underTest.put("manifests", s.manifests().toString());
+            underTest.put("workload", w.summary());
+            underTest.put("settingsOverrides", live.describe());
+            String how = givenUrl == null ? null : r.url() != null ? "--url" : "traffic.url in the scenario";
+            String runtimeUrl = givenUrl != null ? givenUrl : s.load().from().cluster() ? TrafficPath.IN_CLUSTER : null;
+            return prepared(c, w, underTest, () -> {
+                StringBuilder b = new StringBuilder(plan(s, c, planned, givenUrl != null ? givenUrl
+                        : "(the NodePort discovered once deployed)"));
+                deployer.plan().forEach(line -> b.append("  deploy     ").append(line).append('\n'));
+                live.describe().forEach(line -> b.append("  settings   ").append(line).append(" (patched after the"
+                        + " deployment is ready, reverted before the namespace goes)\n"));
+                return b.toString();
+            }, (timeline, undo) -> KubernetesRuntime.deploying(c, deployer, ref, live, runtimeUrl, how, timeline,
+                    undo));
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private static void add(List<Preflight.Permission> needed, List<Preflight.Permission> more) {
+        more.stream().filter(p -> !needed.contains(p)).forEach(needed::add);
+    }
+
+    private static PreparedRun prepared(Cluster c, Workload w, Map<String, Object> underTest, Supplier<String> plan,
+            RuntimeFactory factory) {
+        return new PreparedRun() {
+            @Override
+            public String dryRunPlan() {
+                return plan.get();
+            }
+
+            @Override
+            public Workload workload() {
+                return w;
+            }
+
+            @Override
+            public Map<String, Object> underTest() {
+                return underTest;
+            }
+
+            @Override
+            public RuntimeFactory factory(Path outDir) {
+                return factory;
+            }
+
+            @Override
+            public void close() {
+                c.close();
+            }
+        };
+    }
+
+    static LiveSettings live(Scenario.Settings st) {
+        return new LiveSettings(st.replicas(), st.terminationGracePeriodSeconds(), st.preStopSleepSeconds(), st.env(),
+                st.readinessPeriodSeconds(), st.readinessFailureThreshold(), st.readinessInitialDelaySeconds(),
+                st.maxSurge(), st.maxUnavailable(), st.pdbMinAvailable(), st.pdbMaxUnavailable());
+    }
+
+    /** The dry run on a cluster: the calls zerodrop would make, by step; nothing is changed. */
+    static String plan(Scenario s, Cluster c, ClusterTarget t, String url) {
+        StringBuilder b = new StringBuilder();
+        b.append("zerodrop run --dry-run: ").append(s.name()).append(" (nothing was changed)\n");
+        c.describe().forEach((k, v) -> b.append("  ").append(k).append(": ").append(v).append('\n'));
+        b.append("  target     ").append(t.kind()).append(' ').append(t.name()).append(", ").append(t.replicas())
+                .append(" replicas, pods ").append(t.selector()).append(", Services ").append(t.services())
+                .append(", PodDisruptionBudgets ").append(t.budgets()).append('\n');
+        b.append("  load       ").append(s.load().simulation()).append(" at ").append(s.load().rate())
+                .append(" req/s to ").append(url).append(", warm-up ").append(s.load().warmupSeconds())
+                .append(" s, then ").append(s.load().durationSeconds()).append(" s\n");
+        b.append(s.loadOrigin());
+        String pods = "/api/v1/namespaces/" + c.namespace() + "/pods/";
+        for (Scenario.StepSpec st : s.steps()) {
+            String call = switch (st.action()) {
+                case "delete" -> "DELETE " + pods + "<" + st.selector().describe() + ">"
+                        + (st.graceSeconds() != null ? " gracePeriodSeconds=" + st.graceSeconds() : "");
+                case "kill" -> "DELETE " + pods + "<" + st.selector().describe() + "> gracePeriodSeconds=0";
+                case "evict" -> "POST " + pods + "<" + st.selector().describe() + ">/eviction (policy/v1 Eviction),"
+                        + " retried on 429 DisruptionBudget";
+                case "drain-node" -> "PATCH /api/v1/nodes/<node> {\"spec\":{\"unschedulable\":true}}, POST"
+                        + " <each pod on it>/eviction, PATCH back {\"unschedulable\":false}";
+                case "rollout-restart" -> "PATCH /apis/apps/v1/namespaces/" + c.namespace() + "/deployments/"
+                        + t.name() + " (merge: template annotation kubectl.kubernetes.io/restartedAt)";
+                case "scale" -> "PATCH /apis/apps/v1/namespaces/" + c.namespace() + "/deployments/" + t.name()
+                        + " (merge: spec.replicas " + t.replicas() + " → " + Math.max(0, t.replicas() + st.by())
+                        + ", and back)";
+                default -> st.action();
+            };
+            b.append("  step       ").append(st.id()).append(" at +").append(st.at().toMillis()).append(" ms: ")
+                    .append(call).append('\n');
+        }
+        return b.toString();
+    }
+}
