@@ -1,5 +1,6 @@
 package io.zerodrop.audit;
 
+import io.zerodrop.core.Xml;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -169,7 +170,7 @@ public final class AuditOutput {
     }
 
     private static String xml(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return Xml.escape(s);
     }
 
     private static String write(ObjectNode n) {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import java.util.List;
+import java.util.Map;
 
 /** Services: their target ports resolve on the pods they select, and their traffic policy. */
 final class ServiceChecks {
@@ -43,6 +44,27 @@ final class ServiceChecks {
                                             + " by name");
                                 }
                             }
+                        }
+                    }
+                }),
+                new Rule("ZD215", "Service selects no pod", (c, f) -> {
+                    for (AuditObject s : c.services()) {
+                        Service svc = (Service) s.object();
+                        Map<String, String> selector = svc.getSpec().getSelector();
+                        if (selector == null || selector.isEmpty()) {
+                            continue; // endpoints managed by hand, or an ExternalName: not selected pods
+                        }
+                        List<AuditObject> here = c.workloads().stream().filter(w -> AuditContext.sameNamespace(s, w))
+                                .toList();
+                        if (here.isEmpty()) {
+                            continue; // no pods of its namespace in this input to compare with
+                        }
+                        if (here.stream().noneMatch(w -> AuditContext.selects(svc, AuditContext.podLabels(w)))) {
+                            f.inferred(Severity.WARNING, s, "spec.selector", "selector " + selector + " matches the"
+                                    + " pods of none of the " + here.size() + " workload(s) of its namespace in this"
+                                    + " input: the Service has no endpoint, and every request through it fails,"
+                                    + " unless its pods come from elsewhere", "make spec.selector a subset of the"
+                                    + " serving pods' template labels");
                         }
                     }
                 }),

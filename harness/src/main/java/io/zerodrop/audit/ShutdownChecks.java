@@ -116,7 +116,9 @@ final class ShutdownChecks {
                                     + " (the one 2 s extension is given only to a preStop that overruns)";
                             String fix = "terminationGracePeriodSeconds: " + (long) Math.ceil(p + d.seconds() + 5)
                                     + " (preStop + drain + 5 s margin)";
-                            if (d.known()) {
+                            // a preStop that alone takes the whole grace period leaves the app at most the one-off
+                            // 2 s extension, whatever its drain: an error without knowing the drain
+                            if (d.known() || (p > 0 && p >= g)) {
                                 f.add(Severity.ERROR, w, "spec.template.spec.terminationGracePeriodSeconds", why, fix);
                             } else {
                                 f.inferred(Severity.WARNING, w, "spec.template.spec.terminationGracePeriodSeconds",

@@ -1,5 +1,6 @@
 package io.zerodrop.cli;
 
+import io.zerodrop.core.Xml;
 import java.util.List;
 import java.util.Locale;
 
@@ -52,6 +53,6 @@ final class TuneReport {
     }
 
     private static String esc(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return Xml.escape(s);
     }
 }

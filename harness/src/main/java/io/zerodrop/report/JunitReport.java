@@ -1,5 +1,6 @@
 package io.zerodrop.report;
 
+import io.zerodrop.core.Xml;
 import io.zerodrop.core.AtomicFiles;
 import io.zerodrop.verdict.Check;
 import io.zerodrop.verdict.Verdict;
@@ -58,21 +59,6 @@ public final class JunitReport {
     }
 
     static String esc(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&apos;");
-                default -> {
-                    if (c >= 0x20 || c == '\n' || c == '\t') {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.toString();
+        return Xml.escape(s);
     }
 }

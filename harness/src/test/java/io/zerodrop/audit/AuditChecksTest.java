@@ -187,7 +187,9 @@ public class AuditChecksTest {
                 Arguments.of("ZD213", Severity.WARNING, mutate("spec: {selector: {app: web}, ports",
                         "spec: {type: LoadBalancer, externalTrafficPolicy: Local, selector: {app: web}, ports")),
                 Arguments.of("ZD214", Severity.ERROR, mutate(CONTAINER, CONTAINER
-                        + "        env: [{name: SHUTDOWN_MODE, value: ignore}]\n")));
+                        + "        env: [{name: SHUTDOWN_MODE, value: ignore}]\n")),
+                Arguments.of("ZD215", Severity.WARNING, mutate("spec: {selector: {app: web}, ports",
+                        "spec: {selector: {app: shop}, ports")));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -253,6 +255,22 @@ public class AuditChecksTest {
                 .noneMatch(f -> f.id().equals("ZD211"));
         assertThat(audit(mutate(CONTAINER, CONTAINER + "        command: [sh, -c, 'cd /app && exec java -jar"
                 + " app.jar']\n"))).noneMatch(f -> f.id().equals("ZD211"));
+    }
+
+    /** A preStop at least as long as the grace period is an error whatever the app's drain: it is SIGKILLed at once. */
+    @Test
+    void aGracePeriodNoLongerThanThePreStopIsAnErrorWhateverTheDrain() {
+        List<AuditFinding> f = audit(mutate("terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds: 10")
+                .replace("sleep: {seconds: 5}", "sleep: {seconds: 60}"));
+        assertThat(f).filteredOn(x -> x.id().equals("ZD201")).singleElement().satisfies(x -> {
+            assertThat(x.severity()).isEqualTo(Severity.ERROR);
+            assertThat(x.inferred()).isFalse();
+            assertThat(x.why()).contains("terminationGracePeriodSeconds 10 < preStop 60 s");
+        });
+        // a preStop well inside the grace period, with only the default drain to go by, stays a warning
+        assertThat(audit(mutate("terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds: 8")))
+                .filteredOn(x -> x.id().equals("ZD201")).singleElement().satisfies(x ->
+                        assertThat(x.severity()).isEqualTo(Severity.WARNING));
     }
 
     /** The drain comes from --drain, the annotation, a known app's settings, or the stated default — in that order. */
