@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,11 +100,59 @@ public final class AuditContext {
         return s == null || s.getMatchLabels() == null ? podLabels(w) : s.getMatchLabels();
     }
 
-    public static int replicas(AuditObject w) {
+    public static int specReplicas(AuditObject w) {
         Integer r = w.object() instanceof Deployment d ? d.getSpec().getReplicas()
                 : ((StatefulSet) w.object()).getSpec().getReplicas();
         return r == null ? 1 : r;
     }
+
+    /**
+     * The replicas the checks count on: a workload a HorizontalPodAutoscaler scales can be scaled down to the
+     * autoscaler's {@code minReplicas} (1 when omitted) whatever its own {@code replicas} says (an omitted
+     * {@code replicas} is then not 1); otherwise its {@code replicas}.
+     */
+    public int replicas(AuditObject w) {
+        Optional<AuditObject> hpa = autoscalerOf(w);
+        return hpa.isPresent() ? minReplicas(hpa.get()) : specReplicas(w);
+    }
+
+    /** " (the minReplicas of HorizontalPodAutoscaler x)" when an autoscaler sets the count, else "". */
+    public String replicasBasis(AuditObject w) {
+        return autoscalerOf(w).map(h -> " (the minReplicas of " + h.ref() + ")").orElse("");
+    }
+
+    /**
+     * The HorizontalPodAutoscaler of any version (autoscaling/v1, v2, v2beta*) in the workload's namespace whose
+     * scaleTargetRef names its kind and name.
+     */
+    public Optional<AuditObject> autoscalerOf(AuditObject w) {
+        return objects.stream().filter(o -> "HorizontalPodAutoscaler".equals(o.object().getKind()))
+                .filter(o -> sameNamespace(o, w)).filter(o -> {
+                    Map<?, ?> ref = path(o, "spec", "scaleTargetRef");
+                    return ref != null && w.object().getKind().equals(ref.get("kind"))
+                            && w.object().getMetadata().getName().equals(ref.get("name"));
+                }).findFirst();
+    }
+
+    private static int minReplicas(AuditObject hpa) {
+        Map<?, ?> spec = path(hpa, "spec");
+        Object min = spec == null ? null : spec.get("minReplicas");
+        return min instanceof Number n ? n.intValue() : 1;
+    }
+
+    /** A nested map of the object as its JSON reads, whatever class fabric8 gave it; null where absent. */
+    private static Map<?, ?> path(AuditObject o, String... keys) {
+        Object at = SERIALIZATION.convertValue(o.object(), Map.class);
+        for (String k : keys) {
+            if (!(at instanceof Map<?, ?> m)) {
+                return null;
+            }
+            at = m.get(k);
+        }
+        return at instanceof Map<?, ?> m ? m : null;
+    }
+
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     /** The container the checks look at: the first (the app, by convention; sidecars come after). */
     public static Container app(AuditObject w) {

@@ -44,9 +44,9 @@ final class BudgetChecks {
         return List.of(
                 new Rule("ZD104", "no PodDisruptionBudget for a replicated workload", (c, f) -> {
                     for (AuditObject w : c.workloads()) {
-                        if (AuditContext.replicas(w) >= 2 && c.budgetsOf(w).isEmpty()) {
+                        if (c.replicas(w) >= 2 && c.budgetsOf(w).isEmpty()) {
                             f.add(Severity.WARNING, w, "metadata.name", "no PodDisruptionBudget selects its pods: a"
-                                    + " node drain or cluster upgrade may evict all " + AuditContext.replicas(w)
+                                    + " node drain or cluster upgrade may evict all " + c.replicas(w)
                                     + " replicas at once", "add a PodDisruptionBudget with maxUnavailable: 1 selecting "
                                     + AuditContext.selectorLabels(w));
                         }
@@ -54,13 +54,14 @@ final class BudgetChecks {
                 }),
                 new Rule("ZD105", "PodDisruptionBudget allows no disruption", (c, f) -> {
                     for (AuditObject w : c.workloads()) {
-                        int replicas = AuditContext.replicas(w);
+                        int replicas = c.replicas(w);
                         for (AuditObject b : c.budgetsOf(w)) {
                             PodDisruptionBudget pdb = (PodDisruptionBudget) b.object();
                             if (replicas >= 2 && allowed(pdb, replicas) <= 0) {
                                 f.add(Severity.ERROR, b, pdb.getSpec().getMaxUnavailable() != null
                                         ? "spec.maxUnavailable" : "spec.minAvailable", describe(pdb) + " with "
-                                        + replicas + " replicas of " + w.ref() + " allows 0 disruptions: every"
+                                        + replicas + " replicas of " + w.ref() + c.replicasBasis(w)
+                                        + " allows 0 disruptions: every"
                                         + " eviction is refused, node drains hang until someone deletes pods by hand",
                                         "maxUnavailable: 1 (or minAvailable below the replica count)");
                             }
@@ -91,7 +92,7 @@ final class BudgetChecks {
                 }),
                 new Rule("ZD210", "a single replica with a PodDisruptionBudget", (c, f) -> {
                     for (AuditObject w : c.workloads()) {
-                        if (AuditContext.replicas(w) != 1) {
+                        if (c.replicas(w) != 1) {
                             continue;
                         }
                         for (AuditObject b : c.budgetsOf(w)) {

@@ -46,8 +46,9 @@ final class RolloutChecks {
                 }),
                 new Rule("ZD107", "a single replica", (c, f) -> {
                     for (AuditObject w : c.workloads()) {
-                        if (AuditContext.replicas(w) < 2) {
-                            f.add(Severity.WARNING, w, "spec.replicas", AuditContext.replicas(w) + " replica: every"
+                        if (c.replicas(w) < 2) {
+                            f.add(Severity.WARNING, w, "spec.replicas", c.replicas(w) + " replica" + c.replicasBasis(w)
+                                    + ": every"
                                     + " deletion, eviction or node drain leaves the Service without an endpoint",
                                     "replicas: 2 or more");
                         }
@@ -64,7 +65,7 @@ final class RolloutChecks {
                                 || (anti.getPreferredDuringSchedulingIgnoredDuringExecution() != null
                                 && !anti.getPreferredDuringSchedulingIgnoredDuringExecution().isEmpty()));
                         // either one counts
-                        if (AuditContext.replicas(w) >= 2 && !spread && !antiAffinity) {
+                        if (c.replicas(w) >= 2 && !spread && !antiAffinity) {
                             f.add(Severity.WARNING, w, "spec.template.spec.topologySpreadConstraints", "neither"
                                     + " topologySpreadConstraints nor podAntiAffinity: the scheduler may put every"
                                     + " replica on one node, and draining it takes them all", "topologySpreadConstraints"
@@ -78,7 +79,7 @@ final class RolloutChecks {
                                 || d.getSpec().getStrategy().getRollingUpdate() == null) {
                             continue;
                         }
-                        int replicas = AuditContext.replicas(w);
+                        int replicas = c.replicas(w);
                         var ru = d.getSpec().getStrategy().getRollingUpdate();
                         if (literalZero(ru.getMaxSurge()) && literalZero(ru.getMaxUnavailable())) {
                             f.add(Severity.ERROR, w, "spec.strategy.rollingUpdate", "maxSurge and maxUnavailable are"

@@ -257,6 +257,30 @@ public class AuditChecksTest {
                 + " app.jar']\n"))).noneMatch(f -> f.id().equals("ZD211"));
     }
 
+    static String hpa(int minReplicas, String apiVersion) {
+        return "---\napiVersion: " + apiVersion + "\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\n"
+                + "spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minReplicas: "
+                + minReplicas + ", maxReplicas: 10}\n";
+    }
+
+    /** A workload an autoscaler scales counts on its minReplicas: an omitted replicas is not 1 there. */
+    @Test
+    void aWorkloadAnAutoscalerScalesHasItsMinReplicasAsItsFloor() {
+        String scaled = GOOD.replace("  replicas: 3\n", "") + hpa(3, "autoscaling/v2");
+        assertThat(audit(GOOD.replace("  replicas: 3\n", ""))).as("no autoscaler: 1 replica").extracting(
+                AuditFinding::id).contains("ZD107");
+        assertThat(audit(scaled)).as("minReplicas 3").extracting(AuditFinding::id).doesNotContain("ZD107", "ZD210");
+        // a budget that lets no pod go once the autoscaler has scaled down to its floor
+        String tight = mutate(PDB, PDB.replace("maxUnavailable: 1", "minAvailable: 2")) + hpa(2, "autoscaling/v1");
+        assertThat(audit(tight)).filteredOn(f -> f.id().equals("ZD105")).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.ERROR);
+            assertThat(f.why()).contains("with 2 replicas of Deployment web (the minReplicas of"
+                    + " HorizontalPodAutoscaler web) allows 0 disruptions");
+        });
+        assertThat(audit(mutate(PDB, PDB.replace("maxUnavailable: 1", "minAvailable: 2")))).as("3 replicas, no"
+                + " autoscaler: one may go").extracting(AuditFinding::id).doesNotContain("ZD105");
+    }
+
     /** A preStop at least as long as the grace period is an error whatever the app's drain: it is SIGKILLed at once. */
     @Test
     void aGracePeriodNoLongerThanThePreStopIsAnErrorWhateverTheDrain() {
