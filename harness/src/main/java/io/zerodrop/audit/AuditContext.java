@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -154,9 +155,27 @@ public final class AuditContext {
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-    /** The container the checks look at: the first (the app, by convention; sidecars come after). */
-    public static Container app(AuditObject w) {
-        return podSpec(w).getContainers().get(0);
+    /**
+     * The container the checks look at: the one that serves what a Service selecting the pods sends — the first
+     * container that declares a Service's targetPort (by name, or by number) — whatever its place in the list (a
+     * sidecar listed first is not the app); the first container when no Service says.
+     */
+    public Container app(AuditObject w) {
+        List<Container> containers = podSpec(w).getContainers();
+        for (AuditObject s : servicesOf(w)) {
+            Service svc = (Service) s.object();
+            for (ServicePort sp : svc.getSpec().getPorts() == null ? List.<ServicePort>of() : svc.getSpec().getPorts()) {
+                IntOrString target = sp.getTargetPort() != null ? sp.getTargetPort() : new IntOrString(sp.getPort());
+                for (Container c : containers) {
+                    boolean serves = target.getStrVal() != null ? resolve(c, target).isPresent()
+                            : target.getIntVal() != null && declares(c, target.getIntVal());
+                    if (serves) {
+                        return c;
+                    }
+                }
+            }
+        }
+        return containers.get(0);
     }
 
     /** "spec.template.spec.containers[name]". */

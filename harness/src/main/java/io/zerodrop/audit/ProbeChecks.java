@@ -1,6 +1,5 @@
 package io.zerodrop.audit;
 
-import static io.zerodrop.audit.AuditContext.app;
 import static io.zerodrop.audit.AuditContext.containerPath;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -23,7 +22,7 @@ final class ProbeChecks {
         return List.of(
                 new Rule("ZD101", "readiness probe missing on a pod a Service selects", (c, f) -> {
                     for (AuditObject w : c.workloads()) {
-                        Container a = app(w);
+                        Container a = c.app(w);
                         if (a.getReadinessProbe() == null && !c.servicesOf(w).isEmpty()) {
                             f.add(Severity.ERROR, w, containerPath(a) + ".readinessProbe", "Service(s) "
                                     + names(c.servicesOf(w)) + " send traffic to the pod as soon as it is Running:"
@@ -59,7 +58,7 @@ final class ProbeChecks {
                 }),
                 new Rule("ZD103", "liveness and readiness probes identical", (c, f) -> {
                     for (AuditObject w : c.workloads()) {
-                        Container a = app(w);
+                        Container a = c.app(w);
                         Probe l = a.getLivenessProbe();
                         Probe r = a.getReadinessProbe();
                         // identical only when the handler AND every timing are the same (different timings are the
@@ -74,7 +73,7 @@ final class ProbeChecks {
                 }),
                 new Rule("ZD204", "readiness probe not on the port the Service targets", (c, f) -> {
                     for (AuditObject w : c.workloads()) {
-                        Container a = app(w);
+                        Container a = c.app(w);
                         Probe r = a.getReadinessProbe();
                         Optional<Integer> probed = r == null ? Optional.empty() : AuditContext.resolve(a, port(r));
                         if (probed.isEmpty()) {
@@ -98,7 +97,7 @@ final class ProbeChecks {
                 }),
                 new Rule("ZD206", "liveness gives up sooner than readiness", (c, f) -> {
                     for (AuditObject w : c.workloads()) {
-                        Container a = app(w);
+                        Container a = c.app(w);
                         Probe l = a.getLivenessProbe();
                         Probe r = a.getReadinessProbe();
                         if (l != null && r != null && window(l) < window(r)) {
@@ -112,7 +111,7 @@ final class ProbeChecks {
                 }),
                 new Rule("ZD212", "slow starter without a startupProbe", (c, f) -> {
                     for (AuditObject w : c.workloads()) {
-                        Container a = app(w);
+                        Container a = c.app(w);
                         int delay = Math.max(initialDelay(a.getLivenessProbe()), initialDelay(a.getReadinessProbe()));
                         if (a.getStartupProbe() == null && delay >= 30) {
                             f.add(Severity.WARNING, w, containerPath(a) + ".startupProbe", "a probe waits "

@@ -1,6 +1,5 @@
 package io.zerodrop.audit;
 
-import static io.zerodrop.audit.AuditContext.app;
 import static io.zerodrop.audit.AuditContext.containerPath;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -44,7 +43,7 @@ final class ShutdownChecks {
     }
 
     static Drain drain(AuditContext ctx, AuditObject w) {
-        Container a = app(w);
+        Container a = ctx.app(w);
         if (ctx.options().drainSeconds() != null) {
             return new Drain(ctx.options().drainSeconds(), "--drain", true);
         }
@@ -99,7 +98,7 @@ final class ShutdownChecks {
         return List.of(
                 new Rule("ZD201", "grace period shorter than preStop plus drain", (c, f) -> {
                     for (AuditObject w : c.workloads()) {
-                        Container a = app(w);
+                        Container a = c.app(w);
                         if (isTargetApp(a) && AuditContext.env(a, "SHUTDOWN_MODE").orElse("").equalsIgnoreCase("ignore")) {
                             continue; // ZD214 says it: no grace period is long enough
                         }
@@ -129,7 +128,7 @@ final class ShutdownChecks {
                 }),
                 new Rule("ZD202", "preStop shorter than endpoint propagation", (c, f) -> {
                     for (AuditObject w : c.workloads()) {
-                        Container a = app(w);
+                        Container a = c.app(w);
                         if (c.servicesOf(w).isEmpty()) {
                             continue;
                         }
@@ -154,7 +153,7 @@ final class ShutdownChecks {
                 }),
                 new Rule("ZD203", "preStop runs a sleep binary the image may not have", (c, f) -> {
                     for (AuditObject w : c.workloads()) {
-                        Container a = app(w);
+                        Container a = c.app(w);
                         Optional<Long> s = PreStop.execSleep(a);
                         if (s.isEmpty()) {
                             continue;
@@ -196,7 +195,7 @@ final class ShutdownChecks {
                 }),
                 new Rule("ZD214", "the app ignores SIGTERM", (c, f) -> {
                     for (AuditObject w : c.workloads()) {
-                        Container a = app(w);
+                        Container a = c.app(w);
                         if (isTargetApp(a) && AuditContext.env(a, "SHUTDOWN_MODE").orElse("").equalsIgnoreCase(
                                 "ignore")) {
                             f.add(Severity.ERROR, w, containerPath(a) + ".env[SHUTDOWN_MODE]", "SHUTDOWN_MODE=ignore:"

@@ -281,6 +281,18 @@ public class AuditChecksTest {
                 + " autoscaler: one may go").extracting(AuditFinding::id).doesNotContain("ZD105");
     }
 
+    /** A sidecar listed first is not the app: the container serving the Service's targetPort is the one checked. */
+    @Test
+    void theContainerServingTheServicesTargetPortIsCheckedNotTheFirstListed() {
+        String sidecarFirst = mutate(CONTAINER, "      - name: log-shipper\n        image: fluent/fluent-bit:3\n"
+                + "        ports: [{name: metrics, containerPort: 2020}]\n" + CONTAINER);
+        assertThat(audit(sidecarFirst)).as("the web container is checked, and it is sound").isEmpty();
+        // the same pod whose serving container lacks readiness: found on that container
+        String unready = sidecarFirst.replace(READINESS, "");
+        assertThat(audit(unready)).filteredOn(f -> f.id().equals("ZD101")).singleElement().satisfies(f ->
+                assertThat(f.field()).contains("containers[web]"));
+    }
+
     /** A preStop at least as long as the grace period is an error whatever the app's drain: it is SIGKILLed at once. */
     @Test
     void aGracePeriodNoLongerThanThePreStopIsAnErrorWhateverTheDrain() {
