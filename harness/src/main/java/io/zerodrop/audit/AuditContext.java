@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,9 +66,40 @@ public final class AuditContext {
      * namespace (live: the namespace read; files: workloads naming the same namespace, or none when it names none).
      */
     public List<Map<String, String>> knownPodLabels(AuditObject selecting) {
-        return livePodLabels != null ? livePodLabels : workloads().stream().filter(w -> sameNamespace(w, selecting))
-                .map(AuditContext::podLabels).toList();
+        return livePodLabels != null ? livePodLabels : workloadsIn(selecting).stream().map(AuditContext::podLabels)
+                .toList();
     }
+
+    /** The workloads in {@code o}'s namespace, grouped once (selectors, and so every check, stay in a namespace). */
+    public List<AuditObject> workloadsIn(AuditObject o) {
+        if (workloadsByNamespace == null) {
+            workloadsByNamespace = byNamespace(workloads());
+        }
+        return workloadsByNamespace.getOrDefault(o.namespace(), List.of());
+    }
+
+    /**
+     * The workloads of {@code o}'s namespace that a selector needing every one of {@code labels} may select: those
+     * whose pod template carries the first of them (all of them when there are none), by an index built once.
+     */
+    public List<AuditObject> workloadsMaybeSelected(AuditObject o, Map<String, String> labels) {
+        if (labels == null || labels.isEmpty()) {
+            return workloadsIn(o);
+        }
+        if (workloadsByLabel == null) {
+            workloadsByLabel = new HashMap<>();
+            for (AuditObject w : workloads()) {
+                podLabels(w).forEach((k, v) -> workloadsByLabel.computeIfAbsent(w.namespace() + "\u0000" + k + "="
+                        + v, x -> new ArrayList<>()).add(w));
+            }
+        }
+        Map.Entry<String, String> first = labels.entrySet().iterator().next();
+        return workloadsByLabel.getOrDefault(o.namespace() + "\u0000" + first.getKey() + "=" + first.getValue(),
+                List.of());
+    }
+
+    private Map<String, List<AuditObject>> workloadsByNamespace;
+    private Map<String, List<AuditObject>> workloadsByLabel;
 
     /**
      * Whether two objects are in one namespace. An object that names none is in the namespace it is applied to
@@ -127,13 +160,24 @@ public final class AuditContext {
      * scaleTargetRef names its kind and name.
      */
     public Optional<AuditObject> autoscalerOf(AuditObject w) {
-        return objects.stream().filter(o -> "HorizontalPodAutoscaler".equals(o.object().getKind()))
-                .filter(o -> sameNamespace(o, w)).filter(o -> {
+        if (autoscalers == null) {
+            Map<String, AuditObject> byTarget = new HashMap<>();
+            for (AuditObject o : objects) {
+                if ("HorizontalPodAutoscaler".equals(o.object().getKind())) {
                     Map<?, ?> ref = path(o, "spec", "scaleTargetRef");
-                    return ref != null && w.object().getKind().equals(ref.get("kind"))
-                            && w.object().getMetadata().getName().equals(ref.get("name"));
-                }).findFirst();
+                    if (ref != null) {
+                        byTarget.putIfAbsent(o.namespace() + "/" + ref.get("kind") + "/" + ref.get("name"), o);
+                    }
+                }
+            }
+            autoscalers = byTarget;
+        }
+        return Optional.ofNullable(autoscalers.get(w.namespace() + "/" + w.object().getKind() + "/"
+                + w.object().getMetadata().getName()));
     }
+
+    /** The autoscalers by namespace/kind/name of what they scale, read once. */
+    private Map<String, AuditObject> autoscalers;
 
     private static int minReplicas(AuditObject hpa) {
         Map<?, ?> spec = path(hpa, "spec");
@@ -185,8 +229,24 @@ public final class AuditContext {
 
     /** Services whose selector selects the workload's pods. */
     public List<AuditObject> servicesOf(AuditObject w) {
+        if (servicesByNamespace == null) {
+            servicesByNamespace = byNamespace(services());
+        }
         Map<String, String> labels = podLabels(w);
-        return services().stream().filter(s -> sameNamespace(s, w) && selects((Service) s.object(), labels)).toList();
+        return servicesByNamespace.getOrDefault(w.namespace(), List.of()).stream()
+                .filter(s -> selects((Service) s.object(), labels)).toList();
+    }
+
+    /** Services and budgets by namespace, grouped once: a selector reaches no other namespace. */
+    private Map<String, List<AuditObject>> servicesByNamespace;
+    private Map<String, List<AuditObject>> budgetsByNamespace;
+
+    private static Map<String, List<AuditObject>> byNamespace(List<AuditObject> all) {
+        Map<String, List<AuditObject>> m = new HashMap<>();
+        for (AuditObject o : all) {
+            m.computeIfAbsent(o.namespace(), k -> new ArrayList<>()).add(o);
+        }
+        return m;
     }
 
     public static boolean selects(Service s, Map<String, String> labels) {
@@ -196,9 +256,12 @@ public final class AuditContext {
 
     /** Budgets whose selector selects the workload's pods. */
     public List<AuditObject> budgetsOf(AuditObject w) {
+        if (budgetsByNamespace == null) {
+            budgetsByNamespace = byNamespace(budgets());
+        }
         Map<String, String> labels = podLabels(w);
-        return budgets().stream().filter(b -> sameNamespace(b, w) && selects(((PodDisruptionBudget) b.object())
-                .getSpec().getSelector(), labels)).toList();
+        return budgetsByNamespace.getOrDefault(w.namespace(), List.of()).stream().filter(b -> selects(
+                ((PodDisruptionBudget) b.object()).getSpec().getSelector(), labels)).toList();
     }
 
     /**

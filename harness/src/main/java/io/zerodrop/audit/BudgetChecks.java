@@ -3,6 +3,7 @@ package io.zerodrop.audit;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.List;
+import java.util.Map;
 
 /** PodDisruptionBudgets: present, selecting what they mean to, and allowing a disruption at all. */
 final class BudgetChecks {
@@ -71,8 +72,11 @@ final class BudgetChecks {
                 new Rule("ZD207", "PodDisruptionBudget selects no pod", (c, f) -> {
                     for (AuditObject b : c.budgets()) {
                         PodDisruptionBudget pdb = (PodDisruptionBudget) b.object();
-                        if (c.knownPodLabels(b).stream().noneMatch(l -> AuditContext.selects(pdb.getSpec()
-                                .getSelector(), l))) {
+                        List<Map<String, String>> candidates = c.live() ? c.knownPodLabels(b)
+                                : c.workloadsMaybeSelected(b, pdb.getSpec().getSelector() == null ? null
+                                : pdb.getSpec().getSelector().getMatchLabels()).stream()
+                                .map(AuditContext::podLabels).toList();
+                        if (candidates.stream().noneMatch(l -> AuditContext.selects(pdb.getSpec().getSelector(), l))) {
                             f.add(Severity.ERROR, b, "spec.selector", "its selector (matchLabels and every"
                                     + " matchExpression together) matches no " + (c.live() ? "pod in the namespace"
                                     : "workload's pod template here") + ": it protects nothing", "match the labels"

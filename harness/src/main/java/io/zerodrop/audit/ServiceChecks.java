@@ -17,9 +17,8 @@ final class ServiceChecks {
                 new Rule("ZD205", "Service targetPort does not resolve to a declared containerPort", (c, f) -> {
                     for (AuditObject s : c.services()) {
                         Service svc = (Service) s.object();
-                        for (AuditObject w : c.workloads()) {
-                            if (!AuditContext.sameNamespace(s, w)
-                                    || !AuditContext.selects(svc, AuditContext.podLabels(w))) {
+                        for (AuditObject w : c.workloadsMaybeSelected(s, svc.getSpec().getSelector())) {
+                            if (!AuditContext.selects(svc, AuditContext.podLabels(w))) {
                                 continue;
                             }
                             List<Container> containers = AuditContext.podSpec(w).getContainers();
@@ -54,12 +53,12 @@ final class ServiceChecks {
                         if (selector == null || selector.isEmpty()) {
                             continue; // endpoints managed by hand, or an ExternalName: not selected pods
                         }
-                        List<AuditObject> here = c.workloads().stream().filter(w -> AuditContext.sameNamespace(s, w))
-                                .toList();
+                        List<AuditObject> here = c.workloadsIn(s);
                         if (here.isEmpty()) {
                             continue; // no pods of its namespace in this input to compare with
                         }
-                        if (here.stream().noneMatch(w -> AuditContext.selects(svc, AuditContext.podLabels(w)))) {
+                        if (c.workloadsMaybeSelected(s, selector).stream().noneMatch(w -> AuditContext.selects(svc,
+                                AuditContext.podLabels(w)))) {
                             f.inferred(Severity.WARNING, s, "spec.selector", "selector " + selector + " matches the"
                                     + " pods of none of the " + here.size() + " workload(s) of its namespace in this"
                                     + " input: the Service has no endpoint, and every request through it fails,"
