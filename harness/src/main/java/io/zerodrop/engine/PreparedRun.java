@@ -4,6 +4,8 @@ import io.zerodrop.runtime.RuntimeFactory;
 import io.zerodrop.workload.Workload;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A run a runtime provider has checked and is ready to make: everything that can be refused was refused while it was
@@ -24,4 +26,35 @@ public interface PreparedRun extends AutoCloseable {
 
     @Override
     void close();
+
+    /** A prepared run of these parts; {@code close} releases what preparing it opened. */
+    static PreparedRun of(Supplier<String> plan, Workload workload, Map<String, Object> underTest,
+            Function<Path, RuntimeFactory> factory, Runnable close) {
+        return new PreparedRun() {
+            @Override
+            public String dryRunPlan() {
+                return plan.get();
+            }
+
+            @Override
+            public Workload workload() {
+                return workload;
+            }
+
+            @Override
+            public Map<String, Object> underTest() {
+                return underTest;
+            }
+
+            @Override
+            public RuntimeFactory factory(Path outDir) {
+                return factory.apply(outDir);
+            }
+
+            @Override
+            public void close() {
+                close.run();
+            }
+        };
+    }
 }

@@ -9,7 +9,6 @@ import io.zerodrop.runtime.RuntimeFactory;
 import io.zerodrop.scenario.Scenario;
 import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
-import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -154,32 +153,7 @@ public final class KubernetesProvider implements RuntimeProvider {
 
     private static PreparedRun prepared(Cluster c, Workload w, Map<String, Object> underTest, Supplier<String> plan,
             RuntimeFactory factory) {
-        return new PreparedRun() {
-            @Override
-            public String dryRunPlan() {
-                return plan.get();
-            }
-
-            @Override
-            public Workload workload() {
-                return w;
-            }
-
-            @Override
-            public Map<String, Object> underTest() {
-                return underTest;
-            }
-
-            @Override
-            public RuntimeFactory factory(Path outDir) {
-                return factory;
-            }
-
-            @Override
-            public void close() {
-                c.close();
-            }
-        };
+        return PreparedRun.of(plan, w, underTest, outDir -> factory, c::close);
     }
 
     static LiveSettings live(Scenario.Settings st) {

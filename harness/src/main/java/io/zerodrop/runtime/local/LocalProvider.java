@@ -4,12 +4,10 @@ import io.zerodrop.core.ZerodropException;
 import io.zerodrop.engine.PreparedRun;
 import io.zerodrop.engine.RunRequest;
 import io.zerodrop.engine.RuntimeProvider;
-import io.zerodrop.runtime.RuntimeFactory;
 import io.zerodrop.scenario.Scenario;
 import io.zerodrop.traffic.fleet.LocalProcessFleet;
 import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -51,35 +49,10 @@ public final class LocalProvider implements RuntimeProvider {
         underTest.put("manifests", s.manifests().toString());
         underTest.put("settingsOverrides", s.settings());
         underTest.put("workload", w.summary());
-        return new PreparedRun() {
-            @Override
-            public String dryRunPlan() {
-                return plan(s, w);
-            }
-
-            @Override
-            public Workload workload() {
-                return w;
-            }
-
-            @Override
-            public Map<String, Object> underTest() {
-                return underTest;
-            }
-
-            @Override
-            public RuntimeFactory factory(Path outDir) {
-                return LocalRuntime.factory(new LocalSettings(s.local().nodes(), s.local().endpointPropagation()
-                        .toMillis(), s.local().endpointJitter().toMillis(), s.local().kubeletNotice().toMillis(),
-                        r.seed(), imageMap, outDir.resolve("local"), s.local().service(),
-                        s.local().generatorClockSkewsMs()));
-            }
-
-            @Override
-            public void close() {
-                // nothing held before the run
-            }
-        };
+        return PreparedRun.of(() -> plan(s, w), w, underTest, outDir -> LocalRuntime.factory(new LocalSettings(
+                s.local().nodes(), s.local().endpointPropagation().toMillis(), s.local().endpointJitter().toMillis(),
+                s.local().kubeletNotice().toMillis(), r.seed(), imageMap, outDir.resolve("local"), s.local().service(),
+                s.local().generatorClockSkewsMs())), () -> { }); // nothing is held before the run
     }
 
     private static String plan(Scenario s, Workload w) {
