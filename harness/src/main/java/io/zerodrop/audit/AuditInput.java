@@ -13,10 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -49,6 +51,9 @@ public final class AuditInput {
      */
     public static List<AuditObject> read(List<String> paths, InputStream stdin, List<String> skipped) {
         List<AuditObject> out = new ArrayList<>();
+        // a file reached twice (named twice, or named and inside a named directory) is read once: its objects twice
+        // would be two budgets over the same pods, two Services, …
+        Set<Path> seen = new HashSet<>();
         for (String p : paths) {
             if (p.equals("-")) {
                 try {
@@ -65,6 +70,9 @@ public final class AuditInput {
             }
             Optional<Path> kustomization = KUSTOMIZATION_FILES.stream().map(path::resolve).filter(Files::isRegularFile)
                     .findFirst();
+            if (!firstTime(seen, path, p, skipped)) {
+                continue;
+            }
             if (Files.isDirectory(path) && kustomization.isPresent()) {
                 String rendered = ManifestLoader.kustomize(path);
                 parse(rendered, kustomization.get().toString(), "rendered by kubectl kustomize " + p, out, null);
@@ -77,7 +85,9 @@ public final class AuditInput {
                                     + " named (zerodrop audit " + f.getParent() + " renders it with kubectl kustomize)");
                             continue;
                         }
-                        parse(Files.readString(f), f.toString(), null, out, skipped);
+                        if (firstTime(seen, f, f.toString(), skipped)) {
+                            parse(Files.readString(f), f.toString(), null, out, skipped);
+                        }
                     }
                 } catch (IOException e) {
                     throw ZerodropException.usage("cannot read " + p + ": " + e.getMessage());
@@ -91,6 +101,21 @@ public final class AuditInput {
             }
         }
         return out;
+    }
+
+    /** Whether {@code path} is met for the first time (by its real path); a note in {@code skipped} if not. */
+    private static boolean firstTime(Set<Path> seen, Path path, String given, List<String> skipped) {
+        Path real;
+        try {
+            real = path.toRealPath();
+        } catch (IOException e) {
+            real = path.toAbsolutePath().normalize();
+        }
+        if (seen.add(real)) {
+            return true;
+        }
+        skipped.add(given + ": already read (given more than once); read once");
+        return false;
     }
 
     static void parse(String text, String file, String rendered, List<AuditObject> out) {

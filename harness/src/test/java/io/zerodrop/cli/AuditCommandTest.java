@@ -231,6 +231,19 @@ class AuditCommandTest {
         assertThat(named.err()).contains(notK8s + ":1: not a Kubernetes object");
     }
 
+    /** A file reached twice (named twice, or named and inside a named directory) is read once, and said so. */
+    @Test
+    void aFileGivenTwiceIsReadOnce() throws Exception {
+        Path good = Files.createDirectories(dir.resolve("twice")).resolve("web.yaml");
+        Files.writeString(good, AuditChecksTest.GOOD);
+        Cli r = Cli.run("audit", good.toString(), good.getParent().toString(), good.getParent().resolve(".")
+                .resolve("web.yaml").toString(), "--format", "json");
+        assertThat(r.exitCode()).as("its budget is not 'several budgets over the same pods': " + r.out())
+                .isEqualTo(ExitCodes.PASSED);
+        assertThat(new ObjectMapper().readTree(r.out()).path("objects").asInt()).isEqualTo(3);
+        assertThat(r.err()).contains(good.getParent().resolve("web.yaml") + ": already read (given more than once)");
+    }
+
     /** helm template … | zerodrop audit - : a real pipe into a real process. */
     @Test
     void readsManifestsFromStandardInput() throws Exception {
