@@ -183,7 +183,10 @@ final class ShutdownChecks {
                                             + " SIGTERM on, so the app never starts shutting down and is SIGKILLed when"
                                             + " the grace period ends", fix);
                                 } else {
-                                    f.inferred(Severity.WARNING, w, field, s.fromArgs() ? "args start a shell with"
+                                    f.inferred(Severity.WARNING, w, field, s.scriptFile() ? "the container runs "
+                                            + s.shell() + ": the shell is PID 1 and passes SIGTERM on only if the"
+                                            + " script ends by exec-ing the app (or traps TERM and forwards it), which"
+                                            + " the manifest does not show" : s.fromArgs() ? "args start a shell with"
                                             + " -c (if the image's entrypoint passes them to a shell, it is PID 1 and"
                                             + " may not pass SIGTERM on)" : "the container runs " + s.shell() + " -c with"
                                             + " one command: bash and dash exec it in place of the shell, other shells"
@@ -208,7 +211,7 @@ final class ShutdownChecks {
     }
 
     /** A shell started with -c as the container's process: which shell, whether its script surely keeps it PID 1. */
-    record ShellForm(String shell, boolean certain, boolean fromArgs) {
+    record ShellForm(String shell, boolean certain, boolean fromArgs, boolean scriptFile) {
     }
 
     static Optional<ShellForm> shellForm(Container c) {
@@ -219,22 +222,45 @@ final class ShutdownChecks {
         if (!fromArgs) {
             all.addAll(args);
         }
-        if (all.size() < 3) {
+        if (all.size() < 2) {
             return Optional.empty();
         }
         String shell = all.get(0).substring(all.get(0).lastIndexOf('/') + 1);
-        if (!List.of("sh", "bash", "ash", "dash", "zsh", "ksh").contains(shell) || !all.get(1).equals("-c")) {
+        if (!List.of("sh", "bash", "ash", "dash", "zsh", "ksh").contains(shell)) {
             return Optional.empty();
         }
-        String script = all.get(2).trim();
+        // the shell's options up to the one that takes the script: -c alone or in a cluster (-ec, -euc, -xc), after
+        // others (-e -c, -o pipefail -c); a first operand that is no option is a script file (sh /start.sh)
+        int i = 1;
+        boolean dashC = false;
+        while (i < all.size() && all.get(i).startsWith("-") && !all.get(i).startsWith("--") && !dashC) {
+            String o = all.get(i);
+            dashC = o.substring(1).contains("c");
+            i += o.equals("-o") || o.equals("+o") ? 2 : 1;
+        }
+        if (!dashC) {
+            if (i < all.size() && !all.get(i).startsWith("-")) {
+                // a script file as the shell's operand: PID 1 is the shell unless the script execs the app, which
+                // the manifest does not show
+                return Optional.of(new ShellForm(shell + " " + all.get(i), false, fromArgs, true));
+            }
+            return Optional.empty();
+        }
+        if (i >= all.size()) {
+            return Optional.empty();
+        }
+        String script = all.get(i).trim();
         if (script.startsWith("exec ")) {
             return Optional.empty();
+        }
+        if (script.matches("(?s).*\\btrap\\b[^;\\n]*\\b(TERM|SIGTERM|15)\\b.*") && script.contains("wait")) {
+            return Optional.empty(); // a trap that passes SIGTERM on to the app it waits for
         }
         boolean compound = script.contains(";") || script.contains("&&") || script.contains("||")
                 || script.contains("\n") || script.contains("|") || script.endsWith("&");
         if (compound && script.matches("(?s).*(;|&&|\\n)\\s*exec [^;&|]+$")) {
             return Optional.empty(); // the last command replaces the shell
         }
-        return Optional.of(new ShellForm(shell, compound && !fromArgs, fromArgs));
+        return Optional.of(new ShellForm(shell, compound && !fromArgs, fromArgs, false));
     }
 }

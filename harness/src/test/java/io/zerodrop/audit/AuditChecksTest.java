@@ -249,6 +249,26 @@ public class AuditChecksTest {
         assertThat(audit(noService)).noneMatch(f -> f.id().equals("ZD101") || f.id().equals("ZD202"));
     }
 
+    /** -c in an option cluster or after other options, a script file as the operand, and a trap that forwards. */
+    @Test
+    void aShellIsPid1HoweverItIsToldToRunItsScript() {
+        for (String command : List.of("[sh, -ec, 'cd /app; java -jar app.jar']", "[bash, -e, -c, 'cd /app; java"
+                + " -jar app.jar']", "[/bin/bash, -o, pipefail, -euc, 'cd /app; java -jar app.jar']")) {
+            assertThat(audit(mutate(CONTAINER, CONTAINER + "        command: " + command + "\n"))).as(command)
+                    .filteredOn(f -> f.id().equals("ZD211")).singleElement().satisfies(f ->
+                            assertThat(f.severity()).isEqualTo(Severity.ERROR));
+        }
+        assertThat(audit(mutate(CONTAINER, CONTAINER + "        command: [sh, /docker-entrypoint.sh]\n")))
+                .filteredOn(f -> f.id().equals("ZD211")).singleElement().satisfies(f -> {
+                    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+                    assertThat(f.inferred()).isTrue();
+                    assertThat(f.why()).contains("runs sh /docker-entrypoint.sh: the shell is PID 1");
+                });
+        assertThat(audit(mutate(CONTAINER, CONTAINER + "        command: [sh, -c, 'trap \"kill -TERM $child\" TERM;"
+                + " java -jar app.jar & child=$!; wait $child']\n"))).as("a trap that passes SIGTERM on")
+                .noneMatch(f -> f.id().equals("ZD211"));
+    }
+
     @Test
     void aScriptThatExecsTheAppKeepsNoShellAsPid1() {
         assertThat(audit(mutate(CONTAINER, CONTAINER + "        command: [sh, -c, 'exec java -jar app.jar']\n")))
