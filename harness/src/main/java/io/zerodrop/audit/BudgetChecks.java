@@ -25,7 +25,9 @@ final class BudgetChecks {
             int need = min.getIntVal() != null ? min.getIntVal() : (int) Math.ceil(replicas * percent(min) / 100.0);
             return Math.max(0, replicas - need);
         }
-        return replicas; // neither set: minAvailable defaults to 1 in the API only when given; treat as no limit
+        // neither set (policy/v1 defaults neither): getExpectedPodCount leaves the expected count at 0, and
+        // updatePdbStatus allows no disruption while it is 0 — every eviction refused, a deadlock, not "no limit"
+        return 0;
     }
 
     private static double percent(IntOrString v) {
@@ -34,7 +36,8 @@ final class BudgetChecks {
 
     static String describe(PodDisruptionBudget b) {
         return b.getSpec().getMaxUnavailable() != null ? "maxUnavailable " + text(b.getSpec().getMaxUnavailable())
-                : b.getSpec().getMinAvailable() != null ? "minAvailable " + text(b.getSpec().getMinAvailable()) : "no limit";
+                : b.getSpec().getMinAvailable() != null ? "minAvailable " + text(b.getSpec().getMinAvailable())
+                : "neither minAvailable nor maxUnavailable (the disruption controller then expects no pod)";
     }
 
     static String text(IntOrString v) {
@@ -60,7 +63,8 @@ final class BudgetChecks {
                             PodDisruptionBudget pdb = (PodDisruptionBudget) b.object();
                             if (replicas >= 2 && allowed(pdb, replicas) <= 0) {
                                 f.add(Severity.ERROR, b, pdb.getSpec().getMaxUnavailable() != null
-                                        ? "spec.maxUnavailable" : "spec.minAvailable", describe(pdb) + " with "
+                                        ? "spec.maxUnavailable" : pdb.getSpec().getMinAvailable() != null
+                                        ? "spec.minAvailable" : "spec", describe(pdb) + " with "
                                         + replicas + " replicas of " + w.ref() + c.replicasBasis(w)
                                         + " allows 0 disruptions: every"
                                         + " eviction is refused, node drains hang until someone deletes pods by hand",

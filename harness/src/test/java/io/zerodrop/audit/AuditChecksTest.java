@@ -149,6 +149,7 @@ public class AuditChecksTest {
                 Arguments.of("ZD105", Severity.ERROR, mutate(PDB, PDB.replace("maxUnavailable: 1", "maxUnavailable: 0"))),
                 Arguments.of("ZD105", Severity.ERROR, mutate(PDB, PDB.replace("maxUnavailable: 1",
                         "minAvailable: '100%'"))),
+                Arguments.of("ZD105", Severity.ERROR, mutate(PDB, "spec: {selector: {matchLabels: {app: web}}}")),
                 Arguments.of("ZD106", Severity.WARNING, mutate("{type: RollingUpdate, rollingUpdate: {maxSurge: 1,"
                         + " maxUnavailable: 0}}", "{type: Recreate}")),
                 Arguments.of("ZD107", Severity.WARNING, mutate("replicas: 3", "replicas: 1")),

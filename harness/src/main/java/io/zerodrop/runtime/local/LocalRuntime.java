@@ -350,13 +350,24 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
 
     @Override
     public Optional<BudgetStatus> budget() {
-        return workload.budget().map(b -> {
-            int expected = desired.get();
-            int healthy = (int) pods.values().stream().filter(p -> !p.isTerminating() && p.isReady()).count();
-            int desired = b.minAvailable() != null ? scaled(b.minAvailable(), expected)
-                    : expected - scaled(b.maxUnavailable(), expected);
-            return new BudgetStatus(b.name(), Math.max(0, healthy - desired), healthy, desired, expected);
-        });
+        return workload.budget().map(b -> statusOf(b, desired.get(), (int) pods.values().stream()
+                .filter(p -> !p.isTerminating() && p.isReady()).count()));
+    }
+
+    /**
+     * A budget's status as the disruption controller computes it: the desired healthy count from minAvailable, or
+     * the expected count less maxUnavailable; disruptions allowed = healthy − desired, never below 0, and 0 while the
+     * expected count is 0 — which it stays for a budget that sets neither field (getExpectedPodCount sets nothing),
+     * so such a budget refuses every eviction.
+     */
+    static BudgetStatus statusOf(Workload.Budget b, int replicas, int healthy) {
+        if (b.minAvailable() == null && b.maxUnavailable() == null) {
+            return new BudgetStatus(b.name(), 0, healthy, 0, 0);
+        }
+        int desired = b.minAvailable() != null ? scaled(b.minAvailable(), replicas)
+                : replicas - scaled(b.maxUnavailable(), replicas);
+        return new BudgetStatus(b.name(), replicas <= 0 ? 0 : Math.max(0, healthy - desired), healthy, desired,
+                replicas);
     }
 
     /** An int-or-percent of {@code of}, percentages rounded up, as the disruption controller scales them. */
