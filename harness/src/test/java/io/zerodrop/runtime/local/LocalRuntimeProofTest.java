@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.Attribution;
 import io.zerodrop.analysis.FailureClass;
+import io.zerodrop.analysis.LatencyHistogram;
 import io.zerodrop.analysis.Phase;
 import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.analysis.Windows;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.disruption.DeletePods;
 import io.zerodrop.disruption.PodSelector;
@@ -73,12 +75,19 @@ class LocalRuntimeProofTest {
 
         assertThat(o.exitCode()).as(o.summary()).isEqualTo(ExitCodes.VERDICT_FAILED);
         assertThat(a.measuredFailed()).isGreaterThan(0);
-        assertThat(a.failuresByClass().keySet()).isSubsetOf(Set.of(FailureClass.REFUSED, FailureClass.RESET));
+        // a request timeout is the target's only if the machine answered in time before the deletion: on a starved
+        // runner (baseline p99 at half the 5 s timeout or more) a timeout is the machine's, and is allowed
+        boolean starved = a.latency().getOrDefault(Windows.Kind.BASELINE, new LatencyHistogram.Summary(0, 0, 0, 0, -1))
+                .p99() >= 2_500;
+        assertThat(a.failuresByClass().keySet()).as(o.summary()).isSubsetOf(starved ? Set.of(FailureClass.REFUSED,
+                FailureClass.RESET, FailureClass.REQUEST_TIMEOUT) : Set.of(FailureClass.REFUSED, FailureClass.RESET));
         long kubeletMs = t.sigtermMs() - t.markedMs(); // 100 ms planned (kubelet notice), no preStop
-        if (t.sigtermMs() < 0 || kubeletMs > 500) {
-            // a starved machine (a CI runner beside other runs): the events did not come in the planned order, so the
+        if (t.sigtermMs() < 0 || kubeletMs > 500 || refusingInRotationMs(t) < 4 * 1000 / 200) {
+            // a starved machine (a CI runner beside other runs): the events did not come in the planned order (the
+            // kubelet's SIGTERM late, or the app still listening when its endpoint left rotation), so the
             // phase-by-phase checks below, which are about that order, would test the machine, not zerodrop
-            System.out.println("naive proof: SIGTERM came " + kubeletMs + " ms after the deletion (100 ms planned):"
+            System.out.println("naive proof: SIGTERM came " + kubeletMs + " ms after the deletion (100 ms planned),"
+                    + " the pod refused connections for " + refusingInRotationMs(t) + " ms while in rotation:"
                     + " phase checks left out for this run\n" + o.summary());
             Reconcile.exactly(o);
             return;
@@ -86,7 +95,7 @@ class LocalRuntimeProofTest {
         // the dying pod still in rotation takes failures (when this run's SIGTERM-to-out-of-rotation window could
         // hold four arrivals: under CPU contention the kubelet's thread may run after the rules changed); the
         // replacement, without a readiness probe, takes more once its endpoint is in rotation before its JVM listens
-        long raceMs = t.outOfRotationMs() - t.sigtermMs();
+        long raceMs = refusingInRotationMs(t);
         if (t.sigtermMs() > 0 && raceMs >= 4 * 1000 / 200) {
             assertThat(a.failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L)).as("race of %d ms; %s",
                     raceMs, o.summary()).isPositive();
@@ -160,7 +169,7 @@ class LocalRuntimeProofTest {
         // CPU contention the kubelet's thread can run late enough that the rules change first; then no request can
         // fall in the race, and the refusals are the replacement's (no readiness probe) or a stale route's
         PodTermination t = a.terminations().get(0);
-        long raceMs = t.outOfRotationMs() - t.sigtermMs();
+        long raceMs = refusingInRotationMs(t);
         if (t.sigtermMs() > 0 && raceMs >= 4 * 1000 / 200) { // four arrivals at 200 req/s
             assertThat(a.failuresByPhase()).as("race of %d ms; %s", raceMs, o.summary())
                     .containsKey(Phase.SIGTERM_ENDPOINT_LIVE);
@@ -221,5 +230,14 @@ class LocalRuntimeProofTest {
             assertThat(f.patch()).isNull();
         });
         assertThat(o.report().findings()).noneMatch(f -> f.code().equals("grace-exhausted"));
+    }
+
+    /**
+     * How long the deleted pod was refusing new connections while still in rotation: from when it surely stopped
+     * listening (its exit; SIGTERM if the exit was not seen) to the endpoint leaving rotation. On a starved machine the
+     * naive app can take longer than the endpoint to stop, and then no request can fall in the race.
+     */
+    static long refusingInRotationMs(PodTermination t) {
+        return t.outOfRotationMs() - (t.exitMs() >= 0 ? t.exitMs() : t.sigtermMs());
     }
 }
