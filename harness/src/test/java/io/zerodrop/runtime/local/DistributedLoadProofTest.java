@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.Attribution;
 import io.zerodrop.analysis.FailureClass;
+import io.zerodrop.analysis.LatencyHistogram;
 import io.zerodrop.analysis.Phase;
 import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.analysis.Windows;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.disruption.DeletePods;
 import io.zerodrop.disruption.PodSelector;
@@ -83,7 +85,17 @@ class DistributedLoadProofTest {
         for (Experiment.Outcome o : List.of(single, merged)) {
             AnalysisResult a = o.report().analysis();
             assertThat(a.failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L)).isPositive();
-            assertThat(new TreeSet<>(a.failuresByPhase().keySet())).isSubsetOf(allowed);
+            // a baseline failure is the target's, unless it timed out on a machine the run itself measured starved
+            // (baseline p99 at half the 5 s timeout or more): then it is the machine's
+            boolean starved = a.latency().getOrDefault(Windows.Kind.BASELINE, new LatencyHistogram.Summary(0, 0, 0,
+                    0, -1)).p99() >= 2_500 && a.attributions().stream().filter(x -> x.phase() == Phase.BASELINE)
+                    .allMatch(x -> x.failureClass() == FailureClass.REQUEST_TIMEOUT
+                            || x.failureClass() == FailureClass.CONNECT_TIMEOUT);
+            Set<Phase> expected = new TreeSet<>(allowed);
+            if (starved) {
+                expected.add(Phase.BASELINE);
+            }
+            assertThat(new TreeSet<>(a.failuresByPhase().keySet())).as(o.summary()).isSubsetOf(expected);
             String pod = o.report().timeline().stream().filter(e -> e.type() == EventType.POD_MARKED_FOR_DELETION)
                     .map(TimelineEvent::pod).findFirst().orElseThrow();
             PodTermination t = a.terminations().get(0);
