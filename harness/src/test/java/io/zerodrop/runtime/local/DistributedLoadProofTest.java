@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.Attribution;
 import io.zerodrop.analysis.FailureClass;
-import io.zerodrop.analysis.LatencyHistogram;
 import io.zerodrop.analysis.Phase;
 import io.zerodrop.analysis.PodTermination;
-import io.zerodrop.analysis.Windows;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.disruption.DeletePods;
 import io.zerodrop.disruption.PodSelector;
@@ -87,8 +85,7 @@ class DistributedLoadProofTest {
             assertThat(a.failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L)).isPositive();
             // a baseline failure is the target's, unless it timed out on a machine the run itself measured starved
             // (baseline p99 at half the 5 s timeout or more): then it is the machine's
-            boolean starved = a.latency().getOrDefault(Windows.Kind.BASELINE, new LatencyHistogram.Summary(0, 0, 0,
-                    0, -1)).p99() >= 2_500 && a.attributions().stream().filter(x -> x.phase() == Phase.BASELINE)
+            boolean starved = Measured.starved(a) && a.attributions().stream().filter(x -> x.phase() == Phase.BASELINE)
                     .allMatch(x -> x.failureClass() == FailureClass.REQUEST_TIMEOUT
                             || x.failureClass() == FailureClass.CONNECT_TIMEOUT);
             Set<Phase> expected = new TreeSet<>(allowed);

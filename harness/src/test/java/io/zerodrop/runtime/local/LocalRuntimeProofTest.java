@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.Attribution;
 import io.zerodrop.analysis.FailureClass;
-import io.zerodrop.analysis.LatencyHistogram;
 import io.zerodrop.analysis.Phase;
 import io.zerodrop.analysis.PodTermination;
-import io.zerodrop.analysis.Windows;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.disruption.DeletePods;
 import io.zerodrop.disruption.PodSelector;
@@ -77,8 +75,7 @@ class LocalRuntimeProofTest {
         assertThat(a.measuredFailed()).isGreaterThan(0);
         // a request timeout is the target's only if the machine answered in time before the deletion: on a starved
         // runner (baseline p99 at half the 5 s timeout or more) a timeout is the machine's, and is allowed
-        boolean starved = a.latency().getOrDefault(Windows.Kind.BASELINE, new LatencyHistogram.Summary(0, 0, 0, 0, -1))
-                .p99() >= 2_500;
+        boolean starved = Measured.starved(a);
         assertThat(a.failuresByClass().keySet()).as(o.summary()).isSubsetOf(starved ? Set.of(FailureClass.REFUSED,
                 FailureClass.RESET, FailureClass.REQUEST_TIMEOUT) : Set.of(FailureClass.REFUSED, FailureClass.RESET));
         long kubeletMs = t.sigtermMs() - t.markedMs(); // 100 ms planned (kubelet notice), no preStop

@@ -1,5 +1,8 @@
 package io.zerodrop.runtime.local;
 
+import io.zerodrop.analysis.AnalysisResult;
+import io.zerodrop.analysis.LatencyHistogram;
+import io.zerodrop.analysis.Windows;
 import io.zerodrop.engine.Experiment;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Verdict;
@@ -56,5 +59,14 @@ final class Measured {
     static boolean onlyNotMeasured(Verdict v) {
         return v.status() == Verdict.Status.INCONCLUSIVE && !v.reasons().isEmpty()
                 && v.reasons().stream().allMatch(r -> r.startsWith("disruption not measured"));
+    }
+
+    /**
+     * Whether the run itself measured this machine starved before any disruption: its baseline p99 at half the load's
+     * 5 s request timeout or more. A request timeout is then the machine's, not the target's.
+     */
+    static boolean starved(AnalysisResult a) {
+        LatencyHistogram.Summary baseline = a.latency().get(Windows.Kind.BASELINE);
+        return baseline != null && baseline.p99() >= 2_500;
     }
 }
