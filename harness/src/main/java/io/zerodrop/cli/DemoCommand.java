@@ -3,20 +3,20 @@ package io.zerodrop.cli;
 import io.zerodrop.analysis.PodTermination;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.ZerodropException;
-import io.zerodrop.disruption.DeletePods;
 import io.zerodrop.disruption.PodSelector;
-import io.zerodrop.disruption.Step;
 import io.zerodrop.engine.Experiment;
 import io.zerodrop.engine.OutputDirectory;
-import io.zerodrop.runtime.local.LocalRuntime;
-import io.zerodrop.runtime.local.LocalSettings;
+import io.zerodrop.engine.RunRequest;
+import io.zerodrop.engine.ScenarioRunner;
 import io.zerodrop.scenario.LoadSpec;
+import io.zerodrop.scenario.Scenario;
 import io.zerodrop.verdict.Expectations;
 import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,21 +66,18 @@ final class DemoCommand implements Callable<Integer> {
         }
         Path outDir = OutputDirectory.create(out, "--out", "demo-");
         PrintWriter err = spec.commandLine().getErr();
+        ScenarioRunner runner = new ScenarioRunner(err);
         Map<String, Experiment.Outcome> outcomes = new LinkedHashMap<>();
         for (String variant : List.of("naive", "hardened")) {
-            Workload w = ManifestLoader.load(dir.resolve("overlays").resolve(variant));
-            Path variantOut = outDir.resolve(variant);
+            Path overlay = dir.resolve("overlays").resolve(variant);
+            Workload w = ManifestLoader.load(overlay);
             err.printf("zerodrop demo: %s — %d replicas, grace %d s, preStop %s, readiness %s, SHUTDOWN_MODE=%s%n",
                     variant, w.replicas(), w.terminationGracePeriodSeconds(),
                     w.preStop().map(p -> p.describe()).orElse("none"),
                     w.readinessProbe().map(p -> p.describe()).orElse("none"), w.env().getOrDefault("SHUTDOWN_MODE", "?"));
-            Experiment.Plan plan = new Experiment.Plan("zerodrop demo — " + variant, "demo",
-                    LoadSpec.of("fresh-connections", rate, 3, 16),
-                    List.of(new Step("delete-1", 3_000, 0, 1, new DeletePods(PodSelector.random(1, seed), null))),
-                    Expectations.zeroDrops(), variantOut, false, Map.of("overlay", variant, "manifests",
-                            dir.resolve("overlays").resolve(variant).toString()));
-            outcomes.put(variant, Experiment.runOn(LocalRuntime.factory(LocalSettings.defaults(seed, variantOut.resolve("local"))), w,
-                    plan, err));
+            outcomes.put(variant, runner.run(scenario(variant, overlay, rate, seed), new RunRequest(null, seed,
+                    List.of(), null, false, null, null, null), new ScenarioRunner.Options("local",
+                    outDir.resolve(variant), "--out", "", "zerodrop demo — " + variant, "demo", false)));
         }
         PrintWriter o = spec.commandLine().getOut();
         for (Experiment.Outcome oc : outcomes.values()) {
@@ -92,6 +89,17 @@ final class DemoCommand implements Callable<Integer> {
         boolean shown = outcomes.get("naive").exitCode() == ExitCodes.VERDICT_FAILED
                 && outcomes.get("hardened").exitCode() == ExitCodes.PASSED;
         return shown ? ExitCodes.PASSED : ExitCodes.VERDICT_FAILED;
+    }
+
+    /**
+     * The demo as a scenario: {@code overlay}'s workload on the local runtime, fresh connections at {@code rate} for
+     * 3 s of warm-up and 16 s measured, one random pod deleted 3 s after the warm-up, nothing may drop.
+     */
+    static Scenario scenario(String variant, Path overlay, double rate, long seed) {
+        return new Scenario(null, variant, overlay, "local", null, null, Scenario.Settings.NONE,
+                LoadSpec.of("fresh-connections", rate, 3, 16), List.of(new Scenario.StepSpec("delete-1", "delete",
+                        PodSelector.random(1, seed), null, Duration.ofSeconds(3), null, 1, null, null, null, 0, null)),
+                Expectations.zeroDrops(), Scenario.Local.DEFAULTS, null);
     }
 
     static String sideBySide(Map<String, Experiment.Outcome> outcomes) {

@@ -8,6 +8,8 @@ import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.engine.Experiment;
 import io.zerodrop.engine.OutputDirectory;
+import io.zerodrop.engine.RunRequest;
+import io.zerodrop.engine.ScenarioRunner;
 import io.zerodrop.findings.Finding;
 import io.zerodrop.scenario.Scenario;
 import java.io.IOException;
@@ -27,19 +29,26 @@ import java.util.stream.Collectors;
  * comparison to {@code <out>/fixes/verification.json} and the console.
  */
 final class FixVerification {
-    private final RunCommand command;
+    private final ScenarioRunner runner;
+    private final RunRequest request;
+    private final ScenarioRunner.Options options;
+    private final PrintWriter o;
 
-    FixVerification(RunCommand command) {
-        this.command = command;
+    /** Runs through {@code runner} as {@code request} and {@code options} say; prints to {@code out}. */
+    FixVerification(ScenarioRunner runner, RunRequest request, ScenarioRunner.Options options, PrintWriter out) {
+        this.runner = runner;
+        this.request = request;
+        this.options = options;
+        this.o = out;
     }
 
-    int run(Scenario s, String where) {
-        Path first = OutputDirectory.create(command.out, "--out", "");
-        command.outTo(first);
-        int before = command.runScenario(s, where);
-        Experiment.Outcome one = command.lastOutcome();
-        PrintWriter o = command.out();
-        if (one == null || before == ExitCodes.INTERRUPTED) {
+    int run(Scenario s) {
+        Path first = OutputDirectory.create(options.out(), options.outFlag(), options.outPrefix());
+        Experiment.Outcome one = runner.run(s, request, options.into(first));
+        o.print(one.summary());
+        o.flush();
+        int before = one.exitCode();
+        if (before == ExitCodes.INTERRUPTED) {
             return before; // interrupted: everything was undone; a second run would start while zerodrop exits
         }
         List<Finding> withFix = one.report().findings().stream().filter(f -> !f.settings().isEmpty()).toList();
@@ -54,17 +63,16 @@ final class FixVerification {
         }
         Map<String, String> fix = new LinkedHashMap<>();
         withFix.forEach(f -> fix.putAll(f.settings()));
-        Scenario fixed = new Scenario(s.file(), s.name() + " (with the proposed fixes)", s.manifests(), s.runtime(),
-                s.workload(), s.namespace(), s.settings().with(fix), s.load(), s.steps(), s.expectations(), s.local(),
-                s.trafficUrl());
+        Scenario fixed = s.withSettings(" (with the proposed fixes)", fix);
         o.println();
         o.println("verify-fixes: running again with " + fix + " (from " + withFix.stream().map(Finding::code)
                 .toList() + ")");
         o.flush();
         Path second = first.resolve("verify-fixes");
-        command.outTo(second);
-        int after = command.runScenario(fixed, where);
-        Experiment.Outcome two = command.lastOutcome();
+        Experiment.Outcome two = runner.run(fixed, request, options.into(second));
+        o.print(two.summary());
+        o.flush();
+        int after = two.exitCode();
         Set<String> still = two.report().findings().stream().map(Finding::code).collect(Collectors.toSet());
         long dropsBefore = one.report().analysis().measuredFailed();
         long dropsAfter = two.report().analysis().measuredFailed();

@@ -3,18 +3,15 @@ package io.zerodrop.cli;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.engine.Experiment;
 import io.zerodrop.engine.OutputDirectory;
-import io.zerodrop.engine.PreparedRun;
 import io.zerodrop.engine.RunRequest;
 import io.zerodrop.engine.RuntimeProvider;
-import io.zerodrop.runtime.RuntimeFactory;
+import io.zerodrop.engine.ScenarioRunner;
 import io.zerodrop.scenario.Scenario;
 import io.zerodrop.scenario.ScenarioLoader;
-import io.zerodrop.workload.Workload;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -74,9 +71,6 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.ArgGroup(exclusive = false, heading = "Load from inside the cluster:%n")
     LoadFromOptions loadFrom = new LoadFromOptions();
 
-    /** The outcome of the last run this command made (for --verify-fixes). */
-    private Experiment.Outcome last;
-
     @Override
     public Integer call() {
         Scenario s = (loadFrom != null ? loadFrom : new LoadFromOptions()).apply(ScenarioLoader.load(scenarioFile,
@@ -91,46 +85,19 @@ final class RunCommand implements Callable<Integer> {
         if (out != null) {
             OutputDirectory.check(out, "--out");
         }
-        return verifyFixes && !dryRun ? new FixVerification(this).run(s, where) : runScenario(s, where);
-    }
-
-    /** The run's output directory from now on (--verify-fixes runs twice, into two directories). */
-    void outTo(Path dir) {
-        out = dir;
-    }
-
-    Experiment.Outcome lastOutcome() {
-        return last;
-    }
-
-    PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    /** One run of the scenario on the runtime named {@code where}; its exit code. */
-    int runScenario(Scenario s, String where) {
-        RunRequest request = new RunRequest(scenarioFile, seed, images, url, deploy, cluster.kubeconfig,
-                cluster.context, cluster.namespace);
-        try (PreparedRun prepared = RuntimeProvider.named(where).prepare(s, request)) {
-            if (dryRun) {
-                PrintWriter o = spec.commandLine().getOut();
-                o.print(prepared.dryRunPlan());
-                o.flush();
-                return 0;
-            }
-            Path outDir = OutputDirectory.create(out, "--out", "");
-            return runAndReport(s, prepared.factory(outDir), prepared.workload(), outDir, prepared.underTest());
-        }
-    }
-
-    /** Runs the scenario on the runtime the factory makes, prints the summary; the exit code. */
-    private int runAndReport(Scenario s, RuntimeFactory runtime, Workload w, Path outDir,
-            Map<String, Object> underTest) {
-        Experiment.Outcome outcome = Experiment.runOn(runtime, w, new Experiment.Plan("zerodrop run — " + s.name(),
-                "run", s.load(), s.toSteps(), s.expectations(), outDir, gatlingReport, underTest),
-                spec.commandLine().getErr());
-        last = outcome;
         PrintWriter o = spec.commandLine().getOut();
+        ScenarioRunner runner = new ScenarioRunner(spec.commandLine().getErr());
+        RunRequest request = cluster.request(scenarioFile, seed, images, url, deploy);
+        ScenarioRunner.Options options = ScenarioRunner.Options.run(where, out, gatlingReport);
+        if (dryRun) {
+            o.print(runner.dryRun(s, request, options));
+            o.flush();
+            return 0;
+        }
+        if (verifyFixes) {
+            return new FixVerification(runner, request, options, o).run(s);
+        }
+        Experiment.Outcome outcome = runner.run(s, request, options);
         o.print(outcome.summary());
         o.flush();
         return outcome.exitCode();

@@ -1,44 +1,21 @@
 package io.zerodrop.cli;
 
-import io.zerodrop.analysis.AnalysisResult;
-import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.HttpUrl;
-import io.zerodrop.core.RunMarker;
-import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
-import io.zerodrop.engine.Leftovers;
-import io.zerodrop.engine.Measurement;
+import io.zerodrop.engine.Experiment;
 import io.zerodrop.engine.OutputDirectory;
-import io.zerodrop.engine.Reports;
-import io.zerodrop.engine.RunInfo;
-import io.zerodrop.gatling.GeneratorLog;
-import io.zerodrop.gatling.SimulationLogException;
-import io.zerodrop.ledger.LedgerSource;
-import io.zerodrop.report.ConsoleSummary;
-import io.zerodrop.report.RunReport;
-import io.zerodrop.report.Step;
+import io.zerodrop.engine.ScenarioRunner;
 import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.sims.Params;
-import io.zerodrop.timeline.Timeline;
-import io.zerodrop.traffic.ProgressPrinter;
 import io.zerodrop.traffic.Simulations;
-import io.zerodrop.traffic.TrafficPlan;
-import io.zerodrop.traffic.TrafficRun;
-import io.zerodrop.traffic.TrafficRunner;
 import io.zerodrop.verdict.Expectations;
-import io.zerodrop.verdict.Verdict;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -139,7 +116,6 @@ final class TrafficCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        long commandStart = System.currentTimeMillis();
         Target target = parseTarget();
         String simulationClass = Simulations.resolve(simulation);
         validate();
@@ -151,107 +127,14 @@ final class TrafficCommand implements Callable<Integer> {
         if (out != null) {
             OutputDirectory.check(out, "--out");
         }
-        Path outDir = OutputDirectory.create(out, "--out", "");
-
         LoadSpec load = new LoadSpec(simulation, rate, (int) warmup.toSeconds(), (int) duration.toSeconds(),
                 requestTimeout.toMillis(), connectTimeout.toMillis(), paths.isEmpty() ? List.of(target.path()) : paths,
                 method, headers, body, expectStatus, simulationClasspath, heapMb);
-        TrafficPlan plan = load.toPlan(target.baseUrl(), outDir, !noGatlingReport);
-
-        List<Step> steps = new ArrayList<>();
-        Timeline timeline = new Timeline();
-        TrafficRun run;
-        boolean interrupted = false;
-        CountDownLatch reported = new CountDownLatch(1);
-        Leftovers.removeAndReport(spec.commandLine().getErr());
-        try {
-            try (Undo undo = new Undo()) {
-                RunMarker.begin(undo);
-                // on SIGINT/SIGTERM the JVM exits once its hooks end: let it wait for the reports of what was measured
-                undo.afterSignal(() -> {
-                    try {
-                        reported.await(20, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-                long s = System.currentTimeMillis();
-                spec.commandLine().getErr().printf("zerodrop: %s at %.0f req/s against %s for %d s (+%d s warm-up)%n",
-                        Simulations.label(simulationClass), rate, target.baseUrl(), duration.toSeconds(),
-                        warmup.toSeconds());
-                ProgressPrinter progress = ProgressPrinter.to(spec.commandLine().getErr());
-                try {
-                    run = new TrafficRunner(undo).run(plan, progress::print);
-                    steps.add(new Step("traffic", s, run.endedMs(), Step.Status.OK, "Gatling " + simulationClass
-                            + " exited 0; log " + run.simulationLog()));
-                } catch (TrafficRunner.Interrupted i) {
-                    run = i.partial();
-                    interrupted = true;
-                    steps.add(new Step("traffic", s, System.currentTimeMillis(), Step.Status.FAILED, "interrupted"
-                            + " (SIGINT or SIGTERM); the load up to then is kept"));
-                } finally {
-                    progress.done();
-                }
-            }
-            return report(commandStart, target, simulationClass, expectations, outDir, plan, steps, timeline, run,
-                    interrupted);
-        } finally {
-            reported.countDown();
-        }
-    }
-
-    /** Analysis, verdict and reports of a traffic run, whole or cut short by an interrupt (then exit 130). */
-    private int report(long commandStart, Target target, String simulationClass, Expectations expectations,
-            Path outDir, TrafficPlan plan, List<Step> steps, Timeline timeline, TrafficRun run, boolean interrupted) {
-        long a0 = System.currentTimeMillis();
-        Measurement.Result m;
-        try {
-            m = run == null ? null : Measurement.analyse(List.of(interrupted
-                    ? new GeneratorLog("local", run.simulationLog(), 0, 0).cutShort()
-                    : new GeneratorLog("local", run.simulationLog(), 0, 0)), timeline,
-                    (int) warmup.toSeconds(), rate, interrupted || ledgers.isEmpty() ? null
-                            : LedgerSource.files(ledgers, Measurement.LEDGER_WAIT_MS), -1, null);
-        } catch (SimulationLogException nothingWritten) {
-            if (!interrupted) {
-                throw nothingWritten;
-            }
-            m = null; // stopped before Gatling had written its first record: nothing was measured
-        }
-        AnalysisResult analysis = m != null ? m.analysis()
-                : Measurement.nothingMeasured(timeline, rate);
-        steps.add(new Step(interrupted ? "analysis of the load up to the interrupt" : "analysis", a0,
-                System.currentTimeMillis(), Step.Status.OK, analysis.totalRequests() + " requests decoded"));
-        if (analysis.firstRequestMs() > 0) {
-            spec.commandLine().getErr().printf("zerodrop: first request sent %d ms after zerodrop started%n",
-                    analysis.firstRequestMs() - commandStart);
-        }
-
-        Verdict verdict = interrupted ? Verdict.error("traffic interrupted (SIGINT or SIGTERM): the load was stopped"
-                + " early; what it measured until then is reported, not judged") : Verdict.judge(analysis,
-                expectations, m.groundTruth().map(g -> g.hiddenDrops()).orElse(null));
-
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("simulation", simulationClass);
-        settings.putAll(plan.properties());
-        settings.put("requestTimeoutMs", requestTimeout.toMillis());
-        settings.put("connectTimeoutMs", connectTimeout.toMillis());
-        settings.put("expectations", expectations);
-        String title = "zerodrop traffic — " + url;
-        Optional<Path> gatling = run == null ? Optional.empty() : run.gatlingReport();
-        RunReport report = new RunReport(RunInfo.header("traffic", "none (traffic only, no disruption)", url,
-                m != null ? m.gatling().gatlingVersion() : "(no load ran)", settings), steps, timeline.events(),
-                analysis, m != null && !interrupted ? m.groundTruth() : Optional.empty(),
-                m != null && !interrupted ? m.findings() : List.of(), verdict,
-                gatling.map(p -> outDir.relativize(p).toString()));
-        List<Path> files = new ArrayList<>(Reports.writeAll(report, title, "zerodrop.traffic", outDir));
-        gatling.ifPresent(files::add);
-        spec.commandLine().getOut().print(ConsoleSummary.render(report, title,
-                files.stream().map(Path::toString).toList()));
+        Experiment.Outcome outcome = new ScenarioRunner(spec.commandLine().getErr()).traffic(
+                new ScenarioRunner.Traffic(url, target.baseUrl(), load, expectations, ledgers, out, !noGatlingReport));
+        spec.commandLine().getOut().print(outcome.summary());
         spec.commandLine().getOut().flush();
-        spec.commandLine().getErr().printf("zerodrop: %s in %.1f s%n", interrupted ? "interrupted" : "done",
-                (System.currentTimeMillis() - commandStart) / 1000.0);
-        spec.commandLine().getErr().flush();
-        return interrupted ? ExitCodes.INTERRUPTED : verdict.exitCode();
+        return outcome.exitCode();
     }
 
     private Expectations expectations() {

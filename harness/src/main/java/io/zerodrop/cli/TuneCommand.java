@@ -10,6 +10,7 @@ import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.engine.Experiment;
 import io.zerodrop.engine.OutputDirectory;
+import io.zerodrop.engine.ScenarioRunner;
 import io.zerodrop.findings.Margins;
 import io.zerodrop.findings.TunePatch;
 import io.zerodrop.scenario.Scenario;
@@ -119,13 +120,8 @@ final class TuneCommand implements Callable<Integer> {
         Scenario base = origin.apply(ScenarioLoader.load(scenarioFile, seed));
         String where = runtime != null ? runtime : base.runtime();
         Path dir = OutputDirectory.create(out, "--out", "");
-        RunCommand runner = new RunCommand();
-        runner.spec = spec;
-        runner.scenarioFile = scenarioFile;
-        runner.images = images;
-        runner.url = url;
-        runner.cluster = cluster;
-        runner.runtime = where;
+        ScenarioRunner runner = new ScenarioRunner(spec.commandLine().getErr());
+        ScenarioRunner.Options options = ScenarioRunner.Options.run(where, null, false);
         PrintWriter o = spec.commandLine().getOut();
         List<Trial> trials = new ArrayList<>();
         boolean[] interrupted = {false};
@@ -145,17 +141,16 @@ final class TuneCommand implements Callable<Integer> {
                 throw new GiveUp("--max-runs " + maxRuns + " reached");
             }
             int k = trials.size() + 1;
-            Scenario s = origin.apply(ScenarioLoader.load(scenarioFile, seed + k));
-            Scenario withValue = new Scenario(s.file(), s.name() + " (" + param + " " + value + ")", s.manifests(),
-                    s.runtime(), s.workload(), s.namespace(), s.settings().with(Map.of(param, value)), s.load(),
-                    s.steps(), s.expectations(), s.local(), s.trafficUrl());
+            Scenario withValue = origin.apply(ScenarioLoader.load(scenarioFile, seed + k))
+                    .withSettings(" (" + param + " " + value + ")", Map.of(param, value));
             Path runDir = dir.resolve(String.format(Locale.ROOT, "run-%02d-%s-%s", k, param, value.replace("%", "pct")));
-            runner.outTo(runDir);
-            runner.seed = seed + k;
             o.println("tune: run " + k + " (" + purpose + "): " + param + " = " + value);
             o.flush();
-            int code = runner.runScenario(withValue, where);
-            Experiment.Outcome r = runner.lastOutcome();
+            Experiment.Outcome r = runner.run(withValue, cluster.request(scenarioFile, seed + k, images, url, false),
+                    options.into(runDir));
+            o.print(r.summary());
+            o.flush();
+            int code = r.exitCode();
             Trial t = code == ExitCodes.INTERRUPTED ? new Trial(k, value, purpose, -1, "INTERRUPTED", -1, -1, runDir)
                     : measure(k, value, purpose, r, runDir);
             trials.add(t);

@@ -12,6 +12,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its own grace period or {@code graceSeconds}; {@code graceSeconds = 0} is the kill disruption (SIGKILL at once).
  */
 public final class DeletePods implements Disruption {
+    /** {@code action: delete}: the pods deleted with their own grace period, or {@code grace}. */
+    public static final DisruptionKind DELETE = BasicKind.of("delete", List.of("grace"),
+            o -> new DeletePods(o.selector(), o.graceSeconds()),
+            (o, t) -> "DELETE " + t.pods() + "<" + o.selector().describe() + ">" + (o.graceSeconds() != null
+                    ? " gracePeriodSeconds=" + o.graceSeconds() : ""),
+            List.of(new ApiAccess("delete", "", "pods", null, false)));
+
+    /** {@code action: kill}: the pods deleted with grace 0. */
+    public static final DisruptionKind KILL = BasicKind.of("kill", List.of(), o -> kill(o.selector()),
+            (o, t) -> "DELETE " + t.pods() + "<" + o.selector().describe() + "> gracePeriodSeconds=0",
+            List.of(new ApiAccess("delete", "", "pods", null, false))).refusing("grace", "kill is grace 0");
+
     private final PodSelector selector;
     private final Long graceSeconds;
     private final AtomicInteger occurrence = new AtomicInteger();

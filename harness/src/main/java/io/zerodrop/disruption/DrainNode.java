@@ -21,6 +21,14 @@ import java.util.stream.Collectors;
  * {@code random}.
  */
 public final class DrainNode implements Disruption {
+    /** {@code action: drain-node}: a node cordoned, its pods evicted, and uncordoned after. */
+    public static final DisruptionKind KIND = BasicKind.of("drain-node", List.of("node", "timeout", "retry"),
+            o -> new DrainNode(o.node(), o.timeout().toMillis(), o.retry().toMillis(), o.selector().seed()),
+            (o, t) -> "PATCH /api/v1/nodes/<node> {\"spec\":{\"unschedulable\":true}}, POST <each pod on it>/eviction,"
+                    + " PATCH back {\"unschedulable\":false}",
+            List.of(new ApiAccess("create", "", "pods", "eviction", false), new ApiAccess("list", "", "nodes", null,
+                    true), new ApiAccess("patch", "", "nodes", null, true)));
+
     private final String node;
     private final long timeoutMs;
     private final long retryMs;

@@ -8,6 +8,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Evicts pods through the Eviction API, retrying refusals (429) every 5 s until the timeout, like kubectl. */
 public final class EvictPods implements Disruption {
+    /** {@code action: evict}: the pods evicted, each retried every {@code retry} until {@code timeout}. */
+    public static final DisruptionKind KIND = BasicKind.of("evict", List.of("timeout", "retry"),
+            o -> new EvictPods(o.selector(), o.timeout().toMillis(), o.retry().toMillis()),
+            (o, t) -> "POST " + t.pods() + "<" + o.selector().describe() + ">/eviction (policy/v1 Eviction),"
+                    + " retried on 429 DisruptionBudget",
+            List.of(new ApiAccess("create", "", "pods", "eviction", false)));
+
     private final PodSelector selector;
     private final long timeoutMs;
     private final long retryMs;

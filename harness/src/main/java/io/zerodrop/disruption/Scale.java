@@ -5,9 +5,20 @@ import io.zerodrop.runtime.Runtime;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
+import java.util.List;
+import java.util.Optional;
 
 /** Scales the workload by {@code by} replicas (down when negative) and back after {@code holdMs}. */
 public final class Scale implements Disruption {
+    /** {@code action: scale}: the workload scaled by {@code by} and back after {@code hold}. */
+    public static final DisruptionKind KIND = BasicKind.of("scale", List.of("by", "hold"),
+            o -> new Scale(o.by(), o.hold().toMillis()),
+            (o, t) -> "PATCH " + t.deployment() + " (merge: spec.replicas " + t.replicas() + " → "
+                    + Math.max(0, t.replicas() + o.by()) + ", and back)",
+            List.of(new ApiAccess("patch", "apps", "deployments", null, false)))
+            .checking(o -> o.by() == 0 ? Optional.of(new String[] {"by", "'by' is 0: scaling by 0 changes nothing;"
+                    + " expected e.g. -1 or 2"}) : Optional.empty());
+
     private final int by;
     private final long holdMs;
 

@@ -1,14 +1,10 @@
 package io.zerodrop.scenario;
 
 import io.zerodrop.core.ZerodropException;
-import io.zerodrop.disruption.DeletePods;
-import io.zerodrop.disruption.Disruption;
-import io.zerodrop.disruption.DrainNode;
-import io.zerodrop.disruption.EvictPods;
+import io.zerodrop.disruption.DisruptionKind;
 import io.zerodrop.disruption.PodSelector;
-import io.zerodrop.disruption.RolloutRestart;
-import io.zerodrop.disruption.Scale;
 import io.zerodrop.disruption.Step;
+import io.zerodrop.disruption.StepOptions;
 import io.zerodrop.verdict.Expectations;
 import io.zerodrop.workload.Probe;
 import io.zerodrop.workload.Workload;
@@ -37,6 +33,10 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
             Map<String, String> env, Integer readinessPeriodSeconds, Integer readinessFailureThreshold,
             Integer readinessInitialDelaySeconds, String maxSurge, String maxUnavailable, String pdbMinAvailable,
             String pdbMaxUnavailable) {
+
+        /** Nothing under test: the manifests as they are. */
+        public static final Settings NONE = new Settings(null, null, null, Map.of(), null, null, null, null, null, null,
+                null);
 
         /** True when the scenario sets nothing under test. */
         public boolean isEmpty() {
@@ -140,16 +140,19 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
     public record StepSpec(String id, String action, PodSelector selector, Long graceSeconds, Duration at,
             Duration every, int times, String node, Duration timeout, Duration retry, int by, Duration hold) {
 
+        /** The step's options as its kind reads them. */
+        public StepOptions options() {
+            return new StepOptions(selector, graceSeconds, node, timeout, retry, by, hold);
+        }
+
+        /** The step's kind (the loader refused any other action). */
+        public DisruptionKind kind() {
+            return DisruptionKind.named(action).orElseThrow(() -> new IllegalStateException("no disruption kind \""
+                    + action + "\""));
+        }
+
         public Step toStep() {
-            Disruption d = switch (action) {
-                case "kill" -> DeletePods.kill(selector);
-                case "evict" -> new EvictPods(selector, timeout.toMillis(), retry.toMillis());
-                case "drain-node" -> new DrainNode(node, timeout.toMillis(), retry.toMillis(), selector.seed());
-                case "rollout-restart" -> new RolloutRestart();
-                case "scale" -> new Scale(by, hold.toMillis());
-                default -> new DeletePods(selector, graceSeconds);
-            };
-            return new Step(id, at.toMillis(), every == null ? 0 : every.toMillis(), times, d);
+            return new Step(id, at.toMillis(), every == null ? 0 : every.toMillis(), times, kind().create(options()));
         }
     }
 
@@ -159,6 +162,18 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
      */
     public record Local(int nodes, Duration endpointPropagation, Duration endpointJitter, Duration kubeletNotice,
             Map<String, String> images, String service, List<Long> generatorClockSkewsMs) {
+        /** A scenario's when it says nothing under {@code local:} (as the README's scenario format documents). */
+        public static final Local DEFAULTS = new Local(3, Duration.ofMillis(1000), Duration.ofMillis(250),
+                Duration.ofMillis(100), Map.of(), "auto", List.of());
+    }
+
+    /**
+     * The same scenario with {@code fix} over its settings under test (as {@link Settings#with}), its name followed
+     * by {@code nameSuffix}: a tune trial's value, the fixes a second run verifies.
+     */
+    public Scenario withSettings(String nameSuffix, Map<String, String> fix) {
+        return new Scenario(file, name + nameSuffix, manifests, runtime, workload, namespace, settings.with(fix), load,
+                steps, expectations, local, trafficUrl);
     }
 
     /** The same scenario with another load (the command line's overrides). */

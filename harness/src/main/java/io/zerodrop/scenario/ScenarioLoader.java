@@ -1,6 +1,7 @@
 package io.zerodrop.scenario;
 
 import io.zerodrop.core.HttpUrl;
+import io.zerodrop.disruption.DisruptionKind;
 import io.zerodrop.disruption.PodSelector;
 import io.zerodrop.sims.Params;
 import io.zerodrop.traffic.Simulations;
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,7 +22,8 @@ import java.util.stream.Stream;
 
 /** Reads and validates a scenario file; every error names file, line, column, the input and what was expected. */
 public final class ScenarioLoader {
-    static final List<String> ACTIONS = List.of("delete", "kill", "evict", "drain-node", "rollout-restart", "scale");
+    /** The step keys some disruption kinds take and others refuse. */
+    static final List<String> OPTION_KEYS = List.of("grace", "node", "timeout", "retry", "by", "hold");
     static final List<String> PLANNED = List.of();
     /** The floor and cap of an eviction retry: each attempt is an API call and a timeline event. */
     static final Duration MIN_RETRY = Duration.ofMillis(100);
@@ -164,17 +167,21 @@ public final class ScenarioLoader {
         for (Yaml.Map_ d : root.listOfMaps("disruptions")) {
             n++;
             d.only("id", "action", "select", "grace", "at", "every", "times", "node", "timeout", "retry", "by", "hold");
-            if ((d.has("by") || d.has("hold")) && !"scale".equals(d.string("action", ""))) {
-                throw d.at(d.has("by") ? "by" : "hold", "'by' and 'hold' apply to scale only");
-            }
             String action = d.string("action", null);
+            int index = n - 1;
             if (PLANNED.contains(action)) {
-                throw d.at("action", "'disruptions[" + (n - 1) + "].action' \"" + action + "\" is not available in this"
-                        + " version of the local runtime yet; available: " + String.join(", ", ACTIONS));
+                throw d.at("action", "'disruptions[" + index + "].action' \"" + action + "\" is not available in this"
+                        + " version of the local runtime yet; available: " + String.join(", ", DisruptionKind.actions()));
             }
-            if (!ACTIONS.contains(action)) {
-                throw d.at("action", "'disruptions[" + (n - 1) + "].action' is \"" + action + "\"; expected one of: "
-                        + String.join(", ", ACTIONS));
+            DisruptionKind kind = DisruptionKind.named(action).orElseThrow(() -> d.at("action", "'disruptions["
+                    + index + "].action' is \"" + action + "\"; expected one of: "
+                    + String.join(", ", DisruptionKind.actions())));
+            for (String key : OPTION_KEYS) {
+                if (d.has(key) && !kind.keys().contains(key)) {
+                    String why = kind.whyNot(key);
+                    throw d.at(key, "'" + key + "' applies to " + String.join(" and ", DisruptionKind.taking(key))
+                            + " only, not to " + action + (why.isEmpty() ? "" : " (" + why + ")"));
+                }
             }
             String id = d.string("id", action + "-" + n);
             if (!ids.add(id)) {
@@ -190,9 +197,6 @@ public final class ScenarioLoader {
                     sel.has("percent") ? (int) sel.whole("percent", null, 1, 100) : null, seed + n);
             Long grace = null;
             if (d.has("grace")) {
-                if (action.equals("kill")) {
-                    throw d.at("grace", "'grace' does not apply to kill (it is grace 0)");
-                }
                 Duration g = d.duration("grace", null);
                 if (g.toMillis() % 1000 != 0) {
                     throw d.at("grace", "'grace' is " + g.toMillis() + "ms; Kubernetes counts a grace period in whole"
@@ -200,12 +204,6 @@ public final class ScenarioLoader {
                             + " 30s");
                 }
                 grace = g.toSeconds();
-            }
-            if (d.has("node") && !action.equals("drain-node")) {
-                throw d.at("node", "'node' applies to drain-node only");
-            }
-            if ((d.has("timeout") || d.has("retry")) && !(action.equals("evict") || action.equals("drain-node"))) {
-                throw d.at(d.has("timeout") ? "timeout" : "retry", "'timeout' and 'retry' apply to evict and drain-node");
             }
             String node = d.string("node", "busiest");
             Duration timeout = d.duration("timeout", Duration.ofSeconds(60));
@@ -229,12 +227,14 @@ public final class ScenarioLoader {
                         + " warm-up (at" + (times > 1 ? " + (times - 1) × every" : "") + "), but 'traffic.duration' is "
                         + duration.toSeconds() + " s: every occurrence must fall inside the measured load");
             }
-            int by = action.equals("scale") ? (int) d.whole("by", null, -50, 50) : 0;
-            if (action.equals("scale") && by == 0) {
-                throw d.at("by", "'by' is 0: scaling by 0 changes nothing; expected e.g. -1 or 2");
+            int by = kind.keys().contains("by") ? (int) d.whole("by", null, -50, 50) : 0;
+            Scenario.StepSpec step = new Scenario.StepSpec(id, action, selector, grace, at, every, times,
+                    node, timeout, retry, by, d.duration("hold", Duration.ofSeconds(10)));
+            Optional<String[]> problem = kind.problem(step.options());
+            if (problem.isPresent()) {
+                throw d.at(problem.get()[0], problem.get()[1]);
             }
-            steps.add(new Scenario.StepSpec(id, action, selector, grace, at, every, times,
-                    node, timeout, retry, by, d.duration("hold", Duration.ofSeconds(10))));
+            steps.add(step);
         }
 
         Yaml.Map_ ex = root.mapOrEmpty("expect").only("maxDropped", "maxErrorRatePercent", "maxFailureBurst",
@@ -259,10 +259,11 @@ public final class ScenarioLoader {
             skews.add(m.group(1).equals("-") ? -v : v);
         }
         Map<String, String> images = lo.stringMap("images");
-        Scenario.Local local = new Scenario.Local((int) lo.whole("nodes", 3L, 1, 100),
-                lo.duration("endpointPropagation", Duration.ofMillis(1000)),
-                lo.duration("endpointJitter", Duration.ofMillis(250)), lo.duration("kubeletNotice", Duration.ofMillis(100)),
-                images, lo.oneOf("service", "auto", "auto", "netfilter", "userspace"), List.copyOf(skews));
+        Scenario.Local d = Scenario.Local.DEFAULTS;
+        Scenario.Local local = new Scenario.Local((int) lo.whole("nodes", (long) d.nodes(), 1, 100),
+                lo.duration("endpointPropagation", d.endpointPropagation()),
+                lo.duration("endpointJitter", d.endpointJitter()), lo.duration("kubeletNotice", d.kubeletNotice()),
+                images, lo.oneOf("service", d.service(), "auto", "netfilter", "userspace"), List.copyOf(skews));
         return new Scenario(file, name, manifests, runtime, workload, namespace, settings, load, steps, expectations,
                 local, trafficUrl);
     }

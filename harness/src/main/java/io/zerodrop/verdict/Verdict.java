@@ -92,7 +92,17 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
                                     + ev.lastRefusal()));
         }
         List<String> reasons = new ArrayList<>();
-        Status status;
+        // every reason the run cannot judge the target is said, the most specific first: requests the generator
+        // could not send itself (out of open files) also make it short of the asked rate
+        Status status = null;
+        if (a.failuresByClass().getOrDefault(FailureClass.GENERATOR_FAULT, 0L) > 0) {
+            status = Status.INCONCLUSIVE;
+            reasons.add("the load generator could not send " + a.failuresByClass().get(
+                    FailureClass.GENERATOR_FAULT) + " request(s) itself (out of open files or"
+                    + " local ports): they are not the target's failures, so the target is neither blamed nor"
+                    + " credited; raise the generator's open-file limit (ulimit -n) or lower the rate or the request"
+                    + " timeout");
+        }
         if (a.loadGeneratorSaturated()) {
             status = Status.INCONCLUSIVE;
             reasons.add(String.format(Locale.ROOT, "the load generator sent %.1f req/s of the %.1f asked (below 90 %%):"
@@ -104,20 +114,13 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
             reasons.add("load generator(s) " + String.join(", ", saturatedGenerators) + " sent below 90 % of their"
                     + " share of the asked rate: saturated, so the target is neither blamed nor credited; lower"
                     + " traffic.generatorRate (more generators) or give the generators more CPU");
-        } else if (a.failuresByClass().getOrDefault(FailureClass.GENERATOR_FAULT, 0L) > 0) {
-            status = Status.INCONCLUSIVE;
-            reasons.add("the load generator could not send " + a.failuresByClass().get(
-                    FailureClass.GENERATOR_FAULT) + " request(s) itself (out of open files or"
-                    + " local ports): they are not the target's failures, so the target is neither blamed nor"
-                    + " credited; raise the generator's open-file limit (ulimit -n) or lower the rate or the request"
-                    + " timeout");
-        } else if (a.measuredRequests() == 0) {
+        }
+        boolean allPassed = checks.stream().allMatch(Check::passed);
+        if (status == null && a.measuredRequests() == 0) {
             status = Status.INCONCLUSIVE;
             reasons.add("no request was sent after the warm-up: nothing was measured");
-        } else if (checks.stream().allMatch(Check::passed) && !notMeasured.isEmpty()) {
-            status = Status.INCONCLUSIVE;
-        } else {
-            status = checks.stream().allMatch(Check::passed) ? Status.PASSED : Status.FAILED;
+        } else if (status == null) {
+            status = !allPassed ? Status.FAILED : notMeasured.isEmpty() ? Status.PASSED : Status.INCONCLUSIVE;
         }
         for (Check c : checks) {
             if (!c.passed()) {

@@ -149,7 +149,9 @@ class TrafficCommandTest {
                     "--rate", "50", "--warmup", "0s", "--duration", "2s", "--request-timeout", "1s",
                     "--no-gatling-report", "--out", out.toString());
             long slackMs = slack.stop();
-            assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.VERDICT_FAILED);
+            // FAILED; or INCONCLUSIVE when a starved machine could not send the 50 req/s (the counts still hold)
+            boolean saturated = r.saturated();
+            assertThat(saturated || r.exitCode() == ExitCodes.VERDICT_FAILED).as(r.err() + r.out()).isTrue();
             // Gatling's native-library copies went into the run's own temporary directory, removed with the JVM
             assertThat(Files.readString(out.resolve("gatling/gatling-console.log"))).isNotEmpty();
             assertThat(out.resolve("gatling/jvm-tmp")).doesNotExist();
@@ -157,13 +159,22 @@ class TrafficCommandTest {
             JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
             JsonNode req = report.path("requests");
             assertThat(req.path("measured").asLong()).isEqualTo(100);
-            assertThat(req.path("failed").asLong()).isEqualTo(80);
-            assertThat(req.path("ok").asLong()).isEqualTo(20);
+            // an /ok the server answered at once can still time out at the client when a starved machine holds the
+            // client longer than its 1 s timeout: such a request is a timeout (the server counted it all the same)
+            List<JsonNode> okLate = new ArrayList<>();
+            report.path("attributions").forEach(a -> {
+                if (a.path("request").asText().endsWith(" /ok")) {
+                    okLate.add(a);
+                }
+            });
+            okLate.forEach(a -> assertThat(a.path("failureClass").asText()).as(r.out()).isEqualTo("REQUEST_TIMEOUT"));
+            assertThat(req.path("failed").asLong()).as(r.out()).isEqualTo(80 + okLate.size());
+            assertThat(req.path("ok").asLong()).isEqualTo(20 - okLate.size());
             JsonNode byClass = req.path("failuresByClass");
             assertThat(byClass.path("REFUSED").asLong()).isEqualTo(20);
             assertThat(byClass.path("RESET").asLong()).isEqualTo(20);
             assertThat(byClass.path("HTTP_503").asLong()).isEqualTo(20);
-            assertThat(byClass.path("REQUEST_TIMEOUT").asLong()).isEqualTo(20);
+            assertThat(byClass.path("REQUEST_TIMEOUT").asLong()).isEqualTo(20 + okLate.size());
             assertThat(req.path("failuresByStatus").path("503").asLong()).isEqualTo(20);
             assertThat(byClass.size()).isEqualTo(4);
 
@@ -195,8 +206,11 @@ class TrafficCommandTest {
             }
             // the refused ones were refused, not timed out at connect: their class says so (CONNECT_TIMEOUT is absent)
             assertThat(byClass.has("CONNECT_TIMEOUT")).isFalse();
-            assertThat(report.path("verdict").path("status").asText()).isEqualTo("FAILED");
-            assertThat(r.out()).contains("verdict    FAILED", "FAIL max-dropped: expected ≤ 0, measured 80");
+            assertThat(report.path("verdict").path("status").asText()).isEqualTo(saturated ? "INCONCLUSIVE"
+                    : "FAILED");
+            assertThat(r.out()).contains(saturated ? "verdict    INCONCLUSIVE" : "verdict    FAILED",
+                    "FAIL max-dropped: expected ≤ 0, measured "
+                    + (80 + okLate.size()));
         }
     }
 
@@ -209,7 +223,8 @@ class TrafficCommandTest {
             Path out = dir.resolve("clean");
             Cli r = Cli.run("traffic", "--url", "http://127.0.0.1:" + port + "/", "--rate", "100", "--warmup", "1s",
                     "--duration", "3s", "--ledger", ledger.toString(), "--out", out.toString());
-            assertThat(r.exitCode()).as(r.err() + r.out()).isEqualTo(ExitCodes.PASSED);
+            // PASSED; or INCONCLUSIVE when a starved machine could not send the rate (the accounts still agree)
+            assertThat(r.passedOrSaturated()).as(r.err() + r.out()).isTrue();
 
             JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
             assertThat(report.path("schema").asText()).isEqualTo("zerodrop.report/v1");
@@ -234,8 +249,9 @@ class TrafficCommandTest {
                     .parse(out.resolve("junit.xml").toFile());
             assertThat(junit.getDocumentElement().getAttribute("failures")).isEqualTo("0");
             assertThat(junit.getElementsByTagName("testcase").getLength()).isEqualTo(3); // measurement + 2 checks
-            assertThat(Files.readString(out.resolve("report.html"))).contains("<svg id=\"chart\"", "PASSED");
-            assertThat(r.out()).contains("verdict    PASSED", "server     received");
+            String verdict = r.saturated() ? "INCONCLUSIVE" : "PASSED";
+            assertThat(Files.readString(out.resolve("report.html"))).contains("<svg id=\"chart\"", verdict);
+            assertThat(r.out()).contains("verdict    " + verdict, "server     received");
             assertThat(r.err()).contains("[traffic]");
         }
     }

@@ -38,7 +38,7 @@ class TuneCommandTest {
         assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.PASSED);
         JsonNode tune = new ObjectMapper().readTree(out.resolve("tune.json").toFile());
         JsonNode runs = tune.path("runs");
-        assertThat(runs).hasSize(2);
+        assertThat(runs.size()).as(r.out()).isGreaterThanOrEqualTo(2);
         JsonNode measure = runs.get(0);
         assertThat(measure.path("value").asText()).isEqualTo("0");
         assertThat(measure.path("purpose").asText()).isEqualTo("measure");
@@ -46,9 +46,21 @@ class TuneCommandTest {
         long lag = measure.path("endpointLagMaxMs").asLong();
         assertThat(lag).isPositive();
         long expected = (long) Math.ceil((lag + Math.max(500, lag / 4)) / 1000.0);
+        // the confirmation starts at the model's value; on a starved machine the lag of a later run may be longer
+        // than the model run's, and then a confirmation that drops moves the value one candidate up, until one holds
+        int last = runs.size() - 1;
+        for (int i = 1; i <= last; i++) {
+            JsonNode c = runs.get(i);
+            assertThat(c.path("purpose").asText()).isEqualTo("confirm 1/1");
+            assertThat(c.path("value").asText()).as(r.out()).isEqualTo(String.valueOf(expected + i - 1));
+            if (i < last) {
+                assertThat(c.path("failed").asLong()).as("only a confirmation that dropped moves the value up")
+                        .isPositive();
+            }
+        }
+        assertThat(runs.get(last).path("failed").asLong()).isZero();
+        expected += last - 1;
         assertThat(tune.path("recommended").asText()).isEqualTo(String.valueOf(expected));
-        assertThat(runs.get(1).path("value").asText()).isEqualTo(String.valueOf(expected));
-        assertThat(runs.get(1).path("failed").asLong()).isZero();
         assertThat(tune.path("bound").asText()).isEqualTo("0 drops in 1 runs: p(drop) < 95.0 % at 95 % confidence"
                 + " (1 − 0.05^(1/1))");
         assertThat(Files.readString(out.resolve("fixes/tune.yaml"))).contains("- name: target-app",

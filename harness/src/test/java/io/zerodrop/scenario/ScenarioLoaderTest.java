@@ -131,7 +131,7 @@ class ScenarioLoaderTest {
         "  rate: 250|  rate: fast|:10:9: 'traffic.rate' is \"fast\"; expected a number from 0.1 to 100000",
         "  warmup: 2s|  warmup: 2 seconds|:11:11: 'traffic.warmup' is \"2 seconds\"; expected a duration: a whole number with ms, s, m or h (e.g. 500ms, 30s, 2m)",
         "    action: delete|    action: explode|:16:13: 'disruptions[0].action' is \"explode\"; expected one of: delete, kill, evict, drain-node, rollout-restart, scale",
-        "    action: delete|    action: scale|:15:5: missing 'disruptions[0].by'",
+        "    action: delete\\n    select: {mode: newest, percent: 50}\\n    grace: 20s|    action: scale|:15:5: missing 'disruptions[0].by'",
         "  manifests: m|  manifests: nowhere|:3:14: 'target.manifests' is \"nowhere\":",
         "    select: {mode: newest, percent: 50}|    select: {mode: newest, percent: 50, count: 2}|:17:37: give either 'count' or 'percent', not both",
         "    select: {mode: newest, percent: 50}|    select: {mode: sideways}|:17:20: 'disruptions[0].select.mode' is \"sideways\"; expected one of: random, oldest, newest, name",
@@ -149,15 +149,24 @@ class ScenarioLoaderTest {
         "  rate: 250|  rate: 250\\n  url: http://127.0.0.1:99999|:11:8: 'traffic.url' is \"http://127.0.0.1:99999\": invalid: port 99999 is out of range; expected 1 to 65535",
         "    grace: 20s|    grace: 500ms|:18:12: 'grace' is 500ms; Kubernetes counts a grace period in whole seconds",
         "    grace: 20s|    grace: 1500ms|:18:12: 'grace' is 1500ms; Kubernetes counts a grace period in whole seconds",
-        "    action: delete|    action: evict\\n    retry: 0s|:17:12: 'retry' is 0ms; expected 100ms to 60s between eviction attempts",
-        "    action: delete|    action: evict\\n    retry: 2m|:17:12: 'retry' is 120000ms; expected 100ms to 60s",
-        "    action: delete|    action: evict\\n    timeout: 0s|:17:14: 'timeout' is 0ms; expected 1s to 1h",
+        "    action: delete\\n    select: {mode: newest, percent: 50}\\n    grace: 20s|    action: evict\\n    select: {mode: newest, percent: 50}\\n    retry: 0s|:18:12: 'retry' is 0ms; expected 100ms to 60s between eviction attempts",
+        "    action: delete\\n    select: {mode: newest, percent: 50}\\n    grace: 20s|    action: evict\\n    select: {mode: newest, percent: 50}\\n    retry: 2m|:18:12: 'retry' is 120000ms; expected 100ms to 60s",
+        "    action: delete\\n    select: {mode: newest, percent: 50}\\n    grace: 20s|    action: evict\\n    select: {mode: newest, percent: 50}\\n    timeout: 0s|:18:14: 'timeout' is 0ms; expected 1s to 1h",
+        // a key the step's kind does not take is refused, naming the kinds that do (each kind declares its keys)
+        "    action: delete|    action: evict|:18:12: 'grace' applies to delete only, not to evict",
+        "  - action: kill|  - action: kill\\n    grace: 5s|:23:12: 'grace' applies to delete only, not to kill (kill is grace 0)",
+        "    times: 3|    times: 3\\n    by: 2|:22:9: 'by' applies to scale only, not to delete",
+        "    action: delete\\n    select: {mode: newest, percent: 50}\\n    grace: 20s|    action: evict\\n    select: {mode: newest, percent: 50}\\n    node: node-1|:18:11: 'node' applies to drain-node only, not to evict",
+        "    action: delete\\n    select: {mode: newest, percent: 50}\\n    grace: 20s|    action: delete\\n    select: {mode: newest, percent: 50}\\n    retry: 1s|:18:12: 'retry' applies to evict and drain-node only, not to delete",
+        "    action: delete\\n    select: {mode: newest, percent: 50}\\n    grace: 20s|    action: scale\\n    by: 0|:17:9: 'by' is 0: scaling by 0 changes nothing",
         "  replicas: 4|  replicas: 0|:5:13: 'settings.replicas' is \"0\"",
         "  preStopSleepSeconds: 7|  preStopSleepSeconds: 7\\n  rollingUpdate: {maxSurge: abc}|:7:29: 'maxSurge' is \"abc\"; expected a whole number or a percentage like 25%",
         "  endpointPropagation: 2s|  endpointPropagation: 2s\\n  generatorClockSkews: [0ms, 3 seconds]|:30:24: 'local.generatorClockSkews' has \"3 seconds\"; expected signed durations like 0ms, +3s or -250ms",
     })
     void badInputNamesFileLineColumnAndWhatWasExpected(String from, String to, String message) throws Exception {
-        Path f = write(VALID.replace(from, to.replace("\\n", "\n")));
+        String replaced = VALID.replace(from.replace("\\n", "\n"), to.replace("\\n", "\n"));
+        assertThat(replaced).as("the case changes the scenario").isNotEqualTo(VALID);
+        Path f = write(replaced);
         assertThatThrownBy(() -> ScenarioLoader.load(f, 1))
                 .isInstanceOf(ScenarioException.class)
                 .satisfies(e -> assertThat(((ZerodropException) e).exitCode()).isEqualTo(ExitCodes.USAGE))

@@ -61,6 +61,26 @@ class VerdictTest {
         assertThat(v.reasons().get(0)).contains("10.0 req/s of the 1000.0 asked");
     }
 
+    /**
+     * A generator out of open files is also short of the asked rate: both are said, the specific cause first, and the
+     * target is neither blamed nor credited (it was "saturated" alone, hiding why).
+     */
+    @Test
+    void aGeneratorOutOfOpenFilesAndShortOfTheRateSaysBothTheCauseFirst() {
+        Analyzer a = new Analyzer(T, T, List.of(), 1000, 10);
+        for (int i = 0; i < 101; i++) {
+            boolean ok = i % 2 == 0;
+            a.accept(new RequestRecord("GET /", T + i * 100L, T + i * 100L + 1, ok, ok ? ""
+                    : "i.n.c.u.Errors$NativeIoException: newSocketStream(..) failed: Too many open files"));
+        }
+        Verdict v = Verdict.judge(a.result(), Expectations.zeroDrops(), null);
+        assertThat(v.status()).isEqualTo(Verdict.Status.INCONCLUSIVE);
+        assertThat(v.reasons()).hasSize(3);
+        assertThat(v.reasons().get(0)).startsWith("the load generator could not send 50 request(s) itself");
+        assertThat(v.reasons().get(1)).contains("req/s of the 1000.0 asked");
+        assertThat(v.reasons().get(2)).startsWith("max-dropped: expected ≤ 0, measured 50");
+    }
+
     @Test
     void invalidExpectationsAreRefusedWithTheValue() {
         assertThatThrownBy(() -> new Expectations(-1L, null, null, null, null, null))

@@ -2,6 +2,7 @@ package io.zerodrop.runtime.kubernetes;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.disruption.ApiTarget;
 import io.zerodrop.engine.PreparedRun;
 import io.zerodrop.engine.RunRequest;
 import io.zerodrop.engine.RuntimeProvider;
@@ -174,23 +175,9 @@ public final class KubernetesProvider implements RuntimeProvider {
                 .append(" req/s to ").append(url).append(", warm-up ").append(s.load().warmupSeconds())
                 .append(" s, then ").append(s.load().durationSeconds()).append(" s\n");
         b.append(s.loadOrigin());
-        String pods = "/api/v1/namespaces/" + c.namespace() + "/pods/";
+        ApiTarget api = new ApiTarget(c.namespace(), t.name(), t.replicas());
         for (Scenario.StepSpec st : s.steps()) {
-            String call = switch (st.action()) {
-                case "delete" -> "DELETE " + pods + "<" + st.selector().describe() + ">"
-                        + (st.graceSeconds() != null ? " gracePeriodSeconds=" + st.graceSeconds() : "");
-                case "kill" -> "DELETE " + pods + "<" + st.selector().describe() + "> gracePeriodSeconds=0";
-                case "evict" -> "POST " + pods + "<" + st.selector().describe() + ">/eviction (policy/v1 Eviction),"
-                        + " retried on 429 DisruptionBudget";
-                case "drain-node" -> "PATCH /api/v1/nodes/<node> {\"spec\":{\"unschedulable\":true}}, POST"
-                        + " <each pod on it>/eviction, PATCH back {\"unschedulable\":false}";
-                case "rollout-restart" -> "PATCH /apis/apps/v1/namespaces/" + c.namespace() + "/deployments/"
-                        + t.name() + " (merge: template annotation kubectl.kubernetes.io/restartedAt)";
-                case "scale" -> "PATCH /apis/apps/v1/namespaces/" + c.namespace() + "/deployments/" + t.name()
-                        + " (merge: spec.replicas " + t.replicas() + " → " + Math.max(0, t.replicas() + st.by())
-                        + ", and back)";
-                default -> st.action();
-            };
+            String call = st.kind().apiCalls(st.options(), api);
             b.append("  step       ").append(st.id()).append(" at +").append(st.at().toMillis()).append(" ms: ")
                     .append(call).append('\n');
         }

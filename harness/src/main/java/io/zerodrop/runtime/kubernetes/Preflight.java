@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewB
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.disruption.DisruptionKind;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,16 +41,11 @@ public final class Preflight {
                 new Permission("watch", "policy", "poddisruptionbudgets", null, false));
     }
 
-    /** What one disruption action needs (the scenario's action names). */
+    /** What one disruption action needs (the scenario's action names): what its kind declares. */
     static List<Permission> forAction(String action) {
-        return switch (action) {
-            case "delete", "kill" -> List.of(new Permission("delete", "", "pods", null, false));
-            case "evict" -> List.of(new Permission("create", "", "pods", "eviction", false));
-            case "drain-node" -> List.of(new Permission("create", "", "pods", "eviction", false),
-                    new Permission("list", "", "nodes", null, true), new Permission("patch", "", "nodes", null, true));
-            case "rollout-restart", "scale" -> List.of(new Permission("patch", "apps", "deployments", null, false));
-            default -> throw ZerodropException.usage("unknown disruption action \"" + action + "\"");
-        };
+        return DisruptionKind.named(action).orElseThrow(() -> ZerodropException.usage("unknown disruption action \""
+                + action + "\"")).access().stream().map(a -> new Permission(a.verb(), a.group(), a.resource(),
+                a.subresource(), a.clusterScoped())).toList();
     }
 
     /** What applying (and reverting) settings under test needs: patch the Deployment; create or patch the budget. */

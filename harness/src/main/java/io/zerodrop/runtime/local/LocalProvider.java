@@ -45,7 +45,9 @@ public final class LocalProvider implements RuntimeProvider {
             }
         }
         Map<String, Object> underTest = new LinkedHashMap<>();
-        underTest.put("scenario", r.scenarioFile().toString());
+        if (r.scenarioFile() != null) { // a built-in scenario (the demo's) has no file
+            underTest.put("scenario", r.scenarioFile().toString());
+        }
         underTest.put("manifests", s.manifests().toString());
         underTest.put("settingsOverrides", s.settings());
         underTest.put("workload", w.summary());

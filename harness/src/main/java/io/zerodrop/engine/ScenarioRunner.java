@@ -1,0 +1,81 @@
+package io.zerodrop.engine;
+
+import io.zerodrop.scenario.LoadSpec;
+import io.zerodrop.scenario.Scenario;
+import io.zerodrop.verdict.Expectations;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The one way a scenario is run, whichever command asks ({@code run}, {@code demo}, {@code tune},
+ * {@code --verify-fixes}; {@code traffic} is the load alone, see {@link #traffic}): the runtime chosen by its provider and prepared (everything refusable refused before
+ * anything changes), the output directory made, then the {@link Experiment} pipeline — run marker, undo registry,
+ * the runtime's one lifetime, load, schedule, measurement, findings and reports. The commands parse their options,
+ * call this and print what it returns.
+ */
+public final class ScenarioRunner {
+    private final PrintWriter err;
+
+    /** {@code err}: where the run's progress goes (the console's standard error). */
+    public ScenarioRunner(PrintWriter err) {
+        this.err = err;
+    }
+
+    /** How one run is asked for beyond the scenario and the request. */
+    public record Options(String runtime, Path out, String outFlag, String outPrefix, String title, String command,
+            boolean gatlingReport) {
+        /** {@code zerodrop run}'s: output in {@code out} (or a fresh zerodrop-out/&lt;time&gt;). */
+        public static Options run(String runtime, Path out, boolean gatlingReport) {
+            return new Options(runtime, out, "--out", "", null, "run", gatlingReport);
+        }
+
+        /** The same options writing into {@code dir} (a run of several: tune's trials, verify-fixes' second run). */
+        public Options into(Path dir) {
+            return new Options(runtime, dir, outFlag, outPrefix, title, command, gatlingReport);
+        }
+
+        /** The same options with the reports titled {@code newTitle} and the header's command {@code newCommand}. */
+        public Options titled(String newTitle, String newCommand) {
+            return new Options(runtime, out, outFlag, outPrefix, newTitle, newCommand, gatlingReport);
+        }
+    }
+
+    /**
+     * A load against a URL with no workload and no disruption ({@code zerodrop traffic}): {@code url} as given (the
+     * report's target), {@code baseUrl} its scheme, host and port (the load's paths are in {@code load}); the
+     * servers' accounts from {@code ledgers} (target-app's LEDGER_FILE), if any.
+     */
+    public record Traffic(String url, String baseUrl, LoadSpec load, Expectations expectations, List<Path> ledgers,
+            Path out, boolean gatlingReport) {
+        public Traffic {
+            ledgers = List.copyOf(ledgers);
+        }
+    }
+
+    /** Runs the load of {@code traffic} through the pipeline's lifetime, measurement, verdict and reports. */
+    public Experiment.Outcome traffic(Traffic traffic) {
+        return new TrafficCheck(traffic, err).run();
+    }
+
+    /** What {@code --dry-run} prints for the scenario on the runtime the options name; nothing is started. */
+    public String dryRun(Scenario s, RunRequest request, Options o) {
+        try (PreparedRun prepared = RuntimeProvider.named(o.runtime()).prepare(s, request)) {
+            return prepared.dryRunPlan();
+        }
+    }
+
+    /**
+     * Runs the scenario once: prepared on the runtime the options name (a refusal changes nothing and makes no
+     * directory), its output directory created, the pipeline run to its reports. What came of it, with its exit code.
+     */
+    public Experiment.Outcome run(Scenario s, RunRequest request, Options o) {
+        try (PreparedRun prepared = RuntimeProvider.named(o.runtime()).prepare(s, request)) {
+            Path outDir = OutputDirectory.create(o.out(), o.outFlag(), o.outPrefix());
+            Experiment.Plan plan = new Experiment.Plan(o.title() != null ? o.title() : "zerodrop " + o.command()
+                    + " — " + s.name(), o.command(), s.load(), s.toSteps(), s.expectations(), outDir,
+                    o.gatlingReport(), prepared.underTest());
+            return Experiment.runOn(prepared.factory(outDir), prepared.workload(), plan, err);
+        }
+    }
+}
