@@ -50,13 +50,31 @@ public final class Undo implements AutoCloseable {
         }
         Step step = new Step(what, action);
         steps.push(step);
-        return () -> runOne(step);
+        return new Registration() {
+            @Override
+            public void undoNow() {
+                runOne(step);
+            }
+
+            @Override
+            public void cancel() {
+                synchronized (Undo.this) {
+                    steps.remove(step);
+                }
+            }
+        };
     }
 
-    /** Runs one registered undo now, if it has not run yet. */
-    @FunctionalInterface
+    /** A registered undo. */
     public interface Registration {
+        /** Runs the undo now, if it has not run yet. */
         void undoNow();
+
+        /**
+         * Drops the undo without running it: the mutation it was registered for turned out not to change anything
+         * (e.g. the node was already cordoned), so there is nothing to put back.
+         */
+        void cancel();
     }
 
     private void runOne(Step step) {

@@ -2,6 +2,7 @@ package io.zerodrop.disruption;
 
 import io.zerodrop.core.Durations;
 import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.Sleep;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.PodInfo;
 import io.zerodrop.runtime.Runtime;
@@ -17,15 +18,17 @@ import java.util.stream.Collectors;
 
 /**
  * {@code kubectl drain}: cordon the node, evict every workload pod on it at once (each retrying 429 every 5 s until
- * the timeout), wait, then uncordon it. {@code node} is a node name, or {@code busiest} (most pods) or
+ * the timeout), wait until they are gone (at most until the timeout), then uncordon it — unless it was cordoned
+ * before the step: then it is drained and left cordoned. {@code node} is a node name, or {@code busiest} (most pods) or
  * {@code random}.
  */
 public final class DrainNode implements Disruption {
     /** {@code action: drain-node}: a node cordoned, its pods evicted, and uncordoned after. */
     public static final DisruptionKind KIND = BasicKind.of("drain-node", List.of("node", "timeout", "retry"),
             o -> new DrainNode(o.node(), o.timeout().toMillis(), o.retry().toMillis(), o.selector().seed()),
-            (o, t) -> "PATCH /api/v1/nodes/<node> {\"spec\":{\"unschedulable\":true}}, POST <each pod on it>/eviction,"
-                    + " PATCH back {\"unschedulable\":false}",
+            (o, t) -> "PATCH /api/v1/nodes/<node> (JSON Patch: test metadata.resourceVersion, add spec.unschedulable"
+                    + " true; none if it is already cordoned), POST <each pod on it>/eviction, wait until they are"
+                    + " gone, PATCH back {\"spec\":{\"unschedulable\":false}} (only a node this run cordoned)",
             List.of(new ApiAccess("create", "", "pods", "eviction", false), new ApiAccess("list", "", "nodes", null,
                     true), new ApiAccess("patch", "", "nodes", null, true)));
 
@@ -52,14 +55,20 @@ public final class DrainNode implements Disruption {
         String target = pick(runtime);
         List<String> onNode = runtime.pods().stream().map(PodInfo::name)
                 .filter(p -> runtime.nodeOf(p).equals(target)).toList();
-        runtime.cordon(target, true, stepId);
+        // a node cordoned before this step (an administrator's) is drained but left cordoned: it is not ours
+        boolean cordonedHere = runtime.cordon(target, true, stepId);
+        long drainStart = System.currentTimeMillis();
+        List<String> evicted = new CopyOnWriteArrayList<>();
         try {
             List<Thread> workers = new ArrayList<>();
             List<String> failures = new CopyOnWriteArrayList<>();
             for (String pod : onNode) {
                 Thread t = new Thread(() -> {
                     try {
-                        Evictions.evictWithRetry(runtime, timeline, pod, stepId, retryMs, timeoutMs, "drain " + target);
+                        if (Evictions.evictWithRetry(runtime, timeline, pod, stepId, retryMs, timeoutMs, "drain "
+                                + target)) {
+                            evicted.add(pod);
+                        }
                     } catch (RuntimeException e) {
                         failures.add(e.getMessage());
                     }
@@ -79,7 +88,28 @@ public final class DrainNode implements Disruption {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            runtime.cordon(target, false, stepId);
+            if (cordonedHere) {
+                // as kubectl drain does: the node is given back once the pods evicted from it are gone, so that no
+                // replacement is scheduled onto it while they still terminate there
+                awaitGone(runtime, timeline, stepId, target, evicted, drainStart + timeoutMs);
+                runtime.cordon(target, false, stepId);
+            }
+        }
+    }
+
+    /** Waits until none of the evicted {@code pods} exists any more, or the deadline; says which were still there. */
+    private static void awaitGone(Runtime runtime, Timeline timeline, String stepId, String node, List<String> pods,
+            long deadlineMs) {
+        // a pod is gone when its object is removed: after its grace period at the most
+        List<String> left = pods.stream().filter(runtime::exists).toList();
+        while (!left.isEmpty() && System.currentTimeMillis() < deadlineMs
+                && Sleep.forMs(Math.min(250, deadlineMs - System.currentTimeMillis()))) {
+            left = left.stream().filter(runtime::exists).toList();
+        }
+        if (!left.isEmpty()) {
+            timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.NOTE, "", stepId, "drain of " + node
+                    + ": " + left + " still terminating when the drain's timeout ran out; the node is uncordoned"
+                    + " all the same", Map.of("node", node)));
         }
     }
 

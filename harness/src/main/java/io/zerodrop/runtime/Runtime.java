@@ -80,8 +80,19 @@ public interface Runtime extends AutoCloseable {
     /** The node a live pod runs on. */
     String nodeOf(String pod);
 
-    /** Marks a node unschedulable (cordon) or schedulable again (uncordon). */
-    void cordon(String node, boolean unschedulable, String cause);
+    /**
+     * Marks a node unschedulable (cordon) or schedulable again (uncordon). Returns whether this call changed the node:
+     * false when it already was as asked (a node an administrator cordoned before the run stays theirs to uncordon).
+     */
+    boolean cordon(String node, boolean unschedulable, String cause);
+
+    /**
+     * Whether the pod still exists, running or terminating (a pod marked for deletion is not in {@link #pods()} but
+     * exists until its containers are gone and the object is removed).
+     */
+    default boolean exists(String pod) {
+        return pods().stream().anyMatch(p -> p.name().equals(pod));
+    }
 
     /** Waits until every replica is ready and no terminating pod is left; false on timeout. */
     boolean awaitSettled(Duration timeout);

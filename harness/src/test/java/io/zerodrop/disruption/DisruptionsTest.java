@@ -85,6 +85,34 @@ class DisruptionsTest {
         assertThat(rt.pods()).extracting(p -> p.name()).containsExactly("b", "d");
     }
 
+    /** As kubectl drain: the node is given back only once the pods evicted from it are gone (not while they stop). */
+    @Test
+    void aDrainUncordonsOnlyOnceTheEvictedPodsAreGone() {
+        FakeRuntime rt = new FakeRuntime("a", "b", "c", "d"); // a, c on node-0
+        rt.terminatingFor.put("a", 3);
+        rt.terminatingFor.put("c", 1);
+        Timeline t = new Timeline();
+        new DrainNode("node-0", 60_000, 100, 1).apply(rt, t, "drain");
+        int uncordon = rt.calls.indexOf("uncordon node-0 by drain");
+        assertThat(uncordon).as(rt.calls.toString()).isEqualTo(rt.calls.size() - 1);
+        assertThat(rt.calls.indexOf("gone a")).isBetween(0, uncordon);
+        assertThat(rt.calls.indexOf("gone c")).isBetween(0, uncordon);
+        assertThat(rt.terminatingFor).containsEntry("a", 0).containsEntry("c", 0);
+    }
+
+    /** A node an administrator cordoned before the run is drained, and left cordoned: zerodrop never uncordons it. */
+    @Test
+    void aDrainOfANodeCordonedBeforeTheRunLeavesItCordoned() {
+        FakeRuntime rt = new FakeRuntime("a", "b", "c", "d");
+        rt.cordonedBefore.add("node-0");
+        Timeline t = new Timeline();
+        new DrainNode("node-0", 60_000, 100, 1).apply(rt, t, "drain");
+        assertThat(rt.calls.get(0)).isEqualTo("cordon node-0 by drain: already cordoned");
+        assertThat(rt.calls).contains("evict a by drain", "evict c by drain")
+                .noneMatch(c -> c.startsWith("uncordon"));
+        assertThat(rt.pods()).extracting(p -> p.name()).containsExactly("b", "d");
+    }
+
     @Test
     void aDrainWhoseEvictionIsForbiddenFailsTheStepAndStillUncordons() {
         FakeRuntime rt = new FakeRuntime("a", "b");

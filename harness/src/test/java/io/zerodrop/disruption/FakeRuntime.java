@@ -9,9 +9,12 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A runtime that only records the calls made to it and answers evictions from a script: the disruptions' own
@@ -22,6 +25,10 @@ public class FakeRuntime implements Runtime {
     final List<PodInfo> pods = new ArrayList<>();
     final Deque<Eviction> evictionAnswers = new ArrayDeque<>();
     int replicas;
+    /** Nodes an administrator cordoned before the run. */
+    final Set<String> cordonedBefore = new HashSet<>();
+    /** Pods that, once deleted or evicted, still terminate for so many {@link #exists} checks. */
+    final Map<String, Integer> terminatingFor = new HashMap<>();
 
     public FakeRuntime(String... podNames) {
         long t = 1_800_000_000_000L;
@@ -99,8 +106,28 @@ public class FakeRuntime implements Runtime {
     }
 
     @Override
-    public void cordon(String node, boolean unschedulable, String cause) {
+    public synchronized boolean cordon(String node, boolean unschedulable, String cause) {
+        if (unschedulable && cordonedBefore.contains(node)) {
+            calls.add("cordon " + node + " by " + cause + ": already cordoned");
+            return false;
+        }
         calls.add((unschedulable ? "cordon " : "uncordon ") + node + " by " + cause);
+        return true;
+    }
+
+    /** A pod removed from {@link #pods()} still exists for this many more {@link #exists} checks (terminating). */
+    @Override
+    public synchronized boolean exists(String pod) {
+        if (pods.stream().anyMatch(p -> p.name().equals(pod))) {
+            return true;
+        }
+        int left = terminatingFor.getOrDefault(pod, 0);
+        if (left > 0) {
+            terminatingFor.put(pod, left - 1);
+            return true;
+        }
+        calls.add("gone " + pod);
+        return false;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.zerodrop.runtime.kubernetes;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
@@ -11,10 +12,12 @@ import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.Eviction;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -99,6 +102,50 @@ public final class ApiCalls {
     /** Scale by a merge patch of spec.replicas (needs patch deployments, not the scale subresource). */
     public void scale(String deployment, int replicas) {
         patchDeployment(deployment, "{\"spec\":{\"replicas\":" + replicas + "}}", "scale to " + replicas);
+    }
+
+    /** How often a cordon refused because the node changed since it was read (a status update) is tried again. */
+    static final int CORDON_ATTEMPTS = 5;
+
+    /**
+     * Cordons the node unless it already is. The node is read, and spec.unschedulable is patched only if the node is
+     * still as read (a JSON Patch that tests its resourceVersion: an administrator who cordons it in between is never
+     * overwritten, and then the node is theirs to uncordon); the kubelet's status updates change the resourceVersion
+     * too, so a refused test reads the node again, a few times. The undo (uncordon) is registered with {@code undo}
+     * before the patch and dropped if the patch changed nothing. Returns the undo when this call cordoned the node,
+     * empty when it already was cordoned.
+     */
+    public Optional<Undo.Registration> cordonUnlessCordoned(String node, Undo undo) {
+        for (int attempt = 1; ; attempt++) {
+            Node n;
+            try {
+                n = once(c -> c.nodes().withName(node).get());
+            } catch (KubernetesClientException e) {
+                throw ZerodropException.environment("reading node " + node + " failed: " + Cluster.reason(e, client));
+            }
+            if (n == null) {
+                throw ZerodropException.environment("cordon of node " + node + " failed: there is no such node");
+            }
+            if (n.getSpec() != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable())) {
+                return Optional.empty();
+            }
+            String ops = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":"
+                    + Serialization.asJson(n.getMetadata().getResourceVersion()) + "},{\"op\":\"add\",\"path\":"
+                    + "\"/spec/unschedulable\",\"value\":true}]";
+            Undo.Registration uncordon = undo.register("uncordon node " + node, () -> cordon(node, false));
+            try {
+                once(c -> c.nodes().withName(node).patch(PatchContext.of(PatchType.JSON), ops));
+                return Optional.of(uncordon);
+            } catch (KubernetesClientException e) {
+                uncordon.cancel();
+                boolean changed = e.getCode() == 409 || e.getCode() == 422;
+                if (!changed || attempt >= CORDON_ATTEMPTS) {
+                    throw ZerodropException.environment("cordon of node " + node + " failed: " + Cluster.reason(e,
+                            client) + (changed ? " (the node kept changing while zerodrop cordoned it: " + attempt
+                            + " attempts; it was left as it was)" : ""));
+                }
+            }
+        }
     }
 
     /** Cordon or uncordon: merge-patch spec.unschedulable (there is no other API for it). */

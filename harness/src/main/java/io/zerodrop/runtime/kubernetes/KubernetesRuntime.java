@@ -88,6 +88,8 @@ public final class KubernetesRuntime implements Runtime {
     private final List<LedgerSnapshot> liveCounts = new CopyOnWriteArrayList<>();
     private final List<String> truthNotes = new CopyOnWriteArrayList<>();
     private final Deque<Undo.Registration> undos = new ConcurrentLinkedDeque<>();
+    /** The nodes this run cordoned, with their uncordon: only these are ever uncordoned. */
+    private final Map<String, Undo.Registration> cordonedHere = new ConcurrentHashMap<>();
     private SharedIndexInformer<Pod> pods;
     private long attachedMs;
     private final AtomicBoolean scaleUndoRegistered =
@@ -651,13 +653,32 @@ public final class KubernetesRuntime implements Runtime {
     }
 
     @Override
-    public void cordon(String node, boolean unschedulable, String cause) {
+    public boolean cordon(String node, boolean unschedulable, String cause) {
         if (unschedulable) {
-            undos.push(undo.register("uncordon node " + node, () -> api.cordon(node, false)));
+            Optional<Undo.Registration> cordoned = api.cordonUnlessCordoned(node, undo);
+            cordoned.ifPresent(r -> {
+                undos.push(r);
+                cordonedHere.put(node, r);
+            });
+            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", cause, cordoned.isPresent()
+                    ? "cordoned " + node : node + " was already cordoned (not by this run): left as it was"));
+            return cordoned.isPresent();
         }
-        api.cordon(node, unschedulable);
-        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", cause,
-                (unschedulable ? "cordoned " : "uncordoned ") + node));
+        Undo.Registration mine = cordonedHere.remove(node);
+        if (mine == null) {
+            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", cause, node + " was not"
+                    + " cordoned by this run: left as it was"));
+            return false;
+        }
+        mine.undoNow(); // the uncordon registered when this run cordoned it, run once
+        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", cause, "uncordoned " + node));
+        return true;
+    }
+
+    /** A pod exists until the API removes its object: running, or marked for deletion and still terminating. */
+    @Override
+    public boolean exists(String pod) {
+        return pods != null && pods.getStore().list().stream().anyMatch(p -> p.getMetadata().getName().equals(pod));
     }
 
     @Override

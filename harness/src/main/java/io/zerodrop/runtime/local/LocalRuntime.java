@@ -334,9 +334,14 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     }
 
     @Override
-    public void cordon(String node, boolean unschedulable, String cause) {
+    public boolean cordon(String node, boolean unschedulable, String cause) {
         if (!nodes().contains(node)) {
             throw ZerodropException.usage("no node named \"" + node + "\" (nodes: " + nodes() + ")");
+        }
+        if (cordoned.contains(node) == unschedulable) {
+            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", cause, node + " already "
+                    + (unschedulable ? "cordoned" : "schedulable") + ": left as it was"));
+            return false;
         }
         if (unschedulable) {
             undos.add(undo.register("uncordon " + node, () -> cordoned.remove(node)));
@@ -346,6 +351,13 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         }
         timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", cause,
                 node + (unschedulable ? " cordoned" : " uncordoned")));
+        return true;
+    }
+
+    @Override
+    public boolean exists(String pod) {
+        LocalPod p = pods.get(pod);
+        return p != null && (!p.isTerminating() || p.isAlive()); // a terminating pod is gone once its process is
     }
 
     @Override

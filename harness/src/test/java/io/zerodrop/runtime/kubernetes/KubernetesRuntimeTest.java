@@ -228,7 +228,10 @@ class KubernetesRuntimeTest {
             new DrainNode("node-1", 10_000, 100, 1).apply(rt, timeline, "drain");
             List<String> mutations = cluster.mutations().stream().map(c -> c.method() + " " + c.path()
                     + (c.path().startsWith("/api/v1/nodes") ? " " + c.body() : "")).toList();
-            assertThat(mutations.get(0)).isEqualTo("PATCH /api/v1/nodes/node-1 {\"spec\":{\"unschedulable\":true}}");
+            // cordoned only if still as read: a JSON Patch that tests the node's resourceVersion
+            assertThat(mutations.get(0)).startsWith("PATCH /api/v1/nodes/node-1 [{\"op\":\"test\",\"path\":"
+                    + "\"/metadata/resourceVersion\",\"value\":").endsWith(",{\"op\":\"add\",\"path\":"
+                    + "\"/spec/unschedulable\",\"value\":true}]");
             assertThat(mutations.get(mutations.size() - 1)).isEqualTo("PATCH /api/v1/nodes/node-1"
                     + " {\"spec\":{\"unschedulable\":false}}");
             assertThat(mutations.subList(1, mutations.size() - 1)).as("three evictions, one refused and retried")
@@ -238,7 +241,32 @@ class KubernetesRuntimeTest {
                     e.detail()).contains("The disruption budget web needs 2 healthy pods and has 2 currently"));
             assertThat(client.pods().inNamespace("shop").list().getItems()).as("every pod on the node evicted")
                     .isEmpty();
+            assertThat(client.nodes().withName("node-1").get().getSpec().getUnschedulable()).isFalse();
             rt.close();
+            // the uncordon was the registered undo, run once: the teardown does not patch the node again
+            assertThat(cluster.mutations()).filteredOn(c -> c.path().startsWith("/api/v1/nodes")).hasSize(2);
+        }
+    }
+
+    /**
+     * A node an administrator cordoned before the run: the drain evicts its pods but never patches the node — not to
+     * cordon it, not to uncordon it, not in the teardown. The node stays theirs.
+     */
+    @Test
+    void aDrainOfANodeCordonedBeforeTheRunNeverUncordonsIt() {
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1").endMetadata().withNewSpec()
+                .withUnschedulable(true).endSpec().build()).create();
+        Timeline timeline = new Timeline();
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = attached(timeline, undo);
+            cluster.calls.clear();
+            new DrainNode("node-1", 10_000, 100, 1).apply(rt, timeline, "drain");
+            rt.close();
+            assertThat(cluster.mutations()).filteredOn(c -> c.path().startsWith("/api/v1/nodes")).isEmpty();
+            assertThat(cluster.mutations()).filteredOn(c -> c.path().endsWith("/eviction")).hasSize(3);
+            assertThat(client.nodes().withName("node-1").get().getSpec().getUnschedulable()).isTrue();
+            assertThat(timeline.ofType(EventType.NOTE)).anySatisfy(e -> assertThat(e.detail()).isEqualTo(
+                    "node-1 was already cordoned (not by this run): left as it was"));
         }
     }
 }
