@@ -17,6 +17,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -159,6 +160,21 @@ public final class Cluster implements AutoCloseable {
 
     static String reason(KubernetesClientException e) {
         return reason(e, null);
+    }
+
+    /**
+     * The fields a 422 names as invalid ("field: message"), empty when it names none. The API server answers 422 both
+     * for an object that fails validation (a Status whose causes name the fields: {@code NewInvalid}) and for a JSON
+     * Patch whose {@code test} failed because the object changed (a generic 422 with no causes: the apiserver's
+     * {@code applyJSPatch}); only the first is wrong input — the second is a conflict, to read again and retry.
+     */
+    static List<String> invalidFields(KubernetesClientException e) {
+        if (e.getCode() != 422 || e.getStatus() == null || e.getStatus().getDetails() == null
+                || e.getStatus().getDetails().getCauses() == null) {
+            return List.of();
+        }
+        return e.getStatus().getDetails().getCauses().stream().filter(c -> c.getField() != null
+                && !c.getField().isBlank()).map(c -> c.getField() + ": " + c.getMessage()).toList();
     }
 
     /**

@@ -328,7 +328,14 @@ public final class SettingsUnderTest {
                 String name = t.budgets().get(0);
                 registered.accept(undo.register("revert the settings under test on " + c.object(),
                         () -> patch(budgets.withName(name), c.revert(), "revert of " + c.object())));
-                patch(budgets.withName(name), c.apply(), "settings under test on " + c.object());
+                try {
+                    patch(budgets.withName(name), c.apply(), "settings under test on " + c.object());
+                } catch (ZerodropException e) {
+                    if (e.getCause() instanceof KubernetesClientException k) {
+                        refuseInvalid(k, c.object());
+                    }
+                    throw e;
+                }
                 awaitBudget(name, deadline);
             }
             applied.add(c.object() + ": " + String.join(", ", s.describe().stream()
@@ -354,6 +361,7 @@ public final class SettingsUnderTest {
                 deployment.patch(PatchContext.of(PatchType.JSON), c.apply());
                 return c;
             } catch (KubernetesClientException e) {
+                refuseInvalid(e, c.object());
                 boolean conflict = e.getCode() == 409 || e.getCode() == 422;
                 if (!conflict || attempt >= CONFLICT_RETRIES) {
                     throw ZerodropException.environment("settings under test on " + c.object() + " failed: "
@@ -363,6 +371,19 @@ public final class SettingsUnderTest {
                 before.set(deployment.get());
                 c = deploymentChange(before.get(), s);
             }
+        }
+    }
+
+    /**
+     * A change the API server refused as invalid (a 422 naming fields: the settings do not fit this workload, e.g. a
+     * native sleep longer than the grace period, or maxSurge and maxUnavailable both 0) is an input error naming the
+     * fields in the server's words — not a conflict to retry. Nothing was changed by the refused call.
+     */
+    private static void refuseInvalid(KubernetesClientException e, String object) {
+        List<String> fields = Cluster.invalidFields(e);
+        if (!fields.isEmpty()) {
+            throw ZerodropException.usage("settings under test on " + object + " refused by the API server as invalid: "
+                    + String.join("; ", fields) + " (change the scenario's settings; this change was not applied)");
         }
     }
 
@@ -382,7 +403,7 @@ public final class SettingsUnderTest {
         } catch (KubernetesClientException e) {
             throw ZerodropException.environment(what + " failed: " + Cluster.reason(e, client) + (e.getCode() == 409
                     ? " (the object changed while zerodrop applied the settings: nothing was changed; run again)"
-                    : ""));
+                    : ""), e);
         }
     }
 

@@ -66,6 +66,9 @@ public final class ScriptedCluster implements AutoCloseable {
     /** How many of the next JSON patches of a Deployment are refused with 409, as when it changed meanwhile. */
     public final AtomicInteger conflictNextPatches = new java.util.concurrent.atomic
             .AtomicInteger();
+    /** When set, the next guarded JSON Patch of a Deployment is answered with it instead (e.g. {@link #invalid}). */
+    public final java.util.concurrent.atomic.AtomicReference<MockResponse> nextDeploymentPatch =
+            new java.util.concurrent.atomic.AtomicReference<>();
     /** Called with every request before it is answered (on the server's thread). */
     public volatile Consumer<Call> beforeAnswer;
     /** How far this server's clock (its Date headers) runs ahead of the host's. */
@@ -104,6 +107,12 @@ public final class ScriptedCluster implements AutoCloseable {
                             heldWatch.complete(ws);
                         }
                     });
+                }
+                MockResponse scripted = request.getMethod().equals("PATCH") && request.getPath().contains(
+                        "/deployments/") && new String(body, StandardCharsets.UTF_8).startsWith("[{\"op\":\"test\"")
+                        ? nextDeploymentPatch.getAndSet(null) : null;
+                if (scripted != null) {
+                    return scripted;
                 }
                 if (request.getMethod().equals("PATCH") && request.getPath().contains("/deployments/")
                         && new String(body, StandardCharsets.UTF_8).startsWith("[{\"op\":\"test\"")
@@ -172,6 +181,18 @@ public final class ScriptedCluster implements AutoCloseable {
                 + "\",\"message\":\"" + causeMessage + "\"}]}";
         return new MockResponse().setResponseCode(code).setBody("{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\""
                 + (code < 300 ? "Success" : "Failure") + "\",\"message\":\"" + reason + "\",\"code\":" + code + cause + "}");
+    }
+
+    /**
+     * A 422 as the API server answers an object that fails validation ({@code NewInvalid}): reason Invalid, the
+     * object's kind and name, and a cause naming the field (a failed JSON Patch test is a 422 too, without causes).
+     */
+    static MockResponse invalid(String kind, String group, String name, String field, String message) {
+        return new MockResponse().setResponseCode(422).setBody("{\"apiVersion\":\"v1\",\"kind\":\"Status\","
+                + "\"status\":\"Failure\",\"message\":\"" + kind + "." + group + " \\\"" + name + "\\\" is invalid: "
+                + field + ": " + message + "\",\"reason\":\"Invalid\",\"details\":{\"name\":\"" + name
+                + "\",\"group\":\"" + group + "\",\"kind\":\"" + kind + "\",\"causes\":[{\"reason\":"
+                + "\"FieldValueInvalid\",\"message\":\"" + message + "\",\"field\":\"" + field + "\"}]},\"code\":422}");
     }
 
     public KubernetesClient client() {

@@ -233,6 +233,34 @@ class SettingsUnderTestTest {
      * A Deployment whose status changes between zerodrop's read and its patch (its controller at work) refuses the
      * guarded patch with 409: zerodrop reads again and retries, a few times, then gives up having changed nothing.
      */
+    /**
+     * A change the API server refuses as invalid (422 naming a field: validateSleepAction's "must be greater than 0
+     * and less than terminationGracePeriodSeconds") is an input error in the server's words, sent once — not a
+     * conflict retried five times and called "the object kept changing".
+     */
+    @Test
+    void aChangeTheServerRefusesAsInvalidIsAnInputErrorNamingTheFieldNotRetried() {
+        String field = "spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds";
+        cluster.nextDeploymentPatch.set(ScriptedCluster.invalid("Deployment", "apps", "web", field,
+                "Invalid value: 40: must be greater than 0 and less than terminationGracePeriodSeconds (30)"));
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
+                    settings(40L, null, Map.of(), null, null, null, null), "http://10.0.0.1", "--url", new Timeline(),
+                    undo);
+            assertThatThrownBy(() -> rt.start(null, Duration.ofSeconds(30))).isInstanceOfSatisfying(
+                    ZerodropException.class, e -> {
+                        assertThat(e.exitCode()).isEqualTo(ExitCodes.USAGE);
+                        assertThat(e).hasMessageContaining("refused by the API server as invalid: " + field
+                                + ": Invalid value: 40: must be greater than 0 and less than"
+                                + " terminationGracePeriodSeconds (30)");
+                    });
+            rt.close();
+        }
+        assertThat(cluster.calls).filteredOn(c -> c.method().equals("PATCH") && c.path().contains("/deployments/")
+                && c.body().startsWith("[{\"op\":\"test\"")).as("sent once, not retried").hasSize(1);
+        assertThat(web().getSpec().getTemplate().getSpec().getContainers().get(0).getLifecycle()).isNull();
+    }
+
     @Test
     void aChangeRefusedBecauseTheObjectChangedMeanwhileIsComputedAgain() {
         try (Undo undo = new Undo()) {
