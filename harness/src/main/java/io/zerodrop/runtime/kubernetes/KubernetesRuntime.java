@@ -285,7 +285,19 @@ public final class KubernetesRuntime implements Runtime {
                         timeline.add(TimelineEvent.of(now, EventType.REPLACEMENT_STARTED, n, "", "pod created"));
                     }
                 }
-                timeline.addAll(EventTranslator.pod(null, p, now, causeByPod.getOrDefault(n, "")).stream()
+                List<TimelineEvent> events = EventTranslator.pod(null, p, now, causeByPod.getOrDefault(n, ""));
+                if (!synced) {
+                    // a pod found at attach: its containers' earlier exits (an old OOM kill, a liveness restart) are
+                    // its history, not exits of this run; they are said as such and kept out of the analysis
+                    events.stream().filter(e -> e.type() == EventType.CONTAINER_EXITED).forEach(e -> timeline.add(
+                            new TimelineEvent(now, EventType.NOTE, n, "", "restart history before this run: "
+                                    + e.detail().replace(", seen in containerStatuses", "") + " (container "
+                                    + e.attributes().get("container") + ", node time " + e.attributes()
+                                    .getOrDefault("nodeFinishedAt", "unknown") + "); not an exit of this run",
+                                    Map.of("history", "true"))));
+                    events = events.stream().filter(e -> e.type() != EventType.CONTAINER_EXITED).toList();
+                }
+                timeline.addAll(events.stream()
                         .filter(e -> e.type() != EventType.REPLACEMENT_READY || isReplacement(n)).toList());
             }
 

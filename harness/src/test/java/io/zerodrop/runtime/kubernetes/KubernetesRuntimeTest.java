@@ -249,6 +249,39 @@ class KubernetesRuntimeTest {
     }
 
     /**
+     * A pod found at attach with an old restart in its containerStatuses (lastState terminated: OOMKilled days ago) —
+     * its history, not an exit of this run: no CONTAINER_EXITED on the timeline (findings would blame the run), a note
+     * that says what it was. An exit during the run is still an exit.
+     */
+    @Test
+    void restartHistoryFoundAtAttachIsNotAnExitOfTheRun() {
+        client.pods().inNamespace("shop").withName("web-2").edit(p -> new PodBuilder(p).editOrNewStatus()
+                .addNewContainerStatus().withName("web").withRestartCount(1).withReady(true).withNewState()
+                .withNewRunning().withStartedAt("2026-11-30T08:00:05Z").endRunning().endState().withNewLastState()
+                .withNewTerminated().withExitCode(137).withReason("OOMKilled").withFinishedAt("2026-11-30T08:00:00Z")
+                .endTerminated().endLastState().endContainerStatus().endStatus().build());
+        Timeline timeline = new Timeline();
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = attached(timeline, undo);
+            assertThat(timeline.ofType(EventType.CONTAINER_EXITED)).isEmpty();
+            assertThat(timeline.ofType(EventType.NOTE)).anySatisfy(e -> {
+                assertThat(e.pod()).isEqualTo("web-2");
+                assertThat(e.detail()).isEqualTo("restart history before this run: exit code 137 (OOMKilled)"
+                        + " (container web, node time 2026-11-30T08:00:00Z); not an exit of this run");
+            });
+            // the same container exiting during the run is an exit of the run
+            client.pods().inNamespace("shop").withName("web-2").edit(p -> new PodBuilder(p).editStatus()
+                    .editFirstContainerStatus().withRestartCount(2).editLastState().editTerminated()
+                    .withFinishedAt("2026-12-04T06:00:00Z").endTerminated().endLastState().endContainerStatus()
+                    .endStatus().build());
+            await().atMost(Duration.ofSeconds(10)).until(() -> !timeline.ofType(EventType.CONTAINER_EXITED).isEmpty());
+            assertThat(timeline.ofType(EventType.CONTAINER_EXITED)).singleElement().satisfies(e ->
+                    assertThat(e.attributes()).containsEntry("nodeFinishedAt", "2026-12-04T06:00:00Z"));
+            rt.close();
+        }
+    }
+
+    /**
      * A node an administrator cordoned before the run: the drain evicts its pods but never patches the node — not to
      * cordon it, not to uncordon it, not in the teardown. The node stays theirs.
      */
