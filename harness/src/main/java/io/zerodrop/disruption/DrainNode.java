@@ -26,11 +26,13 @@ public final class DrainNode implements Disruption {
     /** {@code action: drain-node}: a node cordoned, its pods evicted, and uncordoned after. */
     public static final DisruptionKind KIND = BasicKind.of("drain-node", List.of("node", "timeout", "retry"),
             o -> new DrainNode(o.node(), o.timeout().toMillis(), o.retry().toMillis(), o.selector().seed()),
-            (o, t) -> "PATCH /api/v1/nodes/<node> (JSON Patch: test metadata.resourceVersion, add spec.unschedulable"
-                    + " true; none if it is already cordoned), POST <each pod on it>/eviction, wait until they are"
-                    + " gone, PATCH back {\"spec\":{\"unschedulable\":false}} (only a node this run cordoned)",
+            (o, t) -> "GET /api/v1/nodes/<node>, PATCH it (JSON Patch: test metadata.resourceVersion, add"
+                    + " spec.unschedulable true; none if it is already cordoned), POST <each pod on it>/eviction, wait"
+                    + " until they are gone, PATCH back {\"spec\":{\"unschedulable\":false}} (only a node this run"
+                    + " cordoned)",
             List.of(new ApiAccess("create", "", "pods", "eviction", false), new ApiAccess("list", "", "nodes", null,
-                    true), new ApiAccess("patch", "", "nodes", null, true)));
+                    true), new ApiAccess("get", "", "nodes", null, true), new ApiAccess("patch", "", "nodes", null,
+                    true)));
 
     private final String node;
     private final long timeoutMs;
