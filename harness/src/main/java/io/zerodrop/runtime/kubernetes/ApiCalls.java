@@ -117,12 +117,7 @@ public final class ApiCalls {
      */
     public Optional<Undo.Registration> cordonUnlessCordoned(String node, Undo undo) {
         for (int attempt = 1; ; attempt++) {
-            Node n;
-            try {
-                n = once(c -> c.nodes().withName(node).get());
-            } catch (KubernetesClientException e) {
-                throw ZerodropException.environment("reading node " + node + " failed: " + Cluster.reason(e, client));
-            }
+            Node n = Reads.read("reading node " + node, () -> once(c -> c.nodes().withName(node).get()));
             if (n == null) {
                 throw ZerodropException.environment("cordon of node " + node + " failed: there is no such node");
             }

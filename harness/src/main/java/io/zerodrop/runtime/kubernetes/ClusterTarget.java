@@ -31,7 +31,8 @@ public record ClusterTarget(String kind, String name, String namespace, Map<Stri
         int replicas;
         String kind;
         if (kn[0].equals("deployment")) {
-            Deployment d = client.apps().deployments().inNamespace(namespace).withName(kn[1]).get();
+            Deployment d = Reads.read("reading Deployment " + kn[1] + " in namespace " + namespace,
+                    () -> client.apps().deployments().inNamespace(namespace).withName(kn[1]).get());
             if (d == null) {
                 throw ZerodropException.usage("no Deployment named \"" + kn[1] + "\" in namespace " + namespace
                         + " (Deployments there: " + client.apps().deployments().inNamespace(namespace).list().getItems()
@@ -42,7 +43,8 @@ public record ClusterTarget(String kind, String name, String namespace, Map<Stri
             podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
             replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
         } else {
-            StatefulSet s = client.apps().statefulSets().inNamespace(namespace).withName(kn[1]).get();
+            StatefulSet s = Reads.read("reading StatefulSet " + kn[1] + " in namespace " + namespace,
+                    () -> client.apps().statefulSets().inNamespace(namespace).withName(kn[1]).get());
             if (s == null) {
                 throw ZerodropException.usage("no StatefulSet named \"" + kn[1] + "\" in namespace " + namespace
                         + " (StatefulSets there: " + client.apps().statefulSets().inNamespace(namespace).list()
@@ -59,10 +61,11 @@ public record ClusterTarget(String kind, String name, String namespace, Map<Stri
                     + " needs a matchLabels-only selector to be sure it only ever touches this workload's pods");
         }
         Map<String, String> labels = podLabels == null ? Map.of() : podLabels;
-        List<String> services = client.services().inNamespace(namespace).list().getItems().stream()
+        List<String> services = Reads.read("listing the Services in namespace " + namespace,
+                () -> client.services().inNamespace(namespace).list()).getItems().stream()
                 .filter(s -> selects(s, labels)).map(s -> s.getMetadata().getName()).sorted().toList();
-        List<String> budgets = client.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems()
-                .stream().filter(b -> selects(b, labels)).map(b -> b.getMetadata().getName()).sorted().toList();
+        List<String> budgets = Reads.read("listing the PodDisruptionBudgets in namespace " + namespace,
+                () -> client.policy().v1().podDisruptionBudget().inNamespace(namespace).list()).getItems().stream().filter(b -> selects(b, labels)).map(b -> b.getMetadata().getName()).sorted().toList();
         return new ClusterTarget(kind, kn[1], namespace, Map.copyOf(selector.getMatchLabels()), Map.copyOf(labels),
                 replicas, services, budgets);
     }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -534,14 +535,30 @@ public final class KubernetesRuntime implements Runtime {
         return readyReplicas() >= target.replicas();
     }
 
+    /** The workload's ready replicas as its controller reports them (Deployment or StatefulSet status). */
     private int readyReplicas() {
-        Deployment d = cluster.client().apps().deployments().inNamespace(cluster.namespace()).withName(target.name())
-                .get();
-        if (d == null) {
-            throw ZerodropException.environment("Deployment " + target.name() + " disappeared from namespace "
-                    + cluster.namespace());
+        String what = target.kind() + " " + target.name();
+        Integer ready;
+        if (target.kind().equals("StatefulSet")) {
+            StatefulSet s = Reads.read("reading " + what, () -> cluster.client().apps().statefulSets()
+                    .inNamespace(cluster.namespace()).withName(target.name()).get());
+            if (s == null) {
+                throw gone(what);
+            }
+            ready = s.getStatus() == null ? null : s.getStatus().getReadyReplicas();
+        } else {
+            Deployment d = Reads.read("reading " + what, () -> cluster.client().apps().deployments()
+                    .inNamespace(cluster.namespace()).withName(target.name()).get());
+            if (d == null) {
+                throw gone(what);
+            }
+            ready = d.getStatus() == null ? null : d.getStatus().getReadyReplicas();
         }
-        return d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
+        return ready == null ? 0 : ready;
+    }
+
+    private ZerodropException gone(String what) {
+        return ZerodropException.environment(what + " disappeared from namespace " + cluster.namespace());
     }
 
     /** The workload as last found (after the settings under test, when there were any). */

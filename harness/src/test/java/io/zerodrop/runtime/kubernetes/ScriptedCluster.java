@@ -66,6 +66,8 @@ public final class ScriptedCluster implements AutoCloseable {
     /** How many of the next JSON patches of a Deployment are refused with 409, as when it changed meanwhile. */
     public final AtomicInteger conflictNextPatches = new java.util.concurrent.atomic
             .AtomicInteger();
+    /** Answers for the next GETs of Deployment {@code web} in {@code shop}, in order (then the store answers). */
+    public final Deque<MockResponse> nextWebGets = new java.util.concurrent.ConcurrentLinkedDeque<>();
     /** When set, the next guarded JSON Patch of a Deployment is answered with it instead (e.g. {@link #invalid}). */
     public final java.util.concurrent.atomic.AtomicReference<MockResponse> nextDeploymentPatch =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -107,6 +109,13 @@ public final class ScriptedCluster implements AutoCloseable {
                             heldWatch.complete(ws);
                         }
                     });
+                }
+                if (request.getMethod().equals("GET") && request.getPath().equals(
+                        "/apis/apps/v1/namespaces/shop/deployments/web")) {
+                    MockResponse next = nextWebGets.poll();
+                    if (next != null) {
+                        return next;
+                    }
                 }
                 MockResponse scripted = request.getMethod().equals("PATCH") && request.getPath().contains(
                         "/deployments/") && new String(body, StandardCharsets.UTF_8).startsWith("[{\"op\":\"test\"")

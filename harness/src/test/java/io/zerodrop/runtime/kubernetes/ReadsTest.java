@@ -1,0 +1,100 @@
+package io.zerodrop.runtime.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.Undo;
+import io.zerodrop.core.ZerodropException;
+import io.zerodrop.timeline.Timeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reads survive what a busy API server answers for a moment (429, 5xx), and only those; a StatefulSet is attached
+ * to through its own status (it was read as a Deployment: "Deployment … disappeared").
+ */
+class ReadsTest {
+    private ScriptedCluster cluster;
+    private KubernetesClient client;
+
+    @BeforeEach
+    void start() {
+        cluster = new ScriptedCluster();
+        KubernetesClient mock = cluster.client();
+        cluster.shop(mock, Map.of(), 3, 3);
+        // as Cluster.connect makes zerodrop's client: fabric8's own retry off, so that only Reads retries
+        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(mock.getConfiguration())
+                .withRequestRetryBackoffLimit(0).build()).build();
+        mock.close();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        cluster.close();
+    }
+
+    private long webGets() {
+        return cluster.calls.stream().filter(c -> c.method().equals("GET")
+                && c.path().equals("/apis/apps/v1/namespaces/shop/deployments/web")).count();
+    }
+
+    @Test
+    void aReadAnsweredWithA503OrA429IsReadAgainAndOtherAnswersAreNot() {
+        cluster.nextWebGets.add(ScriptedCluster.status(503, "the server is currently unable to handle the request",
+                null, null));
+        cluster.nextWebGets.add(ScriptedCluster.status(429, "too many requests", null, null));
+        cluster.calls.clear();
+        assertThat(ClusterTarget.find(client, "shop", "deployment/web").replicas()).isEqualTo(3);
+        assertThat(webGets()).as("two transient answers, then the object").isEqualTo(3);
+
+        cluster.calls.clear();
+        cluster.nextWebGets.add(ScriptedCluster.status(403, "deployments.apps \"web\" is forbidden", null, null));
+        assertThatThrownBy(() -> ClusterTarget.find(client, "shop", "deployment/web"))
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+        assertThat(webGets()).as("a refusal is not read again").isEqualTo(1);
+
+        cluster.calls.clear();
+        for (int i = 0; i < Reads.ATTEMPTS; i++) {
+            cluster.nextWebGets.add(ScriptedCluster.status(503, "unavailable", null, null));
+        }
+        assertThatThrownBy(() -> ClusterTarget.find(client, "shop", "deployment/web"))
+                .isInstanceOfSatisfying(ZerodropException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);
+                    assertThat(e).hasMessageStartingWith("reading Deployment web in namespace shop failed "
+                            + Reads.ATTEMPTS + " times in a row: 503");
+                });
+        assertThat(webGets()).isEqualTo(Reads.ATTEMPTS);
+    }
+
+    @Test
+    void aStatefulSetIsAttachedToThroughItsOwnStatus() throws Exception {
+        client.apps().statefulSets().inNamespace("shop").resource(new StatefulSetBuilder().withNewMetadata()
+                .withName("db").endMetadata().withNewSpec().withReplicas(3).withServiceName("web").withNewSelector()
+                .withMatchLabels(Map.of("app", "web")).endSelector().withNewTemplate().withNewMetadata()
+                .withLabels(Map.of("app", "web")).endMetadata().withNewSpec().addNewContainer().withName("db")
+                .withImage("shop/db:1").endContainer().endSpec().endTemplate().endSpec().withNewStatus()
+                .withReplicas(3).withReadyReplicas(3).endStatus().build()).create();
+        Path dir = Files.createTempDirectory("zd-sts");
+        try (Cluster connected = Cluster.connect(new ClusterOptions(cluster.kubeconfig(dir, "staging", "shop"), null,
+                null), null); Undo undo = new Undo()) {
+            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop",
+                    "statefulset/db"), "http://10.0.0.1", "--url", new Timeline(), undo);
+            rt.start(null, Duration.ofSeconds(30));
+            assertThat(rt.pods()).hasSize(3);
+            assertThat(rt.describe().get("target")).asString().startsWith("StatefulSet db (attached");
+            rt.close();
+        }
+    }
+}
