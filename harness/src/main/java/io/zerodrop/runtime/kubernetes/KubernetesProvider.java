@@ -57,6 +57,7 @@ public final class KubernetesProvider implements RuntimeProvider {
         Cluster c = Cluster.connect(opts, s.namespace());
         try {
             ClusterTarget target = ClusterTarget.find(c.client(), c.namespace(), s.workload());
+            refuseDeploymentOnlySteps(s, target);
             String[] discovered = givenUrl != null ? null : s.load().from().cluster()
                     ? TrafficPath.inCluster(c, target) : TrafficPath.discover(c, target);
             String trafficUrl = givenUrl != null ? givenUrl : discovered[0];
@@ -161,6 +162,24 @@ public final class KubernetesProvider implements RuntimeProvider {
         return new LiveSettings(st.replicas(), st.terminationGracePeriodSeconds(), st.preStopSleepSeconds(), st.env(),
                 st.readinessPeriodSeconds(), st.readinessFailureThreshold(), st.readinessInitialDelaySeconds(),
                 st.maxSurge(), st.maxUnavailable(), st.pdbMinAvailable(), st.pdbMaxUnavailable());
+    }
+
+    /**
+     * A step whose calls patch a Deployment (rollout-restart, scale: as their kinds declare) on a workload of another
+     * kind is refused before anything changes, naming the step: the Kubernetes runtime drives those only on
+     * Deployments today.
+     */
+    static void refuseDeploymentOnlySteps(Scenario s, ClusterTarget target) {
+        if (target.kind().equals("Deployment")) {
+            return;
+        }
+        for (Scenario.StepSpec st : s.steps()) {
+            if (st.kind().access().stream().anyMatch(a -> a.resource().equals("deployments"))) {
+                throw ZerodropException.usage("step " + st.id() + " (" + st.action() + ") patches a Deployment, but"
+                        + " the target is " + target.kind() + " " + target.name() + ": the Kubernetes runtime runs "
+                        + st.action() + " on Deployments only (delete, kill, evict and drain-node work on both)");
+            }
+        }
     }
 
     /** The dry run on a cluster: the calls zerodrop would make, by step; nothing is changed. */

@@ -11,10 +11,15 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.disruption.PodSelector;
+import io.zerodrop.scenario.LoadSpec;
+import io.zerodrop.scenario.Scenario;
 import io.zerodrop.timeline.Timeline;
+import io.zerodrop.verdict.Expectations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,6 +98,15 @@ class ReadsTest {
                     "statefulset/db"), "http://10.0.0.1", "--url", new Timeline(), undo);
             rt.start(null, Duration.ofSeconds(30));
             assertThat(rt.pods()).hasSize(3);
+            ClusterTarget db = ClusterTarget.find(client, "shop", "statefulset/db");
+            Scenario scale = new Scenario(null, "scale db", null, "kubernetes", "statefulset/db", "shop",
+                    Scenario.Settings.NONE, LoadSpec.of("steady", 10, 1, 10), List.of(new Scenario.StepSpec("down",
+                            "scale", PodSelector.random(1, 1), null, Duration.ofSeconds(1), null, 1, null, null, null,
+                            -1, Duration.ofSeconds(2))), Expectations.zeroDrops(), Scenario.Local.DEFAULTS, null);
+            assertThatThrownBy(() -> KubernetesProvider.refuseDeploymentOnlySteps(scale, db))
+                    .hasMessage("step down (scale) patches a Deployment, but the target is StatefulSet db: the"
+                            + " Kubernetes runtime runs scale on Deployments only (delete, kill, evict and drain-node"
+                            + " work on both)");
             assertThat(rt.describe().get("target")).asString().startsWith("StatefulSet db (attached");
             rt.close();
         }

@@ -32,11 +32,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -67,10 +69,9 @@ public final class ScriptedCluster implements AutoCloseable {
     public final AtomicInteger conflictNextPatches = new java.util.concurrent.atomic
             .AtomicInteger();
     /** Answers for the next GETs of Deployment {@code web} in {@code shop}, in order (then the store answers). */
-    public final Deque<MockResponse> nextWebGets = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    public final Deque<MockResponse> nextWebGets = new ConcurrentLinkedDeque<>();
     /** When set, the next guarded JSON Patch of a Deployment is answered with it instead (e.g. {@link #invalid}). */
-    public final java.util.concurrent.atomic.AtomicReference<MockResponse> nextDeploymentPatch =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    public final AtomicReference<MockResponse> nextDeploymentPatch = new AtomicReference<>();
     /** Called with every request before it is answered (on the server's thread). */
     public volatile Consumer<Call> beforeAnswer;
     /** How far this server's clock (its Date headers) runs ahead of the host's. */
