@@ -227,9 +227,21 @@ public final class Cluster implements AutoCloseable {
         return server;
     }
 
-    /** Whether the API server has the native preStop {@code sleep} action (Kubernetes 1.30 and later). */
+    /**
+     * Whether the native preStop {@code sleep} action can be used here: the API server and every node's kubelet at
+     * 1.30 or later ({@link SettingsUnderTest#nativeSleep}); nodes that cannot be listed count as unknown.
+     */
     public boolean hasNativeSleep() {
-        return SettingsUnderTest.hasNativeSleep(String.valueOf(version.getMajor()), String.valueOf(version.getMinor()));
+        List<String> kubelets;
+        try {
+            kubelets = Reads.read("listing the nodes", () -> client.nodes().list()).getItems().stream()
+                    .map(n -> n.getStatus() == null || n.getStatus().getNodeInfo() == null ? null
+                            : n.getStatus().getNodeInfo().getKubeletVersion()).toList();
+        } catch (KubernetesClientException | ZerodropException e) {
+            kubelets = List.of();
+        }
+        return SettingsUnderTest.nativeSleep(String.valueOf(version.getMajor()), String.valueOf(version.getMinor()),
+                kubelets);
     }
 
     /** The kubeconfig context used, or null (in-cluster). */

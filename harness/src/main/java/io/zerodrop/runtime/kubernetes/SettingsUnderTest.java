@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The scenario's settings applied to the live workload for the run, and put back afterwards. For each object it
@@ -50,6 +52,27 @@ public final class SettingsUnderTest {
         this.namespace = namespace;
         this.nativeSleep = nativeSleep;
     }
+
+    /**
+     * Whether the native preStop {@code sleep} action can be used: the API server must accept it (1.30 and later) and
+     * every node's kubelet must run it (its {@code kubeletVersion}, e.g. {@code v1.30.2+k3s1}) — nodes may lag the
+     * control plane by several minor versions, and a kubelet without the action would not sleep at all. No node
+     * known (none listed, or listing them was not allowed): {@code exec sleep N}, which every kubelet runs.
+     */
+    public static boolean nativeSleep(String apiMajor, String apiMinor, List<String> kubeletVersions) {
+        if (!hasNativeSleep(apiMajor, apiMinor) || kubeletVersions.isEmpty()) {
+            return false;
+        }
+        for (String v : kubeletVersions) {
+            Matcher m = KUBELET_VERSION.matcher(v == null ? "" : v);
+            if (!m.find() || !hasNativeSleep(m.group(1), m.group(2))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final Pattern KUBELET_VERSION = Pattern.compile("^v?(\\d+)\\.(\\d+)");
 
     /** Whether the server's version has the native preStop sleep action (Kubernetes 1.30 and later). */
     public static boolean hasNativeSleep(String major, String minor) {
@@ -304,7 +327,8 @@ public final class SettingsUnderTest {
                     .AtomicReference<>(deployment.get());
             Change first = deploymentChange(before.get(), s);
             registered.accept(undo.register("revert the settings under test on " + first.object(), () -> {
-                jsonPatch(deployment, revertNow(before.get(), deployment.get(), s), "revert of the settings on "
+                jsonPatch(deployment, revertNow(before.get(), Reads.read("reading " + first.object() + " for the"
+                        + " revert", deployment::get), s), "revert of the settings on "
                         + first.object());
                 awaitRollout(t.name(), System.currentTimeMillis() + timeoutMs, "the revert");
             }));
@@ -409,7 +433,8 @@ public final class SettingsUnderTest {
 
     private void awaitRollout(String name, long deadline, String what) {
         while (true) {
-            Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
+            Deployment d = Reads.read("reading Deployment " + name, () -> client.apps().deployments()
+                    .inNamespace(namespace).withName(name).get());
             if (d != null && KubernetesRuntime.rolloutComplete(d)) {
                 return;
             }
@@ -425,8 +450,8 @@ public final class SettingsUnderTest {
     /** A budget is in force once its controller has processed this generation of it. */
     private void awaitBudget(String name, long deadline) {
         while (true) {
-            PodDisruptionBudget b = client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(name)
-                    .get();
+            PodDisruptionBudget b = Reads.read("reading PodDisruptionBudget " + name, () -> client.policy().v1()
+                    .podDisruptionBudget().inNamespace(namespace).withName(name).get());
             if (b != null && b.getStatus() != null && b.getStatus().getObservedGeneration() != null
                     && b.getMetadata().getGeneration() != null
                     && b.getStatus().getObservedGeneration() >= b.getMetadata().getGeneration()) {

@@ -16,6 +16,7 @@ import io.zerodrop.timeline.Timeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -227,6 +228,12 @@ class SettingsUnderTestTest {
         assertThat(SettingsUnderTest.hasNativeSleep("1", "30")).isTrue();
         assertThat(SettingsUnderTest.hasNativeSleep("1", "29+")).isFalse();
         assertThat(SettingsUnderTest.hasNativeSleep("1", "31+")).isTrue();
+        // the kubelets decide too: a node two minors behind its control plane has no sleep action to run
+        assertThat(SettingsUnderTest.nativeSleep("1", "31", List.of("v1.31.2", "v1.30.0+k3s1"))).isTrue();
+        assertThat(SettingsUnderTest.nativeSleep("1", "31", List.of("v1.31.2", "v1.29.6"))).isFalse();
+        assertThat(SettingsUnderTest.nativeSleep("1", "29", List.of("v1.31.2"))).isFalse();
+        assertThat(SettingsUnderTest.nativeSleep("1", "31", List.of())).as("no node known").isFalse();
+        assertThat(SettingsUnderTest.nativeSleep("1", "31", Arrays.asList("v1.31.2", null))).isFalse();
     }
 
     /**
