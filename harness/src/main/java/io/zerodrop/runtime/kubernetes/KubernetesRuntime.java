@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -83,6 +84,8 @@ public final class KubernetesRuntime implements Runtime {
     private final EventTranslator slices = new EventTranslator();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final List<String> watchGaps = new CopyOnWriteArrayList<>();
+    /** Why traffic may reach a pod after its endpoint is marked terminating, found at attach (report header). */
+    private final List<String> routingCaveats = new CopyOnWriteArrayList<>();
     /** Each pod's last word (target-app's termination message), kept as the watch delivers it. */
     private final Map<String, LedgerSnapshot> lastWords = new ConcurrentHashMap<>();
     /** Live pods' counts read through the pod proxy at teardown. */
@@ -195,6 +198,9 @@ public final class KubernetesRuntime implements Runtime {
             m.put("rollout", "at most " + maxSurge.get() + " pods beyond the desired count and " + maxUnavailable.get()
                     + " desired replicas unavailable at once during the run (Deployment status)");
         }
+        if (!routingCaveats.isEmpty()) {
+            m.put("routingCaveats", routingCaveats);
+        }
         if (!watchGaps.isEmpty()) {
             m.put("watchGaps", watchGaps);
         }
@@ -234,6 +240,8 @@ public final class KubernetesRuntime implements Runtime {
             timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, "settings under test applied"
                     + " and rolled out: " + String.join("; ", settingsApplied)));
         }
+        routingCaveats.addAll(routingCaveats(target));
+        routingCaveats.forEach(c -> timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, c)));
         pods = cluster.client().pods().inNamespace(cluster.namespace()).withLabels(target.selector())
                 .inform(podHandler(), 0);
         informers.add(pods);
@@ -262,6 +270,31 @@ public final class KubernetesRuntime implements Runtime {
         synced = true;
         timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, "attached to " + target.kind()
                 + " " + target.name() + ": " + pods().size() + " pods, watches synced"));
+    }
+
+    /**
+     * What keeps traffic flowing to a pod after its endpoint is marked terminating, so that "out of rotation" as the
+     * EndpointSlice says it is not when traffic stops: a Service that publishes not-ready addresses (its endpoints
+     * stay routable), and a single replica (kube-proxy, since 1.28, routes to terminating-but-serving endpoints when
+     * a Service has no other).
+     */
+    private List<String> routingCaveats(ClusterTarget t) {
+        List<String> out = new ArrayList<>();
+        for (String name : t.services()) {
+            Service svc = Reads.read("reading Service " + name, () -> cluster.client().services()
+                    .inNamespace(cluster.namespace()).withName(name).get());
+            if (svc != null && svc.getSpec() != null
+                    && Boolean.TRUE.equals(svc.getSpec().getPublishNotReadyAddresses())) {
+                out.add("Service " + name + " publishes not-ready addresses: its endpoints stay routable while their"
+                        + " pods terminate, so traffic does not stop when the EndpointSlice marks a pod terminating");
+            }
+        }
+        if (t.replicas() == 1) {
+            out.add("one replica: while its only endpoint is terminating but still serving, kube-proxy (1.28+) keeps"
+                    + " routing to it, so traffic reaches the pod until it stops serving, not until it is marked"
+                    + " terminating");
+        }
+        return out;
     }
 
     private ResourceEventHandler<Pod> podHandler() {

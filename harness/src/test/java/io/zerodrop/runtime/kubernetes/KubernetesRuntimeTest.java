@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zerodrop.core.Undo;
 import io.zerodrop.disruption.DrainNode;
@@ -277,6 +279,39 @@ class KubernetesRuntimeTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> !timeline.ofType(EventType.CONTAINER_EXITED).isEmpty());
             assertThat(timeline.ofType(EventType.CONTAINER_EXITED)).singleElement().satisfies(e ->
                     assertThat(e.attributes()).containsEntry("nodeFinishedAt", "2026-12-04T06:00:00Z"));
+            rt.close();
+        }
+    }
+
+    /**
+     * Traffic that does not stop when the EndpointSlice marks a pod terminating is named in the report: a Service
+     * that publishes not-ready addresses, and a single replica (kube-proxy routes to terminating-but-serving
+     * endpoints when there is no other). Neither is said of an ordinary three-replica Service.
+     */
+    @Test
+    void routingThatOutlivesTerminatingIsNamedInTheReportHeader() {
+        Timeline plain = new Timeline();
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = attached(plain, undo);
+            assertThat(rt.describe()).doesNotContainKey("routingCaveats");
+            rt.close();
+        }
+        client.services().inNamespace("shop").withName("web").edit(svc -> new ServiceBuilder(svc).editSpec().withPublishNotReadyAddresses(true).endSpec().build());
+        Timeline timeline = new Timeline();
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = attached(timeline, undo);
+            assertThat(rt.describe().get("routingCaveats")).asList().singleElement().asString()
+                    .startsWith("Service web publishes not-ready addresses");
+            assertThat(timeline.ofType(EventType.NOTE)).anySatisfy(e -> assertThat(e.detail())
+                    .startsWith("Service web publishes not-ready addresses"));
+            rt.close();
+        }
+        client.apps().deployments().inNamespace("shop").withName("web").edit(d -> new DeploymentBuilder(d)
+                .editSpec().withReplicas(1).endSpec().build());
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = attached(new Timeline(), undo);
+            assertThat(rt.describe().get("routingCaveats")).asList().hasSize(2).last().asString()
+                    .startsWith("one replica: while its only endpoint is terminating but still serving");
             rt.close();
         }
     }
