@@ -1,6 +1,7 @@
 package io.zerodrop.runtime.local;
 
 import io.zerodrop.analysis.AnalysisResult;
+import io.zerodrop.analysis.FailureClass;
 import io.zerodrop.analysis.LatencyHistogram;
 import io.zerodrop.analysis.Windows;
 import io.zerodrop.engine.Experiment;
@@ -14,8 +15,9 @@ import org.junit.jupiter.api.Assumptions;
  * runs) a pod takes longer to stop or a rollout to complete, and zerodrop rightly says INCONCLUSIVE: "disruption not
  * measured". The proof then runs again with the load lengthened by what the run itself measured — from its last
  * request to its last event, plus 5 s — instead of a fixed guess at the machine's speed. A run whose load generator
- * was saturated (INCONCLUSIVE) is run again as it was. Three attempts at most; three saturated runs abort the test
- * (reported as skipped, with the summary): such a machine cannot make the proof.
+ * was saturated (INCONCLUSIVE), or that failed only with timeouts on a machine it measured starved, is run again as
+ * it was. Three attempts at most; three such runs abort the test (reported as skipped, with the summary): such a
+ * machine cannot make the proof.
  */
 final class Measured {
     private Measured() {
@@ -33,6 +35,12 @@ final class Measured {
                         attempt + 1);
                 continue;
             }
+            if (onlyTheMachinesTimeouts(o)) {
+                System.err.printf("proof run %d: only timeouts, on a machine the run measured starved (baseline p99"
+                        + " %d ms); again%n", attempt + 1, o.report().analysis().latency().get(Windows.Kind.BASELINE)
+                        .p99());
+                continue;
+            }
             if (!onlyNotMeasured(o.report().verdict())) {
                 return o;
             }
@@ -44,12 +52,28 @@ final class Measured {
                     + " %d s more load%n", attempt + 1, latest - last, extra);
             duration += extra;
         }
+        if (onlyTheMachinesTimeouts(o)) {
+            Assumptions.abort("three runs in a row, this machine was starved (baseline p99 at half the request"
+                    + " timeout or more) and every failure was a timeout: nothing was proven here\n" + o.summary());
+        }
         if (saturated(o.report().verdict())) {
             Assumptions.abort("three runs in a row, this machine could not send the proof's"
                     + " load (zerodrop said INCONCLUSIVE: load generator saturated); nothing was proven here\n"
                     + o.summary());
         }
         return o;
+    }
+
+    /**
+     * A run that failed only with timeouts (request or connect) on a machine it measured starved before any
+     * disruption: its failures are the machine's as much as the target's, so it proves neither a drop nor its
+     * absence.
+     */
+    static boolean onlyTheMachinesTimeouts(Experiment.Outcome o) {
+        AnalysisResult a = o.report().analysis();
+        return o.report().verdict().status() == Verdict.Status.FAILED && starved(a) && a.measuredFailed() > 0
+                && a.failuresByClass().keySet().stream().allMatch(c -> c == FailureClass.REQUEST_TIMEOUT
+                        || c == FailureClass.CONNECT_TIMEOUT);
     }
 
     static boolean saturated(Verdict v) {
