@@ -77,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
                     w.readinessProbe().map(p -> p.describe()).orElse("none"), w.env().getOrDefault("SHUTDOWN_MODE", "?"));
             outcomes.put(variant, runner.run(scenario(variant, overlay, rate, seed), new RunRequest(null, seed,
                     List.of(), null, false, null, null, null), new ScenarioRunner.Options("local",
-                    outDir.resolve(variant), "--out", "", "zerodrop demo — " + variant, "demo", false)));
+                    outDir.resolve(variant), "zerodrop demo — " + variant, "demo", false)));
         }
         PrintWriter o = spec.commandLine().getOut();
         for (Experiment.Outcome oc : outcomes.values()) {

@@ -43,7 +43,7 @@ final class FixVerification {
     }
 
     int run(Scenario s) {
-        Path first = OutputDirectory.create(options.out(), options.outFlag(), options.outPrefix());
+        Path first = OutputDirectory.create(options.out(), "--out", "");
         Experiment.Outcome one = runner.run(s, request, options.into(first));
         o.print(one.summary());
         o.flush();

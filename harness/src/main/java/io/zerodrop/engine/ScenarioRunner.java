@@ -22,22 +22,20 @@ public final class ScenarioRunner {
         this.err = err;
     }
 
-    /** How one run is asked for beyond the scenario and the request. */
-    public record Options(String runtime, Path out, String outFlag, String outPrefix, String title, String command,
-            boolean gatlingReport) {
+    /**
+     * How one run is asked for beyond the scenario and the request: the runtime's name, the output directory
+     * ({@code --out}; null: a fresh zerodrop-out/&lt;time&gt;), the reports' title (null: from the scenario's name),
+     * the command the report header names, and whether Gatling's own report is written too.
+     */
+    public record Options(String runtime, Path out, String title, String command, boolean gatlingReport) {
         /** {@code zerodrop run}'s: output in {@code out} (or a fresh zerodrop-out/&lt;time&gt;). */
         public static Options run(String runtime, Path out, boolean gatlingReport) {
-            return new Options(runtime, out, "--out", "", null, "run", gatlingReport);
+            return new Options(runtime, out, null, "run", gatlingReport);
         }
 
         /** The same options writing into {@code dir} (a run of several: tune's trials, verify-fixes' second run). */
         public Options into(Path dir) {
-            return new Options(runtime, dir, outFlag, outPrefix, title, command, gatlingReport);
-        }
-
-        /** The same options with the reports titled {@code newTitle} and the header's command {@code newCommand}. */
-        public Options titled(String newTitle, String newCommand) {
-            return new Options(runtime, out, outFlag, outPrefix, newTitle, newCommand, gatlingReport);
+            return new Options(runtime, dir, title, command, gatlingReport);
         }
     }
 
@@ -71,7 +69,7 @@ public final class ScenarioRunner {
      */
     public Experiment.Outcome run(Scenario s, RunRequest request, Options o) {
         try (PreparedRun prepared = RuntimeProvider.named(o.runtime()).prepare(s, request)) {
-            Path outDir = OutputDirectory.create(o.out(), o.outFlag(), o.outPrefix());
+            Path outDir = OutputDirectory.create(o.out(), "--out", "");
             Experiment.Plan plan = new Experiment.Plan(o.title() != null ? o.title() : "zerodrop " + o.command()
                     + " — " + s.name(), o.command(), s.load(), s.toSteps(), s.expectations(), outDir,
                     o.gatlingReport(), prepared.underTest());
