@@ -232,6 +232,18 @@ public final class Cluster implements AutoCloseable {
      * 1.30 or later ({@link SettingsUnderTest#nativeSleep}); nodes that cannot be listed count as unknown.
      */
     public boolean hasNativeSleep() {
+        Boolean known = nativeSleep;
+        if (known == null) {
+            known = nativeSleepNow();
+            nativeSleep = known;
+        }
+        return known;
+    }
+
+    /** Read once per connection: the dry run's plan and the run's settings ask the same cluster the same question. */
+    private volatile Boolean nativeSleep;
+
+    private boolean nativeSleepNow() {
         List<String> kubelets;
         try {
             kubelets = Reads.read("listing the nodes", () -> client.nodes().list()).getItems().stream()
