@@ -74,6 +74,8 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     private final Set<String> crashed = ConcurrentHashMap.newKeySet();
     private final Object evictionLock = new Object();
     private final AtomicInteger maxUnavailable = new AtomicInteger();
+    /** The most pods not Ready at once: the disruption budget's view (it counts the Ready condition, not endpoints). */
+    private final AtomicInteger maxNotReady = new AtomicInteger();
     private volatile boolean sampling;
     private final AtomicInteger desired = new AtomicInteger();
     private final Map<String, String> podHash = new ConcurrentHashMap<>();
@@ -120,6 +122,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         m.put("images", settings.images().describe());
         m.put("workDir", settings.workDir().toString());
         m.put("maxUnavailableObserved", maxUnavailable.get());
+        m.put("maxNotReadyObserved", maxNotReady.get());
         return m;
     }
 
@@ -202,6 +205,9 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
                 long down = Math.max(0, desired.get() - pods.values().stream()
                         .filter(p -> !p.isTerminating() && p.isReady() && endpoints.isReady(p.name)).count());
                 maxUnavailable.accumulateAndGet((int) down, Math::max);
+                long notReady = Math.max(0, desired.get() - pods.values().stream()
+                        .filter(p -> !p.isTerminating() && p.isReady()).count());
+                maxNotReady.accumulateAndGet((int) notReady, Math::max);
             }
         }, 50, 50, TimeUnit.MILLISECONDS);
     }
