@@ -19,7 +19,8 @@ import java.util.Optional;
  * SIGKILL when the grace period (counted from the deletion, preStop included) runs out. So: no preStop → SIGTERM at
  * the deletion; a preStop of known length (the {@code sleep} action, {@code exec sleep N}, {@code sh -c "sleep N"})
  * → SIGTERM that long after, at most the grace period; any other preStop → SIGTERM unknown until a
- * {@code FailedPreStopHook} event or the container's exit bounds it. The kubelet's own lag in noticing the deletion
+ * {@code FailedPreStopHook} event or the container's exit bounds it. A deletion with grace period 0 runs no preStop,
+ * sends SIGTERM at once and SIGKILL {@link #MINIMUM_GRACE_MS} later if needed. The kubelet's own lag in noticing the deletion
  * (its watch, usually well under a second) is not visible and not added.
  */
 public final class KubeletInference {
@@ -43,12 +44,27 @@ public final class KubeletInference {
         return PreStop.seconds(p.getSpec().getContainers().get(0));
     }
 
+    /**
+     * The kubelet gives every container at least this long between SIGTERM and SIGKILL, also after a deletion with
+     * grace period 0 (its {@code minimumGracePeriodInSeconds}).
+     */
+    static final long MINIMUM_GRACE_MS = 2_000;
+
+    /** Why a grace-0 deletion's SIGTERM is placed at the deletion (the kubelet's container kill path). */
+    static final String GRACE_ZERO = "grace period 0: the kubelet runs a preStop hook only with time left, so none"
+            + " runs; it sends SIGTERM when it sees the deletion and SIGKILL 2 s later (its minimum grace) if the"
+            + " container still runs";
+
     /** The events the kubelet's termination of {@code pod} implies, from the moment zerodrop saw its deletion. */
     public static List<TimelineEvent> onDeletion(Pod pod, long markedMs, String cause) {
         String name = pod.getMetadata().getName();
         long grace = graceSeconds(pod);
         Optional<Long> preStop = preStopSeconds(pod);
         List<TimelineEvent> out = new ArrayList<>();
+        if (grace == 0) {
+            out.add(inferred(markedMs, EventType.SIGTERM_SENT, name, cause, "SIGTERM", GRACE_ZERO));
+            return out;
+        }
         if (preStop.isEmpty()) {
             out.add(inferred(markedMs, EventType.SIGTERM_SENT, name, cause, "SIGTERM",
                     "no preStop hook: the kubelet sends SIGTERM when it sees the deletion"));
@@ -86,6 +102,12 @@ public final class KubeletInference {
             return Optional.empty();
         }
         long grace = graceSeconds(pod);
+        if (grace == 0) {
+            return Optional.of(inferred(Math.min(markedMs + MINIMUM_GRACE_MS, exitSeenMs), EventType.SIGKILL_SENT,
+                    pod.getMetadata().getName(), cause, "SIGKILL", "exit code 137 after a deletion with grace period"
+                            + " 0: killed 2 s (the kubelet's minimum grace) after SIGTERM, or at the exit if seen"
+                            + " sooner"));
+        }
         long extension = preStopSeconds(pod).filter(p -> p >= grace).isPresent() ? 2 : 0;
         long at = Math.min(markedMs + (grace + extension) * 1000, exitSeenMs);
         return Optional.of(inferred(at, EventType.SIGKILL_SENT, pod.getMetadata().getName(), cause, "SIGKILL",

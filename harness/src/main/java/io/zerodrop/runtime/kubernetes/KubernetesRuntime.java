@@ -81,6 +81,8 @@ public final class KubernetesRuntime implements Runtime {
     private final Map<String, String> replacedBy = new ConcurrentHashMap<>();
     /** Pods zerodrop deleted with grace period 0. */
     private final Set<String> killed = ConcurrentHashMap.newKeySet();
+    /** Pods whose container end this run saw in containerStatuses. */
+    private final Set<String> exited = ConcurrentHashMap.newKeySet();
     private final EventTranslator slices = new EventTranslator();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final List<String> watchGaps = new CopyOnWriteArrayList<>();
@@ -347,6 +349,7 @@ public final class KubernetesRuntime implements Runtime {
                         markedAt.put(n, e.atMs());
                         timeline.addAll(KubeletInference.onDeletion(after, e.atMs(), cause));
                     } else if (e.type() == EventType.CONTAINER_EXITED) {
+                        exited.add(n);
                         KubeletInference.onExit(after, markedAt.getOrDefault(n, -1L), Integer.parseInt(
                                 e.attributes().get("exitCode")), e.atMs(), cause).ifPresent(timeline::add);
                     }
@@ -376,10 +379,18 @@ public final class KubernetesRuntime implements Runtime {
                             "pod object removed at once, no Terminating state seen" + (kill ? " (grace period 0)" : ""),
                             kill ? Map.of("graceSeconds", "0") : Map.of()));
                     if (kill) {
-                        timeline.add(new TimelineEvent(now, EventType.SIGKILL_SENT, n, cause, "SIGKILL (inferred: not"
-                                + " visible through the API)", Map.of("inferred", "grace period 0: the kubelet kills"
-                                + " the container without a grace period once it sees the removal")));
+                        timeline.add(new TimelineEvent(now, EventType.SIGTERM_SENT, n, cause, "SIGTERM (inferred: not"
+                                + " visible through the API)", Map.of("inferred", KubeletInference.GRACE_ZERO)));
                     }
+                }
+                if (!finalStateUnknown && !cause.isEmpty() && !exited.contains(n)) {
+                    // a grace-0 deletion removes the object at once: the kubelet's report of the container's end,
+                    // and target-app's termination message with its counts, never reach the API
+                    timeline.add(new TimelineEvent(now, EventType.NOTE, n, cause, "no exit code reached the API: the"
+                            + " pod object was removed before the kubelet reported its container's end, so whether it"
+                            + " exited on SIGTERM or was SIGKILLed is not known", Map.of("exitUnknown", "true")));
+                    truthNotes.add("pod " + n + " was removed before its container's end (and its counts) reached"
+                            + " the API");
                 }
             }
 

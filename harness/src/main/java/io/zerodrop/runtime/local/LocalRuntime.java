@@ -655,18 +655,19 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         }
     }
 
-    /** The kubelet's side: preStop, SIGTERM, and SIGKILL at the end of the grace period counted from deletion. */
+    /** The kubelet's minimum between SIGTERM and SIGKILL, also after a grace-0 deletion. */
+    static final long MINIMUM_GRACE_MS = 2_000;
+
+    /**
+     * The kubelet's side: preStop, SIGTERM, and SIGKILL at the end of the grace period counted from deletion. With
+     * grace period 0 the kubelet runs no preStop (it runs one only with time left) and still gives the container its
+     * minimum of {@link #MINIMUM_GRACE_MS} between SIGTERM and SIGKILL.
+     */
     private void terminate(LocalPod pod, long t0, long graceMs, String cause) {
         sleep(settings.kubeletNoticeMs());
         Process proc = pod.process();
-        if (graceMs == 0) {
-            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.SIGKILL_SENT, pod.name, cause,
-                    "grace period 0"));
-            LocalPod.killTree(proc);
-            return;
-        }
-        long deadline = t0 + graceMs;
-        if (pod.preStop().isPresent()) {
+        long deadline = graceMs == 0 ? System.currentTimeMillis() + MINIMUM_GRACE_MS : t0 + graceMs;
+        if (graceMs > 0 && pod.preStop().isPresent()) {
             Probe h = pod.preStop().get();
             timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.PRESTOP_STARTED, pod.name, cause,
                     h.describe()));
@@ -680,13 +681,15 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
             }
         }
         if (proc.isAlive()) {
-            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.SIGTERM_SENT, pod.name, cause, ""));
+            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.SIGTERM_SENT, pod.name, cause,
+                    graceMs == 0 ? "grace period 0: SIGKILL follows in " + MINIMUM_GRACE_MS / 1000 + " s" : ""));
             proc.toHandle().destroy();
         }
         try {
             if (!proc.waitFor(Math.max(0, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
                 timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.SIGKILL_SENT, pod.name, cause,
-                        "grace period of " + graceMs / 1000 + " s ran out"));
+                        graceMs == 0 ? "grace period 0: the kubelet's minimum of " + MINIMUM_GRACE_MS / 1000
+                        + " s ran out" : "grace period of " + graceMs / 1000 + " s ran out"));
                 LocalPod.killTree(proc);
             }
         } catch (InterruptedException e) {

@@ -35,6 +35,28 @@ class KubeletInferenceTest {
         });
     }
 
+    /**
+     * A deletion with grace period 0 (a kill): the kubelet's container kill runs a preStop only with grace left
+     * ({@code gracePeriod > 0}), sends SIGTERM, and gives the container its minimum of 2 s before SIGKILL.
+     */
+    @Test
+    void aGraceZeroDeletionRunsNoPreStopSendsSigtermAtOnceAndKillsTwoSecondsLater() {
+        Pod p = new PodBuilder(withExec(30L, "sleep", "5")).editMetadata().withDeletionGracePeriodSeconds(0L)
+                .endMetadata().build();
+        List<TimelineEvent> e = KubeletInference.onDeletion(p, 5_000, "kill-1");
+        assertThat(e).extracting(TimelineEvent::type, TimelineEvent::atMs).containsExactly(
+                Tuple.tuple(EventType.SIGTERM_SENT, 5_000L));
+        assertThat(e.get(0).attributes().get("inferred")).contains("grace period 0", "SIGKILL 2 s later");
+        assertThat(KubeletInference.onExit(p, 5_000, 137, 9_000, "kill-1")).get().satisfies(t -> {
+            assertThat(t.type()).isEqualTo(EventType.SIGKILL_SENT);
+            assertThat(t.atMs()).isEqualTo(7_000);
+            assertThat(t.attributes().get("inferred")).contains("2 s (the kubelet's minimum grace)");
+        });
+        assertThat(KubeletInference.onExit(p, 5_000, 137, 6_000, "kill-1")).get().extracting(TimelineEvent::atMs)
+                .as("seen exiting sooner: killed by then").isEqualTo(6_000L);
+        assertThat(KubeletInference.onExit(p, 5_000, 143, 5_300, "kill-1")).as("it exited on SIGTERM").isEmpty();
+    }
+
     @Test
     void aSleepingPreStopOfKnownLengthDelaysSigtermByItsLength() {
         Pod native_ = pod(30L, null).editSpec().editFirstContainer().withNewLifecycle().withNewPreStop().withNewSleep()

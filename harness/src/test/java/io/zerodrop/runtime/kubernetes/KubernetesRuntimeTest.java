@@ -120,6 +120,49 @@ class KubernetesRuntimeTest {
         }
     }
 
+    /**
+     * A kill as a real API server plays it: the DELETE with grace 0 first writes the deletion (deletionTimestamp,
+     * deletionGracePeriodSeconds 0: one MODIFIED), then removes the object (DELETED) before any kubelet reports the
+     * container's end. The kubelet runs no preStop with grace 0 and sends SIGTERM at once; the exit code and
+     * target-app's counts never reach the API, which the run says instead of summing the others' counts as if whole.
+     */
+    @Test
+    void aKillIsMarkedSignalledAndItsMissingExitIsSaidNotDropped() {
+        Timeline timeline = new Timeline();
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = attached(timeline, undo);
+            // the mock's DELETE only sets deletionTimestamp; a real API server writes deletionGracePeriodSeconds 0 in
+            // the same update, so the test puts it on the object beforehand and the one MODIFIED carries both
+            client.pods().inNamespace("shop").withName("web-1").edit(p -> new PodBuilder(p).editMetadata()
+                    .addToFinalizers("zerodrop.io/test-hold").withDeletionGracePeriodSeconds(0L).endMetadata()
+                    .editOrNewSpec().addNewContainer().withName("web")
+                    .withNewLifecycle().withNewPreStop().withNewSleep().withSeconds(5L).endSleep().endPreStop()
+                    .endLifecycle().endContainer().endSpec().build());
+            rt.deletePod("web-1", 0L, "kill-1");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !timeline.ofType(EventType.SIGTERM_SENT).isEmpty());
+            client.pods().inNamespace("shop").withName("web-1").edit(p -> new PodBuilder(p).editMetadata()
+                    .withFinalizers(List.of()).endMetadata().build());
+            await().atMost(Duration.ofSeconds(10)).until(() -> timeline.events().stream()
+                    .anyMatch(e -> "true".equals(e.attributes().get("exitUnknown"))));
+            TimelineEvent marked = timeline.ofType(EventType.POD_MARKED_FOR_DELETION).get(0);
+            assertThat(marked.pod()).isEqualTo("web-1");
+            assertThat(marked.attributes()).containsEntry("graceSeconds", "0");
+            assertThat(timeline.ofType(EventType.PRESTOP_STARTED)).as("no preStop runs with grace 0").isEmpty();
+            assertThat(timeline.ofType(EventType.SIGTERM_SENT)).singleElement().satisfies(t -> {
+                assertThat(t.atMs()).isEqualTo(marked.atMs());
+                assertThat(t.attributes().get("inferred")).contains("grace period 0");
+            });
+            assertThat(timeline.ofType(EventType.SIGKILL_SENT)).as("not placed without an exit code").isEmpty();
+            assertThat(timeline.ofType(EventType.CONTAINER_EXITED)).isEmpty();
+            cluster.metrics.put("web-2", metrics(300, 0, 0));
+            cluster.metrics.put("web-3", metrics(290, 1, 0));
+            rt.close();
+            assertThat(rt.ledgerSource().collect(System.currentTimeMillis())).as("no account without web-1's").isEmpty();
+            assertThat(timeline.events()).extracting(TimelineEvent::detail).anyMatch(d -> d.startsWith(
+                    "ground truth left out: ") && d.contains("pod web-1 was removed before its container's end"));
+        }
+    }
+
     @Test
     void aLivePodThatCannotBeReadLeavesTheGroundTruthOutAndSaysWhy() {
         Timeline timeline = new Timeline();
