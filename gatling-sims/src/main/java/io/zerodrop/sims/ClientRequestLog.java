@@ -9,7 +9,9 @@ import java.nio.file.Path;
 
 /**
  * What the client saw of each request, by request id (property {@code zerodrop.requestLog}): one line per request,
- * {@code <seq> <start ms> <end ms> <1 ok | 0 failed>}, after a header naming the run token. The request id sent in
+ * {@code <seq> <start ms> <end ms> <1 ok | 0 failed>[ <pod>]}, after a header naming the run token; the fifth field is
+ * the pod the answer named in the pod header ({@code zerodrop.podHeader}), absent when none was asked for or the
+ * answer had none (a failed connect has no answer). The request id sent in
  * {@code X-Zerodrop-Request-Id} is {@code <run token>-<seq>}, so the server's log joins this one by {@code seq}.
  * The times are taken around the request by the simulation itself (epoch ms, this host's clock).
  */
@@ -33,9 +35,13 @@ final class ClientRequestLog {
         }
     }
 
-    synchronized void record(long seq, long startMs, long endMs, boolean ok) {
+    synchronized void record(long seq, long startMs, long endMs, boolean ok, String servedBy) {
+        String pod = servedBy == null ? "" : servedBy.trim();
+        // a value that is no pod name (blank, spaces, over 253 characters) is not kept: the log stays one word a field
+        boolean named = !pod.isEmpty() && pod.length() <= 253 && pod.chars().noneMatch(c -> c <= ' ' || c > '~');
         try {
-            out.write(seq + " " + (startMs + skewMs) + " " + (endMs + skewMs) + (ok ? " 1\n" : " 0\n"));
+            out.write(seq + " " + (startMs + skewMs) + " " + (endMs + skewMs) + (ok ? " 1" : " 0")
+                    + (named ? " " + pod + "\n" : "\n"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

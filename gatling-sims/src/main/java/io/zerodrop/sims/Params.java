@@ -23,6 +23,8 @@ import java.util.Map;
  * <tr><td>zerodrop.rate</td><td>100</td><td>arrival rate in requests per second (open model)</td></tr>
  * <tr><td>zerodrop.rampSeconds</td><td>5</td><td>warm-up ramp from 1 req/s to the rate</td></tr>
  * <tr><td>zerodrop.durationSeconds</td><td>30</td><td>steady-rate duration after the ramp</td></tr>
+ * <tr><td>zerodrop.podHeader</td><td>none</td><td>response header naming the serving pod (e.g. X-Served-By), kept
+ * per request in the client log</td></tr>
  * <tr><td>zerodrop.maxKoPercent</td><td>unset</td><td>when set, a Gatling assertion (standalone use only)</td></tr>
  * </table>
  * Request and connect timeouts are Gatling settings: {@code -Dgatling.http.requestTimeout=ms},

@@ -6,6 +6,7 @@ import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.core.CoreDsl.stopLoadGeneratorIf;
+import static io.gatling.javaapi.http.HttpDsl.header;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
@@ -28,6 +29,7 @@ abstract class ZerodropSimulation extends Simulation {
     /** The request id header: {@code <run token>-<seq>}, unique per request of a run (and per load generator). */
     public static final String REQUEST_ID_HEADER = "X-Zerodrop-Request-Id";
     private final AtomicLong counter = new AtomicLong();
+    private static final String POD_ATTRIBUTE = "zerodropServedBy";
     private final ClientRequestLog requestLog;
 
     protected ZerodropSimulation(String defaultPath, boolean shareConnections) {
@@ -39,6 +41,11 @@ abstract class ZerodropSimulation extends Simulation {
         }
         String logFile = System.getProperty("zerodrop.requestLog", "");
         requestLog = logFile.isEmpty() ? null : ClientRequestLog.open(logFile, token);
+        String podHeader = System.getProperty("zerodrop.podHeader", "").trim();
+        if (!podHeader.isEmpty() && !podHeader.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}")) {
+            throw new IllegalArgumentException("zerodrop.podHeader \"" + podHeader + "\" is invalid: expected an HTTP"
+                    + " header name such as X-Served-By");
+        }
         HttpProtocolBuilder protocol = http.baseUrl(p.baseUrl())
                 .disableWarmUp()
                 .disableCaching()
@@ -56,11 +63,12 @@ abstract class ZerodropSimulation extends Simulation {
                             .set("zerodropSeq", seq).set("zerodropRid", token + "-" + seq)
                             .set("zerodropT0", System.currentTimeMillis());
                 })
-                .exec(request(p))
+                .exec(request(p, podHeader))
                 .exec(session -> {
                     if (requestLog != null) {
                         requestLog.record(session.getLong("zerodropSeq"), session.getLong("zerodropT0"),
-                                System.currentTimeMillis(), !session.isFailed());
+                                System.currentTimeMillis(), !session.isFailed(),
+                                session.contains(POD_ATTRIBUTE) ? session.getString(POD_ATTRIBUTE) : null);
                     }
                     return session;
                 });
@@ -102,11 +110,18 @@ abstract class ZerodropSimulation extends Simulation {
         return new CheckBuilder[] {status().in(expected)};
     }
 
-    private static HttpRequestActionBuilder request(Params p) {
+    /**
+     * With {@code podHeader} (property {@code zerodrop.podHeader}), the response header naming the pod that served
+     * the request is kept for the client log when the answer has one: which pod traffic still reached, and when.
+     */
+    private static HttpRequestActionBuilder request(Params p, String podHeader) {
         String name = p.paths().size() == 1 ? p.method() + " " + p.paths().get(0) : p.method() + " #{zerodropPath}";
         HttpRequestActionBuilder r = http(name).httpRequest(p.method(), "#{zerodropPath}")
                 .header(REQUEST_ID_HEADER, "#{zerodropRid}")
                 .check(statusChecks(p.expectStatus()));
+        if (!podHeader.isEmpty()) {
+            r = r.check(header(podHeader).optional().saveAs(POD_ATTRIBUTE));
+        }
         if (!p.headers().isEmpty()) {
             r = r.headers(p.headers());
         }

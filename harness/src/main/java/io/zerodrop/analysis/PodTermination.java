@@ -10,8 +10,10 @@ import java.util.Map;
 
 /**
  * One pod's termination as the timeline tells it; times are epoch ms, {@code -1} when the event was not seen.
- * "Out of rotation" is the first of endpoint not-ready, terminating or removed: from then on no new connection is
- * sent to the pod. The replacement counts as starting from its start until {@link #REPLACEMENT_SETTLE_MS} after the
+ * "Out of rotation" is the API's moment: the first of endpoint not-ready, terminating or removed since the pod was
+ * last put in rotation before its deletion (not its birth, when a new pod is listed not ready). "Routing stopped"
+ * is the data path's ({@link EventType#ROUTING_STOPPED}: measured from where requests went, or the API's moment plus
+ * the runtime's allowance); where it is known, it decides until when new connections were still sent to the pod. The replacement counts as starting from its start until {@link #REPLACEMENT_SETTLE_MS} after the
  * later of its Ready condition and its endpoint entering rotation, or until {@link #SETTLE_MS} after it was seen
  * listening if that is later: a replacement without a readiness probe is Ready before it listens, and takes failures
  * once its endpoint is in rotation, for as long as its process takes to listen.
@@ -19,7 +21,7 @@ import java.util.Map;
 public record PodTermination(String pod, String disruption, long markedMs, long preStopStartMs, long preStopEndMs,
         long sigtermMs, long sigkillMs, long exitMs, int exitCode, long outOfRotationMs, long endpointRemovedMs,
         String replacement, long replacementStartedMs, long replacementReadyMs, long replacementInRotationMs,
-        long replacementListeningMs) {
+        long replacementListeningMs, long routingStoppedMs) {
 
     /** Margin after the last termination event during which failures are still put on this pod. */
     static final long SETTLE_MS = 1000;
@@ -58,6 +60,12 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
                 continue;
             }
             long[] t = times.computeIfAbsent(e.pod(), p -> newTimes());
+            if (e.type() == EventType.ENDPOINT_READY && t[0] < 0 && t[3] < 0 && t[4] < 0) {
+                // in rotation again before any deletion: a pod born during the run is listed not ready as soon as it
+                // has an IP, and readiness may flap under load; leaving rotation is what follows the last return
+                t[6] = -1;
+                t[7] = -1;
+            }
             if (t[slot] < 0) {
                 t[slot] = e.atMs();
             }
@@ -79,13 +87,13 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
             long[] r = repl.isEmpty() ? newTimes() : times.getOrDefault(repl, newTimes());
             long outOfRotation = minPositive(t[6], t[7], t[8]);
             out.add(new PodTermination(pod, disruption.getOrDefault(pod, ""), t[0], t[1], t[2], t[3], t[4], t[5],
-                    exitCodes.getOrDefault(pod, -1), outOfRotation, t[8], repl, r[9], r[10], r[11], r[12]));
+                    exitCodes.getOrDefault(pod, -1), outOfRotation, t[8], repl, r[9], r[10], r[11], r[12], t[13]));
         }
         return out;
     }
 
     private static long[] newTimes() {
-        long[] t = new long[13];
+        long[] t = new long[14];
         Arrays.fill(t, -1);
         return t;
     }
@@ -105,6 +113,7 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
             case REPLACEMENT_READY -> 10;
             case ENDPOINT_READY -> 11;
             case CONTAINER_LISTENING -> 12;
+            case ROUTING_STOPPED -> 13;
             default -> -1;
         };
     }
@@ -119,9 +128,22 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
         return min;
     }
 
-    /** From the deletion to out of rotation (the endpoint lag), or -1 when either was not seen. */
+    /** From the deletion to out of rotation as the API said it (the endpoint lag), or -1 when either was not seen. */
     public long outOfRotationLagMs() {
         return markedMs >= 0 && outOfRotationMs >= markedMs ? outOfRotationMs - markedMs : -1;
+    }
+
+    /** Until when new connections were sent to this pod: the data path's moment where known, else the API's. */
+    public long inRotationUntilMs() {
+        return routingStoppedMs >= 0 ? routingStoppedMs : outOfRotationMs;
+    }
+
+    /**
+     * From the deletion to routing stopped (the lag a preStop must cover), the API's lag where the data path's
+     * moment is unknown, or -1 when neither was seen.
+     */
+    public long routingLagMs() {
+        return markedMs >= 0 && routingStoppedMs >= markedMs ? routingStoppedMs - markedMs : outOfRotationLagMs();
     }
 
     long startMs() {
@@ -129,7 +151,7 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
     }
 
     long endMs() {
-        return Math.max(Math.max(exitMs, outOfRotationMs), Math.max(sigkillMs, sigtermMs)) + SETTLE_MS;
+        return Math.max(Math.max(exitMs, inRotationUntilMs()), Math.max(sigkillMs, sigtermMs)) + SETTLE_MS;
     }
 
     /** The phase of this pod at {@code t}, or null when {@code t} is outside its termination. */
@@ -152,7 +174,7 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
 
     /** Whether a refused connect at {@code t}, after this pod's termination, can be a stale conntrack entry's. */
     boolean staleRouteAt(long t) {
-        return exitMs >= 0 && t > exitMs && t <= Math.max(exitMs, outOfRotationMs) + STALE_CONNTRACK_MS;
+        return exitMs >= 0 && t > exitMs && t <= Math.max(exitMs, inRotationUntilMs()) + STALE_CONNTRACK_MS;
     }
 
     private Phase ownPhaseAt(long t) {
@@ -161,7 +183,8 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
             if (sigkillMs >= 0 && t >= sigkillMs) {
                 return Phase.AFTER_SIGKILL;
             }
-            boolean inRotation = outOfRotationMs < 0 || t < outOfRotationMs;
+            long until = inRotationUntilMs();
+            boolean inRotation = until < 0 || t < until;
             if (inRotation) {
                 return sigtermMs >= 0 && t >= sigtermMs ? Phase.SIGTERM_ENDPOINT_LIVE : Phase.MARKED_BEFORE_SIGTERM;
             }

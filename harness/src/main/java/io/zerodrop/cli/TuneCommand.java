@@ -36,7 +36,7 @@ import picocli.CommandLine;
 
 /**
  * {@code zerodrop tune}: the smallest setting that drops nothing, with evidence. Model first where the run can
- * measure what the setting must cover (the endpoint lag for preStop, the drain for the grace period): one run gives
+ * measure what the setting must cover (the lag until routing stopped for preStop, the drain for the grace period): one run gives
  * the recommendation. Otherwise bisection over the candidate values. Then the recommendation is confirmed by
  * {@code --confirm} runs that must all drop nothing — a run that drops moves it one candidate up — and the bound is
  * stated honestly (0 drops in n runs: p(drop) < 1 − 0.05^(1/n) at 95 %).
@@ -155,7 +155,7 @@ final class TuneCommand implements Callable<Integer> {
                     : measure(k, value, purpose, r, runDir);
             trials.add(t);
             o.println("tune: run " + k + ": " + (t.judged() ? t.failed() + " failed (" + t.verdict() + ")"
-                    : "not judged (" + t.verdict() + ")") + (t.lagMaxMs() >= 0 ? ", endpoint lag max " + t.lagMaxMs()
+                    : "not judged (" + t.verdict() + ")") + (t.lagMaxMs() >= 0 ? ", routing lag max " + t.lagMaxMs()
                     + " ms" : "") + (t.drainMaxMs() >= 0 ? ", drain max " + t.drainMaxMs() + " ms" : ""));
             o.flush();
             if (code == ExitCodes.INTERRUPTED) {
@@ -187,7 +187,7 @@ final class TuneCommand implements Callable<Integer> {
                     throw new GiveUp("the model run measured a need of " + need + " s, above the largest candidate "
                             + candidates.get(candidates.size() - 1) + ": give a --range or --values that reaches it");
                 }
-                how = "model: " + (param.equals("preStopSleepSeconds") ? "max endpoint lag " + first.lagMaxMs() + " ms"
+                how = "model: " + (param.equals("preStopSleepSeconds") ? "max lag until routing stopped " + first.lagMaxMs() + " ms"
                         : "max drain " + first.drainMaxMs() + " ms + preStop") + " + margin max(500 ms, 25 %), rounded up";
             } else {
                 at = bisect(candidates, trial);
@@ -330,7 +330,7 @@ final class TuneCommand implements Callable<Integer> {
         long lag = -1;
         long drain = -1;
         for (PodTermination t : r.report().analysis().terminations()) {
-            lag = Math.max(lag, t.outOfRotationLagMs());
+            lag = Math.max(lag, t.routingLagMs());
             if (t.sigtermMs() >= 0 && t.exitMs() >= t.sigtermMs()) {
                 drain = Math.max(drain, t.exitMs() - t.sigtermMs());
             }
@@ -364,7 +364,7 @@ final class TuneCommand implements Callable<Integer> {
             } else {
                 row.putNull("failed"); // not judged: no count to tell
             }
-            row.put("verdict", t.verdict()).put("endpointLagMaxMs", t.lagMaxMs())
+            row.put("verdict", t.verdict()).put("routingLagMaxMs", t.lagMaxMs())
                     .put("drainMaxMs", t.drainMaxMs()).put("reports", dir.relativize(t.dir()).toString());
             table.append(String.format(Locale.ROOT, "  %-4d %-10s %-12s %8s %-13s %10d %10d%n", t.index(), t.value(),
                     t.purpose(), t.judged() ? String.valueOf(t.failed()) : "-", t.verdict(), t.lagMaxMs(),

@@ -36,7 +36,7 @@ final class TuneReport {
                     chartH - bar + 6, t.judged() ? String.valueOf(t.failed()) : "-"));
         }
         h.append("</svg>\n<table><tr><th>run</th><th>").append(esc(param)).append("</th><th>purpose</th><th>failed</th>"
-                + "<th>verdict</th><th>endpoint lag max (ms)</th><th>drain max (ms)</th><th>reports</th></tr>\n");
+                + "<th>verdict</th><th>lag until routing stopped, max (ms)</th><th>drain max (ms)</th><th>reports</th></tr>\n");
         for (TuneCommand.Trial t : trials) {
             h.append("<tr><td>").append(t.index()).append("</td><td>").append(esc(t.value())).append("</td><td>")
                     .append(esc(t.purpose())).append("</td><td>").append(t.judged() ? String.valueOf(t.failed()) : "-")

@@ -168,7 +168,8 @@ final class ExperimentRun {
         LedgerSource ledgers = partialLoad ? last -> List.of() : runtime.ledgerSource();
         try {
             Measurement.RequestLogs ids = new Measurement.RequestLogs(run.clientLogs(), partialLoad ? Map.of()
-                    : runtime.requestLogs(), plan.outDir().resolve("requests.tsv"));
+                    : runtime.requestLogs(), plan.outDir().resolve("requests.tsv"), runtime.routingAllowance(),
+                    !Simulations.reusesConnections(plan.load().simulation()).orElse(true));
             measured = journal.run(partialLoad ? "analysis of the load up to the interrupt" : "analysis",
                     () -> Measurement.analyse(run.logs(), timeline,
                     plan.load().warmupSeconds(), plan.load().rate(), ledgers,

@@ -11,6 +11,7 @@ import io.zerodrop.gatling.RunHeader;
 import io.zerodrop.ledger.GroundTruth;
 import io.zerodrop.ledger.LedgerSnapshot;
 import io.zerodrop.ledger.LedgerSource;
+import io.zerodrop.ledger.DataPath;
 import io.zerodrop.ledger.RequestJoin;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
@@ -93,9 +94,12 @@ public final class Measurement {
 
     /**
      * Where the requests carried ids: the simulation's client log, the pods' request logs (pod → file), and the file
-     * the joined table goes to. All three are needed for the exact join; with any missing it is skipped.
+     * the joined table goes to. All three are needed for the exact join; with any missing it is skipped. With them,
+     * how much later than the API the runtime's data path may stop routing, and whether every request opened its
+     * own connection (only then does where requests went show where the data path routed).
      */
-    public record RequestLogs(List<Path> clientLogs, Map<String, Path> serverLogs, Path joinedTable) {
+    public record RequestLogs(List<Path> clientLogs, Map<String, Path> serverLogs, Path joinedTable,
+            DataPath.Allowance routingAllowance, boolean freshConnections) {
         boolean usable() {
             return !clientLogs.isEmpty() && clientLogs.stream().allMatch(Files::exists) && !serverLogs.isEmpty();
         }
@@ -137,6 +141,11 @@ public final class Measurement {
         timeline.add(TimelineEvent.global(header.runStartMs(), EventType.TRAFFIC_STARTED, header.simulationClass()));
         if (rampSeconds > 0) {
             timeline.add(TimelineEvent.global(warmupEnd, EventType.WARMUP_ENDED, "warm-up of " + rampSeconds + " s"));
+        }
+        if (requestLogs != null) {
+            // where traffic really stopped reaching each deleted pod, before any failure is put in a phase
+            timeline.addAll(DataPath.routingStopped(requestLogs.clientLogs(), requestLogs.serverLogs(),
+                    timeline.events(), requestLogs.routingAllowance(), requestLogs.freshConnections()));
         }
         analyzer = new Analyzer(header.runStartMs(), warmupEnd, timeline.events(), askedRate, MAX_ATTRIBUTIONS);
         Shares shares = new Shares(generators.size(), warmupEnd);

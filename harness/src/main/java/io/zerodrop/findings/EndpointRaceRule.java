@@ -2,6 +2,7 @@ package io.zerodrop.findings;
 
 import io.zerodrop.analysis.Phase;
 import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.timeline.EventType;
 import io.zerodrop.workload.PreStop;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,8 +11,9 @@ import java.util.Set;
 
 /**
  * Failures between SIGTERM and the endpoint leaving rotation: the pod stopped serving while the Service still sent
- * it new connections. Measured per deleted pod: the lag from the deletion to the endpoint leaving rotation. The fix
- * is a preStop at least that long, with a margin, so that SIGTERM comes after every node has stopped routing.
+ * it new connections. Measured per deleted pod: the lag from the deletion to routing stopped (the data path's moment
+ * where the run knows it, else the endpoint leaving rotation as the API said). The fix is a preStop at least that
+ * long, with a margin, so that SIGTERM comes after every node has stopped routing.
  */
 final class EndpointRaceRule implements FindingRule {
     @Override
@@ -24,10 +26,14 @@ final class EndpointRaceRule implements FindingRule {
         if (inRace == 0) {
             return List.of();
         }
+        // the data path's lag where this run knows it (ROUTING_STOPPED), the API's where it does not
         Map<String, Long> lag = new LinkedHashMap<>();
+        Map<String, String> source = new LinkedHashMap<>();
+        e.events().stream().filter(x -> x.type() == EventType.ROUTING_STOPPED)
+                .forEach(x -> source.put(x.pod(), x.attributes().getOrDefault("source", "")));
         for (PodTermination t : e.analysis().terminations()) {
-            if (t.outOfRotationLagMs() >= 0 && !ownKills.contains(t.pod())) {
-                lag.put(t.pod(), t.outOfRotationLagMs());
+            if (t.routingLagMs() >= 0 && !ownKills.contains(t.pod())) {
+                lag.put(t.pod(), t.routingLagMs());
             }
         }
         if (lag.isEmpty()) {
@@ -37,18 +43,29 @@ final class EndpointRaceRule implements FindingRule {
         long margin = Margins.marginMs(lags.max());
         long seconds = Math.max(1, Margins.seconds(lags.max()));
         long current = e.workload().preStop().map(PreStop::seconds).orElse(0L);
-        Map<String, Object> ev = new LinkedHashMap<>(lags.evidence("deletionToOutOfRotation"));
+        Map<String, Object> ev = new LinkedHashMap<>(lags.evidence("deletionToRoutingStopped"));
+        Map<String, String> lagSource = new LinkedHashMap<>();
+        lag.keySet().forEach(p -> lagSource.put(p, source.getOrDefault(p, "api")));
+        ev.put("routingStoppedSourceByPod", lagSource);
         ev.put("failuresInRace", inRace);
         ev.put("preStopSecondsNow", current);
         ev.put("recommendedPreStopSeconds", seconds);
+        long measured = lagSource.values().stream().filter(s -> !s.startsWith("api")).count();
+        String how = measured == lag.size() ? "measured from where requests went"
+                : measured == 0 ? lagSource.containsValue("api+allowance") ? "the endpoint change plus the runtime's"
+                + " allowance for the data path (not measured: see each pod's 'routing stopped' event)"
+                : "the endpoint change" : "measured for " + measured + " pod(s), the endpoint change plus the"
+                + " runtime's allowance for the others";
         String why = inRace + " request(s) failed after SIGTERM while the endpoint was still in rotation";
         String patch = Patches.container(e.workload(), "endpoint-race", "preStop " + seconds + " s > the largest"
-                + " measured endpoint lag " + lags.max() + " ms + margin " + margin + " ms", "lifecycle:\n  preStop:\n"
+                + " lag until routing stopped " + lags.max() + " ms + margin " + margin + " ms",
+                "lifecycle:\n  preStop:\n"
                 + "    # Kubernetes >= 1.30; before: exec: {command: [\"sleep\", \"" + seconds + "\"]}\n"
                 + "    sleep:\n      seconds: " + seconds + "\n");
         return List.of(new Finding(Finding.Severity.ERROR, "endpoint-race", why, "the deletion took " + lags.describe()
-                + " to take each pod out of rotation, but " + (current == 0 ? "with no preStop SIGTERM came at once"
-                : "the preStop of " + current + " s was shorter"), "preStop sleep ≥ ⌈max lag + margin⌉ = " + seconds
+                + " until traffic stopped reaching each pod (" + how + "), but " + (current == 0
+                ? "with no preStop SIGTERM came at once" : "the preStop of " + current + " s was shorter"),
+                "preStop sleep ≥ ⌈max lag + margin⌉ = " + seconds
                 + " s (lifecycle.preStop.sleep.seconds), or delay shutdown in the app by as much", ev, patch, null)
                 .withSettings(Map.of("preStopSleepSeconds", String.valueOf(seconds))));
     }

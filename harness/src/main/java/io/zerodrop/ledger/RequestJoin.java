@@ -197,7 +197,7 @@ public final class RequestJoin {
             c.token = header.substring(marker.length()).trim();
             for (String line; (line = r.readLine()) != null; ) {
                 String[] f = line.split(" ");
-                if (f.length == 4) {
+                if (f.length == 4 || f.length == 5) { // the fifth field, the pod the answer named, is DataPath's
                     c.put(Integer.parseInt(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), f[3].equals("1"));
                 }
             }

@@ -14,6 +14,7 @@ import io.zerodrop.verdict.Check;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -136,17 +137,24 @@ public final class HtmlReport {
             h.append("<p>No pod was disrupted in this run.</p>\n");
         } else {
             h.append("<table><tr><th>pod</th><th>disruption</th><th>SIGTERM after marked (ms)</th>")
-                    .append("<th>out of rotation after SIGTERM (ms)</th><th>exit after SIGTERM (ms)</th>")
+                    .append("<th>out of rotation after SIGTERM (ms)</th><th>routing stopped after SIGTERM (ms)</th>")
+                    .append("<th>exit after SIGTERM (ms)</th>")
                     .append("<th>exit code</th><th>SIGKILL</th><th>replacement</th><th>replacement ready after marked (ms)</th></tr>\n");
             // a runtime that cannot see SIGTERM (a cluster) infers it: every figure counted from it says so
             Set<String> inferred = new HashSet<>();
             r.timeline().stream().filter(e -> e.type() == EventType.SIGTERM_SENT && e.attributes().containsKey("inferred"))
                     .forEach(e -> inferred.add(e.pod()));
+            // the data path's moment: measured (from where requests went) or assumed (the API's plus an allowance)
+            Map<String, String> routing = new HashMap<>();
+            r.timeline().stream().filter(e -> e.type() == EventType.ROUTING_STOPPED).forEach(e -> routing.put(e.pod(),
+                    e.attributes().getOrDefault("source", "").startsWith("api") ? " (assumed)" : " (measured)"));
             for (PodTermination t : a.terminations()) {
                 String mark = inferred.contains(t.pod()) && t.sigtermMs() >= 0 ? " (inferred)" : "";
                 h.append("<tr><td>").append(esc(t.pod())).append("</td><td>").append(esc(t.disruption()))
                         .append("</td><td class=\"num\">").append(delta(t.markedMs(), t.sigtermMs())).append(mark)
                         .append("</td><td class=\"num\">").append(delta(t.sigtermMs(), t.outOfRotationMs())).append(mark)
+                        .append("</td><td class=\"num\">").append(delta(t.sigtermMs(), t.routingStoppedMs()))
+                        .append(t.routingStoppedMs() >= 0 ? routing.getOrDefault(t.pod(), "") + mark : "")
                         .append("</td><td class=\"num\">").append(delta(t.sigtermMs(), t.exitMs())).append(mark)
                         .append("</td><td class=\"num\">").append(t.exitCode() < 0 ? "" : t.exitCode())
                         .append(t.exitCode() == 137 ? " (killed)" : "")

@@ -61,7 +61,10 @@ final class PodLanes {
             }
             String label = label(e);
             if (label != null) {
-                marks.get(e.pod()).add(new Mark(e.atMs(), label, color(e.type()), e.attributes().containsKey(INFERRED)));
+                boolean assumed = e.type() == EventType.ROUTING_STOPPED
+                        && e.attributes().getOrDefault("source", "").startsWith("api");
+                marks.get(e.pod()).add(new Mark(e.atMs(), label, color(e.type()), assumed
+                        || e.attributes().containsKey(INFERRED)));
             }
         }
         Map<String, List<Long>> failures = new LinkedHashMap<>();
@@ -107,9 +110,9 @@ final class PodLanes {
                     HtmlReport.PAD_LEFT, barY, plotW, LANE_BAR));
             if (asDeleted != null) {
                 span(body, x, asDeleted.preStopStartMs(), asDeleted.preStopEndMs(), barY, "#ce93d8", "preStop");
-                span(body, x, asDeleted.sigtermMs(), asDeleted.outOfRotationMs(), barY, "#ef9a9a",
+                span(body, x, asDeleted.sigtermMs(), asDeleted.inRotationUntilMs(), barY, "#ef9a9a",
                         "SIGTERM while still in rotation");
-                span(body, x, Math.max(asDeleted.outOfRotationMs(), asDeleted.sigtermMs()), asDeleted.exitMs(), barY,
+                span(body, x, Math.max(asDeleted.inRotationUntilMs(), asDeleted.sigtermMs()), asDeleted.exitMs(), barY,
                         "#ffe082", "draining");
             } else {
                 PodTermination of = terms.stream().filter(t -> t.replacement().equals(pod)).findFirst().orElseThrow();
@@ -141,7 +144,8 @@ final class PodLanes {
                 .append(" the pod they are attributed to")
                 .append(r.analysis().attributionsOmitted() > 0 ? " (the first " + r.analysis().attributions().size()
                         + "; " + r.analysis().attributionsOmitted() + " more in the counts only)" : "")
-                .append("; * inferred (not visible to the runtime).</p>\n");
+                .append("; * inferred (not visible to the runtime) or, for routing stopped, assumed from the endpoint")
+                .append(" change plus the runtime's allowance rather than measured.</p>\n");
         h.append(String.format(Locale.ROOT, "<svg id=\"lanes\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\""
                 + " height=\"%d\" role=\"img\" aria-label=\"pod terminations by lane\">%n", width, height));
         h.append(body);
@@ -173,6 +177,7 @@ final class PodLanes {
             case CONTAINER_EXITED -> "exit " + e.attributes().getOrDefault("exitCode", "?");
             case ENDPOINT_TERMINATING, ENDPOINT_NOT_READY -> "out of rotation";
             case ENDPOINT_REMOVED -> "removed";
+            case ROUTING_STOPPED -> "routing stopped";
             case REPLACEMENT_STARTED -> "started";
             case CONTAINER_LISTENING -> "listening";
             case REPLACEMENT_READY -> "Ready";
@@ -184,7 +189,7 @@ final class PodLanes {
     private static String color(EventType t) {
         return switch (t) {
             case SIGKILL_SENT, CONTAINER_EXITED -> "#b71c1c";
-            case ENDPOINT_TERMINATING, ENDPOINT_NOT_READY, ENDPOINT_REMOVED, ENDPOINT_READY -> "#1565c0";
+            case ENDPOINT_TERMINATING, ENDPOINT_NOT_READY, ENDPOINT_REMOVED, ENDPOINT_READY, ROUTING_STOPPED -> "#1565c0";
             case REPLACEMENT_STARTED, CONTAINER_LISTENING, REPLACEMENT_READY -> "#2e7d32";
             default -> "#6a1b9a";
         };

@@ -1,5 +1,6 @@
 package io.zerodrop.runtime;
 
+import io.zerodrop.ledger.DataPath;
 import io.zerodrop.ledger.LedgerSource;
 import io.zerodrop.traffic.fleet.GeneratorFleet;
 import io.zerodrop.workload.Workload;
@@ -114,6 +115,15 @@ public interface Runtime extends AutoCloseable {
      */
     default Map<String, Path> requestLogs() {
         return Map.of();
+    }
+
+    /**
+     * How much later than the endpoint changes this runtime records the data path may stop routing to a pod, and
+     * why; used where the run cannot measure it from where requests went. None by default: a runtime whose own
+     * Service front applies each change records it when applied.
+     */
+    default DataPath.Allowance routingAllowance() {
+        return DataPath.Allowance.NONE;
     }
 
     /** Tears everything down; nothing is left behind. */

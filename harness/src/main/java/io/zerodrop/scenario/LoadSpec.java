@@ -10,16 +10,27 @@ import java.util.Map;
 
 /**
  * The load of a run, independent of where the target is: simulation, rate, warm-up, duration, request shape, and
- * where it is generated ({@link LoadFrom}).
+ * where it is generated ({@link LoadFrom}), and the response header that names the pod serving each request
+ * ({@code podHeader}, empty when the workload sends none): the data path's own word on where traffic went.
  */
 public record LoadSpec(String simulation, double rate, int warmupSeconds, int durationSeconds,
         long requestTimeoutMs, long connectTimeoutMs, List<String> paths, String method, List<String> headers,
-        String body, String expectStatus, List<Path> simulationClasspath, int heapMb, LoadFrom from) {
+        String body, String expectStatus, List<Path> simulationClasspath, int heapMb, LoadFrom from,
+        String podHeader) {
 
     public LoadSpec {
         paths = List.copyOf(paths);
         headers = List.copyOf(headers);
         simulationClasspath = List.copyOf(simulationClasspath);
+        podHeader = podHeader == null ? "" : podHeader;
+    }
+
+    /** A load generated from {@code from}, no pod header read. */
+    public LoadSpec(String simulation, double rate, int warmupSeconds, int durationSeconds, long requestTimeoutMs,
+            long connectTimeoutMs, List<String> paths, String method, List<String> headers, String body,
+            String expectStatus, List<Path> simulationClasspath, int heapMb, LoadFrom from) {
+        this(simulation, rate, warmupSeconds, durationSeconds, requestTimeoutMs, connectTimeoutMs, paths, method,
+                headers, body, expectStatus, simulationClasspath, heapMb, from, "");
     }
 
     /** A load generated on this host (one Gatling JVM). */
@@ -33,10 +44,16 @@ public record LoadSpec(String simulation, double rate, int warmupSeconds, int du
     /** The same load generated from {@code where}. */
     public LoadSpec from(LoadFrom where) {
         return new LoadSpec(simulation, rate, warmupSeconds, durationSeconds, requestTimeoutMs, connectTimeoutMs, paths,
-                method, headers, body, expectStatus, simulationClasspath, heapMb, where);
+                method, headers, body, expectStatus, simulationClasspath, heapMb, where, podHeader);
     }
 
-    /** The simulation's per-request log (seq, start, end, ok) in the output directory. */
+    /** The same load, reading the serving pod's name from response header {@code name}. */
+    public LoadSpec withPodHeader(String name) {
+        return new LoadSpec(simulation, rate, warmupSeconds, durationSeconds, requestTimeoutMs, connectTimeoutMs, paths,
+                method, headers, body, expectStatus, simulationClasspath, heapMb, from, name);
+    }
+
+    /** The simulation's per-request log (seq, start, end, ok, and the pod the answer named) in the output directory. */
     public static final String CLIENT_REQUEST_LOG = "requests.client.log";
 
     /** Defaults for a run against a workload: fresh connections, so every refused connect is visible. */
@@ -58,6 +75,9 @@ public record LoadSpec(String simulation, double rate, int warmupSeconds, int du
             props.put("zerodrop.body", body);
         }
         props.put("zerodrop.expectStatus", expectStatus);
+        if (!podHeader.isEmpty()) {
+            props.put("zerodrop.podHeader", podHeader);
+        }
         props.put("zerodrop.rate", String.valueOf(rate));
         props.put("zerodrop.rampSeconds", String.valueOf(warmupSeconds));
         props.put("zerodrop.durationSeconds", String.valueOf(durationSeconds));

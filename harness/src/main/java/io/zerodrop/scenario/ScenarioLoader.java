@@ -104,7 +104,7 @@ public final class ScenarioLoader {
 
         Yaml.Map_ tr = root.map("traffic").only("simulation", "rate", "warmup", "duration", "requestTimeout",
                 "connectTimeout", "paths", "method", "headers", "body", "expectStatus", "url", "from", "generators",
-                "generatorRate", "clockResolution", "image");
+                "generatorRate", "clockResolution", "image", "podHeader");
         String trafficUrl = tr.has("url") ? tr.string("url", null) : null;
         if (trafficUrl != null && HttpUrl.problem(trafficUrl) != null) {
             throw tr.at("url", "'traffic.url' is \"" + trafficUrl + "\": " + HttpUrl.problem(trafficUrl));
@@ -151,7 +151,7 @@ public final class ScenarioLoader {
                 (int) duration.toSeconds(), tr.duration("requestTimeout", Duration.ofSeconds(5)).toMillis(),
                 tr.duration("connectTimeout", Duration.ofSeconds(2)).toMillis(), paths, method,
                 tr.strings("headers", List.of()), tr.has("body") ? tr.string("body", null) : null, expectStatus,
-                List.of(), 1024, loadFrom(tr));
+                List.of(), 1024, loadFrom(tr), podHeader(tr));
 
         if (!load.from().cluster() && (tr.has("generators") || tr.has("generatorRate") || tr.has("image")
                 || tr.has("clockResolution"))) {
@@ -266,6 +266,16 @@ public final class ScenarioLoader {
                 images, lo.oneOf("service", d.service(), "auto", "netfilter", "userspace"), List.copyOf(skews));
         return new Scenario(file, name, manifests, runtime, workload, namespace, settings, load, steps, expectations,
                 local, trafficUrl);
+    }
+
+    /** {@code traffic.podHeader}: the response header naming the pod that served a request; empty when unset. */
+    private static String podHeader(Yaml.Map_ tr) {
+        String name = tr.has("podHeader") ? tr.string("podHeader", "") : "";
+        if (!name.isEmpty() && !name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}")) {
+            throw tr.at("podHeader", "'traffic.podHeader' is \"" + name + "\"; expected an HTTP header name such as"
+                    + " X-Served-By (the response header whose value is the name of the pod that served the request)");
+        }
+        return name;
     }
 
     /** {@code traffic.from} and what goes with it: where the load is generated. */

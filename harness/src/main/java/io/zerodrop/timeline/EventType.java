@@ -20,6 +20,13 @@ public enum EventType {
     ENDPOINT_NOT_READY,
     ENDPOINT_TERMINATING,
     ENDPOINT_REMOVED,
+    /**
+     * The data path stopped sending new requests to a deleted pod (attribute {@code source}: {@code request-log} or
+     * {@code response-header} when measured from where requests went, {@code api+allowance} or {@code api} when
+     * taken from the endpoint change). Later than the API's moment on a cluster: every node's kube-proxy, an ingress
+     * or a mesh applies the change on its own schedule.
+     */
+    ROUTING_STOPPED,
     REPLACEMENT_STARTED,
     REPLACEMENT_READY,
     ROLLOUT_PROGRESS,

@@ -5,6 +5,7 @@ import io.zerodrop.analysis.Analyzer;
 import io.zerodrop.gatling.RequestRecord;
 import io.zerodrop.gatling.SimulationLogReader;
 import io.zerodrop.gatling.SimulationLogWriter;
+import io.zerodrop.ledger.DataPath;
 import io.zerodrop.ledger.RequestJoin;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
@@ -124,6 +125,27 @@ public final class DecodeAnalyseBench {
                 + " median %.2f s; with the requests.tsv table written %.2f s; %d failed = %d never reached + %d cut%n",
                 n, bytes / 1e6, times[0] / 1e9, timed[0] / 1e9, timed[timed.length / 2] / 1e9, withTable / 1e9,
                 x.clientFailed(), x.neverReached(), x.cutByServer());
+        // routing stopped for ten deleted pods, from the same logs (a second read of them, before the analysis)
+        List<TimelineEvent> deletions = new ArrayList<>();
+        for (int d = 0; d < 10; d++) {
+            long at = t0 + (long) n * (d + 1) / 11;
+            deletions.add(TimelineEvent.of(at, EventType.POD_MARKED_FOR_DELETION, "pod-" + d % 3, "d" + d, ""));
+            deletions.add(TimelineEvent.of(at + 5_000, EventType.SIGTERM_SENT, "pod-" + d % 3, "d" + d, ""));
+            deletions.add(TimelineEvent.of(at + 100, EventType.ENDPOINT_TERMINATING, "pod-" + d % 3, "d" + d, ""));
+        }
+        long[] routing = new long[5];
+        int events = 0;
+        for (int run = 0; run < routing.length; run++) {
+            System.gc();
+            long start = System.nanoTime();
+            events = DataPath.routingStopped(List.of(client), pods, deletions, DataPath.Allowance.NONE, true).size();
+            routing[run] = System.nanoTime() - start;
+        }
+        long[] warm = Arrays.copyOfRange(routing, 1, routing.length);
+        Arrays.sort(warm);
+        System.out.printf(Locale.ROOT, "routing stopped from the same logs, %d requests: cold %.2f s; best %.2f s,"
+                + " median %.2f s; %d events%n", n, routing[0] / 1e9, warm[0] / 1e9, warm[warm.length / 2] / 1e9,
+                events);
         try (var files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 Files.delete(p);

@@ -43,7 +43,7 @@ class TuneCommandTest {
         assertThat(measure.path("value").asText()).isEqualTo("0");
         assertThat(measure.path("purpose").asText()).isEqualTo("measure");
         assertThat(measure.path("failed").asLong()).as("no preStop: the endpoint race drops").isPositive();
-        long lag = measure.path("endpointLagMaxMs").asLong();
+        long lag = measure.path("routingLagMaxMs").asLong();
         assertThat(lag).isPositive();
         long expected = (long) Math.ceil((lag + Math.max(500, lag / 4)) / 1000.0);
         // the confirmation starts at the model's value; on a starved machine the lag of a later run may be longer

@@ -12,7 +12,7 @@ import java.util.stream.StreamSupport;
  * What every runtime must show for the delete scenario (one pod deleted under load), asserted on {@code report.json}
  * alone, so that the local runtime and a cluster are held to the same account: the deleted pod's termination in
  * order (marked, SIGTERM — seen or inferred — no earlier, its end after both, out of rotation no earlier than
- * marked), the disruption measured (verdict PASSED or FAILED, never INCONCLUSIVE), every failure attributed to a
+ * marked, routing stopped once and said how it is known), the disruption measured (verdict PASSED or FAILED, never INCONCLUSIVE), every failure attributed to a
  * termination phase of the deleted pod or its replacement, and, where the servers' accounts were collected, client
  * and servers reconciled.
  */
@@ -60,6 +60,22 @@ public final class DeleteConformance {
         if (endpointsSeen) {
             long out = first(own, "ENDPOINT_NOT_READY", "ENDPOINT_TERMINATING", "ENDPOINT_REMOVED");
             assertThat(out).as("the deleted pod left rotation, not before it was marked").isGreaterThanOrEqualTo(marked);
+            // the data path's moment, beside the API's: measured from where requests went, or the API's plus the
+            // runtime's stated allowance, never earlier than the API's unless measured
+            List<JsonNode> routing = own.stream().filter(e -> e.path("type").asText().equals("ROUTING_STOPPED"))
+                    .toList();
+            assertThat(routing).as("when traffic stopped reaching the deleted pod").hasSize(1);
+            JsonNode r = routing.get(0);
+            String source = r.path("attributes").path("source").asText();
+            assertThat(source).isIn("request-log", "response-header", "api", "api+allowance");
+            assertThat(r.path("atMs").asLong()).as("routing stopped, not before the pod was marked")
+                    .isGreaterThanOrEqualTo(marked);
+            if (source.startsWith("api")) {
+                long assumed = out + r.path("attributes").path("allowanceMs").asLong();
+                long at = r.path("atMs").asLong();
+                assertThat(at).as("an unmeasured moment is the API's plus the allowance, or a later request seen")
+                        .isEqualTo(at > assumed ? r.path("attributes").path("lastRequestMs").asLong() : assumed);
+            }
         }
         JsonNode termination = StreamSupport.stream(report.path("terminations").spliterator(), false)
                 .filter(t -> t.path("pod").asText().equals(pod)).findFirst().orElseThrow();

@@ -259,8 +259,45 @@ class FindingRulesTest {
         seen.sort(Comparator.comparingLong(TimelineEvent::atMs));
         assertThat(new EndpointRaceRule().diagnose(run(seen, refused, workload(30, Map.of(), Optional.empty(),
                 Optional.empty()), EvictionStats.none()))).singleElement().satisfies(x ->
-                assertThat(x.evidence()).containsEntry("deletionToOutOfRotationMaxMs", 900L)
+                assertThat(x.evidence()).containsEntry("deletionToRoutingStoppedMaxMs", 900L)
                         .containsKey("recommendedPreStopSeconds"));
+    }
+
+    /**
+     * A cluster's order: the EndpointSlice says terminating 100 ms after the deletion, but the nodes keep routing to
+     * the pod until 1.1 s (the API's moment plus kube-proxy's allowance). Requests refused in between are the
+     * endpoint race, not draining, and the preStop covers the data path's lag, not the API's.
+     */
+    @Test
+    void failuresAfterTheApisMomentButBeforeRoutingStoppedAreTheRaceAndThePreStopCoversTheDataPath() {
+        List<TimelineEvent> api = new ArrayList<>(List.of(
+                TimelineEvent.of(T + 4_000, EventType.DISRUPTION_ISSUED, "web-a", "d", "delete web-a"),
+                TimelineEvent.of(T + 4_000, EventType.POD_MARKED_FOR_DELETION, "web-a", "d", ""),
+                TimelineEvent.of(T + 4_002, EventType.SIGTERM_SENT, "web-a", "d", ""),
+                TimelineEvent.of(T + 4_100, EventType.ENDPOINT_TERMINATING, "web-a", "d", ""),
+                new TimelineEvent(T + 4_300, EventType.CONTAINER_EXITED, "web-a", "d", "", Map.of("exitCode", "143"))));
+        LongFunction<String> refused = s -> s > T + 4_002 && s < T + 5_100 && s % 3 == 0
+                ? "j.n.ConnectException: Connection refused" : null;
+        Workload w = workload(30, Map.of(), Optional.empty(), Optional.empty());
+        RunEvidence apiOnly = run(api, refused, w, EvictionStats.none());
+        assertThat(apiOnly.analysis().failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L))
+                .as("without the data path, only what failed before the API's moment is the race")
+                .isLessThan(apiOnly.analysis().measuredFailed() / 4);
+
+        List<TimelineEvent> routed = new ArrayList<>(api);
+        routed.add(new TimelineEvent(T + 5_100, EventType.ROUTING_STOPPED, "web-a", "d", "routing assumed stopped",
+                Map.of("source", "api+allowance", "allowanceMs", "1000")));
+        routed.sort(Comparator.comparingLong(TimelineEvent::atMs));
+        RunEvidence e = run(routed, refused, w, EvictionStats.none());
+        assertThat(e.analysis().failuresByPhase()).containsOnlyKeys(Phase.SIGTERM_ENDPOINT_LIVE);
+        assertThat(e.analysis().terminations().get(0).routingLagMs()).isEqualTo(1_100);
+        assertThat(new EndpointRaceRule().diagnose(e)).singleElement().satisfies(x -> {
+            assertThat(x.evidence()).containsEntry("deletionToRoutingStoppedMaxMs", 1_100L)
+                    .containsEntry("routingStoppedSourceByPod", Map.of("web-a", "api+allowance"))
+                    .containsEntry("recommendedPreStopSeconds", 2L);
+            assertThat(x.detail()).contains("the runtime's allowance");
+            assertThat(x.settings()).containsEntry("preStopSleepSeconds", "2");
+        });
     }
 
     /**

@@ -96,6 +96,20 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void thePodHeaderGoesToTheSimulationOnlyWhenGiven() throws Exception {
+        Scenario plain = ScenarioLoader.load(write(VALID), 1);
+        assertThat(plain.load().podHeader()).isEmpty();
+        assertThat(plain.load().toPlan("http://127.0.0.1:1", dir, false).properties())
+                .doesNotContainKey("zerodrop.podHeader");
+        Scenario named = ScenarioLoader.load(write(VALID.replace("  rate: 250", "  rate: 250\n  podHeader: X-Served-By")),
+                1);
+        assertThat(named.load().podHeader()).isEqualTo("X-Served-By");
+        assertThat(named.load().from(named.load().from()).podHeader()).as("kept by a copy").isEqualTo("X-Served-By");
+        assertThat(named.load().toPlan("http://127.0.0.1:1", dir, false).properties())
+                .containsEntry("zerodrop.podHeader", "X-Served-By");
+    }
+
+    @Test
     void aValidScenarioIsReadCompletely() throws Exception {
         Scenario s = ScenarioLoader.load(write(VALID), 3);
         assertThat(s.name()).isEqualTo("ok");
@@ -146,6 +160,7 @@ class ScenarioLoaderTest {
         "  rate: 250|  rate: 250\\n  from: cluster\\n  generators: 0|:12:15: 'traffic.generators' is \"0\"; expected a whole number from 1 to 1000",
         "  rate: 250|  rate: 250\\n  from: cluster\\n  clockResolution: 0ms|:12:20: 'traffic.clockResolution' must be at least 1ms",
         "  rate: 250|  rate: 250\\n  from: cluster\\n  image: Not An Image|:12:10: 'traffic.image' is \"Not An Image\"; expected an image reference",
+        "  rate: 250|  rate: 250\\n  podHeader: X Served By|:11:14: 'traffic.podHeader' is \"X Served By\"; expected an HTTP header name such as X-Served-By",
         "  rate: 250|  rate: 250\\n  url: http://127.0.0.1:99999|:11:8: 'traffic.url' is \"http://127.0.0.1:99999\": invalid: port 99999 is out of range; expected 1 to 65535",
         "    grace: 20s|    grace: 500ms|:18:12: 'grace' is 500ms; Kubernetes counts a grace period in whole seconds",
         "    grace: 20s|    grace: 1500ms|:18:12: 'grace' is 1500ms; Kubernetes counts a grace period in whole seconds",

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.ledger.DataPath;
 import io.zerodrop.ledger.LedgerSnapshot;
 import io.zerodrop.ledger.LedgerSource;
 import io.zerodrop.runtime.Eviction;
@@ -772,6 +773,20 @@ public final class KubernetesRuntime implements Runtime {
             }
         }
         return false;
+    }
+
+    /**
+     * Each node's kube-proxy applies an EndpointSlice change on its own schedule, rate-limited by its iptables
+     * {@code minSyncPeriod} (1 s by default): a node may keep routing to a pod up to that long after the API took it
+     * out of rotation (plus its own watch lag; longer through an ingress or a mesh).
+     */
+    static final DataPath.Allowance KUBE_PROXY = new DataPath.Allowance(1000, "kube-proxy applies an EndpointSlice"
+            + " change rate-limited by its minSyncPeriod (1 s by default), later through an ingress or a mesh; measure"
+            + " it instead with traffic.podHeader (a response header naming the serving pod)");
+
+    @Override
+    public DataPath.Allowance routingAllowance() {
+        return KUBE_PROXY;
     }
 
     /** Server-side ledgers are not files on this host: see {@link #ledgerSource()}. */

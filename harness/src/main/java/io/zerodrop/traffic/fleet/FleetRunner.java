@@ -492,11 +492,11 @@ public final class FleetRunner implements LoadGenerators {
                 BufferedWriter w = Files.newBufferedWriter(corrected, StandardCharsets.US_ASCII)) {
             for (String line; (line = r.readLine()) != null; ) {
                 String[] f = line.split(" ");
-                if (line.startsWith("#") || f.length != 4) {
+                if (line.startsWith("#") || f.length < 4 || f.length > 5) {
                     w.write(line);
                 } else {
                     w.write(f[0] + " " + (Long.parseLong(f[1]) - offsetMs) + " " + (Long.parseLong(f[2]) - offsetMs)
-                            + " " + f[3]);
+                            + " " + f[3] + (f.length == 5 ? " " + f[4] : ""));
                 }
                 w.write('\n');
             }

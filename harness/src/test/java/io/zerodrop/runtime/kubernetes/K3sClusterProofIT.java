@@ -150,6 +150,17 @@ class K3sClusterProofIT {
         assertThat(hardened.path("requests").path("failed").asLong()).isZero();
         assertThat(hardened.path("verdict").path("status").asText()).isEqualTo("PASSED");
         DeleteConformance.assertConforms(hardened);
+        // hardened keeps accepting through its 5 s preStop: the X-Served-By answers show when the nodes stopped
+        // routing to it, measured
+        JsonNode routing = null;
+        for (JsonNode e : hardened.path("timeline")) {
+            if (e.path("type").asText().equals("ROUTING_STOPPED")) {
+                routing = e;
+            }
+        }
+        assertThat(routing).as("routing stopped of the deleted pod").isNotNull();
+        assertThat(routing.path("attributes").path("source").asText()).as(routing.toString())
+                .isEqualTo("response-header");
     }
 
     /**

@@ -138,7 +138,7 @@ class LocalRuntimeProofTest {
         long planned = Long.parseLong(o.report().timeline().stream().filter(e -> e.type()
                 == EventType.ENDPOINT_TERMINATING && e.pod().equals(pod)).findFirst().orElseThrow().attributes()
                 .get("plannedPropagationMs"));
-        long lag = ((Number) race.evidence().get("deletionToOutOfRotationMaxMs")).longValue();
+        long lag = ((Number) race.evidence().get("deletionToRoutingStoppedMaxMs")).longValue();
         assertThat(planned).isBetween(750L, 1250L);
         // never earlier than drawn; how much later is the scheduler's lateness on this machine, not zerodrop's
         // measurement (which is checked exactly below, against the events themselves)
