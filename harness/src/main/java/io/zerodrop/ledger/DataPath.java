@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,9 +101,10 @@ public final class DataPath {
             // before SIGTERM a container is in its preStop and still accepts; after it, only its own code can tell
             long acceptingUntil = t.sigtermMs() >= 0 ? t.sigtermMs() : t.sigkillMs() >= 0 ? t.sigkillMs() : -1;
             long sent = ev.sentBetween(from, acceptingUntil);
+            long unaccounted = ev.unaccountedBetween(from, acceptingUntil);
             int serving = ev.servingBetween(from, acceptingUntil, t.pod());
             long needed = (long) PER_POD * (serving + 1);
-            if (acceptingUntil > from && sent >= needed) {
+            if (acceptingUntil > from && sent >= needed && unaccounted == 0) {
                 a.put("source", source);
                 a.put("requestsElsewhere", String.valueOf(sent));
                 String what = last >= 0 ? "the last request that reached it after its deletion was sent at +"
@@ -113,6 +115,9 @@ public final class DataPath {
             }
             String since = last >= 0 ? "the last request that reached it" : "its deletion";
             unmeasured = acceptingUntil < 0 ? "its SIGTERM was not seen, so until when it accepted is unknown"
+                    : acceptingUntil > from && unaccounted > 0 ? unaccounted + " of the " + sent + " request(s) sent"
+                    + " between " + since + " and its SIGTERM reached no log (they failed): any of them may have been"
+                    + " routed to it and waited unanswered in its queue"
                     : acceptingUntil <= from ? "its SIGTERM came " + (from - acceptingUntil) + " ms before " + since
                     + ": after SIGTERM a request still routed to it may have been refused, and a refused request"
                     + " reaches no log" : "only " + sent + " request(s) were sent between " + since + " and its SIGTERM ("
@@ -135,26 +140,48 @@ public final class DataPath {
                 + " measured: " + unmeasured + ")", a);
     }
 
-    /** Which pod each request reached, when (client start, host clock), and when every request was sent. */
+    /**
+     * Which pod each request reached, when (client start, host clock), when every request was sent, and when those
+     * were sent that reached no log at all (failed before any server handled them: refused, reset, or stuck in a
+     * queue — so where they were routed is unknown).
+     */
     private static final class Evidence {
         final Map<String, Reach> reach = new HashMap<>();
         long[] starts = new long[1024];
         int count;
+        long[] unaccounted = new long[0];
 
         static Evidence read(List<Path> clientLogs, Map<String, Path> serverLogs) {
             Evidence ev = new Evidence();
             Map<String, long[]> startsByToken = new HashMap<>();
+            Map<String, BitSet> reachedByToken = new HashMap<>();
             for (Path log : clientLogs) {
-                ev.readClient(log, startsByToken);
+                ev.readClient(log, startsByToken, reachedByToken);
             }
             for (Map.Entry<String, Path> s : new TreeMap<>(serverLogs).entrySet()) {
-                ev.readServer(s.getKey(), s.getValue(), startsByToken);
+                ev.readServer(s.getKey(), s.getValue(), startsByToken, reachedByToken);
             }
             Arrays.sort(ev.starts, 0, ev.count);
+            long[] lost = new long[16];
+            int n = 0;
+            for (Map.Entry<String, long[]> c : startsByToken.entrySet()) {
+                long[] bySeq = c.getValue();
+                BitSet reached = reachedByToken.get(c.getKey());
+                for (int seq = 0; seq < bySeq.length; seq++) {
+                    if (bySeq[seq] > 0 && !reached.get(seq)) {
+                        if (n == lost.length) {
+                            lost = Arrays.copyOf(lost, n * 2);
+                        }
+                        lost[n++] = bySeq[seq];
+                    }
+                }
+            }
+            ev.unaccounted = Arrays.copyOf(lost, n);
+            Arrays.sort(ev.unaccounted);
             return ev;
         }
 
-        private void readClient(Path log, Map<String, long[]> startsByToken) {
+        private void readClient(Path log, Map<String, long[]> startsByToken, Map<String, BitSet> reachedByToken) {
             if (!Files.exists(log)) {
                 return;
             }
@@ -165,6 +192,7 @@ public final class DataPath {
                     return; // RequestJoin names a log that is not one
                 }
                 long[] bySeq = new long[1024];
+                BitSet reached = new BitSet();
                 for (String line; (line = r.readLine()) != null; ) {
                     String[] f = line.split(" ");
                     if (f.length != 4 && f.length != 5) {
@@ -182,21 +210,26 @@ public final class DataPath {
                     add(start);
                     if (f.length == 5) {
                         reach.computeIfAbsent(f[4], p -> new Reach()).add(start, 0);
+                        reached.set(seq);
                     }
                 }
-                startsByToken.put(header.substring(marker.length()).trim(), bySeq);
+                String token = header.substring(marker.length()).trim();
+                startsByToken.put(token, bySeq);
+                reachedByToken.put(token, reached);
             } catch (IOException | NumberFormatException e) {
                 throw ZerodropException.environment("cannot read the client request log " + log + ": "
                         + e.getMessage(), e);
             }
         }
 
-        private void readServer(String pod, Path log, Map<String, long[]> startsByToken) {
+        private void readServer(String pod, Path log, Map<String, long[]> startsByToken,
+                Map<String, BitSet> reachedByToken) {
             try (BufferedReader r = Files.newBufferedReader(log, StandardCharsets.US_ASCII)) {
                 for (String line; (line = r.readLine()) != null; ) {
                     String[] f = line.split(" ");
                     int dash = f.length >= 3 && f[0].equals("R") ? f[1].lastIndexOf('-') : -1;
-                    long[] bySeq = dash > 0 ? startsByToken.get(f[1].substring(0, dash)) : null;
+                    String token = dash > 0 ? f[1].substring(0, dash) : "";
+                    long[] bySeq = startsByToken.get(token);
                     if (bySeq == null) {
                         continue; // another run's request, or a torn last line
                     }
@@ -204,6 +237,7 @@ public final class DataPath {
                         int seq = Integer.parseInt(f[1].substring(dash + 1));
                         if (seq >= 0 && seq < bySeq.length && bySeq[seq] > 0) {
                             reach.computeIfAbsent(pod, p -> new Reach()).add(bySeq[seq], Long.parseLong(f[2]));
+                            reachedByToken.get(token).set(seq);
                         }
                     } catch (NumberFormatException e) {
                         // a torn line
@@ -224,10 +258,16 @@ public final class DataPath {
 
         /** Requests sent in ({@code from}, {@code to}]. */
         long sentBetween(long from, long to) {
-            return to <= from ? 0 : Math.max(0, upTo(to) - upTo(from));
+            return to <= from ? 0 : Math.max(0, upTo(starts, count, to) - upTo(starts, count, from));
         }
 
-        private int upTo(long t) {
+        /** Requests sent in ({@code from}, {@code to}] that reached no log. */
+        long unaccountedBetween(long from, long to) {
+            return to <= from ? 0 : Math.max(0, upTo(unaccounted, unaccounted.length, to)
+                    - upTo(unaccounted, unaccounted.length, from));
+        }
+
+        private static int upTo(long[] starts, int count, long t) {
             int lo = 0;
             int hi = count;
             while (lo < hi) {

@@ -82,6 +82,31 @@ class DataPathTest {
         assertThat(e.detail()).contains("routing stopped (request-log)", "2 other pod(s)");
     }
 
+    /**
+     * A pod whose app stalls (a GC pause, a starved CPU) stops handling what the data path still sends it: those
+     * requests wait in its accept queue, reach no log, and fail. One such request in the window and the silence
+     * proves nothing.
+     */
+    @Test
+    void aRequestThatReachedNoLogWhileThePodStillAcceptedLeavesTheMomentUnmeasured() throws Exception {
+        Load l = load(T + 2500, false, true);
+        Path client = l.client();
+        List<String> lines = new ArrayList<>(Files.readAllLines(client));
+        int seq = (int) ((T + 3000 - (T - 2000)) / 10); // sent at T+3 s: drop it from every server's log
+        for (Path server : l.servers().values()) {
+            Files.write(server, Files.readAllLines(server).stream().filter(x -> !x.contains(" tk-" + seq + " "))
+                    .toList());
+        }
+        lines.set(seq + 1, seq + " " + (T + 3000) + " " + (T + 3005) + " 0");
+        Files.write(client, lines);
+        TimelineEvent e = DataPath.routingStopped(List.of(client), l.servers(), deletion(5000, 100), KUBE_PROXY,
+                true).get(0);
+        assertThat(e.attributes()).containsEntry("source", "api+allowance");
+        assertThat(e.atMs()).as("never before the last request seen").isBetween(T + 2470, T + 2500);
+        assertThat(e.detail()).contains("1 of the 250 request(s) sent between the last request that reached it and"
+                + " its SIGTERM reached no log");
+    }
+
     @Test
     void overKeptAliveConnectionsWhereRequestsWentIsNotWhereTheDataPathRouted() throws Exception {
         // the same logs, but every request rode a pooled connection: pod-a got requests until its app closed them
