@@ -103,40 +103,53 @@ class K3sClusterProofIT {
         String ns = "zd-" + overlay.replace("-", "") + (scenario.contains("rollout") ? "-rollout" : "-delete") + suffix;
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                 .create();
-        List<HasMetadata> objects = ManifestLoader.render(ROOT.resolve("manifests/overlays").resolve(overlay));
-        client.resourceList(objects).inNamespace(ns).create();
-        await().atMost(Duration.ofMinutes(3)).until(() -> {
-            Deployment d = client.apps().deployments().inNamespace(ns).withName("target-app").get();
-            return d.getStatus() != null && d.getStatus().getReadyReplicas() != null
-                    && d.getStatus().getReadyReplicas() == 3;
-        });
-        Deployment before = client.apps().deployments().inNamespace(ns).withName("target-app").get();
-        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig-" + overlay), k3s.getKubeConfigYaml());
-        Path out = dir.resolve("out-" + overlay + suffix);
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        List<String> args = new ArrayList<>(List.of("run", ROOT.resolve("harness/scenarios").resolve(scenario)
-                .toString(), "--kubeconfig", kubeconfig.toString(), "--namespace", ns, "--out", out.toString()));
-        args.addAll(how);
-        int exit = Zerodrop.execute(args.toArray(String[]::new), new PrintWriter(o, true), new PrintWriter(e, true));
-        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
-        assertThat(exit).as(e + o.toString()).isEqualTo(scenario.equals("cluster-delete.yaml") && overlay.equals(
-                "naive") ? 1 : expectedExit);
-        await().atMost(Duration.ofMinutes(2)).until(() -> {
-            Deployment d = client.apps().deployments().inNamespace(ns).withName("target-app").get();
-            return d.getStatus().getReadyReplicas() != null && d.getStatus().getReadyReplicas() == 3;
-        });
-        Deployment after = client.apps().deployments().inNamespace(ns).withName("target-app").get();
-        // as it was, except the template annotation a rollout restart sets by design
-        if (after.getSpec().getTemplate().getMetadata().getAnnotations() != null) {
-            after.getSpec().getTemplate().getMetadata().getAnnotations().remove("kubectl.kubernetes.io/restartedAt");
-            if (after.getSpec().getTemplate().getMetadata().getAnnotations().isEmpty()
-                    && before.getSpec().getTemplate().getMetadata().getAnnotations() == null) {
-                after.getSpec().getTemplate().getMetadata().setAnnotations(null);
+        try {
+            List<HasMetadata> objects = ManifestLoader.render(ROOT.resolve("manifests/overlays").resolve(overlay));
+            client.resourceList(objects).inNamespace(ns).create();
+            await().atMost(Duration.ofMinutes(3)).until(() -> {
+                Deployment d = client.apps().deployments().inNamespace(ns).withName("target-app").get();
+                return d.getStatus() != null && d.getStatus().getReadyReplicas() != null
+                        && d.getStatus().getReadyReplicas() == 3;
+            });
+            Deployment before = client.apps().deployments().inNamespace(ns).withName("target-app").get();
+            Path kubeconfig = Files.writeString(dir.resolve("kubeconfig-" + overlay), k3s.getKubeConfigYaml());
+            Path out = dir.resolve("out-" + overlay + suffix);
+            StringWriter o = new StringWriter();
+            StringWriter e = new StringWriter();
+            List<String> args = new ArrayList<>(List.of("run", ROOT.resolve("harness/scenarios").resolve(scenario)
+                    .toString(), "--kubeconfig", kubeconfig.toString(), "--namespace", ns, "--out", out.toString()));
+            args.addAll(how);
+            int exit = Zerodrop.execute(args.toArray(String[]::new), new PrintWriter(o, true),
+                    new PrintWriter(e, true));
+            JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+            assertThat(exit).as(e + o.toString()).isEqualTo(scenario.equals("cluster-delete.yaml") && overlay.equals(
+                    "naive") ? 1 : expectedExit);
+            await().atMost(Duration.ofMinutes(2)).until(() -> {
+                Deployment d = client.apps().deployments().inNamespace(ns).withName("target-app").get();
+                return d.getStatus().getReadyReplicas() != null && d.getStatus().getReadyReplicas() == 3;
+            });
+            Deployment after = client.apps().deployments().inNamespace(ns).withName("target-app").get();
+            // as it was, except the template annotation a rollout restart sets by design
+            if (after.getSpec().getTemplate().getMetadata().getAnnotations() != null) {
+                after.getSpec().getTemplate().getMetadata().getAnnotations()
+                        .remove("kubectl.kubernetes.io/restartedAt");
+                if (after.getSpec().getTemplate().getMetadata().getAnnotations().isEmpty()
+                        && before.getSpec().getTemplate().getMetadata().getAnnotations() == null) {
+                    after.getSpec().getTemplate().getMetadata().setAnnotations(null);
+                }
             }
+            assertThat(after.getSpec()).as("the Deployment is as it was").isEqualTo(before.getSpec());
+            // nothing of the run is left (a load Job and its generator pods, when the load came from inside)
+            await().atMost(Duration.ofMinutes(1)).until(() -> client.batch().v1().jobs().inNamespace(ns).list()
+                    .getItems().isEmpty() && client.pods().inNamespace(ns).withLabel("app.kubernetes.io/component",
+                    "load-generator").list().getItems().isEmpty());
+            return report;
+        } finally {
+            // the case's own namespace goes with its NodePort Service, also when the case failed: every overlay pins
+            // 30080, which the next case needs
+            client.namespaces().withName(ns).delete();
+            await().atMost(Duration.ofMinutes(3)).until(() -> client.namespaces().withName(ns).get() == null);
         }
-        assertThat(after.getSpec()).as("the Deployment is as it was").isEqualTo(before.getSpec());
-        return report;
     }
 
     @Test
@@ -183,11 +196,6 @@ class K3sClusterProofIT {
         assertThat(naive.path("requests").path("failed").asLong()).isPositive();
         assertThat(hardened.path("requests").path("failed").asLong()).isZero();
         assertThat(hardened.path("verdict").path("status").asText()).isEqualTo("PASSED");
-        for (String ns : List.of("zd-naive-delete-job", "zd-hardened-delete-job")) {
-            await().atMost(Duration.ofMinutes(1)).until(() -> client.batch().v1().jobs().inNamespace(ns).list()
-                    .getItems().isEmpty() && client.pods().inNamespace(ns).withLabel("app.kubernetes.io/component",
-                    "load-generator").list().getItems().isEmpty());
-        }
     }
 
     /** The rollout scenario through the NodePort: every pod replaced, hardened drops nothing, the rollout credited. */
