@@ -137,6 +137,11 @@ public record Params(
         return out;
     }
 
+    /** Whether {@code name} is an HTTP header name (an RFC 9110 token of at most 100 characters). */
+    public static boolean isHeaderName(String name) {
+        return name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
+    }
+
     private static IllegalArgumentException bad(String name, String value, String expected) {
         return new IllegalArgumentException("system property " + name + "=\"" + value + "\" is invalid: expected "
                 + expected);

@@ -42,7 +42,7 @@ abstract class ZerodropSimulation extends Simulation {
         String logFile = System.getProperty("zerodrop.requestLog", "");
         requestLog = logFile.isEmpty() ? null : ClientRequestLog.open(logFile, token);
         String podHeader = System.getProperty("zerodrop.podHeader", "").trim();
-        if (!podHeader.isEmpty() && !podHeader.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}")) {
+        if (!podHeader.isEmpty() && !Params.isHeaderName(podHeader)) {
             throw new IllegalArgumentException("zerodrop.podHeader \"" + podHeader + "\" is invalid: expected an HTTP"
                     + " header name such as X-Served-By");
         }

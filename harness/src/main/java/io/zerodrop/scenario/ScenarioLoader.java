@@ -271,7 +271,7 @@ public final class ScenarioLoader {
     /** {@code traffic.podHeader}: the response header naming the pod that served a request; empty when unset. */
     private static String podHeader(Yaml.Map_ tr) {
         String name = tr.has("podHeader") ? tr.string("podHeader", "") : "";
-        if (!name.isEmpty() && !name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}")) {
+        if (!name.isEmpty() && !Params.isHeaderName(name)) {
             throw tr.at("podHeader", "'traffic.podHeader' is \"" + name + "\"; expected an HTTP header name such as"
                     + " X-Served-By (the response header whose value is the name of the pod that served the request)");
         }
