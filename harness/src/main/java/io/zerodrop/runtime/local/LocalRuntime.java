@@ -681,7 +681,11 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
             }
         }
         if (proc.isAlive()) {
-            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.SIGTERM_SENT, pod.name, cause,
+            long sigterm = System.currentTimeMillis();
+            if (graceMs == 0) {
+                deadline = sigterm + MINIMUM_GRACE_MS; // the minimum counts from the signal itself
+            }
+            timeline.add(TimelineEvent.of(sigterm, EventType.SIGTERM_SENT, pod.name, cause,
                     graceMs == 0 ? "grace period 0: SIGKILL follows in " + MINIMUM_GRACE_MS / 1000 + " s" : ""));
             proc.toHandle().destroy();
         }
