@@ -8,15 +8,16 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The objects under audit, with the questions every check asks of them: which workloads, their pods' labels and
@@ -42,10 +43,62 @@ public final class AuditContext {
         return objects;
     }
 
-    /** Deployments and StatefulSets. */
+    /** The objects that run pods of a kind the audit reads ({@link WorkloadKinds}), once. */
     public List<AuditObject> workloads() {
-        return objects.stream().filter(o -> o.object() instanceof Deployment || o.object() instanceof StatefulSet)
-                .toList();
+        if (workloads == null) {
+            workloads = objects.stream().filter(o -> o.workload() != null).toList();
+        }
+        return workloads;
+    }
+
+    private List<AuditObject> workloads;
+
+    /**
+     * The workloads whose pods have a count (all but DaemonSets): the replica, budget-arithmetic and spread checks
+     * reason about these only.
+     */
+    public List<AuditObject> counted() {
+        return workloads().stream().filter(w -> w.workload().counted()).toList();
+    }
+
+    /** Objects that run pods the audit does not read, each with the reason, in input order; found once. */
+    public List<Map.Entry<AuditObject, String>> notAudited() {
+        if (notAudited == null) {
+            List<Map.Entry<AuditObject, String>> out = new ArrayList<>();
+            for (AuditObject o : objects) {
+                String why = o.workload() != null ? null : WorkloadKinds.notAudited(o.object());
+                if (why != null) {
+                    out.add(Map.entry(o, why));
+                }
+            }
+            notAudited = List.copyOf(out);
+        }
+        return notAudited;
+    }
+
+    private List<Map.Entry<AuditObject, String>> notAudited;
+
+    /**
+     * What in {@code selecting}'s namespace may run pods this input does not show: objects that run pods the audit
+     * does not read, and custom resources, whose operators create pods (a Prometheus resource, a Kafka cluster).
+     * Empty when the input holds every pod source of the namespace that the audit can know of.
+     */
+    public List<AuditObject> podSourcesNotRead(AuditObject selecting) {
+        if (podSourcesNotRead == null) {
+            Set<AuditObject> notRead = Collections.newSetFromMap(new IdentityHashMap<>());
+            notAudited().forEach(e -> notRead.add(e.getKey()));
+            podSourcesNotRead = byNamespace(objects.stream().filter(o -> notRead.contains(o) || (o.workload() == null
+                    && WorkloadKinds.custom(o.object()))).toList());
+        }
+        return podSourcesNotRead.getOrDefault(selecting.namespace(), List.of());
+    }
+
+    private Map<String, List<AuditObject>> podSourcesNotRead;
+
+    /** "Prometheus k8s, Job migrate, …": the objects' kinds and names, at most {@code max} of them. */
+    public static String refs(List<AuditObject> objects, int max) {
+        return String.join(", ", objects.stream().limit(max).map(AuditObject::ref).toList())
+                + (objects.size() > max ? ", …" : "");
     }
 
     public List<AuditObject> services() {
@@ -114,8 +167,7 @@ public final class AuditContext {
     }
 
     static PodTemplateSpec template(AuditObject w) {
-        return w.object() instanceof Deployment d ? d.getSpec().getTemplate()
-                : ((StatefulSet) w.object()).getSpec().getTemplate();
+        return w.workload().template();
     }
 
     public static PodSpec podSpec(AuditObject w) {
@@ -129,14 +181,12 @@ public final class AuditContext {
 
     /** The workload's own selector's matchLabels (stable across releases, unlike a version label). */
     public static Map<String, String> selectorLabels(AuditObject w) {
-        LabelSelector s = w.object() instanceof Deployment d ? d.getSpec().getSelector()
-                : ((StatefulSet) w.object()).getSpec().getSelector();
+        LabelSelector s = w.workload().selector();
         return s == null || s.getMatchLabels() == null ? podLabels(w) : s.getMatchLabels();
     }
 
     public static int specReplicas(AuditObject w) {
-        Integer r = w.object() instanceof Deployment d ? d.getSpec().getReplicas()
-                : ((StatefulSet) w.object()).getSpec().getReplicas();
+        Integer r = w.workload().replicas();
         return r == null ? 1 : r;
     }
 
@@ -222,9 +272,14 @@ public final class AuditContext {
         return containers.get(0);
     }
 
-    /** "spec.template.spec.containers[name]". */
-    public static String containerPath(Container c) {
-        return "spec.template.spec.containers[" + c.getName() + "]";
+    /** "spec.template.spec.containers[name]" ("spec.containers[name]" for a bare Pod). */
+    public static String containerPath(AuditObject w, Container c) {
+        return podSpecPath(w) + ".containers[" + c.getName() + "]";
+    }
+
+    /** Where the pod spec sits in the workload: "spec.template.spec", or "spec" for a bare Pod. */
+    public static String podSpecPath(AuditObject w) {
+        return w.workload().podSpecPath();
     }
 
     /** Services whose selector selects the workload's pods. */

@@ -177,20 +177,27 @@ public final class AuditInput {
             List<HasMetadata> objects = parsed instanceof KubernetesList list ? list.getItems()
                     : parsed instanceof HasMetadata h ? List.of(h) : List.of();
             for (HasMetadata o : objects) {
-                String incomplete = AuditableObjects.incomplete(o);
-                if (incomplete != null) {
-                    throw ZerodropException.usage(file + ":" + line + (rendered != null ? " (" + rendered + ")" : "")
-                            + ": " + o.getKind() + (o.getMetadata() != null && o.getMetadata().getName() != null
-                            ? " " + o.getMetadata().getName() : "") + " " + incomplete);
+                String at = file + ":" + line + (rendered != null ? " (" + rendered + ")" : "") + ": " + o.getKind()
+                        + (o.getMetadata() != null && o.getMetadata().getName() != null ? " "
+                        + o.getMetadata().getName() : "");
+                AuditObject read;
+                try {
+                    read = AuditObject.read(o, source);
+                } catch (IllegalArgumentException e) {
+                    throw ZerodropException.usage(at + " " + e.getMessage());
                 }
-                out.add(new AuditObject(o, source));
+                String incomplete = AuditableObjects.incomplete(read);
+                if (incomplete != null) {
+                    throw ZerodropException.usage(at + " " + incomplete);
+                }
+                out.add(read);
             }
         }
     }
 
     /** Objects read from a cluster: their location is the cluster and namespace. */
     public static List<AuditObject> live(List<HasMetadata> objects, String where) {
-        return objects.stream().map(o -> new AuditObject(o, new AuditFinding.Source(null, 0, where + ", "
+        return objects.stream().map(o -> AuditObject.read(o, new AuditFinding.Source(null, 0, where + ", "
                 + o.getKind() + " " + o.getMetadata().getName()))).toList();
     }
 }

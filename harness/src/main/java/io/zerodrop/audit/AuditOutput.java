@@ -26,16 +26,26 @@ public final class AuditOutput {
         return fs.stream().filter(f -> !f.counts()).count();
     }
 
-    static String summary(List<AuditFinding> fs, int objects) {
+    static String summary(List<AuditFinding> fs, AuditScope scope) {
         return count(fs, Severity.ERROR) + " error(s), " + count(fs, Severity.WARNING) + " warning(s), "
                 + count(fs, Severity.INFO) + " suggestion(s)" + (ignored(fs) > 0 ? ", " + ignored(fs) + " ignored" : "")
-                + " in " + objects + " object(s)";
+                + " in " + scope.summary();
     }
 
-    public static String table(List<AuditFinding> fs, int objects, String what) {
+    public static String table(List<AuditFinding> fs, AuditScope scope, String what) {
         StringBuilder b = new StringBuilder();
-        b.append("zerodrop audit of ").append(what).append(": ").append(summary(fs, objects)).append(" — ")
+        b.append("zerodrop audit of ").append(what).append(": ").append(summary(fs, scope)).append(" — ")
                 .append(Auditor.failed(fs) ? "FAILED" : "passed").append('\n');
+        for (AuditScope.Entry e : scope.notAudited()) {
+            b.append("\nnot audited  ").append(e.object()).append('\n');
+            b.append("         why: ").append(e.why()).append('\n');
+            b.append("         at:  ").append(e.location()).append('\n');
+        }
+        for (AuditScope.Entry e : scope.readAs()) {
+            b.append("\nread as     ").append(e.object()).append('\n');
+            b.append("         why: ").append(e.why()).append('\n');
+            b.append("         at:  ").append(e.location()).append('\n');
+        }
         for (AuditFinding f : fs) {
             b.append('\n').append(String.format(Locale.ROOT, "%-8s %-6s %s  %s%n", f.counts() ? f.severity().name()
                     : "ignored", f.id(), f.object(), f.field()));
@@ -49,12 +59,17 @@ public final class AuditOutput {
         return b.toString();
     }
 
-    public static String json(List<AuditFinding> fs, int objects, String what) {
+    public static String json(List<AuditFinding> fs, AuditScope scope, String what) {
         ObjectNode root = JSON.createObjectNode();
         root.put("schema", JSON_SCHEMA);
         root.put("input", what);
         root.put("passed", !Auditor.failed(fs));
-        root.put("objects", objects);
+        root.put("objects", scope.objects());
+        root.put("workloads", scope.workloads());
+        root.put("services", scope.services());
+        root.put("budgets", scope.budgets());
+        entries(root.putArray("notAudited"), scope.notAudited());
+        entries(root.putArray("readAs"), scope.readAs());
         root.put("errors", count(fs, Severity.ERROR));
         root.put("warnings", count(fs, Severity.WARNING));
         root.put("infos", count(fs, Severity.INFO));
@@ -83,8 +98,21 @@ public final class AuditOutput {
         return write(root);
     }
 
+    private static void entries(ArrayNode list, List<AuditScope.Entry> entries) {
+        for (AuditScope.Entry e : entries) {
+            ObjectNode n = list.addObject();
+            n.put("object", e.object());
+            n.put("why", e.why());
+            n.put("location", e.location().toString());
+            if (e.location().file() != null) {
+                n.put("file", e.location().file());
+                n.put("line", e.location().line());
+            }
+        }
+    }
+
     /** SARIF 2.1.0 for code scanning: one rule per check, one result per finding, ignores as suppressions. */
-    public static String sarif(List<AuditFinding> fs, String version) {
+    public static String sarif(List<AuditFinding> fs, AuditScope scope, String version) {
         ObjectNode root = JSON.createObjectNode();
         root.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
         root.put("version", "2.1.0");
@@ -100,6 +128,16 @@ public final class AuditOutput {
                 "zerodrop.io/ignore annotation without a reason or naming no check");
         for (AuditCheck c : checks) {
             rules.addObject().put("id", c.id()).putObject("shortDescription").put("text", c.title());
+        }
+        // what was passed over, said where code scanning shows a run's own messages
+        ObjectNode invocation = run.putArray("invocations").addObject();
+        invocation.put("executionSuccessful", true);
+        ArrayNode notes = invocation.putArray("toolExecutionNotifications");
+        for (AuditScope.Entry e : scope.notAudited()) {
+            notes.addObject().put("level", "note").putObject("message").put("text", "not audited: " + e);
+        }
+        for (AuditScope.Entry e : scope.readAs()) {
+            notes.addObject().put("level", "note").putObject("message").put("text", "read as another version: " + e);
         }
         ArrayNode results = run.putArray("results");
         for (AuditFinding f : fs) {
@@ -130,7 +168,7 @@ public final class AuditOutput {
     }
 
     /** JUnit XML: one test case per check, failed by its errors; warnings, suggestions and ignores in its output. */
-    public static String junit(List<AuditFinding> fs, String what) {
+    public static String junit(List<AuditFinding> fs, AuditScope scope, String what) {
         List<AuditCheck> checks = Auditor.checks();
         List<String> ids = new ArrayList<>(List.of(Auditor.IGNORE_CHECK));
         checks.forEach(c -> ids.add(c.id()));
@@ -161,6 +199,12 @@ public final class AuditOutput {
                 b.append("</system-out>\n");
             }
             b.append("  </testcase>\n");
+        }
+        if (!scope.notAudited().isEmpty() || !scope.readAs().isEmpty()) {
+            b.append("  <system-out>");
+            scope.notAudited().forEach(e -> b.append(xml("not audited: " + e)).append('\n'));
+            scope.readAs().forEach(e -> b.append(xml("read as another version: " + e)).append('\n'));
+            b.append("</system-out>\n");
         }
         return b.append("</testsuite>\n").toString();
     }

@@ -6,8 +6,9 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.Map;
 
 /**
  * What an object must hold before the checks can read it: the API server would refuse these objects too (a
@@ -18,29 +19,27 @@ final class AuditableObjects {
     private AuditableObjects() {
     }
 
-    /** Why {@code o} cannot be audited, said after its kind and name ("has no spec"), or null when it can. */
-    static String incomplete(HasMetadata o) {
+    /** Why {@code a} cannot be audited, said after its kind and name ("has no spec"), or null when it can. */
+    static String incomplete(AuditObject a) {
+        HasMetadata o = a.object();
         if (o.getMetadata() == null || o.getMetadata().getName() == null || o.getMetadata().getName().isBlank()) {
             return "has no metadata.name: expected every object to be named";
         }
-        if (o instanceof Deployment d) {
-            if (d.getSpec() == null) {
-                return "has no spec: expected spec.template with its containers";
+        if (o instanceof Deployment d && d.getSpec() != null && d.getSpec().getStrategy() != null
+                && d.getSpec().getStrategy().getRollingUpdate() != null) {
+            String bad = intOrPercent(d.getSpec().getStrategy().getRollingUpdate().getMaxSurge(),
+                    "spec.strategy.rollingUpdate.maxSurge");
+            bad = bad != null ? bad : intOrPercent(d.getSpec().getStrategy().getRollingUpdate()
+                    .getMaxUnavailable(), "spec.strategy.rollingUpdate.maxUnavailable");
+            if (bad != null) {
+                return bad;
             }
-            if (d.getSpec().getStrategy() != null && d.getSpec().getStrategy().getRollingUpdate() != null) {
-                String bad = intOrPercent(d.getSpec().getStrategy().getRollingUpdate().getMaxSurge(),
-                        "spec.strategy.rollingUpdate.maxSurge");
-                bad = bad != null ? bad : intOrPercent(d.getSpec().getStrategy().getRollingUpdate()
-                        .getMaxUnavailable(), "spec.strategy.rollingUpdate.maxUnavailable");
-                if (bad != null) {
-                    return bad;
-                }
-            }
-            return template(d.getSpec().getTemplate());
         }
-        if (o instanceof StatefulSet st) {
-            return st.getSpec() == null ? "has no spec: expected spec.template with its containers"
-                    : template(st.getSpec().getTemplate());
+        if (a.workload() != null) {
+            if (a.workload().template() == null && !a.workload().templatePath().isEmpty() && !hasSpec(o)) {
+                return "has no spec: expected " + a.workload().templatePath() + " with its containers";
+            }
+            return template(a.workload());
         }
         if (o instanceof PodDisruptionBudget b) {
             if (b.getSpec() == null) {
@@ -55,16 +54,25 @@ final class AuditableObjects {
         return null;
     }
 
-    private static String template(PodTemplateSpec t) {
+    private static boolean hasSpec(HasMetadata o) {
+        return SERIALIZATION.convertValue(o, Map.class).get("spec") != null;
+    }
+
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+    private static String template(Workload w) {
+        PodTemplateSpec t = w.template();
         if (t == null || t.getSpec() == null) {
-            return "has no spec.template.spec: expected the pod template with its containers";
+            return "has no " + w.podSpecPath() + ": expected the pod " + (w.templatePath().isEmpty() ? "spec"
+                    : "template") + " with its containers";
         }
+        String containers = w.podSpecPath() + ".containers";
         if (t.getSpec().getContainers() == null || t.getSpec().getContainers().isEmpty()) {
-            return "has no containers in spec.template.spec.containers: expected at least one";
+            return "has no containers in " + containers + ": expected at least one";
         }
         for (Container c : t.getSpec().getContainers()) {
             if (c.getName() == null || c.getName().isBlank()) {
-                return "has a container without a name in spec.template.spec.containers";
+                return "has a container without a name in " + containers;
             }
         }
         return null;

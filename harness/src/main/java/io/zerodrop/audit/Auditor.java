@@ -1,7 +1,5 @@
 package io.zerodrop.audit;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -85,10 +83,10 @@ public final class Auditor {
         if (a != null && a.get(IGNORE_ANNOTATION) != null) {
             v.add(a.get(IGNORE_ANNOTATION));
         }
-        if (o.object() instanceof Deployment
-                || o.object() instanceof StatefulSet) {
+        if (o.workload() != null) {
             var t = AuditContext.template(o).getMetadata();
-            if (t != null && t.getAnnotations() != null && t.getAnnotations().get(IGNORE_ANNOTATION) != null) {
+            if (t != null && t != o.object().getMetadata() && t.getAnnotations() != null
+                    && t.getAnnotations().get(IGNORE_ANNOTATION) != null) {
                 v.add(t.getAnnotations().get(IGNORE_ANNOTATION));
             }
         }

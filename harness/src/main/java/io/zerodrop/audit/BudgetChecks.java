@@ -47,7 +47,7 @@ final class BudgetChecks {
     static List<AuditCheck> all() {
         return List.of(
                 new Rule("ZD104", "no PodDisruptionBudget for a replicated workload", (c, f) -> {
-                    for (AuditObject w : c.workloads()) {
+                    for (AuditObject w : c.counted()) {
                         if (c.replicas(w) >= 2 && c.budgetsOf(w).isEmpty()) {
                             f.add(Severity.WARNING, w, "metadata.name", "no PodDisruptionBudget selects its pods: a"
                                     + " node drain or cluster upgrade may evict all " + c.replicas(w)
@@ -57,7 +57,7 @@ final class BudgetChecks {
                     }
                 }),
                 new Rule("ZD105", "PodDisruptionBudget allows no disruption", (c, f) -> {
-                    for (AuditObject w : c.workloads()) {
+                    for (AuditObject w : c.counted()) {
                         int replicas = c.replicas(w);
                         for (AuditObject b : c.budgetsOf(w)) {
                             PodDisruptionBudget pdb = (PodDisruptionBudget) b.object();
@@ -80,11 +80,22 @@ final class BudgetChecks {
                                 : c.workloadsMaybeSelected(b, pdb.getSpec().getSelector() == null ? null
                                 : pdb.getSpec().getSelector().getMatchLabels()).stream()
                                 .map(AuditContext::podLabels).toList();
-                        if (candidates.stream().noneMatch(l -> AuditContext.selects(pdb.getSpec().getSelector(), l))) {
-                            f.add(Severity.ERROR, b, "spec.selector", "its selector (matchLabels and every"
-                                    + " matchExpression together) matches no " + (c.live() ? "pod in the namespace"
-                                    : "workload's pod template here") + ": it protects nothing", "match the labels"
-                                    + " of the workload's pod template");
+                        if (candidates.stream().anyMatch(l -> AuditContext.selects(pdb.getSpec().getSelector(), l))) {
+                            continue;
+                        }
+                        String what = b.readAs() != null && pdb.getSpec().getSelector() == null ? "its selector is"
+                                + " empty, and in " + b.readAs() + " an empty selector selects no pod"
+                                : "its selector (matchLabels and every matchExpression together) matches no "
+                                + (c.live() ? "pod in the namespace" : "workload's pod template here");
+                        List<AuditObject> elsewhere = c.live() ? List.of() : c.podSourcesNotRead(b);
+                        if (elsewhere.isEmpty() || pdb.getSpec().getSelector() == null) {
+                            f.add(Severity.ERROR, b, "spec.selector", what + ": it protects nothing", "match the"
+                                    + " labels of the workload's pod template");
+                        } else {
+                            f.inferred(Severity.WARNING, b, "spec.selector", what + "; its namespace has pods this"
+                                    + " audit does not read (" + AuditContext.refs(elsewhere, 3) + "), which"
+                                    + " may be the ones it protects — if not, it protects nothing", "check it with"
+                                    + " zerodrop audit --runtime kubernetes once the pods run");
                         }
                     }
                 }),
@@ -99,7 +110,7 @@ final class BudgetChecks {
                     }
                 }),
                 new Rule("ZD210", "a single replica with a PodDisruptionBudget", (c, f) -> {
-                    for (AuditObject w : c.workloads()) {
+                    for (AuditObject w : c.counted()) {
                         if (c.replicas(w) != 1) {
                             continue;
                         }

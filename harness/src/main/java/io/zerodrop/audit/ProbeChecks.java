@@ -24,7 +24,7 @@ final class ProbeChecks {
                     for (AuditObject w : c.workloads()) {
                         Container a = c.app(w);
                         if (a.getReadinessProbe() == null && !c.servicesOf(w).isEmpty()) {
-                            f.add(Severity.ERROR, w, containerPath(a) + ".readinessProbe", "Service(s) "
+                            f.add(Severity.ERROR, w, containerPath(w, a) + ".readinessProbe", "Service(s) "
                                     + names(c.servicesOf(w)) + " send traffic to the pod as soon as it is Running:"
                                     + " a replacement gets requests before it listens, and a terminating pod stays in"
                                     + " rotation until the endpoint controller removes it",
@@ -40,7 +40,7 @@ final class ProbeChecks {
                                 if (port == null) {
                                     return;
                                 }
-                                String field = containerPath(ct) + "." + name + "." + handler(p) + ".port";
+                                String field = containerPath(w, ct) + "." + name + "." + handler(p) + ".port";
                                 if (port.getStrVal() != null && AuditContext.resolve(ct, port).isEmpty()) {
                                     f.add(Severity.ERROR, w, field, "the probe names port \"" + port.getStrVal()
                                             + "\" but the container declares " + portNames(ct) + ": the kubelet"
@@ -64,7 +64,7 @@ final class ProbeChecks {
                         // identical only when the handler AND every timing are the same (different timings are the
                         // recommended setup, not a defect)
                         if (l != null && r != null && sameHandler(l, r) && sameTimings(l, r)) {
-                            f.add(Severity.WARNING, w, containerPath(a) + ".livenessProbe", "liveness and readiness"
+                            f.add(Severity.WARNING, w, containerPath(w, a) + ".livenessProbe", "liveness and readiness"
                                     + " are the same probe with the same timings: when the app is merely busy it is"
                                     + " taken out of rotation and restarted at the same moment", "give liveness a"
                                     + " longer period or failureThreshold than readiness, or a cheaper endpoint");
@@ -85,7 +85,7 @@ final class ProbeChecks {
                                         : new IntOrString(sp.getPort());
                                 Optional<Integer> served = AuditContext.resolve(a, target);
                                 if (served.isPresent() && !served.get().equals(probed.get())) {
-                                    f.add(Severity.WARNING, w, containerPath(a) + ".readinessProbe", "readiness is"
+                                    f.add(Severity.WARNING, w, containerPath(w, a) + ".readinessProbe", "readiness is"
                                             + " checked on port " + probed.get() + " but " + s.ref() + " sends"
                                             + " traffic to port " + served.get() + ": the pod can be Ready while that"
                                             + " listener is not", "probe the port the Service targets (" + served.get()
@@ -101,7 +101,7 @@ final class ProbeChecks {
                         Probe l = a.getLivenessProbe();
                         Probe r = a.getReadinessProbe();
                         if (l != null && r != null && window(l) < window(r)) {
-                            f.add(Severity.WARNING, w, containerPath(a) + ".livenessProbe", "liveness restarts the"
+                            f.add(Severity.WARNING, w, containerPath(w, a) + ".livenessProbe", "liveness restarts the"
                                     + " container after " + window(l) + " s of failures (period × failureThreshold),"
                                     + " readiness takes it out of rotation only after " + window(r) + " s: an"
                                     + " overloaded pod is killed with requests in flight instead of being shed",
@@ -114,7 +114,7 @@ final class ProbeChecks {
                         Container a = c.app(w);
                         int delay = Math.max(initialDelay(a.getLivenessProbe()), initialDelay(a.getReadinessProbe()));
                         if (a.getStartupProbe() == null && delay >= 30) {
-                            f.add(Severity.WARNING, w, containerPath(a) + ".startupProbe", "a probe waits "
+                            f.add(Severity.WARNING, w, containerPath(w, a) + ".startupProbe", "a probe waits "
                                     + delay + " s before its first check (a slow starter), without a startupProbe:"
                                     + " a replacement that starts faster sits unready for the whole delay and one that"
                                     + " starts slower is restarted by liveness", "add a startupProbe (periodSeconds"

@@ -45,8 +45,13 @@ final class RolloutChecks {
                     }
                 }),
                 new Rule("ZD107", "a single replica", (c, f) -> {
-                    for (AuditObject w : c.workloads()) {
-                        if (c.replicas(w) < 2) {
+                    for (AuditObject w : c.counted()) {
+                        if (w.workload().pods() == Workload.Pods.BARE) {
+                            f.add(Severity.WARNING, w, "kind", "a Pod no controller owns: once it is deleted, evicted"
+                                    + " or its node drained, nothing recreates it, and its Service has no endpoint"
+                                    + " from then on", "run it from a Deployment (or StatefulSet) with 2 or more"
+                                    + " replicas");
+                        } else if (c.replicas(w) < 2) {
                             f.add(Severity.WARNING, w, "spec.replicas", c.replicas(w) + " replica" + c.replicasBasis(w)
                                     + ": every"
                                     + " deletion, eviction or node drain leaves the Service without an endpoint",
@@ -55,7 +60,7 @@ final class RolloutChecks {
                     }
                 }),
                 new Rule("ZD108", "replicas not spread over nodes", (c, f) -> {
-                    for (AuditObject w : c.workloads()) {
+                    for (AuditObject w : c.counted()) {
                         PodSpec p = AuditContext.podSpec(w);
                         boolean spread = p.getTopologySpreadConstraints() != null
                                 && !p.getTopologySpreadConstraints().isEmpty();
@@ -66,7 +71,7 @@ final class RolloutChecks {
                                 && !anti.getPreferredDuringSchedulingIgnoredDuringExecution().isEmpty()));
                         // either one counts
                         if (c.replicas(w) >= 2 && !spread && !antiAffinity) {
-                            f.add(Severity.WARNING, w, "spec.template.spec.topologySpreadConstraints", "neither"
+                            f.add(Severity.WARNING, w, AuditContext.podSpecPath(w) + ".topologySpreadConstraints", "neither"
                                     + " topologySpreadConstraints nor podAntiAffinity: the scheduler may put every"
                                     + " replica on one node, and draining it takes them all", "topologySpreadConstraints"
                                     + " with topologyKey kubernetes.io/hostname, maxSkew 1 (or a podAntiAffinity)");

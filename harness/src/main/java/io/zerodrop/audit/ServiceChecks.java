@@ -12,6 +12,12 @@ final class ServiceChecks {
     private ServiceChecks() {
     }
 
+    /** ", such as …" naming up to three pod sources the audit does not read, or "". */
+    private static String elsewhere(List<AuditObject> sources) {
+        return sources.isEmpty() ? "" : " (its namespace has pods this audit does not read: "
+                + AuditContext.refs(sources, 3) + ")";
+    }
+
     static List<AuditCheck> all() {
         return List.of(
                 new Rule("ZD205", "Service targetPort does not resolve to a declared containerPort", (c, f) -> {
@@ -62,7 +68,8 @@ final class ServiceChecks {
                             f.inferred(Severity.WARNING, s, "spec.selector", "selector " + selector + " matches the"
                                     + " pods of none of the " + here.size() + " workload(s) of its namespace in this"
                                     + " input: the Service has no endpoint, and every request through it fails,"
-                                    + " unless its pods come from elsewhere", "make spec.selector a subset of the"
+                                    + " unless its pods come from elsewhere" + elsewhere(c.podSourcesNotRead(s)),
+                                    "make spec.selector a subset of the"
                                     + " serving pods' template labels");
                         }
                     }

@@ -118,9 +118,9 @@ final class ShutdownChecks {
                             // a preStop that alone takes the whole grace period leaves the app at most the one-off
                             // 2 s extension, whatever its drain: an error without knowing the drain
                             if (d.known() || (p > 0 && p >= g)) {
-                                f.add(Severity.ERROR, w, "spec.template.spec.terminationGracePeriodSeconds", why, fix);
+                                f.add(Severity.ERROR, w, AuditContext.podSpecPath(w) + ".terminationGracePeriodSeconds", why, fix);
                             } else {
-                                f.inferred(Severity.WARNING, w, "spec.template.spec.terminationGracePeriodSeconds",
+                                f.inferred(Severity.WARNING, w, AuditContext.podSpecPath(w) + ".terminationGracePeriodSeconds",
                                         why, fix);
                             }
                         }
@@ -139,7 +139,7 @@ final class ShutdownChecks {
                         double covered = p.orElse(0L) + appDelay(a);
                         double needed = c.options().propagationSeconds();
                         if (covered < needed) {
-                            f.add(Severity.ERROR, w, containerPath(a) + ".lifecycle.preStop", (p.isEmpty()
+                            f.add(Severity.ERROR, w, containerPath(w, a) + ".lifecycle.preStop", (p.isEmpty()
                                     ? "no preStop hook" : "preStop sleeps " + p.get() + " s") + (appDelay(a) > 0
                                     ? " plus the app's own " + fmt(appDelay(a)) + " s delay" : "") + ": SIGTERM"
                                     + " arrives " + fmt(covered) + " s after the deletion, but removing the endpoint"
@@ -161,11 +161,11 @@ final class ShutdownChecks {
                         String fix = "lifecycle.preStop: {sleep: {seconds: " + s.get() + "}} (Kubernetes >= 1.30: no"
                                 + " binary needed)";
                         if (shellLess(a.getImage())) {
-                            f.inferred(Severity.WARNING, w, containerPath(a) + ".lifecycle.preStop.exec", "image "
+                            f.inferred(Severity.WARNING, w, containerPath(w, a) + ".lifecycle.preStop.exec", "image "
                                     + a.getImage() + " looks like one without a shell or coreutils: the hook fails"
                                     + " at once (FailedPreStopHook) and SIGTERM comes without the delay", fix);
                         } else {
-                            f.add(Severity.INFO, w, containerPath(a) + ".lifecycle.preStop.exec", "exec sleep needs a"
+                            f.add(Severity.INFO, w, containerPath(w, a) + ".lifecycle.preStop.exec", "exec sleep needs a"
                                     + " sleep binary in image " + a.getImage(), fix);
                         }
                     }
@@ -174,7 +174,7 @@ final class ShutdownChecks {
                     for (AuditObject w : c.workloads()) {
                         for (Container ct : AuditContext.podSpec(w).getContainers()) {
                             shellForm(ct).ifPresent(s -> {
-                                String field = containerPath(ct) + (s.fromArgs() ? ".args" : ".command");
+                                String field = containerPath(w, ct) + (s.fromArgs() ? ".args" : ".command");
                                 String fix = "exec form: command: [\"java\", …] — or begin the script with exec (sh -c"
                                         + " 'exec java …') so the app replaces the shell";
                                 if (s.certain()) {
@@ -201,7 +201,7 @@ final class ShutdownChecks {
                         Container a = c.app(w);
                         if (isTargetApp(a) && AuditContext.env(a, "SHUTDOWN_MODE").orElse("").equalsIgnoreCase(
                                 "ignore")) {
-                            f.add(Severity.ERROR, w, containerPath(a) + ".env[SHUTDOWN_MODE]", "SHUTDOWN_MODE=ignore:"
+                            f.add(Severity.ERROR, w, containerPath(w, a) + ".env[SHUTDOWN_MODE]", "SHUTDOWN_MODE=ignore:"
                                     + " the app never starts shutting down on SIGTERM (as behind a shell-form"
                                     + " entrypoint), so every termination ends in SIGKILL after "
                                     + grace(w) + " s (exit 137) with requests in flight", "SHUTDOWN_MODE=graceful");

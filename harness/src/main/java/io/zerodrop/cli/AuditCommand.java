@@ -1,6 +1,7 @@
 package io.zerodrop.cli;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.zerodrop.audit.AuditCheck;
 import io.zerodrop.audit.AuditContext;
@@ -9,6 +10,7 @@ import io.zerodrop.audit.AuditInput;
 import io.zerodrop.audit.AuditObject;
 import io.zerodrop.audit.AuditOptions;
 import io.zerodrop.audit.AuditOutput;
+import io.zerodrop.audit.AuditScope;
 import io.zerodrop.audit.Auditor;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.ZerodropException;
@@ -63,12 +65,13 @@ final class AuditCommand implements Callable<Integer> {
     Duration propagation;
 
     @Option(names = "--runtime", paramLabel = "kubernetes", description = "kubernetes: audit the objects as they are"
-            + " in the cluster (the namespace's Deployments/StatefulSets, or --workload, with their Services and"
-            + " budgets) instead of files.")
+            + " in the cluster (the namespace's Deployments, StatefulSets, DaemonSets and the ReplicaSets and Pods no"
+            + " controller owns, or --workload, with the namespace's Services, budgets and autoscalers) instead of"
+            + " files.")
     String runtime;
 
     @Option(names = "--workload", paramLabel = "KIND/NAME", description = "Live: only this workload"
-            + " (deployment/<name> or statefulset/<name>).")
+            + " (deployment/<name>, statefulset/<name> or daemonset/<name>).")
     String workload;
 
     @Option(names = "--list", description = "List the checks and exit.")
@@ -107,11 +110,11 @@ final class AuditCommand implements Callable<Integer> {
             Cluster c = Cluster.connect(cluster.options(), null);
             try {
                 what = "namespace " + c.namespace() + " on " + c.server() + (workload != null ? ", " + workload : "");
-                List<HasMetadata> found = read(c);
+                List<Pod> pods = c.client().pods().inNamespace(c.namespace()).list().getItems();
+                List<HasMetadata> found = read(c, pods);
                 objects = AuditInput.live(found, "live: namespace " + c.namespace());
-                livePods = c.client().pods().inNamespace(c.namespace()).list().getItems().stream()
-                        .map(p -> p.getMetadata().getLabels() == null ? Map.<String, String>of()
-                                : p.getMetadata().getLabels()).toList();
+                livePods = pods.stream().map(p -> p.getMetadata().getLabels() == null ? Map.<String, String>of()
+                        : p.getMetadata().getLabels()).toList();
             } catch (KubernetesClientException e) {
                 throw ZerodropException.environment("reading namespace " + c.namespace() + " on " + c.server()
                         + " failed: " + e.getCode() + " " + e.getMessage() + " (the Role in manifests/rbac grants what"
@@ -135,12 +138,20 @@ final class AuditCommand implements Callable<Integer> {
                         + " `helm template`, an empty directory or a wrong path are errors (exit 2)");
             }
         }
-        List<AuditFinding> findings = Auditor.audit(new AuditContext(objects, options, livePods));
+        AuditContext context = new AuditContext(objects, options, livePods);
+        AuditScope scope = AuditScope.of(context);
+        if (scope.auditedNothing()) {
+            throw ZerodropException.usage("nothing audited in " + what + ": read " + scope.kindsRead() + ", and no"
+                    + " workload (" + AuditScope.auditedKinds() + "), Service or PodDisruptionBudget among them"
+                    + scope.notAudited().stream().map(e -> "; " + e).reduce("", String::concat) + ". An input that"
+                    + " audits nothing never passes");
+        }
+        List<AuditFinding> findings = Auditor.audit(context);
         String text = switch (format) {
-            case "json" -> AuditOutput.json(findings, objects.size(), what);
-            case "sarif" -> AuditOutput.sarif(findings, RunInfo.version());
-            case "junit" -> AuditOutput.junit(findings, what);
-            default -> AuditOutput.table(findings, objects.size(), what);
+            case "json" -> AuditOutput.json(findings, scope, what);
+            case "sarif" -> AuditOutput.sarif(findings, scope, RunInfo.version());
+            case "junit" -> AuditOutput.junit(findings, scope, what);
+            default -> AuditOutput.table(findings, scope, what);
         };
         if (output != null) {
             try {
@@ -149,7 +160,7 @@ final class AuditCommand implements Callable<Integer> {
                 throw ZerodropException.usage("--output " + output + " cannot be written: " + e.getMessage());
             }
             if (!format.equals("table")) {
-                spec.commandLine().getErr().println(AuditOutput.table(findings, objects.size(), what).lines()
+                spec.commandLine().getErr().println(AuditOutput.table(findings, scope, what).lines()
                         .findFirst().orElse(""));
             }
         } else {
@@ -159,28 +170,44 @@ final class AuditCommand implements Callable<Integer> {
         return Auditor.failed(findings) ? ExitCodes.VERDICT_FAILED : ExitCodes.PASSED;
     }
 
-    /** The namespace's workloads (or the one named) with every Service and budget of the namespace. */
-    private List<HasMetadata> read(Cluster c) {
+    /**
+     * The namespace's workloads (or the one named) with every Service, budget and autoscaler of the namespace. The
+     * workloads: Deployments, StatefulSets, DaemonSets, and the ReplicaSets and Pods no controller owns (those a
+     * controller owns are audited through it).
+     */
+    private List<HasMetadata> read(Cluster c, List<Pod> pods) {
         var client = c.client();
         String ns = c.namespace();
         List<HasMetadata> out = new ArrayList<>();
         if (workload != null) {
             String[] kn = workload.split("/", 2);
-            HasMetadata w = kn.length != 2 ? null : kn[0].equals("deployment")
-                    ? client.apps().deployments().inNamespace(ns).withName(kn[1]).get()
-                    : kn[0].equals("statefulset") ? client.apps().statefulSets().inNamespace(ns).withName(kn[1]).get()
-                    : null;
+            HasMetadata w = kn.length != 2 ? null : switch (kn[0]) {
+                case "deployment" -> client.apps().deployments().inNamespace(ns).withName(kn[1]).get();
+                case "statefulset" -> client.apps().statefulSets().inNamespace(ns).withName(kn[1]).get();
+                case "daemonset" -> client.apps().daemonSets().inNamespace(ns).withName(kn[1]).get();
+                default -> null;
+            };
             if (w == null) {
                 throw ZerodropException.usage("--workload \"" + workload + "\": no such workload in namespace " + ns
-                        + " (expected deployment/<name> or statefulset/<name>)");
+                        + " (expected deployment/<name>, statefulset/<name> or daemonset/<name>)");
             }
             out.add(w);
         } else {
             out.addAll(client.apps().deployments().inNamespace(ns).list().getItems());
             out.addAll(client.apps().statefulSets().inNamespace(ns).list().getItems());
+            out.addAll(client.apps().daemonSets().inNamespace(ns).list().getItems());
+            client.apps().replicaSets().inNamespace(ns).list().getItems().stream().filter(AuditCommand::unowned)
+                    .forEach(out::add);
+            pods.stream().filter(AuditCommand::unowned).forEach(out::add);
         }
         out.addAll(client.services().inNamespace(ns).list().getItems());
         out.addAll(client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems());
+        out.addAll(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).list().getItems());
         return out;
+    }
+
+    private static boolean unowned(HasMetadata o) {
+        return o.getMetadata().getOwnerReferences() == null || o.getMetadata().getOwnerReferences().stream()
+                .noneMatch(r -> Boolean.TRUE.equals(r.getController()));
     }
 }

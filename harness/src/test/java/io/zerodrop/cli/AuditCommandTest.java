@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zerodrop.audit.AuditChecksTest;
 import io.zerodrop.audit.Auditor;
@@ -79,7 +81,8 @@ class AuditCommandTest {
 
         Cli table = Cli.run("audit", OVERLAYS.resolve("naive").toString());
         assertThat(table.out()).startsWith("zerodrop audit of " + OVERLAYS.resolve("naive") + ": 2 error(s), 2"
-                + " warning(s), 0 suggestion(s) in 4 object(s) — FAILED").contains("ERROR    ZD101  Deployment"
+                + " warning(s), 0 suggestion(s) in 4 object(s): 1 workload(s), 2 Service(s), 0 PodDisruptionBudget(s)"
+                + " — FAILED").contains("ERROR    ZD101  Deployment"
                 + " target-app  spec.template.spec.containers[target-app].readinessProbe", "         fix: ",
                 "(rendered by kubectl kustomize " + OVERLAYS.resolve("naive") + ", line ");
     }
@@ -231,6 +234,48 @@ class AuditCommandTest {
         assertThat(named.err()).contains(notK8s + ":1: not a Kubernetes object");
     }
 
+    /**
+     * What runs pods and is not audited is said in every format (table, JSON, SARIF notifications that the schema
+     * accepts, JUnit output), and an input of only such objects audits nothing: exit 2, never a pass.
+     */
+    @Test
+    void whatIsNotAuditedIsSaidInEveryFormatAndAnInputOfOnlySuchIsAnInputError() throws Exception {
+        String job = "apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate}\nspec: {template: {spec:"
+                + " {restartPolicy: Never, containers: [{name: m, image: x}]}}}\n";
+        Path only = file("job.yaml", job + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
+        Cli none = Cli.run("audit", only.toString());
+        assertThat(none.exitCode()).as(none.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(none.err()).contains("nothing audited in " + only + ": read 1 ConfigMap, 1 Job, and no workload"
+                + " (Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Pod, Argo Rollout)",
+                "Job migrate (" + only + ":1): runs its pods to completion");
+        assertThat(none.out()).isEmpty();
+
+        Path app = file("app.yaml", AuditChecksTest.GOOD.replace("apiVersion: policy/v1\n",
+                "apiVersion: policy/v1beta1\n") + "---\n" + job);
+        Cli table = Cli.run("audit", app.toString());
+        assertThat(table.exitCode()).as(table.err()).isEqualTo(ExitCodes.PASSED);
+        assertThat(table.out()).contains("; 1 object(s) running pods not audited — passed", "not audited  Job migrate",
+                "read as     PodDisruptionBudget web", "at:  " + app + ":");
+        JsonNode json = json(Cli.run("audit", app.toString(), "--format", "json"));
+        assertThat(json.at("/notAudited/0/object").asText()).isEqualTo("Job migrate");
+        assertThat(json.at("/notAudited/0/file").asText()).isEqualTo(app.toString());
+        assertThat(json.at("/readAs/0/why").asText()).startsWith("policy/v1beta1 PodDisruptionBudget is no longer");
+        assertThat(json.path("workloads").asInt()).isEqualTo(1);
+
+        Cli sarif = Cli.run("audit", app.toString(), "--format", "sarif");
+        JsonNode doc = new ObjectMapper().readTree(sarif.out());
+        try (InputStream in = getClass().getResourceAsStream("/sarif/sarif-schema-2.1.0.json")) {
+            var errors = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in).validate(doc);
+            assertThat(errors).as("SARIF schema violations").isEmpty();
+        }
+        assertThat(doc.at("/runs/0/invocations/0/executionSuccessful").asBoolean()).isTrue();
+        assertThat(doc.at("/runs/0/invocations/0/toolExecutionNotifications").findValuesAsText("text"))
+                .anySatisfy(t -> assertThat(t).startsWith("not audited: Job migrate"))
+                .anySatisfy(t -> assertThat(t).startsWith("read as another version: PodDisruptionBudget web"));
+        assertThat(Cli.run("audit", app.toString(), "--format", "junit").out())
+                .contains("<system-out>not audited: Job migrate");
+    }
+
     /** A file reached twice (named twice, or named and inside a named directory) is read once, and said so. */
     @Test
     void aFileGivenTwiceIsReadOnce() throws Exception {
@@ -269,6 +314,36 @@ class AuditCommandTest {
                     .model.policy.v1.PodDisruptionBudgetBuilder().withNewMetadata().withName("old").endMetadata()
                     .withNewSpec().withNewMaxUnavailable(1).withNewSelector().withMatchLabels(Map.of("app", "web-v1"))
                     .endSelector().endSpec().build()).create();
+            // as a cluster has them: the Deployment's pods owned by its ReplicaSet (audited through the Deployment),
+            // a DaemonSet behind a Service, a Pod no controller owns, and an autoscaler that may scale web to 1
+            var owner = new OwnerReferenceBuilder().withApiVersion("apps/v1")
+                    .withKind("ReplicaSet").withName("web-5d9").withUid("u1").withController(true).build();
+            for (var pod : client.pods().inNamespace("shop").list().getItems()) {
+                pod.getMetadata().setOwnerReferences(List.of(owner));
+                client.pods().inNamespace("shop").resource(pod).update();
+            }
+            client.apps().replicaSets().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.apps
+                    .ReplicaSetBuilder().withNewMetadata().withName("web-5d9").addNewOwnerReference()
+                    .withApiVersion("apps/v1").withKind("Deployment").withName("web").withUid("u0").withController(true)
+                    .endOwnerReference().endMetadata().withNewSpec().withReplicas(3).withNewSelector()
+                    .withMatchLabels(Map.of("app", "web")).endSelector().withNewTemplate().withNewMetadata()
+                    .withLabels(Map.of("app", "web")).endMetadata().withNewSpec().addNewContainer().withName("web")
+                    .withImage("shop/web:1").endContainer().endSpec().endTemplate().endSpec().build()).create();
+            client.apps().daemonSets().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.apps
+                    .DaemonSetBuilder().withNewMetadata().withName("agent").endMetadata().withNewSpec()
+                    .withNewSelector().withMatchLabels(Map.of("app", "agent")).endSelector().withNewTemplate()
+                    .withNewMetadata().withLabels(Map.of("app", "agent")).endMetadata().withNewSpec().addNewContainer()
+                    .withName("agent").withImage("shop/agent:1").endContainer().endSpec().endTemplate().endSpec()
+                    .build()).create();
+            cluster.service(client, "agent", "agent");
+            client.pods().inNamespace("shop").resource(new PodBuilder()
+                    .withNewMetadata().withName("debug").withLabels(Map.of("app", "debug")).endMetadata().withNewSpec()
+                    .addNewContainer().withName("sh").withImage("busybox").endContainer().endSpec().build()).create();
+            client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("shop").resource(new io.fabric8
+                    .kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder().withNewMetadata()
+                    .withName("web").endMetadata().withNewSpec().withMinReplicas(1).withMaxReplicas(5)
+                    .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName("web")
+                    .endScaleTargetRef().endSpec().build()).create();
             Path kubeconfig = cluster.kubeconfig(dir, "staging", "shop");
             cluster.calls.clear();
             Cli r = Cli.run("audit", "--runtime", "kubernetes", "--kubeconfig", kubeconfig.toString(), "--format",
@@ -283,6 +358,18 @@ class AuditCommandTest {
                 assertThat(f.path("why").asText()).contains("matches no pod in the namespace");
                 assertThat(f.path("location").asText()).isEqualTo("live: namespace shop, PodDisruptionBudget old");
             });
+            assertThat(report.path("findings")).filteredOn(f -> f.path("id").asText().equals("ZD101"))
+                    .extracting(f -> f.path("object").asText()).containsExactlyInAnyOrder("Deployment shop/web",
+                            "DaemonSet shop/agent");
+            assertThat(report.path("findings")).filteredOn(f -> f.path("id").asText().equals("ZD107"))
+                    .extracting(f -> f.path("object").asText() + ": " + f.path("why").asText())
+                    .containsExactlyInAnyOrder("Deployment shop/web: 1 replica (the minReplicas of"
+                            + " HorizontalPodAutoscaler shop/web): every deletion, eviction or node drain leaves the"
+                            + " Service without an endpoint", "Pod shop/debug: a Pod no controller owns: once it is"
+                            + " deleted, evicted or its node drained, nothing recreates it, and its Service has no"
+                            + " endpoint from then on");
+            assertThat(report.path("findings")).as("owned pods and ReplicaSets are audited through their owner")
+                    .noneSatisfy(f -> assertThat(f.path("object").asText()).matches("(Pod shop/web-.*|ReplicaSet .*)"));
             assertThat(cluster.mutations()).as("an audit changes nothing").isEmpty();
 
             Cli one = Cli.run("audit", "--runtime", "kubernetes", "--kubeconfig", kubeconfig.toString(),
