@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +22,12 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * The objects a static audit reads: YAML files, directories of them (recursively), kustomize directories (rendered
@@ -130,14 +134,25 @@ public final class AuditInput {
     static void parse(String text, String file, String rendered, List<AuditObject> out, List<String> skipped) {
         List<Integer> starts = new ArrayList<>();
         List<Object> docs = new ArrayList<>();
+        LoaderOptions options = loaderOptions();
         try {
-            for (Node n : new Yaml(new LoaderOptions()).composeAll(new StringReader(text))) {
-                starts.add(n == null ? 0 : n.getStartMark().getLine() + 1);
+            // composed once: the node of each document gives its line, and is built into maps and lists from there
+            for (Node n : new Yaml(options).composeAll(new StringReader(text))) {
+                int line = n == null ? 0 : n.getStartMark().getLine() + 1;
+                if (n != null && expandedSize(n, new IdentityHashMap<>(), new HashSet<>()) > MAX_EXPANDED_NODES) {
+                    throw ZerodropException.usage(file + ":" + line + (rendered != null ? " (" + rendered + ")" : "")
+                            + ": the document expands to more than " + MAX_EXPANDED_NODES + " values through its"
+                            + " aliases (*anchor): refused; expected a manifest whose aliases expand to fewer");
+                }
+                starts.add(line);
+                docs.add(n == null ? null : new DocumentConstructor(options).construct(n));
             }
-            Iterator<Object> it = new Yaml(new LoaderOptions()).loadAll(text).iterator();
-            while (it.hasNext()) {
-                docs.add(it.next());
-            }
+        } catch (ZerodropException e) {
+            throw e;
+        } catch (RecursiveAlias e) {
+            throw ZerodropException.usage(file + ":" + e.line + (rendered != null ? " (" + rendered + ")" : "")
+                    + ": an alias refers to a value that contains it (a recursive document): no Kubernetes object"
+                    + " is recursive");
         } catch (MarkedYAMLException e) {
             var m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             throw ZerodropException.usage(file + (m == null ? "" : ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1))
@@ -192,6 +207,76 @@ public final class AuditInput {
                 }
                 out.add(read);
             }
+        }
+    }
+
+    /**
+     * Values a document may expand to through its aliases before it is refused. Aliases are read without a count
+     * limit (charts and kustomize output use many), but a document of nested aliases can expand exponentially
+     * ("billion laughs"); real manifests stay far below: kube-prometheus's largest document, a CRD, is ~60,000.
+     */
+    static final long MAX_EXPANDED_NODES = 5_000_000;
+
+    /**
+     * SnakeYAML's defaults refuse what real inputs hold: more than 50 aliases to collections (a chart's anchors
+     * reused across many objects), more than 3 MiB in one input ({@code helm template} of a large chart on stdin).
+     * The expansion bound above takes the place of the alias count.
+     */
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions o = new LoaderOptions();
+        o.setMaxAliasesForCollections(Integer.MAX_VALUE);
+        o.setCodePointLimit(Integer.MAX_VALUE);
+        return o;
+    }
+
+    /** The number of values {@code n} expands to, every alias counted as a copy; a node counted once per path. */
+    private static long expandedSize(Node n, Map<Node, Long> done, Set<Node> open) {
+        Long known = done.get(n);
+        if (known != null) {
+            return known;
+        }
+        if (!open.add(n)) {
+            throw new RecursiveAlias(n.getStartMark().getLine() + 1);
+        }
+        long size = 1;
+        if (n instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                size += expandedSize(t.getKeyNode(), done, open) + expandedSize(t.getValueNode(), done, open);
+                if (size > MAX_EXPANDED_NODES) {
+                    break;
+                }
+            }
+        } else if (n instanceof SequenceNode sq) {
+            for (Node item : sq.getValue()) {
+                size += expandedSize(item, done, open);
+                if (size > MAX_EXPANDED_NODES) {
+                    break;
+                }
+            }
+        }
+        open.remove(n);
+        done.put(n, size);
+        return size;
+    }
+
+    /** A recursive alias, at the line of the value it refers back to. */
+    private static final class RecursiveAlias extends RuntimeException {
+        final int line;
+
+        RecursiveAlias(int line) {
+            super(null, null, false, false);
+            this.line = line;
+        }
+    }
+
+    /** SnakeYAML's safe construction of one composed document (so the text is parsed once, not twice). */
+    private static final class DocumentConstructor extends SafeConstructor {
+        DocumentConstructor(LoaderOptions options) {
+            super(options);
+        }
+
+        Object construct(Node n) {
+            return constructDocument(n);
         }
     }
 
