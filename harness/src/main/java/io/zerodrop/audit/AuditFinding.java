@@ -13,8 +13,8 @@ public record AuditFinding(String id, Severity severity, String object, String f
     public record Source(String file, int line, String description) {
         @Override
         public String toString() {
-            return file == null ? description : line > 0 ? file + ":" + line : description != null ? file + " ("
-                    + description + ")" : file;
+            return file == null ? description : line > 0 ? file + ":" + line + (description != null ? " ("
+                    + description + ")" : "") : description != null ? file + " (" + description + ")" : file;
         }
     }
 

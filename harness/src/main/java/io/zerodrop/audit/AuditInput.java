@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.zerodrop.core.ZerodropException;
-import io.zerodrop.workload.ManifestLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -61,7 +60,8 @@ public final class AuditInput {
         for (String p : paths) {
             if (p.equals("-")) {
                 try {
-                    parse(new String(stdin.readAllBytes(), StandardCharsets.UTF_8), "<stdin>", null, out, null);
+                    parse(new String(stdin.readAllBytes(), StandardCharsets.UTF_8), AuditOutput.STDIN, null, out,
+                            null);
                 } catch (IOException e) {
                     throw ZerodropException.usage("cannot read standard input: " + e.getMessage());
                 }
@@ -78,8 +78,9 @@ public final class AuditInput {
                 continue;
             }
             if (Files.isDirectory(path) && kustomization.isPresent()) {
-                String rendered = ManifestLoader.kustomize(path);
-                parse(rendered, kustomization.get().toString(), "rendered by kubectl kustomize " + p, out, null);
+                KustomizeOrigins.Rendered rendered = KustomizeOrigins.render(path);
+                parse(rendered.text(), kustomization.get().toString(), "rendered by kubectl kustomize " + p, out, null,
+                        rendered.originRoot());
             } else if (Files.isDirectory(path)) {
                 try (Stream<Path> files = Files.walk(path)) {
                     for (Path f : files.filter(f -> Files.isRegularFile(f) && (f.toString().matches(".*\\.ya?ml")
@@ -132,6 +133,16 @@ public final class AuditInput {
      * directory), passed over and said there.
      */
     static void parse(String text, String file, String rendered, List<AuditObject> out, List<String> skipped) {
+        parse(text, file, rendered, out, skipped, null);
+    }
+
+    /**
+     * As above; {@code originRoot} non-null: kustomize annotated each object with the file it came from, relative to
+     * that directory ({@link KustomizeOrigins}), and each object's location is that file and line.
+     */
+    static void parse(String text, String file, String rendered, List<AuditObject> out, List<String> skipped,
+            Path originRoot) {
+        KustomizeOrigins origins = rendered == null ? null : KustomizeOrigins.create();
         List<Integer> starts = new ArrayList<>();
         List<Object> docs = new ArrayList<>();
         LoaderOptions options = loaderOptions();
@@ -195,9 +206,10 @@ public final class AuditInput {
                 String at = file + ":" + line + (rendered != null ? " (" + rendered + ")" : "") + ": " + o.getKind()
                         + (o.getMetadata() != null && o.getMetadata().getName() != null ? " "
                         + o.getMetadata().getName() : "");
+                AuditFinding.Source from = origins == null ? source : origins.locate(o, originRoot, source);
                 AuditObject read;
                 try {
-                    read = AuditObject.read(o, source);
+                    read = AuditObject.read(o, from);
                 } catch (IllegalArgumentException e) {
                     throw ZerodropException.usage(at + " " + e.getMessage());
                 }

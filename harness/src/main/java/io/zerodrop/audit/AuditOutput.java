@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -124,10 +127,9 @@ public final class AuditOutput {
         List<AuditCheck> checks = Auditor.checks();
         List<String> ids = new ArrayList<>(checks.stream().map(AuditCheck::id).toList());
         ids.add(0, Auditor.IGNORE_CHECK);
-        rules.addObject().put("id", Auditor.IGNORE_CHECK).putObject("shortDescription").put("text",
-                "zerodrop.io/ignore annotation without a reason or naming no check");
+        rule(rules, Auditor.IGNORE_CHECK, "zerodrop.io/ignore annotation without a reason or naming no check");
         for (AuditCheck c : checks) {
-            rules.addObject().put("id", c.id()).putObject("shortDescription").put("text", c.title());
+            rule(rules, c.id(), c.title());
         }
         // what was passed over, said where code scanning shows a run's own messages
         ObjectNode invocation = run.putArray("invocations").addObject();
@@ -149,22 +151,65 @@ public final class AuditOutput {
                 case WARNING -> "warning";
                 default -> "note";
             });
-            r.putObject("message").put("text", f.object() + " (" + f.field() + "): " + f.why() + ". Fix: " + f.fix());
+            boolean stdin = STDIN.equals(f.location().file());
+            r.putObject("message").put("text", f.object() + " (" + f.field() + "): " + f.why() + ". Fix: " + f.fix()
+                    + (stdin ? " (read from standard input, the document at line " + f.location().line() + ")"
+                    : f.location().description() != null ? " (" + f.location().description() + ")" : ""));
             ObjectNode loc = r.putArray("locations").addObject();
-            if (f.location().file() != null) {
+            if (f.location().file() != null && !stdin) {
                 ObjectNode phys = loc.putObject("physicalLocation");
-                phys.putObject("artifactLocation").put("uri", f.location().file().replace('\\', '/'));
+                phys.putObject("artifactLocation").put("uri", uri(f.location().file()));
                 if (f.location().line() > 0) {
                     phys.putObject("region").put("startLine", f.location().line());
                 }
             }
-            loc.putArray("logicalLocations").addObject().put("fullyQualifiedName", f.object().replace(' ', '/')
-                    + "/" + f.field()).put("kind", "object");
+            ArrayNode logical = loc.putArray("logicalLocations");
+            logical.addObject().put("fullyQualifiedName", f.object().replace(' ', '/') + "/" + f.field())
+                    .put("kind", "object");
+            if (stdin) {
+                logical.addObject().put("name", STDIN + ":" + f.location().line()).put("kind", "resource");
+            }
             if (f.ignoredBecause() != null) {
                 r.putArray("suppressions").addObject().put("kind", "inSource").put("justification", f.ignoredBecause());
             }
         }
         return write(root);
+    }
+
+    /** The name a file read from standard input goes by. */
+    static final String STDIN = "<stdin>";
+
+    /** One SARIF rule: its title, what it checks (the README's words) and the level of its most severe finding. */
+    private static void rule(ArrayNode rules, String id, String title) {
+        CheckHelp.Help help = CheckHelp.of(id);
+        ObjectNode r = rules.addObject();
+        r.put("id", id);
+        r.putObject("shortDescription").put("text", title);
+        r.putObject("fullDescription").put("text", help.plain());
+        r.putObject("help").put("text", id + " " + title + ": " + help.plain() + ". Severity: " + help.severity()
+                + ".").put("markdown", "**" + id + " " + title + "**\n\nChecks: " + help.text() + ".\n\nSeverity: "
+                + help.severity() + ". Ignore one finding with the annotation `zerodrop.io/ignore: \"" + id
+                + ": <reason>\"` on the object.");
+        r.putObject("defaultConfiguration").put("level", help.severity().startsWith("error") ? "error"
+                : help.severity().startsWith("warning") ? "warning" : "note");
+    }
+
+    /**
+     * A file as a SARIF artifact URI: relative to the working directory when it is inside it (code scanning resolves
+     * relative URIs against the repository's root, where CI runs the audit), else an absolute {@code file:} URI.
+     */
+    static String uri(String file) {
+        Path p = Path.of(file).toAbsolutePath().normalize();
+        Path cwd = Path.of("").toAbsolutePath().normalize();
+        if (p.startsWith(cwd)) {
+            String rel = cwd.relativize(p).toString().replace('\\', '/');
+            try {
+                return new URI(null, null, rel, null).toASCIIString();
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return p.toUri().toASCIIString();
     }
 
     /** JUnit XML: one test case per check, failed by its errors; warnings, suggestions and ignores in its output. */

@@ -79,6 +79,17 @@ class AuditCommandTest {
         assertThat(shell.exitCode()).isEqualTo(ExitCodes.VERDICT_FAILED);
         assertThat(ids(json(shell), "error")).containsExactly("ZD101", "ZD202", "ZD214");
 
+        // a kustomize directory's findings point at the file each object came from (kustomize's origin
+        // annotation), with the rendered line beside it; the annotation itself is not left on the objects
+        JsonNode naiveJson = json(Cli.run("audit", OVERLAYS.resolve("naive").toString(), "--format", "json"));
+        assertThat(naiveJson.path("findings")).filteredOn(f -> f.path("id").asText().equals("ZD101")).singleElement()
+                .satisfies(f -> {
+                    assertThat(Path.of(f.path("file").asText()).toAbsolutePath().normalize()).isEqualTo(OVERLAYS
+                            .resolveSibling("base/deployment.yaml").toAbsolutePath().normalize());
+                    assertThat(f.path("line").asInt()).isEqualTo(1);
+                    assertThat(f.path("location").asText()).contains("base/deployment.yaml:1 (rendered by kubectl"
+                            + " kustomize " + OVERLAYS.resolve("naive") + ", line ");
+                });
         Cli table = Cli.run("audit", OVERLAYS.resolve("naive").toString());
         assertThat(table.out()).startsWith("zerodrop audit of " + OVERLAYS.resolve("naive") + ": 2 error(s), 2"
                 + " warning(s), 0 suggestion(s) in 4 object(s): 1 workload(s), 2 Service(s), 0 PodDisruptionBudget(s)"
@@ -106,13 +117,53 @@ class AuditCommandTest {
         assertThat(StreamSupport.stream(results.spliterator(), false).map(x -> x.path("ruleId").asText()))
                 .containsExactlyInAnyOrder("ZD107", "ZD210");
         JsonNode first = results.get(0);
-        assertThat(first.at("/locations/0/physicalLocation/artifactLocation/uri").asText()).isEqualTo(m.toString());
+        assertThat(first.at("/locations/0/physicalLocation/artifactLocation/uri").asText())
+                .as("outside the working directory: an absolute file URI").isEqualTo(m.toUri().toASCIIString());
         assertThat(first.at("/locations/0/physicalLocation/region/startLine").asInt()).isEqualTo(1);
         assertThat(first.path("level").asText()).isEqualTo("warning");
         JsonNode rules = doc.at("/runs/0/tool/driver/rules");
         assertThat(rules.get(first.path("ruleIndex").asInt()).path("id").asText()).isEqualTo(first.path("ruleId")
                 .asText());
         assertThat(r.err()).as("the summary still reaches the terminal").contains("2 warning(s)");
+        for (JsonNode rule : rules) {
+            assertThat(rule.at("/fullDescription/text").asText()).as(rule.path("id").asText()).isNotBlank();
+            assertThat(rule.at("/help/text").asText()).startsWith(rule.path("id").asText() + " ");
+            assertThat(rule.at("/help/markdown").asText()).contains("zerodrop.io/ignore");
+            assertThat(rule.at("/defaultConfiguration/level").asText()).isIn("error", "warning", "note");
+        }
+        assertThat(StreamSupport.stream(rules.spliterator(), false).filter(x -> x.path("id").asText()
+                .equals("ZD107")).findFirst().orElseThrow().at("/defaultConfiguration/level").asText())
+                .isEqualTo("warning");
+
+        // inside the working directory (a CI job audits its checkout): a relative URI, as code scanning expects
+        Path inside = Files.createDirectories(Path.of("target", "sarif-uri test")).resolve("web.yaml");
+        Files.writeString(inside, AuditChecksTest.GOOD.replace("replicas: 3", "replicas: 1"));
+        JsonNode rel = new ObjectMapper().readTree(Cli.run("audit", inside.toString(), "--format", "sarif").out());
+        assertThat(rel.at("/runs/0/results/0/locations/0/physicalLocation/artifactLocation/uri").asText())
+                .isEqualTo("target/sarif-uri%20test/web.yaml");
+    }
+
+    /** Standard input is no file: its findings carry a stated logical location and no file URI. */
+    @Test
+    void sarifFromStandardInputHasNoFileUri() throws Exception {
+        Process p = new ProcessBuilder(ChildJvm.command(List.of(), Zerodrop.class.getName(), "audit", "-",
+                "--format", "sarif")).redirectError(dir.resolve("err").toFile()).start();
+        try (var in = p.getOutputStream()) {
+            in.write(AuditChecksTest.GOOD.replace("replicas: 3", "replicas: 1").getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(dir.resolve("err"))).isEqualTo(ExitCodes.PASSED);
+        JsonNode doc = new ObjectMapper().readTree(out);
+        try (InputStream in = getClass().getResourceAsStream("/sarif/sarif-schema-2.1.0.json")) {
+            assertThat(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in).validate(doc))
+                    .isEmpty();
+        }
+        JsonNode loc = doc.at("/runs/0/results/0/locations/0");
+        assertThat(loc.has("physicalLocation")).isFalse();
+        assertThat(loc.path("logicalLocations").findValuesAsText("name")).containsExactly("<stdin>:1");
+        assertThat(doc.at("/runs/0/results/0/message/text").asText()).endsWith("(read from standard input, the"
+                + " document at line 1)");
     }
 
     @Test
