@@ -56,7 +56,8 @@ public final class Auditor {
                     String field = "metadata.annotations[" + IGNORE_ANNOTATION + "]";
                     if (!known.contains(id)) {
                         out.add(new AuditFinding(IGNORE_CHECK, Severity.ERROR, o.ref(), field, "\"" + entry.trim()
-                                + "\" names no check (checks are ZD101…ZD214; see zerodrop audit --list)",
+                                + "\" names no check (checks are " + checks().get(0).id() + "…"
+                                + checks().get(checks().size() - 1).id() + "; see zerodrop audit --list)",
                                 "write \"<check-id>: <reason>\"", false, o.source(), null));
                     } else if (reason.isEmpty()) {
                         out.add(new AuditFinding(IGNORE_CHECK, Severity.ERROR, o.ref(), field, "ignoring " + id

@@ -99,6 +99,23 @@ final class BudgetChecks {
                         }
                     }
                 }),
+                new Rule("ZD217", "a budget that keeps not-ready pods from being evicted", (c, f) -> {
+                    for (AuditObject b : c.budgets()) {
+                        PodDisruptionBudget pdb = (PodDisruptionBudget) b.object();
+                        if ("AlwaysAllow".equals(pdb.getSpec().getUnhealthyPodEvictionPolicy())
+                                || c.workloadsMaybeSelected(b, pdb.getSpec().getSelector() == null ? null
+                                : pdb.getSpec().getSelector().getMatchLabels()).stream().noneMatch(w -> AuditContext
+                                .selects(pdb.getSpec().getSelector(), AuditContext.podLabels(w)))) {
+                            continue;
+                        }
+                        f.add(Severity.INFO, b, "spec.unhealthyPodEvictionPolicy", (pdb.getSpec()
+                                .getUnhealthyPodEvictionPolicy() == null ? "unset, so IfHealthyBudget" : "IfHealthyBudget")
+                                + ": a pod that is running but not ready can be evicted only while the budget is"
+                                + " met — when a bad rollout leaves pods not ready, those pods cannot be evicted and"
+                                + " the ready ones may not go either, so node drains hang", "unhealthyPodEvictionPolicy:"
+                                + " AlwaysAllow (Kubernetes 1.27 and later)");
+                    }
+                }),
                 new Rule("ZD208", "several PodDisruptionBudgets select the same pods", (c, f) -> {
                     for (AuditObject w : c.workloads()) {
                         List<AuditObject> bs = c.budgetsOf(w);

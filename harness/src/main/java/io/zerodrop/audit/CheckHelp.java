@@ -48,8 +48,9 @@ public final class CheckHelp {
                 + " refused)"));
         m.put("ZD106", new Help("warning", "Recreate (Deployment) or OnDelete (StatefulSet) update strategy"));
         m.put("ZD107", new Help("warning", "a single replica"));
-        m.put("ZD108", new Help("warning", "replicas spread over nodes: topologySpreadConstraints or"
-                + " podAntiAffinity (either counts)"));
+        m.put("ZD108", new Help("warning", "replicas spread over nodes: topologySpreadConstraints or podAntiAffinity"
+                + " (either counts, when its labelSelector — with the pod's own values of matchLabelKeys — selects"
+                + " the workload's own pods; one that selects none of them spreads nothing)"));
         m.put("ZD201", new Help("error (warning on the default drain, unless the preStop alone is at least the grace"
                 + " period)", "terminationGracePeriodSeconds"
                 + " ≥ preStop + drain: the grace counts the preStop; the one 2 s extension is only for a preStop"
@@ -90,6 +91,11 @@ public final class CheckHelp {
         m.put("ZD215", new Help("warning (inferred)", "a Service whose selector matches the pods of none of the"
                 + " workloads of its namespace in the input (no endpoint: every request through it fails),"
                 + " unless its pods come from elsewhere"));
+        m.put("ZD216", new Help("error", "a probe (httpGet, tcpSocket, grpc) on a port declared UDP only: the kubelet"
+                + " probes over TCP, so it always fails"));
+        m.put("ZD217", new Help("info", "a budget without `unhealthyPodEvictionPolicy: AlwaysAllow`: under the default"
+                + " (IfHealthyBudget) a running but not-ready pod can be evicted only while the budget is met, so a"
+                + " bad rollout can hang node drains"));
         return Map.copyOf(m);
     }
 }

@@ -3,6 +3,7 @@ package io.zerodrop.audit;
 import static io.zerodrop.audit.AuditContext.containerPath;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
@@ -106,6 +107,31 @@ final class ProbeChecks {
                                     + " readiness takes it out of rotation only after " + window(r) + " s: an"
                                     + " overloaded pod is killed with requests in flight instead of being shed",
                                     "make liveness's period × failureThreshold longer than readiness's");
+                        }
+                    }
+                }),
+                new Rule("ZD216", "probe on a UDP port", (c, f) -> {
+                    for (AuditObject w : c.workloads()) {
+                        for (Container ct : AuditContext.podSpec(w).getContainers()) {
+                            probes(ct).forEach((name, p) -> {
+                                IntOrString port = port(p);
+                                Optional<ContainerPort> declared = port == null ? Optional.empty()
+                                        : AuditContext.ports(ct).stream().filter(cp -> port.getStrVal() != null
+                                        ? port.getStrVal().equals(cp.getName()) : port.getIntVal().equals(
+                                        cp.getContainerPort())).findFirst();
+                                if (declared.isPresent() && "UDP".equals(declared.get().getProtocol())
+                                        && AuditContext.ports(ct).stream().noneMatch(cp -> declared.get()
+                                        .getContainerPort().equals(cp.getContainerPort()) && !"UDP".equals(
+                                        cp.getProtocol()))) {
+                                    f.add(Severity.ERROR, w, containerPath(w, ct) + "." + name + "." + handler(p)
+                                            + ".port", "the probe checks port " + (port.getStrVal() != null ? "\""
+                                            + port.getStrVal() + "\" (" + declared.get().getContainerPort() + ")"
+                                            : port.getIntVal()) + ", declared UDP only: the kubelet's " + handler(p)
+                                            + " probe speaks TCP, which nothing answers there, so the probe always"
+                                            + " fails", "probe a TCP port the app serves (or an exec probe for a"
+                                            + " UDP-only app)");
+                                }
+                            });
                         }
                     }
                 }),

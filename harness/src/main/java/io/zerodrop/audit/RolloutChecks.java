@@ -1,10 +1,14 @@
 package io.zerodrop.audit;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Replicas, update strategy and spreading: whether one change or one node can take every pod down. */
 final class RolloutChecks {
@@ -26,6 +30,20 @@ final class RolloutChecks {
     /** 0 or "0%": what the API server's validation refuses for both fields at once. */
     static boolean literalZero(IntOrString v) {
         return v != null && (Integer.valueOf(0).equals(v.getIntVal()) || "0%".equals(v.getStrVal()));
+    }
+
+    /**
+     * A spread or anti-affinity term's selector as the scheduler applies it: its labelSelector with the pod's own
+     * values of {@code matchLabelKeys} added; a term without labelSelector selects no pod.
+     */
+    private static LabelSelector withKeys(LabelSelector selector, List<String> keys, Map<String, String> own) {
+        if (selector == null || keys == null || keys.isEmpty()) {
+            return selector;
+        }
+        Map<String, String> labels = new HashMap<>(selector.getMatchLabels() == null ? Map.of()
+                : selector.getMatchLabels());
+        keys.stream().filter(own::containsKey).forEach(k -> labels.put(k, own.get(k)));
+        return new LabelSelector(selector.getMatchExpressions(), labels);
     }
 
     static List<AuditCheck> all() {
@@ -62,15 +80,34 @@ final class RolloutChecks {
                 new Rule("ZD108", "replicas not spread over nodes", (c, f) -> {
                     for (AuditObject w : c.counted()) {
                         PodSpec p = AuditContext.podSpec(w);
-                        boolean spread = p.getTopologySpreadConstraints() != null
-                                && !p.getTopologySpreadConstraints().isEmpty();
+                        Map<String, String> own = AuditContext.podLabels(w);
+                        List<LabelSelector> spreads = p.getTopologySpreadConstraints() == null ? List.of()
+                                : p.getTopologySpreadConstraints().stream().map(t -> withKeys(t.getLabelSelector(),
+                                t.getMatchLabelKeys(), own)).toList();
                         var anti = p.getAffinity() == null ? null : p.getAffinity().getPodAntiAffinity();
-                        boolean antiAffinity = anti != null && ((anti.getRequiredDuringSchedulingIgnoredDuringExecution()
-                                != null && !anti.getRequiredDuringSchedulingIgnoredDuringExecution().isEmpty())
-                                || (anti.getPreferredDuringSchedulingIgnoredDuringExecution() != null
-                                && !anti.getPreferredDuringSchedulingIgnoredDuringExecution().isEmpty()));
-                        // either one counts
-                        if (c.replicas(w) >= 2 && !spread && !antiAffinity) {
+                        List<LabelSelector> antis = new ArrayList<>();
+                        if (anti != null && anti.getRequiredDuringSchedulingIgnoredDuringExecution() != null) {
+                            anti.getRequiredDuringSchedulingIgnoredDuringExecution().forEach(t -> antis.add(
+                                    withKeys(t.getLabelSelector(), t.getMatchLabelKeys(), own)));
+                        }
+                        if (anti != null && anti.getPreferredDuringSchedulingIgnoredDuringExecution() != null) {
+                            anti.getPreferredDuringSchedulingIgnoredDuringExecution().forEach(t -> antis.add(withKeys(
+                                    t.getPodAffinityTerm().getLabelSelector(), t.getPodAffinityTerm()
+                                    .getMatchLabelKeys(), own)));
+                        }
+                        boolean spread = spreads.stream().anyMatch(s -> AuditContext.selects(s, own));
+                        boolean antiAffinity = antis.stream().anyMatch(s -> AuditContext.selects(s, own));
+                        // either one counts — when its selector counts the workload's own pods
+                        if (c.replicas(w) >= 2 && !spread && !antiAffinity && !(spreads.isEmpty() && antis
+                                .isEmpty())) {
+                            f.add(Severity.WARNING, w, AuditContext.podSpecPath(w) + (spreads.isEmpty()
+                                    ? ".affinity.podAntiAffinity" : ".topologySpreadConstraints"), "its "
+                                    + (spreads.isEmpty() ? "podAntiAffinity terms select" : "topologySpreadConstraints"
+                                    + " select") + " none of its own pods (labels " + own + "): the scheduler counts"
+                                    + " other pods, so these replicas may all land on one node, and draining it takes"
+                                    + " them all", "a labelSelector that matches the pod template's labels (e.g. "
+                                    + AuditContext.selectorLabels(w) + ")");
+                        } else if (c.replicas(w) >= 2 && !spread && !antiAffinity) {
                             f.add(Severity.WARNING, w, AuditContext.podSpecPath(w) + ".topologySpreadConstraints", "neither"
                                     + " topologySpreadConstraints nor podAntiAffinity: the scheduler may put every"
                                     + " replica on one node, and draining it takes them all", "topologySpreadConstraints"

@@ -45,9 +45,10 @@ public class AuditChecksTest {
             "apiVersion: policy/v1",
             "kind: PodDisruptionBudget",
             "metadata: {name: web}",
-            "spec: {maxUnavailable: 1, selector: {matchLabels: {app: web}}}",
+            "spec: {maxUnavailable: 1, unhealthyPodEvictionPolicy: AlwaysAllow, selector: {matchLabels: {app: web}}}",
             "");
-    static final String PDB = "spec: {maxUnavailable: 1, selector: {matchLabels: {app: web}}}";
+    static final String PDB = "spec: {maxUnavailable: 1, unhealthyPodEvictionPolicy: AlwaysAllow, selector:"
+            + " {matchLabels: {app: web}}}";
     static final String READINESS = "        readinessProbe: {httpGet: {path: /ready, port: http}, periodSeconds: 2,"
             + " failureThreshold: 2}\n";
     static final String LIVENESS = "        livenessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 10,"
@@ -190,7 +191,21 @@ public class AuditChecksTest {
                 Arguments.of("ZD214", Severity.ERROR, mutate(CONTAINER, CONTAINER
                         + "        env: [{name: SHUTDOWN_MODE, value: ignore}]\n")),
                 Arguments.of("ZD215", Severity.WARNING, mutate("spec: {selector: {app: web}, ports",
-                        "spec: {selector: {app: shop}, ports")));
+                        "spec: {selector: {app: shop}, ports")),
+                Arguments.of("ZD216", Severity.ERROR, mutate("ports: [{name: http, containerPort: 8080}]",
+                        "ports: [{name: http, containerPort: 8080}, {name: stats, containerPort: 8125, protocol: UDP}]")
+                        .replace("path: /ready, port: http", "path: /ready, port: stats")),
+                Arguments.of("ZD216", Severity.ERROR, mutate("ports: [{name: http, containerPort: 8080}]",
+                        "ports: [{name: http, containerPort: 8080}, {containerPort: 8125, protocol: UDP}]")
+                        .replace(LIVENESS, "        livenessProbe: {tcpSocket: {port: 8125}, periodSeconds: 10,"
+                        + " failureThreshold: 3}\n")),
+                Arguments.of("ZD217", Severity.INFO, mutate(PDB, PDB.replace(" unhealthyPodEvictionPolicy: AlwaysAllow,",
+                        ""))),
+                Arguments.of("ZD217", Severity.INFO, mutate(PDB, PDB.replace("AlwaysAllow", "IfHealthyBudget"))),
+                Arguments.of("ZD108", Severity.WARNING, mutate("labelSelector: {matchLabels: {app: web}}",
+                        "labelSelector: {matchLabels: {app: api}}")),
+                Arguments.of("ZD108", Severity.WARNING, mutate("labelSelector: {matchLabels: {app: web}}",
+                        "matchLabelKeys: [pod-template-hash]")));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -226,11 +241,12 @@ public class AuditChecksTest {
     /** polaris#999: matchLabels and matchExpressions must both hold; one that holds alone selects nothing. */
     @Test
     void aBudgetSelectsOnlyWhenMatchLabelsAndEveryMatchExpressionHold() {
-        String notSelecting = mutate(PDB, "spec: {maxUnavailable: 1, selector: {matchLabels: {app: web},"
-                + " matchExpressions: [{key: tier, operator: In, values: [db]}]}}");
+        String notSelecting = mutate(PDB, "spec: {maxUnavailable: 1, unhealthyPodEvictionPolicy: AlwaysAllow,"
+                + " selector: {matchLabels: {app: web}, matchExpressions: [{key: tier, operator: In, values: [db]}]}}");
         assertThat(audit(notSelecting)).extracting(AuditFinding::id).contains("ZD104", "ZD207");
-        String selecting = mutate(PDB, "spec: {maxUnavailable: 1, selector: {matchLabels: {app: web},"
-                + " matchExpressions: [{key: tier, operator: In, values: [backend]}]}}");
+        String selecting = mutate(PDB, "spec: {maxUnavailable: 1, unhealthyPodEvictionPolicy: AlwaysAllow,"
+                + " selector: {matchLabels: {app: web}, matchExpressions: [{key: tier, operator: In, values:"
+                + " [backend]}]}}");
         assertThat(audit(selecting)).isEmpty();
     }
 
