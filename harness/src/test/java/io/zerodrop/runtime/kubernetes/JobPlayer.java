@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.mockwebserver.http.MockResponse;
+import io.zerodrop.core.JvmTemp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -72,6 +73,9 @@ public final class JobPlayer {
                     if (skewsMs.get(index) != 0) {
                         cmd.add(1, "-Dzerodrop.generator.clockSkewMs=" + skewsMs.get(index));
                     }
+                    // the pod's /tmp is its own (an emptyDir in the Job): here a directory inside the test's, so
+                    // Gatling's native-library copies do not pile up in the shared /tmp
+                    cmd.addAll(1, JvmTemp.options(JvmTemp.create(tmp.resolve("pod-" + index + "-tmp"))));
                     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                             .redirectOutput(tmp.resolve("pod-" + index + ".log").toFile());
                     pb.environment().put("JOB_COMPLETION_INDEX", String.valueOf(index));
