@@ -47,7 +47,8 @@ public final class CheckHelp {
                 + " field set — the controller then expects no pod and allows 0 disruptions, every eviction"
                 + " refused)"));
         m.put("ZD106", new Help("warning", "Recreate (Deployment) or OnDelete (StatefulSet) update strategy"));
-        m.put("ZD107", new Help("warning", "a single replica"));
+        m.put("ZD107", new Help("warning", "a single replica of pods a Service selects (a worker no Service selects"
+                + " drops no request)"));
         m.put("ZD108", new Help("warning", "replicas spread over nodes: topologySpreadConstraints or podAntiAffinity"
                 + " (either counts, when its labelSelector — with the pod's own values of matchLabelKeys — selects"
                 + " the workload's own pods; one that selects none of them spreads nothing)"));

@@ -64,6 +64,9 @@ final class RolloutChecks {
                 }),
                 new Rule("ZD107", "a single replica", (c, f) -> {
                     for (AuditObject w : c.counted()) {
+                        if (c.servicesOf(w).isEmpty()) {
+                            continue; // a worker no Service selects drops no request when it is down
+                        }
                         if (w.workload().pods() == Workload.Pods.BARE) {
                             f.add(Severity.WARNING, w, "kind", "a Pod no controller owns: once it is deleted, evicted"
                                     + " or its node drained, nothing recreates it, and its Service has no endpoint"

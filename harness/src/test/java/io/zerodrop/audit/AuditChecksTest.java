@@ -230,6 +230,19 @@ public class AuditChecksTest {
                 .isEqualTo(Auditor.checks().stream().map(AuditCheck::id).toList());
     }
 
+    /**
+     * A single-replica worker that no Service selects (a queue consumer, a load generator) drops no request when it
+     * is down: ZD107 is about a Service left without an endpoint (bank-of-anthos's loadgenerator, the voting app's
+     * worker).
+     */
+    @Test
+    void aSingleReplicaNoServiceSelectsIsNoZd107() {
+        String single = mutate("replicas: 3", "replicas: 1");
+        assertThat(audit(single)).extracting(AuditFinding::id).contains("ZD107");
+        String worker = single.substring(0, single.indexOf("---\napiVersion: v1\nkind: Service"));
+        assertThat(audit(worker)).extracting(AuditFinding::id).doesNotContain("ZD107");
+    }
+
     /** kube-score#339: the same endpoint with different timings is the recommended setup, not "identical". */
     @Test
     void livenessOnTheReadinessEndpointWithOtherTimingsIsNotIdentical() {

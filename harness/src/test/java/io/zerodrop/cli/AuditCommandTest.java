@@ -390,6 +390,7 @@ class AuditCommandTest {
             client.pods().inNamespace("shop").resource(new PodBuilder()
                     .withNewMetadata().withName("debug").withLabels(Map.of("app", "debug")).endMetadata().withNewSpec()
                     .addNewContainer().withName("sh").withImage("busybox").endContainer().endSpec().build()).create();
+            cluster.service(client, "debug", "debug");
             client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("shop").resource(new io.fabric8
                     .kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder().withNewMetadata()
                     .withName("web").endMetadata().withNewSpec().withMinReplicas(1).withMaxReplicas(5)
@@ -411,7 +412,7 @@ class AuditCommandTest {
             });
             assertThat(report.path("findings")).filteredOn(f -> f.path("id").asText().equals("ZD101"))
                     .extracting(f -> f.path("object").asText()).containsExactlyInAnyOrder("Deployment shop/web",
-                            "DaemonSet shop/agent");
+                            "DaemonSet shop/agent", "Pod shop/debug");
             assertThat(report.path("findings")).filteredOn(f -> f.path("id").asText().equals("ZD107"))
                     .extracting(f -> f.path("object").asText() + ": " + f.path("why").asText())
                     .containsExactlyInAnyOrder("Deployment shop/web: 1 replica (the minReplicas of"
