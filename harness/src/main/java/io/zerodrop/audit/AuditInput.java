@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -189,7 +190,7 @@ public final class AuditInput {
             }
             Object parsed;
             try {
-                parsed = SERIALIZATION.unmarshal(SERIALIZATION.asJson(doc));
+                parsed = SERIALIZATION.unmarshal(SERIALIZATION.asJson(slim(map)));
             } catch (RuntimeException e) {
                 Throwable c = e;
                 while (c.getCause() != null && !(c instanceof JsonMappingException)) {
@@ -220,6 +221,38 @@ public final class AuditInput {
                 out.add(read);
             }
         }
+    }
+
+    /** The kinds whose bodies the checks read; of every other object only its identity and metadata are kept. */
+    private static final Set<String> READ_KINDS = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
+            "ReplicationController", "Pod", "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Rollout");
+
+    /**
+     * The document as the audit needs it: whole for the kinds it reads and for custom resources (whose spec may hold
+     * a pod template); otherwise apiVersion, kind and metadata alone — a CustomResourceDefinition's schema, a
+     * ConfigMap's data, a dashboard's JSON are not built into objects no check looks at (kube-prometheus: 5.7 MB,
+     * most of it CRD schemas and dashboards). A List's items each so.
+     */
+    private static Map<?, ?> slim(Map<?, ?> doc) {
+        Object kind = doc.get("kind");
+        if ("List".equals(kind) && doc.get("items") instanceof List<?> items) {
+            Map<Object, Object> out = new LinkedHashMap<>(doc);
+            out.put("items", items.stream().map(i -> i instanceof Map<?, ?> m ? slim(m) : i).toList());
+            return out;
+        }
+        String apiVersion = String.valueOf(doc.get("apiVersion"));
+        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        boolean custom = group.contains(".") && !group.endsWith("k8s.io");
+        if (READ_KINDS.contains(String.valueOf(kind)) || custom) {
+            return doc;
+        }
+        Map<Object, Object> out = new LinkedHashMap<>();
+        out.put("apiVersion", doc.get("apiVersion"));
+        out.put("kind", kind);
+        if (doc.containsKey("metadata")) {
+            out.put("metadata", doc.get("metadata"));
+        }
+        return out;
     }
 
     /**
