@@ -282,14 +282,89 @@ public final class AuditContext {
         return w.workload().podSpecPath();
     }
 
-    /** Services whose selector selects the workload's pods. */
+    /**
+     * The Services that send requests to the workload's pods: those whose selector selects them, less those that
+     * carry only metrics scrapes ({@link #metricsOnly}) — a failed scrape is no dropped request.
+     */
     public List<AuditObject> servicesOf(AuditObject w) {
         if (servicesByNamespace == null) {
             servicesByNamespace = byNamespace(services());
         }
         Map<String, String> labels = podLabels(w);
         return servicesByNamespace.getOrDefault(w.namespace(), List.of()).stream()
-                .filter(s -> selects((Service) s.object(), labels)).toList();
+                .filter(s -> selects((Service) s.object(), labels) && !metricsOnly(s)).toList();
+    }
+
+    /** The annotation that states what a Service carries: {@code metrics} (scrapes only) or {@code requests}. */
+    public static final String TRAFFIC_ANNOTATION = "zerodrop.io/traffic";
+
+    /**
+     * Whether a Service carries only metrics scrapes: it says so ({@code zerodrop.io/traffic: metrics}), or a
+     * Prometheus-operator ServiceMonitor of the input that selects it scrapes every one of its ports (by name) —
+     * kube-prometheus's exporters behind kube-rbac-proxy. {@code zerodrop.io/traffic: requests} says otherwise
+     * whatever scrapes it.
+     */
+    public boolean metricsOnly(AuditObject service) {
+        return metricsOnly.computeIfAbsent(service, this::scrapedOnly);
+    }
+
+    private final Map<AuditObject, Boolean> metricsOnly = new IdentityHashMap<>();
+
+    private boolean scrapedOnly(AuditObject service) {
+        var annotations = service.object().getMetadata().getAnnotations();
+        String stated = annotations == null ? null : annotations.get(TRAFFIC_ANNOTATION);
+        if (stated != null) {
+            return stated.trim().equals("metrics");
+        }
+        Service svc = (Service) service.object();
+        List<ServicePort> ports = svc.getSpec().getPorts() == null ? List.of() : svc.getSpec().getPorts();
+        if (ports.isEmpty() || ports.stream().anyMatch(p -> p.getName() == null)) {
+            return false;
+        }
+        Map<String, String> labels = service.object().getMetadata().getLabels() == null ? Map.of()
+                : service.object().getMetadata().getLabels();
+        for (AuditObject m : serviceMonitors()) {
+            Map<?, ?> spec = path(m, "spec");
+            if (spec == null || !monitorsNamespace(m, spec, service.namespace())) {
+                continue;
+            }
+            LabelSelector selector = spec.get("selector") == null ? null : SERIALIZATION.convertValue(
+                    spec.get("selector"), LabelSelector.class);
+            List<?> endpoints = spec.get("endpoints") instanceof List<?> l ? l : List.of();
+            List<String> scraped = new ArrayList<>();
+            for (Object e : endpoints) {
+                if (e instanceof Map<?, ?> endpoint && endpoint.get("port") != null) {
+                    scraped.add(String.valueOf(endpoint.get("port")));
+                }
+            }
+            if (selects(selector, labels) && ports.stream().allMatch(p -> scraped.contains(p.getName()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<AuditObject> serviceMonitors() {
+        if (serviceMonitors == null) {
+            serviceMonitors = objects.stream().filter(o -> "ServiceMonitor".equals(o.kind())
+                    && o.object().getApiVersion() != null && o.object().getApiVersion().startsWith(
+                    "monitoring.coreos.com/")).toList();
+        }
+        return serviceMonitors;
+    }
+
+    private List<AuditObject> serviceMonitors;
+
+    /** A ServiceMonitor watches its own namespace, unless its namespaceSelector says any or names others. */
+    private static boolean monitorsNamespace(AuditObject monitor, Map<?, ?> spec, String namespace) {
+        if (!(spec.get("namespaceSelector") instanceof Map<?, ?> ns)) {
+            return monitor.namespace().equals(namespace);
+        }
+        if (Boolean.TRUE.equals(ns.get("any"))) {
+            return true;
+        }
+        return ns.get("matchNames") instanceof List<?> names ? names.contains(namespace)
+                : monitor.namespace().equals(namespace);
     }
 
     /** Services and budgets by namespace, grouped once: a selector reaches no other namespace. */

@@ -169,6 +169,38 @@ class WorkloadKindsTest {
     }
 
     /**
+     * A Service that carries only metrics scrapes (kube-prometheus: every port of the exporter's Service scraped by
+     * a ServiceMonitor) holds its pods to no request-serving check; the annotation zerodrop.io/traffic states it
+     * either way.
+     */
+    @Test
+    void aServiceOnlyScrapedForMetricsHoldsItsPodsToNoRequestServingCheck() {
+        String exporter = String.join("\n", "apiVersion: apps/v1", "kind: DaemonSet",
+                "metadata: {name: node-exporter, namespace: monitoring}", "spec:",
+                "  selector: {matchLabels: {app: node-exporter}}", "  template:",
+                "    metadata: {labels: {app: node-exporter}}", "    spec:", "      containers:",
+                "      - {name: node-exporter, image: x, args: [--web.listen-address=127.0.0.1:9100]}",
+                "      - {name: kube-rbac-proxy, image: y, ports: [{name: https, containerPort: 9100}]}", "---",
+                "apiVersion: v1", "kind: Service", "metadata: {name: node-exporter, namespace: monitoring, labels:"
+                + " {app: node-exporter}}", "spec: {clusterIP: None, selector: {app: node-exporter}, ports: [{name:"
+                + " https, port: 9100, targetPort: https}]}", "");
+        String monitor = String.join("\n", "---", "apiVersion: monitoring.coreos.com/v1", "kind: ServiceMonitor",
+                "metadata: {name: node-exporter, namespace: monitoring}", "spec: {selector: {matchLabels: {app:"
+                + " node-exporter}}, endpoints: [{port: https, interval: 15s}]}", "");
+        assertThat(ids(exporter)).as("a Service alone: its pods serve requests").contains("ZD101", "ZD202");
+        assertThat(ids(exporter + monitor)).as("every port scraped by a ServiceMonitor").doesNotContain("ZD101",
+                "ZD202");
+        assertThat(ids(exporter + monitor.replace("port: https", "port: web"))).as("a port it does not scrape")
+                .contains("ZD101");
+        String stated = exporter.replace("labels: {app: node-exporter}}\nspec: {clusterIP",
+                "labels: {app: node-exporter}, annotations: {zerodrop.io/traffic: metrics}}\nspec: {clusterIP");
+        assertThat(stated).contains("zerodrop.io/traffic: metrics");
+        assertThat(ids(stated)).doesNotContain("ZD101", "ZD202");
+        assertThat(ids(stated.replace("traffic: metrics", "traffic: requests") + monitor))
+                .as("stated: requests, whatever scrapes it").contains("ZD101", "ZD202");
+    }
+
+    /**
      * A budget or Service for pods an operator creates (kube-prometheus: a budget for the Prometheus resource's
      * pods) is not "selects nothing" for certain: the input holds what makes those pods, which the audit does not
      * read. Without it, the budget protects nothing.
