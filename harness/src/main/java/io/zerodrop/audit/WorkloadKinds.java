@@ -11,8 +11,8 @@ import java.util.Optional;
  * that the report says what it passed over instead of passing it silently.
  */
 final class WorkloadKinds {
-    static final List<WorkloadKind> ALL = List.of(new DeploymentKind(), new StatefulSetKind(), new DaemonSetKind(),
-            new ReplicaSetKind(), new ReplicationControllerKind(), new BarePodKind(), new ArgoRolloutKind());
+    static final List<WorkloadKind> ALL = List.of(AppsKind.DEPLOYMENT, AppsKind.STATEFUL_SET, AppsKind.DAEMON_SET,
+            AppsKind.REPLICA_SET, new ReplicationControllerKind(), new BarePodKind(), new ArgoRolloutKind());
 
     private WorkloadKinds() {
     }
