@@ -21,6 +21,7 @@ class RbacTest {
             "apps/deployments:get", "apps/deployments:list", "apps/deployments:watch", "apps/deployments:patch",
             "apps/statefulsets:get", "apps/statefulsets:list", "apps/statefulsets:watch", "apps/statefulsets:patch",
             "apps/replicasets:get", "apps/replicasets:list", "/services:get", "/services:list",
+            "apps/daemonsets:get", "apps/daemonsets:list", "autoscaling/horizontalpodautoscalers:list",
             "discovery.k8s.io/endpointslices:list", "discovery.k8s.io/endpointslices:watch",
             "/events:list", "/events:watch", "events.k8s.io/events:list", "events.k8s.io/events:watch",
             "policy/poddisruptionbudgets:get", "policy/poddisruptionbudgets:list",
