@@ -11,7 +11,9 @@ import io.zerodrop.testsupport.HostTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
@@ -159,24 +161,31 @@ class TrafficCommandTest {
             JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
             JsonNode req = report.path("requests");
             assertThat(req.path("measured").asLong()).isEqualTo(100);
-            // an /ok the server answered at once can still time out at the client when a starved machine holds the
-            // client longer than its 1 s timeout: such a request is a timeout (the server counted it all the same)
-            List<JsonNode> okLate = new ArrayList<>();
+            // a request the server answered at once (/ok, /reset, /status503) can still time out at the client when
+            // a starved machine holds the client longer than its 1 s timeout: the client saw a timeout, and it is
+            // counted as one (the server counted the request all the same); each path's own class takes the rest
+            Map<String, Integer> late = new HashMap<>(Map.of("/ok", 0, "/reset", 0, "/status503", 0));
             report.path("attributions").forEach(a -> {
-                if (a.path("request").asText().endsWith(" /ok")) {
-                    okLate.add(a);
+                String path = a.path("request").asText().replaceAll("^.* ", "");
+                if (late.containsKey(path) && a.path("failureClass").asText().equals("REQUEST_TIMEOUT")) {
+                    late.merge(path, 1, Integer::sum);
+                } else if (path.equals("/ok")) {
+                    assertThat(a.path("failureClass").asText()).as(r.out()).isEqualTo("REQUEST_TIMEOUT");
                 }
             });
-            okLate.forEach(a -> assertThat(a.path("failureClass").asText()).as(r.out()).isEqualTo("REQUEST_TIMEOUT"));
-            assertThat(req.path("failed").asLong()).as(r.out()).isEqualTo(80 + okLate.size());
-            assertThat(req.path("ok").asLong()).isEqualTo(20 - okLate.size());
+            int lateAll = late.values().stream().mapToInt(Integer::intValue).sum();
+            assertThat(req.path("failed").asLong()).as(r.out()).isEqualTo(80 + late.get("/ok"));
+            assertThat(req.path("ok").asLong()).isEqualTo(20 - late.get("/ok"));
             JsonNode byClass = req.path("failuresByClass");
             assertThat(byClass.path("REFUSED").asLong()).isEqualTo(20);
-            assertThat(byClass.path("RESET").asLong()).isEqualTo(20);
-            assertThat(byClass.path("HTTP_503").asLong()).isEqualTo(20);
-            assertThat(byClass.path("REQUEST_TIMEOUT").asLong()).isEqualTo(20 + okLate.size());
-            assertThat(req.path("failuresByStatus").path("503").asLong()).isEqualTo(20);
-            assertThat(byClass.size()).isEqualTo(4);
+            assertThat(byClass.path("RESET").asLong()).as(r.out()).isEqualTo(20 - late.get("/reset"));
+            assertThat(byClass.path("HTTP_503").asLong()).isEqualTo(20 - late.get("/status503"));
+            assertThat(byClass.path("REQUEST_TIMEOUT").asLong()).isEqualTo(20 + lateAll);
+            assertThat(req.path("failuresByStatus").path("503").asLong()).isEqualTo(20 - late.get("/status503"));
+            List<String> classes = new ArrayList<>();
+            byClass.fieldNames().forEachRemaining(classes::add);
+            assertThat(classes).isSubsetOf("REFUSED", "RESET", "HTTP_503", "REQUEST_TIMEOUT")
+                    .contains("REFUSED", "REQUEST_TIMEOUT");
 
             // the server agrees: 20 answered OK, 20 reset, 20 answered 503, and it never saw the refused ones
             assertThat(server.count("/ok")).isEqualTo(20);
@@ -193,7 +202,11 @@ class TrafficCommandTest {
             serverTimes.addAll(server.times("/status503"));
             List<long[]> clientSpans = new ArrayList<>(spans(report, "RESET"));
             clientSpans.addAll(spans(report, "HTTP_503"));
-            assertOneOffsetExplainsEveryPair(serverTimes, clientSpans, server.times("/reset").size(), slackMs);
+            if (late.get("/reset") + late.get("/status503") == 0) {
+                // (a starved client that timed some of them out leaves fewer client spans than server times: the
+                // pairing is then ambiguous and not checked; the counts above still are)
+                assertOneOffsetExplainsEveryPair(serverTimes, clientSpans, server.times("/reset").size(), slackMs);
+            }
             for (JsonNode a : report.path("attributions")) {
                 long latency = a.path("endMs").asLong() - a.path("startMs").asLong();
                 switch (a.path("failureClass").asText()) {
@@ -210,7 +223,7 @@ class TrafficCommandTest {
                     : "FAILED");
             assertThat(r.out()).contains(saturated ? "verdict    INCONCLUSIVE" : "verdict    FAILED",
                     "FAIL max-dropped: expected ≤ 0, measured "
-                    + (80 + okLate.size()));
+                    + (80 + late.get("/ok")));
         }
     }
 
