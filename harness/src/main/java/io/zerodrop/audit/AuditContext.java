@@ -323,49 +323,56 @@ public final class AuditContext {
         }
         Map<String, String> labels = service.object().getMetadata().getLabels() == null ? Map.of()
                 : service.object().getMetadata().getLabels();
-        for (AuditObject m : serviceMonitors()) {
-            Map<?, ?> spec = path(m, "spec");
-            if (spec == null || !monitorsNamespace(m, spec, service.namespace())) {
-                continue;
-            }
-            LabelSelector selector = spec.get("selector") == null ? null : SERIALIZATION.convertValue(
-                    spec.get("selector"), LabelSelector.class);
-            List<?> endpoints = spec.get("endpoints") instanceof List<?> l ? l : List.of();
-            List<String> scraped = new ArrayList<>();
-            for (Object e : endpoints) {
-                if (e instanceof Map<?, ?> endpoint && endpoint.get("port") != null) {
-                    scraped.add(String.valueOf(endpoint.get("port")));
-                }
-            }
-            if (selects(selector, labels) && ports.stream().allMatch(p -> scraped.contains(p.getName()))) {
+        for (Monitor m : serviceMonitors()) {
+            if (m.watches(service.namespace()) && selects(m.selector(), labels)
+                    && ports.stream().allMatch(p -> m.ports().contains(p.getName()))) {
                 return true;
             }
         }
         return false;
     }
 
-    private List<AuditObject> serviceMonitors() {
+    /** A ServiceMonitor as the check reads it: what it selects, where, and the port names it scrapes. */
+    private record Monitor(String namespace, Object namespaceSelector, LabelSelector selector, List<String> ports) {
+        /** Its own namespace, unless its namespaceSelector says any or names others. */
+        boolean watches(String ns) {
+            if (!(namespaceSelector instanceof Map<?, ?> sel)) {
+                return namespace.equals(ns);
+            }
+            if (Boolean.TRUE.equals(sel.get("any"))) {
+                return true;
+            }
+            return sel.get("matchNames") instanceof List<?> names ? names.contains(ns) : namespace.equals(ns);
+        }
+    }
+
+    /** The input's Prometheus-operator ServiceMonitors, each read once. */
+    private List<Monitor> serviceMonitors() {
         if (serviceMonitors == null) {
-            serviceMonitors = objects.stream().filter(o -> "ServiceMonitor".equals(o.kind())
-                    && o.object().getApiVersion() != null && o.object().getApiVersion().startsWith(
-                    "monitoring.coreos.com/")).toList();
+            List<Monitor> out = new ArrayList<>();
+            for (AuditObject o : objects) {
+                Map<?, ?> spec = "ServiceMonitor".equals(o.kind()) && o.object().getApiVersion() != null
+                        && o.object().getApiVersion().startsWith("monitoring.coreos.com/") ? path(o, "spec") : null;
+                if (spec == null) {
+                    continue;
+                }
+                List<String> ports = new ArrayList<>();
+                if (spec.get("endpoints") instanceof List<?> endpoints) {
+                    for (Object e : endpoints) {
+                        if (e instanceof Map<?, ?> endpoint && endpoint.get("port") != null) {
+                            ports.add(String.valueOf(endpoint.get("port")));
+                        }
+                    }
+                }
+                out.add(new Monitor(o.namespace(), spec.get("namespaceSelector"), spec.get("selector") == null
+                        ? null : SERIALIZATION.convertValue(spec.get("selector"), LabelSelector.class), ports));
+            }
+            serviceMonitors = List.copyOf(out);
         }
         return serviceMonitors;
     }
 
-    private List<AuditObject> serviceMonitors;
-
-    /** A ServiceMonitor watches its own namespace, unless its namespaceSelector says any or names others. */
-    private static boolean monitorsNamespace(AuditObject monitor, Map<?, ?> spec, String namespace) {
-        if (!(spec.get("namespaceSelector") instanceof Map<?, ?> ns)) {
-            return monitor.namespace().equals(namespace);
-        }
-        if (Boolean.TRUE.equals(ns.get("any"))) {
-            return true;
-        }
-        return ns.get("matchNames") instanceof List<?> names ? names.contains(namespace)
-                : monitor.namespace().equals(namespace);
-    }
+    private List<Monitor> serviceMonitors;
 
     /** Services and budgets by namespace, grouped once: a selector reaches no other namespace. */
     private Map<String, List<AuditObject>> servicesByNamespace;

@@ -39,16 +39,8 @@ public final class AuditOutput {
         StringBuilder b = new StringBuilder();
         b.append("zerodrop audit of ").append(what).append(": ").append(summary(fs, scope)).append(" — ")
                 .append(Auditor.failed(fs) ? "FAILED" : "passed").append('\n');
-        for (AuditScope.Entry e : scope.notAudited()) {
-            b.append("\nnot audited  ").append(e.object()).append('\n');
-            b.append("         why: ").append(e.why()).append('\n');
-            b.append("         at:  ").append(e.location()).append('\n');
-        }
-        for (AuditScope.Entry e : scope.readAs()) {
-            b.append("\nread as     ").append(e.object()).append('\n');
-            b.append("         why: ").append(e.why()).append('\n');
-            b.append("         at:  ").append(e.location()).append('\n');
-        }
+        scope.notAudited().forEach(e -> entry(b, "not audited  ", e));
+        scope.readAs().forEach(e -> entry(b, "read as     ", e));
         for (AuditFinding f : fs) {
             b.append('\n').append(String.format(Locale.ROOT, "%-8s %-6s %s  %s%n", f.counts() ? f.severity().name()
                     : "ignored", f.id(), f.object(), f.field()));
@@ -60,6 +52,12 @@ public final class AuditOutput {
             }
         }
         return b.toString();
+    }
+
+    private static void entry(StringBuilder b, String label, AuditScope.Entry e) {
+        b.append('\n').append(label).append(e.object()).append('\n');
+        b.append("         why: ").append(e.why()).append('\n');
+        b.append("         at:  ").append(e.location()).append('\n');
     }
 
     public static String json(List<AuditFinding> fs, AuditScope scope, String what) {
