@@ -73,9 +73,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     /** Pods whose container exited while nobody was terminating them. */
     private final Set<String> crashed = ConcurrentHashMap.newKeySet();
     private final Object evictionLock = new Object();
-    private final AtomicInteger maxUnavailable = new AtomicInteger();
-    /** The most pods not Ready at once: the disruption budget's view (it counts the Ready condition, not endpoints). */
-    private final AtomicInteger maxNotReady = new AtomicInteger();
+    private final AvailabilitySampler availability = new AvailabilitySampler();
     private volatile boolean sampling;
     private final AtomicInteger desired = new AtomicInteger();
     private final Map<String, String> podHash = new ConcurrentHashMap<>();
@@ -121,8 +119,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         m.put("seed", settings.seed());
         m.put("images", settings.images().describe());
         m.put("workDir", settings.workDir().toString());
-        m.put("maxUnavailableObserved", maxUnavailable.get());
-        m.put("maxNotReadyObserved", maxNotReady.get());
+        availability.describe(m);
         return m;
     }
 
@@ -202,12 +199,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         sampling = true;
         scheduler.scheduleAtFixedRate(() -> {
             if (sampling) {
-                long down = Math.max(0, desired.get() - pods.values().stream()
-                        .filter(p -> !p.isTerminating() && p.isReady() && endpoints.isReady(p.name)).count());
-                maxUnavailable.accumulateAndGet((int) down, Math::max);
-                long notReady = Math.max(0, desired.get() - pods.values().stream()
-                        .filter(p -> !p.isTerminating() && p.isReady()).count());
-                maxNotReady.accumulateAndGet((int) notReady, Math::max);
+                availability.sample(desired.get(), AvailabilitySampler.look(pods.values(), endpoints::isReady));
             }
         }, 50, 50, TimeUnit.MILLISECONDS);
     }
