@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zerodrop.conformance.DeleteConformance;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.report.RenderedLabels;
+import io.zerodrop.testsupport.Headless;
 import io.zerodrop.testsupport.HostTool;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -192,12 +192,8 @@ class RunCommandTest {
         assertThat(RenderedLabels.assertNoOverlap(chromium, out.resolve("report.html"), dir))
                 .isGreaterThan(15);
         Path png = dir.resolve("naive.png");
-        Process shot = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--hide-scrollbars", "--user-data-dir=" + Files.createTempDirectory(dir, "c"),
-                "--window-size=1200,2400", "--screenshot=" + png, out.resolve("report.html").toUri().toString())
-                .redirectErrorStream(true).start();
-        shot.getInputStream().readAllBytes();
-        assertThat(shot.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Headless.run(chromium, dir, "--hide-scrollbars", "--window-size=1200,2400", "--screenshot=" + png,
+                out.resolve("report.html").toUri().toString());
         BufferedImage img = ImageIO.read(png.toFile());
         long raceShading = 0;
         long failureDots = 0;

@@ -5,20 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.Analyzer;
 import io.zerodrop.gatling.RequestRecord;
+import io.zerodrop.testsupport.Headless;
 import io.zerodrop.testsupport.HostTool;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Expectations;
 import io.zerodrop.verdict.Verdict;
 import java.awt.image.BufferedImage;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,14 +114,10 @@ class HtmlReportInChromiumTest {
     }
 
     private String run(Path chromium, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + Files.createTempDirectory(dir, "chromium")));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("chromium.err").toFile()).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("chromium finished").isTrue();
-        assertThat(p.exitValue()).as(Files.readString(dir.resolve("chromium.err"))).isZero();
-        return new String(out, StandardCharsets.UTF_8);
+        List<String> all = new ArrayList<>(List.of("--disable-quic", "--hide-scrollbars"));
+        all.addAll(List.of(args));
+        Headless.Result r = Headless.run(chromium, dir, all.toArray(String[]::new));
+        assertThat(r.exit()).as(r.err()).isZero();
+        return r.out();
     }
 }

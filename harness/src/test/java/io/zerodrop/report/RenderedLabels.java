@@ -2,12 +2,9 @@ package io.zerodrop.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import io.zerodrop.testsupport.Headless;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Asks a real headless Chromium where every label of report.html's chart and pod lanes landed (their rendered
@@ -30,13 +27,10 @@ public final class RenderedLabels {
                 + "' overlaps='+o.length+' '+o.slice(0,10).join(' ; ');document.body.appendChild(p);})();</script>";
         Path copy = work.resolve("labels-" + html.getFileName());
         Files.writeString(copy, page.replace("</body>", probe + "</body>"));
-        List<String> cmd = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--hide-scrollbars", "--window-size=1400,900", "--user-data-dir=" + Files.createTempDirectory(work,
-                        "chromium"), "--dump-dom", copy.toUri().toString()));
-        Process p = new ProcessBuilder(cmd).redirectError(work.resolve("chromium-labels.err").toFile()).start();
-        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Headless.Result r = Headless.run(chromium, work, "--hide-scrollbars", "--window-size=1400,900", "--dump-dom",
+                copy.toUri().toString());
+        Files.writeString(work.resolve("chromium-labels.err"), r.err());
+        String dom = r.out();
         int pre = dom.indexOf("id=\"label-check\">");
         assertThat(pre).as("the measuring script ran").isPositive();
         int at = dom.indexOf("labels=", pre);
