@@ -18,6 +18,16 @@ public interface RuntimeProvider {
     /** Checks the scenario and the request against this runtime and gets ready to run; changes nothing. */
     PreparedRun prepare(Scenario scenario, RunRequest request);
 
+    /** What a cleanup put back, what it left alone (live runs), and what it could not read or undo. */
+    record Cleanup(List<String> done, List<String> leftAlone, List<String> problems) {
+    }
+
+    /**
+     * Puts back what killed runs left on this runtime — on this machine, or in the cluster the request's options
+     * name (its namespace, or every namespace when none is given) — never touching a live run's changes.
+     */
+    Cleanup cleanUp(RunRequest request);
+
     /** Every provider on the class path, in the order of their names. */
     static List<RuntimeProvider> all() {
         return ServiceLoader.load(RuntimeProvider.class).stream().map(ServiceLoader.Provider::get)

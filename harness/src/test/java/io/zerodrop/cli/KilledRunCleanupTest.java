@@ -126,8 +126,9 @@ class KilledRunCleanupTest {
             assertThat(c.exitValue()).isZero();
             // the preStop's sleep or a probe may end by itself between the listing above and the cleanup
             Matcher said = Pattern.compile("run " + run + " \\(process " + z.pid()
-                    + ", no longer alive\\) had left (\\d+) process\\(es\\)").matcher(Files.readString(cleanupErr));
-            assertThat(said.find()).as(Files.readString(cleanupErr)).isTrue();
+                    + ", no longer alive\\) had left (\\d+) process\\(es\\)").matcher(Files.readString(
+                    cleanupErr.resolveSibling("cleanup.err.out")));
+            assertThat(said.find()).as(Files.readString(cleanupErr.resolveSibling("cleanup.err.out"))).isTrue();
             assertThat(Integer.parseInt(said.group(1))).isBetween(1, left.size());
             assertThat(RunMarker.processesOf(run)).isEmpty();
             assertThat(left).allMatch(KilledRunCleanupTest::gone);

@@ -230,6 +230,9 @@ class KubernetesRunCommandTest {
                     "--load-from", "cluster", "--generators", "2");
             assertThat(r.passedOrSaturated()).as(r.err() + r.out()).isTrue();
             kubelet.join(10_000);
+            // a saturated generator (a starved machine) is the run's honest INCONCLUSIVE; the Job's life and the
+            // per-generator rows still hold, the deletion's measurement below does not
+            boolean measured = !r.saturated();
             assertThat(cluster.mutations()).filteredOn(c -> c.path().contains("/jobs"))
                     .extracting(ScriptedCluster.Call::method).containsExactly("POST", "DELETE");
             assertThat(client.batch().v1().jobs().inNamespace("shop").list().getItems()).isEmpty();
@@ -250,7 +253,9 @@ class KubernetesRunCommandTest {
                     + " Job zerodrop-load-"));
             assertThat(Files.readString(out.resolve("report.html"))).contains("<h2>Load generators</h2>",
                     "node node-1");
-            DeleteConformance.assertConforms(report);
+            if (measured) {
+                DeleteConformance.assertConforms(report);
+            }
             assertThat(report.path("requests").path("failed").asLong()).isZero();
         } finally {
             generators.forEach(Process::destroyForcibly);
@@ -274,9 +279,19 @@ class KubernetesRunCommandTest {
             assertThat(r.out()).contains("INCONCLUSIVE", "step down (scale by -2 and back after 60.0 s) was still"
                     + " running when the load ended");
         }
-        assertThat(cluster.mutations()).filteredOn(c -> c.method().equals("PATCH"))
-                .extracting(ScriptedCluster.Call::body)
-                .startsWith("{\"spec\":{\"replicas\":1}}", "{\"spec\":{\"replicas\":3}}");
+        // the scale down carries its record (what to set back) in the same request; the step scales back; the
+        // run's undo then finds the count as recorded and removes the record
+        List<String> patches = cluster.mutations().stream().filter(c -> c.method().equals("PATCH"))
+                .map(ScriptedCluster.Call::body).toList();
+        assertThat(patches).hasSize(3);
+        assertThat(patches.get(0)).startsWith("{\"metadata\":{\"annotations\":{\"zerodrop.io/undo-")
+                .contains("\\\"restore\\\":[{\\\"path\\\":\\\"/spec/replicas\\\",\\\"value\\\":3}]")
+                .endsWith("\"spec\":{\"replicas\":1}}");
+        assertThat(patches.get(1)).isEqualTo("{\"spec\":{\"replicas\":3}}");
+        assertThat(patches.get(2)).contains("{\"op\":\"add\",\"path\":\"/spec/replicas\",\"value\":3}",
+                "{\"op\":\"remove\",\"path\":\"/metadata/annotations/zerodrop.io~1undo-");
+        assertThat(client.apps().deployments().inNamespace("shop").withName("web").get().getMetadata()
+                .getAnnotations()).as("no record left").isNullOrEmpty();
         assertThat(client.apps().deployments().inNamespace("shop").withName("web").get().getSpec().getReplicas())
                 .as("as it was before the run").isEqualTo(3);
         JsonNode report = new ObjectMapper().readTree(dir.resolve("out/report.json").toFile());

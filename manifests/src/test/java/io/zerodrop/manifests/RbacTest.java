@@ -27,9 +27,12 @@ class RbacTest {
             "policy/poddisruptionbudgets:get", "policy/poddisruptionbudgets:list",
             "policy/poddisruptionbudgets:watch", "policy/poddisruptionbudgets:create",
             "policy/poddisruptionbudgets:patch", "policy/poddisruptionbudgets:delete",
-            "batch/jobs:create", "batch/jobs:delete");
+            "batch/jobs:create", "batch/jobs:list", "batch/jobs:delete",
+            "coordination.k8s.io/leases:list", "coordination.k8s.io/leases:create",
+            "coordination.k8s.io/leases:patch", "coordination.k8s.io/leases:delete");
     /** --deploy: the namespaced rights cluster-wide, the run's namespace, and creating the manifests' objects. */
-    private static final Set<String> DEPLOY_EXTRA = Set.of("/namespaces:create", "/namespaces:delete",
+    private static final Set<String> DEPLOY_EXTRA = Set.of("/namespaces:create", "/namespaces:list",
+            "/namespaces:delete",
             "/serviceaccounts:create", "/services:create", "/configmaps:create", "apps/deployments:create",
             "apps/statefulsets:create");
     private static final Set<String> CLUSTER = Set.of(

@@ -1,5 +1,7 @@
 package io.zerodrop.runtime.kubernetes;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
@@ -17,6 +19,7 @@ import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.Eviction;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -101,7 +104,32 @@ public final class ApiCalls {
 
     /** Scale by a merge patch of spec.replicas (needs patch deployments, not the scale subresource). */
     public void scale(String deployment, int replicas) {
-        patchDeployment(deployment, "{\"spec\":{\"replicas\":" + replicas + "}}", "scale to " + replicas);
+        scale(deployment, replicas, null);
+    }
+
+    /**
+     * The run's first scale of the Deployment: the record that {@code original} replicas are to be set back is
+     * written in the same request as the change, its revert registered with {@code undo} before. Returns the undo.
+     */
+    public Undo.Registration scaleRecorded(String deployment, int original, int replicas, RunRecords records,
+            Undo undo) {
+        RunRecords.Record r = records.record("scale of Deployment " + deployment, List.of(
+                RunRecords.Field.of("/spec/replicas", original)), Map.of());
+        Undo.Registration back = undo.register("scale Deployment " + deployment + " back to " + original
+                + " replicas", () -> RunRecords.revert(client.genericKubernetesResources("apps/v1", "Deployment")
+                        .inNamespace(namespace).withName(deployment), r.key(), "the scale of Deployment " + deployment));
+        scale(deployment, replicas, r);
+        return back;
+    }
+
+    /** Scale, writing {@code record} (when not null) on the Deployment in the same merge patch. */
+    private void scale(String deployment, int replicas, RunRecords.Record record) {
+        ObjectNode patch = Serialization.jsonMapper().createObjectNode();
+        if (record != null) {
+            patch.putObject("metadata").putObject("annotations").put(record.key(), record.value());
+        }
+        patch.putObject("spec").put("replicas", replicas);
+        patchDeployment(deployment, patch.toString(), "scale to " + replicas);
     }
 
     /** How often a cordon refused because the node changed since it was read (a status update) is tried again. */
@@ -115,7 +143,7 @@ public final class ApiCalls {
      * before the patch and dropped if the patch changed nothing. Returns the undo when this call cordoned the node,
      * empty when it already was cordoned.
      */
-    public Optional<Undo.Registration> cordonUnlessCordoned(String node, Undo undo) {
+    public Optional<Undo.Registration> cordonUnlessCordoned(String node, Undo undo, RunRecords records) {
         for (int attempt = 1; ; attempt++) {
             Node n = Reads.read("reading node " + node, () -> once(c -> c.nodes().withName(node).get()));
             if (n == null) {
@@ -124,10 +152,18 @@ public final class ApiCalls {
             if (n.getSpec() != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable())) {
                 return Optional.empty();
             }
-            String ops = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":"
-                    + Serialization.asJson(n.getMetadata().getResourceVersion()) + "},{\"op\":\"add\",\"path\":"
-                    + "\"/spec/unschedulable\",\"value\":true}]";
-            Undo.Registration uncordon = undo.register("uncordon node " + node, () -> cordon(node, false));
+            // the cordon and its record in one request: the record says spec.unschedulable was absent (or false)
+            RunRecords.Record r = records.record("cordon of node " + node, List.of(RunRecords.Field.of(
+                    "/spec/unschedulable", n.getSpec() == null ? null : n.getSpec().getUnschedulable())), Map.of());
+            ArrayNode patch = Serialization.jsonMapper().createArrayNode();
+            patch.addObject().put("op", "test").put("path", "/metadata/resourceVersion")
+                    .put("value", n.getMetadata().getResourceVersion());
+            RunRecords.addOps(r, n.getMetadata().getAnnotations()).forEach(patch::add);
+            patch.addObject().put("op", "add").put("path", "/spec/unschedulable").put("value", true);
+            String ops = patch.toString();
+            Undo.Registration uncordon = undo.register("uncordon node " + node, () -> RunRecords.revert(
+                    client.genericKubernetesResources("v1", "Node").withName(node), r.key(), "the cordon of node "
+                    + node));
             try {
                 once(c -> c.nodes().withName(node).patch(PatchContext.of(PatchType.JSON), ops));
                 return Optional.of(uncordon);

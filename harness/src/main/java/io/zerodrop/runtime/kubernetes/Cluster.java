@@ -74,6 +74,26 @@ public final class Cluster implements AutoCloseable {
         return connect(new ClusterOptions(options.kubeconfig(), options.context(), namespace), namespace, true);
     }
 
+    /**
+     * Connects for {@code zerodrop cleanup}: any namespace may be named (or none: all it can list), since cleanup
+     * only puts back what zerodrop itself recorded there.
+     */
+    public static Cluster connectForCleanup(ClusterOptions options) {
+        Config config = config(options);
+        String tried = "context " + (options.context() != null ? options.context()
+                : config.getCurrentContext() != null ? config.getCurrentContext().getName() : "(none)")
+                + ", kubeconfig " + (options.kubeconfig() != null ? options.kubeconfig()
+                : System.getenv().getOrDefault("KUBECONFIG", "~/.kube/config or in-cluster"));
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        try {
+            return new Cluster(client, options.namespace(), config.getMasterUrl(), tried, client.getKubernetesVersion());
+        } catch (KubernetesClientException e) {
+            client.close();
+            throw ZerodropException.environment("cannot reach the Kubernetes API server at " + config.getMasterUrl()
+                    + " (" + tried + "): " + reason(e), e);
+        }
+    }
+
     private static Cluster connect(ClusterOptions options, String scenarioNamespace, boolean toCreate) {
         String requested = options.namespace() != null ? options.namespace() : scenarioNamespace;
         refuseSystemNamespace(requested);

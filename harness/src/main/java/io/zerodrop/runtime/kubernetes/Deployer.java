@@ -66,6 +66,10 @@ public final class Deployer {
         return namespace;
     }
 
+    public String runId() {
+        return runId;
+    }
+
     /** What the dry run shows: the calls, in order. */
     public List<String> plan() {
         List<String> out = new ArrayList<>();

@@ -38,6 +38,15 @@ public final class KubernetesProvider implements RuntimeProvider {
         return r.deploy() ? deploying(s, r) : attaching(s, r);
     }
 
+    /** What killed runs left in the cluster, from the records they wrote there ({@link ClusterLeftovers}). */
+    @Override
+    public Cleanup cleanUp(RunRequest r) {
+        try (Cluster c = Cluster.connectForCleanup(options(r))) {
+            ClusterLeftovers.Result result = ClusterLeftovers.at(c.client(), r.namespace()).clean();
+            return new Cleanup(result.done(), result.leftAlone(), result.couldNotRead());
+        }
+    }
+
     private static ClusterOptions options(RunRequest r) {
         return new ClusterOptions(r.kubeconfig(), r.context(), r.namespace());
     }
@@ -78,7 +87,7 @@ public final class KubernetesProvider implements RuntimeProvider {
             return prepared(c, w, underTest, () -> {
                 StringBuilder b = new StringBuilder(plan(s, c, target, trafficUrl));
                 if (!live.isEmpty()) {
-                    new SettingsUnderTest(c.client(), c.namespace(), c.hasNativeSleep()).plan(target, live)
+                    new SettingsUnderTest(c.client(), c.namespace(), c.hasNativeSleep(), null).plan(target, live)
                             .forEach(line -> b.append("  settings   ").append(line).append('\n'));
                 }
                 return b.toString();
@@ -104,8 +113,7 @@ public final class KubernetesProvider implements RuntimeProvider {
         }
         List<HasMetadata> objects = ManifestLoader.render(s.manifests());
         Workload w = ManifestLoader.fromObjects(objects, s.manifests().toString());
-        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
-                + Integer.toHexString(0x10000 | ThreadLocalRandom.current().nextInt(0x10000)).substring(1);
+        String runId = RunRecords.newRunId();
         String ns = Deployer.namespaceFor(runId);
         Deployer deployer = new Deployer(objects, ns, runId, s.manifests().toString());
         LiveSettings live = live(s.settings());

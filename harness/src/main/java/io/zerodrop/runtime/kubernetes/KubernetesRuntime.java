@@ -146,6 +146,23 @@ public final class KubernetesRuntime implements Runtime {
         this.timeline = timeline;
         this.undo = undo;
         this.api = new ApiCalls(cluster.client(), cluster.namespace());
+        this.runId = deployer != null ? deployer.runId() : RunRecords.newRunId();
+    }
+
+    private final String runId;
+    private RunRecords records;
+
+    /**
+     * The run's records in the cluster, opened (its Lease created) before the first change it records; a run that
+     * changes nothing leaves no trace.
+     */
+    private synchronized RunRecords records() {
+        if (records == null) {
+            long offset = serverClock.map(ServerClock::offsetMs).orElse(0L);
+            records = RunRecords.open(cluster.client(), cluster.namespace(), runId,
+                    () -> System.currentTimeMillis() + offset, undo);
+        }
+        return records;
     }
 
     @Override
@@ -159,10 +176,7 @@ public final class KubernetesRuntime implements Runtime {
      */
     @Override
     public Optional<GeneratorFleet> loadFleet(String image) {
-        String runId = (deployer != null ? deployer.namespace().replaceFirst("^zerodrop-", "")
-                : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                + "-" + Integer.toHexString(0x10000 | ThreadLocalRandom.current().nextInt(0x10000))
-                .substring(1));
+        records(); // the Job carries the run's label: created under its Lease
         return Optional.of(new JobFleet(cluster.client(), cluster.namespace(), image, url, runId, undo,
                 undos::push, JOB_START_TIMEOUT_MS));
     }
@@ -210,12 +224,31 @@ public final class KubernetesRuntime implements Runtime {
         return m;
     }
 
+    /**
+     * Before attaching, what runs killed outright left in this namespace is put back ({@link ClusterLeftovers}), so
+     * that the workload measured is the workload as its owners configured it; each thing done, or left alone because
+     * its run is alive, is a note on the timeline. What cannot be read here (nodes, without the rights) is skipped:
+     * {@code zerodrop cleanup} reports it.
+     */
+    private void putBackAbandonedRuns() {
+        long offset = serverClock.map(ServerClock::offsetMs).orElse(0L);
+        ClusterLeftovers.Result r = new ClusterLeftovers(cluster.client(), cluster.namespace(),
+                System.currentTimeMillis() + offset).clean();
+        r.done().forEach(line -> timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
+                "put back what an abandoned zerodrop run left: " + line)));
+        r.leftAlone().forEach(line -> timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
+                "another zerodrop run: " + line)));
+    }
+
     /** Attaches: the workload must be fully ready; the informers are synced before the load starts. */
     @Override
     public void start(Workload ignored, Duration timeout) {
         attachedMs = System.currentTimeMillis();
         serverClock = ServerClock.measure(cluster.client(), System::currentTimeMillis, clockNotes);
         long deadline = attachedMs + timeout.toMillis();
+        if (deployer == null) {
+            putBackAbandonedRuns();
+        }
         if (deployer != null) {
             deployer.deploy(cluster.client(), undo, undos::push);
             target = ClusterTarget.find(cluster.client(), cluster.namespace(), deployedWorkload);
@@ -236,8 +269,8 @@ public final class KubernetesRuntime implements Runtime {
             Sleep.forMs(500);
         }
         if (!settings.isEmpty()) {
-            settingsApplied.addAll(new SettingsUnderTest(cluster.client(), cluster.namespace(), cluster.hasNativeSleep())
-                    .apply(target, settings, undo, undos::push, Math.max(1, deadline - System.currentTimeMillis())));
+            settingsApplied.addAll(new SettingsUnderTest(cluster.client(), cluster.namespace(), cluster.hasNativeSleep(),
+                    this::records).apply(target, settings, undo, undos::push, Math.max(1, deadline - System.currentTimeMillis())));
             target = ClusterTarget.find(cluster.client(), cluster.namespace(), target.kind().toLowerCase(
                     Locale.ROOT) + "/" + target.name());
             timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, "settings under test applied"
@@ -695,15 +728,15 @@ public final class KubernetesRuntime implements Runtime {
     public void scale(int replicas, String cause) {
         requireDeployment("scale");
         int original = target.replicas();
-        // the restore is registered once, before the first change; it is idempotent, so the step's own scale back
-        // is harmless
-        if (scaleUndoRegistered.compareAndSet(false, true)) {
-            undos.push(undo.register("scale Deployment " + target.name() + " back to " + original + " replicas",
-                    () -> api.scale(target.name(), original)));
-        }
         pods().forEach(p -> causeByPod.putIfAbsent(p.name(), cause));
         scaleCause = cause;
-        api.scale(target.name(), replicas);
+        // the restore is registered and recorded once, with the first change; it sets the count back, so the
+        // step's own scale back is harmless
+        if (scaleUndoRegistered.compareAndSet(false, true)) {
+            undos.push(api.scaleRecorded(target.name(), original, replicas, records(), undo));
+        } else {
+            api.scale(target.name(), replicas);
+        }
         timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
                 "scaled to " + replicas + " replicas"));
     }
@@ -729,7 +762,7 @@ public final class KubernetesRuntime implements Runtime {
     @Override
     public boolean cordon(String node, boolean unschedulable, String cause) {
         if (unschedulable) {
-            Optional<Undo.Registration> cordoned = api.cordonUnlessCordoned(node, undo);
+            Optional<Undo.Registration> cordoned = api.cordonUnlessCordoned(node, undo, records());
             cordoned.ifPresent(r -> {
                 undos.push(r);
                 cordonedHere.put(node, r);

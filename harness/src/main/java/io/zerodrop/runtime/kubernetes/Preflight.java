@@ -86,8 +86,27 @@ public final class Preflight {
         return List.copyOf(all);
     }
 
-    /** Checks every permission; throws one error listing all that are missing. */
+    /**
+     * A run that changes an object (a patch, or a create other than an eviction) records it in the cluster first,
+     * under a Lease it holds ({@link RunRecords}): create, patch and delete of Leases in the namespace. A run that
+     * only deletes or evicts pods changes nothing that could be put back, and needs none.
+     */
+    public static List<Permission> withRecords(List<Permission> needed) {
+        boolean changes = needed.stream().anyMatch(p -> p.verb().equals("patch") || p.verb().equals("update")
+                || (p.verb().equals("create") && !"eviction".equals(p.subresource())));
+        if (!changes) {
+            return needed;
+        }
+        Set<Permission> all = new LinkedHashSet<>(needed);
+        for (String verb : List.of("create", "patch", "delete")) {
+            all.add(new Permission(verb, "coordination.k8s.io", "leases", null, false));
+        }
+        return List.copyOf(all);
+    }
+
+    /** Checks every permission (and the Lease a changing run needs); throws one error listing all that are missing. */
     public static void check(KubernetesClient client, String namespace, List<Permission> needed) {
+        needed = withRecords(needed);
         List<String> missing = new ArrayList<>();
         for (Permission p : needed) {
             SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder().withNewSpec()

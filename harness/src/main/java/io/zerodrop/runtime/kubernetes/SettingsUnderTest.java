@@ -45,12 +45,18 @@ public final class SettingsUnderTest {
     private final KubernetesClient client;
     private final String namespace;
     private final boolean nativeSleep;
+    private final java.util.function.Supplier<RunRecords> records;
 
-    /** {@code nativeSleep}: the API server (≥ 1.30) has the preStop {@code sleep} action; else {@code exec sleep}. */
-    public SettingsUnderTest(KubernetesClient client, String namespace, boolean nativeSleep) {
+    /**
+     * {@code nativeSleep}: the API server (≥ 1.30) has the preStop {@code sleep} action; else {@code exec sleep}.
+     * {@code records}: where each change is recorded in the cluster as it is made (null: planning only).
+     */
+    public SettingsUnderTest(KubernetesClient client, String namespace, boolean nativeSleep,
+            java.util.function.Supplier<RunRecords> records) {
         this.client = client;
         this.namespace = namespace;
         this.nativeSleep = nativeSleep;
+        this.records = records;
     }
 
     /**
@@ -85,7 +91,10 @@ public final class SettingsUnderTest {
         }
     }
 
-    /** One change: the object, the merge patch that applies it, the one that puts it back. */
+    /**
+     * One change: the object, the patch that applies it (with its record, when recorded), and the record's key
+     * ({@code "delete"} for a budget created for the run).
+     */
     public record Change(String object, String apply, String revert) {
     }
 
@@ -95,17 +104,18 @@ public final class SettingsUnderTest {
         if (s.touchesDeployment()) {
             Change c = deploymentChange(client.apps().deployments().inNamespace(namespace).withName(t.name()).get(), s);
             out.add("PATCH /apis/apps/v1/namespaces/" + namespace + "/deployments/" + t.name() + " (JSON patch) "
-                    + c.apply() + "; then wait for the rollout to complete. Its revert is registered first and sent"
-                    + " at the end: the same fields as they are now" + (touchesContainer(s) ? ", and the first"
-                    + " container's preStop, env and readinessProbe put back in the list as it is then" : ""));
+                    + c.apply() + ", with the annotation " + RunRecords.ANNOTATION_PREFIX + "<run id>-<n> recording the"
+                    + " fields as they are now; then wait for the rollout to complete. The revert (those fields set"
+                    + " back, the annotation removed) is registered first and sent at the end");
         }
         if (s.touchesBudget()) {
             Change c = budgetChange(t, s);
             String path = "/apis/policy/v1/namespaces/" + namespace + "/poddisruptionbudgets";
             out.add(c.revert().equals("delete") ? "POST " + path + " " + c.apply() + "; DELETE " + path + "/" + t.name()
                     + "-zerodrop registered first, sent at the end"
-                    : "PATCH " + path + "/" + t.budgets().get(0) + " (merge) " + c.apply() + "; revert registered"
-                    + " first: " + c.revert());
+                    : "PATCH " + path + "/" + t.budgets().get(0) + " (merge) " + c.apply() + ", with the annotation "
+                    + RunRecords.ANNOTATION_PREFIX + "<run id>-<n> recording the two numbers as they are now; revert"
+                    + " registered first");
         }
         return out;
     }
@@ -113,8 +123,9 @@ public final class SettingsUnderTest {
     /**
      * The Deployment change as a JSON Patch (RFC 6902), computed from the object as it is now: a {@code test} of its
      * resourceVersion first (a concurrent change makes the server refuse the whole patch), then one operation per
-     * field the settings name; the container list is replaced whole with only the first container changed. The
-     * revert is computed when it is sent ({@link #revertNow}). Refuses what cannot be applied.
+     * field the settings name; the container list is replaced whole with only the first container changed; and,
+     * when recording, the annotation that records the fields as they were ({@link #touched}) — the change and its
+     * record in one request. Refuses what cannot be applied.
      */
     Change deploymentChange(Deployment d, LiveSettings s) {
         String name = "Deployment " + d.getMetadata().getName();
@@ -165,65 +176,45 @@ public final class SettingsUnderTest {
             }
             ops.addObject().put("op", "replace").put("path", "/spec/template/spec/containers").set("value", list);
         }
-        return new Change(name, ops.toString(), "");
+        String key = "";
+        if (records != null) {
+            RunRecords.Record r = records.get().record("settings under test on " + name, touched(d, s),
+                    touchesContainer(s) ? Map.of("/spec/template/spec/containers/0/name", first.getName()) : Map.of());
+            RunRecords.addOps(r, d.getMetadata().getAnnotations()).forEach(ops::add);
+            key = r.key();
+        }
+        return new Change(name, ops.toString(), key);
+    }
+
+    /** The fields the settings change, as they are in {@code d} (absent: null). */
+    static List<RunRecords.Field> touched(Deployment d, LiveSettings s) {
+        List<RunRecords.Field> out = new ArrayList<>();
+        if (s.replicas() != null) {
+            out.add(RunRecords.Field.of("/spec/replicas", d.getSpec().getReplicas()));
+        }
+        if (s.maxSurge() != null || s.maxUnavailable() != null) {
+            out.add(RunRecords.Field.of("/spec/strategy", d.getSpec().getStrategy()));
+        }
+        if (s.terminationGracePeriodSeconds() != null) {
+            out.add(RunRecords.Field.of("/spec/template/spec/terminationGracePeriodSeconds", d.getSpec().getTemplate()
+                    .getSpec().getTerminationGracePeriodSeconds()));
+        }
+        Container first = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+        if (s.preStopSleepSeconds() != null) {
+            out.add(RunRecords.Field.of("/spec/template/spec/containers/0/lifecycle", first.getLifecycle()));
+        }
+        if (!s.env().isEmpty()) {
+            out.add(RunRecords.Field.of("/spec/template/spec/containers/0/env", first.getEnv() == null
+                    || first.getEnv().isEmpty() ? null : first.getEnv()));
+        }
+        if (s.touchesReadiness()) {
+            out.add(RunRecords.Field.of("/spec/template/spec/containers/0/readinessProbe", first.getReadinessProbe()));
+        }
+        return out;
     }
 
     private static boolean touchesContainer(LiveSettings s) {
         return s.preStopSleepSeconds() != null || !s.env().isEmpty() || s.touchesReadiness();
-    }
-
-    /**
-     * The revert, as sent at the end: every field the settings named set back to what it was before the run (or
-     * removed, where it was absent), and, where the container list was changed, the list as it is <em>then</em>
-     * with only the first container's preStop, env and readinessProbe put back. A change somebody else made
-     * meanwhile (a new image) is kept, not rolled back.
-     */
-    String revertNow(Deployment before, Deployment now, LiveSettings s) {
-        ArrayNode ops = JSON.createArrayNode();
-        if (s.replicas() != null) {
-            restore(ops, "/spec/replicas", before.getSpec().getReplicas(), now.getSpec().getReplicas() != null);
-        }
-        if (s.maxSurge() != null || s.maxUnavailable() != null) {
-            restore(ops, "/spec/strategy", before.getSpec().getStrategy(), now.getSpec().getStrategy() != null);
-        }
-        if (s.terminationGracePeriodSeconds() != null) {
-            restore(ops, "/spec/template/spec/terminationGracePeriodSeconds", before.getSpec().getTemplate().getSpec()
-                    .getTerminationGracePeriodSeconds(), now.getSpec().getTemplate().getSpec()
-                    .getTerminationGracePeriodSeconds() != null);
-        }
-        if (touchesContainer(s)) {
-            ObjectNode was = JSON.valueToTree(before.getSpec().getTemplate().getSpec().getContainers().get(0));
-            List<Container> current = now.getSpec().getTemplate().getSpec().getContainers();
-            ArrayNode list = JSON.createArrayNode();
-            for (int i = 0; i < current.size(); i++) {
-                ObjectNode c = JSON.valueToTree(current.get(i));
-                if (i == 0) {
-                    for (String field : List.of("lifecycle", "env", "readinessProbe")) {
-                        boolean touched = switch (field) {
-                            case "lifecycle" -> s.preStopSleepSeconds() != null;
-                            case "env" -> !s.env().isEmpty();
-                            default -> s.touchesReadiness();
-                        };
-                        if (touched && was.has(field)) {
-                            c.set(field, was.get(field));
-                        } else if (touched) {
-                            c.remove(field);
-                        }
-                    }
-                }
-                list.add(c);
-            }
-            ops.addObject().put("op", "replace").put("path", "/spec/template/spec/containers").set("value", list);
-        }
-        return ops.toString();
-    }
-
-    private static void restore(ArrayNode ops, String path, Object before, boolean presentNow) {
-        if (before != null) {
-            ops.addObject().put("op", "add").put("path", path).set("value", JSON.valueToTree(before));
-        } else if (presentNow) {
-            ops.addObject().put("op", "remove").put("path", path);
-        }
     }
 
     private ObjectNode changed(ObjectNode container, LiveSettings s) {
@@ -292,7 +283,9 @@ public final class SettingsUnderTest {
         if (t.budgets().isEmpty()) {
             PodDisruptionBudget created = new PodDisruptionBudgetBuilder().withNewMetadata()
                     .withName(t.name() + "-zerodrop").withNamespace(namespace)
-                    .withLabels(Map.of(MANAGED_BY, "zerodrop")).endMetadata().withNewSpec().withNewSelector()
+                    .withLabels(records == null ? Map.of(MANAGED_BY, "zerodrop") : records.get().createdLabels())
+                    .endMetadata()
+                    .withNewSpec().withNewSelector()
                     .withMatchLabels(t.selector()).endSelector().endSpec().build();
             ObjectNode body = JSON.valueToTree(created);
             ((ObjectNode) body.get("spec")).setAll((ObjectNode) spec);
@@ -301,11 +294,15 @@ public final class SettingsUnderTest {
         }
         String name = t.budgets().get(0);
         PodDisruptionBudget b = client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(name).get();
-        ObjectNode revert = JSON.createObjectNode();
-        ObjectNode r = revert.putObject("spec");
-        r.set("minAvailable", JSON.valueToTree(b.getSpec().getMinAvailable()));
-        r.set("maxUnavailable", JSON.valueToTree(b.getSpec().getMaxUnavailable()));
-        return new Change("PodDisruptionBudget " + name, apply.toString(), revert.toString());
+        String key = "";
+        if (records != null) {
+            RunRecords.Record r = records.get().record("settings under test on PodDisruptionBudget " + name, List.of(
+                    RunRecords.Field.of("/spec/minAvailable", b.getSpec().getMinAvailable()),
+                    RunRecords.Field.of("/spec/maxUnavailable", b.getSpec().getMaxUnavailable())), Map.of());
+            apply.putObject("metadata").putObject("annotations").put(r.key(), r.value());
+            key = r.key();
+        }
+        return new Change("PodDisruptionBudget " + name, apply.toString(), key);
     }
 
     /**
@@ -326,13 +323,15 @@ public final class SettingsUnderTest {
             AtomicReference<Deployment> before = new java.util.concurrent.atomic
                     .AtomicReference<>(deployment.get());
             Change first = deploymentChange(before.get(), s);
+            AtomicReference<String> recorded = new AtomicReference<>(first.revert());
             registered.accept(undo.register("revert the settings under test on " + first.object(), () -> {
-                jsonPatch(deployment, revertNow(before.get(), Reads.read("reading " + first.object() + " for the"
-                        + " revert", deployment::get), s), "revert of the settings on "
-                        + first.object());
-                awaitRollout(t.name(), System.currentTimeMillis() + timeoutMs, "the revert");
+                if (RunRecords.revert(client.genericKubernetesResources("apps/v1", "Deployment").inNamespace(namespace)
+                        .withName(t.name()), recorded.get(), "the settings under test on " + first.object())) {
+                    awaitRollout(t.name(), System.currentTimeMillis() + timeoutMs, "the revert");
+                }
             }));
             Change c = applyGuarded(deployment, first, before, s);
+            recorded.set(c.revert());
             applied.add(c.object() + ": " + String.join(", ", s.describe().stream()
                     .filter(x -> !x.startsWith("PodDisruptionBudget")).toList()) + " (JSON patch " + c.apply() + ")");
         }
@@ -351,7 +350,9 @@ public final class SettingsUnderTest {
             } else {
                 String name = t.budgets().get(0);
                 registered.accept(undo.register("revert the settings under test on " + c.object(),
-                        () -> patch(budgets.withName(name), c.revert(), "revert of " + c.object())));
+                        () -> RunRecords.revert(client.genericKubernetesResources("policy/v1", "PodDisruptionBudget")
+                                .inNamespace(namespace).withName(name), c.revert(), "the settings under test on "
+                                + c.object())));
                 try {
                     patch(budgets.withName(name), c.apply(), "settings under test on " + c.object());
                 } catch (ZerodropException e) {
@@ -408,16 +409,6 @@ public final class SettingsUnderTest {
         if (!fields.isEmpty()) {
             throw ZerodropException.usage("settings under test on " + object + " refused by the API server as invalid: "
                     + String.join("; ", fields) + " (change the scenario's settings; this change was not applied)");
-        }
-    }
-
-    private void jsonPatch(Resource<?> r, String ops, String what) {
-        try {
-            r.patch(PatchContext.of(PatchType.JSON), ops);
-        } catch (KubernetesClientException e) {
-            throw ZerodropException.environment(what + " failed: " + Cluster.reason(e, client) + (e.getCode() == 422
-                    || e.getCode() == 409 ? " (the object changed while zerodrop applied the settings: nothing was"
-                    + " changed; run again)" : ""));
         }
     }
 

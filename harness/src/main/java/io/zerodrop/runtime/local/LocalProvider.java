@@ -1,5 +1,6 @@
 package io.zerodrop.runtime.local;
 
+import io.zerodrop.core.RunMarker;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.engine.PreparedRun;
 import io.zerodrop.engine.RunRequest;
@@ -9,6 +10,7 @@ import io.zerodrop.traffic.fleet.LocalProcessFleet;
 import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +22,16 @@ public final class LocalProvider implements RuntimeProvider {
     @Override
     public String name() {
         return "local";
+    }
+
+    /** What killed runs left on this machine (processes, network namespaces), found by their markers. */
+    @Override
+    public Cleanup cleanUp(RunRequest request) {
+        RunMarker.Cleanup c = RunMarker.cleanupDead();
+        return new Cleanup(c.removed().stream().map(r -> "run " + r.run() + " (process " + r.ownerPid()
+                + ", no longer alive) had left " + r.processes().size() + " process(es) and " + r.namespaces().size()
+                + " network namespace(s): removed").toList(), c.warnings().stream().map(w -> "ignored: " + w
+                + " (markers in " + RunMarker.directory() + ")").toList(), List.of());
     }
 
     @Override

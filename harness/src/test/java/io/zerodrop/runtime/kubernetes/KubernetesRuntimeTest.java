@@ -262,7 +262,7 @@ class KubernetesRuntimeTest {
     @Test
     void aDrainCordonsEvictsWithRetriesAndUncordons() {
         client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1")
-                .endMetadata().build()).create();
+                .endMetadata().withNewSpec().withPodCIDR("10.42.0.0/24").endSpec().build()).create();
         cluster.evictionAnswers.add(ScriptedCluster.status(429, "Cannot evict pod as it would violate the pod's"
                 + " disruption budget.", "DisruptionBudget", "The disruption budget web needs 2 healthy pods and has 2"
                 + " currently"));
@@ -271,14 +271,21 @@ class KubernetesRuntimeTest {
             KubernetesRuntime rt = attached(timeline, undo);
             cluster.calls.clear();
             new DrainNode("node-1", 10_000, 100, 1).apply(rt, timeline, "drain");
-            List<String> mutations = cluster.mutations().stream().map(c -> c.method() + " " + c.path()
+            List<String> all = cluster.mutations().stream().map(c -> c.method() + " " + c.path()
                     + (c.path().startsWith("/api/v1/nodes") ? " " + c.body() : "")).toList();
-            // cordoned only if still as read: a JSON Patch that tests the node's resourceVersion
+            // the run's Lease first: the cordon is a change to be put back even if zerodrop is killed
+            assertThat(all.get(0)).isEqualTo("POST /apis/coordination.k8s.io/v1/namespaces/shop/leases");
+            List<String> mutations = all.subList(1, all.size());
+            // cordoned only if still as read: a JSON Patch that tests the node's resourceVersion, and records the
+            // cordon on the node in the same request
             assertThat(mutations.get(0)).startsWith("PATCH /api/v1/nodes/node-1 [{\"op\":\"test\",\"path\":"
-                    + "\"/metadata/resourceVersion\",\"value\":").endsWith(",{\"op\":\"add\",\"path\":"
+                    + "\"/metadata/resourceVersion\",\"value\":").contains("{\"op\":\"add\",\"path\":"
+                    + "\"/metadata/annotations/zerodrop.io~1undo-").endsWith(",{\"op\":\"add\",\"path\":"
                     + "\"/spec/unschedulable\",\"value\":true}]");
-            assertThat(mutations.get(mutations.size() - 1)).isEqualTo("PATCH /api/v1/nodes/node-1"
-                    + " {\"spec\":{\"unschedulable\":false}}");
+            // uncordoned by its record: spec.unschedulable as it was (absent), the record removed with it
+            assertThat(mutations.get(mutations.size() - 1)).startsWith("PATCH /api/v1/nodes/node-1 [{\"op\":\"test\"")
+                    .contains("{\"op\":\"remove\",\"path\":\"/spec/unschedulable\"}",
+                            "{\"op\":\"remove\",\"path\":\"/metadata/annotations/zerodrop.io~1undo-");
             assertThat(mutations.subList(1, mutations.size() - 1)).as("three evictions, one refused and retried")
                     .hasSize(4).allMatch(m -> m.startsWith("POST /api/v1/namespaces/shop/pods/web-")
                             && m.endsWith("/eviction"));
@@ -286,7 +293,8 @@ class KubernetesRuntimeTest {
                     e.detail()).contains("The disruption budget web needs 2 healthy pods and has 2 currently"));
             assertThat(client.pods().inNamespace("shop").list().getItems()).as("every pod on the node evicted")
                     .isEmpty();
-            assertThat(client.nodes().withName("node-1").get().getSpec().getUnschedulable()).isFalse();
+            assertThat(client.nodes().withName("node-1").get().getSpec().getUnschedulable()).isNull();
+            assertThat(client.nodes().withName("node-1").get().getMetadata().getAnnotations()).isNullOrEmpty();
             rt.close();
             // the uncordon was the registered undo, run once: the teardown does not patch the node again
             assertThat(cluster.mutations()).filteredOn(c -> c.path().startsWith("/api/v1/nodes")).hasSize(2);

@@ -107,17 +107,36 @@ class SettingsUnderTestTest {
                     "--url", timeline, undo);
             rt.start(null, Duration.ofSeconds(30));
             cluster.beforeAnswer = null;
-            // each change was sent with its revert already registered: 1 undo at the patch, 2 at the budget
-            assertThat(pendingAtEachChange).containsExactly("PATCH 1", "POST 2");
+            // each change was sent with its revert already registered — after the run's Lease (its deletion the
+            // first undo): 2 undos at the patch, 3 at the budget
+            assertThat(pendingAtEachChange).containsExactly("PATCH 2", "POST 3");
+            assertThat(cluster.mutations().get(0).method() + " " + cluster.mutations().get(0).path())
+                    .as("the Lease comes first").contains("POST /apis/coordination.k8s.io/v1/namespaces/shop/leases");
+            Map<String, String> recorded = web().getMetadata().getAnnotations();
+            assertThat(recorded).hasSize(1);
+            String key = recorded.keySet().iterator().next();
+            assertThat(key).startsWith("zerodrop.io/undo-");
+            JsonNode record = Serialization.unmarshal(recorded.get(key), JsonNode.class);
+            assertThat(record.path("what").asText()).isEqualTo("settings under test on Deployment web");
+            assertThat(record.path("restore").toString()).as("each changed field as it was, or absent").isEqualTo(
+                    "[{\"path\":\"/spec/strategy\",\"absent\":true},{\"path\":\"/spec/template/spec/"
+                    + "terminationGracePeriodSeconds\",\"absent\":true},{\"path\":\"/spec/template/spec/containers/0/"
+                    + "lifecycle\",\"absent\":true},{\"path\":\"/spec/template/spec/containers/0/env\",\"value\":"
+                    + "[{\"name\":\"DRAIN_TIMEOUT_MS\",\"value\":\"1000\"}]},{\"path\":\"/spec/template/spec/"
+                    + "containers/0/readinessProbe\",\"value\":{\"httpGet\":{\"path\":\"/ready\"},"
+                    + "\"periodSeconds\":10}}]");
+            assertThat(record.path("test").toString()).isEqualTo(
+                    "{\"/spec/template/spec/containers/0/name\":\"web\"}");
 
             JsonNode ops = Serialization.unmarshal(cluster.mutations().stream().filter(c -> c.method().equals("PATCH")
                     && c.body().contains("preStop")).findFirst().orElseThrow().body(), JsonNode.class);
             assertThat(ops.get(0).toString()).as("a concurrent change is refused").startsWith(
                     "{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"");
             assertThat(StreamSupport.stream(ops.spliterator(), false).map(o -> o.path("op").asText()
-                    + " " + o.path("path").asText())).containsExactly("test /metadata/resourceVersion",
+                    + " " + o.path("path").asText().replace(key.replace("/", "~1"), "<record>")))
+                    .containsExactly("test /metadata/resourceVersion",
                     "add /spec/strategy", "add /spec/template/spec/terminationGracePeriodSeconds",
-                    "replace /spec/template/spec/containers");
+                    "replace /spec/template/spec/containers", "add /metadata/annotations/<record>");
             assertThat(ops.get(1).path("value").toString()).isEqualTo("{\"type\":\"RollingUpdate\",\"rollingUpdate\":"
                     + "{\"maxSurge\":1,\"maxUnavailable\":0}}");
             assertThat(ops.get(2).path("value").asLong()).isEqualTo(45);
@@ -161,6 +180,8 @@ class SettingsUnderTestTest {
         assertThat(after.getSpec().getStrategy()).isEqualTo(before.getSpec().getStrategy());
         assertThat(client.policy().v1().podDisruptionBudget().inNamespace("shop").withName("web-zerodrop").get())
                 .as("the budget created for the run is gone").isNull();
+        assertThat(after.getMetadata().getAnnotations()).as("the record went with the revert").isNullOrEmpty();
+        assertThat(client.leases().inNamespace("shop").list().getItems()).as("and the Lease last").isEmpty();
     }
 
     @Test
@@ -211,17 +232,17 @@ class SettingsUnderTestTest {
     void thePreStopSleepIsTheNativeActionFromKubernetes130AndExecSleepBefore() {
         Deployment d = web();
         LiveSettings s = settings(7L, null, Map.of(), null, null, null, null);
-        JsonNode nativeSleep = Serialization.unmarshal(new SettingsUnderTest(client, "shop", true)
+        JsonNode nativeSleep = Serialization.unmarshal(new SettingsUnderTest(client, "shop", true, null)
                 .deploymentChange(d, s).apply(), JsonNode.class);
         assertThat(nativeSleep.at("/1/value/0/lifecycle/preStop/sleep/seconds").asLong()).isEqualTo(7);
-        JsonNode exec = Serialization.unmarshal(new SettingsUnderTest(client, "shop", false).deploymentChange(d, s)
+        JsonNode exec = Serialization.unmarshal(new SettingsUnderTest(client, "shop", false, null).deploymentChange(d, s)
                 .apply(), JsonNode.class);
         assertThat(exec.at("/1/value/0/lifecycle/preStop/exec/command").toString()).isEqualTo("[\"sleep\",\"7\"]");
         // readiness settings on a container without a probe add a TCP check of its port, as the local runtime does
         Deployment noProbe = new DeploymentBuilder(d).editSpec().editTemplate().editSpec().editFirstContainer()
                 .withReadinessProbe(null).addNewPort().withContainerPort(8080).endPort().endContainer().endSpec()
                 .endTemplate().endSpec().build();
-        JsonNode added = Serialization.unmarshal(new SettingsUnderTest(client, "shop", true).deploymentChange(noProbe,
+        JsonNode added = Serialization.unmarshal(new SettingsUnderTest(client, "shop", true, null).deploymentChange(noProbe,
                 settings(null, null, Map.of(), 2, null, null, null)).apply(), JsonNode.class);
         assertThat(added.at("/1/value/0/readinessProbe").toString()).isEqualTo("{\"tcpSocket\":{\"port\":8080},"
                 + "\"periodSeconds\":2}");
