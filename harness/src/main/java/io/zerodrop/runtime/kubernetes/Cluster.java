@@ -80,10 +80,7 @@ public final class Cluster implements AutoCloseable {
      */
     public static Cluster connectForCleanup(ClusterOptions options) {
         Config config = config(options);
-        String tried = "context " + (options.context() != null ? options.context()
-                : config.getCurrentContext() != null ? config.getCurrentContext().getName() : "(none)")
-                + ", kubeconfig " + (options.kubeconfig() != null ? options.kubeconfig()
-                : System.getenv().getOrDefault("KUBECONFIG", "~/.kube/config or in-cluster"));
+        String tried = tried(options, config);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         try {
             return new Cluster(client, options.namespace(), config.getMasterUrl(), tried, client.getKubernetesVersion());
@@ -94,16 +91,21 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
+    /** Which context and kubeconfig were used, for the error that says the server did not answer. */
+    private static String tried(ClusterOptions options, Config config) {
+        return "context " + (options.context() != null ? options.context()
+                : config.getCurrentContext() != null ? config.getCurrentContext().getName() : "(none)")
+                + ", kubeconfig " + (options.kubeconfig() != null ? options.kubeconfig()
+                : System.getenv().getOrDefault("KUBECONFIG", "~/.kube/config or in-cluster"));
+    }
+
     private static Cluster connect(ClusterOptions options, String scenarioNamespace, boolean toCreate) {
         String requested = options.namespace() != null ? options.namespace() : scenarioNamespace;
         refuseSystemNamespace(requested);
         Config config = config(options);
         String ns = requested != null ? requested : config.getNamespace() != null ? config.getNamespace() : "default";
         refuseSystemNamespace(ns);
-        String tried = "context " + (options.context() != null ? options.context()
-                : config.getCurrentContext() != null ? config.getCurrentContext().getName() : "(none)")
-                + ", kubeconfig " + (options.kubeconfig() != null ? options.kubeconfig()
-                : System.getenv().getOrDefault("KUBECONFIG", "~/.kube/config or in-cluster"));
+        String tried = tried(options, config);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         try {
             VersionInfo v = client.getKubernetesVersion();

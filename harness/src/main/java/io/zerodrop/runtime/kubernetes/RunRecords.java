@@ -204,8 +204,8 @@ public final class RunRecords implements AutoCloseable {
 
     /**
      * Puts back what the record {@code key} on the object says, in one JSON Patch that also removes the record: each
-     * field set to its value before (or removed, when it was absent), guarded by the record's tests and by the
-     * object's resourceVersion (a concurrent write is read again, a few times). Fields the record does not name are
+     * field set to its value before (or removed, when it was absent), guarded by the record's tests (a patch that no
+     * longer fits the object, e.g. a field removed meanwhile, is read again and recomputed, a few times). Fields the record does not name are
      * left as they are now — what somebody else changed meanwhile stays. Nothing to do when the record is gone.
      * Returns whether a record was found and reverted.
      */
@@ -226,6 +226,7 @@ public final class RunRecords implements AutoCloseable {
                     throw ZerodropException.environment("the revert of " + what + " failed: " + e.getMessage()
                             + " (patch " + ops + ")");
                 }
+                io.zerodrop.core.Sleep.forMs(200L * attempt); // changed between read and patch: read it again
             }
         }
     }
@@ -239,9 +240,9 @@ public final class RunRecords implements AutoCloseable {
             throw ZerodropException.environment("the record " + key + " on " + object.path("kind").asText() + " "
                     + object.path("metadata").path("name").asText() + " is not readable JSON: " + e.getMessage());
         }
+        // no test of the resourceVersion: the object's controller writes its status all the time, and the revert
+        // touches only the recorded fields, whatever else changed meanwhile
         ArrayNode ops = JSON.createArrayNode();
-        ops.addObject().put("op", "test").put("path", "/metadata/resourceVersion")
-                .put("value", object.path("metadata").path("resourceVersion").asText());
         record.path("test").fields().forEachRemaining(t -> ops.addObject().put("op", "test").put("path", t.getKey())
                 .set("value", t.getValue()));
         for (JsonNode f : record.path("restore")) {

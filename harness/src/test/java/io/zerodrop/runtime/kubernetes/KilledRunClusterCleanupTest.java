@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -51,12 +50,7 @@ class KilledRunClusterCleanupTest {
         cluster = new ScriptedCluster();
         client = cluster.client();
         cluster.shop(client, Map.of(), 3, 3);
-        client.apps().deployments().inNamespace("shop").withName("web").edit(d -> new DeploymentBuilder(d).editSpec()
-                .editTemplate().editSpec().editFirstContainer().withNewReadinessProbe().withNewHttpGet()
-                .withPath("/ready").endHttpGet().withPeriodSeconds(10).endReadinessProbe().addNewEnv()
-                .withName("DRAIN_TIMEOUT_MS").withValue("1000").endEnv().endContainer().addNewContainer()
-                .withName("sidecar").withImage("shop/proxy:1").endContainer().endSpec().endTemplate().endSpec()
-                .build());
+        cluster.realisticContainers(client);
         client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1").withAnnotations(Map.of(
                 "node.alpha.kubernetes.io/ttl", "0")).endMetadata().withNewSpec().withPodCIDR("10.42.0.0/24")
                 .withProviderID("k3s://node-1").endSpec().build()).create();

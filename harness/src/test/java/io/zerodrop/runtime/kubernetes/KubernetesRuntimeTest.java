@@ -283,7 +283,7 @@ class KubernetesRuntimeTest {
                     + "\"/metadata/annotations/zerodrop.io~1undo-").endsWith(",{\"op\":\"add\",\"path\":"
                     + "\"/spec/unschedulable\",\"value\":true}]");
             // uncordoned by its record: spec.unschedulable as it was (absent), the record removed with it
-            assertThat(mutations.get(mutations.size() - 1)).startsWith("PATCH /api/v1/nodes/node-1 [{\"op\":\"test\"")
+            assertThat(mutations.get(mutations.size() - 1)).startsWith("PATCH /api/v1/nodes/node-1 [")
                     .contains("{\"op\":\"remove\",\"path\":\"/spec/unschedulable\"}",
                             "{\"op\":\"remove\",\"path\":\"/metadata/annotations/zerodrop.io~1undo-");
             assertThat(mutations.subList(1, mutations.size() - 1)).as("three evictions, one refused and retried")

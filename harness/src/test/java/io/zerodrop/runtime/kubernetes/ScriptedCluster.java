@@ -239,6 +239,19 @@ public final class ScriptedCluster implements AutoCloseable {
     }
 
     /**
+     * The shop's {@code web} container as a real one would have it — a readiness probe, an env var, no preStop — and
+     * a sidecar beside it.
+     */
+    public void realisticContainers(KubernetesClient c) {
+        c.apps().deployments().inNamespace("shop").withName("web").edit(d -> new DeploymentBuilder(d).editSpec()
+                .editTemplate().editSpec().editFirstContainer().withNewReadinessProbe().withNewHttpGet()
+                .withPath("/ready").endHttpGet().withPeriodSeconds(10).endReadinessProbe().addNewEnv()
+                .withName("DRAIN_TIMEOUT_MS").withValue("1000").endEnv().endContainer().addNewContainer()
+                .withName("sidecar").withImage("shop/proxy:1").endContainer().endSpec().endTemplate().endSpec()
+                .build());
+    }
+
+    /**
      * The controllers' part, played until closed: the Deployment controller (a change of {@code web}'s spec bumps
      * its generation, and its status reports the new generation observed with every replica updated, ready and
      * available) and the disruption controller (a budget's status reports its generation observed). Polls every

@@ -43,12 +43,7 @@ class SettingsUnderTestTest {
         client = cluster.client();
         cluster.shop(client, Map.of(), 3, 3);
         // the shop's container, as a real one would have it: a readiness probe, an env var, no preStop
-        client.apps().deployments().inNamespace("shop").withName("web").edit(d -> new DeploymentBuilder(d).editSpec()
-                .editTemplate().editSpec().editFirstContainer().withNewReadinessProbe().withNewHttpGet()
-                .withPath("/ready").endHttpGet().withPeriodSeconds(10).endReadinessProbe().addNewEnv()
-                .withName("DRAIN_TIMEOUT_MS").withValue("1000").endEnv().endContainer().addNewContainer()
-                .withName("sidecar").withImage("shop/proxy:1").endContainer().endSpec().endTemplate().endSpec()
-                .build());
+        cluster.realisticContainers(client);
         controllers = cluster.controllers(client);
         Path dir = Files.createTempDirectory("zd-settings");
         connected = Cluster.connect(new ClusterOptions(cluster.kubeconfig(dir, "staging", "shop"), null, null), null);
