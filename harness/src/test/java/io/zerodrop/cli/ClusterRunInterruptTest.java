@@ -55,8 +55,10 @@ class ClusterRunInterruptTest {
                     .redirectOutput(dir.resolve("out.txt").toFile()).start();
             try {
                 // mid-run: the settings are in, the budget exists, the step has scaled down
+                // (the scale carries its record, what to set back, in the same request)
                 await().atMost(Duration.ofSeconds(90)).until(() -> cluster.mutations().stream().anyMatch(c ->
-                        c.method().equals("PATCH") && c.body().equals("{\"spec\":{\"replicas\":2}}")));
+                        c.method().equals("PATCH") && c.body().contains("zerodrop.io/undo-")
+                        && c.body().endsWith("\"spec\":{\"replicas\":2}}")));
                 Deployment during = client.apps().deployments().inNamespace("shop").withName("web").get();
                 assertThat(during.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(40);
                 assertThat(client.policy().v1().podDisruptionBudget().inNamespace("shop").withName("web-zerodrop")
@@ -74,6 +76,9 @@ class ClusterRunInterruptTest {
                     .isEqualTo(Serialization.asJson(before.getSpec()));
             assertThat(client.policy().v1().podDisruptionBudget().inNamespace("shop").list().getItems())
                     .as("the budget created for the run is gone").isEmpty();
+            assertThat(after.getMetadata().getAnnotations()).as("the run's records went with its reverts")
+                    .isNullOrEmpty();
+            assertThat(client.leases().inNamespace("shop").list().getItems()).as("and its Lease last").isEmpty();
             JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
             assertThat(report.path("steps").findValuesAsText("name")).contains(
                     "undo: scale Deployment web back to 3 replicas",
