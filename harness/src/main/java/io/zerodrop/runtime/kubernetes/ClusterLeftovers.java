@@ -2,6 +2,7 @@ package io.zerodrop.runtime.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -18,8 +19,11 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Finds what runs that were killed left changed in a cluster, from the records they wrote ({@link RunRecords}), and
@@ -136,13 +140,13 @@ public final class ClusterLeftovers {
                 deleteIfAbandoned(o, runOf.apply(o), kind[1], abandoned, leases, alone, done, unread, () -> client
                         .genericKubernetesResources(kind[0], kind[1]).inNamespace(o.getMetadata().getNamespace())
                         .withName(o.getMetadata().getName()).withPropagationPolicy(
-                                io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete());
+                                DeletionPropagation.BACKGROUND).delete());
             }
         }
         // a --namespace cleanup reads (and may delete) only that namespace, as its credentials may allow no more
         for (var ns : list(unread, "Namespaces", () -> namespace == null ? client.namespaces().withLabel(
-                SettingsUnderTest.MANAGED_BY, "zerodrop").list().getItems() : java.util.stream.Stream.of(
-                client.namespaces().withName(namespace).get()).filter(java.util.Objects::nonNull).filter(n -> n
+                SettingsUnderTest.MANAGED_BY, "zerodrop").list().getItems() : Stream.of(
+                client.namespaces().withName(namespace).get()).filter(Objects::nonNull).filter(n -> n
                 .getMetadata().getLabels() != null && "zerodrop".equals(n.getMetadata().getLabels()
                 .get(SettingsUnderTest.MANAGED_BY))).toList())) {
             deleteIfAbandoned(ns, runOf.apply(ns), "Namespace", abandoned, leases, alone, done, unread,
@@ -217,7 +221,7 @@ public final class ClusterLeftovers {
         }
     }
 
-    private <T> List<T> list(List<String> unread, String what, java.util.function.Supplier<List<T>> call) {
+    private <T> List<T> list(List<String> unread, String what, Supplier<List<T>> call) {
         try {
             return Reads.read("listing " + what, call);
         } catch (ZerodropException | KubernetesClientException e) {

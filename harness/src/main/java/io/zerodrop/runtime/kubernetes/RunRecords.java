@@ -14,17 +14,22 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -96,7 +101,7 @@ public final class RunRecords implements AutoCloseable {
             Undo undo) {
         RunRecords r = new RunRecords(client, namespace, runId, serverNow);
         undo.register("delete Lease " + r.leaseName() + " (the run's record of being alive)", r::close);
-        java.time.ZonedDateTime now = Instant.ofEpochMilli(serverNow.getAsLong()).atZone(ZoneOffset.UTC);
+        ZonedDateTime now = Instant.ofEpochMilli(serverNow.getAsLong()).atZone(ZoneOffset.UTC);
         Lease lease = new LeaseBuilder().withNewMetadata().withName(r.leaseName()).withNamespace(namespace)
                 .withLabels(Map.of(SettingsUnderTest.MANAGED_BY, "zerodrop", Deployer.RUN_LABEL, runId))
                 .withAnnotations(Map.of("zerodrop.io/holder", holder(), "zerodrop.io/clock", "renewTime is the"
@@ -126,8 +131,8 @@ public final class RunRecords implements AutoCloseable {
 
     /** A run id: the host's local time to the second and four random hex digits, e.g. {@code 20261204-151203-0af3}. */
     public static String newRunId() {
-        return java.time.LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
-                + Integer.toHexString(0x10000 | java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000))
+        return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                + Integer.toHexString(0x10000 | ThreadLocalRandom.current().nextInt(0x10000))
                 .substring(1);
     }
 
@@ -140,7 +145,7 @@ public final class RunRecords implements AutoCloseable {
     }
 
     static String leaseName(String runId) {
-        return LEASE_PREFIX + runId.toLowerCase(java.util.Locale.ROOT);
+        return LEASE_PREFIX + runId.toLowerCase(Locale.ROOT);
     }
 
     /** Why renewing the Lease last failed, or null (for the report). */
@@ -180,7 +185,7 @@ public final class RunRecords implements AutoCloseable {
         }
         ObjectNode test = v.putObject("test");
         tests.forEach(test::put);
-        return new Record(ANNOTATION_PREFIX + runId.toLowerCase(java.util.Locale.ROOT) + "-" + n, v.toString());
+        return new Record(ANNOTATION_PREFIX + runId.toLowerCase(Locale.ROOT) + "-" + n, v.toString());
     }
 
     /**
@@ -226,7 +231,7 @@ public final class RunRecords implements AutoCloseable {
                     throw ZerodropException.environment("the revert of " + what + " failed: " + e.getMessage()
                             + " (patch " + ops + ")");
                 }
-                io.zerodrop.core.Sleep.forMs(200L * attempt); // changed between read and patch: read it again
+                Sleep.forMs(200L * attempt); // changed between read and patch: read it again
             }
         }
     }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,14 +46,14 @@ public final class SettingsUnderTest {
     private final KubernetesClient client;
     private final String namespace;
     private final boolean nativeSleep;
-    private final java.util.function.Supplier<RunRecords> records;
+    private final Supplier<RunRecords> records;
 
     /**
      * {@code nativeSleep}: the API server (≥ 1.30) has the preStop {@code sleep} action; else {@code exec sleep}.
      * {@code records}: where each change is recorded in the cluster as it is made (null: planning only).
      */
     public SettingsUnderTest(KubernetesClient client, String namespace, boolean nativeSleep,
-            java.util.function.Supplier<RunRecords> records) {
+            Supplier<RunRecords> records) {
         this.client = client;
         this.namespace = namespace;
         this.nativeSleep = nativeSleep;
@@ -320,8 +321,7 @@ public final class SettingsUnderTest {
         var deployment = client.apps().deployments().inNamespace(namespace).withName(t.name());
         if (s.touchesDeployment()) {
             // the values the revert restores: those of the object the change that went through was computed from
-            AtomicReference<Deployment> before = new java.util.concurrent.atomic
-                    .AtomicReference<>(deployment.get());
+            AtomicReference<Deployment> before = new AtomicReference<>(deployment.get());
             Change first = deploymentChange(before.get(), s);
             AtomicReference<String> recorded = new AtomicReference<>(first.revert());
             registered.accept(undo.register("revert the settings under test on " + first.object(), () -> {
