@@ -158,9 +158,7 @@ public final class KubernetesRuntime implements Runtime {
      */
     private synchronized RunRecords records() {
         if (records == null) {
-            long offset = serverClock.map(ServerClock::offsetMs).orElse(0L);
-            records = RunRecords.open(cluster.client(), cluster.namespace(), runId,
-                    () -> System.currentTimeMillis() + offset, undo);
+            records = RunRecords.open(cluster.client(), cluster.namespace(), runId, this::serverNow, undo);
         }
         return records;
     }
@@ -224,6 +222,11 @@ public final class KubernetesRuntime implements Runtime {
         return m;
     }
 
+    /** The API server's clock now: this host's plus the offset measured at attach (none measured: this host's). */
+    private long serverNow() {
+        return System.currentTimeMillis() + serverClock.map(ServerClock::offsetMs).orElse(0L);
+    }
+
     /**
      * Before attaching, what runs killed outright left in this namespace is put back ({@link ClusterLeftovers}), so
      * that the workload measured is the workload as its owners configured it; each thing done, or left alone because
@@ -231,9 +234,7 @@ public final class KubernetesRuntime implements Runtime {
      * {@code zerodrop cleanup} reports it.
      */
     private void putBackAbandonedRuns() {
-        long offset = serverClock.map(ServerClock::offsetMs).orElse(0L);
-        ClusterLeftovers.Result r = new ClusterLeftovers(cluster.client(), cluster.namespace(),
-                System.currentTimeMillis() + offset).clean();
+        ClusterLeftovers.Result r = new ClusterLeftovers(cluster.client(), cluster.namespace(), serverNow()).clean();
         r.done().forEach(line -> timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
                 "put back what an abandoned zerodrop run left: " + line)));
         r.leftAlone().forEach(line -> timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
