@@ -125,9 +125,10 @@ public final class Deployer {
     }
 
     private void delete(KubernetesClient client) {
-        client.namespaces().withName(namespace).delete();
+        Reads.repeatable("deleting namespace " + namespace, () -> client.namespaces().withName(namespace).delete());
         long deadline = System.currentTimeMillis() + NAMESPACE_GONE_MS;
-        while (client.namespaces().withName(namespace).get() != null) {
+        while (Reads.read("reading namespace " + namespace, () -> client.namespaces().withName(namespace).get())
+                != null) {
             if (System.currentTimeMillis() > deadline || !Sleep.forMs(500)) {
                 throw ZerodropException.environment("namespace " + namespace + " is still terminating after "
                         + NAMESPACE_GONE_MS / 1000 + " s (its deletion was sent; a finalizer may hold it)");

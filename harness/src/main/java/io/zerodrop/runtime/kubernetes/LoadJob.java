@@ -85,9 +85,8 @@ public record LoadJob(String name, String namespace, String image, int generator
     /** Creates the Job; its deletion (with its pods, in the foreground) is registered with {@code undo} first. */
     public void create(KubernetesClient client, Undo undo, Consumer<Undo.Registration> registered) {
         registered.accept(undo.register("delete load Job " + name + " and its " + generators + " pod(s)", () ->
-                client.batch().v1().jobs().inNamespace(namespace).withName(name)
-                        .withPropagationPolicy(DeletionPropagation.FOREGROUND)
-                        .delete()));
+                Reads.repeatable("deleting load Job " + name, () -> client.batch().v1().jobs().inNamespace(namespace)
+                        .withName(name).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete())));
         try {
             client.batch().v1().jobs().inNamespace(namespace).resource(toJob()).create();
         } catch (KubernetesClientException e) {

@@ -21,6 +21,23 @@ final class Reads {
     private Reads() {
     }
 
+    /** Whether an answer (or none: code 0, the call timed out or the connection broke) is worth trying again. */
+    static boolean transientAnswer(KubernetesClientException e) {
+        return e.getCode() == 0 || TRANSIENT.contains(e.getCode());
+    }
+
+    /**
+     * A call that changes nothing more when repeated — a delete (its 404 is success), a revert guarded by its record —
+     * retried as a read is. An undo's request can meet a busy or restarting API server; giving up at once would leave
+     * the change in the cluster until somebody runs {@code zerodrop cleanup}.
+     */
+    static void repeatable(String what, Runnable call) {
+        read(what, () -> {
+            call.run();
+            return null;
+        });
+    }
+
     /** Reads with {@code call}; {@code what} names the read in the error (e.g. "reading Deployment web"). */
     static <T> T read(String what, Supplier<T> call) {
         long backoffMs = 250;
@@ -28,15 +45,14 @@ final class Reads {
             try {
                 return call.get();
             } catch (KubernetesClientException e) {
-                boolean transientAnswer = e.getCode() == 0 || TRANSIENT.contains(e.getCode());
-                if (!transientAnswer) {
+                if (!transientAnswer(e)) {
                     throw e;
                 }
                 if (attempt >= ATTEMPTS) {
                     throw ZerodropException.environment(what + " failed " + ATTEMPTS + " times in a row: "
                             + Cluster.reason(e), e);
                 }
-                long waitMs = Math.min(10_000, Math.max(backoffMs, retryAfterMs(e)));
+                long waitMs = backoff(backoffMs, e);
                 if (!Sleep.forMs(waitMs)) {
                     throw ZerodropException.environment(what + " interrupted while waiting to read again after: "
                             + Cluster.reason(e), e);
@@ -44,6 +60,11 @@ final class Reads {
                 backoffMs = Math.min(4_000, backoffMs * 2);
             }
         }
+    }
+
+    /** The wait before the next attempt: the backoff, or longer where the server asks for it (at most 10 s). */
+    static long backoff(long backoffMs, KubernetesClientException e) {
+        return Math.min(10_000, Math.max(backoffMs, retryAfterMs(e)));
     }
 
     private static long retryAfterMs(KubernetesClientException e) {

@@ -212,26 +212,35 @@ public final class RunRecords implements AutoCloseable {
      * field set to its value before (or removed, when it was absent), guarded by the record's tests (a patch that no
      * longer fits the object, e.g. a field removed meanwhile, is read again and recomputed, a few times). Fields the record does not name are
      * left as they are now — what somebody else changed meanwhile stays. Nothing to do when the record is gone.
-     * Returns whether a record was found and reverted.
+     * A patch that met no answer or a busy server (timeout, 429, 5xx) is tried again from a fresh read, as reads
+     * are: it may have landed, and then the record is gone. Returns whether the record was found and reverted.
      */
     public static boolean revert(Resource<GenericKubernetesResource> object, String key, String what) {
-        for (int attempt = 1; ; attempt++) {
+        boolean sent = false; // a patch went out whose answer was lost: it may have landed
+        long backoffMs = 250;
+        for (int changedAttempt = 1, transientAttempt = 1; ; ) {
             GenericKubernetesResource now = Reads.read("reading " + what + " for its revert", object::get);
             if (now == null || now.getMetadata().getAnnotations() == null
                     || !now.getMetadata().getAnnotations().containsKey(key)) {
-                return false;
+                return sent;
             }
             String ops = revertOps(JSON.valueToTree(now), key).toString();
             try {
                 object.patch(PatchContext.of(PatchType.JSON), ops);
                 return true;
             } catch (KubernetesClientException e) {
+                if (Reads.transientAnswer(e) && transientAttempt++ < Reads.ATTEMPTS) {
+                    sent |= e.getCode() == 0;
+                    Sleep.forMs(Reads.backoff(backoffMs, e));
+                    backoffMs = Math.min(4_000, backoffMs * 2);
+                    continue;
+                }
                 boolean changed = e.getCode() == 409 || e.getCode() == 422;
-                if (!changed || attempt >= SettingsUnderTest.CONFLICT_RETRIES) {
-                    throw ZerodropException.environment("the revert of " + what + " failed: " + e.getMessage()
+                if (!changed || changedAttempt++ >= SettingsUnderTest.CONFLICT_RETRIES) {
+                    throw ZerodropException.environment("the revert of " + what + " failed: " + Cluster.reason(e)
                             + " (patch " + ops + ")");
                 }
-                Sleep.forMs(200L * attempt); // changed between read and patch: read it again
+                Sleep.forMs(200L * (changedAttempt - 1)); // changed between read and patch: read it again
             }
         }
     }
@@ -270,7 +279,8 @@ public final class RunRecords implements AutoCloseable {
         if (renewer != null) {
             renewer.shutdownNow();
         }
-        client.leases().inNamespace(namespace).withName(leaseName()).delete();
+        Reads.repeatable("deleting Lease " + leaseName(), () -> client.leases().inNamespace(namespace)
+                .withName(leaseName()).delete());
     }
 
     /** For tests: stop renewing without deleting anything, as a killed run would. */
