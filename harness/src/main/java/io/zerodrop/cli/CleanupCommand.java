@@ -38,7 +38,7 @@ final class CleanupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RuntimeProvider provider = RuntimeProvider.named(runtime);
-        RuntimeProvider.Cleanup c = provider.cleanUp(cluster.request(null, 0, List.of(), null, false));
+        RuntimeProvider.Cleanup c = provider.cleanUp(cluster.request(null, 0, List.of(), null, false, null));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         c.done().forEach(line -> out.println("zerodrop cleanup: " + line));

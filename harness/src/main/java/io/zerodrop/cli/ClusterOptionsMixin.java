@@ -3,6 +3,7 @@ package io.zerodrop.cli;
 import io.zerodrop.engine.RunRequest;
 import io.zerodrop.runtime.kubernetes.ClusterOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -22,8 +23,9 @@ final class ClusterOptionsMixin {
     String namespace;
 
     /** A run's request with these cluster options (null where not given: the scenario's or the runtime's default). */
-    RunRequest request(Path scenarioFile, long seed, List<String> images, String url, boolean deploy) {
-        return new RunRequest(scenarioFile, seed, images, url, deploy, kubeconfig, context, namespace);
+    RunRequest request(Path scenarioFile, long seed, List<String> images, String url, boolean deploy,
+            Duration startBudget) {
+        return new RunRequest(scenarioFile, seed, images, url, deploy, kubeconfig, context, namespace, startBudget);
     }
 
     ClusterOptions options() {

@@ -76,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
                     w.preStop().map(p -> p.describe()).orElse("none"),
                     w.readinessProbe().map(p -> p.describe()).orElse("none"), w.env().getOrDefault("SHUTDOWN_MODE", "?"));
             outcomes.put(variant, runner.run(scenario(variant, overlay, rate, seed), new RunRequest(null, seed,
-                    List.of(), null, false, null, null, null), new ScenarioRunner.Options("local",
+                    List.of(), null, false, null, null, null, null), new ScenarioRunner.Options("local",
                     outDir.resolve(variant), "zerodrop demo — " + variant, "demo", false)));
         }
         PrintWriter o = spec.commandLine().getOut();
@@ -99,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
         return new Scenario(null, variant, overlay, "local", null, null, Scenario.Settings.NONE,
                 LoadSpec.of("fresh-connections", rate, 3, 16), List.of(new Scenario.StepSpec("delete-1", "delete",
                         PodSelector.random(1, seed), null, Duration.ofSeconds(3), null, 1, null, null, null, 0, null)),
-                Expectations.zeroDrops(), Scenario.Local.DEFAULTS, null);
+                Expectations.zeroDrops(), Scenario.Local.DEFAULTS, null, null);
     }
 
     static String sideBySide(Map<String, Experiment.Outcome> outcomes) {

@@ -66,6 +66,9 @@ final class RunCommand implements Callable<Integer> {
     boolean verifyFixes;
 
     @CommandLine.Mixin
+    StartBudgetOption startBudget = new StartBudgetOption();
+
+    @CommandLine.Mixin
     ClusterOptionsMixin cluster = new ClusterOptionsMixin();
 
     @CommandLine.ArgGroup(exclusive = false, heading = "Load from inside the cluster:%n")
@@ -87,7 +90,8 @@ final class RunCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         ScenarioRunner runner = new ScenarioRunner(spec.commandLine().getErr());
-        RunRequest request = cluster.request(scenarioFile, seed, images, url, deploy);
+        RunRequest request = cluster.request(scenarioFile, seed, images, url, deploy,
+                startBudget.get());
         ScenarioRunner.Options options = ScenarioRunner.Options.run(where, out, gatlingReport);
         if (dryRun) {
             o.print(runner.dryRun(s, request, options));

@@ -93,6 +93,9 @@ final class TuneCommand implements Callable<Integer> {
     String url;
 
     @CommandLine.Mixin
+    StartBudgetOption startBudget = new StartBudgetOption();
+
+    @CommandLine.Mixin
     ClusterOptionsMixin cluster = new ClusterOptionsMixin();
 
     @CommandLine.ArgGroup(exclusive = false, heading = "Load from inside the cluster:%n")
@@ -116,6 +119,7 @@ final class TuneCommand implements Callable<Integer> {
             throw ZerodropException.usage("--confirm must be at least 1 and --max-runs at least 2");
         }
         List<String> candidates = candidates();
+        startBudget.get(); // refused before anything starts
         LoadFromOptions origin = loadFrom != null ? loadFrom : new LoadFromOptions();
         Scenario base = origin.apply(ScenarioLoader.load(scenarioFile, seed));
         String where = runtime != null ? runtime : base.runtime();
@@ -146,7 +150,8 @@ final class TuneCommand implements Callable<Integer> {
             Path runDir = dir.resolve(String.format(Locale.ROOT, "run-%02d-%s-%s", k, param, value.replace("%", "pct")));
             o.println("tune: run " + k + " (" + purpose + "): " + param + " = " + value);
             o.flush();
-            Experiment.Outcome r = runner.run(withValue, cluster.request(scenarioFile, seed + k, images, url, false),
+            Experiment.Outcome r = runner.run(withValue, cluster.request(scenarioFile, seed + k, images, url, false,
+                    startBudget.get()),
                     options.into(runDir));
             o.print(r.summary());
             o.flush();

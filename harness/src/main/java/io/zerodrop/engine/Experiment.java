@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +28,21 @@ import java.util.Map;
  * with one clock.
  */
 public final class Experiment {
-    /** What to run. */
+    /**
+     * What to run; {@code startBudget} is how long the workload may take to be ready before the load starts (image
+     * pulls, readiness, the rollout of the settings under test).
+     */
     public record Plan(String title, String command, LoadSpec load, List<Step> steps, Expectations expectations,
-            Path outDir, boolean gatlingReport, Map<String, Object> settingsUnderTest) {
+            Path outDir, boolean gatlingReport, Map<String, Object> settingsUnderTest, Duration startBudget) {
+        /** The start budget of a run on this host's processes, where none is given. */
+        public static final Duration LOCAL_START_BUDGET = Duration.ofSeconds(90);
+
+        /** A plan with the local runtime's start budget. */
+        public Plan(String title, String command, LoadSpec load, List<Step> steps, Expectations expectations,
+                Path outDir, boolean gatlingReport, Map<String, Object> settingsUnderTest) {
+            this(title, command, load, steps, expectations, outDir, gatlingReport, settingsUnderTest,
+                    LOCAL_START_BUDGET);
+        }
     }
 
     /** What came of it. */

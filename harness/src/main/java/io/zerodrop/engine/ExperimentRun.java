@@ -98,7 +98,7 @@ final class ExperimentRun {
 
     private void deploy() {
         journal.run("deploy", () -> {
-            runtime.start(workload, Duration.ofSeconds(90));
+            runtime.start(workload, plan.startBudget());
             return workload.replicas() + " pods of " + workload.kind() + " " + workload.name() + " ready behind "
                     + runtime.serviceUrl();
         });

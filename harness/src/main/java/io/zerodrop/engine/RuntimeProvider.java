@@ -2,6 +2,7 @@ package io.zerodrop.engine;
 
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.scenario.Scenario;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -14,6 +15,12 @@ import java.util.ServiceLoader;
 public interface RuntimeProvider {
     /** The name {@code --runtime} and {@code target.runtime} use. */
     String name();
+
+    /**
+     * How long a workload on this runtime may take to be ready before the load starts, where neither the scenario
+     * ({@code target.startBudget}) nor the command line ({@code --start-budget}) says.
+     */
+    Duration defaultStartBudget();
 
     /** Checks the scenario and the request against this runtime and gets ready to run; changes nothing. */
     PreparedRun prepare(Scenario scenario, RunRequest request);

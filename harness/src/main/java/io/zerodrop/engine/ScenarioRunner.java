@@ -1,10 +1,12 @@
 package io.zerodrop.engine;
 
+import io.zerodrop.core.Durations;
 import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.scenario.Scenario;
 import io.zerodrop.verdict.Expectations;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -58,9 +60,24 @@ public final class ScenarioRunner {
 
     /** What {@code --dry-run} prints for the scenario on the runtime the options name; nothing is started. */
     public String dryRun(Scenario s, RunRequest request, Options o) {
-        try (PreparedRun prepared = RuntimeProvider.named(o.runtime()).prepare(s, request)) {
-            return prepared.dryRunPlan();
+        RuntimeProvider provider = RuntimeProvider.named(o.runtime());
+        try (PreparedRun prepared = provider.prepare(s, request)) {
+            String plan = prepared.dryRunPlan();
+            return plan + (plan.isEmpty() || plan.endsWith("\n") ? "" : "\n") + "The workload may take "
+                    + Durations.describe(startBudget(s, request, provider).toMillis()) + " to be ready before the load"
+                    + " starts (" + startBudgetSource(s, request, provider) + ").\n";
         }
+    }
+
+    /** The start budget of a run: the command line's, else the scenario's, else the runtime's default. */
+    static Duration startBudget(Scenario s, RunRequest request, RuntimeProvider provider) {
+        return request.startBudget() != null ? request.startBudget()
+                : s.startBudget() != null ? s.startBudget() : provider.defaultStartBudget();
+    }
+
+    private static String startBudgetSource(Scenario s, RunRequest request, RuntimeProvider provider) {
+        return request.startBudget() != null ? "--start-budget" : s.startBudget() != null ? "target.startBudget"
+                : "the " + provider.name() + " runtime's default; target.startBudget or --start-budget set it";
     }
 
     /**
@@ -68,11 +85,12 @@ public final class ScenarioRunner {
      * directory), its output directory created, the pipeline run to its reports. What came of it, with its exit code.
      */
     public Experiment.Outcome run(Scenario s, RunRequest request, Options o) {
-        try (PreparedRun prepared = RuntimeProvider.named(o.runtime()).prepare(s, request)) {
+        RuntimeProvider provider = RuntimeProvider.named(o.runtime());
+        try (PreparedRun prepared = provider.prepare(s, request)) {
             Path outDir = OutputDirectory.create(o.out(), "--out", "");
             Experiment.Plan plan = new Experiment.Plan(o.title() != null ? o.title() : "zerodrop " + o.command()
                     + " — " + s.name(), o.command(), s.load(), s.toSteps(), s.expectations(), outDir,
-                    o.gatlingReport(), prepared.underTest());
+                    o.gatlingReport(), prepared.underTest(), startBudget(s, request, provider));
             return Experiment.runOn(prepared.factory(outDir), prepared.workload(), plan, err);
         }
     }

@@ -1,5 +1,6 @@
 package io.zerodrop.runtime;
 
+import io.zerodrop.core.Durations;
 import io.zerodrop.ledger.DataPath;
 import io.zerodrop.ledger.LedgerSource;
 import io.zerodrop.traffic.fleet.GeneratorFleet;
@@ -22,8 +23,17 @@ public interface Runtime extends AutoCloseable {
     /** Settings of the runtime itself, for the report (delays, mechanisms, image mapping). */
     Map<String, Object> describe();
 
-    /** Creates the workload's pods and waits until all replicas are ready. */
+    /**
+     * Creates the workload's pods (or attaches to them) and waits until all replicas are ready, within the run's start
+     * budget {@code timeout}; when it runs out, the error names what was still pending (see {@link #budgetSpent}).
+     */
     void start(Workload workload, Duration timeout);
+
+    /** How a start says its budget ran out, and how to give it more. */
+    static String budgetSpent(Duration budget) {
+        return "after the start budget of " + Durations.describe(budget.toMillis()) + " (target.startBudget in the"
+                + " scenario or --start-budget give a slow start more time)";
+    }
 
     /** Prefix for the load generator's command so that it runs where the Service address is reachable. */
     default List<String> processLauncher() {

@@ -26,7 +26,16 @@ import java.util.function.Function;
  */
 public record Scenario(Path file, String name, Path manifests, String runtime, String workload, String namespace,
         Settings settings, LoadSpec load, List<StepSpec> steps, Expectations expectations, Local local,
-        String trafficUrl) {
+        String trafficUrl, Duration startBudget) {
+    /** The shortest and the longest start budget a scenario or the command line may set. */
+    public static final Duration MIN_START_BUDGET = Duration.ofSeconds(5);
+    public static final Duration MAX_START_BUDGET = Duration.ofHours(1);
+
+    /** What is wrong with {@code d} as a start budget, or null when it is one. */
+    public static String startBudgetProblem(Duration d) {
+        return d.compareTo(MIN_START_BUDGET) < 0 || d.compareTo(MAX_START_BUDGET) > 0
+                ? "expected 5s to 1h (how long the workload may take to be ready before the load starts)" : null;
+    }
 
     /** Settings under test: applied over what the manifests say. Null fields leave the manifests alone. */
     public record Settings(Integer replicas, Long terminationGracePeriodSeconds, Long preStopSleepSeconds,
@@ -173,13 +182,13 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
      */
     public Scenario withSettings(String nameSuffix, Map<String, String> fix) {
         return new Scenario(file, name + nameSuffix, manifests, runtime, workload, namespace, settings.with(fix), load,
-                steps, expectations, local, trafficUrl);
+                steps, expectations, local, trafficUrl, startBudget);
     }
 
     /** The same scenario with another load (the command line's overrides). */
     public Scenario withLoad(LoadSpec newLoad) {
         return new Scenario(file, name, manifests, runtime, workload, namespace, settings, newLoad, steps, expectations,
-                local, trafficUrl);
+                local, trafficUrl, startBudget);
     }
 
     public List<Step> toSteps() {

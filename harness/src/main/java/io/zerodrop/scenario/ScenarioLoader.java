@@ -50,7 +50,8 @@ public final class ScenarioLoader {
         Yaml.Map_ root = Yaml.read(file).only("name", "target", "settings", "traffic", "disruptions", "expect", "local");
         String name = root.string("name", file.getFileName().toString());
 
-        Yaml.Map_ target = root.map("target").only("manifests", "runtime", "workload", "namespace");
+        Yaml.Map_ target = root.map("target").only("manifests", "runtime", "workload", "namespace",
+                "startBudget");
         String runtime = target.oneOf("runtime", target.has("workload") ? "kubernetes" : "local", "local",
                 "kubernetes");
         Path manifests = null;
@@ -78,6 +79,11 @@ public final class ScenarioLoader {
                 throw target.at("namespace", "'target.namespace' is \"" + namespace + "\"; expected a namespace"
                         + " name (lower-case letters, digits and '-')");
             }
+        }
+        Duration startBudget = target.durationOrNull("startBudget");
+        if (startBudget != null && Scenario.startBudgetProblem(startBudget) != null) {
+            throw target.at("startBudget", "'target.startBudget' is \"" + target.string("startBudget", null) + "\"; "
+                    + Scenario.startBudgetProblem(startBudget));
         }
         if (runtime.equals("local") && manifests == null) {
             throw target.at("workload", "the local runtime runs what 'target.manifests' describes; 'workload' and"
@@ -265,7 +271,7 @@ public final class ScenarioLoader {
                 lo.duration("endpointJitter", d.endpointJitter()), lo.duration("kubeletNotice", d.kubeletNotice()),
                 images, lo.oneOf("service", d.service(), "auto", "netfilter", "userspace"), List.copyOf(skews));
         return new Scenario(file, name, manifests, runtime, workload, namespace, settings, load, steps, expectations,
-                local, trafficUrl);
+                local, trafficUrl, startBudget);
     }
 
     /** {@code traffic.podHeader}: the response header naming the pod that served a request; empty when unset. */

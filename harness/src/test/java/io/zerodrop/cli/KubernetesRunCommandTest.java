@@ -140,7 +140,9 @@ class KubernetesRunCommandTest {
         Cli r = run(scenario("shop", "deployment/web", "evict"), "--dry-run");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("nothing was changed", "Deployment web, 3 replicas", "Services [web]",
-                "POST /api/v1/namespaces/shop/pods/<1 oldest pod(s)>/eviction (policy/v1 Eviction)");
+                "POST /api/v1/namespaces/shop/pods/<1 oldest pod(s)>/eviction (policy/v1 Eviction)",
+                "The workload may take 300 s to be ready before the load starts (the kubernetes runtime's default;"
+                        + " target.startBudget or --start-budget set it)");
         assertThat(cluster.mutations()).allMatch(c -> c.path().contains("selfsubjectaccessreviews"));
     }
 

@@ -12,6 +12,7 @@ import io.zerodrop.testsupport.HostTool;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +40,13 @@ class RunCommandTest {
                 "SHUTDOWN_DELAY_MS=0", "readinessProbe: httpGet :8080/readyz every 2 s",
                 "roll: delete 1 oldest pod(s) at +2000 ms after the warm-up, every 6000 ms, 3 times");
         assertThat(out).doesNotExist();
+        assertThat(r.out()).contains("The workload may take 90 s to be ready before the load starts (the local"
+                + " runtime's default; target.startBudget or --start-budget set it)");
+        Cli given = Cli.run("run", SCENARIOS.resolve("hardened-tuned-down.yaml").toString(), "--dry-run",
+                "--start-budget", "3m");
+        assertThat(given.exitCode()).as(given.err()).isZero();
+        assertThat(given.out()).contains("The workload may take 180 s to be ready before the load starts"
+                + " (--start-budget)");
     }
 
     @Test
@@ -63,6 +71,14 @@ class RunCommandTest {
         assertThat(many.err()).contains("1000 load generators: the local runtime runs each load generator as a JVM"
                 + " on this host", "give fewer generators (--generators)");
         assertThat(out).doesNotExist();
+
+        for (String budget : List.of("2s", "2h", "soon")) {
+            Cli refused = Cli.run("run", SCENARIOS.resolve("hardened-delete.yaml").toString(), "--start-budget", budget,
+                    "--out", out.toString());
+            assertThat(refused.exitCode()).as(refused.err()).isEqualTo(ExitCodes.USAGE);
+            assertThat(refused.err()).contains("--start-budget \"" + budget + "\" is invalid: expected ");
+            assertThat(out).doesNotExist();
+        }
 
         Cli missing = Cli.run("run", dir.resolve("nope.yaml").toString());
         assertThat(missing.exitCode()).isEqualTo(ExitCodes.USAGE);
@@ -152,9 +168,23 @@ class RunCommandTest {
 
     @Test
     void theNaiveExampleScenarioRunsEndToEndAndFailsWithItsReports() throws Exception {
-        Path out = dir.resolve("naive");
-        Cli r = Cli.run("run", SCENARIOS.resolve("naive-delete.yaml").toString(), "--out", out.toString(), "--seed", "5");
-        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.VERDICT_FAILED);
+        Path out = null;
+        Cli r = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            out = dir.resolve("naive-" + attempt);
+            r = Cli.run("run", SCENARIOS.resolve("naive-delete.yaml").toString(), "--out", out.toString(), "--seed",
+                    String.valueOf(5 + attempt));
+            if (!saturated(r, out)) {
+                break;
+            }
+            // exit 3 with INCONCLUSIVE "load generator saturated": the run measured the machine, not the target
+            System.err.printf("naive run attempt %d: the load generator was saturated (a starved machine); again%n",
+                    attempt + 1);
+        }
+        Assumptions.assumeFalse(saturated(r, out), "three times in a row, this machine could not send the naive"
+                + " scenario's load (zerodrop said INCONCLUSIVE: load generator saturated); nothing was proven here\n"
+                + r.out());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.VERDICT_FAILED);
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         ReportSchema.assertValid(report);
         assertThat(report.path("header").path("command").asText()).isEqualTo("run");
@@ -163,13 +193,15 @@ class RunCommandTest {
         assertThat(report.path("requests").path("failed").asLong()).isPositive();
         JsonNode t = report.path("terminations").get(0);
         assertThat(t.path("exitCode").asInt()).isEqualTo(143);
-        boolean raceOpen = raceOpen(report);
+        // a run that measured this machine starved (baseline p99 at half the request timeout: the generator stalls
+        // and may send nothing while the race is open) cannot show the race either way
+        boolean raceOpen = raceOpen(report) && !starved(out.resolve("report.json"));
         if (raceOpen) {
             assertThat(report.path("requests").path("failuresByPhase").has("SIGTERM_ENDPOINT_LIVE")).as(r.out())
                     .isTrue();
         } else {
-            System.out.println("naive run: the events did not open the race (" + t + "): the race checks are left out"
-                    + " for this run\n" + r.out());
+            System.out.println("naive run: the events did not open the race, or the run measured its machine starved ("
+                    + t + "): the race checks are left out for this run\n" + r.out());
         }
         assertThat(report.path("steps").findValuesAsText("name")).containsSubsequence("deploy", "traffic", "settle",
                 "teardown", "analysis");
@@ -237,6 +269,16 @@ class RunCommandTest {
         long raceMs = t.path("outOfRotationMs").asLong() - (t.path("exitMs").asLong(-1) >= 0
                 ? t.path("exitMs").asLong() : t.path("sigtermMs").asLong());
         return t.path("sigtermMs").asLong() > 0 && kubeletMs <= 500 && raceMs >= 4 * 1000 / 150;
+    }
+
+    /** Whether the run ended INCONCLUSIVE because its load generator could not send the asked rate (exit 3). */
+    private static boolean saturated(Cli r, Path out) throws Exception {
+        if (r.exitCode() != ExitCodes.ENVIRONMENT || !Files.exists(out.resolve("report.json"))) {
+            return false;
+        }
+        JsonNode verdict = new ObjectMapper().readTree(out.resolve("report.json").toFile()).path("verdict");
+        return verdict.path("status").asText().equals("INCONCLUSIVE")
+                && verdict.path("reasons").toString().contains("saturated");
     }
 
     /**

@@ -30,7 +30,7 @@ class ScenarioRunnerTest {
     private final ScenarioRunner runner = new ScenarioRunner(new PrintWriter(err, true));
 
     private RunRequest request(Path scenario) {
-        return new RunRequest(scenario, 1, List.of(), null, false, null, null, null);
+        return new RunRequest(scenario, 1, List.of(), null, false, null, null, null, null);
     }
 
     @Test

@@ -138,6 +138,14 @@ class ScenarioLoaderTest {
         assertThat(s.local().images()).containsEntry("me/app:1", "java -jar app.jar");
     }
 
+    @Test
+    void theStartBudgetIsTheRuntimesDefaultUnlessTheTargetSetsIt() throws Exception {
+        assertThat(ScenarioLoader.load(write(VALID), 1).startBudget()).as("null: the runtime's default").isNull();
+        Scenario s = ScenarioLoader.load(write(VALID.replace("  manifests: m", "  manifests: m\n  startBudget: 10m")), 1);
+        assertThat(s.startBudget()).hasMinutes(10);
+        assertThat(s.withSettings(" (x)", Map.of()).startBudget()).as("kept by a tune trial's copy").hasMinutes(10);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         // what is replaced in VALID | expected message (after file:line:col)
@@ -147,6 +155,9 @@ class ScenarioLoaderTest {
         "    action: delete|    action: explode|:16:13: 'disruptions[0].action' is \"explode\"; expected one of: delete, kill, evict, drain-node, rollout-restart, scale",
         "    action: delete\\n    select: {mode: newest, percent: 50}\\n    grace: 20s|    action: scale|:15:5: missing 'disruptions[0].by'",
         "  manifests: m|  manifests: nowhere|:3:14: 'target.manifests' is \"nowhere\":",
+        "  manifests: m|  manifests: m\\n  startBudget: 2s|:4:16: 'target.startBudget' is \"2s\"; expected 5s to 1h",
+        "  manifests: m|  manifests: m\\n  startBudget: 2h|:4:16: 'target.startBudget' is \"2h\"; expected 5s to 1h",
+        "  manifests: m|  manifests: m\\n  startBudget: soon|:4:16: 'target.startBudget' is \"soon\"; expected a duration",
         "    select: {mode: newest, percent: 50}|    select: {mode: newest, percent: 50, count: 2}|:17:37: give either 'count' or 'percent', not both",
         "    select: {mode: newest, percent: 50}|    select: {mode: sideways}|:17:20: 'disruptions[0].select.mode' is \"sideways\"; expected one of: random, oldest, newest, name",
         "  maxDropped: 2|  maxDropped: -2|:25:15: 'expect.maxDropped' is \"-2\"; expected a whole number from 0",

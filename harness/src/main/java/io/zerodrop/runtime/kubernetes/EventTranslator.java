@@ -30,7 +30,10 @@ import java.util.function.Predicate;
  *
  * <p>Endpoints: a Service's endpoints may span several EndpointSlices, so the translator folds every slice it has
  * seen into one view keyed by pod, and compares views. EndpointSlice conditions are nullable: null means ready,
- * serving, not terminating.
+ * serving, not terminating. The slices of every Service over the workload fold into the same view, so a pod behind
+ * two Services gives one event per change: ready as soon as one slice lists it ready, terminating (out of rotation)
+ * once every slice that lists it says so, removed once none lists it. The fold is synchronized: each Service's
+ * informer delivers on its own thread.
  */
 public final class EventTranslator {
     /** One endpoint's conditions, with nulls resolved. */
@@ -83,7 +86,7 @@ public final class EventTranslator {
     }
 
     /** A slice was added or changed: the events of the change in the folded view of all slices. */
-    public List<TimelineEvent> slice(EndpointSlice s, long receivedMs, Map<String, String> causeByPod) {
+    public synchronized List<TimelineEvent> slice(EndpointSlice s, long receivedMs, Map<String, String> causeByPod) {
         Map<String, EndpointState> next = new HashMap<>();
         for (Endpoint e : s.getEndpoints() == null ? List.<Endpoint>of() : s.getEndpoints()) {
             if (e.getTargetRef() != null && e.getTargetRef().getName() != null) {
@@ -95,7 +98,7 @@ public final class EventTranslator {
     }
 
     /** A slice was deleted: its endpoints leave the view (unless another slice still lists them). */
-    public List<TimelineEvent> sliceDeleted(String sliceName, long receivedMs, Map<String, String> causeByPod) {
+    public synchronized List<TimelineEvent> sliceDeleted(String sliceName, long receivedMs, Map<String, String> causeByPod) {
         slices.remove(sliceName);
         return fold(receivedMs, causeByPod);
     }

@@ -8,11 +8,13 @@ import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.runtime.Runtime;
 import io.zerodrop.traffic.fleet.FleetLaunch;
 import io.zerodrop.traffic.fleet.GeneratorChannel;
 import io.zerodrop.traffic.fleet.GeneratorFleet;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -131,9 +133,9 @@ public final class JobFleet implements GeneratorFleet {
             }
             last = ready.size() + " of " + job.generators() + " running (" + pods.size() + " created)";
             if (System.currentTimeMillis() > deadline) {
-                throw ZerodropException.environment("the load generator pods of Job " + job.name() + " did not all run"
-                        + " within " + startTimeoutMs / 1000 + " s: " + last + "; look at kubectl -n " + namespace
-                        + " describe job " + job.name());
+                throw ZerodropException.environment("the load generator pods of Job " + job.name() + " did not all run "
+                        + Runtime.budgetSpent(Duration.ofMillis(startTimeoutMs)) + ": " + last + PendingPods.describe(pods)
+                        + "; look at kubectl -n " + namespace + " describe job " + job.name());
             }
             if (!Sleep.forMs(500) || undo.isInterrupted()) {
                 throw new ZerodropException(ExitCodes.INTERRUPTED, "interrupted while the load"

@@ -10,6 +10,7 @@ import io.zerodrop.runtime.RuntimeFactory;
 import io.zerodrop.scenario.Scenario;
 import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -31,6 +32,12 @@ public final class KubernetesProvider implements RuntimeProvider {
     @Override
     public String name() {
         return "kubernetes";
+    }
+
+    /** Image pulls on a fresh node, readiness, the rollout of the settings under test and the budget controller. */
+    @Override
+    public Duration defaultStartBudget() {
+        return Duration.ofMinutes(5);
     }
 
     @Override

@@ -45,8 +45,11 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -86,6 +89,10 @@ public final class KubernetesRuntime implements Runtime {
     private final Set<String> exited = ConcurrentHashMap.newKeySet();
     private final EventTranslator slices = new EventTranslator();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    /** What each informer watches, for the errors. */
+    private final List<String> watched = new ArrayList<>();
+    /** The run's start budget, given at start: the load Job's pods have it too. */
+    private Duration startBudget = Duration.ofMillis(JOB_START_TIMEOUT_MS);
     private final List<String> watchGaps = new CopyOnWriteArrayList<>();
     /** Why traffic may reach a pod after its endpoint is marked terminating, found at attach (report header). */
     private final List<String> routingCaveats = new CopyOnWriteArrayList<>();
@@ -176,10 +183,10 @@ public final class KubernetesRuntime implements Runtime {
     public Optional<GeneratorFleet> loadFleet(String image) {
         records(); // the Job carries the run's label: created under its Lease
         return Optional.of(new JobFleet(cluster.client(), cluster.namespace(), image, url, runId, undo,
-                undos::push, JOB_START_TIMEOUT_MS));
+                undos::push, startBudget.toMillis()));
     }
 
-    /** How long the load generator pods may take to run and answer (a first image pull included). */
+    /** How long the load generator pods may take to run and answer (a first image pull included), before a start. */
     static final long JOB_START_TIMEOUT_MS = 300_000;
 
     @Override
@@ -245,6 +252,7 @@ public final class KubernetesRuntime implements Runtime {
     @Override
     public void start(Workload ignored, Duration timeout) {
         attachedMs = System.currentTimeMillis();
+        startBudget = timeout;
         serverClock = ServerClock.measure(cluster.client(), System::currentTimeMillis, clockNotes);
         long deadline = attachedMs + timeout.toMillis();
         if (deployer == null) {
@@ -263,9 +271,10 @@ public final class KubernetesRuntime implements Runtime {
         while (!ready()) {
             if (System.currentTimeMillis() > deadline) {
                 throw ZerodropException.environment(target.kind() + " " + target.name() + " in namespace "
-                        + cluster.namespace() + " is not fully ready (" + readyReplicas() + " of " + target.replicas()
-                        + " replicas" + waiting() + "): zerodrop " + (deployer != null ? "starts the run" : "attaches")
-                        + " only on a settled workload, so that what it measures is caused by its own disruptions");
+                        + cluster.namespace() + " is not fully ready " + Runtime.budgetSpent(timeout) + ": "
+                        + readyReplicas() + " of " + target.replicas() + " replicas ready" + waiting() + ". zerodrop "
+                        + (deployer != null ? "starts the run" : "attaches") + " only on a settled workload, so that"
+                        + " what it measures is caused by its own disruptions");
             }
             Sleep.forMs(500);
         }
@@ -279,34 +288,56 @@ public final class KubernetesRuntime implements Runtime {
         }
         routingCaveats.addAll(routingCaveats(target));
         routingCaveats.forEach(c -> timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, c)));
-        pods = cluster.client().pods().inNamespace(cluster.namespace()).withLabels(target.selector())
-                .inform(podHandler(), 0);
-        informers.add(pods);
+        String ns = " in namespace " + cluster.namespace();
+        pods = watch("the pods of " + target.kind() + " " + target.name() + ns, () -> cluster.client().pods()
+                .inNamespace(cluster.namespace()).withLabels(target.selector()).inform(podHandler(), 0));
         for (String service : target.services()) {
-            informers.add(cluster.client().discovery().v1().endpointSlices().inNamespace(cluster.namespace())
-                    .withLabel("kubernetes.io/service-name", service).inform(sliceHandler(), 0));
+            watch("the EndpointSlices of Service " + service + ns, () -> cluster.client().discovery().v1()
+                    .endpointSlices().inNamespace(cluster.namespace()).withLabel("kubernetes.io/service-name", service)
+                    .inform(sliceHandler(service), 0));
         }
-        informers.add(cluster.client().v1().events().inNamespace(cluster.namespace()).inform(eventHandler(), 0));
+        watch("the events" + ns, () -> cluster.client().v1().events().inNamespace(cluster.namespace())
+                .inform(eventHandler(), 0));
         if (target.kind().equals("Deployment")) {
-            informers.add(cluster.client().apps().deployments().inNamespace(cluster.namespace()).withName(target.name())
-                    .inform(deploymentHandler(), 0));
+            watch("Deployment " + target.name() + ns, () -> cluster.client().apps().deployments()
+                    .inNamespace(cluster.namespace()).withName(target.name()).inform(deploymentHandler(), 0));
         }
         for (String b : target.budgets()) {
-            informers.add(cluster.client().policy().v1().podDisruptionBudget().inNamespace(cluster.namespace())
-                    .withName(b).inform(budgetHandler(), 0));
+            watch("PodDisruptionBudget " + b + ns, () -> cluster.client().policy().v1().podDisruptionBudget()
+                    .inNamespace(cluster.namespace()).withName(b).inform(budgetHandler(), 0));
         }
-        for (SharedIndexInformer<?> i : informers) {
+        for (int k = 0; k < informers.size(); k++) {
             try {
-                i.start().toCompletableFuture().get(Math.max(1, deadline - System.currentTimeMillis()),
+                informers.get(k).start().toCompletableFuture().get(Math.max(1, deadline - System.currentTimeMillis()),
                         TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw ZerodropException.environment("the watch on " + watched.get(k) + " on " + cluster.server()
+                        + " had not listed its objects " + Runtime.budgetSpent(timeout));
             } catch (Exception e) {
-                throw ZerodropException.environment("the watches on " + cluster.server() + " did not sync: " + e);
+                throw ZerodropException.environment("the watch on " + watched.get(k) + " on " + cluster.server()
+                        + " could not list its objects: " + (e.getCause() != null ? e.getCause() : e));
             }
         }
         pods.getStore().list().forEach(p -> firstSeen.putIfAbsent(p.getMetadata().getName(), 0L));
         synced = true;
         timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, "attached to " + target.kind()
                 + " " + target.name() + ": " + pods().size() + " pods, watches synced"));
+    }
+
+    /**
+     * Starts an informer ({@code inform} lists before it returns); a first list the server refuses is an environment
+     * error naming what was watched and the server's words.
+     */
+    private <T> SharedIndexInformer<T> watch(String what, Supplier<SharedIndexInformer<T>> inform) {
+        try {
+            SharedIndexInformer<T> i = inform.get();
+            informers.add(i);
+            watched.add(what);
+            return i;
+        } catch (KubernetesClientException e) {
+            throw ZerodropException.environment("cannot watch " + what + " on " + cluster.server() + ": "
+                    + Cluster.reason(e, cluster.client()), e);
+        }
     }
 
     /**
@@ -441,21 +472,44 @@ public final class KubernetesRuntime implements Runtime {
         };
     }
 
-    private ResourceEventHandler<EndpointSlice> sliceHandler() {
+    /**
+     * The EndpointSlices of one Service. Every Service's informer delivers on its own thread, and all of them fold
+     * into one view: each change is stamped and folded under one lock, so that the events land in the order of their
+     * stamps and a pod behind two Services changes once. A relist (the watch expired) is a gap in what was seen.
+     */
+    private ResourceEventHandler<EndpointSlice> sliceHandler(String service) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(EndpointSlice s) {
-                timeline.addAll(slices.slice(s, System.currentTimeMillis(), causeByPod));
+                fold(now -> slices.slice(s, now, causeByPod));
             }
 
             @Override
             public void onUpdate(EndpointSlice before, EndpointSlice after) {
-                timeline.addAll(slices.slice(after, System.currentTimeMillis(), causeByPod));
+                fold(now -> slices.slice(after, now, causeByPod));
             }
 
             @Override
             public void onDelete(EndpointSlice s, boolean finalStateUnknown) {
-                timeline.addAll(slices.sliceDeleted(s.getMetadata().getName(), System.currentTimeMillis(), causeByPod));
+                fold(now -> slices.sliceDeleted(s.getMetadata().getName(), now, causeByPod));
+            }
+
+            @Override
+            public void onBeforeList(String resourceVersion) {
+                if (resourceVersion != null) {
+                    long now = System.currentTimeMillis();
+                    watchGaps.add("EndpointSlice watch of Service " + service + " relisted at " + Instant.ofEpochMilli(
+                            now) + " (after resourceVersion " + resourceVersion + "): endpoint transitions in between"
+                            + " may be missing, and those seen after it are stamped when the relist delivered them");
+                    timeline.add(TimelineEvent.global(now, EventType.NOTE, "EndpointSlice watch of Service " + service
+                            + " expired and relisted"));
+                }
+            }
+
+            private void fold(LongFunction<List<TimelineEvent>> change) {
+                synchronized (slices) {
+                    timeline.addAll(change.apply(System.currentTimeMillis()));
+                }
             }
         };
     }
@@ -593,20 +647,13 @@ public final class KubernetesRuntime implements Runtime {
         return seen != null && seen > 0;
     }
 
-    /** Why pods are not ready, as their containers say (ImagePullBackOff, CrashLoopBackOff, …); empty if none say. */
+    /** Which pods are not Ready and why, as the scheduler and the kubelet say it; empty if the pods cannot be read. */
     private String waiting() {
         try {
-            List<String> reasons = cluster.client().pods().inNamespace(cluster.namespace()).withLabels(target.selector())
-                    .list().getItems().stream().flatMap(p -> p.getStatus() == null || p.getStatus()
-                            .getContainerStatuses() == null ? Stream.empty() : p.getStatus()
-                            .getContainerStatuses().stream().filter(c -> c.getState() != null && c.getState()
-                                    .getWaiting() != null).map(c -> p.getMetadata().getName() + ": " + c.getState()
-                                    .getWaiting().getReason() + (c.getState().getWaiting().getMessage() == null ? ""
-                                    : " (" + c.getState().getWaiting().getMessage() + ")")))
-                    .distinct().limit(5).toList();
-            return reasons.isEmpty() ? "" : "; " + String.join(", ", reasons);
+            return PendingPods.describe(cluster.client().pods().inNamespace(cluster.namespace())
+                    .withLabels(target.selector()).list().getItems());
         } catch (KubernetesClientException e) {
-            return "";
+            return "; the pods could not be read: " + Cluster.reason(e, cluster.client());
         }
     }
 
@@ -890,6 +937,7 @@ public final class KubernetesRuntime implements Runtime {
         // the watches stop first: what the undos cause (a scale back, the revert's rollout) is not part of the run
         informers.forEach(SharedIndexInformer::close);
         informers.clear();
+        watched.clear();
         for (Undo.Registration r; (r = undos.poll()) != null; ) {
             r.undoNow();
         }

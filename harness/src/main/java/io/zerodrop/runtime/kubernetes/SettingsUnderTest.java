@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.zerodrop.core.Durations;
 import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
@@ -318,6 +319,8 @@ public final class SettingsUnderTest {
         }
         List<String> applied = new ArrayList<>();
         long deadline = System.currentTimeMillis() + timeoutMs;
+        String inTime = "within the " + Durations.describe(Math.max(1, timeoutMs / 1000) * 1000) + " left of the start"
+                + " budget (target.startBudget in the scenario or --start-budget give a slow start more time)";
         var deployment = client.apps().deployments().inNamespace(namespace).withName(t.name());
         if (s.touchesDeployment()) {
             // the values the revert restores: those of the object the change that went through was computed from
@@ -327,7 +330,8 @@ public final class SettingsUnderTest {
             registered.accept(undo.register("revert the settings under test on " + first.object(), () -> {
                 if (RunRecords.revert(client.genericKubernetesResources("apps/v1", "Deployment").inNamespace(namespace)
                         .withName(t.name()), recorded.get(), "the settings under test on " + first.object())) {
-                    awaitRollout(t.name(), System.currentTimeMillis() + timeoutMs, "the revert");
+                    awaitRollout(t.name(), System.currentTimeMillis() + timeoutMs, "the revert",
+                            "within " + Durations.describe(timeoutMs / 1000 * 1000));
                 }
             }));
             Change c = applyGuarded(deployment, first, before, s);
@@ -340,13 +344,14 @@ public final class SettingsUnderTest {
             var budgets = client.policy().v1().podDisruptionBudget().inNamespace(namespace);
             if (c.revert().equals("delete")) {
                 String name = t.name() + "-zerodrop";
-                registered.accept(undo.register("delete " + c.object(), () -> budgets.withName(name).delete()));
+                registered.accept(undo.register("delete " + c.object(), () -> Reads.repeatable("deleting "
+                        + c.object(), () -> budgets.withName(name).delete())));
                 try {
                     budgets.resource(Serialization.unmarshal(c.apply(), PodDisruptionBudget.class)).create();
                 } catch (KubernetesClientException e) {
                     throw ZerodropException.environment("creating " + c.object() + " failed: " + Cluster.reason(e, client));
                 }
-                awaitBudget(name, deadline);
+                awaitBudget(name, deadline, inTime);
             } else {
                 String name = t.budgets().get(0);
                 registered.accept(undo.register("revert the settings under test on " + c.object(),
@@ -361,13 +366,13 @@ public final class SettingsUnderTest {
                     }
                     throw e;
                 }
-                awaitBudget(name, deadline);
+                awaitBudget(name, deadline, inTime);
             }
             applied.add(c.object() + ": " + String.join(", ", s.describe().stream()
                     .filter(x -> x.startsWith("PodDisruptionBudget")).toList()));
         }
         if (s.touchesDeployment()) {
-            awaitRollout(t.name(), deadline, "the settings under test");
+            awaitRollout(t.name(), deadline, "the settings under test", inTime);
         }
         return applied;
     }
@@ -422,7 +427,7 @@ public final class SettingsUnderTest {
         }
     }
 
-    private void awaitRollout(String name, long deadline, String what) {
+    private void awaitRollout(String name, long deadline, String what, String inTime) {
         while (true) {
             Deployment d = Reads.read("reading Deployment " + name, () -> client.apps().deployments()
                     .inNamespace(namespace).withName(name).get());
@@ -431,15 +436,16 @@ public final class SettingsUnderTest {
             }
             if (System.currentTimeMillis() > deadline || !Sleep.forMs(500)) {
                 throw ZerodropException.environment("the rollout of " + what + " on Deployment " + name + " did not"
-                        + " complete in time" + (d == null || d.getStatus() == null ? "" : " (" + d.getStatus()
+                        + " complete " + inTime + (d == null || d.getStatus() == null ? "" : ": " + d.getStatus()
                         .getUpdatedReplicas() + " updated, " + d.getStatus().getAvailableReplicas() + " available of "
-                        + d.getSpec().getReplicas() + ")"));
+                        + d.getSpec().getReplicas() + " (kubectl -n " + namespace + " rollout status deployment/" + name
+                        + " tells what is still pending)"));
             }
         }
     }
 
     /** A budget is in force once its controller has processed this generation of it. */
-    private void awaitBudget(String name, long deadline) {
+    private void awaitBudget(String name, long deadline, String inTime) {
         while (true) {
             PodDisruptionBudget b = Reads.read("reading PodDisruptionBudget " + name, () -> client.policy().v1()
                     .podDisruptionBudget().inNamespace(namespace).withName(name).get());
@@ -450,7 +456,7 @@ public final class SettingsUnderTest {
             }
             if (System.currentTimeMillis() > deadline || !Sleep.forMs(500)) {
                 throw ZerodropException.environment("PodDisruptionBudget " + name + " was not processed by its"
-                        + " controller in time (status.observedGeneration behind metadata.generation): evictions"
+                        + " controller " + inTime + " (status.observedGeneration behind metadata.generation): evictions"
                         + " would be refused with Retry-After until it is");
             }
         }

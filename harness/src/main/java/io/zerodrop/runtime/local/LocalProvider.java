@@ -2,6 +2,7 @@ package io.zerodrop.runtime.local;
 
 import io.zerodrop.core.RunMarker;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.engine.Experiment;
 import io.zerodrop.engine.PreparedRun;
 import io.zerodrop.engine.RunRequest;
 import io.zerodrop.engine.RuntimeProvider;
@@ -9,6 +10,7 @@ import io.zerodrop.scenario.Scenario;
 import io.zerodrop.traffic.fleet.LocalProcessFleet;
 import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,12 @@ public final class LocalProvider implements RuntimeProvider {
     @Override
     public String name() {
         return "local";
+    }
+
+    /** Processes on this host: no image to pull, readiness within seconds. */
+    @Override
+    public Duration defaultStartBudget() {
+        return Experiment.Plan.LOCAL_START_BUDGET;
     }
 
     /** What killed runs left on this machine (processes, network namespaces), found by their markers. */

@@ -189,8 +189,10 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
                         + " exited before " + w.replicas() + " pods were ready. Evidence:\n" + evidence());
             }
             if (System.currentTimeMillis() > deadline) {
-                throw ZerodropException.environment("the workload did not become ready within " + timeout.toSeconds()
-                        + " s: " + readyLive() + " of " + w.replicas() + " pods ready. Evidence:\n" + evidence());
+                throw ZerodropException.environment("the workload was not ready " + Runtime.budgetSpent(timeout) + ": "
+                        + readyLive() + " of " + w.replicas() + " pods ready; still pending: " + String.join(", ",
+                        pods.values().stream().filter(p -> !p.isReady()).map(p -> p.name).toList())
+                        + ". Evidence:\n" + evidence());
             }
             sleep(50);
         }

@@ -115,6 +115,68 @@ class EventTranslatorTest {
                 .containsExactly("web-3", "web-4");
     }
 
+    /**
+     * Two Services over the same pods (web and web-canary): each has its own slice listing web-1. The EndpointSlice
+     * controller updates them one after the other; the pod leaves rotation once — when the last slice says so — and
+     * is removed once, when no slice lists it any more.
+     */
+    @Test
+    void aPodBehindTwoServicesChangesOnceNotOncePerService() {
+        EventTranslator tr = new EventTranslator();
+        Map<String, String> cause = Map.of("web-1", "delete-1");
+        Object[] ready = {"web-1", null, null, null};
+        Object[] leaving = {"web-1", false, true, true};
+        assertThat(tr.slice(slice("web-abc", ready), T, cause)).extracting(TimelineEvent::type)
+                .containsExactly(EventType.ENDPOINT_READY);
+        assertThat(tr.slice(slice("web-canary-xyz", ready), T + 1, cause)).as("the same pod, the second Service")
+                .isEmpty();
+        assertThat(tr.slice(slice("web-abc", leaving), T + 100, cause)).as("the other Service still routes to it")
+                .isEmpty();
+        assertThat(tr.slice(slice("web-canary-xyz", leaving), T + 130, cause)).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(EventType.ENDPOINT_TERMINATING);
+            assertThat(e.atMs()).isEqualTo(T + 130);
+            assertThat(e.disruption()).isEqualTo("delete-1");
+        });
+        assertThat(tr.slice(slice("web-abc"), T + 900, cause)).isEmpty();
+        assertThat(tr.slice(slice("web-canary-xyz"), T + 950, cause)).extracting(TimelineEvent::type, TimelineEvent::atMs)
+                .containsExactly(Tuple.tuple(EventType.ENDPOINT_REMOVED, T + 950));
+    }
+
+    /**
+     * Each Service's informer delivers on its own thread: two threads folding their own slices at once leave one
+     * consistent view (an unsynchronized fold throws ConcurrentModificationException or loses a slice here).
+     */
+    @Test
+    void slicesFoldedFromTwoThreadsAtOnceLeaveOneConsistentView() throws Exception {
+        EventTranslator tr = new EventTranslator();
+        int rounds = 20_000;
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (String svc : List.of("web", "canary")) {
+            threads.add(new Thread(() -> {
+                try {
+                    for (int i = 0; i < rounds; i++) {
+                        // each Service's slice lists its own pod, alternating ready and not ready; ends ready
+                        Boolean r = i % 2 == 1;
+                        tr.slice(slice(svc + "-slice", new Object[] {svc + "-pod", r, r, false}), T + i, Map.of());
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(failures).isEmpty();
+        // both slices are in the view, both pods ready: folding the same state again changes nothing
+        assertThat(tr.slice(slice("web-slice", new Object[] {"web-pod", true, true, false}), T, Map.of())).isEmpty();
+        assertThat(tr.slice(slice("canary-slice", new Object[] {"canary-pod", true, true, false}), T, Map.of()))
+                .isEmpty();
+        assertThat(tr.sliceDeleted("web-slice", T, Map.of())).extracting(TimelineEvent::pod).containsExactly("web-pod");
+    }
+
     @Test
     void kubeletEventsOnTheWorkloadsPodsAndBudgetChangesBecomeNotesWithTheServersTimesBeside() {
         Event hook = new EventBuilder()

@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.Undo;
+import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.DrainNode;
 import io.zerodrop.ledger.LedgerSnapshot;
 import io.zerodrop.timeline.EventType;
@@ -204,11 +206,11 @@ class KubernetesRuntimeTest {
     void aWatchThatExpiresWithGoneMidRunIsResyncedAndTheGapReported() throws Exception {
         Timeline timeline = new Timeline();
         try (Undo undo = new Undo()) {
-            cluster.holdNextPodWatch.set(true);
+            cluster.holdNextWatch("/api/v1/namespaces/shop/pods?");
             KubernetesRuntime rt = attached(timeline, undo);
             client.pods().inNamespace("shop").withName("web-2").delete();
             assertThat(rt.pods()).as("the held watch told nothing").extracting(p -> p.name()).contains("web-2");
-            cluster.expirePodWatch();
+            cluster.expireWatch("/api/v1/namespaces/shop/pods?");
             await().atMost(Duration.ofSeconds(20)).until(() -> rt.pods().stream().noneMatch(p -> p.name().equals("web-2")));
             await().atMost(Duration.ofSeconds(5)).until(() -> rt.describe().containsKey("watchGaps")
                     && ((List<?>) rt.describe().get("watchGaps")).size() == 2);
@@ -218,6 +220,33 @@ class KubernetesRuntimeTest {
                     + " missing");
             assertThat(gaps.get(1)).isEqualTo("pod web-2 was deleted while the watch was down");
             assertThat(rt.pods()).extracting(p -> p.name()).containsExactly("web-1", "web-3");
+            rt.close();
+        }
+    }
+
+    /**
+     * The EndpointSlice watch expires (410) while a slice changes: the informer relists, the change arrives with the
+     * relist, and the report says the endpoint view had a gap — the out-of-rotation moment after it is when the relist
+     * delivered it, not when the control plane made it.
+     */
+    @Test
+    void anEndpointSliceWatchThatExpiresIsAGapInTheReport() throws Exception {
+        String slices = "/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices?";
+        Timeline timeline = new Timeline();
+        try (Undo undo = new Undo()) {
+            cluster.holdNextWatch(slices);
+            KubernetesRuntime rt = attached(timeline, undo);
+            var slice = EventTranslatorTest.slice("web-abc", new Object[] {"web-1", null, null, null});
+            slice.getMetadata().setLabels(Map.of("kubernetes.io/service-name", "web"));
+            client.discovery().v1().endpointSlices().inNamespace("shop").resource(slice).create();
+            cluster.expireWatch(slices);
+            await().atMost(Duration.ofSeconds(20)).until(() -> !timeline.ofType(EventType.ENDPOINT_READY).isEmpty());
+            @SuppressWarnings("unchecked")
+            List<String> gaps = (List<String>) rt.describe().get("watchGaps");
+            assertThat(gaps).singleElement().asString().startsWith("EndpointSlice watch of Service web relisted at ")
+                    .contains("endpoint transitions in between may be missing");
+            assertThat(timeline.ofType(EventType.NOTE)).anySatisfy(e -> assertThat(e.detail())
+                    .isEqualTo("EndpointSlice watch of Service web expired and relisted"));
             rt.close();
         }
     }
@@ -330,6 +359,56 @@ class KubernetesRuntimeTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> !timeline.ofType(EventType.CONTAINER_EXITED).isEmpty());
             assertThat(timeline.ofType(EventType.CONTAINER_EXITED)).singleElement().satisfies(e ->
                     assertThat(e.attributes()).containsEntry("nodeFinishedAt", "2026-12-04T06:00:00Z"));
+            rt.close();
+        }
+    }
+
+    /**
+     * A workload that does not get ready within the start budget: the error says the budget, how to raise it, and
+     * which pods are pending in the kubelet's words — and nothing was changed meanwhile.
+     */
+    @Test
+    void anAttachThatRunsOutOfItsStartBudgetNamesThePodsStillPendingAndWhy() {
+        client.apps().deployments().inNamespace("shop").withName("web").edit(d -> new DeploymentBuilder(d)
+                .editStatus().withReadyReplicas(2).endStatus().build());
+        client.pods().inNamespace("shop").withName("web-3").edit(p -> new PodBuilder(p).editStatus().withPhase("Pending")
+                .editFirstCondition().withStatus("False").endCondition().addNewContainerStatus().withName("web")
+                .withReady(false).withNewState().withNewWaiting().withReason("ImagePullBackOff").withMessage(
+                        "Back-off pulling image \"shop/web:2\"").endWaiting().endState().endContainerStatus()
+                .endStatus().build());
+        int before = cluster.calls.size();
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
+                    "http://10.0.0.1", "--url", new Timeline(), undo);
+            Assertions.assertThatThrownBy(() -> rt.start(null, Duration.ofSeconds(1)))
+                    .isInstanceOfSatisfying(ZerodropException.class, e -> assertThat(e.exitCode())
+                            .isEqualTo(ExitCodes.ENVIRONMENT))
+                    .hasMessageContaining("Deployment web in namespace shop is not fully ready after the start budget"
+                            + " of 1 s (target.startBudget in the scenario or --start-budget give a slow start more"
+                            + " time): 2 of 3 replicas ready; still pending: web-3: Pending, container web"
+                            + " ImagePullBackOff (Back-off pulling image \"shop/web:2\")")
+                    .hasMessageNotContaining("web-1").hasMessageNotContaining("web-2");
+            rt.close();
+            assertThat(cluster.calls.subList(before, cluster.calls.size())).as("nothing changed").allMatch(c ->
+                    c.method().equals("GET"));
+        }
+    }
+
+    /** A watch the server refuses to list is an environment error naming what was watched and the server's words. */
+    @Test
+    void aWatchTheServerRefusesToListSaysWhichAndWhy() {
+        cluster.answerInstead = c -> c.method().equals("GET") && c.path().startsWith("/api/v1/namespaces/shop/events")
+                ? ScriptedCluster.status(403, "events is forbidden: User \\\"ci\\\" cannot list resource \\\"events\\\""
+                        + " in API group \\\"\\\" in the namespace \\\"shop\\\"", null, null) : null; // JSON-escaped
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
+                    "http://10.0.0.1", "--url", new Timeline(), undo);
+            Assertions.assertThatThrownBy(() -> rt.start(null, Duration.ofSeconds(30)))
+                    .isInstanceOfSatisfying(ZerodropException.class, e -> assertThat(e.exitCode())
+                            .isEqualTo(ExitCodes.ENVIRONMENT))
+                    .hasMessageContaining("cannot watch the events in namespace shop on ")
+                    .hasMessageContaining("403")
+                    .hasMessageContaining("cannot list resource \"events\"");
             rt.close();
         }
     }

@@ -102,7 +102,7 @@ class ReadsTest {
             Scenario scale = new Scenario(null, "scale db", null, "kubernetes", "statefulset/db", "shop",
                     Scenario.Settings.NONE, LoadSpec.of("steady", 10, 1, 10), List.of(new Scenario.StepSpec("down",
                             "scale", PodSelector.random(1, 1), null, Duration.ofSeconds(1), null, 1, null, null, null,
-                            -1, Duration.ofSeconds(2))), Expectations.zeroDrops(), Scenario.Local.DEFAULTS, null);
+                            -1, Duration.ofSeconds(2))), Expectations.zeroDrops(), Scenario.Local.DEFAULTS, null, null);
             assertThatThrownBy(() -> KubernetesProvider.refuseDeploymentOnlySteps(scale, db))
                     .hasMessage("step down (scale) patches a Deployment, but the target is StatefulSet db: the"
                             + " Kubernetes runtime runs scale on Deployments only (delete, kill, evict and drain-node"

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -72,14 +73,15 @@ public final class ScriptedCluster implements AutoCloseable {
     public final Deque<MockResponse> nextWebGets = new ConcurrentLinkedDeque<>();
     /** When set, the next guarded JSON Patch of a Deployment is answered with it instead (e.g. {@link #invalid}). */
     public final AtomicReference<MockResponse> nextDeploymentPatch = new AtomicReference<>();
+    /** When set, answers a request itself where it returns an answer (null: the script and the store answer). */
+    public volatile Function<Call, MockResponse> answerInstead;
     /** Called with every request before it is answered (on the server's thread). */
     public volatile Consumer<Call> beforeAnswer;
     /** How far this server's clock (its Date headers) runs ahead of the host's. */
     public volatile long serverClockAheadMs;
-    /** When set, the next pod watch in {@code shop} is held open by the test instead of the CRUD store: see {@link #expirePodWatch()}. */
-    public final AtomicBoolean holdNextPodWatch = new AtomicBoolean();
-    private final CompletableFuture<WebSocket> heldWatch =
-            new CompletableFuture<>();
+    /** Path prefixes whose next watch is held open by the test instead of the CRUD store: see {@link #holdNextWatch}. */
+    private final Map<String, CompletableFuture<WebSocket>> heldWatches = new ConcurrentHashMap<>();
+    private final Set<String> watchesTaken = ConcurrentHashMap.newKeySet();
 
     public ScriptedCluster() {
         KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
@@ -101,15 +103,21 @@ public final class ScriptedCluster implements AutoCloseable {
                 if (hook != null) {
                     hook.accept(call);
                 }
-                if (request.getPath().startsWith("/api/v1/namespaces/shop/pods?") && request.getPath().contains("watch=true")
-                        && holdNextPodWatch.compareAndSet(true, false)) {
-                    return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
-                        @Override
-                        public void onOpen(WebSocket ws,
-                                Response response) {
-                            heldWatch.complete(ws);
-                        }
-                    });
+                Function<Call, MockResponse> instead = answerInstead;
+                MockResponse given = instead == null ? null : instead.apply(call);
+                if (given != null) {
+                    return given;
+                }
+                for (Map.Entry<String, CompletableFuture<WebSocket>> held : heldWatches.entrySet()) {
+                    if (request.getPath().startsWith(held.getKey()) && request.getPath().contains("watch=true")
+                            && watchesTaken.add(held.getKey())) {
+                        return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
+                            @Override
+                            public void onOpen(WebSocket ws, Response response) {
+                                held.getValue().complete(ws);
+                            }
+                        });
+                    }
                 }
                 if (request.getMethod().equals("GET") && request.getPath().equals(
                         "/apis/apps/v1/namespaces/shop/deployments/web")) {
@@ -175,11 +183,19 @@ public final class ScriptedCluster implements AutoCloseable {
     }
 
     /**
-     * Ends the held pod watch as an API server does when the resourceVersion it watches from has been compacted: an
+     * Holds the next watch whose path starts with {@code pathPrefix} (e.g. {@code /api/v1/namespaces/shop/pods?}) open
+     * for the test, instead of the CRUD store: nothing that changes reaches its watcher until {@link #expireWatch}.
+     */
+    public void holdNextWatch(String pathPrefix) {
+        heldWatches.put(pathPrefix, new CompletableFuture<>());
+    }
+
+    /**
+     * Ends the held watch as an API server does when the resourceVersion it watches from has been compacted: an
      * ERROR event carrying a 410 Gone Status, then the close. Nothing changed meanwhile reached the watcher.
      */
-    public void expirePodWatch() throws Exception {
-        WebSocket ws = heldWatch.get(10, TimeUnit.SECONDS);
+    public void expireWatch(String pathPrefix) throws Exception {
+        WebSocket ws = heldWatches.get(pathPrefix).get(10, TimeUnit.SECONDS);
         ws.send("{\"type\":\"ERROR\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":"
                 + "\"Failure\",\"message\":\"too old resource version: 4711 (4800)\",\"reason\":\"Expired\","
                 + "\"code\":410}}");
@@ -212,14 +228,15 @@ public final class ScriptedCluster implements AutoCloseable {
     /**
      * The shop the cluster tests share: namespaces {@code shop} and {@code payments} (labelled protected), Deployment
      * {@code web} (3 replicas, pods {@code app=web} plus {@code podLabels}, {@code readyReplicas} in its status),
-     * Service {@code web} selecting {@code app=web}, and pods {@code web-1}…{@code web-<pods>} on node-1.
+     * Service {@code web} selecting {@code app=web}, and pods {@code web-1}…{@code web-<pods>} on node-1. Each create
+     * is create-or-update: on a loaded machine the client retries a POST whose answer was late, and finds it there.
      */
     public void shop(KubernetesClient c, Map<String, String> podLabels, int readyReplicas, int pods) {
         c.namespaces().resource(new NamespaceBuilder().withNewMetadata()
-                .withName("shop").endMetadata().build()).create();
+                .withName("shop").endMetadata().build()).createOr(NonDeletingOperation::update);
         c.namespaces().resource(new NamespaceBuilder().withNewMetadata()
                 .withName("payments").withLabels(Map.of("zerodrop.io/protected", "true")).endMetadata().build())
-                .create();
+                .createOr(NonDeletingOperation::update);
         Map<String, String> labels = new HashMap<>(podLabels);
         labels.put("app", "web");
         c.apps().deployments().inNamespace("shop").resource(new DeploymentBuilder()
@@ -227,14 +244,16 @@ public final class ScriptedCluster implements AutoCloseable {
                 .withMatchLabels(Map.of("app", "web")).endSelector().withNewTemplate().withNewMetadata()
                 .withLabels(labels).endMetadata().withNewSpec().addNewContainer().withName("web")
                 .withImage("shop/web:1").endContainer().endSpec().endTemplate().endSpec().withNewStatus()
-                .withReadyReplicas(readyReplicas).withReplicas(3).endStatus().build()).create();
+                .withReadyReplicas(readyReplicas).withReplicas(3).endStatus().build())
+                .createOr(NonDeletingOperation::update);
         service(c, "web", "web");
         for (int i = 1; i <= pods; i++) {
             c.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata()
                     .withName("web-" + i).withLabels(Map.of("app", "web"))
                     .withCreationTimestamp("2027-01-15T08:00:0" + i + "Z").endMetadata().withNewSpec()
                     .withNodeName("node-1").endSpec().withNewStatus().addNewCondition().withType("Ready")
-                    .withStatus("True").endCondition().endStatus().build()).create();
+                    .withStatus("True").endCondition().endStatus().build())
+                    .createOr(NonDeletingOperation::update);
         }
     }
 
@@ -331,7 +350,7 @@ public final class ScriptedCluster implements AutoCloseable {
     public void service(KubernetesClient c, String name, String app) {
         c.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata()
                 .withName(name).endMetadata().withNewSpec().withSelector(Map.of("app", app)).addNewPort().withPort(80)
-                .endPort().endSpec().build()).create();
+                .endPort().endSpec().build()).createOr(NonDeletingOperation::update);
     }
 
     /** A kubeconfig file pointing at this server, for the connection path a user takes. */

@@ -59,7 +59,29 @@ class LocalRuntimeStartTest {
                         .hasMessageContaining("SHUTDOWN_MODE=\"sometimes\"")
                         .hasMessageContaining("container exited with code 2")
                         // ended by the exit it saw, not by the 60 s timeout
-                        .hasMessageNotContaining("did not become ready within");
+                        .hasMessageNotContaining("start budget");
+            } finally {
+                rt.close();
+            }
+        }
+    }
+
+    @Test
+    void aWorkloadThatNeverGetsReadyEndsWhenItsStartBudgetRunsOutNamingThePodsStillPending() throws Exception {
+        Workload w = TargetAppWorkload.load(dir, "never", 2, "immediate",
+                "readinessProbe: {httpGet: {path: /no-such-path, port: http}, periodSeconds: 1}", "");
+        try (Undo undo = new Undo()) {
+            LocalRuntime rt = new LocalRuntime(LocalSettings.defaults(1, dir.resolve("local")).withServiceMode("userspace"),
+                    new Timeline(), undo);
+            try {
+                assertThatThrownBy(() -> rt.start(w, Duration.ofSeconds(5)))
+                        .isInstanceOfSatisfying(ZerodropException.class,
+                                e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT))
+                        .hasMessageContaining("the workload was not ready after the start budget of 5 s")
+                        .hasMessageContaining("--start-budget")
+                        .hasMessageContaining("0 of 2 pods ready; still pending: ")
+                        .satisfies(e -> assertThat(rt.pods()).hasSize(2).allSatisfy(p -> assertThat(e.getMessage())
+                                .contains(p.name())));
             } finally {
                 rt.close();
             }
