@@ -18,6 +18,7 @@ import io.zerodrop.timeline.TimelineEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
@@ -150,7 +151,7 @@ class EventTranslatorTest {
     void slicesFoldedFromTwoThreadsAtOnceLeaveOneConsistentView() throws Exception {
         EventTranslator tr = new EventTranslator();
         int rounds = 20_000;
-        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (String svc : List.of("web", "canary")) {
             threads.add(new Thread(() -> {
