@@ -68,7 +68,9 @@ public record LoadJob(String name, String namespace, String image, int generator
                 .withNewLabelSelector().addToMatchLabels(Deployer.RUN_LABEL, runId).endLabelSelector()
                 .endPodAffinityTerm().endPreferredDuringSchedulingIgnoredDuringExecution().endPodAntiAffinity()
                 .endAffinity()
-                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(10001L).endSecurityContext()
+                // the restricted Pod Security level: non-root, the runtime's default seccomp profile, below no privilege
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(10001L).withNewSeccompProfile()
+                .withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
                 .addNewContainer().withName("load").withImage(image).withImagePullPolicy("IfNotPresent")
                 .withCommand(command).addNewPort().withName("control").withContainerPort(CONTROL_PORT).endPort()
                 .withNewResources().addToRequests("cpu", new Quantity("500m")).addToRequests("memory",

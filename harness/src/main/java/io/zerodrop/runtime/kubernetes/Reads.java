@@ -21,9 +21,13 @@ final class Reads {
     private Reads() {
     }
 
-    /** Whether an answer (or none: code 0, the call timed out or the connection broke) is worth trying again. */
+    /**
+     * Whether an answer is worth trying again: a busy or restarting server (429, 5xx), or none at all — the call timed
+     * out or the connection broke, which fabric8 reports with code -1 ("Operation: [get] … failed.", the cause
+     * beneath) or 0.
+     */
     static boolean transientAnswer(KubernetesClientException e) {
-        return e.getCode() == 0 || TRANSIENT.contains(e.getCode());
+        return e.getCode() <= 0 || TRANSIENT.contains(e.getCode());
     }
 
     /**

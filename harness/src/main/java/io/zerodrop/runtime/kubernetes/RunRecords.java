@@ -230,7 +230,7 @@ public final class RunRecords implements AutoCloseable {
                 return true;
             } catch (KubernetesClientException e) {
                 if (Reads.transientAnswer(e) && transientAttempt++ < Reads.ATTEMPTS) {
-                    sent |= e.getCode() == 0;
+                    sent |= e.getCode() <= 0;
                     Sleep.forMs(Reads.backoff(backoffMs, e));
                     backoffMs = Math.min(4_000, backoffMs * 2);
                     continue;

@@ -57,7 +57,7 @@ class KubernetesRuntimeTest {
     private KubernetesRuntime attached(Timeline timeline, Undo undo) {
         KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
                 "http://10.0.0.1", "--url", timeline, undo);
-        rt.start(null, Duration.ofSeconds(30));
+        rt.start(null, ScriptedCluster.GENEROUS);
         return rt;
     }
 
@@ -403,7 +403,7 @@ class KubernetesRuntimeTest {
         try (Undo undo = new Undo()) {
             KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
                     "http://10.0.0.1", "--url", new Timeline(), undo);
-            Assertions.assertThatThrownBy(() -> rt.start(null, Duration.ofSeconds(30)))
+            Assertions.assertThatThrownBy(() -> rt.start(null, ScriptedCluster.GENEROUS))
                     .isInstanceOfSatisfying(ZerodropException.class, e -> assertThat(e.exitCode())
                             .isEqualTo(ExitCodes.ENVIRONMENT))
                     .hasMessageContaining("cannot watch the events in namespace shop on ")

@@ -62,6 +62,43 @@ class LoadJobTest {
                 .containsEntry("app.kubernetes.io/managed-by", "zerodrop");
     }
 
+    /**
+     * A namespace that enforces the {@code restricted} Pod Security level admits the generators' pods: the checks of
+     * that level (pod-security-admission, v1.25 and later) over the pod the Job's template makes — no host
+     * namespaces, ports or paths, not privileged, privilege escalation off, non-root with a non-zero user, a seccomp
+     * profile of RuntimeDefault or Localhost, every capability dropped (NET_BIND_SERVICE the only one that may be
+     * added), and only volume types the level allows.
+     */
+    @Test
+    void theGeneratorsPodsMeetTheRestrictedPodSecurityLevel() {
+        var pod = job(2_500).toJob().getSpec().getTemplate().getSpec();
+        var podContext = pod.getSecurityContext();
+        assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+        assertThat(pod.getHostPID()).isNotEqualTo(Boolean.TRUE);
+        assertThat(pod.getHostIPC()).isNotEqualTo(Boolean.TRUE);
+        assertThat(pod.getVolumes()).allSatisfy(v -> assertThat(v.getEmptyDir() != null || v.getConfigMap() != null
+                || v.getSecret() != null || v.getProjected() != null || v.getDownwardAPI() != null
+                || v.getPersistentVolumeClaim() != null || v.getEphemeral() != null || v.getCsi() != null)
+                .as("volume %s of a type the restricted level allows", v.getName()).isTrue());
+        assertThat(pod.getInitContainers()).isEmpty();
+        assertThat(pod.getContainers()).isNotEmpty().allSatisfy(c -> {
+            var sc = c.getSecurityContext();
+            assertThat(sc).as("container %s has a securityContext", c.getName()).isNotNull();
+            assertThat(sc.getPrivileged()).isNotEqualTo(Boolean.TRUE);
+            assertThat(sc.getAllowPrivilegeEscalation()).as("allowPrivilegeEscalation must be false").isFalse();
+            assertThat(sc.getRunAsNonRoot() != null ? sc.getRunAsNonRoot() : podContext.getRunAsNonRoot()).isTrue();
+            Long user = sc.getRunAsUser() != null ? sc.getRunAsUser() : podContext.getRunAsUser();
+            assertThat(user).as("runAsUser, where set, is not 0").isNotEqualTo(0L);
+            var seccomp = sc.getSeccompProfile() != null ? sc.getSeccompProfile() : podContext.getSeccompProfile();
+            assertThat(seccomp).as("a seccomp profile, on the pod or the container").isNotNull();
+            assertThat(seccomp.getType()).isIn("RuntimeDefault", "Localhost");
+            assertThat(sc.getCapabilities().getDrop()).contains("ALL");
+            assertThat(sc.getCapabilities().getAdd() == null ? List.<String>of() : sc.getCapabilities().getAdd())
+                    .isSubsetOf("NET_BIND_SERVICE");
+            assertThat(c.getPorts()).allSatisfy(port -> assertThat(port.getHostPort()).isIn(null, 0));
+        });
+    }
+
     @Test
     void theJobIsDeletedWithItsPodsByTheUndoRegisteredBeforeItsCreation() throws Exception {
         try (ScriptedCluster cluster = new ScriptedCluster(); KubernetesClient client = cluster.client()) {

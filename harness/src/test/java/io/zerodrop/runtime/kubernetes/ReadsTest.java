@@ -3,6 +3,7 @@ package io.zerodrop.runtime.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,11 +17,14 @@ import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.scenario.Scenario;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.verdict.Expectations;
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +87,39 @@ class ReadsTest {
         assertThat(webGets()).isEqualTo(Reads.ATTEMPTS);
     }
 
+    /**
+     * A call that got no answer in time is what fabric8 reports as code -1 ("Operation: [get] … failed.", the
+     * timeout beneath): read again, as a busy server's answer is; an undo's delete the same. (Code -1 was taken for
+     * an answer, so a timed-out undo gave up at once and left its change in the cluster.)
+     */
+    @Test
+    void aCallThatGotNoAnswerIsMadeAgain() {
+        AtomicInteger calls = new AtomicInteger();
+        String read = Reads.read("reading Deployment web", () -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new KubernetesClientException("Operation: [get]  for kind: [Deployment]  with name: [web]  in"
+                        + " namespace: [shop]  failed.", new HttpTimeoutException("request timed out"));
+            }
+            return "web";
+        });
+        assertThat(read).isEqualTo("web");
+        assertThat(calls).hasValue(2);
+        AtomicInteger deletes = new AtomicInteger();
+        Reads.repeatable("deleting PodDisruptionBudget web-zerodrop", () -> {
+            if (deletes.incrementAndGet() < 3) {
+                throw new KubernetesClientException("Operation: [delete] failed.", new IOException("reset"));
+            }
+        });
+        assertThat(deletes).hasValue(3);
+        AtomicInteger refused = new AtomicInteger();
+        assertThatThrownBy(() -> Reads.repeatable("deleting x", () -> {
+            refused.incrementAndGet();
+            throw new KubernetesClientException(new StatusBuilder().withCode(403)
+                    .withMessage("forbidden").build());
+        })).isInstanceOf(KubernetesClientException.class);
+        assertThat(refused).as("a refusal is an answer: not repeated").hasValue(1);
+    }
+
     @Test
     void aStatefulSetIsAttachedToThroughItsOwnStatus() throws Exception {
         client.apps().statefulSets().inNamespace("shop").resource(new StatefulSetBuilder().withNewMetadata()
@@ -96,7 +133,7 @@ class ReadsTest {
                 null), null); Undo undo = new Undo()) {
             KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop",
                     "statefulset/db"), "http://10.0.0.1", "--url", new Timeline(), undo);
-            rt.start(null, Duration.ofSeconds(30));
+            rt.start(null, ScriptedCluster.GENEROUS);
             assertThat(rt.pods()).hasSize(3);
             ClusterTarget db = ClusterTarget.find(client, "shop", "statefulset/db");
             Scenario scale = new Scenario(null, "scale db", null, "kubernetes", "statefulset/db", "shop",

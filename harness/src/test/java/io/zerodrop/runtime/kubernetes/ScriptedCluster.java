@@ -21,6 +21,7 @@ import io.zerodrop.core.Sleep;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -51,6 +52,12 @@ import java.util.regex.Pattern;
  * {@link #denied}). Every request is recorded (method, path, body) for the tests to check.
  */
 public final class ScriptedCluster implements AutoCloseable {
+    /**
+     * A start budget no loaded machine runs out of, for the tests that are not about the budget (they do not wait it
+     * out: the start returns when the workload is ready).
+     */
+    public static final Duration GENEROUS = Duration.ofMinutes(5);
+
     public record Call(String method, String path, String body) {
     }
 

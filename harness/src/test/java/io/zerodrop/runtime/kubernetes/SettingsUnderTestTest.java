@@ -100,7 +100,7 @@ class SettingsUnderTestTest {
             KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
                     settings(5L, 45L, Map.of("DRAIN_TIMEOUT_MS", "8000"), 2, "1", "0", "2"), "http://10.0.0.1",
                     "--url", timeline, undo);
-            rt.start(null, Duration.ofSeconds(30));
+            rt.start(null, ScriptedCluster.GENEROUS);
             cluster.beforeAnswer = null;
             // each change was sent with its revert already registered — after the run's Lease (its deletion the
             // first undo): 2 undos at the patch, 3 at the budget
@@ -190,7 +190,7 @@ class SettingsUnderTestTest {
             KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
                     settings(null, null, Map.of(), null, null, null, "100%"), "http://10.0.0.1", "--url",
                     new Timeline(), undo);
-            rt.start(null, Duration.ofSeconds(30));
+            rt.start(null, ScriptedCluster.GENEROUS);
             var during = client.policy().v1().podDisruptionBudget().inNamespace("shop").withName("web").get().getSpec();
             assertThat(during.getMinAvailable().getStrVal()).isEqualTo("100%");
             assertThat(during.getMaxUnavailable()).as("one excludes the other").isNull();
@@ -213,7 +213,7 @@ class SettingsUnderTestTest {
             KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
                     settings(null, null, Map.of(), 2, null, null, null), "http://10.0.0.1", "--url", new Timeline(),
                     undo);
-            assertThatThrownBy(() -> rt.start(null, Duration.ofSeconds(30))).isInstanceOf(ZerodropException.class)
+            assertThatThrownBy(() -> rt.start(null, ScriptedCluster.GENEROUS)).isInstanceOf(ZerodropException.class)
                     .hasMessage("settings: readinessProbe timings were given, but container web of Deployment web has"
                             + " no readinessProbe to change and declares no port to check with a new one")
                     .extracting(e -> ((ZerodropException) e).exitCode()).isEqualTo(ExitCodes.USAGE);
@@ -270,7 +270,7 @@ class SettingsUnderTestTest {
             KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
                     settings(40L, null, Map.of(), null, null, null, null), "http://10.0.0.1", "--url", new Timeline(),
                     undo);
-            assertThatThrownBy(() -> rt.start(null, Duration.ofSeconds(30))).isInstanceOfSatisfying(
+            assertThatThrownBy(() -> rt.start(null, ScriptedCluster.GENEROUS)).isInstanceOfSatisfying(
                     ZerodropException.class, e -> {
                         assertThat(e.exitCode()).isEqualTo(ExitCodes.USAGE);
                         assertThat(e).hasMessageContaining("refused by the API server as invalid: " + field
@@ -291,7 +291,7 @@ class SettingsUnderTestTest {
             KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
                     settings(5L, null, Map.of(), null, null, null, null), "http://10.0.0.1", "--url", new Timeline(),
                     undo);
-            rt.start(null, Duration.ofSeconds(30));
+            rt.start(null, ScriptedCluster.GENEROUS);
             assertThat(cluster.calls).filteredOn(c -> c.method().equals("PATCH") && c.body().startsWith(
                     "[{\"op\":\"test\"")).as("two refused, the third went through").hasSize(3);
             assertThat(web().getSpec().getTemplate().getSpec().getContainers().get(0).getLifecycle()).isNotNull();
@@ -302,7 +302,7 @@ class SettingsUnderTestTest {
             KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop", "deployment/web"),
                     settings(5L, null, Map.of(), null, null, null, null), "http://10.0.0.1", "--url", new Timeline(),
                     undo);
-            assertThatThrownBy(() -> rt.start(null, Duration.ofSeconds(30))).isInstanceOf(ZerodropException.class)
+            assertThatThrownBy(() -> rt.start(null, ScriptedCluster.GENEROUS)).isInstanceOf(ZerodropException.class)
                     .hasMessageContaining("the object kept changing while zerodrop applied the settings: "
                             + SettingsUnderTest.CONFLICT_RETRIES + " attempts; nothing was changed; run again");
             rt.close();
