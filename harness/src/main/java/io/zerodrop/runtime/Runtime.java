@@ -29,10 +29,12 @@ public interface Runtime extends AutoCloseable {
      */
     void start(Workload workload, Duration timeout);
 
+    /** How to give a slow start more time, for every error that says the start budget ran out. */
+    String START_BUDGET_HINT = "(target.startBudget in the scenario or --start-budget give a slow start more time)";
+
     /** How a start says its budget ran out, and how to give it more. */
     static String budgetSpent(Duration budget) {
-        return "after the start budget of " + Durations.describe(budget.toMillis()) + " (target.startBudget in the"
-                + " scenario or --start-budget give a slow start more time)";
+        return "after the start budget of " + Durations.describe(budget.toMillis()) + " " + START_BUDGET_HINT;
     }
 
     /** Prefix for the load generator's command so that it runs where the Service address is reachable. */

@@ -210,8 +210,9 @@ public final class RunRecords implements AutoCloseable {
     /**
      * Puts back what the record {@code key} on the object says, in one JSON Patch that also removes the record: each
      * field set to its value before (or removed, when it was absent), guarded by the record's tests (a patch that no
-     * longer fits the object, e.g. a field removed meanwhile, is read again and recomputed, a few times). Fields the record does not name are
-     * left as they are now — what somebody else changed meanwhile stays. Nothing to do when the record is gone.
+     * longer fits the object, e.g. a field removed meanwhile, is read again and recomputed, a few times). Fields the
+     * record does not name are left as they are now — what somebody else changed meanwhile stays. Nothing to do when
+     * the record is gone.
      * A patch that met no answer or a busy server (timeout, 429, 5xx) is tried again from a fresh read, as reads
      * are: it may have landed, and then the record is gone. Returns whether the record was found and reverted.
      */

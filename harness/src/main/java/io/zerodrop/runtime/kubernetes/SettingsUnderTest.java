@@ -19,6 +19,7 @@ import io.zerodrop.core.Durations;
 import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.runtime.Runtime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -320,7 +321,7 @@ public final class SettingsUnderTest {
         List<String> applied = new ArrayList<>();
         long deadline = System.currentTimeMillis() + timeoutMs;
         String inTime = "within the " + Durations.describe(Math.max(1, timeoutMs / 1000) * 1000) + " left of the start"
-                + " budget (target.startBudget in the scenario or --start-budget give a slow start more time)";
+                + " budget " + Runtime.START_BUDGET_HINT;
         var deployment = client.apps().deployments().inNamespace(namespace).withName(t.name());
         if (s.touchesDeployment()) {
             // the values the revert restores: those of the object the change that went through was computed from
