@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.JvmTemp;
 import io.zerodrop.testsupport.HostTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +36,12 @@ class UnprivilegedDemoIT {
         try {
             assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
             String said = Files.readString(dir.resolve("err.txt")) + Files.readString(dir.resolve("out.txt"));
-            assertThat(p.exitValue()).as(said).isZero();
-            assertThat(said).contains("naive", "FAILED", "PASSED");
+            // a machine too busy to judge a variant says so (exit 3); the reports still show the runtime it used
+            boolean judged = p.exitValue() != ExitCodes.ENVIRONMENT || !said.contains("this machine could not judge");
+            if (judged) {
+                assertThat(p.exitValue()).as(said).isZero();
+                assertThat(said).contains("naive", "FAILED", "PASSED");
+            }
             for (String variant : new String[] {"naive", "hardened"}) {
                 JsonNode r = new ObjectMapper().readTree(out.resolve(variant).resolve("report.json").toFile());
                 JsonNode runtime = r.path("header").path("settings").path("runtime");
@@ -45,6 +51,8 @@ class UnprivilegedDemoIT {
             }
         } finally {
             p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            JvmTemp.delete(dir);
         }
     }
 }

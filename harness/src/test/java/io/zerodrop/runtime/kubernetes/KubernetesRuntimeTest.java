@@ -16,7 +16,6 @@ import io.zerodrop.ledger.LedgerSnapshot;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +25,7 @@ import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Kubernetes runtime's observer and ground truth against the mock API server, with the kubelet's part played by
@@ -33,6 +33,9 @@ import org.junit.jupiter.api.Test;
  * pod proxy, and disruption of a pod outside the workload is refused.
  */
 class KubernetesRuntimeTest {
+    @TempDir
+    Path tmp;
+
     ScriptedCluster cluster;
     KubernetesClient client;
     Cluster connected;
@@ -42,8 +45,7 @@ class KubernetesRuntimeTest {
         cluster = new ScriptedCluster();
         client = cluster.client();
         cluster.shop(client, Map.of(), 3, 3);
-        Path dir = Files.createTempDirectory("zd-k8s");
-        connected = Cluster.connect(new ClusterOptions(cluster.kubeconfig(dir, "staging", "shop"), null, null), null);
+        connected = Cluster.connect(new ClusterOptions(cluster.kubeconfig(tmp, "staging", "shop"), null, null), null);
     }
 
     @AfterEach

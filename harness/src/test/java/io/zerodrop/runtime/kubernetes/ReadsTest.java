@@ -19,7 +19,6 @@ import io.zerodrop.timeline.Timeline;
 import io.zerodrop.verdict.Expectations;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,12 +27,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Reads survive what a busy API server answers for a moment (429, 5xx), and only those; a StatefulSet is attached
  * to through its own status (it was read as a Deployment: "Deployment … disappeared").
  */
 class ReadsTest {
+    @TempDir
+    Path tmp;
+
     private ScriptedCluster cluster;
     private KubernetesClient client;
 
@@ -128,8 +131,7 @@ class ReadsTest {
                 .withLabels(Map.of("app", "web")).endMetadata().withNewSpec().addNewContainer().withName("db")
                 .withImage("shop/db:1").endContainer().endSpec().endTemplate().endSpec().withNewStatus()
                 .withReplicas(3).withReadyReplicas(3).endStatus().build()).create();
-        Path dir = Files.createTempDirectory("zd-sts");
-        try (Cluster connected = Cluster.connect(new ClusterOptions(cluster.kubeconfig(dir, "staging", "shop"), null,
+        try (Cluster connected = Cluster.connect(new ClusterOptions(cluster.kubeconfig(tmp, "staging", "shop"), null,
                 null), null); Undo undo = new Undo()) {
             KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop",
                     "statefulset/db"), "http://10.0.0.1", "--url", new Timeline(), undo);

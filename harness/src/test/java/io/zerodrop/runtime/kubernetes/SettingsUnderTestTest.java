@@ -13,7 +13,6 @@ import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.timeline.Timeline;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -25,6 +24,7 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Settings under test on a cluster (mock API server, controllers played by the test): the revert is registered
@@ -32,6 +32,9 @@ import org.junit.jupiter.api.Test;
  * rollout, and at the end the workload is as it was — except for what somebody else changed meanwhile.
  */
 class SettingsUnderTestTest {
+    @TempDir
+    Path tmp;
+
     ScriptedCluster cluster;
     KubernetesClient client;
     Cluster connected;
@@ -45,8 +48,7 @@ class SettingsUnderTestTest {
         // the shop's container, as a real one would have it: a readiness probe, an env var, no preStop
         cluster.realisticContainers(client);
         controllers = cluster.controllers(client);
-        Path dir = Files.createTempDirectory("zd-settings");
-        connected = Cluster.connect(new ClusterOptions(cluster.kubeconfig(dir, "staging", "shop"), null, null), null);
+        connected = Cluster.connect(new ClusterOptions(cluster.kubeconfig(tmp, "staging", "shop"), null, null), null);
         cluster.calls.clear();
     }
 
