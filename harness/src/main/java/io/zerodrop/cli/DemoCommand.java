@@ -86,6 +86,23 @@ final class DemoCommand implements Callable<Integer> {
         }
         o.print(sideBySide(outcomes));
         o.flush();
+        return exitCode(outcomes, o);
+    }
+
+    /**
+     * 0 when the demo shows what it should (naive fails, hardened passes); 3 when a variant could not be judged on
+     * this machine (INCONCLUSIVE: a saturated generator, a starved baseline; or ERROR), naming which; 1 otherwise.
+     */
+    static int exitCode(Map<String, Experiment.Outcome> outcomes, PrintWriter o) {
+        List<String> unjudged = outcomes.entrySet().stream()
+                .filter(e -> e.getValue().exitCode() == ExitCodes.ENVIRONMENT)
+                .map(e -> e.getKey() + " (" + e.getValue().report().verdict().status() + ")").toList();
+        if (!unjudged.isEmpty()) {
+            o.println("zerodrop demo: this machine could not judge " + String.join(" and ", unjudged)
+                    + " (its reasons are above): run the demo again on a machine with spare CPU");
+            o.flush();
+            return ExitCodes.ENVIRONMENT;
+        }
         boolean shown = outcomes.get("naive").exitCode() == ExitCodes.VERDICT_FAILED
                 && outcomes.get("hardened").exitCode() == ExitCodes.PASSED;
         return shown ? ExitCodes.PASSED : ExitCodes.VERDICT_FAILED;

@@ -196,7 +196,8 @@ final class ExperimentRun {
         List<String> notMeasured = DisruptionCoverage.problems(schedule.runs(), timeline.events(),
                 a.warmupEndMs(), a.lastRequestMs());
         return Verdict.judge(a, plan.expectations(), measured.groundTruth().map(g -> g.hiddenDrops())
-                .orElse(null), measured.evictions(), notMeasured, measured.saturatedGenerators());
+                .orElse(null), measured.evictions(), notMeasured, measured.saturatedGenerators(),
+                plan.load().requestTimeoutMs());
     }
 
     /** The report header's settings: what was under test, the runtime, the load, the steps, the expectations. */

@@ -48,6 +48,18 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
      */
     public static Verdict judge(AnalysisResult a, Expectations e, Long hiddenDrops, EvictionStats ev,
             List<String> notMeasured, List<String> saturatedGenerators) {
+        return judge(a, e, hiddenDrops, ev, notMeasured, saturatedGenerators, 0);
+    }
+
+    /**
+     * As above, knowing the load's request timeout ({@code requestTimeoutMs}, 0 when unknown): a request that timed
+     * out during a disruption is the target's failure only where requests were answered well within the timeout
+     * without one. When the baseline's slowest answer took half the timeout or more (a starved machine: a baseline
+     * p99 of 5,933 ms against 5,000 ms was seen on 2 busy cores), a run whose only failures are timeouts is
+     * INCONCLUSIVE; with other failures beside them it still fails, and the timeouts are said to be doubtful.
+     */
+    public static Verdict judge(AnalysisResult a, Expectations e, Long hiddenDrops, EvictionStats ev,
+            List<String> notMeasured, List<String> saturatedGenerators, long requestTimeoutMs) {
         List<Check> checks = new ArrayList<>();
         if (e.maxDropped() != null) {
             checks.add(new Check("max-dropped", a.measuredFailed() <= e.maxDropped(), "≤ " + e.maxDropped(),
@@ -122,6 +134,19 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
         } else if (status == null) {
             status = !allPassed ? Status.FAILED : notMeasured.isEmpty() ? Status.PASSED : Status.INCONCLUSIVE;
         }
+        String slowBaseline = slowBaseline(a, requestTimeoutMs);
+        if (slowBaseline != null && status == Status.FAILED) {
+            long timeouts = a.failuresByClass().getOrDefault(FailureClass.REQUEST_TIMEOUT, 0L);
+            if (timeouts == a.measuredFailed()) {
+                status = Status.INCONCLUSIVE;
+                reasons.add(slowBaseline + ": the " + timeouts + " timed-out request(s) cannot be told from that"
+                        + " ordinary slowness, so the target is neither blamed nor credited; give the load generator"
+                        + " and the target more CPU, or raise traffic.requestTimeout");
+            } else {
+                reasons.add(slowBaseline + ": " + timeouts + " of the " + a.measuredFailed() + " failures are"
+                        + " timeouts, which that slowness alone may explain; the others fail the run");
+            }
+        }
         for (Check c : checks) {
             if (!c.passed()) {
                 reasons.add(c.name() + ": expected " + c.expected() + ", measured " + c.actual() + " (" + c.explanation()
@@ -132,6 +157,22 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
             reasons.add("disruption not measured: " + n);
         }
         return new Verdict(status, List.copyOf(checks), List.copyOf(reasons));
+    }
+
+    /**
+     * Why the baseline was too slow to blame timeouts on the disruption, or null: there were timeouts and a
+     * disruption window, and the baseline's slowest request took at least half the request timeout.
+     */
+    private static String slowBaseline(AnalysisResult a, long requestTimeoutMs) {
+        LatencyHistogram.Summary baseline = a.latency().get(Windows.Kind.BASELINE);
+        if (requestTimeoutMs <= 0 || a.disruptionWindows().isEmpty() || baseline == null || baseline.count() == 0
+                || a.failuresByClass().getOrDefault(FailureClass.REQUEST_TIMEOUT, 0L) == 0
+                || 2 * baseline.max() < requestTimeoutMs) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "before any disruption the requests were already slow: the baseline's"
+                + " p99 was %d ms and its slowest %d ms, against a request timeout of %d ms", baseline.p99(),
+                baseline.max(), requestTimeoutMs);
     }
 
     /** The process exit code for this verdict: 0 passed, 1 failed, 3 inconclusive (an environment problem). */

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.Analyzer;
+import io.zerodrop.core.ExitCodes;
 import io.zerodrop.gatling.RequestRecord;
+import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.TimelineEvent;
+import java.util.ArrayList;
 import java.util.List;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
@@ -32,6 +36,75 @@ class VerdictTest {
         assertThat(dropped.status()).isEqualTo(Verdict.Status.FAILED);
         assertThat(dropped.reasons()).singleElement().asString()
                 .contains("max-dropped: expected ≤ 0, measured 3", "REFUSED 3");
+    }
+
+    static final String TIMEOUT = "Request timeout to 127.0.0.1:80 after 5000 ms";
+
+    /**
+     * A pod deleted at +10 s: 100 baseline requests before it answered in {@code baselineMs}, then in the disruption
+     * {@code timeouts} requests timed out after 5 s and {@code refused} were refused, among answered ones.
+     */
+    static AnalysisResult deletionRun(long baselineMs, int timeouts, int refused) {
+        List<TimelineEvent> timeline = List.of(
+                TimelineEvent.of(T + 10_000, EventType.DISRUPTION_ISSUED, "pod-a", "delete-1", "delete pod-a"),
+                TimelineEvent.of(T + 10_010, EventType.SIGTERM_SENT, "pod-a", "delete-1", ""));
+        Analyzer a = new Analyzer(T, T, timeline, 10, 100);
+        List<RequestRecord> records = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            records.add(new RequestRecord("GET /", T + i * 100L, T + i * 100L + baselineMs, true, ""));
+        }
+        for (int i = 0; i < 20; i++) {
+            long s = T + 10_100 + i * 100L;
+            boolean timedOut = i < timeouts;
+            boolean wasRefused = !timedOut && i < timeouts + refused;
+            records.add(new RequestRecord("GET /", s, s + (timedOut ? 5_000 : 3), !timedOut && !wasRefused,
+                    timedOut ? TIMEOUT : wasRefused ? "Connection refused" : ""));
+        }
+        records.forEach(a::accept);
+        return a.result();
+    }
+
+    static Verdict judge(AnalysisResult a, long requestTimeoutMs) {
+        return Verdict.judge(a, Expectations.zeroDrops(), 0L, EvictionStats.none(), List.of(), List.of(),
+                requestTimeoutMs);
+    }
+
+    /**
+     * Seen on a 2-core machine at load 19: the hardened demo FAILED with 11 timeouts while its baseline, before any
+     * disruption, had a p99 of 5,933 ms against a 5,000 ms timeout. Timeouts from a starved machine are not the
+     * target's drops: the run is INCONCLUSIVE (exit 3), saying why; where requests were answered fast before the
+     * disruption, the same timeouts fail it.
+     */
+    @Test
+    void timeoutsAfterABaselineAlreadyAsSlowAsTheTimeoutAreInconclusiveNotTheTargetsDrops() {
+        Verdict starved = judge(deletionRun(3_000, 3, 0), 5_000);
+        assertThat(starved.status()).as(starved.reasons().toString()).isEqualTo(Verdict.Status.INCONCLUSIVE);
+        assertThat(starved.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);
+        assertThat(starved.reasons()).anySatisfy(r -> assertThat(r).contains("baseline's p99 was",
+                "slowest 3000 ms, against a request timeout of 5000 ms", "the 3 timed-out request(s)",
+                "traffic.requestTimeout"));
+
+        Verdict fast = judge(deletionRun(40, 3, 0), 5_000);
+        assertThat(fast.status()).isEqualTo(Verdict.Status.FAILED);
+        assertThat(fast.reasons()).noneSatisfy(r -> assertThat(r).contains("already slow"));
+
+        Verdict unknownTimeout = judge(deletionRun(3_000, 3, 0), 0);
+        assertThat(unknownTimeout.status()).isEqualTo(Verdict.Status.FAILED);
+    }
+
+    @Test
+    void otherFailuresBesideDoubtfulTimeoutsStillFailTheRun() {
+        Verdict v = judge(deletionRun(3_000, 3, 2), 5_000);
+        assertThat(v.status()).isEqualTo(Verdict.Status.FAILED);
+        assertThat(v.reasons()).anySatisfy(r -> assertThat(r).contains("already slow",
+                "3 of the 5 failures are timeouts", "the others fail the run"));
+    }
+
+    @Test
+    void aSlowBaselineWithoutTimeoutsChangesNothing() {
+        Verdict v = judge(deletionRun(3_000, 0, 2), 5_000);
+        assertThat(v.status()).isEqualTo(Verdict.Status.FAILED);
+        assertThat(v.reasons()).noneSatisfy(r -> assertThat(r).contains("already slow"));
     }
 
     @Test
