@@ -126,8 +126,18 @@ final class ExperimentRun {
                 public void progress(Progress p) {
                     progress.print(p);
                 }
-            }), r -> "Gatling " + trafficPlan.simulationClass() + (r.logs().size() > 1 ? " on " + r.logs().size()
-                    + " load generators, each exited 0" : " exited 0"));
+
+                @Override
+                public void generatorLost(String name, String why) {
+                    progress.done();
+                    err.println("zerodrop: " + why.replace("\n", "\n    ") + "\nzerodrop: load generator " + name
+                            + " died; the others go on, and what it sent until now is kept");
+                    err.flush();
+                }
+            }), r -> "Gatling " + trafficPlan.simulationClass() + (r.logs().size() > 1 || !r.lostGenerators()
+                    .isEmpty() ? " on " + r.generators().size() + " load generators, " + (r.lostGenerators().isEmpty()
+                    ? "each exited 0" : r.lostGenerators().size() + " died during the load: " + String.join("; ",
+                    r.lostGenerators())) : " exited 0"));
         } finally {
             progress.done();
         }
@@ -197,7 +207,7 @@ final class ExperimentRun {
                 a.warmupEndMs(), a.lastRequestMs());
         return Verdict.judge(a, plan.expectations(), measured.groundTruth().map(g -> g.hiddenDrops())
                 .orElse(null), measured.evictions(), notMeasured, measured.saturatedGenerators(),
-                plan.load().requestTimeoutMs());
+                traffic != null ? traffic.lostGenerators() : List.of(), plan.load().requestTimeoutMs());
     }
 
     /** The report header's settings: what was under test, the runtime, the load, the steps, the expectations. */

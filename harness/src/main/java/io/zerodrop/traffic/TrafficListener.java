@@ -11,6 +11,13 @@ public interface TrafficListener {
     default void injectionStarted(long seenMs) {
     }
 
+    /**
+     * One load generator of several died during the load ({@code why}: its exit code and last words, or what its
+     * pod's kubelet said); the others go on and what it had sent is kept.
+     */
+    default void generatorLost(String name, String why) {
+    }
+
     /** A progress reading, about once a second. */
     default void progress(Progress p) {
     }

@@ -48,7 +48,7 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
      */
     public static Verdict judge(AnalysisResult a, Expectations e, Long hiddenDrops, EvictionStats ev,
             List<String> notMeasured, List<String> saturatedGenerators) {
-        return judge(a, e, hiddenDrops, ev, notMeasured, saturatedGenerators, 0);
+        return judge(a, e, hiddenDrops, ev, notMeasured, saturatedGenerators, List.of(), 0);
     }
 
     /**
@@ -57,9 +57,12 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
      * without one. When the baseline's slowest answer took half the timeout or more (a starved machine: a baseline
      * p99 of 5,933 ms against 5,000 ms was seen on 2 busy cores), a run whose only failures are timeouts is
      * INCONCLUSIVE; with other failures beside them it still fails, and the timeouts are said to be doubtful.
+     * {@code lostGenerators} died during the load (name and why): their share after that was never sent, so a run
+     * that passed is INCONCLUSIVE naming them, while failures the others measured still fail it.
      */
     public static Verdict judge(AnalysisResult a, Expectations e, Long hiddenDrops, EvictionStats ev,
-            List<String> notMeasured, List<String> saturatedGenerators, long requestTimeoutMs) {
+            List<String> notMeasured, List<String> saturatedGenerators, List<String> lostGenerators,
+            long requestTimeoutMs) {
         List<Check> checks = new ArrayList<>();
         if (e.maxDropped() != null) {
             checks.add(new Check("max-dropped", a.measuredFailed() <= e.maxDropped(), "≤ " + e.maxDropped(),
@@ -132,7 +135,8 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
             status = Status.INCONCLUSIVE;
             reasons.add("no request was sent after the warm-up: nothing was measured");
         } else if (status == null) {
-            status = !allPassed ? Status.FAILED : notMeasured.isEmpty() ? Status.PASSED : Status.INCONCLUSIVE;
+            status = !allPassed ? Status.FAILED : notMeasured.isEmpty() && lostGenerators.isEmpty() ? Status.PASSED
+                    : Status.INCONCLUSIVE;
         }
         String slowBaseline = slowBaseline(a, requestTimeoutMs);
         if (slowBaseline != null && status == Status.FAILED) {
@@ -155,6 +159,10 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
         }
         for (String n : notMeasured) {
             reasons.add("disruption not measured: " + n);
+        }
+        for (String g : lostGenerators) {
+            reasons.add("load generator died during the load, its share not sent after that (what it sent before is"
+                    + " measured, and the others' load): " + g);
         }
         return new Verdict(status, List.copyOf(checks), List.copyOf(reasons));
     }

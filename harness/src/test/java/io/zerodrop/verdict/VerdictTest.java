@@ -66,7 +66,7 @@ class VerdictTest {
 
     static Verdict judge(AnalysisResult a, long requestTimeoutMs) {
         return Verdict.judge(a, Expectations.zeroDrops(), 0L, EvictionStats.none(), List.of(), List.of(),
-                requestTimeoutMs);
+                List.of(), requestTimeoutMs);
     }
 
     /**
@@ -105,6 +105,25 @@ class VerdictTest {
         Verdict v = judge(deletionRun(3_000, 0, 2), 5_000);
         assertThat(v.status()).isEqualTo(Verdict.Status.FAILED);
         assertThat(v.reasons()).noneSatisfy(r -> assertThat(r).contains("already slow"));
+    }
+
+    /**
+     * A generator that died during the load did not send its share after that: what the others measured still fails
+     * a run, but a clean run is INCONCLUSIVE, naming it and why.
+     */
+    @Test
+    void aGeneratorLostDuringTheLoadMakesACleanRunInconclusiveAndLeavesFailuresStanding() {
+        List<String> lost = List.of("load-1 (node node-1): its container was terminated: OOMKilled, exit code 137");
+        Verdict clean = Verdict.judge(run(100, 0), Expectations.zeroDrops(), 0L, EvictionStats.none(), List.of(),
+                List.of(), lost, 5_000);
+        assertThat(clean.status()).isEqualTo(Verdict.Status.INCONCLUSIVE);
+        assertThat(clean.reasons()).singleElement().asString().contains("load generator died during the load",
+                "load-1 (node node-1)", "OOMKilled, exit code 137");
+
+        Verdict dropped = Verdict.judge(run(97, 3), Expectations.zeroDrops(), 0L, EvictionStats.none(), List.of(),
+                List.of(), lost, 5_000);
+        assertThat(dropped.status()).isEqualTo(Verdict.Status.FAILED);
+        assertThat(dropped.reasons()).hasSize(2).anySatisfy(r -> assertThat(r).contains("OOMKilled"));
     }
 
     @Test

@@ -185,6 +185,8 @@ public final class JobFleet implements GeneratorFleet {
 
     /** One generator pod, through {@code GET /api/v1/namespaces/<ns>/pods/<pod>:8089/proxy/control?c=<line>}. */
     static final class ProxyChannel implements GeneratorChannel {
+        /** Reads of a failed generator's pod, a second apart, for the kubelet to report how its container ended. */
+        static final int KUBELET_REPORT_READS = 5;
         private final KubernetesClient client;
         private final String namespace;
         private final String pod;
@@ -216,15 +218,55 @@ public final class JobFleet implements GeneratorFleet {
             try {
                 answer = client.raw(url);
             } catch (KubernetesClientException e) {
+                String state = containerState();
                 throw ZerodropException.environment("load generator pod " + pod + " (" + where + ") did not answer \""
-                        + command + "\" through the pod proxy: " + Cluster.reason(e, client) + " (the Role needs get"
-                        + " pods/proxy)");
+                        + command + "\" through the pod proxy: " + Cluster.reason(e, client) + (state.isEmpty()
+                        ? " (the Role needs get pods/proxy)" : state));
             }
             if (answer == null) {
                 throw ZerodropException.environment("load generator pod " + pod + " (" + where + ") is gone: the pod"
-                        + " proxy answered 404 to \"" + command + "\"");
+                        + " proxy answered 404 to \"" + command + "\"" + containerState());
             }
             return answer.endsWith("\n") ? answer.substring(0, answer.length() - 1) : answer;
+        }
+
+        /**
+         * What the kubelet says of the generator's container, when it is not simply running: "; its container was
+         * terminated: OOMKilled, exit code 137" (now or last), "; the pod is gone (deleted or evicted)", or empty.
+         */
+        String containerState() {
+            // the proxy fails at once; the kubelet reports the container's end a moment later: ask a few times
+            for (int attempt = 1; ; attempt++) {
+                String state = containerStateNow();
+                if (!state.isEmpty() || attempt == KUBELET_REPORT_READS || !Sleep.forMs(1_000)) {
+                    return state;
+                }
+            }
+        }
+
+        private String containerStateNow() {
+            Pod p;
+            try {
+                p = client.pods().inNamespace(namespace).withName(pod).get();
+            } catch (KubernetesClientException e) {
+                return "";
+            }
+            if (p == null) {
+                return "; the pod is gone (deleted or evicted)";
+            }
+            List<ContainerStatus> cs = p.getStatus() == null || p.getStatus().getContainerStatuses() == null
+                    ? List.of() : p.getStatus().getContainerStatuses();
+            for (ContainerStatus c : cs) {
+                var terminated = c.getState() != null && c.getState().getTerminated() != null ? c.getState()
+                        .getTerminated() : c.getLastState() != null ? c.getLastState().getTerminated() : null;
+                if (terminated != null) {
+                    return "; its container was terminated: " + terminated.getReason() + ", exit code "
+                            + terminated.getExitCode() + (c.getRestartCount() != null && c.getRestartCount() > 0
+                            ? " (restarted " + c.getRestartCount() + " times since)" : "");
+                }
+            }
+            String reason = p.getStatus() == null ? null : p.getStatus().getReason();
+            return reason != null ? "; the pod's status says " + reason + message(p) : "";
         }
     }
 }

@@ -36,7 +36,10 @@ import java.util.concurrent.TimeUnit;
  * all started together, their simulation.logs streamed here while they run (live progress from all of them), read to
  * the end, their clocks measured again, then told to finish. The logs are read as one run on this host's clock, each
  * corrected by its generator's offset; a generator whose clock is known less well than {@code resolutionMs} makes the
- * run refuse (exit 3) rather than put failures in the wrong phase.
+ * run refuse (exit 3) rather than put failures in the wrong phase. A generator that dies during the load (its
+ * Gatling failed, its process or pod is gone: OOMKilled, evicted, its node lost) is said at once with its reason and
+ * left behind; the others go on, and what it had sent until then is kept, cut short. Only when every generator has
+ * died does the load fail (exit 3).
  */
 public final class FleetRunner implements LoadGenerators {
     /** How far ahead of telling the generators their common start is set, at least. */
@@ -97,6 +100,8 @@ public final class FleetRunner implements LoadGenerators {
         ClockEstimate before;
         ClockEstimate after;
         SimulationLogReader reader;
+        /** Why it died during the load; null while it lives. */
+        String died;
 
         Gen(GeneratorChannel ch, Path dir) {
             this.ch = ch;
@@ -159,7 +164,7 @@ public final class FleetRunner implements LoadGenerators {
             long started = System.currentTimeMillis();
             interrupted = follow(gens, plan, listener, started);
             for (Gen g : gens) {
-                g.after = interrupted ? clockAfterStop(g) : measureClock(g.ch);
+                g.after = g.died != null ? g.before : interrupted ? clockAfterStop(g) : measureClock(g.ch);
             }
         } finally {
             for (Gen g : gens) {
@@ -169,6 +174,9 @@ public final class FleetRunner implements LoadGenerators {
             collect.undoNow();
         }
         for (Gen g : gens) {
+            if (g.died != null) {
+                continue;
+            }
             try {
                 g.ch.call("finish");
             } catch (RuntimeException e) {
@@ -181,10 +189,10 @@ public final class FleetRunner implements LoadGenerators {
         for (Gen g : gens) {
             long[] off = ClockEstimate.acrossRun(g.before, g.after);
             GeneratorLog log = new GeneratorLog(g.ch.name(), g.log, off[0], off[1]);
-            if (interrupted && !Files.exists(g.log)) {
-                continue; // stopped before it wrote anything
+            boolean wrote = Files.exists(g.log);
+            if (wrote) { // else stopped or died before it wrote anything
+                logs.add(g.died != null || interrupted && !g.complete() ? log.cutShort() : log);
             }
-            logs.add(interrupted && !g.complete() ? log.cutShort() : log);
             Path client = g.dir.resolve("requests.client.log");
             if (correctClientLog(g.clientPart, client, off[0])) {
                 clientLogs.add(client);
@@ -201,11 +209,18 @@ public final class FleetRunner implements LoadGenerators {
                 row.put("injectionStartedMs", hostInjection(g));
                 row.put("injectionLateMs", hostInjection(g) - firstInjection(gens));
             }
-            row.put("simulationLog", g.log.toString());
+            if (wrote) {
+                row.put("simulationLog", g.log.toString());
+            }
+            if (g.died != null) {
+                row.put("died", g.died);
+            }
             table.add(row);
         }
+        List<String> lost = gens.stream().filter(g -> g.died != null).map(g -> g.ch.name() + " (" + g.ch.where()
+                + "): " + firstLine(g.died)).toList();
         LoadResult result = new LoadResult(logs, table, injectionSeen >= 0 ? injectionSeen : firstInjection(gens),
-                clientLogs, Optional.empty());
+                clientLogs, Optional.empty(), lost);
         if (interrupted) {
             throw new LoadInterrupted(logs.isEmpty() ? null : result);
         }
@@ -295,22 +310,28 @@ public final class FleetRunner implements LoadGenerators {
             }
             boolean allComplete = true;
             for (Gen g : gens) {
+                if (g.died != null) {
+                    continue;
+                }
                 try {
                     status(g);
                     fetch(g, counts, window);
                 } catch (RuntimeException e) {
-                    if (stopDeadline < 0) {
-                        throw e;
+                    if (stopDeadline >= 0) {
+                        return true; // stopped under our feet: keep what came
                     }
-                    return true; // stopped under our feet: keep what came
+                    lose(g, gens, e.getMessage(), listener);
+                    continue;
                 }
                 if (g.state.equals("failed") && stopDeadline < 0) {
-                    throw ZerodropException.environment("load generator " + g.ch.name() + " (" + g.ch.where()
-                            + ") failed with exit code " + g.exit + "; its last words:\n" + tail(g.ch));
+                    // fetch has taken all it wrote before its Gatling failed
+                    lose(g, gens, "load generator " + g.ch.name() + " (" + g.ch.where() + ") failed with exit code "
+                            + g.exit + "; its last words:\n" + tail(g.ch), listener);
+                    continue;
                 }
                 allComplete &= g.complete();
             }
-            if (injectionSeen < 0 && gens.stream().allMatch(g -> g.injectionGenMs > 0)) {
+            if (injectionSeen < 0 && gens.stream().filter(g -> g.died == null).allMatch(g -> g.injectionGenMs > 0)) {
                 long first = firstInjection(gens);
                 injectionSeen = first;
                 listener.injectionStarted(first);
@@ -334,6 +355,27 @@ public final class FleetRunner implements LoadGenerators {
             Sleep.forMs(injectionSeen < 0 ? pollMs(gens.size(), 25, 500) : pollMs(gens.size(), 125,
                     1000));
         }
+    }
+
+    /**
+     * {@code g} died during the load: said at once, left behind (its clock after the load is the one before), and
+     * the load fails only when no generator is left.
+     */
+    private static void lose(Gen g, List<Gen> gens, String why, TrafficListener listener) {
+        g.died = why;
+        g.after = g.before;
+        closeReader(g);
+        g.reader = null;
+        if (gens.stream().allMatch(x -> x.died != null)) {
+            throw ZerodropException.environment("every load generator died during the load: " + String.join("; ",
+                    gens.stream().map(x -> x.died).toList()));
+        }
+        listener.generatorLost(g.ch.name(), why);
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** Waits until every generator has loaded the simulation and waits for the moment; fails on one that failed. */

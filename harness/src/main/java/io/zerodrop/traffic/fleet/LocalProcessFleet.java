@@ -196,16 +196,17 @@ public final class LocalProcessFleet implements GeneratorFleet {
                 // below: the process is gone
             }
             throw ZerodropException.environment("load generator " + name + " (" + where + ") stopped answering"
-                    + (process.isAlive() ? "" : ", exit code " + exitCode()) + "; its last words:\n" + tail());
+                    + exitCode() + "; its last words:\n" + tail());
         }
 
+        /** ", exit code N" once the process has exited (its pipe closes a moment before it is reaped). */
         private String exitCode() {
             try {
                 process.waitFor(2, TimeUnit.SECONDS);
-                return process.isAlive() ? "none yet" : String.valueOf(process.exitValue());
+                return process.isAlive() ? " (its process still runs)" : ", exit code " + process.exitValue();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return "unknown";
+                return "";
             }
         }
 

@@ -169,6 +169,64 @@ class JobFleetTest {
         }
     }
 
+    /**
+     * One generator's container is OOM-killed in the middle of the load: its process dies at once (the proxy answers
+     * 503, as a real API server does for a container no longer listening) and the kubelet reports the end a moment
+     * later (Failed, terminated OOMKilled, exit 137). The generator is named with the kubelet's words, the other
+     * pod's load goes on to its end and is kept.
+     */
+    @Test
+    void aGeneratorPodKilledForMemoryIsNamedWithTheKubeletsWordsAndTheOtherPodsLoadIsKept() throws Exception {
+        String url = startTarget();
+        TrafficPlan plan = LoadSpec.of("fresh-connections", 20, 1, 5).toPlan(url, tmp.resolve("out"), false);
+        List<String> lost = new CopyOnWriteArrayList<>();
+        LoadResult r;
+        try (ScriptedCluster cluster = new ScriptedCluster(); KubernetesClient client = cluster.client()) {
+            playJob(cluster, client, List.of(0L, 0L), 0);
+            Thread oomKiller = new Thread(() -> {
+                while (received.keySet().stream().filter(id -> id.replaceAll("-\\d+$", "").endsWith("g1")).count()
+                        < 10) {
+                    if (!Sleep.forMs(20)) {
+                        return;
+                    }
+                }
+                pods.get(1).destroyForcibly();
+                Sleep.forMs(300);
+                client.pods().inNamespace("shop").withName("zerodrop-load-r1-1-x1").editStatus(p -> new PodBuilder(p)
+                        .editStatus().withPhase("Failed").addNewContainerStatus().withName("load").withRestartCount(0)
+                        .withNewState().withNewTerminated().withReason("OOMKilled").withExitCode(137).endTerminated()
+                        .endState().endContainerStatus().endStatus().build());
+            });
+            oomKiller.setDaemon(true);
+            try (Undo undo = new Undo()) {
+                r = runner(client, url, undo, 100).run(plan, new TrafficListener() {
+                    @Override
+                    public void injectionStarted(long seenMs) {
+                        oomKiller.start();
+                    }
+
+                    @Override
+                    public void generatorLost(String name, String why) {
+                        lost.add(name + ": " + why);
+                    }
+                });
+            }
+            assertThat(client.batch().v1().jobs().inNamespace("shop").list().getItems()).isEmpty();
+        }
+        assertThat(lost).singleElement().asString().startsWith("zerodrop-load-r1-1-x1: load generator pod"
+                + " zerodrop-load-r1-1-x1 (node node-1) did not answer").contains("its container was terminated:"
+                + " OOMKilled, exit code 137");
+        assertThat(r.lostGenerators()).singleElement().asString().startsWith("zerodrop-load-r1-1-x1 (node node-1):")
+                .contains("OOMKilled, exit code 137");
+        GeneratorLog survivor = r.logs().get(0);
+        assertThat(survivor.name()).isEqualTo("zerodrop-load-r1-0-x0");
+        assertThat(survivor.cut()).isFalse();
+        List<RequestRecord> fromSurvivor = RecordingTarget.merged(List.of(survivor));
+        assertThat((long) fromSurvivor.size()).isEqualTo(received.keySet().stream().filter(id -> id.replaceAll(
+                "-\\d+$", "").endsWith("g0")).count());
+        assertThat(r.generators().get(1).get("died").toString()).contains("OOMKilled");
+    }
+
     @Test
     void aPodThatCannotPullItsImageFailsTheLaunchAtOnceWithTheKubeletsWords() throws Exception {
         try (ScriptedCluster cluster = new ScriptedCluster(); KubernetesClient client = cluster.client()) {

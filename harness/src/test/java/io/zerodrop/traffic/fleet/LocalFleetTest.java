@@ -2,6 +2,7 @@ package io.zerodrop.traffic.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.gatling.GeneratorLog;
 import io.zerodrop.gatling.RequestRecord;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,5 +108,104 @@ class LocalFleetTest {
         long firstStart = records.stream().mapToLong(RequestRecord::startMs).min().orElseThrow();
         assertThat(firstStart).isLessThanOrEqualTo(received.values().stream().mapToLong(Long::longValue).min()
                 .orElseThrow() + 101);
+    }
+
+    /** The requests of one generator's log, on this host's clock. */
+    static List<RequestRecord> records(GeneratorLog log) throws Exception {
+        return RecordingTarget.merged(List.of(log));
+    }
+
+    /** How many requests the target received from the generator whose run token ends with {@code gen}. */
+    static long receivedFrom(Map<String, Long> received, String gen) {
+        return received.keySet().stream().filter(id -> id.replaceAll("-\\d+$", "").endsWith(gen)).count();
+    }
+
+    /**
+     * One of two generators is SIGKILLed in the middle of the load (as the kernel's OOM killer would): it is named
+     * with its exit code as soon as it is seen gone, the other goes on to the end, and what both sent is kept — the
+     * survivor's log whole, the dead one's up to what it had handed over, cut short.
+     */
+    @Test
+    void aGeneratorKilledMidLoadIsNamedAndTheOthersLoadAndDataAreKept() throws Exception {
+        RecordingTarget target = new RecordingTarget();
+        Map<String, Long> received = target.received;
+        String url = target.url();
+        TrafficPlan plan = LoadSpec.of("fresh-connections", 30, 1, 5).toPlan(url, tmp, false);
+        List<Long> pids = new ArrayList<>();
+        List<String> lost = new CopyOnWriteArrayList<>();
+        long[] killedAt = {-1};
+        LoadResult r;
+        try (Undo undo = new Undo()) {
+            LocalProcessFleet local = new LocalProcessFleet(url, List.of(), undo, List.of());
+            GeneratorFleet fleet = new GeneratorFleet() {
+                @Override
+                public String serviceUrl() {
+                    return local.serviceUrl();
+                }
+
+                @Override
+                public List<GeneratorChannel> launch(FleetLaunch l) {
+                    List<GeneratorChannel> chs = local.launch(l);
+                    chs.forEach(c -> pids.add(Long.parseLong(c.where().replaceAll(".*pid ", ""))));
+                    return chs;
+                }
+
+                @Override
+                public Map<String, Object> describe() {
+                    return local.describe();
+                }
+            };
+            Thread killer = new Thread(() -> {
+                // once generator-1 has sent some of its load, as an OOM kill would come
+                while (receivedFrom(received, "g1") < 10) {
+                    if (!Sleep.forMs(20)) {
+                        return;
+                    }
+                }
+                killedAt[0] = System.currentTimeMillis();
+                ProcessHandle.of(pids.get(1)).ifPresent(ProcessHandle::destroyForcibly);
+            });
+            killer.setDaemon(true);
+            r = new FleetRunner(fleet, 2, 100, undo).run(plan, new TrafficListener() {
+                @Override
+                public void injectionStarted(long seenMs) {
+                    killer.start();
+                }
+
+                @Override
+                public void generatorLost(String name, String why) {
+                    lost.add(name + ": " + why);
+                }
+            });
+        } finally {
+            target.close();
+        }
+        assertThat(killedAt[0]).as("generator-1 was killed during the load").isPositive();
+        assertThat(lost).singleElement().asString().startsWith("generator-1: load generator generator-1 (this host,"
+                + " pid " + pids.get(1) + ") stopped answering, exit code 137");
+        assertThat(r.lostGenerators()).singleElement().asString().startsWith("generator-1 (this host, pid "
+                + pids.get(1) + "): load generator generator-1").contains("exit code 137").doesNotContain("\n");
+        assertThat(r.generators()).extracting(m -> m.get("name")).containsExactly("generator-0", "generator-1");
+        assertThat(r.generators().get(1).get("died").toString()).contains("exit code 137");
+        assertThat(r.generators().get(0)).doesNotContainKey("died");
+
+        // the survivor's log is whole and holds every request the target had from it, some sent after the kill
+        GeneratorLog survivor = r.logs().get(0);
+        assertThat(survivor.name()).isEqualTo("generator-0");
+        assertThat(survivor.cut()).isFalse();
+        List<RequestRecord> fromSurvivor = records(survivor);
+        assertThat((long) fromSurvivor.size()).isEqualTo(receivedFrom(received, "g0"));
+        assertThat(fromSurvivor).allMatch(RequestRecord::ok)
+                .anyMatch(rec -> rec.startMs() > killedAt[0]);
+        // the dead one's, cut short: what it had handed over (Gatling writes its log in buffers, so perhaps
+        // nothing), never more than the target had from it
+        for (GeneratorLog dead : r.logs().subList(1, r.logs().size())) {
+            assertThat(dead.name()).isEqualTo("generator-1");
+            assertThat(dead.cut()).isTrue();
+            assertThat((long) records(dead).size()).isLessThanOrEqualTo(receivedFrom(received, "g1"));
+        }
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
+        }
     }
 }
