@@ -3,6 +3,7 @@ package io.zerodrop.ledger;
 import io.zerodrop.analysis.PodTermination;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.PodIncarnations;
 import io.zerodrop.timeline.TimelineEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -63,7 +64,8 @@ public final class DataPath {
             return List.of();
         }
         // over kept-alive connections a request goes where its connection was opened, whatever the routing says now
-        Evidence ev = freshConnections ? Evidence.read(clientLogs, serverLogs) : new Evidence();
+        Evidence ev = freshConnections ? Evidence.read(clientLogs, serverLogs, PodIncarnations.resolver(events))
+                : new Evidence();
         List<TimelineEvent> out = new ArrayList<>();
         for (PodTermination t : terminations) {
             TimelineEvent e = judge(t, ev, serverLogs.containsKey(t.pod()), allowance, freshConnections);
@@ -151,12 +153,16 @@ public final class DataPath {
         int count;
         long[] unaccounted = new long[0];
 
-        static Evidence read(List<Path> clientLogs, Map<String, Path> serverLogs) {
+        /**
+         * {@code pods}: a pod header names a pod by its name, and a StatefulSet reuses a deleted pod's name for its
+         * replacement: a request sent after the replacement was created reached the replacement.
+         */
+        static Evidence read(List<Path> clientLogs, Map<String, Path> serverLogs, PodIncarnations.Resolver pods) {
             Evidence ev = new Evidence();
             Map<String, long[]> startsByToken = new HashMap<>();
             Map<String, BitSet> reachedByToken = new HashMap<>();
             for (Path log : clientLogs) {
-                ev.readClient(log, startsByToken, reachedByToken);
+                ev.readClient(log, startsByToken, reachedByToken, pods);
             }
             for (Map.Entry<String, Path> s : new TreeMap<>(serverLogs).entrySet()) {
                 ev.readServer(s.getKey(), s.getValue(), startsByToken, reachedByToken);
@@ -181,7 +187,8 @@ public final class DataPath {
             return ev;
         }
 
-        private void readClient(Path log, Map<String, long[]> startsByToken, Map<String, BitSet> reachedByToken) {
+        private void readClient(Path log, Map<String, long[]> startsByToken, Map<String, BitSet> reachedByToken,
+                PodIncarnations.Resolver pods) {
             if (!Files.exists(log)) {
                 return;
             }
@@ -209,7 +216,7 @@ public final class DataPath {
                     bySeq[seq] = start;
                     add(start);
                     if (f.length == 5) {
-                        reach.computeIfAbsent(f[4], p -> new Reach()).add(start, 0);
+                        reach.computeIfAbsent(pods.at(f[4], start), p -> new Reach()).add(start, 0);
                         reached.set(seq);
                     }
                 }

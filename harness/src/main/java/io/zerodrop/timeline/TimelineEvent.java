@@ -22,6 +22,11 @@ public record TimelineEvent(long atMs, EventType type, String pod, String disrup
         }
     }
 
+    /** This event about {@code pod} instead (a later pod of the same name, see {@link PodIncarnations}). */
+    public TimelineEvent withPod(String pod) {
+        return pod.equals(this.pod) ? this : new TimelineEvent(atMs, type, pod, disruption, detail, attributes);
+    }
+
     public static TimelineEvent of(long atMs, EventType type, String pod, String disruption, String detail) {
         return new TimelineEvent(atMs, type, pod, disruption, detail, Map.of());
     }

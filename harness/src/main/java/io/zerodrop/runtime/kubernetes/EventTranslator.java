@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.PodIncarnations;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,6 +43,16 @@ public final class EventTranslator {
 
     private final Map<String, Map<String, EndpointState>> slices = new HashMap<>();
     private Map<String, EndpointState> view = Map.of();
+    private final PodIncarnations incarnations;
+
+    /** Endpoints named by their pods' timeline names ({@code web-0#2} for a second pod named web-0). */
+    public EventTranslator(PodIncarnations incarnations) {
+        this.incarnations = incarnations;
+    }
+
+    public EventTranslator() {
+        this(new PodIncarnations());
+    }
 
     /** The events one pod change means: marked for deletion, a container exit, a Ready change. */
     public static List<TimelineEvent> pod(Pod before, Pod after, long receivedMs, String cause) {
@@ -90,7 +101,8 @@ public final class EventTranslator {
         Map<String, EndpointState> next = new HashMap<>();
         for (Endpoint e : s.getEndpoints() == null ? List.<Endpoint>of() : s.getEndpoints()) {
             if (e.getTargetRef() != null && e.getTargetRef().getName() != null) {
-                next.put(e.getTargetRef().getName(), state(e.getConditions()));
+                next.put(incarnations.key(e.getTargetRef().getName(), e.getTargetRef().getUid()),
+                        state(e.getConditions()));
             }
         }
         slices.put(s.getMetadata().getName(), next);
@@ -147,7 +159,11 @@ public final class EventTranslator {
                 || !ownPod.test(e.getInvolvedObject().getName())) {
             return null;
         }
-        String pod = e.getInvolvedObject().getName();
+        return event(e, receivedMs, e.getInvolvedObject().getName(), causeByPod);
+    }
+
+    /** As above, for an Event already known to be about the workload's pod whose timeline name is {@code pod}. */
+    public static TimelineEvent event(Event e, long receivedMs, String pod, Map<String, String> causeByPod) {
         Map<String, String> a = new LinkedHashMap<>();
         a.put("reason", String.valueOf(e.getReason()));
         a.put("kubernetesEventType", String.valueOf(e.getType()));

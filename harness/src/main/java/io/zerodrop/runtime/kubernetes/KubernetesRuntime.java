@@ -22,6 +22,7 @@ import io.zerodrop.runtime.Eviction;
 import io.zerodrop.runtime.PodInfo;
 import io.zerodrop.runtime.Runtime;
 import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.PodIncarnations;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.traffic.fleet.GeneratorFleet;
@@ -87,7 +88,9 @@ public final class KubernetesRuntime implements Runtime {
     private final Set<String> killed = ConcurrentHashMap.newKeySet();
     /** Pods whose container end this run saw in containerStatuses. */
     private final Set<String> exited = ConcurrentHashMap.newKeySet();
-    private final EventTranslator slices = new EventTranslator();
+    /** Pods by uid: a StatefulSet's recreated pod is a pod of its own in the timeline ({@code web-0#2}). */
+    private final PodIncarnations incarnations = new PodIncarnations();
+    private final EventTranslator slices = new EventTranslator(incarnations);
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     /** What each informer watches, for the errors. */
     private final List<String> watched = new ArrayList<>();
@@ -318,7 +321,7 @@ public final class KubernetesRuntime implements Runtime {
                         + " could not list its objects: " + (e.getCause() != null ? e.getCause() : e));
             }
         }
-        pods.getStore().list().forEach(p -> firstSeen.putIfAbsent(p.getMetadata().getName(), 0L));
+        pods.getStore().list().forEach(p -> firstSeen.putIfAbsent(key(p), 0L));
         synced = true;
         timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, "attached to " + target.kind()
                 + " " + target.name() + ": " + pods().size() + " pods, watches synced"));
@@ -365,29 +368,50 @@ public final class KubernetesRuntime implements Runtime {
         return out;
     }
 
+    /** The pod's name in the timeline: its own name, or {@code name#2}… for a later pod of a reused name. */
+    private String key(Pod p) {
+        return incarnations.key(p.getMetadata().getName(), p.getMetadata().getUid());
+    }
+
+    /** {@code events} about pod {@code key} (translated from the pod object, they carry its Kubernetes name). */
+    private static List<TimelineEvent> named(List<TimelineEvent> events, String key) {
+        return events.stream().map(e -> e.pod().isEmpty() ? e : e.withPod(key)).toList();
+    }
+
     private ResourceEventHandler<Pod> podHandler() {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod p) {
                 long now = System.currentTimeMillis();
-                String n = p.getMetadata().getName();
-                if (firstSeen.putIfAbsent(n, now) == null && attachedMs > 0 && pods != null) {
-                    // the controller does not say which pod a new one replaces: it is taken to replace the earliest
-                    // deleted pod that has none yet, and the event says so
-                    String replaced = markedAt.entrySet().stream().filter(x -> !replacedBy.containsKey(x.getKey()))
-                            .min(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+                String n = key(p);
+                // a pod listed at attach is not a replacement (0): its Ready is not a replacement's
+                if (firstSeen.putIfAbsent(n, synced ? now : 0L) == null && attachedMs > 0 && pods != null) {
+                    // a StatefulSet's new pod of a deleted pod's name replaces that pod; otherwise the controller
+                    // does not say which pod a new one replaces: it is taken to replace the earliest deleted pod that
+                    // has none yet, and the event says so
+                    String namesake = PodIncarnations.previous(n);
+                    boolean ofName = namesake != null && markedAt.containsKey(namesake)
+                            && !replacedBy.containsKey(namesake);
+                    String replaced = ofName ? namesake : markedAt.entrySet().stream()
+                            .filter(x -> !replacedBy.containsKey(x.getKey())).min(Map.Entry.comparingByValue())
+                            .map(Map.Entry::getKey).orElse(null);
+                    String again = namesake == null ? "" : " under the name of " + namesake + " (a pod of its own, uid "
+                            + p.getMetadata().getUid() + ")";
                     if (replaced != null) {
                         replacedBy.put(replaced, n);
                         String cause = causeByPod.getOrDefault(replaced, "");
                         causeByPod.putIfAbsent(n, cause);
                         timeline.add(new TimelineEvent(now, EventType.REPLACEMENT_STARTED, n, cause, "pod created"
-                                + " (taken as the replacement of " + replaced + ", the earliest deleted pod without"
-                                + " one)", Map.of("replaces", replaced)));
+                                + again + (ofName ? ", the replacement of the deleted pod of its name"
+                                : " (taken as the replacement of " + replaced + ", the earliest deleted pod without"
+                                + " one)"), Map.of("replaces", replaced)));
                     } else {
-                        timeline.add(TimelineEvent.of(now, EventType.REPLACEMENT_STARTED, n, "", "pod created"));
+                        timeline.add(TimelineEvent.of(now, EventType.REPLACEMENT_STARTED, n, "", "pod created"
+                                + again));
                     }
                 }
-                List<TimelineEvent> events = EventTranslator.pod(null, p, now, causeByPod.getOrDefault(n, ""));
+                List<TimelineEvent> events = named(EventTranslator.pod(null, p, now, causeByPod.getOrDefault(n, "")),
+                        n);
                 if (!synced) {
                     // a pod found at attach: its containers' earlier exits (an old OOM kill, a liveness restart) are
                     // its history, not exits of this run; they are said as such and kept out of the analysis
@@ -405,19 +429,21 @@ public final class KubernetesRuntime implements Runtime {
 
             @Override
             public void onUpdate(Pod before, Pod after) {
-                String n = after.getMetadata().getName();
+                String n = key(after);
                 String cause = causeByPod.getOrDefault(n, "");
-                List<TimelineEvent> events = EventTranslator.pod(before, after, System.currentTimeMillis(), cause);
+                List<TimelineEvent> events = named(EventTranslator.pod(before, after, System.currentTimeMillis(),
+                        cause), n);
                 timeline.addAll(events.stream()
                         .filter(e -> e.type() != EventType.REPLACEMENT_READY || isReplacement(n)).toList());
                 for (TimelineEvent e : events) {
                     if (e.type() == EventType.POD_MARKED_FOR_DELETION) {
                         markedAt.put(n, e.atMs());
-                        timeline.addAll(KubeletInference.onDeletion(after, e.atMs(), cause));
+                        timeline.addAll(named(KubeletInference.onDeletion(after, e.atMs(), cause), n));
                     } else if (e.type() == EventType.CONTAINER_EXITED) {
                         exited.add(n);
                         KubeletInference.onExit(after, markedAt.getOrDefault(n, -1L), Integer.parseInt(
-                                e.attributes().get("exitCode")), e.atMs(), cause).ifPresent(timeline::add);
+                                e.attributes().get("exitCode")), e.atMs(), cause).map(x -> x.withPod(n))
+                                .ifPresent(timeline::add);
                     }
                 }
                 events.stream().filter(e -> e.type() == EventType.CONTAINER_EXITED).forEach(e ->
@@ -427,7 +453,7 @@ public final class KubernetesRuntime implements Runtime {
 
             @Override
             public void onDelete(Pod p, boolean finalStateUnknown) {
-                String n = p.getMetadata().getName();
+                String n = key(p);
                 long now = System.currentTimeMillis();
                 timeline.add(new TimelineEvent(now, EventType.NOTE, n, causeByPod.getOrDefault(n, ""),
                         "pod object removed" + (finalStateUnknown ? " (seen only at a relist: its last transitions"
@@ -534,7 +560,11 @@ public final class KubernetesRuntime implements Runtime {
                 if (!synced) {
                     return;
                 }
-                TimelineEvent t = EventTranslator.event(e, System.currentTimeMillis(), firstSeen::containsKey, causeByPod);
+                // an Event names its pod and that pod's uid: about which pod of that name it is
+                String pod = e.getInvolvedObject() == null || !"Pod".equals(e.getInvolvedObject().getKind()) ? null
+                        : incarnations.knownKey(e.getInvolvedObject().getName(), e.getInvolvedObject().getUid());
+                TimelineEvent t = pod == null || !firstSeen.containsKey(pod) ? null
+                        : EventTranslator.event(e, System.currentTimeMillis(), pod, causeByPod);
                 if (t != null) {
                     timeline.add(t);
                     if ("FailedPreStopHook".equals(e.getReason()) && markedAt.containsKey(t.pod())) {
@@ -729,9 +759,9 @@ public final class KubernetesRuntime implements Runtime {
     @Override
     public void deletePod(String pod, Long graceSeconds, String cause) {
         requireOwnPod(pod);
-        causeByPod.put(pod, cause);
+        causeByPod.put(incarnations.current(pod), cause);
         if (graceSeconds != null && graceSeconds == 0) {
-            killed.add(pod);
+            killed.add(incarnations.current(pod));
         }
         api.delete(pod, graceSeconds);
     }
@@ -758,14 +788,14 @@ public final class KubernetesRuntime implements Runtime {
     @Override
     public Eviction evict(String pod, String cause) {
         requireOwnPod(pod);
-        causeByPod.put(pod, cause);
+        causeByPod.put(incarnations.current(pod), cause);
         return api.evict(pod);
     }
 
     @Override
     public void rolloutRestart(String cause) {
         requireDeployment("rollout-restart");
-        pods().forEach(p -> causeByPod.put(p.name(), cause));
+        pods().forEach(p -> causeByPod.put(incarnations.current(p.name()), cause));
         rolloutCause = cause;
         api.rolloutRestart(target.name());
         timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
@@ -776,7 +806,7 @@ public final class KubernetesRuntime implements Runtime {
     public void scale(int replicas, String cause) {
         requireDeployment("scale");
         int original = target.replicas();
-        pods().forEach(p -> causeByPod.putIfAbsent(p.name(), cause));
+        pods().forEach(p -> causeByPod.putIfAbsent(incarnations.current(p.name()), cause));
         scaleCause = cause;
         // the restore is registered and recorded once, with the first change; it sets the count back, so the
         // step's own scale back is harmless
@@ -902,8 +932,9 @@ public final class KubernetesRuntime implements Runtime {
             return;
         }
         for (Pod p : pods.getStore().list()) {
+            String k = key(p);
             String n = p.getMetadata().getName();
-            if (lastWords.containsKey(n)) {
+            if (lastWords.containsKey(k)) {
                 continue;
             }
             int port = p.getSpec() == null || p.getSpec().getContainers() == null ? 0 : p.getSpec().getContainers()
@@ -914,7 +945,7 @@ public final class KubernetesRuntime implements Runtime {
             try {
                 String text = cluster.client().raw(path);
                 Optional<LedgerSnapshot> s = text == null ? Optional.empty()
-                        : LedgerSnapshot.fromMetrics(n, text, System.currentTimeMillis());
+                        : LedgerSnapshot.fromMetrics(k, text, System.currentTimeMillis());
                 if (s.isPresent()) {
                     liveCounts.add(s.get());
                 } else {

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.PodIncarnations;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,6 +115,35 @@ class EventTranslatorTest {
         // a whole slice deleted: its endpoints leave unless another slice lists them
         assertThat(tr.sliceDeleted("web-b", T + 13_000, cause)).extracting(TimelineEvent::pod)
                 .containsExactly("web-3", "web-4");
+    }
+
+    /**
+     * A StatefulSet recreates web-1 under its name once the old web-1 is gone: the slice lists a new pod (a new uid)
+     * under the old name. It is a pod of its own, web-1#2: not ready, then ready — not "web-1 back in rotation".
+     */
+    @Test
+    void aPodRecreatedUnderTheSameNameIsAnEndpointOfItsOwn() {
+        EventTranslator tr = new EventTranslator(new PodIncarnations());
+        Map<String, String> cause = Map.of("web-1", "delete-1");
+        tr.slice(uidSlice("web-a", "uid-a", true, false), T, cause);
+        assertThat(tr.slice(uidSlice("web-a", "uid-a", false, true), T + 100, cause)).extracting(TimelineEvent::type,
+                TimelineEvent::pod).containsExactly(Tuple.tuple(EventType.ENDPOINT_TERMINATING, "web-1"));
+        assertThat(tr.slice(slice("web-a"), T + 5_000, cause)).extracting(TimelineEvent::type, TimelineEvent::pod)
+                .containsExactly(Tuple.tuple(EventType.ENDPOINT_REMOVED, "web-1"));
+        assertThat(tr.slice(uidSlice("web-a", "uid-b", false, false), T + 6_000, cause)).extracting(
+                TimelineEvent::type, TimelineEvent::pod).containsExactly(Tuple.tuple(EventType.ENDPOINT_NOT_READY,
+                "web-1#2"));
+        assertThat(tr.slice(uidSlice("web-a", "uid-b", true, false), T + 9_000, cause)).extracting(
+                TimelineEvent::type, TimelineEvent::pod).containsExactly(Tuple.tuple(EventType.ENDPOINT_READY,
+                "web-1#2"));
+    }
+
+    static EndpointSlice uidSlice(String name, String uid, boolean ready, boolean terminating) {
+        return new EndpointSliceBuilder().withNewMetadata().withName(name).endMetadata().withAddressType("IPv4")
+                .addToEndpoints(new EndpointBuilder().withAddresses("10.0.0.1").withNewTargetRef().withKind("Pod")
+                        .withName("web-1").withUid(uid).endTargetRef().withNewConditions().withReady(ready)
+                        .withServing(ready || terminating).withTerminating(terminating).endConditions().build())
+                .build();
     }
 
     /**

@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.zerodrop.analysis.PodTermination;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
@@ -337,6 +340,68 @@ class KubernetesRuntimeTest {
      * its history, not an exit of this run: no CONTAINER_EXITED on the timeline (findings would blame the run), a note
      * that says what it was. An exit during the run is still an exit.
      */
+    /**
+     * A StatefulSet's pod deleted as a real cluster plays it: marked, its container exits, the object goes, and the
+     * StatefulSet controller creates a new pod under the same name (a new uid), not ready, then Ready. The new pod is
+     * web-1#2 in the timeline and the replacement of web-1 — the old pod's termination and the new pod's start are
+     * two pods' events, and the termination has its replacement's times.
+     */
+    @Test
+    void aStatefulSetsPodRecreatedUnderItsNameIsItsReplacementAndAPodOfItsOwn() {
+        client.apps().statefulSets().inNamespace("shop").resource(new StatefulSetBuilder().withNewMetadata()
+                .withName("db").endMetadata().withNewSpec().withReplicas(3).withServiceName("web").withNewSelector()
+                .withMatchLabels(Map.of("app", "web")).endSelector().withNewTemplate().withNewMetadata()
+                .withLabels(Map.of("app", "web")).endMetadata().withNewSpec().addNewContainer().withName("db")
+                .withImage("shop/db:1").endContainer().endSpec().endTemplate().endSpec().withNewStatus()
+                .withReplicas(3).withReadyReplicas(3).endStatus().build()).createOr(NonDeletingOperation::update);
+        Timeline timeline = new Timeline();
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop",
+                    "statefulset/db"), "http://10.0.0.1", "--url", timeline, undo);
+            rt.start(null, ScriptedCluster.GENEROUS);
+            client.pods().inNamespace("shop").withName("web-1").edit(p -> new PodBuilder(p).editMetadata()
+                    .addToFinalizers("zerodrop.io/test-hold").endMetadata().build());
+            rt.deletePod("web-1", 30L, "delete-1");
+            client.pods().inNamespace("shop").withName("web-1").edit(p -> new PodBuilder(p).editStatus()
+                    .addNewContainerStatus().withName("db").withNewState().withNewTerminated().withExitCode(0)
+                    .withReason("Completed").endTerminated().endState().endContainerStatus().endStatus().build());
+            await().atMost(Duration.ofSeconds(10)).until(() -> !timeline.ofType(EventType.CONTAINER_EXITED).isEmpty());
+            client.pods().inNamespace("shop").withName("web-1").edit(p -> new PodBuilder(p).editMetadata()
+                    .withFinalizers(List.of()).endMetadata().build());
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().inNamespace("shop").withName("web-1")
+                    .get() == null);
+            String uid = client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata()
+                    .withName("web-1").withLabels(Map.of("app", "web")).endMetadata().withNewSpec()
+                    .withNodeName("node-1").endSpec().withNewStatus().addNewCondition().withType("Ready")
+                    .withStatus("False").endCondition().endStatus().build()).create().getMetadata().getUid();
+            client.pods().inNamespace("shop").withName("web-1").edit(p -> new PodBuilder(p).editStatus()
+                    .editFirstCondition().withStatus("True").endCondition().endStatus().build());
+            await().atMost(Duration.ofSeconds(10)).until(() -> !timeline.ofType(EventType.REPLACEMENT_READY).isEmpty());
+
+            assertThat(timeline.ofType(EventType.POD_MARKED_FOR_DELETION)).extracting(TimelineEvent::pod)
+                    .containsExactly("web-1");
+            assertThat(timeline.ofType(EventType.CONTAINER_EXITED)).extracting(TimelineEvent::pod)
+                    .containsExactly("web-1");
+            assertThat(timeline.ofType(EventType.REPLACEMENT_STARTED)).singleElement().satisfies(e -> {
+                assertThat(e.pod()).isEqualTo("web-1#2");
+                assertThat(e.attributes()).containsEntry("replaces", "web-1");
+                assertThat(e.disruption()).isEqualTo("delete-1");
+                assertThat(e.detail()).contains("under the name of web-1 (a pod of its own, uid " + uid + ")",
+                        "the replacement of the deleted pod of its name");
+            });
+            assertThat(timeline.ofType(EventType.REPLACEMENT_READY)).extracting(TimelineEvent::pod)
+                    .containsExactly("web-1#2");
+            assertThat(PodTermination.from(timeline.events())).singleElement().satisfies(t -> {
+                assertThat(t.pod()).isEqualTo("web-1");
+                assertThat(t.exitCode()).isZero();
+                assertThat(t.replacement()).isEqualTo("web-1#2");
+                assertThat(t.replacementReadyMs()).isPositive();
+            });
+            assertThat(rt.pods()).extracting(p -> p.name()).contains("web-1");
+            rt.close();
+        }
+    }
+
     @Test
     void restartHistoryFoundAtAttachIsNotAnExitOfTheRun() {
         client.pods().inNamespace("shop").withName("web-2").edit(p -> new PodBuilder(p).editOrNewStatus()
