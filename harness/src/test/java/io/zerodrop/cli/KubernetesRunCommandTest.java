@@ -132,6 +132,12 @@ class KubernetesRunCommandTest {
                 + " [{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\"", "\"preStop\":{",
                 "settings   POST /apis/policy/v1/namespaces/shop/poddisruptionbudgets", "\"minAvailable\":2",
                 "DELETE /apis/policy/v1/namespaces/shop/poddisruptionbudgets/web-zerodrop registered first");
+        // what is put back is recorded in the cluster first: the Lease, and a record in each change's own request
+        assertThat(dry.out()).contains("record     POST /apis/coordination.k8s.io/v1/namespaces/shop/leases (Lease"
+                + " zerodrop-run-<run id>: the run is alive) before the first change below; PATCH every 15 s",
+                "record     each change below carries its record in the same request (annotation"
+                        + " zerodrop.io/undo-<run id>-<n>", "zerodrop cleanup --runtime kubernetes puts it back");
+        assertThat(dry.out().indexOf("record     POST")).isLessThan(dry.out().indexOf("settings   PATCH"));
         assertThat(cluster.mutations()).allMatch(c -> c.path().contains("selfsubjectaccessreviews"));
     }
 
@@ -143,6 +149,7 @@ class KubernetesRunCommandTest {
                 "POST /api/v1/namespaces/shop/pods/<1 oldest pod(s)>/eviction (policy/v1 Eviction)",
                 "The workload may take 300 s to be ready before the load starts (the kubernetes runtime's default;"
                         + " target.startBudget or --start-budget set it)");
+        assertThat(r.out()).as("an eviction puts nothing back: no Lease").doesNotContain("record ", "leases");
         assertThat(cluster.mutations()).allMatch(c -> c.path().contains("selfsubjectaccessreviews"));
     }
 

@@ -209,6 +209,12 @@ public final class KubernetesProvider implements RuntimeProvider {
                 .append(" req/s to ").append(url).append(", warm-up ").append(s.load().warmupSeconds())
                 .append(" s, then ").append(s.load().durationSeconds()).append(" s\n");
         b.append(s.loadOrigin());
+        // what is put back at the end (settings, a scale, a cordon) or created (the load Job) is recorded first
+        boolean recorded = !live(s.settings()).isEmpty() || s.load().from().cluster() || s.steps().stream()
+                .anyMatch(st -> st.action().equals("scale") || st.action().equals("drain-node"));
+        if (recorded) {
+            RunRecords.dryRun(c.namespace()).forEach(line -> b.append("  record     ").append(line).append('\n'));
+        }
         ApiTarget api = new ApiTarget(c.namespace(), t.name(), t.replicas());
         for (Scenario.StepSpec st : s.steps()) {
             String call = st.kind().apiCalls(st.options(), api);

@@ -125,6 +125,20 @@ public final class RunRecords implements AutoCloseable {
         return r;
     }
 
+    /**
+     * What the dry run says of the records a run that changes something writes first: the Lease's creation, its
+     * renewal and deletion, and the record each change carries.
+     */
+    static List<String> dryRun(String namespace) {
+        return List.of("POST /apis/coordination.k8s.io/v1/namespaces/" + namespace + "/leases (Lease " + LEASE_PREFIX
+                + "<run id>: the run is alive) before the first change below; PATCH every " + RENEW_SECONDS + " s"
+                + " while it runs; its DELETE registered first, so it runs last",
+                "each change below carries its record in the same request (annotation " + ANNOTATION_PREFIX
+                        + "<run id>-<n>: the fields to set back); what the run creates is labelled " + Deployer.RUN_LABEL
+                        + "=<run id>: should the run be killed, zerodrop cleanup --runtime kubernetes puts it back once"
+                        + " the Lease has expired");
+    }
+
     private static String holder() {
         return ManagementFactory.getRuntimeMXBean().getName(); // pid@host
     }
