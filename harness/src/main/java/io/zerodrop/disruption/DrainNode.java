@@ -28,8 +28,8 @@ public final class DrainNode implements Disruption {
             o -> new DrainNode(o.node(), o.timeout().toMillis(), o.retry().toMillis(), o.selector().seed()),
             (o, t) -> "GET /api/v1/nodes/<node>, PATCH it (JSON Patch: test metadata.resourceVersion, add"
                     + " spec.unschedulable true; none if it is already cordoned), POST <each pod on it>/eviction, wait"
-                    + " until they are gone, PATCH back {\"spec\":{\"unschedulable\":false}} (only a node this run"
-                    + " cordoned)",
+                    + " until they are gone, PATCH it back (JSON Patch from the cordon's record: spec.unschedulable as"
+                    + " it was, the record removed; only a node this run cordoned)",
             List.of(new ApiAccess("create", "", "pods", "eviction", false), new ApiAccess("list", "", "nodes", null,
                     true), new ApiAccess("get", "", "nodes", null, true), new ApiAccess("patch", "", "nodes", null,
                     true)));

@@ -179,17 +179,6 @@ public final class ApiCalls {
         }
     }
 
-    /** Cordon or uncordon: merge-patch spec.unschedulable (there is no other API for it). */
-    public void cordon(String node, boolean unschedulable) {
-        try {
-            once(c -> c.nodes().withName(node).patch(PatchContext.of(PatchType.JSON_MERGE),
-                    "{\"spec\":{\"unschedulable\":" + unschedulable + "}}"));
-        } catch (KubernetesClientException e) {
-            throw ZerodropException.environment((unschedulable ? "cordon" : "uncordon") + " of node " + node
-                    + " failed: " + Cluster.reason(e, client));
-        }
-    }
-
     private void patchDeployment(String name, String patch, String what) {
         try {
             once(c -> c.apps().deployments().inNamespace(namespace).withName(name)

@@ -44,7 +44,7 @@ final class Reads {
 
     /** Reads with {@code call}; {@code what} names the read in the error (e.g. "reading Deployment web"). */
     static <T> T read(String what, Supplier<T> call) {
-        long backoffMs = 250;
+        Backoff backoff = new Backoff();
         for (int attempt = 1; ; attempt++) {
             try {
                 return call.get();
@@ -56,18 +56,31 @@ final class Reads {
                     throw ZerodropException.environment(what + " failed " + ATTEMPTS + " times in a row: "
                             + Cluster.reason(e), e);
                 }
-                long waitMs = backoff(backoffMs, e);
-                if (!Sleep.forMs(waitMs)) {
+                if (!backoff.pause(e)) {
                     throw ZerodropException.environment(what + " interrupted while waiting to read again after: "
                             + Cluster.reason(e), e);
                 }
-                backoffMs = Math.min(4_000, backoffMs * 2);
             }
         }
     }
 
+    /**
+     * The waits between attempts after transient answers: 250 ms doubling to 4 s, or longer where the server asks
+     * for it (Retry-After, at most 10 s).
+     */
+    static final class Backoff {
+        private long nextMs = 250;
+
+        /** Waits before the next attempt after {@code e}; false when interrupted meanwhile. */
+        boolean pause(KubernetesClientException e) {
+            long waitMs = backoff(nextMs, e);
+            nextMs = Math.min(4_000, nextMs * 2);
+            return Sleep.forMs(waitMs);
+        }
+    }
+
     /** The wait before the next attempt: the backoff, or longer where the server asks for it (at most 10 s). */
-    static long backoff(long backoffMs, KubernetesClientException e) {
+    private static long backoff(long backoffMs, KubernetesClientException e) {
         return Math.min(10_000, Math.max(backoffMs, retryAfterMs(e)));
     }
 

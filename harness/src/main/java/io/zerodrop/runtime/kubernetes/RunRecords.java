@@ -232,7 +232,7 @@ public final class RunRecords implements AutoCloseable {
      */
     public static boolean revert(Resource<GenericKubernetesResource> object, String key, String what) {
         boolean sent = false; // a patch went out whose answer was lost: it may have landed
-        long backoffMs = 250;
+        Reads.Backoff backoff = new Reads.Backoff();
         for (int changedAttempt = 1, transientAttempt = 1; ; ) {
             GenericKubernetesResource now = Reads.read("reading " + what + " for its revert", object::get);
             if (now == null || now.getMetadata().getAnnotations() == null
@@ -246,8 +246,7 @@ public final class RunRecords implements AutoCloseable {
             } catch (KubernetesClientException e) {
                 if (Reads.transientAnswer(e) && transientAttempt++ < Reads.ATTEMPTS) {
                     sent |= e.getCode() <= 0;
-                    Sleep.forMs(Reads.backoff(backoffMs, e));
-                    backoffMs = Math.min(4_000, backoffMs * 2);
+                    backoff.pause(e);
                     continue;
                 }
                 boolean changed = e.getCode() == 409 || e.getCode() == 422;
