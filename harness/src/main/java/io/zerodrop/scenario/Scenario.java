@@ -26,7 +26,18 @@ import java.util.function.Function;
  */
 public record Scenario(Path file, String name, Path manifests, String runtime, String workload, String namespace,
         Settings settings, LoadSpec load, List<StepSpec> steps, Expectations expectations, Local local,
-        String trafficUrl, Duration startBudget) {
+        String trafficUrl, Duration startBudget, Duration routingAllowance) {
+    /** The longest routing allowance a scenario may state. */
+    public static final Duration MAX_ROUTING_ALLOWANCE = Duration.ofSeconds(60);
+
+    /** A scenario that states no routing allowance (the runtime's own). */
+    public Scenario(Path file, String name, Path manifests, String runtime, String workload, String namespace,
+            Settings settings, LoadSpec load, List<StepSpec> steps, Expectations expectations, Local local,
+            String trafficUrl, Duration startBudget) {
+        this(file, name, manifests, runtime, workload, namespace, settings, load, steps, expectations, local,
+                trafficUrl, startBudget, null);
+    }
+
     /** The shortest and the longest start budget a scenario or the command line may set. */
     public static final Duration MIN_START_BUDGET = Duration.ofSeconds(5);
     public static final Duration MAX_START_BUDGET = Duration.ofHours(1);
@@ -182,13 +193,13 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
      */
     public Scenario withSettings(String nameSuffix, Map<String, String> fix) {
         return new Scenario(file, name + nameSuffix, manifests, runtime, workload, namespace, settings.with(fix), load,
-                steps, expectations, local, trafficUrl, startBudget);
+                steps, expectations, local, trafficUrl, startBudget, routingAllowance);
     }
 
     /** The same scenario with another load (the command line's overrides). */
     public Scenario withLoad(LoadSpec newLoad) {
         return new Scenario(file, name, manifests, runtime, workload, namespace, settings, newLoad, steps, expectations,
-                local, trafficUrl, startBudget);
+                local, trafficUrl, startBudget, routingAllowance);
     }
 
     public List<Step> toSteps() {

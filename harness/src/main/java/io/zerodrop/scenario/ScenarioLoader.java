@@ -110,7 +110,7 @@ public final class ScenarioLoader {
 
         Yaml.Map_ tr = root.map("traffic").only("simulation", "rate", "warmup", "duration", "requestTimeout",
                 "connectTimeout", "paths", "method", "headers", "body", "expectStatus", "url", "from", "generators",
-                "generatorRate", "clockResolution", "image", "podHeader");
+                "generatorRate", "clockResolution", "image", "podHeader", "routingAllowance");
         String trafficUrl = tr.has("url") ? tr.string("url", null) : null;
         if (trafficUrl != null && HttpUrl.problem(trafficUrl) != null) {
             throw tr.at("url", "'traffic.url' is \"" + trafficUrl + "\": " + HttpUrl.problem(trafficUrl));
@@ -118,6 +118,13 @@ public final class ScenarioLoader {
         if (trafficUrl != null && !trafficUrl.matches("https?://[^/\\s]+/?")) {
             throw tr.at("url", "'traffic.url' is \"" + trafficUrl + "\"; expected http(s)://host[:port] (the Ingress,"
                     + " LoadBalancer or NodePort address the load goes to; paths go in 'traffic.paths')");
+        }
+        Duration routingAllowance = tr.durationOrNull("routingAllowance");
+        if (routingAllowance != null && (routingAllowance.isNegative()
+                || routingAllowance.compareTo(Scenario.MAX_ROUTING_ALLOWANCE) > 0)) {
+            throw tr.at("routingAllowance", "'traffic.routingAllowance' is \"" + tr.string("routingAllowance", null)
+                    + "\"; expected 0s to 60s (how much later than the EndpointSlice change the data path — kube-proxy,"
+                    + " an ingress, a mesh — may still route to a pod)");
         }
         String simulation = tr.string("simulation", "fresh-connections");
         try {
@@ -271,7 +278,7 @@ public final class ScenarioLoader {
                 lo.duration("endpointJitter", d.endpointJitter()), lo.duration("kubeletNotice", d.kubeletNotice()),
                 images, lo.oneOf("service", d.service(), "auto", "netfilter", "userspace"), List.copyOf(skews));
         return new Scenario(file, name, manifests, runtime, workload, namespace, settings, load, steps, expectations,
-                local, trafficUrl, startBudget);
+                local, trafficUrl, startBudget, routingAllowance);
     }
 
     /** {@code traffic.podHeader}: the response header naming the pod that served a request; empty when unset. */

@@ -146,6 +146,15 @@ class ScenarioLoaderTest {
         assertThat(s.withSettings(" (x)", Map.of()).startBudget()).as("kept by a tune trial's copy").hasMinutes(10);
     }
 
+    @Test
+    void theRoutingAllowanceIsTheRuntimesUnlessTheTrafficStatesIt() throws Exception {
+        assertThat(ScenarioLoader.load(write(VALID), 1).routingAllowance()).as("null: the runtime's own").isNull();
+        Scenario s = ScenarioLoader.load(write(VALID.replace("  rate: 250", "  rate: 250\n  routingAllowance: 3s")), 1);
+        assertThat(s.routingAllowance()).hasSeconds(3);
+        assertThat(s.withSettings(" (x)", Map.of()).routingAllowance()).as("kept by a tune trial's copy").hasSeconds(3);
+        assertThat(s.withLoad(s.load()).routingAllowance()).hasSeconds(3);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         // what is replaced in VALID | expected message (after file:line:col)
@@ -158,6 +167,8 @@ class ScenarioLoaderTest {
         "  manifests: m|  manifests: m\\n  startBudget: 2s|:4:16: 'target.startBudget' is \"2s\"; expected 5s to 1h",
         "  manifests: m|  manifests: m\\n  startBudget: 2h|:4:16: 'target.startBudget' is \"2h\"; expected 5s to 1h",
         "  manifests: m|  manifests: m\\n  startBudget: soon|:4:16: 'target.startBudget' is \"soon\"; expected a duration",
+        "  rate: 250|  rate: 250\\n  routingAllowance: 90s|:11:21: 'traffic.routingAllowance' is \"90s\"; expected 0s to 60s",
+        "  rate: 250|  rate: 250\\n  routingAllowance: later|:11:21: 'traffic.routingAllowance' is \"later\"; expected a duration",
         "    select: {mode: newest, percent: 50}|    select: {mode: newest, percent: 50, count: 2}|:17:37: give either 'count' or 'percent', not both",
         "    select: {mode: newest, percent: 50}|    select: {mode: sideways}|:17:20: 'disruptions[0].select.mode' is \"sideways\"; expected one of: random, oldest, newest, name",
         "  maxDropped: 2|  maxDropped: -2|:25:15: 'expect.maxDropped' is \"-2\"; expected a whole number from 0",

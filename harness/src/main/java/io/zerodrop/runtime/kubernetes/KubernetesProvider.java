@@ -98,7 +98,8 @@ public final class KubernetesProvider implements RuntimeProvider {
                             .forEach(line -> b.append("  settings   ").append(line).append('\n'));
                 }
                 return b.toString();
-            }, (timeline, undo) -> new KubernetesRuntime(c, target, live, trafficUrl, how, timeline, undo));
+            }, (timeline, undo) -> new KubernetesRuntime(c, target, live, trafficUrl, how, timeline, undo)
+                    .withRoutingAllowance(s.routingAllowance()));
         } catch (RuntimeException e) {
             c.close();
             throw e;
@@ -157,7 +158,7 @@ public final class KubernetesProvider implements RuntimeProvider {
                         + " deployment is ready, reverted before the namespace goes)\n"));
                 return b.toString();
             }, (timeline, undo) -> KubernetesRuntime.deploying(c, deployer, ref, live, runtimeUrl, how, timeline,
-                    undo));
+                    undo).withRoutingAllowance(s.routingAllowance()));
         } catch (RuntimeException e) {
             c.close();
             throw e;

@@ -895,9 +895,24 @@ public final class KubernetesRuntime implements Runtime {
             + " change rate-limited by its minSyncPeriod (1 s by default), later through an ingress or a mesh; measure"
             + " it instead with traffic.podHeader (a response header naming the serving pod)");
 
+    private DataPath.Allowance routingAllowance = KUBE_PROXY;
+
+    /**
+     * The scenario's {@code traffic.routingAllowance} instead of kube-proxy's default sync (an ingress, a mesh or a
+     * kube-proxy configured slower route to a pod longer after the API took it out of rotation); null keeps it.
+     */
+    public KubernetesRuntime withRoutingAllowance(Duration stated) {
+        if (stated != null) {
+            routingAllowance = new DataPath.Allowance(stated.toMillis(), "traffic.routingAllowance in the scenario ("
+                    + stated.toMillis() + " ms: the data path's stated lag behind the EndpointSlice); measure it"
+                    + " instead with traffic.podHeader (a response header naming the serving pod)");
+        }
+        return this;
+    }
+
     @Override
     public DataPath.Allowance routingAllowance() {
-        return KUBE_PROXY;
+        return routingAllowance;
     }
 
     /** Server-side ledgers are not files on this host: see {@link #ledgerSource()}. */

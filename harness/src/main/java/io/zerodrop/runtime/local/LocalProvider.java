@@ -68,6 +68,11 @@ public final class LocalProvider implements RuntimeProvider {
         if (r.scenarioFile() != null) { // a built-in scenario (the demo's) has no file
             underTest.put("scenario", r.scenarioFile().toString());
         }
+        if (s.routingAllowance() != null) {
+            underTest.put("routingAllowance", "traffic.routingAllowance (" + s.routingAllowance().toMillis() + " ms)"
+                    + " is a cluster's data path lag: not used here, where the Service front applies each endpoint"
+                    + " change when it records it");
+        }
         underTest.put("manifests", s.manifests().toString());
         underTest.put("settingsOverrides", s.settings());
         underTest.put("workload", w.summary());

@@ -402,6 +402,22 @@ class KubernetesRuntimeTest {
         }
     }
 
+    /** The data path's lag behind the EndpointSlice: kube-proxy's 1 s, unless the scenario states its own. */
+    @Test
+    void theRoutingAllowanceIsKubeProxysUnlessTheScenarioStatesOne() {
+        Timeline timeline = new Timeline();
+        try (Undo undo = new Undo()) {
+            KubernetesRuntime rt = new KubernetesRuntime(connected, ClusterTarget.find(client, "shop",
+                    "deployment/web"), "http://10.0.0.1", "--url", timeline, undo);
+            assertThat(rt.withRoutingAllowance(null).routingAllowance().ms()).isEqualTo(1_000);
+            assertThat(rt.routingAllowance().why()).contains("minSyncPeriod");
+            assertThat(rt.withRoutingAllowance(Duration.ofSeconds(3)).routingAllowance()).satisfies(a -> {
+                assertThat(a.ms()).isEqualTo(3_000);
+                assertThat(a.why()).contains("traffic.routingAllowance in the scenario (3000 ms");
+            });
+        }
+    }
+
     @Test
     void restartHistoryFoundAtAttachIsNotAnExitOfTheRun() {
         client.pods().inNamespace("shop").withName("web-2").edit(p -> new PodBuilder(p).editOrNewStatus()
