@@ -21,7 +21,8 @@ class KubeletProbeTest {
     Path dir;
 
     private static final String PROBES = """
-            startupProbe: {exec: {command: ["bash", "-c", "exec 3<>/dev/tcp/$POD_IP/8080"]}, periodSeconds: 1}
+            startupProbe: {exec: {command: ["bash", "-c", "exec 3<>/dev/tcp/$POD_IP/8080"]}, periodSeconds: 1,
+              failureThreshold: 300}
             readinessProbe: {tcpSocket: {port: http}, periodSeconds: 1}
             livenessProbe:
               httpGet: {path: %s, port: http}
@@ -51,9 +52,11 @@ class KubeletProbeTest {
         try (Undo undo = new Undo()) {
             LocalRuntime rt = new LocalRuntime(LocalSettings.defaults(1, dir.resolve("local")), timeline, undo);
             try {
-                rt.start(w, Duration.ofSeconds(60)); // exec startup (it listens) + tcpSocket readiness made it ready
+                // exec startup (it listens) + tcpSocket readiness made it ready; the startup probe gives the JVM 300 s
+                // (at load 18 its start took longer than the default 3 failures of 1 s, and it was restarted 26 times)
+                rt.start(w, Duration.ofMinutes(5));
                 String pod = rt.pods().get(0).name();
-                await().atMost(Duration.ofSeconds(30)).until(() -> notes(timeline).stream()
+                await().atMost(Duration.ofMinutes(5)).until(() -> notes(timeline).stream()
                         .filter(n -> n.contains("and is restarted")).count() >= 2);
                 List<String> notes = notes(timeline);
                 assertThat(notes).anyMatch(n -> n.contains("liveness probe failed 2 times: restarting the container"));

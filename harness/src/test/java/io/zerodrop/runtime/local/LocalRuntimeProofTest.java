@@ -19,13 +19,17 @@ import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Expectations;
 import io.zerodrop.workload.Workload;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,10 +96,13 @@ class LocalRuntimeProofTest {
         // the dying pod still in rotation takes failures (when this run's SIGTERM-to-out-of-rotation window could
         // hold four arrivals: under CPU contention the kubelet's thread may run after the rules changed); the
         // replacement, without a readiness probe, takes more once its endpoint is in rotation before its JVM listens
+        // (what the client really sent in that window, not what the asked rate would have: a starved generator sent
+        // none in a 27 ms race at load 18; 20 new connections over 3 pods miss the dying one with odds (2/3)^20)
         long raceMs = refusingInRotationMs(t);
-        if (t.sigtermMs() > 0 && raceMs >= 4 * 1000 / 200) {
-            assertThat(a.failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L)).as("race of %d ms; %s",
-                    raceMs, o.summary()).isPositive();
+        long sentInRace = sentBetween(o, t.outOfRotationMs() - raceMs, t.outOfRotationMs());
+        if (t.sigtermMs() > 0 && sentInRace >= 20) {
+            assertThat(a.failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L)).as("race of %d ms, %d"
+                    + " requests sent in it; %s", raceMs, sentInRace, o.summary()).isPositive();
         }
         List<Attribution> stragglers = new ArrayList<>();
         long staleRoutes = 0;
@@ -167,9 +174,10 @@ class LocalRuntimeProofTest {
         // fall in the race, and the refusals are the replacement's (no readiness probe) or a stale route's
         PodTermination t = a.terminations().get(0);
         long raceMs = refusingInRotationMs(t);
-        if (t.sigtermMs() > 0 && raceMs >= 4 * 1000 / 200) { // four arrivals at 200 req/s
-            assertThat(a.failuresByPhase()).as("race of %d ms; %s", raceMs, o.summary())
-                    .containsKey(Phase.SIGTERM_ENDPOINT_LIVE);
+        long sentInRace = sentBetween(o, t.outOfRotationMs() - raceMs, t.outOfRotationMs());
+        if (t.sigtermMs() > 0 && sentInRace >= 20) { // as above: what was sent in the race, not the asked rate
+            assertThat(a.failuresByPhase()).as("race of %d ms, %d requests sent in it; %s", raceMs, sentInRace,
+                    o.summary()).containsKey(Phase.SIGTERM_ENDPOINT_LIVE);
         }
         assertThat(a.failuresByPhase().keySet()).as(o.summary()).isSubsetOf(Phase.SIGTERM_ENDPOINT_LIVE,
                 Phase.DRAINING, Phase.AFTER_EXIT, Phase.REPLACEMENT_STARTING);
@@ -235,6 +243,18 @@ class LocalRuntimeProofTest {
      * listening (its exit; SIGTERM if the exit was not seen) to the endpoint leaving rotation. On a starved machine the
      * naive app can take longer than the endpoint to stop, and then no request can fall in the race.
      */
+    /** Requests the client started in ({@code fromMs}, {@code toMs}], from the run's requests.tsv (this host's clock). */
+    static long sentBetween(Experiment.Outcome o, long fromMs, long toMs) {
+        Path table = o.files().stream().filter(f -> f.getFileName().toString().equals("report.json")).findFirst()
+                .orElseThrow().resolveSibling("requests.tsv");
+        try (Stream<String> lines = Files.lines(table)) {
+            return lines.filter(l -> !l.startsWith("#")).mapToLong(l -> Long.parseLong(l.split("\t")[1]))
+                    .filter(start -> start > fromMs && start <= toMs).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static long refusingInRotationMs(PodTermination t) {
         return t.outOfRotationMs() - (t.exitMs() >= 0 ? t.exitMs() : t.sigtermMs());
     }

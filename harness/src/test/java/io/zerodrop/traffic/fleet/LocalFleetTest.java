@@ -41,24 +41,7 @@ class LocalFleetTest {
         List<Long> pids = new ArrayList<>();
         try (Undo undo = new Undo()) {
             LocalProcessFleet local = new LocalProcessFleet(url, List.of(), undo, List.of(0L, 5_000L));
-            GeneratorFleet fleet = new GeneratorFleet() {
-                @Override
-                public String serviceUrl() {
-                    return local.serviceUrl();
-                }
-
-                @Override
-                public List<GeneratorChannel> launch(FleetLaunch l) {
-                    List<GeneratorChannel> chs = local.launch(l);
-                    chs.forEach(c -> pids.add(Long.parseLong(c.where().replaceAll(".*pid ", ""))));
-                    return chs;
-                }
-
-                @Override
-                public Map<String, Object> describe() {
-                    return local.describe();
-                }
-            };
+            GeneratorFleet fleet = recordingPids(local, pids);
             r = new FleetRunner(fleet, 2, 100, undo).run(plan, new TrafficListener() {
                 @Override
                 public void injectionStarted(long seenMs) {
@@ -110,6 +93,28 @@ class LocalFleetTest {
                 .orElseThrow() + 101);
     }
 
+    /** {@code local}, noting each generator process's pid in {@code pids} as it is launched. */
+    static GeneratorFleet recordingPids(LocalProcessFleet local, List<Long> pids) {
+        return new GeneratorFleet() {
+            @Override
+            public String serviceUrl() {
+                return local.serviceUrl();
+            }
+
+            @Override
+            public List<GeneratorChannel> launch(FleetLaunch l) {
+                List<GeneratorChannel> chs = local.launch(l);
+                chs.forEach(c -> pids.add(Long.parseLong(c.where().replaceAll(".*pid ", ""))));
+                return chs;
+            }
+
+            @Override
+            public Map<String, Object> describe() {
+                return local.describe();
+            }
+        };
+    }
+
     /** The requests of one generator's log, on this host's clock. */
     static List<RequestRecord> records(GeneratorLog log) throws Exception {
         return RecordingTarget.merged(List.of(log));
@@ -137,24 +142,7 @@ class LocalFleetTest {
         LoadResult r;
         try (Undo undo = new Undo()) {
             LocalProcessFleet local = new LocalProcessFleet(url, List.of(), undo, List.of());
-            GeneratorFleet fleet = new GeneratorFleet() {
-                @Override
-                public String serviceUrl() {
-                    return local.serviceUrl();
-                }
-
-                @Override
-                public List<GeneratorChannel> launch(FleetLaunch l) {
-                    List<GeneratorChannel> chs = local.launch(l);
-                    chs.forEach(c -> pids.add(Long.parseLong(c.where().replaceAll(".*pid ", ""))));
-                    return chs;
-                }
-
-                @Override
-                public Map<String, Object> describe() {
-                    return local.describe();
-                }
-            };
+            GeneratorFleet fleet = recordingPids(local, pids);
             Thread killer = new Thread(() -> {
                 // once generator-1 has sent some of its load, as an OOM kill would come
                 while (receivedFrom(received, "g1") < 10) {
