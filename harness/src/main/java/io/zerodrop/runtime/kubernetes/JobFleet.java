@@ -218,14 +218,13 @@ public final class JobFleet implements GeneratorFleet {
             try {
                 answer = client.raw(url);
             } catch (KubernetesClientException e) {
-                String state = containerState();
                 throw ZerodropException.environment("load generator pod " + pod + " (" + where + ") did not answer \""
-                        + command + "\" through the pod proxy: " + Cluster.reason(e, client) + (state.isEmpty()
-                        ? " (the Role needs get pods/proxy)" : state));
+                        + command + "\" through the pod proxy: " + Cluster.reason(e, client) + " (the Role needs get"
+                        + " pods/proxy)");
             }
             if (answer == null) {
                 throw ZerodropException.environment("load generator pod " + pod + " (" + where + ") is gone: the pod"
-                        + " proxy answered 404 to \"" + command + "\"" + containerState());
+                        + " proxy answered 404 to \"" + command + "\"");
             }
             return answer.endsWith("\n") ? answer.substring(0, answer.length() - 1) : answer;
         }
@@ -233,8 +232,10 @@ public final class JobFleet implements GeneratorFleet {
         /**
          * What the kubelet says of the generator's container, when it is not simply running: "; its container was
          * terminated: OOMKilled, exit code 137" (now or last), "; the pod is gone (deleted or evicted)", or empty.
+         * Asked only once the generator is given up for dead, never on the calls that poll its start.
          */
-        String containerState() {
+        @Override
+        public String postMortem() {
             // the proxy fails at once; the kubelet reports the container's end a moment later: ask a few times
             for (int attempt = 1; ; attempt++) {
                 String state = containerStateNow();

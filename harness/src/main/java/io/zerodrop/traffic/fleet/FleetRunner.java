@@ -362,15 +362,14 @@ public final class FleetRunner implements LoadGenerators {
      * the load fails only when no generator is left.
      */
     private static void lose(Gen g, List<Gen> gens, String why, TrafficListener listener) {
-        g.died = why;
-        g.after = g.before;
+        g.died = why + g.ch.postMortem();
         closeReader(g);
         g.reader = null;
         if (gens.stream().allMatch(x -> x.died != null)) {
             throw ZerodropException.environment("every load generator died during the load: " + String.join("; ",
                     gens.stream().map(x -> x.died).toList()));
         }
-        listener.generatorLost(g.ch.name(), why);
+        listener.generatorLost(g.ch.name(), g.died);
     }
 
     private static String firstLine(String s) {

@@ -16,4 +16,12 @@ public interface GeneratorChannel {
      * {@link io.zerodrop.core.ZerodropException} naming the generator.
      */
     String call(String command);
+
+    /**
+     * Once the generator is taken for dead: what its host says of how it ended (a pod's container terminated
+     * OOMKilled, exit code 137), from "; …", or empty when there is nothing more than the failed call said.
+     */
+    default String postMortem() {
+        return "";
+    }
 }
