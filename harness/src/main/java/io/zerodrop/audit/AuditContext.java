@@ -257,8 +257,7 @@ public final class AuditContext {
     public Container app(AuditObject w) {
         List<Container> containers = podSpec(w).getContainers();
         for (AuditObject s : servicesOf(w)) {
-            Service svc = (Service) s.object();
-            for (ServicePort sp : svc.getSpec().getPorts() == null ? List.<ServicePort>of() : svc.getSpec().getPorts()) {
+            for (ServicePort sp : requestPorts(s)) {
                 IntOrString target = sp.getTargetPort() != null ? sp.getTargetPort() : new IntOrString(sp.getPort());
                 for (Container c : containers) {
                     boolean serves = target.getStrVal() != null ? resolve(c, target).isPresent()
@@ -299,10 +298,10 @@ public final class AuditContext {
     public static final String TRAFFIC_ANNOTATION = "zerodrop.io/traffic";
 
     /**
-     * Whether a Service carries only metrics scrapes: it says so ({@code zerodrop.io/traffic: metrics}), or a
-     * Prometheus-operator ServiceMonitor of the input that selects it scrapes every one of its ports (by name) —
-     * kube-prometheus's exporters behind kube-rbac-proxy. {@code zerodrop.io/traffic: requests} says otherwise
-     * whatever scrapes it.
+     * Whether a Service carries only metrics scrapes: it says so ({@code zerodrop.io/traffic: metrics}), or every
+     * one of its ports is a metrics port ({@link #requestPorts}: named so, or scraped by a Prometheus-operator
+     * ServiceMonitor of the input — kube-prometheus's exporters behind kube-rbac-proxy).
+     * {@code zerodrop.io/traffic: requests} says otherwise whatever scrapes it.
      */
     public boolean metricsOnly(AuditObject service) {
         return metricsOnly.computeIfAbsent(service, this::scrapedOnly);
@@ -310,26 +309,49 @@ public final class AuditContext {
 
     private final Map<AuditObject, Boolean> metricsOnly = new IdentityHashMap<>();
 
-    private boolean scrapedOnly(AuditObject service) {
-        var annotations = service.object().getMetadata().getAnnotations();
-        String stated = annotations == null ? null : annotations.get(TRAFFIC_ANNOTATION);
-        if (stated != null) {
-            return stated.trim().equals("metrics");
+    /**
+     * The ports of a Service that carry requests: all of them, less the metrics ports — one named {@code metrics},
+     * {@code …-metrics} ({@code http-metrics}, {@code https-metrics}: the names exporters and kube-prometheus use),
+     * {@code telemetry} or {@code …-telemetry} (kube-state-metrics' own metrics), or one a ServiceMonitor of the
+     * input that selects the Service scrapes by name. All of them when the
+     * Service is annotated {@code zerodrop.io/traffic: requests}.
+     */
+    public List<ServicePort> requestPorts(AuditObject service) {
+        List<ServicePort> ports = ((Service) service.object()).getSpec().getPorts() == null ? List.of()
+                : ((Service) service.object()).getSpec().getPorts();
+        if (stated(service).filter("requests"::equals).isPresent()) {
+            return ports;
         }
-        Service svc = (Service) service.object();
-        List<ServicePort> ports = svc.getSpec().getPorts() == null ? List.of() : svc.getSpec().getPorts();
-        if (ports.isEmpty() || ports.stream().anyMatch(p -> p.getName() == null)) {
+        return ports.stream().filter(p -> !metricsPort(service, p)).toList();
+    }
+
+    private boolean metricsPort(AuditObject service, ServicePort port) {
+        String name = port.getName();
+        if (name == null) {
             return false;
+        }
+        if (name.equals("metrics") || name.endsWith("-metrics") || name.equals("telemetry")
+                || name.endsWith("-telemetry")) {
+            return true;
         }
         Map<String, String> labels = service.object().getMetadata().getLabels() == null ? Map.of()
                 : service.object().getMetadata().getLabels();
-        for (Monitor m : serviceMonitors()) {
-            if (m.watches(service.namespace()) && selects(m.selector(), labels)
-                    && ports.stream().allMatch(p -> m.ports().contains(p.getName()))) {
-                return true;
-            }
+        return serviceMonitors().stream().anyMatch(m -> m.watches(service.namespace())
+                && selects(m.selector(), labels) && m.ports().contains(name));
+    }
+
+    private static Optional<String> stated(AuditObject service) {
+        var annotations = service.object().getMetadata().getAnnotations();
+        return Optional.ofNullable(annotations == null ? null : annotations.get(TRAFFIC_ANNOTATION)).map(String::trim);
+    }
+
+    private boolean scrapedOnly(AuditObject service) {
+        Optional<String> stated = stated(service);
+        if (stated.isPresent()) {
+            return stated.get().equals("metrics");
         }
-        return false;
+        List<ServicePort> ports = ((Service) service.object()).getSpec().getPorts();
+        return ports != null && !ports.isEmpty() && requestPorts(service).isEmpty();
     }
 
     /** A ServiceMonitor as the check reads it: what it selects, where, and the port names it scrapes. */

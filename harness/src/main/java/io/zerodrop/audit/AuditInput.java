@@ -109,6 +109,23 @@ public final class AuditInput {
         return out;
     }
 
+    /**
+     * One line for each object defined more than once in the input (the same kind, namespace and name in several
+     * places — a directory holding alternative layouts of one app): each definition is audited on its own, but
+     * applied together the last would replace the others, so the reader should know.
+     */
+    public static List<String> redefined(List<AuditObject> objects) {
+        Map<String, List<AuditObject>> byIdentity = new LinkedHashMap<>();
+        for (AuditObject o : objects) {
+            byIdentity.computeIfAbsent(o.kind() + "/" + o.namespace() + "/" + o.name(), k -> new ArrayList<>()).add(o);
+        }
+        List<String> out = new ArrayList<>();
+        byIdentity.values().stream().filter(l -> l.size() > 1).forEach(l -> out.add(l.get(0).ref() + " is defined "
+                + l.size() + " times (" + String.join(", ", l.stream().map(o -> String.valueOf(o.source())).toList())
+                + "): each definition is audited; applied together, the last would replace the others"));
+        return out;
+    }
+
     /** Whether {@code path} is met for the first time (by its real path); a note in {@code skipped} if not. */
     private static boolean firstTime(Set<Path> seen, Path path, String given, List<String> skipped) {
         Path real;
@@ -231,7 +248,8 @@ public final class AuditInput {
      * The document as the audit needs it: whole for the kinds it reads and for custom resources (whose spec may hold
      * a pod template); otherwise apiVersion, kind and metadata alone — a CustomResourceDefinition's schema, a
      * ConfigMap's data, a dashboard's JSON are not built into objects no check looks at (kube-prometheus: 5.7 MB,
-     * most of it CRD schemas and dashboards). A List's items each so.
+     * most of it CRD schemas and dashboards) — but a ConfigMap keeps its CoreDNS {@code Corefile} entries, whose
+     * lameduck is the app's own delay after SIGTERM ({@link OwnDelay}). A List's items each so.
      */
     private static Map<?, ?> slim(Map<?, ?> doc) {
         Object kind = doc.get("kind");
@@ -251,6 +269,17 @@ public final class AuditInput {
         out.put("kind", kind);
         if (doc.containsKey("metadata")) {
             out.put("metadata", doc.get("metadata"));
+        }
+        if ("ConfigMap".equals(kind) && doc.get("data") instanceof Map<?, ?> data) {
+            Map<Object, Object> kept = new LinkedHashMap<>();
+            data.forEach((k, v) -> {
+                if (String.valueOf(k).endsWith("Corefile")) {
+                    kept.put(k, v);
+                }
+            });
+            if (!kept.isEmpty()) {
+                out.put("data", kept);
+            }
         }
         return out;
     }

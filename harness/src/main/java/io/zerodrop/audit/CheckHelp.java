@@ -57,13 +57,20 @@ public final class CheckHelp {
                 + " ≥ preStop + drain: the grace counts the preStop; the one 2 s extension is only for a preStop"
                 + " that overruns. The drain comes from `--drain`, the annotation `zerodrop.io/expected-drain`,"
                 + " a known app's settings (target-app's `SHUTDOWN_DELAY_MS` + `DRAIN_TIMEOUT_MS`, Spring's"
-                + " `SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE`), else a stated 5 s"));
-        m.put("ZD202", new Help("error", "preStop (plus the app's own delay) at least the endpoint propagation you"
-                + " expect (`--propagation`, default 5 s), on pods a Service selects"));
+                + " `SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE`), else a stated 5 s after the app's own delay"
+                + " (ZD202) where one is known"));
+        m.put("ZD202", new Help("error", "preStop plus the app's own delay at least the endpoint propagation you"
+                + " expect (`--propagation`, default 5 s), on pods a Service selects. The app's own delay (how long it"
+                + " keeps accepting after SIGTERM): the annotation `zerodrop.io/shutdown-delay`, target-app's"
+                + " `SHUTDOWN_DELAY_MS`, `--shutdown-delay-duration` (servers on Kubernetes' API server library:"
+                + " metrics-server, aggregated API servers), CoreDNS's `health { lameduck … }` in a Corefile of a"
+                + " ConfigMap of the input that the container mounts, podinfo's 3 s (not at `--level=debug`); else 0"));
         m.put("ZD203", new Help("warning / info", "`exec: sleep` in an image that may have no `sleep` binary"
                 + " (distroless, scratch, static: warning, inferred; otherwise a suggestion): use the native"
                 + " `sleep:` action (Kubernetes ≥ 1.30)"));
-        m.put("ZD204", new Help("warning", "the readiness probe on the port the Service targets"));
+        m.put("ZD204", new Help("warning", "the readiness probe on one of the ports the Services that send requests"
+                + " target — metrics ports (named `metrics`, `…-metrics`, `telemetry` or `…-telemetry`, or scraped by a"
+                + " ServiceMonitor of the input) not counted; said once per workload"));
         m.put("ZD205", new Help("error / warning", "a Service's targetPort (name: error; number: warning) resolving"
                 + " to a declared containerPort of the pods it selects"));
         m.put("ZD206", new Help("warning", "liveness giving up sooner than readiness (period × failureThreshold)"));

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,19 +81,27 @@ final class ProbeChecks {
                         if (probed.isEmpty()) {
                             continue;
                         }
+                        List<Integer> served = new ArrayList<>();
+                        List<String> by = new ArrayList<>();
                         for (AuditObject s : c.servicesOf(w)) {
-                            for (ServicePort sp : ((Service) s.object()).getSpec().getPorts()) {
+                            for (ServicePort sp : c.requestPorts(s)) {
                                 IntOrString target = sp.getTargetPort() != null ? sp.getTargetPort()
                                         : new IntOrString(sp.getPort());
-                                Optional<Integer> served = AuditContext.resolve(a, target);
-                                if (served.isPresent() && !served.get().equals(probed.get())) {
-                                    f.add(Severity.WARNING, w, containerPath(w, a) + ".readinessProbe", "readiness is"
-                                            + " checked on port " + probed.get() + " but " + s.ref() + " sends"
-                                            + " traffic to port " + served.get() + ": the pod can be Ready while that"
-                                            + " listener is not", "probe the port the Service targets (" + served.get()
-                                            + ")");
-                                }
+                                AuditContext.resolve(a, target).filter(p -> !served.contains(p)).ifPresent(p -> {
+                                    served.add(p);
+                                    if (!by.contains(s.ref())) {
+                                        by.add(s.ref());
+                                    }
+                                });
                             }
+                        }
+                        if (!served.isEmpty() && !served.contains(probed.get())) {
+                            String ports = served.size() == 1 ? "port " + served.get(0) : "ports " + served;
+                            f.add(Severity.WARNING, w, containerPath(w, a) + ".readinessProbe", "readiness is checked"
+                                    + " on port " + probed.get() + " but " + String.join(", ", by) + " send"
+                                    + (by.size() == 1 ? "s" : "") + " requests to " + ports + ": the pod can be Ready"
+                                    + " while that listener is not", "probe the port the Service targets ("
+                                    + served.get(0) + ")");
                         }
                     }
                 }),
@@ -151,7 +160,7 @@ final class ProbeChecks {
     }
 
     static String names(List<AuditObject> objects) {
-        return objects.stream().map(AuditObject::name).toList().toString();
+        return objects.stream().map(AuditObject::name).distinct().toList().toString();
     }
 
     private static String portNames(Container c) {

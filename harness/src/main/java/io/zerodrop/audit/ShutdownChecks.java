@@ -66,16 +66,11 @@ final class ShutdownChecks {
         if (spring.isPresent()) {
             return new Drain(spring.get().toMillis() / 1000.0, "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE", true);
         }
-        return new Drain(AuditOptions.DEFAULT_DRAIN_SECONDS, "the default " + fmt(AuditOptions.DEFAULT_DRAIN_SECONDS)
-                + " s (set --drain or the " + DRAIN_ANNOTATION + " annotation)", false);
-    }
-
-    /** How long the app itself keeps serving after SIGTERM before it stops accepting (target-app's delay). */
-    static double appDelay(Container a) {
-        if (!isTargetApp(a) || !AuditContext.env(a, "SHUTDOWN_MODE").orElse("graceful").equalsIgnoreCase("graceful")) {
-            return 0;
-        }
-        return ms(a, "SHUTDOWN_DELAY_MS", 5000);
+        String dflt = "the default " + fmt(AuditOptions.DEFAULT_DRAIN_SECONDS) + " s (set --drain or the "
+                + DRAIN_ANNOTATION + " annotation)";
+        OwnDelay own = OwnDelay.of(ctx, w, a);
+        return own.seconds() > 0 ? new Drain(own.seconds() + AuditOptions.DEFAULT_DRAIN_SECONDS, own.basis() + " "
+                + fmt(own.seconds()) + " s + " + dflt, false) : new Drain(AuditOptions.DEFAULT_DRAIN_SECONDS, dflt, false);
     }
 
     static String fmt(double s) {
@@ -136,12 +131,14 @@ final class ShutdownChecks {
                         if (p.isPresent() && p.get() == PreStop.UNKNOWN) {
                             continue;
                         }
-                        double covered = p.orElse(0L) + appDelay(a);
+                        OwnDelay own = OwnDelay.of(c, w, a);
+                        double covered = p.orElse(0L) + own.seconds();
                         double needed = c.options().propagationSeconds();
                         if (covered < needed) {
                             f.add(Severity.ERROR, w, containerPath(w, a) + ".lifecycle.preStop", (p.isEmpty()
-                                    ? "no preStop hook" : "preStop sleeps " + p.get() + " s") + (appDelay(a) > 0
-                                    ? " plus the app's own " + fmt(appDelay(a)) + " s delay" : "") + ": SIGTERM"
+                                    ? "no preStop hook" : "preStop sleeps " + p.get() + " s") + (own.seconds() > 0
+                                    ? " plus the app's own " + fmt(own.seconds()) + " s delay (" + own.basis() + ")"
+                                    : "") + ": SIGTERM"
                                     + " arrives " + fmt(covered) + " s after the deletion, but removing the endpoint"
                                     + " from every node's rules takes up to " + fmt(needed) + " s (expected"
                                     + " propagation): new connections still reach a pod that is shutting down",

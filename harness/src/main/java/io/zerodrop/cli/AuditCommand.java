@@ -131,6 +131,8 @@ final class AuditCommand implements Callable<Integer> {
             List<String> skipped = new ArrayList<>();
             objects = AuditInput.read(paths, System.in, skipped);
             skipped.forEach(line -> spec.commandLine().getErr().println("zerodrop audit: skipped " + line));
+            AuditInput.redefined(objects).forEach(line -> spec.commandLine().getErr().println("zerodrop audit: note "
+                    + line));
             if (objects.isEmpty()) {
                 throw ZerodropException.usage("nothing to audit in " + what + ": no Kubernetes object was read"
                         + (skipped.isEmpty() ? "" : " (" + skipped.size() + " file(s) or document(s) passed over)")
