@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The objects under audit, with the questions every check asks of them: which workloads, their pods' labels and
@@ -129,6 +130,21 @@ public final class AuditContext {
             workloadsByNamespace = byNamespace(workloads());
         }
         return workloadsByNamespace.getOrDefault(o.namespace(), List.of());
+    }
+
+    /**
+     * The workloads of other namespaces of the input whose pods {@code matches} accepts: what a selector of
+     * {@code selecting} that selects nothing at home would select had it been in their namespace — most often a
+     * namespace set on one object and not the other. Asked only of selectors that selected nothing.
+     */
+    public List<AuditObject> matchingInOtherNamespaces(AuditObject selecting, Predicate<Map<String, String>> matches) {
+        return workloads().stream().filter(w -> !w.namespace().equals(selecting.namespace())
+                && matches.test(podLabels(w))).toList();
+    }
+
+    /** "in namespace shop" / "in the namespace the input is applied to": where a selector of {@code o} looks. */
+    public static String home(AuditObject o) {
+        return o.namespace().isEmpty() ? "in the namespace the input is applied to" : "in namespace " + o.namespace();
     }
 
     /**

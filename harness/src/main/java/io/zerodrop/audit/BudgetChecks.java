@@ -1,6 +1,7 @@
 package io.zerodrop.audit;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,14 @@ final class BudgetChecks {
                                 + " empty, and in " + b.readAs() + " an empty selector selects no pod"
                                 : "its selector (matchLabels and every matchExpression together) matches no "
                                 + (c.live() ? "pod in the namespace" : "workload's pod template here");
+                        LabelSelector selector = pdb.getSpec().getSelector();
+                        List<AuditObject> there = c.live() || selector == null ? List.of()
+                                : c.matchingInOtherNamespaces(b, l -> AuditContext.selects(selector, l));
+                        if (!there.isEmpty()) {
+                            what += " " + AuditContext.home(b) + ", though it matches those of "
+                                    + AuditContext.refs(there, 3) + " of another namespace: a budget protects only pods"
+                                    + " of its own namespace";
+                        }
                         List<AuditObject> elsewhere = c.live() ? List.of() : c.podSourcesNotRead(b);
                         if (elsewhere.isEmpty() || pdb.getSpec().getSelector() == null) {
                             f.add(Severity.ERROR, b, "spec.selector", what + ": it protects nothing", "match the"

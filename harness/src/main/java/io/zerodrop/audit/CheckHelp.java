@@ -68,16 +68,16 @@ public final class CheckHelp {
         m.put("ZD203", new Help("warning / info", "`exec: sleep` in an image that may have no `sleep` binary"
                 + " (distroless, scratch, static: warning, inferred; otherwise a suggestion): use the native"
                 + " `sleep:` action (Kubernetes ≥ 1.30)"));
-        m.put("ZD204", new Help("warning", "the readiness probe on one of the ports the Services that send requests"
-                + " target — metrics ports (named `metrics`, `…-metrics`, `telemetry` or `…-telemetry`, or scraped by a"
-                + " ServiceMonitor of the input) not counted; said once per workload"));
+        m.put("ZD204", new Help("warning", "the readiness probe on one of the ports the Services that send"
+                + " requests target — metrics ports (named `metrics`, `…-metrics`, `telemetry` or `…-telemetry`, or"
+                + " scraped by a ServiceMonitor of the input) not counted; said once per workload"));
         m.put("ZD205", new Help("error / warning", "a Service's targetPort (name: error; number: warning) resolving"
                 + " to a declared containerPort of the pods it selects"));
         m.put("ZD206", new Help("warning", "liveness giving up sooner than readiness (period × failureThreshold)"));
         m.put("ZD207", new Help("error / warning", "a budget that selects no pod (matchLabels AND every"
                 + " matchExpression; live: against the namespace's pods); a warning (inferred) when its"
                 + " namespace holds objects that run pods the audit does not read, or custom resources whose"
-                + " operators may create them"));
+                + " operators may create them; naming the workloads of another namespace it would have matched"));
         m.put("ZD208", new Help("error", "several budgets selecting the same pods (the eviction API then answers"
                 + " 500)"));
         m.put("ZD209", new Help("error", "maxUnavailable ≥ replicas (whatever the surge), or maxSurge and"
@@ -98,7 +98,8 @@ public final class CheckHelp {
         m.put("ZD214", new Help("error", "an app known to ignore SIGTERM (target-app `SHUTDOWN_MODE=ignore`)"));
         m.put("ZD215", new Help("warning (inferred)", "a Service whose selector matches the pods of none of the"
                 + " workloads of its namespace in the input (no endpoint: every request through it fails),"
-                + " unless its pods come from elsewhere"));
+                + " unless its pods come from elsewhere; with no workload of its namespace in the input, only when it"
+                + " matches the pods of another namespace's (a namespace set on one object and not the other)"));
         m.put("ZD216", new Help("error", "a probe (httpGet, tcpSocket, grpc) on a port declared UDP only: the kubelet"
                 + " probes over TCP, so it always fails"));
         m.put("ZD217", new Help("info", "a budget without `unhealthyPodEvictionPolicy: AlwaysAllow`: under the default"

@@ -61,7 +61,17 @@ final class ServiceChecks {
                         }
                         List<AuditObject> here = c.workloadsIn(s);
                         if (here.isEmpty()) {
-                            continue; // no pods of its namespace in this input to compare with
+                            // no pods of its namespace here to compare with, unless it was meant for pods elsewhere
+                            List<AuditObject> there = c.matchingInOtherNamespaces(s, l -> AuditContext.selects(svc, l));
+                            if (!there.isEmpty()) {
+                                f.inferred(Severity.WARNING, s, "spec.selector", "selector " + selector + " matches"
+                                        + " no workload " + AuditContext.home(s) + " in this input, but the pods of "
+                                        + AuditContext.refs(there, 3) + " of another namespace: a Service selects"
+                                        + " only pods of its own namespace, so it has no endpoint there and every"
+                                        + " request through it fails", "put the Service in the namespace of the"
+                                        + " pods it serves");
+                            }
+                            continue;
                         }
                         if (c.workloadsMaybeSelected(s, selector).stream().noneMatch(w -> AuditContext.selects(svc,
                                 AuditContext.podLabels(w)))) {

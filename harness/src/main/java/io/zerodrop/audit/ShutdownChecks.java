@@ -69,8 +69,11 @@ final class ShutdownChecks {
         String dflt = "the default " + fmt(AuditOptions.DEFAULT_DRAIN_SECONDS) + " s (set --drain or the "
                 + DRAIN_ANNOTATION + " annotation)";
         OwnDelay own = OwnDelay.of(ctx, w, a);
-        return own.seconds() > 0 ? new Drain(own.seconds() + AuditOptions.DEFAULT_DRAIN_SECONDS, own.basis() + " "
-                + fmt(own.seconds()) + " s + " + dflt, false) : new Drain(AuditOptions.DEFAULT_DRAIN_SECONDS, dflt, false);
+        if (own.seconds() > 0) {
+            return new Drain(own.seconds() + AuditOptions.DEFAULT_DRAIN_SECONDS, own.basis() + " "
+                    + fmt(own.seconds()) + " s + " + dflt, false);
+        }
+        return new Drain(AuditOptions.DEFAULT_DRAIN_SECONDS, dflt, false);
     }
 
     static String fmt(double s) {

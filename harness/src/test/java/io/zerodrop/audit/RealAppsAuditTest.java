@@ -198,6 +198,37 @@ class RealAppsAuditTest {
                 assertThat(x.why()).startsWith("Service(s) [web] send traffic"));
     }
 
+    /**
+     * kube-score's service-target-deployment-different-namespace: a Service alone in its namespace whose selector
+     * matches pods of another namespace of the input. Nothing of its own namespace to compare with, but the likely
+     * mistake is plain; a budget so placed says the same beside its error.
+     */
+    @Test
+    void aSelectorThatMatchesOnlyPodsOfAnotherNamespaceSaysWhere() {
+        String split = AuditChecksTest.GOOD.replace("kind: Deployment\nmetadata: {name: web}",
+                "kind: Deployment\nmetadata: {name: web, namespace: foospace}")
+                .replace("kind: Service\nmetadata: {name: web}", "kind: Service\nmetadata: {name: web, namespace:"
+                        + " not-foospace}")
+                .replace("kind: PodDisruptionBudget\nmetadata: {name: web}", "kind: PodDisruptionBudget\nmetadata:"
+                        + " {name: web, namespace: not-foospace}");
+        List<AuditFinding> f = audit(split);
+        assertThat(f).filteredOn(x -> x.id().equals("ZD215")).singleElement().satisfies(x -> {
+            assertThat(x.object()).isEqualTo("Service not-foospace/web");
+            assertThat(x.inferred()).isTrue();
+            assertThat(x.why()).isEqualTo("(inferred) selector {app=web} matches no workload in namespace not-foospace"
+                    + " in this input, but the pods of Deployment foospace/web of another namespace: a Service selects"
+                    + " only pods of its own namespace, so it has no endpoint there and every request through it fails");
+        });
+        assertThat(f).filteredOn(x -> x.id().equals("ZD207")).singleElement().satisfies(x -> {
+            assertThat(x.severity()).isEqualTo(Severity.ERROR);
+            assertThat(x.why()).contains("in namespace not-foospace, though it matches those of Deployment"
+                    + " foospace/web of another namespace");
+        });
+        // a Service alone in its namespace that matches nothing anywhere: nothing to compare with, nothing said
+        assertThat(ids(audit(split.replace("spec: {selector: {app: web}, ports", "spec: {selector: {app: db}, ports"))))
+                .doesNotContain("ZD215");
+    }
+
     @Test
     void goDurationsAsCoreDnsWritesThem() {
         assertThat(OwnDelay.goSeconds("5s")).contains(5.0);
