@@ -27,7 +27,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * The objects a static audit reads: YAML files, directories of them (recursively), kustomize directories (rendered
@@ -178,6 +180,11 @@ public final class AuditInput {
             }
         } catch (ZerodropException e) {
             throw e;
+        } catch (DuplicateKey e) {
+            throw ZerodropException.usage(file + ":" + (e.key.getStartMark().getLine() + 1) + ":"
+                    + (e.key.getStartMark().getColumn() + 1) + (rendered != null ? " (" + rendered + ")" : "")
+                    + ": key '" + e.key.getValue() + "' given twice in one mapping (kubectl refuses it too);"
+                    + " expected each key once — a missing '---' between two documents?");
         } catch (RecursiveAlias e) {
             throw ZerodropException.usage(file + ":" + e.line + (rendered != null ? " (" + rendered + ")" : "")
                     + ": an alias refers to a value that contains it (a recursive document): no Kubernetes object"
@@ -314,7 +321,12 @@ public final class AuditInput {
         }
         long size = 1;
         if (n instanceof MappingNode m) {
+            Set<String> keys = new HashSet<>();
             for (NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k && !k.getTag().equals(Tag.MERGE)
+                        && !keys.add(k.getValue())) {
+                    throw new DuplicateKey(k);
+                }
                 size += expandedSize(t.getKeyNode(), done, open) + expandedSize(t.getValueNode(), done, open);
                 if (size > MAX_EXPANDED_NODES) {
                     break;
@@ -331,6 +343,19 @@ public final class AuditInput {
         open.remove(n);
         done.put(n, size);
         return size;
+    }
+
+    /**
+     * A key given twice in one mapping (two documents run together without {@code ---}, a patch pasted twice):
+     * kubectl refuses it, and which value was meant cannot be known.
+     */
+    private static final class DuplicateKey extends RuntimeException {
+        final ScalarNode key;
+
+        DuplicateKey(ScalarNode key) {
+            super(null, null, false, false);
+            this.key = key;
+        }
     }
 
     /** A recursive alias, at the line of the value it refers back to. */

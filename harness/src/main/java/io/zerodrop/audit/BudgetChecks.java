@@ -31,6 +31,21 @@ final class BudgetChecks {
         return 0;
     }
 
+    /** Whether the budget allows no disruption for any number of pods: maxUnavailable 0 or 0 %, minAvailable 100 %. */
+    static boolean zeroAlways(PodDisruptionBudget b) {
+        IntOrString max = b.getSpec().getMaxUnavailable();
+        IntOrString min = b.getSpec().getMinAvailable();
+        if (max != null) {
+            return max.getIntVal() != null ? max.getIntVal() <= 0 : percent(max) <= 0;
+        }
+        return min != null && min.getStrVal() != null && percent(min) >= 100;
+    }
+
+    private static String field(PodDisruptionBudget pdb) {
+        return pdb.getSpec().getMaxUnavailable() != null ? "spec.maxUnavailable"
+                : pdb.getSpec().getMinAvailable() != null ? "spec.minAvailable" : "spec";
+    }
+
     private static double percent(IntOrString v) {
         return Double.parseDouble(v.getStrVal().replace("%", "").trim());
     }
@@ -63,14 +78,23 @@ final class BudgetChecks {
                         for (AuditObject b : c.budgetsOf(w)) {
                             PodDisruptionBudget pdb = (PodDisruptionBudget) b.object();
                             if (replicas >= 2 && allowed(pdb, replicas) <= 0) {
-                                f.add(Severity.ERROR, b, pdb.getSpec().getMaxUnavailable() != null
-                                        ? "spec.maxUnavailable" : pdb.getSpec().getMinAvailable() != null
-                                        ? "spec.minAvailable" : "spec", describe(pdb) + " with "
+                                f.add(Severity.ERROR, b, field(pdb), describe(pdb) + " with "
                                         + replicas + " replicas of " + w.ref() + c.replicasBasis(w)
                                         + " allows 0 disruptions: every"
                                         + " eviction is refused, node drains hang until someone deletes pods by hand",
                                         "maxUnavailable: 1 (or minAvailable below the replica count)");
                             }
+                        }
+                    }
+                    // a budget given without the workloads of its namespace: some settings refuse every eviction
+                    // whatever the number of pods (a chart that keeps its budgets in a file of their own)
+                    for (AuditObject b : c.budgets()) {
+                        PodDisruptionBudget pdb = (PodDisruptionBudget) b.object();
+                        if (c.workloadsIn(b).isEmpty() && pdb.getSpec().getSelector() != null && zeroAlways(pdb)) {
+                            f.add(Severity.ERROR, b, field(pdb), describe(pdb) + " allows 0 disruptions whatever the"
+                                    + " number of pods it selects: every eviction is refused, node drains hang until"
+                                    + " someone deletes pods by hand", "maxUnavailable: 1 (or minAvailable below the"
+                                    + " replica count)");
                         }
                     }
                 }),
@@ -97,7 +121,13 @@ final class BudgetChecks {
                                     + " of its own namespace";
                         }
                         List<AuditObject> elsewhere = c.live() ? List.of() : c.podSourcesNotRead(b);
-                        if (elsewhere.isEmpty() || pdb.getSpec().getSelector() == null) {
+                        if (!c.live() && selector != null && there.isEmpty() && elsewhere.isEmpty()
+                                && c.workloadsIn(b).isEmpty()) {
+                            f.inferred(Severity.WARNING, b, "spec.selector", "no workload " + AuditContext.home(b)
+                                    + " is in this input to check its selector against: if the pods it means are not"
+                                    + " there when it is applied, it protects nothing", "audit it together with the"
+                                    + " workloads it protects, or live (--runtime kubernetes) once they run");
+                        } else if (elsewhere.isEmpty() || pdb.getSpec().getSelector() == null) {
                             f.add(Severity.ERROR, b, "spec.selector", what + ": it protects nothing", "match the"
                                     + " labels of the workload's pod template");
                         } else {
@@ -111,10 +141,12 @@ final class BudgetChecks {
                 new Rule("ZD217", "a budget that keeps not-ready pods from being evicted", (c, f) -> {
                     for (AuditObject b : c.budgets()) {
                         PodDisruptionBudget pdb = (PodDisruptionBudget) b.object();
-                        if ("AlwaysAllow".equals(pdb.getSpec().getUnhealthyPodEvictionPolicy())
-                                || c.workloadsMaybeSelected(b, pdb.getSpec().getSelector() == null ? null
-                                : pdb.getSpec().getSelector().getMatchLabels()).stream().noneMatch(w -> AuditContext
-                                .selects(pdb.getSpec().getSelector(), AuditContext.podLabels(w)))) {
+                        // said of a budget that selects pods, or may: not of one known to select none (ZD207)
+                        boolean selectsNone = pdb.getSpec().getSelector() == null || (!c.workloadsIn(b).isEmpty()
+                                && c.workloadsMaybeSelected(b, pdb.getSpec().getSelector().getMatchLabels()).stream()
+                                .noneMatch(w -> AuditContext.selects(pdb.getSpec().getSelector(),
+                                        AuditContext.podLabels(w))));
+                        if ("AlwaysAllow".equals(pdb.getSpec().getUnhealthyPodEvictionPolicy()) || selectsNone) {
                             continue;
                         }
                         f.add(Severity.INFO, b, "spec.unhealthyPodEvictionPolicy", (pdb.getSpec()

@@ -45,7 +45,8 @@ public final class CheckHelp {
         m.put("ZD105", new Help("error", "a budget that allows no disruption (maxUnavailable 0, minAvailable ≥"
                 + " replicas; percentages rounded up, for both, as the disruption controller does; or neither"
                 + " field set — the controller then expects no pod and allows 0 disruptions, every eviction"
-                + " refused)"));
+                + " refused); a budget given without any workload of its namespace only for what refuses every"
+                + " eviction whatever the pods (maxUnavailable 0 or 0%, minAvailable 100%)"));
         m.put("ZD106", new Help("warning", "Recreate (Deployment) or OnDelete (StatefulSet) update strategy"));
         m.put("ZD107", new Help("warning", "a single replica of pods a Service selects (a worker no Service selects"
                 + " drops no request)"));
@@ -77,7 +78,8 @@ public final class CheckHelp {
         m.put("ZD207", new Help("error / warning", "a budget that selects no pod (matchLabels AND every"
                 + " matchExpression; live: against the namespace's pods); a warning (inferred) when its"
                 + " namespace holds objects that run pods the audit does not read, or custom resources whose"
-                + " operators may create them; naming the workloads of another namespace it would have matched"));
+                + " operators may create them, or when no workload of its namespace is in the input at all (it"
+                + " cannot be checked there); naming the workloads of another namespace it would have matched"));
         m.put("ZD208", new Help("error", "several budgets selecting the same pods (the eviction API then answers"
                 + " 500)"));
         m.put("ZD209", new Help("error", "maxUnavailable ≥ replicas (whatever the surge), or maxSurge and"

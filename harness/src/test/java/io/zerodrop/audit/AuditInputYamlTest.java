@@ -75,4 +75,14 @@ class AuditInputYamlTest {
                 .isInstanceOf(ZerodropException.class).hasMessageContaining("m.yaml:3: an alias refers to a value"
                         + " that contains it");
     }
+
+    /** kubectl refuses a mapping with a key twice (two documents run together without "---"): so does the audit. */
+    @Test
+    void aKeyTwiceInOneMappingIsRefusedWithItsPlace() {
+        String joined = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: b}\n"
+                + "spec: {maxUnavailable: 1, selector: {matchLabels: {app: c}}}\n"
+                + "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n";
+        assertThatThrownBy(() -> read(joined)).isInstanceOf(ZerodropException.class)
+                .hasMessageContaining("m.yaml:5:1").hasMessageContaining("apiVersion");
+    }
 }

@@ -4,6 +4,7 @@ import static io.zerodrop.audit.AuditChecksTest.CONTAINER;
 import static io.zerodrop.audit.AuditChecksTest.audit;
 import static io.zerodrop.audit.AuditChecksTest.mutate;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -227,6 +228,53 @@ class RealAppsAuditTest {
         // a Service alone in its namespace that matches nothing anywhere: nothing to compare with, nothing said
         assertThat(ids(audit(split.replace("spec: {selector: {app: web}, ports", "spec: {selector: {app: db}, ports"))))
                 .doesNotContain("ZD215");
+    }
+
+    /**
+     * kube-linter's pdb fixtures: budgets given without their workloads (a chart that keeps them in a file of their
+     * own). What is wrong whatever the pods — maxUnavailable 0, minAvailable 100 % — is an error; whether the
+     * selector finds its pods cannot be known here and is said as such, not as "protects nothing".
+     */
+    @Test
+    void budgetsGivenWithoutTheirWorkloadsAreJudgedOnWhatTheyAlwaysMean() {
+        String budgets = String.join("\n",
+                "apiVersion: policy/v1",
+                "kind: PodDisruptionBudget",
+                "metadata: {name: zero, namespace: bar}",
+                "spec: {maxUnavailable: 0, selector: {matchLabels: {app: a}}}",
+                "---",
+                "apiVersion: policy/v1",
+                "kind: PodDisruptionBudget",
+                "metadata: {name: all, namespace: bar}",
+                "spec: {minAvailable: '100%', unhealthyPodEvictionPolicy: AlwaysAllow, selector: {matchLabels:"
+                        + " {app: b}}}",
+                "---",
+                "apiVersion: policy/v1",
+                "kind: PodDisruptionBudget",
+                "metadata: {name: one, namespace: bar}",
+                "spec: {maxUnavailable: 1, selector: {matchLabels: {app: c}}}",
+                "");
+        List<AuditFinding> f = audit(budgets);
+        assertThat(f).filteredOn(x -> x.id().equals("ZD105")).extracting(AuditFinding::object, AuditFinding::why)
+                .containsExactlyInAnyOrder(
+                        tuple("PodDisruptionBudget bar/zero", "maxUnavailable 0 allows 0"
+                                + " disruptions whatever the number of pods it selects: every eviction is refused,"
+                                + " node drains hang until someone deletes pods by hand"),
+                        tuple("PodDisruptionBudget bar/all", "minAvailable 100% allows 0"
+                                + " disruptions whatever the number of pods it selects: every eviction is refused,"
+                                + " node drains hang until someone deletes pods by hand"));
+        assertThat(f).filteredOn(x -> x.id().equals("ZD207")).hasSize(3).allSatisfy(x -> {
+            assertThat(x.severity()).isEqualTo(Severity.WARNING);
+            assertThat(x.why()).startsWith("(inferred) no workload in namespace bar is in this input to check its"
+                    + " selector against");
+        });
+        assertThat(f).filteredOn(x -> x.id().equals("ZD217")).extracting(AuditFinding::object)
+                .containsExactlyInAnyOrder("PodDisruptionBudget bar/zero", "PodDisruptionBudget bar/one");
+        // beside a workload of its namespace that it does not select, the budget protects nothing: an error
+        assertThat(audit(budgets + "---\n" + AuditChecksTest.GOOD.substring(0, AuditChecksTest.GOOD.indexOf("---"))
+                .replace("metadata: {name: web}", "metadata: {name: web, namespace: bar}")))
+                .filteredOn(x -> x.id().equals("ZD207")).hasSize(3).allSatisfy(x ->
+                        assertThat(x.severity()).isEqualTo(Severity.ERROR));
     }
 
     @Test

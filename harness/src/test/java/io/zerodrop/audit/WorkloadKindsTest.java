@@ -207,7 +207,8 @@ class WorkloadKindsTest {
     /**
      * A budget or Service for pods an operator creates (kube-prometheus: a budget for the Prometheus resource's
      * pods) is not "selects nothing" for certain: the input holds what makes those pods, which the audit does not
-     * read. Without it, the budget protects nothing.
+     * read. Without it, and without any workload of its namespace, the audit cannot tell and says so; beside a
+     * workload of its namespace that it does not select, it protects nothing.
      */
     @Test
     void aBudgetForPodsAnOperatorCreatesIsAWarningNamingWhatMayCreateThem() {
@@ -216,20 +217,30 @@ class WorkloadKindsTest {
                 + " {matchLabels: {app.kubernetes.io/name: prometheus}}}", "");
         String operatorResource = String.join("\n", "---", "apiVersion: monitoring.coreos.com/v1", "kind: Prometheus",
                 "metadata: {name: k8s, namespace: monitoring}", "spec: {replicas: 2}", "");
-        List<AuditFinding> alone = Auditor.audit(context(budget));
-        assertThat(alone).singleElement().satisfies(f -> {
-            assertThat(f.id()).isEqualTo("ZD207");
-            assertThat(f.severity()).isEqualTo(Severity.ERROR);
+        String otherWorkload = String.join("\n", "---", "apiVersion: apps/v1", "kind: Deployment",
+                "metadata: {name: grafana, namespace: monitoring}", "spec:", "  selector: {matchLabels: {app: grafana}}",
+                "  template:", "    metadata: {labels: {app: grafana}}", "    spec: {containers: [{name: grafana,"
+                + " image: grafana/grafana:11}]}", "");
+        assertThat(zd207(budget)).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.WARNING);
+            assertThat(f.why()).startsWith("(inferred) no workload in namespace monitoring is in this input");
         });
-        List<AuditFinding> withOperator = Auditor.audit(context(budget + operatorResource));
-        assertThat(withOperator).singleElement().satisfies(f -> {
+        assertThat(zd207(budget + otherWorkload)).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.ERROR);
+            assertThat(f.why()).endsWith("matches no workload's pod template here: it protects nothing");
+        });
+        assertThat(zd207(budget + operatorResource + otherWorkload)).singleElement().satisfies(f -> {
             assertThat(f.id()).isEqualTo("ZD207");
             assertThat(f.severity()).isEqualTo(Severity.WARNING);
             assertThat(f.inferred()).isTrue();
             assertThat(f.why()).contains("Prometheus monitoring/k8s");
         });
-        assertThat(Auditor.audit(context(budget + operatorResource.replace("namespace: monitoring",
-                "namespace: elsewhere")))).as("an operator resource of another namespace makes no pods here")
+        assertThat(zd207(budget + otherWorkload + operatorResource.replace("namespace: monitoring",
+                "namespace: elsewhere"))).as("an operator resource of another namespace makes no pods here")
                 .singleElement().satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.ERROR));
+    }
+
+    private static List<AuditFinding> zd207(String yaml) {
+        return Auditor.audit(context(yaml)).stream().filter(f -> f.id().equals("ZD207")).toList();
     }
 }
