@@ -5,9 +5,12 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,6 +38,10 @@ final class AuditableObjects {
                 return bad;
             }
         }
+        String strategy = strategy(o);
+        if (strategy != null) {
+            return strategy;
+        }
         if (a.workload() != null) {
             if (a.workload().template() == null && !a.workload().templatePath().isEmpty() && !hasSpec(o)) {
                 return "has no spec: expected " + a.workload().templatePath() + " with its containers";
@@ -52,6 +59,26 @@ final class AuditableObjects {
             return "has no spec: expected spec.ports and spec.selector";
         }
         return null;
+    }
+
+    /** An update strategy type the API server refuses ("Other"), said with the types it takes; null when fine. */
+    private static String strategy(HasMetadata o) {
+        String type = null;
+        String field = null;
+        List<String> allowed = List.of("RollingUpdate", "OnDelete");
+        if (o instanceof Deployment d && d.getSpec() != null && d.getSpec().getStrategy() != null) {
+            type = d.getSpec().getStrategy().getType();
+            field = "spec.strategy.type";
+            allowed = List.of("RollingUpdate", "Recreate");
+        } else if (o instanceof StatefulSet s && s.getSpec() != null && s.getSpec().getUpdateStrategy() != null) {
+            type = s.getSpec().getUpdateStrategy().getType();
+            field = "spec.updateStrategy.type";
+        } else if (o instanceof DaemonSet d && d.getSpec() != null && d.getSpec().getUpdateStrategy() != null) {
+            type = d.getSpec().getUpdateStrategy().getType();
+            field = "spec.updateStrategy.type";
+        }
+        return type == null || allowed.contains(type) ? null : "has " + field + " \"" + type + "\": expected "
+                + String.join(" or ", allowed);
     }
 
     private static boolean hasSpec(HasMetadata o) {

@@ -52,7 +52,8 @@ public final class CheckHelp {
                 + " drops no request)"));
         m.put("ZD108", new Help("warning", "replicas spread over nodes: topologySpreadConstraints or podAntiAffinity"
                 + " (either counts, when its labelSelector — with the pod's own values of matchLabelKeys — selects"
-                + " the workload's own pods; one that selects none of them spreads nothing)"));
+                + " the workload's own pods, and an anti-affinity term's `namespaces`, if it lists any without a"
+                + " namespaceSelector, include theirs; one that selects none of them spreads nothing)"));
         m.put("ZD201", new Help("error (warning on the default drain, unless the preStop alone is at least the grace"
                 + " period)", "terminationGracePeriodSeconds"
                 + " ≥ preStop + drain: the grace counts the preStop; the one 2 s extension is only for a preStop"

@@ -2,6 +2,7 @@ package io.zerodrop.audit;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -44,6 +45,20 @@ final class RolloutChecks {
                 : selector.getMatchLabels());
         keys.stream().filter(own::containsKey).forEach(k -> labels.put(k, own.get(k)));
         return new LabelSelector(selector.getMatchExpressions(), labels);
+    }
+
+    /**
+     * Whether an affinity term counts pods of the workload's own namespace: with neither {@code namespaces} nor
+     * {@code namespaceSelector} it counts the pod's own namespace; a namespaceSelector may take any namespace (its
+     * labels are not in the input, so it is given the benefit); a {@code namespaces} list alone must name it. A
+     * workload that names no namespace is given the benefit too.
+     */
+    static boolean inOwnNamespace(PodAffinityTerm t, String namespace) {
+        if (t.getNamespaceSelector() != null || t.getNamespaces() == null || t.getNamespaces().isEmpty()
+                || namespace.isEmpty()) {
+            return true;
+        }
+        return t.getNamespaces().contains(namespace);
     }
 
     static List<AuditCheck> all() {
@@ -89,15 +104,20 @@ final class RolloutChecks {
                                 t.getMatchLabelKeys(), own)).toList();
                         var anti = p.getAffinity() == null ? null : p.getAffinity().getPodAntiAffinity();
                         List<LabelSelector> antis = new ArrayList<>();
+                        List<PodAffinityTerm> terms = new ArrayList<>();
                         if (anti != null && anti.getRequiredDuringSchedulingIgnoredDuringExecution() != null) {
-                            anti.getRequiredDuringSchedulingIgnoredDuringExecution().forEach(t -> antis.add(
-                                    withKeys(t.getLabelSelector(), t.getMatchLabelKeys(), own)));
+                            terms.addAll(anti.getRequiredDuringSchedulingIgnoredDuringExecution());
                         }
                         if (anti != null && anti.getPreferredDuringSchedulingIgnoredDuringExecution() != null) {
-                            anti.getPreferredDuringSchedulingIgnoredDuringExecution().forEach(t -> antis.add(withKeys(
-                                    t.getPodAffinityTerm().getLabelSelector(), t.getPodAffinityTerm()
-                                    .getMatchLabelKeys(), own)));
+                            anti.getPreferredDuringSchedulingIgnoredDuringExecution().forEach(t -> terms.add(
+                                    t.getPodAffinityTerm()));
                         }
+                        for (PodAffinityTerm t : terms) {
+                            antis.add(t == null || !inOwnNamespace(t, w.namespace()) ? null
+                                    : withKeys(t.getLabelSelector(), t.getMatchLabelKeys(), own));
+                        }
+                        boolean elsewhere = terms.stream().anyMatch(t -> t != null && !inOwnNamespace(t,
+                                w.namespace()));
                         boolean spread = spreads.stream().anyMatch(s -> AuditContext.selects(s, own));
                         boolean antiAffinity = antis.stream().anyMatch(s -> AuditContext.selects(s, own));
                         // either one counts — when its selector counts the workload's own pods
@@ -106,10 +126,13 @@ final class RolloutChecks {
                             f.add(Severity.WARNING, w, AuditContext.podSpecPath(w) + (spreads.isEmpty()
                                     ? ".affinity.podAntiAffinity" : ".topologySpreadConstraints"), "its "
                                     + (spreads.isEmpty() ? "podAntiAffinity terms select" : "topologySpreadConstraints"
-                                    + " select") + " none of its own pods (labels " + own + "): the scheduler counts"
-                                    + " other pods, so these replicas may all land on one node, and draining it takes"
-                                    + " them all", "a labelSelector that matches the pod template's labels (e.g. "
-                                    + AuditContext.selectorLabels(w) + ")");
+                                    + " select") + " none of its own pods (labels " + own + (elsewhere ? " in namespace "
+                                    + w.namespace() + "; a term whose namespaces leave that out counts only pods of"
+                                    + " those" : "") + "): the scheduler counts other pods, so these replicas may all"
+                                    + " land on one node, and draining it takes them all", (elsewhere ? "namespaces"
+                                    + " that include " + w.namespace() + " (or none), and " : "") + "a labelSelector"
+                                    + " that matches the pod template's labels (e.g. " + AuditContext.selectorLabels(w)
+                                    + ")");
                         } else if (c.replicas(w) >= 2 && !spread && !antiAffinity) {
                             f.add(Severity.WARNING, w, AuditContext.podSpecPath(w) + ".topologySpreadConstraints", "neither"
                                     + " topologySpreadConstraints nor podAntiAffinity: the scheduler may put every"

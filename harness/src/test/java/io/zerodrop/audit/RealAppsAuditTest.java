@@ -4,8 +4,10 @@ import static io.zerodrop.audit.AuditChecksTest.CONTAINER;
 import static io.zerodrop.audit.AuditChecksTest.audit;
 import static io.zerodrop.audit.AuditChecksTest.mutate;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.zerodrop.core.ZerodropException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -275,6 +277,34 @@ class RealAppsAuditTest {
                 .replace("metadata: {name: web}", "metadata: {name: web, namespace: bar}")))
                 .filteredOn(x -> x.id().equals("ZD207")).hasSize(3).allSatisfy(x ->
                         assertThat(x.severity()).isEqualTo(Severity.ERROR));
+    }
+
+    /**
+     * kube-linter's no-anti-affinity fixture: an anti-affinity term whose namespaces list leaves out the pods' own
+     * namespace counts none of them, however its labelSelector reads.
+     */
+    @Test
+    void antiAffinityCountingOtherNamespacesSpreadsNothing() {
+        String anti = mutate(AuditChecksTest.SPREAD, "      affinity: {podAntiAffinity:"
+                + " {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: kubernetes.io/hostname,"
+                + " labelSelector: {matchLabels: {app: web}}, namespaces: [bar]}]}}\n")
+                .replace("metadata: {name: web}", "metadata: {name: web, namespace: foo}");
+        assertThat(audit(anti)).filteredOn(f -> f.id().equals("ZD108")).singleElement().satisfies(f -> {
+            assertThat(f.why()).contains("in namespace foo; a term whose namespaces leave that out counts only pods"
+                    + " of those");
+            assertThat(f.fix()).startsWith("namespaces that include foo (or none), and a labelSelector");
+        });
+        assertThat(ids(audit(anti.replace("namespaces: [bar]", "namespaces: [bar, foo]")))).doesNotContain("ZD108");
+        assertThat(ids(audit(anti.replace("namespaces: [bar]", "namespaces: [bar], namespaceSelector: {}"))))
+                .doesNotContain("ZD108");
+    }
+
+    /** kube-linter's no-rolling-update-strategy fixture: a strategy type the API server refuses is refused here. */
+    @Test
+    void anUpdateStrategyTheApiServerRefusesIsAnInputError() {
+        assertThatThrownBy(() -> audit(mutate("strategy: {type: RollingUpdate,", "strategy: {type: Other,")))
+                .isInstanceOf(ZerodropException.class).hasMessageContaining("m.yaml:1: Deployment web has"
+                        + " spec.strategy.type \"Other\": expected RollingUpdate or Recreate");
     }
 
     @Test
