@@ -28,6 +28,10 @@ final class AuditableObjects {
         if (o.getMetadata() == null || o.getMetadata().getName() == null || o.getMetadata().getName().isBlank()) {
             return "has no metadata.name: expected every object to be named";
         }
+        String version = version(a);
+        if (version != null) {
+            return version;
+        }
         if (o instanceof Deployment d && d.getSpec() != null && d.getSpec().getStrategy() != null
                 && d.getSpec().getStrategy().getRollingUpdate() != null) {
             String bad = intOrPercent(d.getSpec().getStrategy().getRollingUpdate().getMaxSurge(),
@@ -52,6 +56,10 @@ final class AuditableObjects {
             if (b.getSpec() == null) {
                 return "has no spec: expected spec.selector and minAvailable or maxUnavailable";
             }
+            if (b.getSpec().getMinAvailable() != null && b.getSpec().getMaxUnavailable() != null) {
+                return "has both spec.minAvailable and spec.maxUnavailable: expected one of them (the API server"
+                        + " refuses both)";
+            }
             String bad = intOrPercent(b.getSpec().getMinAvailable(), "spec.minAvailable");
             return bad != null ? bad : intOrPercent(b.getSpec().getMaxUnavailable(), "spec.maxUnavailable");
         }
@@ -59,6 +67,34 @@ final class AuditableObjects {
             return "has no spec: expected spec.ports and spec.selector";
         }
         return null;
+    }
+
+    /** The API versions a kind the audit reads is served in (and the old ones it reads as current). */
+    private static final Map<String, List<String>> VERSIONS = Map.of(
+            "Deployment", List.of("apps/v1", "apps/v1beta1", "apps/v1beta2", "extensions/v1beta1"),
+            "StatefulSet", List.of("apps/v1", "apps/v1beta1", "apps/v1beta2"),
+            "DaemonSet", List.of("apps/v1", "apps/v1beta2", "extensions/v1beta1"),
+            "ReplicaSet", List.of("apps/v1", "apps/v1beta2", "extensions/v1beta1"),
+            "PodDisruptionBudget", List.of("policy/v1", "policy/v1beta1"),
+            "Service", List.of("v1"), "Pod", List.of("v1"), "ReplicationController", List.of("v1"),
+            "HorizontalPodAutoscaler", List.of("autoscaling/v1", "autoscaling/v2", "autoscaling/v2beta1",
+                    "autoscaling/v2beta2"));
+
+    /**
+     * A kind the audit reads under an API version Kubernetes never served it in ({@code v1} Deployment): refused,
+     * not passed over as if it were some other object. A group with a dot is a custom resource's (Knative's
+     * {@code serving.knative.dev/v1} Service) and is left alone.
+     */
+    private static String version(AuditObject a) {
+        String apiVersion = a.readAs() != null ? a.readAs() : a.object().getApiVersion();
+        List<String> served = VERSIONS.get(a.kind());
+        if (served == null || apiVersion == null || served.contains(apiVersion)) {
+            return null;
+        }
+        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        return group.contains(".") ? null : "has apiVersion " + apiVersion + ": expected " + served.get(0)
+                + (served.size() > 1 ? " (or an older " + String.join(", ", served.subList(1, served.size())) + ")"
+                : "");
     }
 
     /** An update strategy type the API server refuses ("Other"), said with the types it takes; null when fine. */

@@ -307,6 +307,25 @@ class RealAppsAuditTest {
                         + " spec.strategy.type \"Other\": expected RollingUpdate or Recreate");
     }
 
+    /**
+     * Polaris' fixtures: a Deployment of apiVersion v1 and a budget with both minAvailable and maxUnavailable — the
+     * API server refuses both; so does the audit, saying what it expected, instead of passing them over.
+     */
+    @Test
+    void objectsTheApiServerRefusesAreRefusedWithWhatWasExpected() {
+        assertThatThrownBy(() -> audit(AuditChecksTest.GOOD.replace("apiVersion: apps/v1\nkind: Deployment",
+                "apiVersion: v1\nkind: Deployment"))).isInstanceOf(ZerodropException.class).hasMessageContaining(
+                "m.yaml:1: Deployment web has apiVersion v1: expected apps/v1 (or an older apps/v1beta1,"
+                        + " apps/v1beta2, extensions/v1beta1)");
+        assertThatThrownBy(() -> audit(mutate("spec: {maxUnavailable: 1,", "spec: {maxUnavailable: 1, minAvailable:"
+                + " '100%',"))).isInstanceOf(ZerodropException.class).hasMessageContaining("PodDisruptionBudget web"
+                + " has both spec.minAvailable and spec.maxUnavailable: expected one of them");
+        // a custom resource's kind of the same name is not Kubernetes' own
+        String knative = AuditChecksTest.GOOD + "---\napiVersion: serving.knative.dev/v1\nkind: Service\n"
+                + "metadata: {name: hello}\nspec: {template: {spec: {containers: [{image: hello:1}]}}}\n";
+        assertThat(audit(knative)).isEmpty();
+    }
+
     @Test
     void goDurationsAsCoreDnsWritesThem() {
         assertThat(OwnDelay.goSeconds("5s")).contains(5.0);
