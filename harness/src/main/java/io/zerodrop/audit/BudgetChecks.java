@@ -117,8 +117,8 @@ final class BudgetChecks {
                                 : c.matchingInOtherNamespaces(b, l -> AuditContext.selects(selector, l));
                         if (!there.isEmpty()) {
                             what += " " + AuditContext.home(b) + ", though it matches those of "
-                                    + AuditContext.refs(there, 3) + " of another namespace: a budget protects only pods"
-                                    + " of its own namespace";
+                                    + AuditContext.refs(there, 3) + " of another namespace (a budget protects only pods"
+                                    + " of its own)";
                         }
                         List<AuditObject> elsewhere = c.live() ? List.of() : c.podSourcesNotRead(b);
                         if (!c.live() && selector != null && there.isEmpty() && elsewhere.isEmpty()
@@ -128,8 +128,9 @@ final class BudgetChecks {
                                     + " there when it is applied, it protects nothing", "audit it together with the"
                                     + " workloads it protects, or live (--runtime kubernetes) once they run");
                         } else if (elsewhere.isEmpty() || pdb.getSpec().getSelector() == null) {
-                            f.add(Severity.ERROR, b, "spec.selector", what + ": it protects nothing", "match the"
-                                    + " labels of the workload's pod template");
+                            f.add(Severity.ERROR, b, "spec.selector", what + ": it protects nothing", there.isEmpty()
+                                    ? "match the labels of the workload's pod template" : "put the budget in the"
+                                    + " namespace of the pods it protects (" + there.get(0).namespace() + ")");
                         } else {
                             f.inferred(Severity.WARNING, b, "spec.selector", what + "; its namespace has pods this"
                                     + " audit does not read (" + AuditContext.refs(elsewhere, 3) + "), which"

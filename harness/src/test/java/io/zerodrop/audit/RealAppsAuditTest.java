@@ -224,8 +224,10 @@ class RealAppsAuditTest {
         });
         assertThat(f).filteredOn(x -> x.id().equals("ZD207")).singleElement().satisfies(x -> {
             assertThat(x.severity()).isEqualTo(Severity.ERROR);
-            assertThat(x.why()).contains("in namespace not-foospace, though it matches those of Deployment"
-                    + " foospace/web of another namespace");
+            assertThat(x.why()).endsWith("in namespace not-foospace, though it matches those of Deployment"
+                    + " foospace/web of another namespace (a budget protects only pods of its own): it protects"
+                    + " nothing");
+            assertThat(x.fix()).isEqualTo("put the budget in the namespace of the pods it protects (foospace)");
         });
         // a Service alone in its namespace that matches nothing anywhere: nothing to compare with, nothing said
         assertThat(ids(audit(split.replace("spec: {selector: {app: web}, ports", "spec: {selector: {app: db}, ports"))))
