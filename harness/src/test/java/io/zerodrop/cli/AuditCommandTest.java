@@ -26,6 +26,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -36,6 +37,7 @@ import org.w3c.dom.Element;
  * with no warning, strict-pdb and shell-entrypoint fail on exactly their defects), in each output format (SARIF
  * validated against its schema), with ignores, on malformed input, from stdin, and live against a cluster.
  */
+@Tag("slow")
 class AuditCommandTest {
     static final Path OVERLAYS = Path.of(System.getProperty("user.dir")).resolveSibling("manifests/overlays");
 

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the Deployment, a PodDisruptionBudget created for the run, the Deployment scaled down by a step — leaves the
  * cluster as it was before the run, exits 130, and still writes what the run knew, undo steps included.
  */
+@Tag("slow")
 class ClusterRunInterruptTest {
     @TempDir
     Path dir;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGINT in the middle of a local-runtime run (pods up, Gatling sending, a deletion on its way): every pod process,
  * the Gatling JVM and the Service address are gone afterwards.
  */
+@Tag("slow")
 class DemoAbortTest {
     private static final Pattern SERVICE = Pattern.compile("ready behind http://(127\\.\\d+\\.255\\.1):(\\d+)");
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * played by the test): the naive overlay is created in a namespace of the run's own, disrupted, and the namespace
  * deleted at the end; what cannot be deployed safely is refused before anything is created.
  */
+@Tag("slow")
 class DeployRunTest {
     private static final Path NAIVE = Path.of(System.getProperty("user.dir")).resolveSibling("manifests/overlays/naive");
 

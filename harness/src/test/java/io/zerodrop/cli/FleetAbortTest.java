@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGINT every generator is stopped by its undo and the report is still written; on SIGKILL, which leaves zerodrop
  * no chance to undo anything, each generator sees its control channel close and exits by itself.
  */
+@Tag("slow")
 class FleetAbortTest {
     @TempDir
     Path dir;

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * JVM and its network namespace stay. The marker it wrote before starting lets the next run, or zerodrop cleanup,
  * find them and remove them. SIGINT, which the run can handle, leaves nothing, not even a preStop hook.
  */
+@Tag("slow")
 class KilledRunCleanupTest {
     @TempDir
     Path dir;

@@ -26,6 +26,7 @@ import org.assertj.core.groups.Tuple;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * anything changes exits with its code and names the thing; a dry run lists the calls and makes none; a whole run
  * (real Gatling load to a local target-app standing in for the Ingress) deletes through the API and reports.
  */
+@Tag("slow")
 class KubernetesRunCommandTest {
     @TempDir
     Path dir;

@@ -16,9 +16,11 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("slow")
 class RunCommandTest {
     static final Path SCENARIOS = Path.of(System.getProperty("user.dir")).resolve("scenarios");
 

@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Tag;
 
 /** Ctrl-C in the middle of a run: zerodrop's undo stops the forked Gatling JVM; nothing is left running. */
+@Tag("slow")
 class TrafficAbortTest {
 
     @TempDir

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * with no preStop, the model recommends the smallest whole-second preStop above lag + margin, one run confirms it.
  * (The full search with a 3-run confirmation and 20 stability runs is the tune benchmark, bench/tune.sh.)
  */
+@Tag("slow")
 class TuneCommandTest {
     static final Path SCENARIOS = Path.of(System.getProperty("user.dir")).resolve("scenarios");
 

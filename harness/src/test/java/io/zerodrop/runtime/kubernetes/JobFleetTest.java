@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * properties — only the image's paths mapped to this machine) as a real process with JOB_COMPLETION_INDEX set, and
  * answers the pod proxy by forwarding to it. zerodrop drives them through the proxy exactly as on a cluster.
  */
+@Tag("slow")
 class JobFleetTest {
     @TempDir
     Path tmp;

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +37,7 @@ import picocli.CommandLine;
  * once the run's Lease has expired, leaves every object as it was before the run; a second cleanup finds nothing.
  * A live run's changes are never touched.
  */
+@Tag("slow")
 class KilledRunClusterCleanupTest {
     @TempDir
     Path dir;

@@ -27,6 +27,7 @@ import org.assertj.core.api.Assertions;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the test: a pod's container ends with target-app's termination message, the live pods answer /metrics through the
  * pod proxy, and disruption of a pod outside the workload is refused.
  */
+@Tag("slow")
 class KubernetesRuntimeTest {
     @TempDir
     Path tmp;

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Reads survive what a busy API server answers for a moment (429, 5xx), and only those; a StatefulSet is attached
  * to through its own status (it was read as a Deployment: "Deployment … disappeared").
  */
+@Tag("slow")
 class ReadsTest {
     @TempDir
     Path tmp;

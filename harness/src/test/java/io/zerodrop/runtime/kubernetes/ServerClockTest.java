@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The API server's clock offset from whole-second Date headers: the interval arithmetic, then a real server. */
+@Tag("slow")
 class ServerClockTest {
     /**
      * A server 1,234 ms ahead, answering in 10 ms, asked every 50 ms: each answer alone allows a whole second; the

@@ -23,6 +23,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * before each change is sent, the change is a merge patch of exactly the named fields, the run waits for the
  * rollout, and at the end the workload is as it was — except for what somebody else changed meanwhile.
  */
+@Tag("slow")
 class SettingsUnderTestTest {
     @TempDir
     Path tmp;

@@ -21,10 +21,12 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** PodDisruptionBudgets enforced by the Eviction rules, under real load. */
+@Tag("slow")
 class BudgetProofTest {
 
     @TempDir

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * account, and every failure falls in the same phases of the deleted pod — each inside its SIGTERM-to-out-of-rotation
  * window, where the uncorrected times, seconds off, would not fall.
  */
+@Tag("slow")
 class DistributedLoadProofTest {
     private static final List<Long> SKEWS = List.of(0L, 3_000L, -1_500L);
 

@@ -12,10 +12,12 @@ import io.zerodrop.workload.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The kubelet's probes on real processes: exec startup, tcpSocket readiness, httpGet liveness that fails. */
+@Tag("slow")
 class KubeletProbeTest {
     @TempDir
     Path dir;

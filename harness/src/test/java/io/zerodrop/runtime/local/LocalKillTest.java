@@ -11,6 +11,7 @@ import io.zerodrop.workload.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * once, SIGKILL after the kubelet's minimum of 2 s only if the container still runs — so the local runtime and a
  * cluster tell the same story of a kill.
  */
+@Tag("slow")
 class LocalKillTest {
     @TempDir
     Path dir;

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The end-to-end proof on real processes, signals and sockets: target-app's overlays from manifests/, real Gatling
  * load through the Service address, one pod deleted after the warm-up.
  */
+@Tag("slow")
 class LocalRuntimeProofTest {
 
     @TempDir

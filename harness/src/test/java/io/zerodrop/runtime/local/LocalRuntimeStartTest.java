@@ -10,6 +10,7 @@ import io.zerodrop.timeline.Timeline;
 import io.zerodrop.workload.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Starting the workload: from a relative output directory (the demo's default), and a container that cannot start.
  * The readiness probe makes start() return only once the app really serves, so it proves the app accepted its env.
  */
+@Tag("slow")
 class LocalRuntimeStartTest {
     @TempDir
     Path dir;

@@ -17,10 +17,12 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Rolling restarts under load: the strategy, readiness and shutdown decide whether anything drops. */
+@Tag("slow")
 class RolloutProofTest {
 
     @TempDir

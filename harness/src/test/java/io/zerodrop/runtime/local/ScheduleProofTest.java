@@ -22,6 +22,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the warm-up end as seen in Gatling's log, which arrives in 8 KB chunks: at 20 req/s a deletion due at +2 s came
  * seconds late or never, and the run passed.
  */
+@Tag("slow")
 class ScheduleProofTest {
     @TempDir
     Path dir;

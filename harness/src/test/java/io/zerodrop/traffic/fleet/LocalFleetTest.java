@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * here, each generator's clock is measured, and on this host's clock every request the server saw lies between the
  * client's own start and end of it — which the uncorrected, skewed times would break by seconds.
  */
+@Tag("slow")
 class LocalFleetTest {
     @TempDir
     Path tmp;
