@@ -71,7 +71,7 @@ class RuntimeClosedOnceTest {
                 null), createdOut(out), false, Map.of()), new PrintWriter(err, true));
 
         assertThat(rt.calls.stream().filter("close"::equals)).as(rt.calls.toString()).hasSize(1);
-        assertThat(o.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);
+        assertThat(o.exitCode()).as(o.summary()).isEqualTo(ExitCodes.ENVIRONMENT);
         assertThat(o.report().verdict().reasons().get(0))
                 .isEqualTo("deploy failed: the workload cannot start: container exited with code 3");
         assertThat(err.toString()).doesNotContain("cannot write the reports");
@@ -88,7 +88,7 @@ class RuntimeClosedOnceTest {
                 LoadSpec.of("fresh-connections", 10, 0, 2), List.of(), new Expectations(0L, null, null, null, null,
                 null), file.resolve("out"), false, Map.of()), new PrintWriter(err, true));
 
-        assertThat(o.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);
+        assertThat(o.exitCode()).as(o.summary()).isEqualTo(ExitCodes.ENVIRONMENT);
         assertThat(o.report().verdict().reasons().get(0)).startsWith("deploy failed: the workload cannot start");
         String said = err.toString();
         assertThat(said.indexOf("deploy failed")).as(said).isNotNegative()

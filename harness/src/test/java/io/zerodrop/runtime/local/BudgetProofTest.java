@@ -57,7 +57,7 @@ class BudgetProofTest {
         assertThat(o.report().timeline()).noneMatch(e -> e.type() == EventType.POD_MARKED_FOR_DELETION);
         assertThat(o.report().analysis().measuredFailed()).isZero();
 
-        assertThat(o.exitCode()).isEqualTo(ExitCodes.VERDICT_FAILED);
+        assertThat(o.exitCode()).as(o.summary()).isEqualTo(ExitCodes.VERDICT_FAILED);
         Check evictions = o.report().verdict().checks().stream().filter(c -> c.name().equals("evictions-complete"))
                 .findFirst().orElseThrow();
         assertThat(evictions.passed()).isFalse();

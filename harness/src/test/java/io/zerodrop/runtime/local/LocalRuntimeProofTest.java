@@ -229,7 +229,7 @@ class LocalRuntimeProofTest {
         assertThat(t.sigtermMs()).isPositive();
         assertThat(a.failuresByPhase()).containsKey(Phase.AFTER_SIGKILL);
         assertThat(a.failuresByClass()).containsKey(FailureClass.RESET);
-        assertThat(o.exitCode()).isEqualTo(ExitCodes.VERDICT_FAILED);
+        assertThat(o.exitCode()).as(o.summary()).isEqualTo(ExitCodes.VERDICT_FAILED);
         Reconcile.asLowerBound(o);
         // the finding: no grace period helps an app that never hears SIGTERM
         assertThat(o.report().findings()).anySatisfy(f -> {

@@ -66,7 +66,7 @@ class RolloutProofTest {
     void naiveRolloutRestartDropsAndScalingDownAndBackDropsToo() {
         Experiment.Outcome o = run("naive", List.of(new Step("restart", 1_000, 0, 1, new RolloutRestart()),
                 new Step("scale", 14_000, 0, 1, new Scale(-1, 3_000))), 24);
-        assertThat(o.exitCode()).isEqualTo(ExitCodes.VERDICT_FAILED);
+        assertThat(o.exitCode()).as(o.summary()).isEqualTo(ExitCodes.VERDICT_FAILED);
         assertThat(o.report().analysis().measuredFailed()).isPositive();
         assertThat(count(o, EventType.POD_MARKED_FOR_DELETION)).isEqualTo(4); // 3 rolled + 1 scaled down
         assertThat(o.report().analysis().failuresByPod()).isNotEmpty();

@@ -67,7 +67,7 @@ class ScheduleProofTest {
         assertThat(o.report().verdict().reasons()).noneMatch(r -> r.startsWith("disruption not measured"));
         assertThat(o.report().verdict().status()).isEqualTo(Verdict.Status.FAILED);
         assertThat(a.measuredFailed()).isPositive();
-        assertThat(o.exitCode()).isEqualTo(ExitCodes.VERDICT_FAILED);
+        assertThat(o.exitCode()).as(o.summary()).isEqualTo(ExitCodes.VERDICT_FAILED);
     }
 
     @Test
@@ -80,7 +80,7 @@ class ScheduleProofTest {
                 new Step("hold", 1_000, 0, 1, new Scale(-1, 60_000))));
         assertThat(o.report().analysis().measuredFailed()).isZero();
         assertThat(o.report().verdict().status()).isEqualTo(Verdict.Status.INCONCLUSIVE);
-        assertThat(o.exitCode()).isEqualTo(ExitCodes.ENVIRONMENT);
+        assertThat(o.exitCode()).as(o.summary()).isEqualTo(ExitCodes.ENVIRONMENT);
         assertThat(o.report().verdict().reasons()).anySatisfy(r -> assertThat(r).startsWith(
                 "disruption not measured: step by-name (delete pod no-such-pod) failed: no live pod named"
                         + " \"no-such-pod\""));
