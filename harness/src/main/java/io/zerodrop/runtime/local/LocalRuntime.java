@@ -362,32 +362,8 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
 
     @Override
     public Optional<BudgetStatus> budget() {
-        return workload.budget().map(b -> statusOf(b, desired.get(), (int) pods.values().stream()
+        return workload.budget().map(b -> DisruptionController.statusOf(b, desired.get(), (int) pods.values().stream()
                 .filter(p -> !p.isTerminating() && p.isReady()).count()));
-    }
-
-    /**
-     * A budget's status as the disruption controller computes it: the desired healthy count from minAvailable, or
-     * the expected count less maxUnavailable; disruptions allowed = healthy − desired, never below 0, and 0 while the
-     * expected count is 0 — which it stays for a budget that sets neither field (getExpectedPodCount sets nothing),
-     * so such a budget refuses every eviction.
-     */
-    static BudgetStatus statusOf(Workload.Budget b, int replicas, int healthy) {
-        if (b.minAvailable() == null && b.maxUnavailable() == null) {
-            return new BudgetStatus(b.name(), 0, healthy, 0, 0);
-        }
-        int desired = b.minAvailable() != null ? scaled(b.minAvailable(), replicas)
-                : replicas - scaled(b.maxUnavailable(), replicas);
-        return new BudgetStatus(b.name(), replicas <= 0 ? 0 : Math.max(0, healthy - desired), healthy, desired,
-                replicas);
-    }
-
-    /** An int-or-percent of {@code of}, percentages rounded up, as the disruption controller scales them. */
-    static int scaled(String value, int of) {
-        if (value.endsWith("%")) {
-            return (int) Math.ceil(Integer.parseInt(value.substring(0, value.length() - 1)) * of / 100.0);
-        }
-        return Integer.parseInt(value);
     }
 
     @Override
@@ -398,18 +374,10 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
                 return Eviction.notFound("pod " + name + " not found (already deleted)");
             }
             Optional<BudgetStatus> budget = budget();
-            if (budget.isPresent()) {
-                BudgetStatus b = budget.get();
-                boolean healthy = pod.isReady();
-                String policy = workload.budget().get().unhealthyPodEvictionPolicy();
-                boolean allowed = healthy ? b.disruptionsAllowed() > 0
-                        : "AlwaysAllow".equals(policy) || b.currentHealthy() >= b.desiredHealthy();
-                if (!allowed) {
-                    return Eviction.refused("Cannot evict pod as it would violate the pod's disruption budget "
-                            + b.name() + ": disruptionsAllowed " + b.disruptionsAllowed() + ", currentHealthy "
-                            + b.currentHealthy() + ", desiredHealthy " + b.desiredHealthy() + ", expectedPods "
-                            + b.expectedPods() + (healthy ? "" : " (pod unhealthy, policy " + policy + ")"));
-                }
+            Optional<String> refused = budget.flatMap(b -> DisruptionController.refusal(b, pod.isReady(),
+                    workload.budget().get().unhealthyPodEvictionPolicy()));
+            if (refused.isPresent()) {
+                return Eviction.refused(refused.get());
             }
             deletePod(name, null, cause);
             return Eviction.allowed();
@@ -595,7 +563,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         String oldHash = templateHash;
         templateHash = Integer.toHexString((oldHash + System.nanoTime()).hashCode() & 0xfffffff);
         int replicas = desired.get();
-        int surge = scaled(workload.maxSurge(), replicas);
+        int surge = DisruptionController.scaled(workload.maxSurge(), replicas); // maxSurge rounds up too
         int unavailable = workload.maxUnavailable().endsWith("%")
                 ? (int) Math.floor(Integer.parseInt(workload.maxUnavailable().replace("%", "")) * replicas / 100.0)
                 : Integer.parseInt(workload.maxUnavailable());
