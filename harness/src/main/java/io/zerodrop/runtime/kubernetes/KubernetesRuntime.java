@@ -48,7 +48,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -111,16 +110,11 @@ public final class KubernetesRuntime implements Runtime {
     private long attachedMs;
     private final AtomicBoolean scaleUndoRegistered =
             new AtomicBoolean();
-    /** The step of the rollout under way (null: none), completed when the Deployment's status says so. */
-    private volatile String rolloutCause;
     /** The API server's clock against this host's, measured at attach; empty with the reason in clockNotes. */
     private Optional<ServerClock> serverClock = Optional.empty();
     private final List<String> clockNotes = new CopyOnWriteArrayList<>();
-    /** The most pods beyond the desired count, and the most desired replicas unavailable, seen during the run. */
-    private final AtomicInteger maxSurge = new AtomicInteger();
-    private final AtomicInteger maxUnavailable = new AtomicInteger();
-    /** The scale step under way, for the replica counts it causes. */
-    private volatile String scaleCause;
+    /** The Deployment under test's watcher: rollout progress, its worst surge and unavailability. */
+    private final DeploymentWatch deployment;
     /** Set once the watches have synced: what the initial lists deliver is history, not part of the run. */
     private volatile boolean synced;
 
@@ -154,6 +148,7 @@ public final class KubernetesRuntime implements Runtime {
         this.url = url;
         this.urlSource = urlSource;
         this.timeline = timeline;
+        this.deployment = new DeploymentWatch(timeline);
         this.undo = undo;
         this.api = new ApiCalls(cluster.client(), cluster.namespace());
         this.runId = deployer != null ? deployer.runId() : RunRecords.newRunId();
@@ -220,7 +215,7 @@ public final class KubernetesRuntime implements Runtime {
                     + " undo step in the journal, with its result"));
         }
         if (attachedMs > 0 && target != null && target.kind().equals("Deployment")) {
-            m.put("rollout", "at most " + maxSurge.get() + " pods beyond the desired count and " + maxUnavailable.get()
+            m.put("rollout", "at most " + deployment.maxSurge() + " pods beyond the desired count and " + deployment.maxUnavailable()
                     + " desired replicas unavailable at once during the run (Deployment status)");
         }
         if (!routingCaveats.isEmpty()) {
@@ -303,7 +298,7 @@ public final class KubernetesRuntime implements Runtime {
                 .inform(eventHandler(), 0));
         if (target.kind().equals("Deployment")) {
             watch("Deployment " + target.name() + ns, () -> cluster.client().apps().deployments()
-                    .inNamespace(cluster.namespace()).withName(target.name()).inform(deploymentHandler(), 0));
+                    .inNamespace(cluster.namespace()).withName(target.name()).inform(deployment, 0));
         }
         for (String b : target.budgets()) {
             watch("PodDisruptionBudget " + b + ns, () -> cluster.client().policy().v1().podDisruptionBudget()
@@ -575,79 +570,6 @@ public final class KubernetesRuntime implements Runtime {
         };
     }
 
-    /**
-     * The Deployment's replica counts as its controller reports them, when they changed: pods beyond the desired
-     * count (surge) and desired replicas not available (unavailable) are what maxSurge and maxUnavailable bound.
-     */
-    static TimelineEvent rolloutProgress(Deployment before, Deployment after, long atMs, String cause) {
-        String now = counts(after);
-        if (now == null || now.equals(counts(before))) {
-            return null;
-        }
-        var s = after.getStatus();
-        int desired = after.getSpec().getReplicas() == null ? 1 : after.getSpec().getReplicas();
-        int surge = Math.max(0, n(s.getReplicas()) - desired);
-        int unavailable = Math.max(0, desired - n(s.getAvailableReplicas()));
-        return new TimelineEvent(atMs, EventType.ROLLOUT_PROGRESS, "", cause == null ? "" : cause, "Deployment "
-                + after.getMetadata().getName() + ": " + n(s.getReplicas()) + " pods for " + desired + " desired"
-                + " (surge " + surge + "), " + n(s.getUpdatedReplicas()) + " updated, " + n(s.getReadyReplicas())
-                + " ready, " + n(s.getAvailableReplicas()) + " available (unavailable " + unavailable + ")",
-                Map.of("surge", String.valueOf(surge), "unavailable", String.valueOf(unavailable), "updated",
-                        String.valueOf(n(s.getUpdatedReplicas())), "available", String.valueOf(n(
-                                s.getAvailableReplicas()))));
-    }
-
-    private static String counts(Deployment d) {
-        if (d == null || d.getStatus() == null) {
-            return null;
-        }
-        var s = d.getStatus();
-        return d.getSpec().getReplicas() + "/" + s.getReplicas() + "/" + s.getUpdatedReplicas() + "/"
-                + s.getReadyReplicas() + "/" + s.getAvailableReplicas();
-    }
-
-    /** A rollout is complete when the controller has seen the change and every replica is updated and available. */
-    static boolean rolloutComplete(Deployment d) {
-        var s = d.getStatus();
-        int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-        return s != null && s.getObservedGeneration() != null && d.getMetadata().getGeneration() != null
-                && s.getObservedGeneration() >= d.getMetadata().getGeneration()
-                && n(s.getUpdatedReplicas()) == replicas && n(s.getReplicas()) == replicas
-                && n(s.getAvailableReplicas()) == replicas;
-    }
-
-    private ResourceEventHandler<Deployment> deploymentHandler() {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Deployment d) {
-            }
-
-            @Override
-            public void onUpdate(Deployment before, Deployment after) {
-                String cause = rolloutCause;
-                TimelineEvent progress = rolloutProgress(before, after, System.currentTimeMillis(),
-                        cause != null ? cause : scaleCause);
-                if (progress != null) {
-                    timeline.add(progress);
-                    maxSurge.accumulateAndGet(Integer.parseInt(progress.attributes().get("surge")), Math::max);
-                    maxUnavailable.accumulateAndGet(Integer.parseInt(progress.attributes().get("unavailable")), Math::max);
-                }
-                if (cause != null && rolloutComplete(after)) {
-                    rolloutCause = null;
-                    timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.ROLLOUT_COMPLETE, "", cause,
-                            "rollout complete: " + n(after.getStatus().getUpdatedReplicas()) + " updated replicas"
-                                    + " available (Deployment status, generation " + after.getMetadata().getGeneration()
-                                    + ")", Map.of("observedGeneration", String.valueOf(after.getStatus()
-                                    .getObservedGeneration()))));
-                }
-            }
-
-            @Override
-            public void onDelete(Deployment d, boolean finalStateUnknown) {
-            }
-        };
-    }
-
     private ResourceEventHandler<PodDisruptionBudget> budgetHandler() {
         return new ResourceEventHandler<>() {
             @Override
@@ -796,7 +718,7 @@ public final class KubernetesRuntime implements Runtime {
     public void rolloutRestart(String cause) {
         requireDeployment("rollout-restart");
         pods().forEach(p -> causeByPod.put(incarnations.current(p.name()), cause));
-        rolloutCause = cause;
+        deployment.rolloutStarted(cause);
         api.rolloutRestart(target.name());
         timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
                 "rollout restart: kubectl.kubernetes.io/restartedAt patched"));
@@ -807,7 +729,7 @@ public final class KubernetesRuntime implements Runtime {
         requireDeployment("scale");
         int original = target.replicas();
         pods().forEach(p -> causeByPod.putIfAbsent(incarnations.current(p.name()), cause));
-        scaleCause = cause;
+        deployment.scaling(cause);
         // the restore is registered and recorded once, with the first change; it sets the count back, so the
         // step's own scale back is harmless
         if (scaleUndoRegistered.compareAndSet(false, true)) {

@@ -432,7 +432,7 @@ public final class SettingsUnderTest {
         while (true) {
             Deployment d = Reads.read("reading Deployment " + name, () -> client.apps().deployments()
                     .inNamespace(namespace).withName(name).get());
-            if (d != null && KubernetesRuntime.rolloutComplete(d)) {
+            if (d != null && DeploymentWatch.rolloutComplete(d)) {
                 return;
             }
             if (System.currentTimeMillis() > deadline || !Sleep.forMs(500)) {
