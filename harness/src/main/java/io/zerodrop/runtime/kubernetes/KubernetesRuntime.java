@@ -302,7 +302,7 @@ public final class KubernetesRuntime implements Runtime {
         }
         for (String b : target.budgets()) {
             watch("PodDisruptionBudget " + b + ns, () -> cluster.client().policy().v1().podDisruptionBudget()
-                    .inNamespace(cluster.namespace()).withName(b).inform(budgetHandler(), 0));
+                    .inNamespace(cluster.namespace()).withName(b).inform(new BudgetWatch(timeline), 0));
         }
         for (int k = 0; k < informers.size(); k++) {
             try {
@@ -565,30 +565,6 @@ public final class KubernetesRuntime implements Runtime {
                     if ("FailedPreStopHook".equals(e.getReason()) && markedAt.containsKey(t.pod())) {
                         timeline.addAll(KubeletInference.onFailedPreStopHook(t.pod(), t.atMs(), t.disruption()));
                     }
-                }
-            }
-        };
-    }
-
-    private ResourceEventHandler<PodDisruptionBudget> budgetHandler() {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(PodDisruptionBudget b) {
-                add(EventTranslator.budget(null, b, System.currentTimeMillis()));
-            }
-
-            @Override
-            public void onUpdate(PodDisruptionBudget before, PodDisruptionBudget after) {
-                add(EventTranslator.budget(before, after, System.currentTimeMillis()));
-            }
-
-            @Override
-            public void onDelete(PodDisruptionBudget b, boolean finalStateUnknown) {
-            }
-
-            private void add(TimelineEvent t) {
-                if (t != null) {
-                    timeline.add(t);
                 }
             }
         };
