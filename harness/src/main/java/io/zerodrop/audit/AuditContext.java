@@ -12,12 +12,14 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -302,13 +304,77 @@ public final class AuditContext {
      * carry only metrics scrapes ({@link #metricsOnly}) — a failed scrape is no dropped request.
      */
     public List<AuditObject> servicesOf(AuditObject w) {
-        if (servicesByNamespace == null) {
-            servicesByNamespace = byNamespace(services());
+        return servicesOf.computeIfAbsent(w, this::selectingServices);
+    }
+
+    /** Each workload's Services, found once: every check asks, and a namespace may hold thousands of Services. */
+    private final Map<AuditObject, List<AuditObject>> servicesOf = new IdentityHashMap<>();
+
+    private List<AuditObject> selectingServices(AuditObject w) {
+        if (servicesByLabel == null) {
+            servicesByLabel = byFirstLabel(services(), s -> {
+                Map<String, String> sel = ((Service) s.object()).getSpec() == null ? null
+                        : ((Service) s.object()).getSpec().getSelector();
+                return sel == null || sel.isEmpty() ? null : sel;
+            }, false);
         }
         Map<String, String> labels = podLabels(w);
-        return servicesByNamespace.getOrDefault(w.namespace(), List.of()).stream()
+        return candidates(servicesByLabel, w.namespace(), labels).stream()
                 .filter(s -> selects((Service) s.object(), labels) && !metricsOnly(s)).toList();
     }
+
+    /** Services by namespace and the first pair of their selector (one without a selector selects no pod). */
+    private Map<String, List<AuditObject>> servicesByLabel;
+    /** Budgets by namespace and the first pair of their matchLabels; under "namespace\0" those with none. */
+    private Map<String, List<AuditObject>> budgetsByLabel;
+
+    /**
+     * Selecting objects indexed so that a workload meets only those that may select it: each under its namespace
+     * and the first key=value its selector requires; one that requires none (a budget of matchExpressions only, or
+     * {@code {}}) under its namespace alone, unless {@code dropUnkeyed} (it then selects nothing).
+     */
+    private static Map<String, List<AuditObject>> byFirstLabel(List<AuditObject> selecting,
+            Function<AuditObject, Map<String, String>> required, boolean keepUnkeyed) {
+        Map<String, List<AuditObject>> m = new HashMap<>();
+        for (AuditObject o : selecting) {
+            Map<String, String> req = required.apply(o);
+            if (req == null || req.isEmpty()) {
+                if (keepUnkeyed) {
+                    m.computeIfAbsent(o.namespace() + "\u0000", k -> new ArrayList<>()).add(o);
+                }
+                continue;
+            }
+            Map.Entry<String, String> first = req.entrySet().iterator().next();
+            m.computeIfAbsent(o.namespace() + "\u0000" + first.getKey() + "=" + first.getValue(),
+                    k -> new ArrayList<>()).add(o);
+        }
+        return m;
+    }
+
+    /** The indexed objects that may select pods with {@code labels} in {@code namespace}, in input order. */
+    private List<AuditObject> candidates(Map<String, List<AuditObject>> index, String namespace,
+            Map<String, String> labels) {
+        List<AuditObject> out = new ArrayList<>(index.getOrDefault(namespace + "\u0000", List.of()));
+        labels.forEach((k, v) -> out.addAll(index.getOrDefault(namespace + "\u0000" + k + "=" + v, List.of())));
+        if (out.size() > 1) {
+            Map<AuditObject, Integer> order = inputOrder();
+            out.sort(Comparator.comparingInt(order::get));
+        }
+        return out;
+    }
+
+    /** Each object's place in the input, for results that keep input order. */
+    private Map<AuditObject, Integer> inputOrder() {
+        if (inputOrder == null) {
+            inputOrder = new IdentityHashMap<>();
+            for (int i = 0; i < objects.size(); i++) {
+                inputOrder.put(objects.get(i), i);
+            }
+        }
+        return inputOrder;
+    }
+
+    private Map<AuditObject, Integer> inputOrder;
 
     /** The annotation that states what a Service carries: {@code metrics} (scrapes only) or {@code requests}. */
     public static final String TRAFFIC_ANNOTATION = "zerodrop.io/traffic";
@@ -412,9 +478,6 @@ public final class AuditContext {
 
     private List<Monitor> serviceMonitors;
 
-    /** Services and budgets by namespace, grouped once: a selector reaches no other namespace. */
-    private Map<String, List<AuditObject>> servicesByNamespace;
-    private Map<String, List<AuditObject>> budgetsByNamespace;
 
     private static Map<String, List<AuditObject>> byNamespace(List<AuditObject> all) {
         Map<String, List<AuditObject>> m = new HashMap<>();
@@ -431,11 +494,21 @@ public final class AuditContext {
 
     /** Budgets whose selector selects the workload's pods. */
     public List<AuditObject> budgetsOf(AuditObject w) {
-        if (budgetsByNamespace == null) {
-            budgetsByNamespace = byNamespace(budgets());
+        return budgetsOf.computeIfAbsent(w, this::selectingBudgets);
+    }
+
+    /** Each workload's budgets, found once (as its Services). */
+    private final Map<AuditObject, List<AuditObject>> budgetsOf = new IdentityHashMap<>();
+
+    private List<AuditObject> selectingBudgets(AuditObject w) {
+        if (budgetsByLabel == null) {
+            budgetsByLabel = byFirstLabel(budgets(), b -> {
+                LabelSelector sel = ((PodDisruptionBudget) b.object()).getSpec().getSelector();
+                return sel == null ? null : sel.getMatchLabels();
+            }, true);
         }
         Map<String, String> labels = podLabels(w);
-        return budgetsByNamespace.getOrDefault(w.namespace(), List.of()).stream().filter(b -> selects(
+        return candidates(budgetsByLabel, w.namespace(), labels).stream().filter(b -> selects(
                 ((PodDisruptionBudget) b.object()).getSpec().getSelector(), labels)).toList();
     }
 
