@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.zerodrop.core.Durations;
 import java.util.List;
 import java.util.Map;
 
@@ -45,6 +46,10 @@ final class AuditableObjects {
         String strategy = strategy(o);
         if (strategy != null) {
             return strategy;
+        }
+        String stated = statedDurations(a);
+        if (stated != null) {
+            return stated;
         }
         if (a.workload() != null) {
             if (a.workload().template() == null && !a.workload().templatePath().isEmpty() && !hasSpec(o)) {
@@ -95,6 +100,26 @@ final class AuditableObjects {
         return group.contains(".") ? null : "has apiVersion " + apiVersion + ": expected " + served.get(0)
                 + (served.size() > 1 ? " (or an older " + String.join(", ", served.subList(1, served.size())) + ")"
                 : "");
+    }
+
+    /** zerodrop's own duration annotations, on the object or its pod template: a value that is no duration. */
+    private static String statedDurations(AuditObject a) {
+        for (String key : List.of(OwnDelay.ANNOTATION, ShutdownChecks.DRAIN_ANNOTATION)) {
+            Map<String, String> on = a.object().getMetadata().getAnnotations();
+            String value = on == null ? null : on.get(key);
+            String where = "metadata.annotations";
+            if (value == null && a.workload() != null && a.workload().template() != null
+                    && a.workload().template().getMetadata() != null
+                    && a.workload().template().getMetadata().getAnnotations() != null) {
+                value = a.workload().template().getMetadata().getAnnotations().get(key);
+                where = a.workload().templatePath().isEmpty() ? where
+                        : a.workload().templatePath() + ".metadata.annotations";
+            }
+            if (value != null && Durations.parse(value).isEmpty()) {
+                return "has " + where + "[" + key + "] \"" + value + "\": expected " + Durations.EXPECTED;
+            }
+        }
+        return null;
     }
 
     /** An update strategy type the API server refuses ("Other"), said with the types it takes; null when fine. */

@@ -154,6 +154,10 @@ class RealAppsAuditTest {
                 .replace("terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds: 10");
         List<AuditFinding> f = audit(stated);
         assertThat(ids(f)).doesNotContain("ZD202");
+        assertThatThrownBy(() -> audit(stated.replace("shutdown-delay: 6s", "shutdown-delay: soon")))
+                .isInstanceOf(ZerodropException.class).hasMessageContaining("Deployment web has"
+                        + " spec.template.metadata.annotations[zerodrop.io/shutdown-delay] \"soon\": expected a whole"
+                        + " number with ms, s, m or h");
         assertThat(f).filteredOn(x -> x.id().equals("ZD201")).singleElement().satisfies(x -> assertThat(x.why())
                 .contains("terminationGracePeriodSeconds 10 < preStop 0 s + drain 11 s (annotation"
                         + " zerodrop.io/shutdown-delay 6 s + the default 5 s"));
