@@ -87,7 +87,15 @@ class DistributedLoadProofTest {
         Set<Phase> allowed = Set.of(Phase.SIGTERM_ENDPOINT_LIVE, Phase.REPLACEMENT_STARTING, Phase.AFTER_EXIT);
         for (Experiment.Outcome o : List.of(single, merged)) {
             AnalysisResult a = o.report().analysis();
-            assertThat(a.failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L)).isPositive();
+            // the dying pod in rotation takes failures when the client really sent requests in that race (as in
+            // LocalRuntimeProofTest: a fast-exiting app or a starved generator can leave the race empty)
+            PodTermination t = a.terminations().get(0);
+            long raceMs = LocalRuntimeProofTest.refusingInRotationMs(t);
+            long sentInRace = LocalRuntimeProofTest.sentBetween(o, t.outOfRotationMs() - raceMs, t.outOfRotationMs());
+            if (t.sigtermMs() > 0 && sentInRace >= 20) {
+                assertThat(a.failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L)).as("race of %d ms, %d"
+                        + " requests sent in it; %s", raceMs, sentInRace, o.summary()).isPositive();
+            }
             // a baseline failure is the target's, unless it timed out on a machine the run itself measured starved
             // (baseline p99 at half the 5 s timeout or more): then it is the machine's
             boolean starved = Measured.starved(a) && a.attributions().stream().filter(x -> x.phase() == Phase.BASELINE)
@@ -100,7 +108,6 @@ class DistributedLoadProofTest {
             assertThat(new TreeSet<>(a.failuresByPhase().keySet())).as(o.summary()).isSubsetOf(expected);
             String pod = o.report().timeline().stream().filter(e -> e.type() == EventType.POD_MARKED_FOR_DELETION)
                     .map(TimelineEvent::pod).findFirst().orElseThrow();
-            PodTermination t = a.terminations().get(0);
             for (Attribution at : a.attributions()) {
                 assertThat(at.failureClass()).isIn(FailureClass.REFUSED, FailureClass.RESET);
                 if (at.phase() == Phase.SIGTERM_ENDPOINT_LIVE) {
