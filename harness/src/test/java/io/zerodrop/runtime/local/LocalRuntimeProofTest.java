@@ -227,8 +227,17 @@ class LocalRuntimeProofTest {
         // is for a preStop hook that overran (this pod has none)
         assertThat(t.sigkillMs() - t.markedMs()).as("SIGKILL when the 4 s grace period ran out").isBetween(4_000L, 5_999L);
         assertThat(t.sigtermMs()).isPositive();
-        assertThat(a.failuresByPhase()).containsKey(Phase.AFTER_SIGKILL);
-        assertThat(a.failuresByClass()).containsKey(FailureClass.RESET);
+        // in flight at SIGKILL: the 4 s requests the client sent after the deletion while the pod was still in
+        // rotation — what it really sent in that window (requests.tsv), not what the rate would have: on a fast
+        // machine the window can be short enough to hold none that reached the dying pod (seen: a quiet run with
+        // only REPLACEMENT_STARTING failures); 20 over 3 pods miss it with odds (2/3)^20
+        // (and late enough to be unfinished when SIGKILL came: each takes 4 s)
+        long sentInWindow = sentBetween(o, Math.max(t.markedMs(), t.sigkillMs() - 4_000), t.outOfRotationMs());
+        if (sentInWindow >= 20) {
+            assertThat(a.failuresByPhase()).as("%d requests sent while the dying pod was in rotation; %s",
+                    sentInWindow, o.summary()).containsKey(Phase.AFTER_SIGKILL);
+            assertThat(a.failuresByClass()).as(o.summary()).containsKey(FailureClass.RESET);
+        }
         assertThat(o.exitCode()).as(o.summary()).isEqualTo(ExitCodes.VERDICT_FAILED);
         Reconcile.asLowerBound(o);
         // the finding: no grace period helps an app that never hears SIGTERM
