@@ -207,7 +207,8 @@ final class ExperimentRun {
                 a.warmupEndMs(), a.lastRequestMs());
         return Verdict.judge(a, plan.expectations(), measured.groundTruth().map(g -> g.hiddenDrops())
                 .orElse(null), measured.evictions(), notMeasured, measured.saturatedGenerators(),
-                traffic != null ? traffic.lostGenerators() : List.of(), plan.load().requestTimeoutMs());
+                traffic != null ? traffic.lostGenerators() : List.of(), plan.load().requestTimeoutMs(),
+                plan.load().connectTimeoutMs());
     }
 
     /** The report header's settings: what was under test, the runtime, the load, the steps, the expectations. */

@@ -63,6 +63,18 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
     public static Verdict judge(AnalysisResult a, Expectations e, Long hiddenDrops, EvictionStats ev,
             List<String> notMeasured, List<String> saturatedGenerators, List<String> lostGenerators,
             long requestTimeoutMs) {
+        return judge(a, e, hiddenDrops, ev, notMeasured, saturatedGenerators, lostGenerators, requestTimeoutMs, 0);
+    }
+
+    /**
+     * As above, knowing the load's connect timeout too ({@code connectTimeoutMs}, 0 when unknown): a connect that
+     * timed out is doubtful on the same terms when the baseline's slowest answer took half the connect timeout or more
+     * (seen at load 21 on 2 cores: the hardened demo, baseline p50 3,024 ms, failed on 5 connect timeouts of 2 s to
+     * a replacement pod that had just started).
+     */
+    public static Verdict judge(AnalysisResult a, Expectations e, Long hiddenDrops, EvictionStats ev,
+            List<String> notMeasured, List<String> saturatedGenerators, List<String> lostGenerators,
+            long requestTimeoutMs, long connectTimeoutMs) {
         List<Check> checks = new ArrayList<>();
         if (e.maxDropped() != null) {
             checks.add(new Check("max-dropped", a.measuredFailed() <= e.maxDropped(), "≤ " + e.maxDropped(),
@@ -138,14 +150,15 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
             status = !allPassed ? Status.FAILED : notMeasured.isEmpty() && lostGenerators.isEmpty() ? Status.PASSED
                     : Status.INCONCLUSIVE;
         }
-        String slowBaseline = slowBaseline(a, requestTimeoutMs);
-        if (slowBaseline != null && status == Status.FAILED) {
-            long timeouts = a.failuresByClass().getOrDefault(FailureClass.REQUEST_TIMEOUT, 0L);
+        SlowBaseline slow = SlowBaseline.of(a, requestTimeoutMs, connectTimeoutMs);
+        if (slow != null && status == Status.FAILED) {
+            String slowBaseline = slow.why();
+            long timeouts = slow.timeouts();
             if (timeouts == a.measuredFailed()) {
                 status = Status.INCONCLUSIVE;
                 reasons.add(slowBaseline + ": the " + timeouts + " timed-out request(s) cannot be told from that"
                         + " ordinary slowness, so the target is neither blamed nor credited; give the load generator"
-                        + " and the target more CPU, or raise traffic.requestTimeout");
+                        + " and the target more CPU, or raise " + slow.settings());
             } else {
                 reasons.add(slowBaseline + ": " + timeouts + " of the " + a.measuredFailed() + " failures are"
                         + " timeouts, which that slowness alone may explain; the others fail the run");
@@ -165,22 +178,6 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
                     + " measured, and the others' load): " + g);
         }
         return new Verdict(status, List.copyOf(checks), List.copyOf(reasons));
-    }
-
-    /**
-     * Why the baseline was too slow to blame timeouts on the disruption, or null: there were timeouts and a
-     * disruption window, and the baseline's slowest request took at least half the request timeout.
-     */
-    private static String slowBaseline(AnalysisResult a, long requestTimeoutMs) {
-        LatencyHistogram.Summary baseline = a.latency().get(Windows.Kind.BASELINE);
-        if (requestTimeoutMs <= 0 || a.disruptionWindows().isEmpty() || baseline == null || baseline.count() == 0
-                || a.failuresByClass().getOrDefault(FailureClass.REQUEST_TIMEOUT, 0L) == 0
-                || 2 * baseline.max() < requestTimeoutMs) {
-            return null;
-        }
-        return String.format(Locale.ROOT, "before any disruption the requests were already slow: the baseline's"
-                + " p99 was %d ms and its slowest %d ms, against a request timeout of %d ms", baseline.p99(),
-                baseline.max(), requestTimeoutMs);
     }
 
     /** The process exit code for this verdict: 0 passed, 1 failed, 3 inconclusive (an environment problem). */

@@ -45,6 +45,14 @@ class VerdictTest {
      * {@code timeouts} requests timed out after 5 s and {@code refused} were refused, among answered ones.
      */
     static AnalysisResult deletionRun(long baselineMs, int timeouts, int refused) {
+        return deletionRun(baselineMs, timeouts, refused, TIMEOUT);
+    }
+
+    static final String CONNECT_TIMEOUT = "i.n.c.ConnectTimeoutException: connection timed out after 2000 ms:"
+            + " /127.0.0.1:80";
+
+    /** As above, the timeouts failing with {@code timeoutMessage}. */
+    static AnalysisResult deletionRun(long baselineMs, int timeouts, int refused, String timeoutMessage) {
         List<TimelineEvent> timeline = List.of(
                 TimelineEvent.of(T + 10_000, EventType.DISRUPTION_ISSUED, "pod-a", "delete-1", "delete pod-a"),
                 TimelineEvent.of(T + 10_010, EventType.SIGTERM_SENT, "pod-a", "delete-1", ""));
@@ -58,7 +66,7 @@ class VerdictTest {
             boolean timedOut = i < timeouts;
             boolean wasRefused = !timedOut && i < timeouts + refused;
             records.add(new RequestRecord("GET /", s, s + (timedOut ? 5_000 : 3), !timedOut && !wasRefused,
-                    timedOut ? TIMEOUT : wasRefused ? "Connection refused" : ""));
+                    timedOut ? timeoutMessage : wasRefused ? "Connection refused" : ""));
         }
         records.forEach(a::accept);
         return a.result();
@@ -90,6 +98,27 @@ class VerdictTest {
 
         Verdict unknownTimeout = judge(deletionRun(3_000, 3, 0), 0);
         assertThat(unknownTimeout.status()).isEqualTo(Verdict.Status.FAILED);
+    }
+
+    /**
+     * Seen at load 21 on 2 cores: the hardened demo FAILED on 5 connect timeouts (2 s) to a replacement that had just
+     * started, its baseline's p50 3,024 ms. Connects that timed out are doubtful on the same terms as answers that
+     * did: against the connect timeout.
+     */
+    @Test
+    void connectTimeoutsAfterABaselineAsSlowAsHalfTheConnectTimeoutAreInconclusive() {
+        Verdict starved = Verdict.judge(deletionRun(1_500, 3, 0, CONNECT_TIMEOUT), Expectations.zeroDrops(), 0L,
+                EvictionStats.none(), List.of(), List.of(), List.of(), 5_000, 2_000);
+        assertThat(starved.status()).as(starved.reasons().toString()).isEqualTo(Verdict.Status.INCONCLUSIVE);
+        assertThat(starved.reasons()).anySatisfy(r -> assertThat(r).contains("slowest 1500 ms, against a connect"
+                + " timeout of 2000 ms", "the 3 timed-out request(s)", "raise traffic.connectTimeout"));
+
+        // the request timeout alone does not make a 1.5 s baseline doubtful, nor does an unknown connect timeout
+        assertThat(judge(deletionRun(1_500, 3, 0, CONNECT_TIMEOUT), 5_000).status()).isEqualTo(Verdict.Status.FAILED);
+        Verdict fast = Verdict.judge(deletionRun(40, 3, 0, CONNECT_TIMEOUT), Expectations.zeroDrops(), 0L,
+                EvictionStats.none(), List.of(), List.of(), List.of(), 5_000, 2_000);
+        assertThat(fast.status()).isEqualTo(Verdict.Status.FAILED);
+        assertThat(fast.reasons()).noneSatisfy(r -> assertThat(r).contains("already slow"));
     }
 
     @Test
