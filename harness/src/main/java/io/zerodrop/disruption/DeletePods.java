@@ -48,10 +48,10 @@ public final class DeletePods implements Disruption {
     public void apply(Runtime runtime, Timeline timeline, String stepId) {
         List<String> targets = selector.select(runtime.pods(), occurrence.getAndIncrement());
         for (String pod : targets) {
-            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.DISRUPTION_ISSUED, pod, stepId,
+            timeline.add(TimelineEvent.of(timeline.nowMs(), EventType.DISRUPTION_ISSUED, pod, stepId,
                     describe()));
             runtime.deletePod(pod, graceSeconds, stepId);
-            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.DISRUPTION_ANSWERED, pod, stepId,
+            timeline.add(TimelineEvent.of(timeline.nowMs(), EventType.DISRUPTION_ANSWERED, pod, stepId,
                     "deleted"));
         }
     }

@@ -2,7 +2,6 @@ package io.zerodrop.disruption;
 
 import io.zerodrop.core.Durations;
 import io.zerodrop.core.ExitCodes;
-import io.zerodrop.core.Sleep;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.PodInfo;
 import io.zerodrop.runtime.Runtime;
@@ -59,13 +58,13 @@ public final class DrainNode implements Disruption {
                 .filter(p -> runtime.nodeOf(p).equals(target)).toList();
         // a node cordoned before this step (an administrator's) is drained but left cordoned: it is not ours
         boolean cordonedHere = runtime.cordon(target, true, stepId);
-        long drainStart = System.currentTimeMillis();
+        long drainStart = timeline.nowMs();
         List<String> evicted = new CopyOnWriteArrayList<>();
         try {
             List<Thread> workers = new ArrayList<>();
             List<String> failures = new CopyOnWriteArrayList<>();
             for (String pod : onNode) {
-                Thread t = new Thread(() -> {
+                Thread t = new Thread(timeline.clock().track(() -> {
                     try {
                         if (Evictions.evictWithRetry(runtime, timeline, pod, stepId, retryMs, timeoutMs, "drain "
                                 + target)) {
@@ -74,14 +73,14 @@ public final class DrainNode implements Disruption {
                     } catch (RuntimeException e) {
                         failures.add(e.getMessage());
                     }
-                }, "drain-" + pod);
+                }), "drain-" + pod);
                 t.start();
                 workers.add(t);
             }
             for (Thread t : workers) {
                 t.join(timeoutMs + 10_000);
             }
-            timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.NOTE, "", stepId,
+            timeline.add(new TimelineEvent(timeline.nowMs(), EventType.NOTE, "", stepId,
                     "drain of " + target + " finished: " + onNode.size() + " pod(s) on it", Map.of("node", target)));
             if (!failures.isEmpty()) {
                 throw new ZerodropException(ExitCodes.ENVIRONMENT, "drain of " + target + ": "
@@ -104,12 +103,12 @@ public final class DrainNode implements Disruption {
             long deadlineMs) {
         // a pod is gone when its object is removed: after its grace period at the most
         List<String> left = pods.stream().filter(runtime::exists).toList();
-        while (!left.isEmpty() && System.currentTimeMillis() < deadlineMs
-                && Sleep.forMs(Math.min(250, deadlineMs - System.currentTimeMillis()))) {
+        while (!left.isEmpty() && timeline.nowMs() < deadlineMs
+                && timeline.clock().sleepFor(Math.min(250, deadlineMs - timeline.nowMs()))) {
             left = left.stream().filter(runtime::exists).toList();
         }
         if (!left.isEmpty()) {
-            timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.NOTE, "", stepId, "drain of " + node
+            timeline.add(new TimelineEvent(timeline.nowMs(), EventType.NOTE, "", stepId, "drain of " + node
                     + ": " + left + " still terminating when the drain's timeout ran out; the node is uncordoned"
                     + " all the same", Map.of("node", node)));
         }

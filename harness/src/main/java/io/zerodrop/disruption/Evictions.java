@@ -1,7 +1,6 @@
 package io.zerodrop.disruption;
 
 import io.zerodrop.core.ExitCodes;
-import io.zerodrop.core.Sleep;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.Eviction;
 import io.zerodrop.runtime.Runtime;
@@ -32,12 +31,12 @@ final class Evictions {
             throw new IllegalArgumentException("eviction retry " + retryMs + " ms is under the floor of " + MIN_RETRY_MS
                     + " ms: each attempt is a call to the API server");
         }
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.DISRUPTION_ISSUED, pod, stepId, what));
+        long deadline = timeline.nowMs() + timeoutMs;
+        timeline.add(TimelineEvent.of(timeline.nowMs(), EventType.DISRUPTION_ISSUED, pod, stepId, what));
         int refusals = 0;
         while (true) {
             Eviction e = runtime.evict(pod, stepId);
-            long now = System.currentTimeMillis();
+            long now = timeline.nowMs();
             if (e.kind() == Eviction.Kind.FAILED) {
                 // a 403 or a 500 is not a budget refusal: waiting cannot fix it, and the step says what the API said
                 throw new ZerodropException(ExitCodes.ENVIRONMENT, "eviction of pod "
@@ -47,7 +46,7 @@ final class Evictions {
                 timeline.add(new TimelineEvent(now, EventType.NOTE, pod, stepId, "eviction throttled by the API server"
                         + " (429 without a DisruptionBudget cause, not a budget refusal): " + e.message(),
                         Map.of("status", "429")));
-                if (now + retryMs > deadline || !Sleep.forMs(retryMs)) {
+                if (now + retryMs > deadline || !timeline.clock().sleepFor(retryMs)) {
                     throw new ZerodropException(ExitCodes.ENVIRONMENT, "eviction of"
                             + " pod " + pod + " was throttled by the API server until its timeout: " + e.message());
                 }
@@ -63,12 +62,12 @@ final class Evictions {
             timeline.add(new TimelineEvent(now, EventType.EVICTION_REFUSED, pod, stepId, e.status() + " " + e.message(),
                     Map.of("status", String.valueOf(e.status()))));
             if (now + retryMs > deadline) {
-                timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.DISRUPTION_ANSWERED, pod, stepId,
+                timeline.add(new TimelineEvent(timeline.nowMs(), EventType.DISRUPTION_ANSWERED, pod, stepId,
                         "eviction timed out after " + refusals + " refusal(s) in " + timeoutMs / 1000 + " s",
                         Map.of("outcome", "timed-out", "refusals", String.valueOf(refusals))));
                 return false;
             }
-            if (!Sleep.forMs(retryMs)) {
+            if (!timeline.clock().sleepFor(retryMs)) {
                 return false;
             }
         }

@@ -20,9 +20,9 @@ public final class RolloutRestart implements Disruption {
 
     @Override
     public void apply(Runtime runtime, Timeline timeline, String stepId) {
-        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.DISRUPTION_ISSUED, "", stepId, describe()));
+        timeline.add(TimelineEvent.of(timeline.nowMs(), EventType.DISRUPTION_ISSUED, "", stepId, describe()));
         runtime.rolloutRestart(stepId);
-        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.DISRUPTION_ANSWERED, "", stepId,
+        timeline.add(TimelineEvent.of(timeline.nowMs(), EventType.DISRUPTION_ANSWERED, "", stepId,
                 "restartedAt annotation patched"));
     }
 }

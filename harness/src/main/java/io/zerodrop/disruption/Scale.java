@@ -1,6 +1,5 @@
 package io.zerodrop.disruption;
 
-import io.zerodrop.core.Sleep;
 import io.zerodrop.runtime.Runtime;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
@@ -39,12 +38,12 @@ public final class Scale implements Disruption {
     public void apply(Runtime runtime, Timeline timeline, String stepId) {
         int before = runtime.pods().size();
         int to = Math.max(0, before + by);
-        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.DISRUPTION_ISSUED, "", stepId, describe()));
+        timeline.add(TimelineEvent.of(timeline.nowMs(), EventType.DISRUPTION_ISSUED, "", stepId, describe()));
         runtime.scale(to, stepId);
-        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.DISRUPTION_ANSWERED, "", stepId,
+        timeline.add(TimelineEvent.of(timeline.nowMs(), EventType.DISRUPTION_ANSWERED, "", stepId,
                 "scaled to " + to));
         try {
-            Sleep.forMs(holdMs);
+            timeline.clock().sleepFor(holdMs);
         } finally {
             // also when interrupted mid-hold (the load ended, or zerodrop is stopping): the replicas go back. The
             // interrupt is held back for the call (an HTTP client gives up on an interrupted thread) and kept after.

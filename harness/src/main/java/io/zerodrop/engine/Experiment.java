@@ -8,7 +8,9 @@ import io.zerodrop.report.RunReport;
 import io.zerodrop.runtime.Runtime;
 import io.zerodrop.runtime.RuntimeFactory;
 import io.zerodrop.scenario.LoadSpec;
+import io.zerodrop.timeline.RunClock;
 import io.zerodrop.timeline.Timeline;
+import io.zerodrop.traffic.LoadGenerators;
 import io.zerodrop.verdict.Expectations;
 import io.zerodrop.verdict.Verdict;
 import io.zerodrop.workload.Workload;
@@ -58,11 +60,30 @@ public final class Experiment {
      * marker), its timeline, and the runtime's teardown on success, failure and interrupt.
      */
     public static Outcome runOn(RuntimeFactory factory, Workload workload, Plan plan, PrintWriter err) {
-        Timeline timeline = new Timeline();
+        return runOn(factory, workload, plan, err, Wiring.REAL);
+    }
+
+    /**
+     * What a run is wired to besides its runtime: the clock it runs on (the timeline's, the schedule's, the journal's)
+     * and where its load comes from. Real runs use the host's clock and real generators; the engine's fast tests a
+     * clock they advance and a canned load.
+     */
+    record Wiring(RunClock clock, LoadSource loads) {
+        static final Wiring REAL = new Wiring(RunClock.SYSTEM, Loads::of);
+    }
+
+    /** The load generators of a run, from its load spec and runtime; {@code undo} takes what they start. */
+    interface LoadSource {
+        LoadGenerators of(LoadSpec load, Runtime runtime, Undo undo);
+    }
+
+    /** As above, wired to {@code wiring}'s clock and load. */
+    static Outcome runOn(RuntimeFactory factory, Workload workload, Plan plan, PrintWriter err, Wiring wiring) {
+        Timeline timeline = new Timeline(wiring.clock());
         return RunLifetime.live(err, undo -> {
             Teardown teardown = new Teardown(factory.create(timeline, undo));
             try {
-                return run(teardown, timeline, undo, workload, plan, err);
+                return run(teardown, timeline, undo, workload, plan, err, wiring);
             } finally {
                 teardown.close();
             }
@@ -101,9 +122,9 @@ public final class Experiment {
      * its cause, and everything measured up to it.
      */
     private static Outcome run(Teardown teardown, Timeline timeline, Undo undo, Workload workload, Plan plan,
-            PrintWriter err) {
+            PrintWriter err, Wiring wiring) {
         check(plan);
-        ExperimentRun run = new ExperimentRun(teardown, timeline, undo, workload, plan, err);
+        ExperimentRun run = new ExperimentRun(teardown, timeline, undo, workload, plan, err, wiring);
         run.loadUnderDisruption();
         Map<String, Object> runtimeInfo = teardown.runtime().describe();
         String runtimeName = teardown.runtime().name();

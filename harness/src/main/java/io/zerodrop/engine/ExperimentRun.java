@@ -45,10 +45,11 @@ final class ExperimentRun {
     private final Workload workload;
     private final Experiment.Plan plan;
     private final PrintWriter err;
-    private final long startMs = System.currentTimeMillis();
+    private final long startMs;
     private final int undosBefore;
     private final Map<String, Object> loadInfo = new LinkedHashMap<>();
-    private final Journal journal = new Journal();
+    private final Journal journal;
+    private final Experiment.Wiring wiring;
     private final Schedule schedule;
     private LoadResult traffic;
     private boolean partialLoad;
@@ -56,8 +57,11 @@ final class ExperimentRun {
     private Measurement.Result measured;
 
     ExperimentRun(Experiment.Teardown teardown, Timeline timeline, Undo undo, Workload workload, Experiment.Plan plan,
-            PrintWriter err) {
+            PrintWriter err, Experiment.Wiring wiring) {
         this.teardown = teardown;
+        this.wiring = wiring;
+        this.startMs = timeline.nowMs();
+        this.journal = new Journal(timeline.clock());
         this.runtime = teardown.runtime();
         this.timeline = timeline;
         this.undo = undo;
@@ -113,7 +117,7 @@ final class ExperimentRun {
                 .withLauncher(runtime.processLauncher());
         long warmupMs = plan.load().warmupSeconds() * 1000L;
         ProgressPrinter progress = ProgressPrinter.to(err);
-        LoadGenerators generators = Loads.of(plan.load(), runtime, undo);
+        LoadGenerators generators = wiring.loads().of(plan.load(), runtime, undo);
         loadInfo.putAll(generators.describe());
         try {
             traffic = journal.run("traffic", () -> generators.run(trafficPlan, new TrafficListener() {
@@ -247,8 +251,9 @@ final class ExperimentRun {
     /** zerodrop's own CPU over the run, as a journal line (pods and generators are other processes). */
     private void ownCpu() {
         long selfCpuMs = Experiment.selfCpuMs();
-        long wallMs = System.currentTimeMillis() - startMs;
-        journal.add(new io.zerodrop.report.Step("zerodrop-cpu", startMs, System.currentTimeMillis(),
+        long endMs = timeline.nowMs();
+        long wallMs = endMs - startMs;
+        journal.add(new io.zerodrop.report.Step("zerodrop-cpu", startMs, endMs,
                 io.zerodrop.report.Step.Status.OK, String.format(Locale.ROOT,
                         "zerodrop's own JVM used %.1f s of CPU in %.1f s (%.0f %% of one core); pods and the load"
                                 + " generator are separate processes", selfCpuMs / 1000.0, wallMs / 1000.0,

@@ -4,6 +4,7 @@ import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.report.Step;
+import io.zerodrop.timeline.RunClock;
 import io.zerodrop.verdict.DisruptionRun;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,13 +13,24 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The run journal: every step zerodrop took, with its real start and end on the host clock and how it ended. A step
+ * The run journal: every step zerodrop took, with its start and end on the run's clock and how it ended. A step
  * that throws is recorded as FAILED with its cause before the exception goes on, so a run that breaks off still
  * reports where and why.
  */
 final class Journal {
     private final List<Step> steps = new ArrayList<>();
+    private final RunClock clock;
     private String failedStep;
+
+    /** A journal on the host's clock. */
+    Journal() {
+        this(RunClock.SYSTEM);
+    }
+
+    /** A journal whose steps are timed by the run's {@code clock}. */
+    Journal(RunClock clock) {
+        this.clock = clock;
+    }
 
     synchronized void add(Step s) {
         steps.add(s);
@@ -31,10 +43,10 @@ final class Journal {
 
     /** Runs a step; {@code detail} describes its result for the journal. */
     <T> T run(String name, Supplier<T> body, Function<T, String> detail) {
-        long t0 = System.currentTimeMillis();
+        long t0 = clock.nowMs();
         try {
             T result = body.get();
-            add(new Step(name, t0, System.currentTimeMillis(), Step.Status.OK, detail.apply(result)));
+            add(new Step(name, t0, clock.nowMs(), Step.Status.OK, detail.apply(result)));
             return result;
         } catch (ZerodropException e) {
             failed(name, t0, e.getMessage());
@@ -46,11 +58,11 @@ final class Journal {
     }
 
     void failed(String name, String cause) {
-        failed(name, System.currentTimeMillis(), cause);
+        failed(name, clock.nowMs(), cause);
     }
 
     private synchronized void failed(String name, long t0, String cause) {
-        steps.add(new Step(name, t0, System.currentTimeMillis(), Step.Status.FAILED, cause));
+        steps.add(new Step(name, t0, clock.nowMs(), Step.Status.FAILED, cause));
         if (failedStep == null) {
             failedStep = name;
         }
@@ -70,10 +82,10 @@ final class Journal {
                         + late(r) + ", answered after " + (r.answeredMs() - r.issuedMs()) + " ms"));
                 case FAILED -> add(new Step(what, r.issuedMs(), Math.max(r.issuedMs(), r.answeredMs()),
                         Step.Status.FAILED, r.error()));
-                case INTERRUPTED -> add(new Step(what, r.issuedMs(), System.currentTimeMillis(), Step.Status.FAILED,
+                case INTERRUPTED -> add(new Step(what, r.issuedMs(), clock.nowMs(), Step.Status.FAILED,
                         "still running when the load ended; stopped"));
                 case NOT_ISSUED -> {
-                    long at = r.scheduledMs() > 0 ? r.scheduledMs() : System.currentTimeMillis();
+                    long at = r.scheduledMs() > 0 ? r.scheduledMs() : clock.nowMs();
                     add(new Step(what, at, at, Step.Status.SKIPPED, r.scheduledMs() > 0
                             ? "never issued: the load had ended before its time"
                             : "never issued: the load never started"));

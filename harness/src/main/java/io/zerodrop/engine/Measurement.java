@@ -221,7 +221,7 @@ public final class Measurement {
 
     /** The analysis of a run that sent no load (it broke off before): every count 0, the timeline kept. */
     public static AnalysisResult nothingMeasured(Timeline timeline, double askedRate) {
-        long now = System.currentTimeMillis();
+        long now = timeline.nowMs();
         return new Analyzer(now, now, timeline.events(), askedRate, MAX_ATTRIBUTIONS).result();
     }
 

@@ -1,6 +1,5 @@
 package io.zerodrop.engine;
 
-import io.zerodrop.core.Sleep;
 import io.zerodrop.disruption.Step;
 import io.zerodrop.runtime.Runtime;
 import io.zerodrop.timeline.EventType;
@@ -57,25 +56,25 @@ final class Schedule {
     void start(long warmupEndMs, Runtime runtime, Timeline timeline, PrintWriter err) {
         for (Slot s : slots) {
             s.dueMs = warmupEndMs + s.offsetMs;
-            pool.submit(() -> fire(s, runtime, timeline, err));
+            pool.submit(timeline.clock().track(() -> fire(s, runtime, timeline, err)));
         }
     }
 
     private void fire(Slot s, Runtime runtime, Timeline timeline, PrintWriter err) {
-        if (!Sleep.until(s.dueMs) || !loadRunning) {
+        if (!timeline.clock().sleepUntil(s.dueMs) || !loadRunning) {
             return;
         }
-        s.issuedMs = System.currentTimeMillis();
+        s.issuedMs = timeline.nowMs();
         try {
             err.printf("zerodrop: %s: %s%n", s.id, s.step.disruption().describe());
             err.flush();
             s.step.disruption().apply(runtime, timeline, s.id);
             if (!Thread.currentThread().isInterrupted()) {
-                s.answeredMs = System.currentTimeMillis();
+                s.answeredMs = timeline.nowMs();
             }
         } catch (RuntimeException e) {
             s.error = e.getMessage() == null ? e.toString() : e.getMessage();
-            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", s.id,
+            timeline.add(TimelineEvent.of(timeline.nowMs(), EventType.NOTE, "", s.id,
                     "disruption failed: " + s.error));
         }
     }

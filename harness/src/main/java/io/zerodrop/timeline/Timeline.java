@@ -28,6 +28,27 @@ public final class Timeline {
     private final Map<Key, Integer> listed = new HashMap<>();
     private final Map<Key, Long> unlistedCount = new LinkedHashMap<>();
     private final Map<Key, TimelineEvent> unlistedLast = new HashMap<>();
+    private final RunClock clock;
+
+    /** A timeline on the host's clock. */
+    public Timeline() {
+        this(RunClock.SYSTEM);
+    }
+
+    /** A timeline whose events are stamped, and whose waits are timed, by {@code clock}. */
+    public Timeline(RunClock clock) {
+        this.clock = clock;
+    }
+
+    /** The run's one clock: what stamps this timeline's events and times the waits for them. */
+    public RunClock clock() {
+        return clock;
+    }
+
+    /** Now on the run's clock, epoch milliseconds. */
+    public long nowMs() {
+        return clock.nowMs();
+    }
 
     public synchronized void add(TimelineEvent e) {
         Key k = new Key(e.type(), e.pod());
