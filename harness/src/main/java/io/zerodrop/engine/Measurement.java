@@ -2,9 +2,10 @@ package io.zerodrop.engine;
 
 import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.Analyzer;
-import io.zerodrop.analysis.Phase;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.findings.Diagnosis;
 import io.zerodrop.findings.Finding;
+import io.zerodrop.findings.RunEvidence;
 import io.zerodrop.gatling.GeneratorLog;
 import io.zerodrop.gatling.RequestRecord;
 import io.zerodrop.gatling.RunHeader;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Turns a finished traffic run and the timeline into an analysis, the ground truth and findings. Runtime-agnostic:
@@ -164,14 +164,7 @@ public final class Measurement {
         Optional<GroundTruth> truth = snapshots.isEmpty() ? Optional.empty()
                 : Optional.of(GroundTruth.of(a, snapshots, exact));
         EvictionStats ev = EvictionStats.from(timeline.events());
-        List<Finding> findings = new ArrayList<>(findings(a, truth));
-        // evictions that never went through are the findings engine's pdb-deadlock (with its patch)
-        if (ev.timedOut() == 0 && ev.refusals() > 0) {
-            findings.add(new Finding(Finding.Severity.INFO, "pdb-held-evictions",
-                    ev.refusals() + " eviction(s) refused (429) and retried until the budget allowed them",
-                    ev.lastRefusal(), ""));
-        }
-        staleRoutes(timeline.events(), a).ifPresent(findings::add);
+        List<Finding> findings = Diagnosis.measured(RunEvidence.measured(timeline.events(), a, ev, truth));
         return new Result(header, a, truth, List.copyOf(findings), ev, generators.size() < 2 ? List.of()
                 : shares.result(generators, askedRate));
     }
@@ -223,89 +216,5 @@ public final class Measurement {
     public static AnalysisResult nothingMeasured(Timeline timeline, double askedRate) {
         long now = timeline.nowMs();
         return new Analyzer(now, now, timeline.events(), askedRate, MAX_ATTRIBUTIONS).result();
-    }
-
-    /** New connections the runtime saw reach pods after they had left the Service's rules (STALE_CONNECTS). */
-    static Optional<Finding> staleRoutes(List<TimelineEvent> events, AnalysisResult a) {
-        Map<String, Long> byPod = new TreeMap<>();
-        for (TimelineEvent e : events) {
-            if (e.type() == EventType.STALE_CONNECTS) {
-                byPod.merge(e.pod(), Long.parseLong(e.attributes().getOrDefault("connects", "0")), Long::sum);
-            }
-        }
-        long total = byPod.values().stream().mapToLong(Long::longValue).sum();
-        if (total == 0) {
-            return Optional.empty();
-        }
-        long afterExit = a.failuresByPhase().getOrDefault(Phase.AFTER_EXIT, 0L);
-        return Optional.of(new Finding(Finding.Severity.WARNING, "stale-conntrack-routes",
-                total + " new connection(s) reached pods after they had left the Service's rules: " + byPod,
-                "kube-proxy keeps TCP conntrack entries when an endpoint goes (clearing them would cut draining"
-                        + " connections); a connection the dying pod reset leaves one for 10 s, and a new connection"
-                        + " that reuses its source port is sent to the dead pod and refused (kubernetes/kubernetes#101607)."
-                        + " Refused connects put on exited pods (AFTER_EXIT): " + afterExit,
-                "let the pod finish and close its connections instead of resetting them: a preStop delay longer than"
-                        + " endpoint propagation, then drain on SIGTERM (answer with Connection: close, finish in-flight"
-                        + " requests, close idle keep-alive connections); clients that open a connection per request"
-                        + " should retry a refused connect once on a new connection"));
-    }
-
-    static List<Finding> findings(AnalysisResult a, Optional<GroundTruth> truth) {
-        List<Finding> out = new ArrayList<>();
-        if (a.loadGeneratorSaturated()) {
-            out.add(new Finding(Finding.Severity.ERROR, "load-generator-saturated",
-                    "the load generator could not send the asked rate",
-                    String.format(Locale.ROOT, "asked %.1f req/s, sent %.1f req/s after the warm-up",
-                            a.askedRate(), a.achievedRate()),
-                    "lower --rate, or run zerodrop on a machine with spare CPU; measured on 2 cores: Gatling's JIT"
-                            + " warm-up alone gives p99 > 1 s in the first 2 s, and 2,000 req/s collapses into timeouts"));
-        }
-        if (!a.loadGeneratorSaturated() && a.loadGeneratorStalled()) {
-            out.add(new Finding(Finding.Severity.WARNING, "load-generator-stalled",
-                    "the load generator stalled: its slowest second sent less than 75 % of the asked rate",
-                    String.format(Locale.ROOT, "slowest whole second after the warm-up: %.0f requests of %.1f"
-                            + " asked; the average was %.1f req/s", a.lowestSecondRate(), a.askedRate(),
-                            a.achievedRate()),
-                    "failures in that second may be the load generator's own (GC pause, CPU starvation): look at"
-                            + " the chart; lower --rate or give the load generator more CPU"));
-        }
-        if (!a.loadGeneratorErrors().isEmpty()) {
-            out.add(new Finding(Finding.Severity.ERROR, "load-generator-errors",
-                    "Gatling reported " + a.loadGeneratorErrors().values().stream().mapToLong(Long::longValue).sum()
-                            + " error(s) of its own",
-                    String.join(" | ", a.loadGeneratorErrors().keySet().stream().limit(5).toList()),
-                    "these are not target failures: fix the simulation or its parameters"));
-        }
-        long baseline = a.failuresByPhase().getOrDefault(Phase.BASELINE, 0L);
-        if (baseline > 0) {
-            out.add(new Finding(Finding.Severity.WARNING, "baseline-errors",
-                    baseline + " request(s) failed while no disruption was active",
-                    "the target fails on its own; these failures are not caused by pod lifecycle",
-                    "fix the target's steady-state errors first (see the failure classes), then measure disruptions"));
-        }
-        if (!a.otherMessages().isEmpty()) {
-            List<String> quoted = a.otherMessages().entrySet().stream().limit(5)
-                    .map(e -> "\"" + e.getKey() + "\" ×" + e.getValue()).toList();
-            out.add(new Finding(Finding.Severity.INFO, "unclassified-failures",
-                    a.otherMessages().size() + " distinct failure message(s) zerodrop does not classify: "
-                            + String.join(", ", quoted) + (a.otherMessages().size() > 5 ? " and "
-                            + (a.otherMessages().size() - 5) + " more (report.json)" : ""),
-                    String.join(" | ", a.otherMessages().keySet().stream().limit(5).toList()), ""));
-        }
-        truth.ifPresent(g -> {
-            if (g.hiddenDrops() > 0) {
-                out.add(new Finding(Finding.Severity.WARNING, "hidden-drops",
-                        g.hiddenDrops() + " request(s) cut by the server were reported OK by the client",
-                        "Gatling silently retries a request once when its pooled keep-alive connection closes before"
-                                + " any answer; the server counted the first attempt as cut",
-                        "use the fresh-connections simulation to see every drop; on the server, answer with"
-                                + " Connection: close during shutdown and close idle connections before exiting"));
-            }
-            if (!g.allFinal()) {
-                out.add(new Finding(Finding.Severity.INFO, "ledger-incomplete",
-                        "a server ledger is a periodic snapshot, not a final record", String.join("; ", g.notes()), ""));
-            }
-        });
-        return out;
     }
 }

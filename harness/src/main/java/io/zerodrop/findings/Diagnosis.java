@@ -17,9 +17,29 @@ public final class Diagnosis {
                 new BudgetRule(), new LivenessRule(), new CrashRule(), new KillRule());
     }
 
+    /**
+     * The rules that read the measurement alone (no workload): what the load generator, the baseline, the unclassified
+     * messages, the servers' accounts, the evictions and the Service front's routes show. Every run gets them, a load
+     * with no workload ({@code zerodrop traffic}) too.
+     */
+    static List<FindingRule> measurementRules() {
+        return List.of(new LoadGeneratorRule(), new BaselineRule(), new UnclassifiedRule(), new GroundTruthRule(),
+                new HeldEvictionsRule(), new StaleRoutesRule());
+    }
+
+    /** The findings of the measurement alone, in the order of {@link #measurementRules()}. */
+    public static List<Finding> measured(RunEvidence e) {
+        return apply(measurementRules(), e);
+    }
+
+    /** The findings of the rules that read the workload's whole run, in the order of {@link #rules()}. */
     public static List<Finding> diagnose(RunEvidence e) {
+        return apply(rules(), e);
+    }
+
+    private static List<Finding> apply(List<FindingRule> rules, RunEvidence e) {
         List<Finding> out = new ArrayList<>();
-        for (FindingRule r : rules()) {
+        for (FindingRule r : rules) {
             out.addAll(r.diagnose(e));
         }
         return out;

@@ -1,5 +1,7 @@
 package io.zerodrop.timeline;
 
+import io.zerodrop.core.Sleep;
+
 /**
  * The run's one clock: epoch milliseconds on the zerodrop host, and the sleeps that wait on it. Everything that
  * stamps the timeline or waits for a due time (the schedule, the disruptions) reads it from {@link Timeline#clock()},
@@ -15,17 +17,7 @@ public interface RunClock {
 
         @Override
         public boolean sleepUntil(long epochMs) {
-            long ms = epochMs - System.currentTimeMillis();
-            if (ms <= 0) {
-                return !Thread.currentThread().isInterrupted();
-            }
-            try {
-                Thread.sleep(ms);
-                return true;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            return Sleep.until(epochMs);
         }
     };
 

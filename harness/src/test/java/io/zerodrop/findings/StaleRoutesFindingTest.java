@@ -1,15 +1,16 @@
-package io.zerodrop.engine;
+package io.zerodrop.findings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zerodrop.analysis.Analyzer;
-import io.zerodrop.findings.Finding;
 import io.zerodrop.gatling.RequestRecord;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.verdict.EvictionStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class StaleRoutesFindingTest {
@@ -35,7 +36,8 @@ class StaleRoutesFindingTest {
         Analyzer a = new Analyzer(T, T + 2_000, events, 100, 100);
         a.accept(new RequestRecord("GET /", T + 18_000, T + 18_000, false, "j.n.ConnectException: Connection refused"));
         a.accept(new RequestRecord("GET /", T + 18_100, T + 18_100, false, "j.n.ConnectException: Connection refused"));
-        Finding f = Measurement.staleRoutes(events, a.result()).orElseThrow();
+        Finding f = new StaleRoutesRule().diagnose(RunEvidence.measured(events, a.result(), EvictionStats.none(),
+                Optional.empty())).get(0);
         assertThat(f.severity()).isEqualTo(Finding.Severity.WARNING);
         assertThat(f.code()).isEqualTo("stale-conntrack-routes");
         assertThat(f.title()).startsWith("3 new connection(s)").contains("{pod-a=3}");
@@ -46,6 +48,7 @@ class StaleRoutesFindingTest {
     @Test
     void noCountNoFinding() {
         List<TimelineEvent> events = deletion(0);
-        assertThat(Measurement.staleRoutes(events, new Analyzer(T, T, events, 100, 10).result())).isEmpty();
+        assertThat(new StaleRoutesRule().diagnose(RunEvidence.measured(events, new Analyzer(T, T, events, 100, 10)
+                .result(), EvictionStats.none(), Optional.empty()))).isEmpty();
     }
 }
