@@ -1,7 +1,6 @@
 package io.zerodrop.runtime.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -10,7 +9,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
@@ -22,7 +20,6 @@ import io.zerodrop.runtime.Eviction;
 import io.zerodrop.runtime.PodInfo;
 import io.zerodrop.runtime.Runtime;
 import io.zerodrop.timeline.EventType;
-import io.zerodrop.timeline.PodIncarnations;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.traffic.fleet.GeneratorFleet;
@@ -30,8 +27,6 @@ import io.zerodrop.workload.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
@@ -40,15 +35,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -77,32 +69,18 @@ public final class KubernetesRuntime implements Runtime {
     private final Timeline timeline;
     private final Undo undo;
     private final ApiCalls api;
-    private final Map<String, String> causeByPod = new ConcurrentHashMap<>();
-    private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
-    /** When zerodrop saw each pod's deletion (its deletionTimestamp appear, or a grace-0 removal). */
-    private final Map<String, Long> markedAt = new ConcurrentHashMap<>();
-    /** Deleted pod → the pod created after it that is taken as its replacement. */
-    private final Map<String, String> replacedBy = new ConcurrentHashMap<>();
-    /** Pods zerodrop deleted with grace period 0. */
-    private final Set<String> killed = ConcurrentHashMap.newKeySet();
-    /** Pods whose container end this run saw in containerStatuses. */
-    private final Set<String> exited = ConcurrentHashMap.newKeySet();
-    /** Pods by uid: a StatefulSet's recreated pod is a pod of its own in the timeline ({@code web-0#2}). */
-    private final PodIncarnations incarnations = new PodIncarnations();
-    private final EventTranslator slices = new EventTranslator(incarnations);
+    /** What the watches have seen of the run's pods; they write it, the runtime reads it. */
+    private final PodsSeen seen = new PodsSeen();
+    private final EventTranslator slices = new EventTranslator(seen.incarnations);
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     /** What each informer watches, for the errors. */
     private final List<String> watched = new ArrayList<>();
     /** The run's start budget, given at start: the load Job's pods have it too. */
     private Duration startBudget = Duration.ofMillis(JOB_START_TIMEOUT_MS);
-    private final List<String> watchGaps = new CopyOnWriteArrayList<>();
     /** Why traffic may reach a pod after its endpoint is marked terminating, found at attach (report header). */
     private final List<String> routingCaveats = new CopyOnWriteArrayList<>();
-    /** Each pod's last word (target-app's termination message), kept as the watch delivers it. */
-    private final Map<String, LedgerSnapshot> lastWords = new ConcurrentHashMap<>();
     /** Live pods' counts read through the pod proxy at teardown. */
     private final List<LedgerSnapshot> liveCounts = new CopyOnWriteArrayList<>();
-    private final List<String> truthNotes = new CopyOnWriteArrayList<>();
     private final Deque<Undo.Registration> undos = new ConcurrentLinkedDeque<>();
     /** The nodes this run cordoned, with their uncordon: only these are ever uncordoned. */
     private final Map<String, Undo.Registration> cordonedHere = new ConcurrentHashMap<>();
@@ -115,8 +93,6 @@ public final class KubernetesRuntime implements Runtime {
     private final List<String> clockNotes = new CopyOnWriteArrayList<>();
     /** The Deployment under test's watcher: rollout progress, its worst surge and unavailability. */
     private final DeploymentWatch deployment;
-    /** Set once the watches have synced: what the initial lists deliver is history, not part of the run. */
-    private volatile boolean synced;
 
     public KubernetesRuntime(Cluster cluster, ClusterTarget target, String url, String urlSource, Timeline timeline,
             Undo undo) {
@@ -221,8 +197,8 @@ public final class KubernetesRuntime implements Runtime {
         if (!routingCaveats.isEmpty()) {
             m.put("routingCaveats", routingCaveats);
         }
-        if (!watchGaps.isEmpty()) {
-            m.put("watchGaps", watchGaps);
+        if (!seen.watchGaps.isEmpty()) {
+            m.put("watchGaps", seen.watchGaps);
         }
         return m;
     }
@@ -246,7 +222,7 @@ public final class KubernetesRuntime implements Runtime {
                 "another zerodrop run: " + line)));
     }
 
-    /** Attaches: the workload must be fully ready; the informers are synced before the load starts. */
+    /** Attaches: the workload must be fully ready; the informers are seen.synced before the load starts. */
     @Override
     public void start(Workload ignored, Duration timeout) {
         attachedMs = System.currentTimeMillis();
@@ -288,14 +264,15 @@ public final class KubernetesRuntime implements Runtime {
         routingCaveats.forEach(c -> timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, c)));
         String ns = " in namespace " + cluster.namespace();
         pods = watch("the pods of " + target.kind() + " " + target.name() + ns, () -> cluster.client().pods()
-                .inNamespace(cluster.namespace()).withLabels(target.selector()).inform(podHandler(), 0));
+                .inNamespace(cluster.namespace()).withLabels(target.selector()).inform(new PodWatch(timeline, seen), 0));
+        seen.listed = true;
         for (String service : target.services()) {
             watch("the EndpointSlices of Service " + service + ns, () -> cluster.client().discovery().v1()
                     .endpointSlices().inNamespace(cluster.namespace()).withLabel("kubernetes.io/service-name", service)
-                    .inform(sliceHandler(service), 0));
+                    .inform(new SliceWatch(timeline, seen, slices, service), 0));
         }
         watch("the events" + ns, () -> cluster.client().v1().events().inNamespace(cluster.namespace())
-                .inform(eventHandler(), 0));
+                .inform(new EventWatch(timeline, seen), 0));
         if (target.kind().equals("Deployment")) {
             watch("Deployment " + target.name() + ns, () -> cluster.client().apps().deployments()
                     .inNamespace(cluster.namespace()).withName(target.name()).inform(deployment, 0));
@@ -316,8 +293,8 @@ public final class KubernetesRuntime implements Runtime {
                         + " could not list its objects: " + (e.getCause() != null ? e.getCause() : e));
             }
         }
-        pods.getStore().list().forEach(p -> firstSeen.putIfAbsent(key(p), 0L));
-        synced = true;
+        pods.getStore().list().forEach(p -> seen.firstSeen.putIfAbsent(seen.key(p), 0L));
+        seen.synced = true;
         timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, "attached to " + target.kind()
                 + " " + target.name() + ": " + pods().size() + " pods, watches synced"));
     }
@@ -361,218 +338,6 @@ public final class KubernetesRuntime implements Runtime {
                     + " terminating");
         }
         return out;
-    }
-
-    /** The pod's name in the timeline: its own name, or {@code name#2}… for a later pod of a reused name. */
-    private String key(Pod p) {
-        return incarnations.key(p.getMetadata().getName(), p.getMetadata().getUid());
-    }
-
-    /** {@code events} about pod {@code key} (translated from the pod object, they carry its Kubernetes name). */
-    private static List<TimelineEvent> named(List<TimelineEvent> events, String key) {
-        return events.stream().map(e -> e.pod().isEmpty() ? e : e.withPod(key)).toList();
-    }
-
-    private ResourceEventHandler<Pod> podHandler() {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod p) {
-                long now = System.currentTimeMillis();
-                String n = key(p);
-                // a pod listed at attach is not a replacement (0): its Ready is not a replacement's
-                if (firstSeen.putIfAbsent(n, synced ? now : 0L) == null && attachedMs > 0 && pods != null) {
-                    // a StatefulSet's new pod of a deleted pod's name replaces that pod; otherwise the controller
-                    // does not say which pod a new one replaces: it is taken to replace the earliest deleted pod that
-                    // has none yet, and the event says so
-                    String namesake = PodIncarnations.previous(n);
-                    boolean ofName = namesake != null && markedAt.containsKey(namesake)
-                            && !replacedBy.containsKey(namesake);
-                    String replaced = ofName ? namesake : markedAt.entrySet().stream()
-                            .filter(x -> !replacedBy.containsKey(x.getKey())).min(Map.Entry.comparingByValue())
-                            .map(Map.Entry::getKey).orElse(null);
-                    String again = namesake == null ? "" : " under the name of " + namesake + " (a pod of its own, uid "
-                            + p.getMetadata().getUid() + ")";
-                    if (replaced != null) {
-                        replacedBy.put(replaced, n);
-                        String cause = causeByPod.getOrDefault(replaced, "");
-                        causeByPod.putIfAbsent(n, cause);
-                        timeline.add(new TimelineEvent(now, EventType.REPLACEMENT_STARTED, n, cause, "pod created"
-                                + again + (ofName ? ", the replacement of the deleted pod of its name"
-                                : " (taken as the replacement of " + replaced + ", the earliest deleted pod without"
-                                + " one)"), Map.of("replaces", replaced)));
-                    } else {
-                        timeline.add(TimelineEvent.of(now, EventType.REPLACEMENT_STARTED, n, "", "pod created"
-                                + again));
-                    }
-                }
-                List<TimelineEvent> events = named(EventTranslator.pod(null, p, now, causeByPod.getOrDefault(n, "")),
-                        n);
-                if (!synced) {
-                    // a pod found at attach: its containers' earlier exits (an old OOM kill, a liveness restart) are
-                    // its history, not exits of this run; they are said as such and kept out of the analysis
-                    events.stream().filter(e -> e.type() == EventType.CONTAINER_EXITED).forEach(e -> timeline.add(
-                            new TimelineEvent(now, EventType.NOTE, n, "", "restart history before this run: "
-                                    + e.detail().replace(", seen in containerStatuses", "") + " (container "
-                                    + e.attributes().get("container") + ", node time " + e.attributes()
-                                    .getOrDefault("nodeFinishedAt", "unknown") + "); not an exit of this run",
-                                    Map.of("history", "true"))));
-                    events = events.stream().filter(e -> e.type() != EventType.CONTAINER_EXITED).toList();
-                }
-                timeline.addAll(events.stream()
-                        .filter(e -> e.type() != EventType.REPLACEMENT_READY || isReplacement(n)).toList());
-            }
-
-            @Override
-            public void onUpdate(Pod before, Pod after) {
-                String n = key(after);
-                String cause = causeByPod.getOrDefault(n, "");
-                List<TimelineEvent> events = named(EventTranslator.pod(before, after, System.currentTimeMillis(),
-                        cause), n);
-                timeline.addAll(events.stream()
-                        .filter(e -> e.type() != EventType.REPLACEMENT_READY || isReplacement(n)).toList());
-                for (TimelineEvent e : events) {
-                    if (e.type() == EventType.POD_MARKED_FOR_DELETION) {
-                        markedAt.put(n, e.atMs());
-                        timeline.addAll(named(KubeletInference.onDeletion(after, e.atMs(), cause), n));
-                    } else if (e.type() == EventType.CONTAINER_EXITED) {
-                        exited.add(n);
-                        KubeletInference.onExit(after, markedAt.getOrDefault(n, -1L), Integer.parseInt(
-                                e.attributes().get("exitCode")), e.atMs(), cause).map(x -> x.withPod(n))
-                                .ifPresent(timeline::add);
-                    }
-                }
-                events.stream().filter(e -> e.type() == EventType.CONTAINER_EXITED).forEach(e ->
-                        LedgerSnapshot.fromTerminationMessage(n,
-                                e.attributes().get("terminationMessage"), e.atMs()).ifPresent(s -> lastWords.put(n, s)));
-            }
-
-            @Override
-            public void onDelete(Pod p, boolean finalStateUnknown) {
-                String n = key(p);
-                long now = System.currentTimeMillis();
-                timeline.add(new TimelineEvent(now, EventType.NOTE, n, causeByPod.getOrDefault(n, ""),
-                        "pod object removed" + (finalStateUnknown ? " (seen only at a relist: its last transitions"
-                                + " may be missing)" : ""), Map.of("podDeleted", "true")));
-                if (finalStateUnknown) {
-                    watchGaps.add("pod " + n + " was deleted while the watch was down");
-                }
-                String cause = causeByPod.getOrDefault(n, "");
-                if (!finalStateUnknown && !markedAt.containsKey(n) && !cause.isEmpty()) {
-                    // removed without a Terminating state ever seen: a grace-0 deletion does that, and so does the
-                    // deletion of a pod no kubelet runs
-                    markedAt.put(n, now);
-                    boolean kill = killed.contains(n);
-                    timeline.add(new TimelineEvent(now, EventType.POD_MARKED_FOR_DELETION, n, cause,
-                            "pod object removed at once, no Terminating state seen" + (kill ? " (grace period 0)" : ""),
-                            kill ? Map.of("graceSeconds", "0") : Map.of()));
-                    if (kill) {
-                        timeline.add(new TimelineEvent(now, EventType.SIGTERM_SENT, n, cause, "SIGTERM (inferred: not"
-                                + " visible through the API)", Map.of("inferred", KubeletInference.GRACE_ZERO)));
-                    }
-                }
-                if (!finalStateUnknown && !cause.isEmpty() && !exited.contains(n)) {
-                    // a grace-0 deletion removes the object at once: the kubelet's report of the container's end,
-                    // and target-app's termination message with its counts, never reach the API
-                    timeline.add(new TimelineEvent(now, EventType.NOTE, n, cause, "no exit code reached the API: the"
-                            + " pod object was removed before the kubelet reported its container's end, so whether it"
-                            + " exited on SIGTERM or was SIGKILLed is not known", Map.of("exitUnknown", "true")));
-                    truthNotes.add("pod " + n + " was removed before its container's end (and its counts) reached"
-                            + " the API");
-                }
-            }
-
-            @Override
-            public void onBeforeList(String resourceVersion) {
-                if (resourceVersion != null) {
-                    long now = System.currentTimeMillis();
-                    watchGaps.add("pod watch relisted at " + Instant.ofEpochMilli(now) + " (after resourceVersion "
-                            + resourceVersion + "): transitions in between may be missing");
-                    timeline.add(TimelineEvent.global(now, EventType.NOTE, "pod watch expired and relisted"));
-                }
-            }
-        };
-    }
-
-    /**
-     * The EndpointSlices of one Service. Every Service's informer delivers on its own thread, and all of them fold
-     * into one view: each change is stamped and folded under one lock, so that the events land in the order of their
-     * stamps and a pod behind two Services changes once. A relist (the watch expired) is a gap in what was seen.
-     */
-    private ResourceEventHandler<EndpointSlice> sliceHandler(String service) {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(EndpointSlice s) {
-                fold(now -> slices.slice(s, now, causeByPod));
-            }
-
-            @Override
-            public void onUpdate(EndpointSlice before, EndpointSlice after) {
-                fold(now -> slices.slice(after, now, causeByPod));
-            }
-
-            @Override
-            public void onDelete(EndpointSlice s, boolean finalStateUnknown) {
-                fold(now -> slices.sliceDeleted(s.getMetadata().getName(), now, causeByPod));
-            }
-
-            @Override
-            public void onBeforeList(String resourceVersion) {
-                if (resourceVersion != null) {
-                    long now = System.currentTimeMillis();
-                    watchGaps.add("EndpointSlice watch of Service " + service + " relisted at " + Instant.ofEpochMilli(
-                            now) + " (after resourceVersion " + resourceVersion + "): endpoint transitions in between"
-                            + " may be missing, and those seen after it are stamped when the relist delivered them");
-                    timeline.add(TimelineEvent.global(now, EventType.NOTE, "EndpointSlice watch of Service " + service
-                            + " expired and relisted"));
-                }
-            }
-
-            private void fold(LongFunction<List<TimelineEvent>> change) {
-                synchronized (slices) {
-                    timeline.addAll(change.apply(System.currentTimeMillis()));
-                }
-            }
-        };
-    }
-
-    private ResourceEventHandler<Event> eventHandler() {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Event e) {
-                note(e);
-            }
-
-            @Override
-            public void onUpdate(Event before, Event after) {
-                note(after);
-            }
-
-            @Override
-            public void onDelete(Event e, boolean finalStateUnknown) {
-            }
-
-            private void note(Event e) {
-                if (!synced) {
-                    return;
-                }
-                // an Event names its pod and that pod's uid: about which pod of that name it is
-                String pod = e.getInvolvedObject() == null || !"Pod".equals(e.getInvolvedObject().getKind()) ? null
-                        : incarnations.knownKey(e.getInvolvedObject().getName(), e.getInvolvedObject().getUid());
-                TimelineEvent t = pod == null || !firstSeen.containsKey(pod) ? null
-                        : EventTranslator.event(e, System.currentTimeMillis(), pod, causeByPod);
-                if (t != null) {
-                    timeline.add(t);
-                    if ("FailedPreStopHook".equals(e.getReason()) && markedAt.containsKey(t.pod())) {
-                        timeline.addAll(KubeletInference.onFailedPreStopHook(t.pod(), t.atMs(), t.disruption()));
-                    }
-                }
-            }
-        };
-    }
-
-    private boolean isReplacement(String pod) {
-        Long seen = firstSeen.get(pod);
-        return seen != null && seen > 0;
     }
 
     /** Which pods are not Ready and why, as the scheduler and the kubelet say it; empty if the pods cannot be read. */
@@ -657,9 +422,9 @@ public final class KubernetesRuntime implements Runtime {
     @Override
     public void deletePod(String pod, Long graceSeconds, String cause) {
         requireOwnPod(pod);
-        causeByPod.put(incarnations.current(pod), cause);
+        seen.causeByPod.put(seen.incarnations.current(pod), cause);
         if (graceSeconds != null && graceSeconds == 0) {
-            killed.add(incarnations.current(pod));
+            seen.killed.add(seen.incarnations.current(pod));
         }
         api.delete(pod, graceSeconds);
     }
@@ -686,14 +451,14 @@ public final class KubernetesRuntime implements Runtime {
     @Override
     public Eviction evict(String pod, String cause) {
         requireOwnPod(pod);
-        causeByPod.put(incarnations.current(pod), cause);
+        seen.causeByPod.put(seen.incarnations.current(pod), cause);
         return api.evict(pod);
     }
 
     @Override
     public void rolloutRestart(String cause) {
         requireDeployment("rollout-restart");
-        pods().forEach(p -> causeByPod.put(incarnations.current(p.name()), cause));
+        pods().forEach(p -> seen.causeByPod.put(seen.incarnations.current(p.name()), cause));
         deployment.rolloutStarted(cause);
         api.rolloutRestart(target.name());
         timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
@@ -704,7 +469,7 @@ public final class KubernetesRuntime implements Runtime {
     public void scale(int replicas, String cause) {
         requireDeployment("scale");
         int original = target.replicas();
-        pods().forEach(p -> causeByPod.putIfAbsent(incarnations.current(p.name()), cause));
+        pods().forEach(p -> seen.causeByPod.putIfAbsent(seen.incarnations.current(p.name()), cause));
         deployment.scaling(cause);
         // the restore is registered and recorded once, with the first change; it sets the count back, so the
         // step's own scale back is harmless
@@ -828,11 +593,11 @@ public final class KubernetesRuntime implements Runtime {
     @Override
     public LedgerSource ledgerSource() {
         return last -> {
-            List<LedgerSnapshot> all = new ArrayList<>(lastWords.values());
+            List<LedgerSnapshot> all = new ArrayList<>(seen.lastWords.values());
             all.addAll(liveCounts);
-            if (!truthNotes.isEmpty()) {
+            if (!seen.truthNotes.isEmpty()) {
                 timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
-                        "ground truth left out: " + String.join("; ", truthNotes)));
+                        "ground truth left out: " + String.join("; ", seen.truthNotes)));
                 return List.of();
             }
             return all;
@@ -845,9 +610,9 @@ public final class KubernetesRuntime implements Runtime {
             return;
         }
         for (Pod p : pods.getStore().list()) {
-            String k = key(p);
+            String k = seen.key(p);
             String n = p.getMetadata().getName();
-            if (lastWords.containsKey(k)) {
+            if (seen.lastWords.containsKey(k)) {
                 continue;
             }
             int port = p.getSpec() == null || p.getSpec().getContainers() == null ? 0 : p.getSpec().getContainers()
@@ -862,10 +627,10 @@ public final class KubernetesRuntime implements Runtime {
                 if (s.isPresent()) {
                     liveCounts.add(s.get());
                 } else {
-                    truthNotes.add("pod " + n + " has no target-app metrics at " + path);
+                    seen.truthNotes.add("pod " + n + " has no target-app metrics at " + path);
                 }
             } catch (KubernetesClientException e) {
-                truthNotes.add("pod " + n + "'s metrics could not be read through the pod proxy (" + Cluster.reason(e, cluster.client())
+                seen.truthNotes.add("pod " + n + "'s metrics could not be read through the pod proxy (" + Cluster.reason(e, cluster.client())
                         + "; the Role needs get pods/proxy)");
             }
         }
