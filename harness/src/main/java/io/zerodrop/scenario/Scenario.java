@@ -1,5 +1,6 @@
 package io.zerodrop.scenario;
 
+import io.zerodrop.core.IntOrPercent;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.DisruptionKind;
 import io.zerodrop.disruption.PodSelector;
@@ -78,8 +79,7 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
                 case "readinessPeriodSeconds" -> whole(v, 1, 3600);
                 case "readinessFailureThreshold" -> whole(v, 1, 100);
                 case "maxSurge", "maxUnavailable", "pdbMinAvailable", "pdbMaxUnavailable" ->
-                        v.matches("\\d{1,4}%?") && !(v.endsWith("%") && Integer.parseInt(v.replace("%", "")) > 100)
-                                ? null : "expected a whole number or a percentage like 25%";
+                        IntOrPercent.valid(v) ? null : "expected " + IntOrPercent.EXPECTED;
                 default -> null;
             };
         }

@@ -1,6 +1,7 @@
 package io.zerodrop.scenario;
 
 import io.zerodrop.core.HttpUrl;
+import io.zerodrop.core.IntOrPercent;
 import io.zerodrop.disruption.DisruptionKind;
 import io.zerodrop.disruption.PodSelector;
 import io.zerodrop.sims.Params;
@@ -37,8 +38,8 @@ public final class ScenarioLoader {
             return null;
         }
         String v = m.string(key, null).trim();
-        if (!v.matches("\\d{1,4}%?") || (v.endsWith("%") && Integer.parseInt(v.replace("%", "")) > 100)) {
-            throw m.at(key, "'" + key + "' is \"" + v + "\"; expected a whole number or a percentage like 25%");
+        if (!IntOrPercent.valid(v)) {
+            throw m.at(key, "'" + key + "' is \"" + v + "\"; expected " + IntOrPercent.EXPECTED);
         }
         return v;
     }

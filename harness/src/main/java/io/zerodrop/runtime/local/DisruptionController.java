@@ -1,5 +1,6 @@
 package io.zerodrop.runtime.local;
 
+import io.zerodrop.core.IntOrPercent;
 import io.zerodrop.runtime.Runtime.BudgetStatus;
 import io.zerodrop.workload.Workload;
 import java.util.Optional;
@@ -31,10 +32,7 @@ final class DisruptionController {
 
     /** An int-or-percent of {@code of}, percentages rounded up, as the disruption controller scales them. */
     static int scaled(String value, int of) {
-        if (value.endsWith("%")) {
-            return (int) Math.ceil(Integer.parseInt(value.substring(0, value.length() - 1)) * of / 100.0);
-        }
-        return Integer.parseInt(value);
+        return IntOrPercent.roundedUp(value, of);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.zerodrop.runtime.local;
 
+import io.zerodrop.core.IntOrPercent;
 import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
@@ -54,6 +55,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         return t;
     });
     private final EndpointTable endpoints = new EndpointTable();
+    private final Kubelet kubelet;
     private final Map<String, LocalPod> pods = new ConcurrentHashMap<>();
     private final Map<String, String> terminationCause = new ConcurrentHashMap<>();
     private final List<Undo.Registration> undos = new CopyOnWriteArrayList<>();
@@ -84,6 +86,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         this.timeline = timeline;
         this.undo = undo;
         this.random = new Random(settings.seed());
+        this.kubelet = new Kubelet(timeline, settings.kubeletNoticeMs());
     }
 
     @Override
@@ -530,7 +533,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
                         String.valueOf(propagation))));
             }
         }, propagation, TimeUnit.MILLISECONDS);
-        Thread kubelet = new Thread(() -> terminate(pod, t0, graceMs, cause), "kubelet-" + name);
+        Thread kubelet = new Thread(() -> this.kubelet.terminate(pod, t0, graceMs, cause), "kubelet-" + name);
         kubelet.setDaemon(true);
         kubelet.start();
         if (replace) {
@@ -564,9 +567,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         templateHash = Integer.toHexString((oldHash + System.nanoTime()).hashCode() & 0xfffffff);
         int replicas = desired.get();
         int surge = DisruptionController.scaled(workload.maxSurge(), replicas); // maxSurge rounds up too
-        int unavailable = workload.maxUnavailable().endsWith("%")
-                ? (int) Math.floor(Integer.parseInt(workload.maxUnavailable().replace("%", "")) * replicas / 100.0)
-                : Integer.parseInt(workload.maxUnavailable());
+        int unavailable = IntOrPercent.roundedDown(workload.maxUnavailable(), replicas); // maxUnavailable rounds down
         if (surge == 0 && unavailable == 0) {
             surge = 1;
         }
@@ -614,53 +615,6 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
                 live = live.stream().filter(x -> x != p).toList();
             }
             sleep(100);
-        }
-    }
-
-    /** The kubelet's minimum between SIGTERM and SIGKILL, also after a grace-0 deletion. */
-    static final long MINIMUM_GRACE_MS = 2_000;
-
-    /**
-     * The kubelet's side: preStop, SIGTERM, and SIGKILL at the end of the grace period counted from deletion. With
-     * grace period 0 the kubelet runs no preStop (it runs one only with time left) and still gives the container its
-     * minimum of {@link #MINIMUM_GRACE_MS} between SIGTERM and SIGKILL.
-     */
-    private void terminate(LocalPod pod, long t0, long graceMs, String cause) {
-        sleep(settings.kubeletNoticeMs());
-        Process proc = pod.process();
-        long deadline = graceMs == 0 ? System.currentTimeMillis() + MINIMUM_GRACE_MS : t0 + graceMs;
-        if (graceMs > 0 && pod.preStop().isPresent()) {
-            Probe h = pod.preStop().get();
-            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.PRESTOP_STARTED, pod.name, cause,
-                    h.describe()));
-            boolean ok = Prober.check(h, pod.ip, Math.max(0, deadline - System.currentTimeMillis()), pod.env(), pod.dir,
-                    pod.launcher());
-            long now = System.currentTimeMillis();
-            timeline.add(TimelineEvent.of(now, EventType.PRESTOP_ENDED, pod.name, cause,
-                    ok ? "completed" : now >= deadline ? "cut by the grace period" : "failed"));
-            if (now >= deadline) {
-                deadline = now + 2_000; // the kubelet's one-off extension when preStop outlives the grace period
-            }
-        }
-        if (proc.isAlive()) {
-            long sigterm = System.currentTimeMillis();
-            if (graceMs == 0) {
-                deadline = sigterm + MINIMUM_GRACE_MS; // the minimum counts from the signal itself
-            }
-            timeline.add(TimelineEvent.of(sigterm, EventType.SIGTERM_SENT, pod.name, cause,
-                    graceMs == 0 ? "grace period 0: SIGKILL follows in " + MINIMUM_GRACE_MS / 1000 + " s" : ""));
-            proc.toHandle().destroy();
-        }
-        try {
-            if (!proc.waitFor(Math.max(0, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
-                timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.SIGKILL_SENT, pod.name, cause,
-                        graceMs == 0 ? "grace period 0: the kubelet's minimum of " + MINIMUM_GRACE_MS / 1000
-                        + " s ran out" : "grace period of " + graceMs / 1000 + " s ran out"));
-                LocalPod.killTree(proc);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LocalPod.killTree(proc);
         }
     }
 
