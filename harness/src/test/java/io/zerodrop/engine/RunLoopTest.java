@@ -8,6 +8,7 @@ import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.FailureClass;
 import io.zerodrop.analysis.Phase;
 import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.RunMarkersHere;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.DeletePods;
 import io.zerodrop.disruption.PodSelector;
@@ -29,9 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * load and a clock the test moves: each case runs in a moment, and every due time is met to the millisecond, so the
  * counts asserted are exactly what the canned log and the script put there, whatever the machine's speed.
  */
+@ExtendWith(RunMarkersHere.class)
 class RunLoopTest {
     /** Where the virtual clock starts: a fixed moment, so a run is the same every time. */
     static final long T0 = 1_900_000_000_000L;
@@ -47,22 +48,6 @@ class RunLoopTest {
 
     @TempDir
     Path dir;
-    private String previousRuns;
-
-    @BeforeEach
-    void markersHere() {
-        previousRuns = System.getProperty("zerodrop.runs");
-        System.setProperty("zerodrop.runs", dir.resolve("markers").toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (previousRuns == null) {
-            System.clearProperty("zerodrop.runs");
-        } else {
-            System.setProperty("zerodrop.runs", previousRuns);
-        }
-    }
 
     /** One run on the virtual clock: its outcome, the runtime it ran on and the load it was given. */
     private record Ran(Experiment.Outcome outcome, ScriptedRuntime runtime, CannedLoad load, String console) {

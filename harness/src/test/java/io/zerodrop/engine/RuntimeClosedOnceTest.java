@@ -3,6 +3,7 @@ package io.zerodrop.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.RunMarkersHere;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.FakeRuntime;
 import io.zerodrop.scenario.LoadSpec;
@@ -16,34 +17,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A runtime is closed once: a second close after its undos ran would read the workload as the undos left it (the
  * Kubernetes runtime re-read the pods' metrics after a scale back). And a run that breaks off reports its real cause.
  */
+@ExtendWith(RunMarkersHere.class)
 class RuntimeClosedOnceTest {
     @TempDir
     Path dir;
-    private String previousRuns;
-
-    @BeforeEach
-    void markersHere() {
-        previousRuns = System.getProperty("zerodrop.runs");
-        System.setProperty("zerodrop.runs", dir.resolve("markers").toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (previousRuns == null) {
-            System.clearProperty("zerodrop.runs");
-        } else {
-            System.setProperty("zerodrop.runs", previousRuns);
-        }
-    }
 
     /** A runtime whose workload cannot start. */
     static final class CannotStart extends FakeRuntime {
