@@ -265,6 +265,10 @@ public final class KubernetesRuntime implements Runtime {
         String ns = " in namespace " + cluster.namespace();
         pods = watch("the pods of " + target.kind() + " " + target.name() + ns, () -> cluster.client().pods()
                 .inNamespace(cluster.namespace()).withLabels(target.selector()).inform(new PodWatch(timeline, seen), 0));
+        // the first list is in the store when inform returns, but its onAdd notifications are delivered on the
+        // informer's own thread, possibly later (seen at load 21: an existing pod's arrived after this point and was
+        // taken for a pod created during the run): every listed pod is known before a later add may count as new
+        pods.getStore().list().forEach(p -> seen.firstSeen.putIfAbsent(seen.key(p), 0L));
         seen.listed = true;
         for (String service : target.services()) {
             watch("the EndpointSlices of Service " + service + ns, () -> cluster.client().discovery().v1()

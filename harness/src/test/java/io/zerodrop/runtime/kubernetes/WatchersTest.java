@@ -2,6 +2,8 @@ package io.zerodrop.runtime.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
@@ -58,5 +60,36 @@ class WatchersTest {
                 .withNewSpec().withReplicas(3).endSpec().withNewStatus().withReplicas(pods).withUpdatedReplicas(updated)
                 .withReadyReplicas(ready).withAvailableReplicas(available).withObservedGeneration(observed)
                 .endStatus().build();
+    }
+
+    private static Pod pod(String name, String uid) {
+        return new PodBuilder().withNewMetadata().withName(name).withUid(uid).endMetadata().withNewStatus()
+                .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+    }
+
+    /**
+     * The pod watch's first list reaches the store before its notifications reach the handler (fabric8 delivers them
+     * on the informer's own thread): a listed pod whose add arrives after the runtime has taken the list is not a pod
+     * created during the run; a pod that was not in the list is, and says it was created.
+     */
+    @Test
+    void aListedPodWhoseAddArrivesLateIsNotAPodCreatedDuringTheRun() {
+        Timeline timeline = new Timeline();
+        PodsSeen seen = new PodsSeen();
+        PodWatch watch = new PodWatch(timeline, seen);
+        Pod listed = pod("web-3", "uid-3");
+        // what KubernetesRuntime.start does once inform returns: the store's pods known, then later adds may be new
+        seen.firstSeen.putIfAbsent(seen.key(listed), 0L);
+        seen.listed = true;
+        seen.synced = true;
+
+        watch.onAdd(listed);
+        assertThat(timeline.ofType(EventType.REPLACEMENT_STARTED)).isEmpty();
+        assertThat(seen.isReplacement("web-3")).isFalse();
+
+        watch.onAdd(pod("web-4", "uid-4"));
+        assertThat(timeline.ofType(EventType.REPLACEMENT_STARTED)).extracting(TimelineEvent::pod)
+                .containsExactly("web-4");
+        assertThat(seen.isReplacement("web-4")).isTrue();
     }
 }
