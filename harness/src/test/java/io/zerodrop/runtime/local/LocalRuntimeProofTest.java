@@ -249,11 +249,6 @@ class LocalRuntimeProofTest {
         assertThat(o.report().findings()).noneMatch(f -> f.code().equals("grace-exhausted"));
     }
 
-    /**
-     * How long the deleted pod was refusing new connections while still in rotation: from when it surely stopped
-     * listening (its exit; SIGTERM if the exit was not seen) to the endpoint leaving rotation. On a starved machine the
-     * naive app can take longer than the endpoint to stop, and then no request can fall in the race.
-     */
     /** Requests the client started in ({@code fromMs}, {@code toMs}], from the run's requests.tsv (this host's clock). */
     static long sentBetween(Experiment.Outcome o, long fromMs, long toMs) {
         Path table = o.files().stream().filter(f -> f.getFileName().toString().equals("report.json")).findFirst()
@@ -266,6 +261,11 @@ class LocalRuntimeProofTest {
         }
     }
 
+    /**
+     * How long the deleted pod was refusing new connections while still in rotation: from when it surely stopped
+     * listening (its exit; SIGTERM if the exit was not seen) to the endpoint leaving rotation. On a starved machine the
+     * naive app can take longer than the endpoint to stop, and then no request can fall in the race.
+     */
     static long refusingInRotationMs(PodTermination t) {
         return t.outOfRotationMs() - (t.exitMs() >= 0 ? t.exitMs() : t.sigtermMs());
     }
