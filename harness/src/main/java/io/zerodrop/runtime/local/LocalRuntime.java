@@ -13,10 +13,8 @@ import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.traffic.fleet.GeneratorFleet;
 import io.zerodrop.traffic.fleet.LocalProcessFleet;
-import io.zerodrop.workload.Probe;
 import io.zerodrop.workload.Workload;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -189,13 +187,13 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         while (readyLive() < w.replicas()) {
             if (!crashed.isEmpty()) { // the kubelet would restart it into CrashLoopBackOff: no point waiting
                 throw ZerodropException.environment("the workload cannot start: the container of " + crashed
-                        + " exited before " + w.replicas() + " pods were ready. Evidence:\n" + evidence());
+                        + " exited before " + w.replicas() + " pods were ready. Evidence:\n" + StartEvidence.of(pods.values(), workload));
             }
             if (System.currentTimeMillis() > deadline) {
                 throw ZerodropException.environment("the workload was not ready " + Runtime.budgetSpent(timeout) + ": "
                         + readyLive() + " of " + w.replicas() + " pods ready; still pending: " + String.join(", ",
                         pods.values().stream().filter(p -> !p.isReady()).map(p -> p.name).toList())
-                        + ". Evidence:\n" + evidence());
+                        + ". Evidence:\n" + StartEvidence.of(pods.values(), workload));
             }
             sleep(50);
         }
@@ -209,39 +207,6 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         }, 50, 50, TimeUnit.MILLISECONDS);
     }
 
-    /** What a failed start looked like, pod by pod: container state, each probe with its last answer, log tails. */
-    private String evidence() {
-        StringBuilder sb = new StringBuilder();
-        for (LocalPod p : pods.values()) {
-            sb.append("  pod ").append(p.name).append(": container ").append(p.isAlive() ? "running"
-                    : "exited with code " + p.lastExitCode).append(", ").append(p.isReady() ? "Ready" : "not Ready")
-                    .append(", restarts ").append(p.restarts()).append('\n');
-            probeLine(sb, "startup", workload.startupProbe(), p);
-            probeLine(sb, "readiness", workload.readinessProbe(), p);
-            probeLine(sb, "liveness", workload.livenessProbe(), p);
-            sb.append("    stderr tail: ").append(orNothing(tail(p.dir.resolve("stderr.log")))).append('\n');
-            sb.append("    stdout tail: ").append(orNothing(tail(p.dir.resolve("stdout.log")))).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private static void probeLine(StringBuilder sb, String which, Optional<Probe> probe, LocalPod p) {
-        probe.ifPresent(pr -> sb.append("    ").append(which).append(" probe ").append(pr.describe())
-                .append(": last answer ").append(p.lastProbe.getOrDefault(which, "none yet (not run)")).append('\n'));
-    }
-
-    private static String orNothing(String s) {
-        return s.isBlank() ? "(empty)" : s;
-    }
-
-    private static String tail(Path f) {
-        try {
-            List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
-        } catch (IOException e) {
-            return "";
-        }
-    }
 
     /** Live pods that are Ready and whose endpoint is in rotation. */
     private long readyLive() {
