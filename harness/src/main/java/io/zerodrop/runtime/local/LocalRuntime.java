@@ -1,6 +1,5 @@
 package io.zerodrop.runtime.local;
 
-import io.zerodrop.core.IntOrPercent;
 import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
@@ -54,6 +53,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     });
     private final EndpointTable endpoints = new EndpointTable();
     private final Kubelet kubelet;
+    private final ReplicaSetController replicaSets;
     private final Map<String, LocalPod> pods = new ConcurrentHashMap<>();
     private final Map<String, String> terminationCause = new ConcurrentHashMap<>();
     private final List<Undo.Registration> undos = new CopyOnWriteArrayList<>();
@@ -62,7 +62,6 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     private ServiceFront proxy;
     private String vip;
     private int subnet;
-    private String templateHash;
     private volatile boolean tearingDown;
     private final Set<String> cordoned = ConcurrentHashMap.newKeySet();
     /** This runtime as a run pipeline makes it: one fresh local runtime per run, with these settings. */
@@ -75,9 +74,6 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     private final Object evictionLock = new Object();
     private final AvailabilitySampler availability = new AvailabilitySampler();
     private volatile boolean sampling;
-    private final AtomicInteger desired = new AtomicInteger();
-    private final Map<String, String> podHash = new ConcurrentHashMap<>();
-    private volatile Thread rollout;
 
     public LocalRuntime(LocalSettings settings, Timeline timeline, Undo undo) {
         this.settings = settings;
@@ -85,6 +81,38 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         this.undo = undo;
         this.random = new Random(settings.seed());
         this.kubelet = new Kubelet(timeline, settings.kubeletNoticeMs());
+        this.replicaSets = new ReplicaSetController(timeline, new ReplicaSetController.Pods() {
+            @Override
+            public void create(String cause, String replaces) {
+                createPod(cause, replaces);
+            }
+
+            @Override
+            public void delete(String pod, String cause) {
+                LocalRuntime.this.delete(pod, null, cause, false);
+            }
+
+            @Override
+            public List<PodInfo> live() {
+                return pods();
+            }
+
+            @Override
+            public List<LocalPod> running() {
+                return pods.values().stream().filter(p -> !p.isTerminating())
+                        .sorted(Comparator.comparingLong(p -> p.createdMs)).toList();
+            }
+
+            @Override
+            public boolean inRotation(String pod) {
+                return endpoints.isReady(pod);
+            }
+
+            @Override
+            public boolean tearingDown() {
+                return tearingDown;
+            }
+        });
     }
 
     @Override
@@ -133,8 +161,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
                     + " needs the port the app listens on");
         }
         this.workload = w;
-        this.desired.set(w.replicas());
-        this.templateHash = Integer.toHexString((w.name() + w.image() + w.env()).hashCode() & 0xfffffff);
+        replicaSets.start(w);
         int port = w.service().map(Workload.Service::port).orElse(w.containerPort());
         Undo.Registration closeProxy = undo.register("close the Service proxy", () -> {
             if (proxy != null) {
@@ -202,7 +229,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         sampling = true;
         scheduler.scheduleAtFixedRate(() -> {
             if (sampling) {
-                availability.sample(desired.get(), AvailabilitySampler.look(pods.values(), endpoints::isReady));
+                availability.sample(replicaSets.desired(), AvailabilitySampler.look(pods.values(), endpoints::isReady));
             }
         }, 50, 50, TimeUnit.MILLISECONDS);
     }
@@ -215,7 +242,8 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     }
 
     private LocalPod createPod(String cause, String replaces) {
-        String name = workload.name() + "-" + templateHash + "-" + suffix();
+        String hash = replicaSets.templateHash();
+        String name = workload.name() + "-" + hash + "-" + suffix();
         int n = nextAddress.getAndIncrement();
         String ip = "127." + subnet + "." + (n / 250) + "." + (n % 250 + 2);
         String node = leastLoadedNode();
@@ -233,7 +261,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         }
         LocalPod pod = new LocalPod(name, ip, node, dir, cause, replaces, workload,
                 settings.images().resolve(workload.image()), proxy.launcher(), scheduler, this);
-        podHash.put(name, templateHash);
+        replicaSets.stamp(name, hash);
         undos.add(undo.register("stop pod " + name, () -> LocalPod.killTree(pod.process())));
         pods.put(name, pod);
         if (!replaces.isEmpty()) {
@@ -330,7 +358,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
 
     @Override
     public Optional<BudgetStatus> budget() {
-        return workload.budget().map(b -> DisruptionController.statusOf(b, desired.get(), (int) pods.values().stream()
+        return workload.budget().map(b -> DisruptionController.statusOf(b, replicaSets.desired(), (int) pods.values().stream()
                 .filter(p -> !p.isTerminating() && p.isReady()).count()));
     }
 
@@ -508,79 +536,12 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
 
     @Override
     public void scale(int replicas, String cause) {
-        if (replicas < 0 || replicas > 50) {
-            throw ZerodropException.usage("scale to " + replicas + " is invalid: expected 0 to 50 replicas");
-        }
-        int before = desired.getAndSet(replicas);
-        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
-                "scaled from " + before + " to " + replicas + " replicas"));
-        List<PodInfo> live = pods();
-        for (int i = live.size(); i < replicas; i++) {
-            createPod(cause, "");
-        }
-        for (int i = live.size() - 1; i >= replicas; i--) {
-            delete(live.get(i).name(), null, cause, false); // newest first, as a ReplicaSet scales down
-        }
+        replicaSets.scale(replicas, cause);
     }
 
     @Override
     public void rolloutRestart(String cause) {
-        if (rollout != null && rollout.isAlive()) {
-            throw ZerodropException.usage("a rollout is already in progress");
-        }
-        String oldHash = templateHash;
-        templateHash = Integer.toHexString((oldHash + System.nanoTime()).hashCode() & 0xfffffff);
-        int replicas = desired.get();
-        int surge = DisruptionController.scaled(workload.maxSurge(), replicas); // maxSurge rounds up too
-        int unavailable = IntOrPercent.roundedDown(workload.maxUnavailable(), replicas); // maxUnavailable rounds down
-        if (surge == 0 && unavailable == 0) {
-            surge = 1;
-        }
-        int maxSurge = surge;
-        int maxUnavailable = unavailable;
-        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
-                "rollout restart: maxSurge " + maxSurge + ", maxUnavailable " + maxUnavailable));
-        rollout = new Thread(() -> roll(oldHash, replicas, maxSurge, maxUnavailable, cause), "rollout");
-        rollout.setDaemon(true);
-        rollout.start();
-    }
-
-    /** The Deployment controller's rolling update, one step every 100 ms until no old pod is left. */
-    private void roll(String oldHash, int replicas, int maxSurge, int maxUnavailable, String cause) {
-        long deadline = System.currentTimeMillis() + 300_000;
-        while (!tearingDown && System.currentTimeMillis() < deadline) {
-            List<LocalPod> live = pods.values().stream().filter(p -> !p.isTerminating())
-                    .sorted(Comparator.comparingLong(p -> p.createdMs)).toList();
-            List<LocalPod> old = live.stream().filter(p -> oldHash.equals(podHash.get(p.name))).toList();
-            List<LocalPod> fresh = live.stream().filter(p -> !oldHash.equals(podHash.get(p.name))).toList();
-            if (old.isEmpty()) {
-                timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_COMPLETE, "", cause,
-                        "rollout complete: " + fresh.size() + " new pods"));
-                return;
-            }
-            int create = Math.min(replicas + maxSurge - live.size(), replicas - fresh.size());
-            for (int i = 0; i < create; i++) {
-                createPod(cause, old.get(Math.min(i, old.size() - 1)).name);
-            }
-            long available = live.stream().filter(p -> p.isReady() && endpoints.isReady(p.name)).count();
-            int minAvailable = replicas - maxUnavailable;
-            List<LocalPod> victims = new ArrayList<>(old.stream().filter(p -> !p.isReady()).toList());
-            victims.addAll(old.stream().filter(LocalPod::isReady).toList());
-            for (LocalPod p : victims) {
-                boolean counted = p.isReady() && endpoints.isReady(p.name);
-                if (counted && available - 1 < minAvailable) {
-                    break;
-                }
-                delete(p.name, null, cause, false);
-                timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, p.name, cause,
-                        "old pod scaled down; " + (fresh.size() + create) + " new of " + replicas));
-                if (counted) {
-                    available--;
-                }
-                live = live.stream().filter(x -> x != p).toList();
-            }
-            sleep(100);
-        }
+        replicaSets.rolloutRestart(cause);
     }
 
     @Override
@@ -589,13 +550,13 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         while (System.currentTimeMillis() < deadline) {
             boolean terminatingLeft = pods.values().stream().anyMatch(p -> p.isTerminating() && p.isAlive());
             List<PodInfo> live = pods();
-            boolean rolling = rollout != null && rollout.isAlive();
+            boolean rolling = replicaSets.rolling();
             boolean endpointsSettled;
             synchronized (endpoints) { // an endpoint change counts once the Service mechanism has it
                 endpointsSettled = live.stream().allMatch(p -> endpoints.isReady(p.name()))
                         && endpoints.readyBackends().size() == live.size(); // and no endpoint of a gone pod is left
             }
-            if (!terminatingLeft && !rolling && live.size() == desired.get() && live.stream().allMatch(PodInfo::ready)
+            if (!terminatingLeft && !rolling && live.size() == replicaSets.desired() && live.stream().allMatch(PodInfo::ready)
                     && endpointsSettled) {
                 return true;
             }
