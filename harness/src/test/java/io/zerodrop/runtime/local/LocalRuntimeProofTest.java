@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.Attribution;
 import io.zerodrop.analysis.FailureClass;
+import io.zerodrop.analysis.LatencyHistogram;
 import io.zerodrop.analysis.Phase;
 import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.analysis.Windows;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.disruption.DeletePods;
 import io.zerodrop.disruption.PodSelector;
@@ -102,7 +104,7 @@ class LocalRuntimeProofTest {
         // none in a 27 ms race at load 18; 20 new connections over 3 pods miss the dying one with odds (2/3)^20)
         long raceMs = refusingInRotationMs(t);
         long sentInRace = sentBetween(o, t.outOfRotationMs() - raceMs, t.outOfRotationMs());
-        if (t.sigtermMs() > 0 && sentInRace >= 20) {
+        if (t.sigtermMs() > 0 && sentInRace >= 20 && placedWithin(o, raceMs)) {
             assertThat(a.failuresByPhase().getOrDefault(Phase.SIGTERM_ENDPOINT_LIVE, 0L)).as("race of %d ms, %d"
                     + " requests sent in it; %s", raceMs, sentInRace, o.summary()).isPositive();
         }
@@ -177,7 +179,7 @@ class LocalRuntimeProofTest {
         PodTermination t = a.terminations().get(0);
         long raceMs = refusingInRotationMs(t);
         long sentInRace = sentBetween(o, t.outOfRotationMs() - raceMs, t.outOfRotationMs());
-        if (t.sigtermMs() > 0 && sentInRace >= 20) { // as above: what was sent in the race, not the asked rate
+        if (t.sigtermMs() > 0 && sentInRace >= 20 && placedWithin(o, raceMs)) { // as above: what was sent in the race
             assertThat(a.failuresByPhase()).as("race of %d ms, %d requests sent in it; %s", raceMs, sentInRace,
                     o.summary()).containsKey(Phase.SIGTERM_ENDPOINT_LIVE);
         }
@@ -232,8 +234,9 @@ class LocalRuntimeProofTest {
         // machine the window can be short enough to hold none that reached the dying pod (seen: a quiet run with
         // only REPLACEMENT_STARTING failures); 20 over 3 pods miss it with odds (2/3)^20
         // (and late enough to be unfinished when SIGKILL came: each takes 4 s)
-        long sentInWindow = sentBetween(o, Math.max(t.markedMs(), t.sigkillMs() - 4_000), t.outOfRotationMs());
-        if (sentInWindow >= 20) {
+        long windowStart = Math.max(t.markedMs(), t.sigkillMs() - 4_000);
+        long sentInWindow = sentBetween(o, windowStart, t.outOfRotationMs());
+        if (sentInWindow >= 20 && placedWithin(o, t.outOfRotationMs() - windowStart)) {
             assertThat(a.failuresByPhase()).as("%d requests sent while the dying pod was in rotation; %s",
                     sentInWindow, o.summary()).containsKey(Phase.AFTER_SIGKILL);
             assertThat(a.failuresByClass()).as(o.summary()).containsKey(FailureClass.RESET);
@@ -247,6 +250,17 @@ class LocalRuntimeProofTest {
             assertThat(f.patch()).isNull();
         });
         assertThat(o.report().findings()).noneMatch(f -> f.code().equals("grace-exhausted"));
+    }
+
+    /**
+     * Whether a request's start, as the client recorded it, places its connection within a window of {@code windowMs}:
+     * the recorded start comes before the connect by up to the client's own delay, which the baseline's median latency
+     * bounds from above. Seen at load 21: a race of 249 ms held 70 recorded starts, but with a baseline p50 of
+     * 1,827 ms their connects came after the endpoint had left rotation (all 472 refusals went to the replacement).
+     */
+    static boolean placedWithin(Experiment.Outcome o, long windowMs) {
+        LatencyHistogram.Summary baseline = o.report().analysis().latency().get(Windows.Kind.BASELINE);
+        return baseline == null || baseline.count() == 0 || baseline.p50() < windowMs;
     }
 
     /** Requests the client started in ({@code fromMs}, {@code toMs}], from the run's requests.tsv (this host's clock). */
