@@ -24,15 +24,10 @@ final class DisruptionController {
         if (b.minAvailable() == null && b.maxUnavailable() == null) {
             return new BudgetStatus(b.name(), 0, healthy, 0, 0);
         }
-        int desired = b.minAvailable() != null ? scaled(b.minAvailable(), replicas)
-                : replicas - scaled(b.maxUnavailable(), replicas);
+        int desired = b.minAvailable() != null ? IntOrPercent.roundedUp(b.minAvailable(), replicas)
+                : replicas - IntOrPercent.roundedUp(b.maxUnavailable(), replicas);
         return new BudgetStatus(b.name(), replicas <= 0 ? 0 : Math.max(0, healthy - desired), healthy, desired,
                 replicas);
-    }
-
-    /** An int-or-percent of {@code of}, percentages rounded up, as the disruption controller scales them. */
-    static int scaled(String value, int of) {
-        return IntOrPercent.roundedUp(value, of);
     }
 
     /**

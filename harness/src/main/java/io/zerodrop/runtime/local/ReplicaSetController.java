@@ -109,7 +109,7 @@ final class ReplicaSetController {
         String oldHash = templateHash;
         templateHash = Integer.toHexString((oldHash + System.nanoTime()).hashCode() & 0xfffffff);
         int replicas = desired.get();
-        int surge = DisruptionController.scaled(workload.maxSurge(), replicas); // maxSurge rounds up too
+        int surge = IntOrPercent.roundedUp(workload.maxSurge(), replicas); // maxSurge rounds up
         int unavailable = IntOrPercent.roundedDown(workload.maxUnavailable(), replicas); // maxUnavailable rounds down
         if (surge == 0 && unavailable == 0) {
             surge = 1;
