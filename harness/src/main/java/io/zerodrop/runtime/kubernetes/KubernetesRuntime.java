@@ -268,7 +268,7 @@ public final class KubernetesRuntime implements Runtime {
         // the first list is in the store when inform returns, but its onAdd notifications are delivered on the
         // informer's own thread, possibly later (seen at load 21: an existing pod's arrived after this point and was
         // taken for a pod created during the run): every listed pod is known before a later add may count as new
-        pods.getStore().list().forEach(p -> seen.firstSeen.putIfAbsent(seen.key(p), 0L));
+        knowListedPods();
         seen.listed = true;
         for (String service : target.services()) {
             watch("the EndpointSlices of Service " + service + ns, () -> cluster.client().discovery().v1()
@@ -297,10 +297,18 @@ public final class KubernetesRuntime implements Runtime {
                         + " could not list its objects: " + (e.getCause() != null ? e.getCause() : e));
             }
         }
-        pods.getStore().list().forEach(p -> seen.firstSeen.putIfAbsent(seen.key(p), 0L));
+        knowListedPods();
         seen.synced = true;
         timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, "attached to " + target.kind()
                 + " " + target.name() + ": " + pods().size() + " pods, watches synced"));
+    }
+
+    /**
+     * Every pod in the pod watch's store is known as there before the run (first seen 0), so that its add, however
+     * late the informer delivers it, is not taken for a pod created during the run.
+     */
+    private void knowListedPods() {
+        pods.getStore().list().forEach(p -> seen.firstSeen.putIfAbsent(seen.key(p), 0L));
     }
 
     /**
