@@ -75,6 +75,32 @@ public final class Analyzer implements SimulationLogReader.Visitor {
         loadGeneratorErrors.merge(message, 1L, Long::sum);
     }
 
+    /**
+     * The phase a failure at {@code at} falls in, the pods it is put on added to {@code pods}: outside the disruption
+     * windows the baseline; inside, each termination's own phase at that moment, a replacement still starting, or a
+     * refused connection sent to an exited pod by a stale route.
+     */
+    private Phase place(long at, FailureClass fc, List<String> pods) {
+        Windows.Kind failureKind = windows.kindAt(at);
+        Phase phase = failureKind == Windows.Kind.DISRUPTION ? Phase.DISRUPTION_OTHER : Phase.BASELINE;
+        if (failureKind == Windows.Kind.BASELINE) {
+            return phase;
+        }
+        for (PodTermination t : terminations) {
+            Phase own = t.phaseAt(at);
+            if (own != null) {
+                phase = pick(phase, pods, own, own == Phase.REPLACEMENT_STARTING ? t.replacement() : t.pod());
+            }
+            if (own != Phase.REPLACEMENT_STARTING && t.replacementStartingAt(at)) {
+                phase = pick(phase, pods, Phase.REPLACEMENT_STARTING, t.replacement());
+            }
+            if (own == null && fc == FailureClass.REFUSED && t.staleRouteAt(at)) {
+                phase = pick(phase, pods, Phase.AFTER_EXIT, t.pod()); // sent to the dead pod by stale conntrack
+            }
+        }
+        return phase;
+    }
+
     /** Adds one request. */
     public void accept(RequestRecord r) {
         total++;
@@ -115,23 +141,8 @@ public final class Analyzer implements SimulationLogReader.Visitor {
         if (status > 0) {
             byStatus.merge(status, 1L, Long::sum);
         }
-        Windows.Kind failureKind = windows.kindAt(at);
-        Phase phase = failureKind == Windows.Kind.DISRUPTION ? Phase.DISRUPTION_OTHER : Phase.BASELINE;
         List<String> pods = new ArrayList<>();
-        if (failureKind != Windows.Kind.BASELINE) {
-            for (PodTermination t : terminations) {
-                Phase own = t.phaseAt(at);
-                if (own != null) {
-                    phase = pick(phase, pods, own, own == Phase.REPLACEMENT_STARTING ? t.replacement() : t.pod());
-                }
-                if (own != Phase.REPLACEMENT_STARTING && t.replacementStartingAt(at)) {
-                    phase = pick(phase, pods, Phase.REPLACEMENT_STARTING, t.replacement());
-                }
-                if (own == null && fc == FailureClass.REFUSED && t.staleRouteAt(at)) {
-                    phase = pick(phase, pods, Phase.AFTER_EXIT, t.pod()); // sent to the dead pod by stale conntrack
-                }
-            }
-        }
+        Phase phase = place(at, fc, pods);
         byPhase.merge(phase, 1L, Long::sum);
         for (String pod : pods) {
             byPod.merge(pod, 1L, Long::sum);

@@ -164,6 +164,51 @@ public final class AuditInput {
             Path originRoot) {
         KustomizeOrigins origins = rendered == null ? null : KustomizeOrigins.create();
         List<Integer> starts = new ArrayList<>();
+        List<Object> docs = documents(text, file, rendered, starts);
+        for (int i = 0; i < docs.size(); i++) {
+            Object doc = docs.get(i);
+            if (doc == null) {
+                continue;
+            }
+            int line = i < starts.size() ? starts.get(i) : 0;
+            AuditFinding.Source source = new AuditFinding.Source(file, rendered == null ? line : 0,
+                    rendered == null ? null : rendered + ", line " + line);
+            if (!(doc instanceof Map<?, ?> map) || map.get("kind") == null || map.get("apiVersion") == null) {
+                if (skipped != null) {
+                    skipped.add(file + ":" + line + ": not a Kubernetes object (no apiVersion and kind): passed over");
+                    continue;
+                }
+                throw ZerodropException.usage(file + ":" + line + ": not a Kubernetes object (expected a mapping with"
+                        + " apiVersion and kind)");
+            }
+            Object parsed = unmarshal(map, file, line);
+            List<HasMetadata> objects = parsed instanceof KubernetesList list ? list.getItems()
+                    : parsed instanceof HasMetadata h ? List.of(h) : List.of();
+            for (HasMetadata o : objects) {
+                String at = file + ":" + line + (rendered != null ? " (" + rendered + ")" : "") + ": " + o.getKind()
+                        + (o.getMetadata() != null && o.getMetadata().getName() != null ? " "
+                        + o.getMetadata().getName() : "");
+                AuditFinding.Source from = origins == null ? source : origins.locate(o, originRoot, source);
+                AuditObject read;
+                try {
+                    read = AuditObject.read(o, from);
+                } catch (IllegalArgumentException e) {
+                    throw ZerodropException.usage(at + " " + e.getMessage());
+                }
+                String incomplete = AuditableObjects.incomplete(read);
+                if (incomplete != null) {
+                    throw ZerodropException.usage(at + " " + incomplete);
+                }
+                out.add(read);
+            }
+        }
+    }
+
+    /**
+     * The documents of one text, each built into maps and lists, their first lines added to {@code starts}; malformed
+     * YAML, a key given twice, a recursive alias or aliases that expand too far are input errors naming the line.
+     */
+    private static List<Object> documents(String text, String file, String rendered, List<Integer> starts) {
         List<Object> docs = new ArrayList<>();
         LoaderOptions options = loaderOptions();
         try {
@@ -196,54 +241,22 @@ public final class AuditInput {
         } catch (RuntimeException e) {
             throw ZerodropException.usage(file + ": malformed YAML: " + e.getMessage());
         }
-        for (int i = 0; i < docs.size(); i++) {
-            Object doc = docs.get(i);
-            if (doc == null) {
-                continue;
+        return docs;
+    }
+
+    /** One document as fabric8 reads it (an object, or a list of them); what it cannot read is an input error. */
+    private static Object unmarshal(Map<?, ?> map, String file, int line) {
+        try {
+            return SERIALIZATION.unmarshal(SERIALIZATION.asJson(slim(map)));
+        } catch (RuntimeException e) {
+            Throwable c = e;
+            while (c.getCause() != null && !(c instanceof JsonMappingException)) {
+                c = c.getCause();
             }
-            int line = i < starts.size() ? starts.get(i) : 0;
-            AuditFinding.Source source = new AuditFinding.Source(file, rendered == null ? line : 0,
-                    rendered == null ? null : rendered + ", line " + line);
-            if (!(doc instanceof Map<?, ?> map) || map.get("kind") == null || map.get("apiVersion") == null) {
-                if (skipped != null) {
-                    skipped.add(file + ":" + line + ": not a Kubernetes object (no apiVersion and kind): passed over");
-                    continue;
-                }
-                throw ZerodropException.usage(file + ":" + line + ": not a Kubernetes object (expected a mapping with"
-                        + " apiVersion and kind)");
-            }
-            Object parsed;
-            try {
-                parsed = SERIALIZATION.unmarshal(SERIALIZATION.asJson(slim(map)));
-            } catch (RuntimeException e) {
-                Throwable c = e;
-                while (c.getCause() != null && !(c instanceof JsonMappingException)) {
-                    c = c.getCause();
-                }
-                String why = c instanceof JsonMappingException j ? j.getOriginalMessage()
-                        + " at " + j.getPathReference() : e.getMessage();
-                throw ZerodropException.usage(file + ":" + line + ": " + map.get("kind") + " is not valid Kubernetes"
-                        + " YAML: " + why);
-            }
-            List<HasMetadata> objects = parsed instanceof KubernetesList list ? list.getItems()
-                    : parsed instanceof HasMetadata h ? List.of(h) : List.of();
-            for (HasMetadata o : objects) {
-                String at = file + ":" + line + (rendered != null ? " (" + rendered + ")" : "") + ": " + o.getKind()
-                        + (o.getMetadata() != null && o.getMetadata().getName() != null ? " "
-                        + o.getMetadata().getName() : "");
-                AuditFinding.Source from = origins == null ? source : origins.locate(o, originRoot, source);
-                AuditObject read;
-                try {
-                    read = AuditObject.read(o, from);
-                } catch (IllegalArgumentException e) {
-                    throw ZerodropException.usage(at + " " + e.getMessage());
-                }
-                String incomplete = AuditableObjects.incomplete(read);
-                if (incomplete != null) {
-                    throw ZerodropException.usage(at + " " + incomplete);
-                }
-                out.add(read);
-            }
+            String why = c instanceof JsonMappingException j ? j.getOriginalMessage()
+                    + " at " + j.getPathReference() : e.getMessage();
+            throw ZerodropException.usage(file + ":" + line + ": " + map.get("kind") + " is not valid Kubernetes"
+                    + " YAML: " + why);
         }
     }
 

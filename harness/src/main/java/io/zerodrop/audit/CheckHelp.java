@@ -31,6 +31,7 @@ public final class CheckHelp {
         return HELP;
     }
 
+    /** Size: a table, one line of help per check (26), in id order. */
     private static Map<String, Help> help() {
         Map<String, Help> m = new LinkedHashMap<>();
         m.put("ZD001", new Help("error", "a `zerodrop.io/ignore` annotation must name a check and give a reason:"

@@ -20,6 +20,11 @@ final class ProbeChecks {
     private ProbeChecks() {
     }
 
+    /**
+     * The probe checks in id order.
+     *
+     * <p>Size: a table of 7 rules, each entry a short check of its own, read top to bottom like the README's list.
+     */
     static List<AuditCheck> all() {
         return List.of(
                 new Rule("ZD101", "readiness probe missing on a pod a Service selects", (c, f) -> {

@@ -61,6 +61,11 @@ final class RolloutChecks {
         return t.getNamespaces().contains(namespace);
     }
 
+    /**
+     * The rollout checks in id order.
+     *
+     * <p>Size: a table of 4 rules, each entry a short check of its own, read top to bottom like the README's list.
+     */
     static List<AuditCheck> all() {
         return List.of(
                 new Rule("ZD106", "update strategy replaces every pod at once", (c, f) -> {

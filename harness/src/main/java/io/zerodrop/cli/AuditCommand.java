@@ -96,51 +96,10 @@ final class AuditCommand implements Callable<Integer> {
         }
         AuditOptions options = new AuditOptions(drain == null ? null : drain.toMillis() / 1000.0,
                 propagation.toMillis() / 1000.0);
-        List<AuditObject> objects;
-        List<Map<String, String>> livePods = null;
-        String what;
-        if (runtime != null) {
-            if (!runtime.equals("kubernetes")) {
-                throw ZerodropException.usage("--runtime \"" + runtime + "\" is invalid for audit: expected kubernetes"
-                        + " (or no --runtime, to audit files)");
-            }
-            if (!paths.isEmpty()) {
-                throw ZerodropException.usage("audit --runtime kubernetes reads the cluster: give no PATH");
-            }
-            Cluster c = Cluster.connect(cluster.options(), null);
-            try {
-                what = "namespace " + c.namespace() + " on " + c.server() + (workload != null ? ", " + workload : "");
-                List<Pod> pods = c.client().pods().inNamespace(c.namespace()).list().getItems();
-                List<HasMetadata> found = read(c, pods);
-                objects = AuditInput.live(found, "live: namespace " + c.namespace());
-                livePods = pods.stream().map(p -> p.getMetadata().getLabels() == null ? Map.<String, String>of()
-                        : p.getMetadata().getLabels()).toList();
-            } catch (KubernetesClientException e) {
-                throw ZerodropException.environment("reading namespace " + c.namespace() + " on " + c.server()
-                        + " failed: " + e.getCode() + " " + e.getMessage() + " (the Role in manifests/rbac grants what"
-                        + " audit reads)");
-            } finally {
-                c.close();
-            }
-        } else {
-            if (paths.isEmpty()) {
-                throw ZerodropException.usage("audit needs PATH (files, directories, a kustomize directory, or - for"
-                        + " stdin), or --runtime kubernetes");
-            }
-            what = String.join(" ", paths);
-            List<String> skipped = new ArrayList<>();
-            objects = AuditInput.read(paths, System.in, skipped);
-            skipped.forEach(line -> spec.commandLine().getErr().println("zerodrop audit: skipped " + line));
-            AuditInput.redefined(objects).forEach(line -> spec.commandLine().getErr().println("zerodrop audit: note "
-                    + line));
-            if (objects.isEmpty()) {
-                throw ZerodropException.usage("nothing to audit in " + what + ": no Kubernetes object was read"
-                        + (skipped.isEmpty() ? "" : " (" + skipped.size() + " file(s) or document(s) passed over)")
-                        + ". An input that audits nothing never passes: an empty standard input after a failed"
-                        + " `helm template`, an empty directory or a wrong path are errors (exit 2)");
-            }
-        }
-        AuditContext context = new AuditContext(objects, options, livePods);
+        Input input = runtime != null ? fromCluster() : fromFiles();
+        List<AuditObject> objects = input.objects();
+        String what = input.what();
+        AuditContext context = new AuditContext(objects, options, input.livePods());
         AuditScope scope = AuditScope.of(context);
         if (scope.auditedNothing()) {
             throw ZerodropException.usage("nothing audited in " + what + ": read " + scope.kindsRead() + ", and no"
@@ -170,6 +129,57 @@ final class AuditCommand implements Callable<Integer> {
             out.flush();
         }
         return Auditor.failed(findings) ? ExitCodes.VERDICT_FAILED : ExitCodes.PASSED;
+    }
+
+    /** What is audited: the objects, the labels of the live pods (null for files), and how to name it. */
+    private record Input(List<AuditObject> objects, List<Map<String, String>> livePods, String what) {
+    }
+
+    /** {@code --runtime kubernetes}: the namespace's objects and pods as the cluster has them. */
+    private Input fromCluster() {
+        if (!runtime.equals("kubernetes")) {
+            throw ZerodropException.usage("--runtime \"" + runtime + "\" is invalid for audit: expected kubernetes"
+                    + " (or no --runtime, to audit files)");
+        }
+        if (!paths.isEmpty()) {
+            throw ZerodropException.usage("audit --runtime kubernetes reads the cluster: give no PATH");
+        }
+        Cluster c = Cluster.connect(cluster.options(), null);
+        try {
+            String what = "namespace " + c.namespace() + " on " + c.server() + (workload != null ? ", " + workload : "");
+            List<Pod> pods = c.client().pods().inNamespace(c.namespace()).list().getItems();
+            List<HasMetadata> found = read(c, pods);
+            List<AuditObject> objects = AuditInput.live(found, "live: namespace " + c.namespace());
+            return new Input(objects, pods.stream().map(p -> p.getMetadata().getLabels() == null
+                    ? Map.<String, String>of() : p.getMetadata().getLabels()).toList(), what);
+        } catch (KubernetesClientException e) {
+            throw ZerodropException.environment("reading namespace " + c.namespace() + " on " + c.server()
+                    + " failed: " + e.getCode() + " " + e.getMessage() + " (the Role in manifests/rbac grants what"
+                    + " audit reads)");
+        } finally {
+            c.close();
+        }
+    }
+
+    /** The files, directories or standard input given as PATH; what was passed over is said on stderr. */
+    private Input fromFiles() {
+        if (paths.isEmpty()) {
+            throw ZerodropException.usage("audit needs PATH (files, directories, a kustomize directory, or - for"
+                    + " stdin), or --runtime kubernetes");
+        }
+        String what = String.join(" ", paths);
+        List<String> skipped = new ArrayList<>();
+        List<AuditObject> objects = AuditInput.read(paths, System.in, skipped);
+        skipped.forEach(line -> spec.commandLine().getErr().println("zerodrop audit: skipped " + line));
+        AuditInput.redefined(objects).forEach(line -> spec.commandLine().getErr().println("zerodrop audit: note "
+                + line));
+        if (objects.isEmpty()) {
+            throw ZerodropException.usage("nothing to audit in " + what + ": no Kubernetes object was read"
+                    + (skipped.isEmpty() ? "" : " (" + skipped.size() + " file(s) or document(s) passed over)")
+                    + ". An input that audits nothing never passes: an empty standard input after a failed"
+                    + " `helm template`, an empty directory or a wrong path are errors (exit 2)");
+        }
+        return new Input(objects, null, what);
     }
 
     /**

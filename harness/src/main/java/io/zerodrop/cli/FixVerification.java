@@ -73,6 +73,13 @@ final class FixVerification {
         o.print(two.summary());
         o.flush();
         int after = two.exitCode();
+        compare(one, two, fix, first, second);
+        return after;
+    }
+
+    /** Each finding of the first run judged by the second; printed and written to fixes/verification.json. */
+    private void compare(Experiment.Outcome one, Experiment.Outcome two, Map<String, String> fix, Path first,
+            Path second) {
         Set<String> still = two.report().findings().stream().map(Finding::code).collect(Collectors.toSet());
         long dropsBefore = one.report().analysis().measuredFailed();
         long dropsAfter = two.report().analysis().measuredFailed();
@@ -106,6 +113,5 @@ final class FixVerification {
             throw ZerodropException.environment("cannot write " + first.resolve("fixes/verification.json") + ": "
                     + e.getMessage(), e);
         }
-        return after;
     }
 }

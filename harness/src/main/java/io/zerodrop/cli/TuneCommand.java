@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.zerodrop.analysis.PodTermination;
 import io.zerodrop.core.AtomicFiles;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.ZerodropException;
-import io.zerodrop.engine.Experiment;
 import io.zerodrop.engine.OutputDirectory;
 import io.zerodrop.engine.ScenarioRunner;
 import io.zerodrop.findings.Margins;
@@ -24,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -127,56 +124,11 @@ final class TuneCommand implements Callable<Integer> {
         ScenarioRunner runner = new ScenarioRunner(spec.commandLine().getErr());
         ScenarioRunner.Options options = ScenarioRunner.Options.run(where, null, false);
         PrintWriter o = spec.commandLine().getOut();
-        List<Trial> trials = new ArrayList<>();
-        boolean[] interrupted = {false};
-        boolean[] notJudged = {false};
-        // on SIGINT/SIGTERM the JVM exits once its shutdown hooks end: this one holds it until tune.json is written
         CountDownLatch written = new CountDownLatch(1);
-        Thread holdExit = new Thread(() -> {
-            try {
-                written.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "zerodrop-tune-report");
-        java.lang.Runtime.getRuntime().addShutdownHook(holdExit);
-        BiFunction<String, String, Trial> trial = (value, purpose) -> {
-            if (trials.size() >= maxRuns) {
-                throw new GiveUp("--max-runs " + maxRuns + " reached");
-            }
-            int k = trials.size() + 1;
-            Scenario withValue = origin.apply(ScenarioLoader.load(scenarioFile, seed + k))
-                    .withSettings(" (" + param + " " + value + ")", Map.of(param, value));
-            Path runDir = dir.resolve(String.format(Locale.ROOT, "run-%02d-%s-%s", k, param, value.replace("%", "pct")));
-            o.println("tune: run " + k + " (" + purpose + "): " + param + " = " + value);
-            o.flush();
-            Experiment.Outcome r = runner.run(withValue, cluster.request(scenarioFile, seed + k, images, url, false,
-                    startBudget.get()),
-                    options.into(runDir));
-            o.print(r.summary());
-            o.flush();
-            int code = r.exitCode();
-            Trial t = code == ExitCodes.INTERRUPTED ? new Trial(k, value, purpose, -1, "INTERRUPTED", -1, -1, runDir)
-                    : measure(k, value, purpose, r, runDir);
-            trials.add(t);
-            o.println("tune: run " + k + ": " + (t.judged() ? t.failed() + " failed (" + t.verdict() + ")"
-                    : "not judged (" + t.verdict() + ")") + (t.lagMaxMs() >= 0 ? ", routing lag max " + t.lagMaxMs()
-                    + " ms" : "") + (t.drainMaxMs() >= 0 ? ", drain max " + t.drainMaxMs() + " ms" : ""));
-            o.flush();
-            if (code == ExitCodes.INTERRUPTED) {
-                interrupted[0] = true;
-                throw new GiveUp("interrupted (SIGINT or SIGTERM) during run " + k + "; what it changed was undone");
-            }
-            if (!t.judged()) {
-                notJudged[0] = true;
-                String why = r == null || r.report().verdict().reasons().isEmpty() ? ""
-                        : ": " + r.report().verdict().reasons().get(0);
-                throw new GiveUp("run " + k + " (" + param + " = " + value + ") was " + t.verdict() + why + "; a run"
-                        + " that was not judged cannot tell whether " + value + " drops requests, so the search stops"
-                        + " there (see its report)");
-            }
-            return t;
-        };
+        Thread holdExit = holdExitUntil(written);
+        TuneTrials trial = new TuneTrials(param, maxRuns, k -> origin.apply(ScenarioLoader.load(scenarioFile, seed + k)),
+                k -> cluster.request(scenarioFile, seed + k, images, url, false, startBudget.get()), runner, options,
+                dir, o);
         String recommended = null;
         String how = "";
         String note = "";
@@ -203,8 +155,8 @@ final class TuneCommand implements Callable<Integer> {
             note = g.getMessage();
         }
         try {
-            int code = report(dir, base, trials, recommended, how, note, o);
-            return interrupted[0] ? ExitCodes.INTERRUPTED : notJudged[0] ? ExitCodes.ENVIRONMENT : code;
+            int code = report(dir, base, trial.done(), recommended, how, note, o);
+            return trial.interrupted() ? ExitCodes.INTERRUPTED : trial.notJudged() ? ExitCodes.ENVIRONMENT : code;
         } finally {
             written.countDown();
             try {
@@ -213,6 +165,22 @@ final class TuneCommand implements Callable<Integer> {
                 // the hook is running: it has just been released
             }
         }
+    }
+
+    /**
+     * On SIGINT or SIGTERM the JVM exits once its shutdown hooks end: the hook added here holds it until
+     * {@code written} counts down (tune.json written), 30 s at most.
+     */
+    private static Thread holdExitUntil(CountDownLatch written) {
+        Thread holdExit = new Thread(() -> {
+            try {
+                written.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "zerodrop-tune-report");
+        java.lang.Runtime.getRuntime().addShutdownHook(holdExit);
+        return holdExit;
     }
 
     /** Thrown when the search cannot go on: the report says why. */
@@ -326,24 +294,6 @@ final class TuneCommand implements Callable<Integer> {
             }
         }
         return lo;
-    }
-
-    private static Trial measure(int k, String value, String purpose, Experiment.Outcome r, Path dir) {
-        if (r == null) {
-            return new Trial(k, value, purpose, -1, "ERROR", -1, -1, dir);
-        }
-        long lag = -1;
-        long drain = -1;
-        for (PodTermination t : r.report().analysis().terminations()) {
-            lag = Math.max(lag, t.routingLagMs());
-            if (t.sigtermMs() >= 0 && t.exitMs() >= t.sigtermMs()) {
-                drain = Math.max(drain, t.exitMs() - t.sigtermMs());
-            }
-        }
-        String status = r.report().verdict().status().name();
-        long failed = status.equals("ERROR") || status.equals("INCONCLUSIVE") ? -1 : r.report().analysis()
-                .measuredFailed();
-        return new Trial(k, value, purpose, failed, status, lag, drain, dir);
     }
 
     private int report(Path dir, Scenario base, List<Trial> trials, String recommended, String how, String note,

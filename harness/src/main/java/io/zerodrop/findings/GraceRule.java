@@ -37,17 +37,8 @@ final class GraceRule implements FindingRule {
         }
         long preStop = w.preStop().map(PreStop::seconds).orElse(0L);
         Map<String, Long> killAfter = new LinkedHashMap<>();
-        List<String> silent = new ArrayList<>();
-        for (PodTermination t : killed) {
-            long end = t.sigkillMs() >= 0 ? t.sigkillMs() : t.exitMs();
-            killAfter.put(t.pod(), end - t.markedMs());
-            boolean readinessFailed = e.events().stream().anyMatch(x -> x.pod().equals(t.pod())
-                    && x.type() == EventType.ENDPOINT_NOT_READY && t.sigtermMs() >= 0 && x.atMs() >= t.sigtermMs()
-                    && (end < 0 || x.atMs() <= end));
-            if (!readinessFailed) {
-                silent.add(t.pod());
-            }
-        }
+        killed.forEach(t -> killAfter.put(t.pod(), killedAt(t) - t.markedMs()));
+        List<String> silent = silent(e, killed);
         boolean ignores = "ignore".equalsIgnoreCase(w.env().getOrDefault("SHUTDOWN_MODE", ""));
         boolean shell = w.command().size() >= 2 && w.command().get(0).matches(".*/?(ba|da|a|z|k)?sh")
                 && w.command().get(1).equals("-c");
@@ -86,5 +77,25 @@ final class GraceRule implements FindingRule {
                 "terminationGracePeriodSeconds ≥ preStop + the app's drain time + a margin (" + needed + " s), or"
                         + " make the app finish sooner", ev, patch, null).withSettings(Map.of(
                         "terminationGracePeriodSeconds", String.valueOf(needed))));
+    }
+
+    /** When the pod was killed: the SIGKILL when seen, else its exit. */
+    private static long killedAt(PodTermination t) {
+        return t.sigkillMs() >= 0 ? t.sigkillMs() : t.exitMs();
+    }
+
+    /** The killed pods that showed no shutdown activity: readiness never failed between SIGTERM and the kill. */
+    private static List<String> silent(RunEvidence e, List<PodTermination> killed) {
+        List<String> silent = new ArrayList<>();
+        for (PodTermination t : killed) {
+            long end = killedAt(t);
+            boolean readinessFailed = e.events().stream().anyMatch(x -> x.pod().equals(t.pod())
+                    && x.type() == EventType.ENDPOINT_NOT_READY && t.sigtermMs() >= 0 && x.atMs() >= t.sigtermMs()
+                    && (end < 0 || x.atMs() <= end));
+            if (!readinessFailed) {
+                silent.add(t.pod());
+            }
+        }
+        return silent;
     }
 }

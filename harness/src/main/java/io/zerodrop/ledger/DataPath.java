@@ -128,6 +128,15 @@ public final class DataPath {
         if (t.outOfRotationMs() < 0) {
             return null; // neither the API's moment nor a measured one: the race's size stays unmeasured
         }
+        return assumed(t, a, deletion, last, allowance, unmeasured);
+    }
+
+    /**
+     * Routing stopped as the API says it did (the endpoint change, plus the allowance), or later if requests still
+     * reached the pod then; the attributes {@code a} gathered so far are kept and the reason it is not measured given.
+     */
+    private static TimelineEvent assumed(PodTermination t, Map<String, String> a, long deletion, long last,
+            Allowance allowance, String unmeasured) {
         long at = Math.max(t.outOfRotationMs() + allowance.ms(), last);
         a.put("source", allowance.ms() > 0 ? "api+allowance" : "api");
         a.put("allowanceMs", String.valueOf(allowance.ms()));

@@ -72,12 +72,81 @@ public final class RequestJoin {
     private static Exact joinOne(Path clientLog, Map<String, Path> serverLogs, BufferedWriter w, boolean withToken) {
         Client c = readClient(clientLog);
         int n = c.maxSeq + 1;
-        byte[] attempts = new byte[n];
-        byte[] okAnswers = new byte[n];
-        byte[] cuts = new byte[n];
-        String[] podOf = new String[n];
-        String[] outcomes = new String[n];
-        long unknown = 0;
+        Served v = readServers(c, n, serverLogs);
+        long total = 0, ok = 0, reached = 0, never = 0, lost = 0, cut = 0, other = 0, hidden = 0, retried = 0;
+        long allAttempts = 0;
+        Map<String, Long> byPod = new TreeMap<>();
+        String seqPrefix = withToken ? c.token + "-" : "";
+        try {
+            for (int s = 0; s < n; s++) {
+                if (c.state[s] == 0) {
+                    continue;
+                }
+                total++;
+                boolean clientOk = c.state[s] == OK;
+                if (v.attempts[s] > 0) {
+                    reached++;
+                    allAttempts += v.attempts[s];
+                }
+                if (v.attempts[s] > 1) {
+                    retried++;
+                }
+                if (clientOk) {
+                    ok++;
+                    if (v.attempts[s] > 1 && v.cuts[s] > 0) {
+                        hidden++;
+                    }
+                } else {
+                    if (v.attempts[s] == 0) {
+                        never++;
+                    } else if (v.okAnswers[s] > 0) {
+                        lost++;
+                    } else if (v.cuts[s] > 0 || v.outcomes[s] == null) {
+                        cut++; // cut by shutdown, or never settled: the process died with it in flight
+                    } else {
+                        other++; // answered with an error status the client counted as a failure
+                    }
+                    if (v.podOf[s] != null) {
+                        byPod.merge(v.podOf[s], 1L, Long::sum);
+                    }
+                }
+                if (w != null) {
+                    w.write(seqPrefix + s + "\t" + c.start[s] + "\t" + c.end[s] + "\t" + (clientOk ? "OK" : "FAILED") + "\t"
+                            + (v.podOf[s] == null ? "-" : v.podOf[s]) + "\t" + (v.outcomes[s] == null
+                            ? (v.attempts[s] > 0 ? "IN_FLIGHT_AT_EXIT" : "NEVER_RECEIVED") : v.outcomes[s]) + "\n");
+                }
+            }
+        } catch (IOException e) {
+            throw ZerodropException.environment("cannot write the joined request table: " + e.getMessage(), e);
+        }
+        return new Exact(total, ok, total - ok, reached, allAttempts, never, lost, cut, other, hidden, retried, v.unknown,
+                Map.copyOf(byPod));
+    }
+
+    /** What the servers logged of one client's requests, by sequence number. */
+    private static final class Served {
+        final byte[] attempts;
+        final byte[] okAnswers;
+        final byte[] cuts;
+        final String[] podOf;
+        final String[] outcomes;
+        long unknown;
+
+        Served(int n) {
+            attempts = new byte[n];
+            okAnswers = new byte[n];
+            cuts = new byte[n];
+            podOf = new String[n];
+            outcomes = new String[n];
+        }
+    }
+
+    /**
+     * Reads every pod's request log (pods in name order) for the {@code n} requests of client {@code c}: who received
+     * each, how often, and how each answer ended; ids of no request of this client's run are counted as unknown.
+     */
+    private static Served readServers(Client c, int n, Map<String, Path> serverLogs) {
+        Served v = new Served(n);
         for (Map.Entry<String, Path> log : new TreeMap<>(serverLogs).entrySet()) {
             String prefix = c.token + "-";
             try (BufferedReader r = Files.newBufferedReader(log.getValue(), StandardCharsets.US_ASCII)) {
@@ -93,20 +162,20 @@ public final class RequestJoin {
                         continue;
                     }
                     if (seq < 0 || seq >= n || c.state[seq] == 0) {
-                        unknown++;
+                        v.unknown++;
                         continue;
                     }
                     if (f[0].equals("R")) {
-                        attempts[seq]++;
-                        podOf[seq] = podOf[seq] == null ? log.getKey() : podOf[seq] + "," + log.getKey();
+                        v.attempts[seq]++;
+                        v.podOf[seq] = v.podOf[seq] == null ? log.getKey() : v.podOf[seq] + "," + log.getKey();
                     } else if (f[0].equals("S") && f.length >= 5) {
                         if (f[3].equals("OK")) {
-                            okAnswers[seq]++;
+                            v.okAnswers[seq]++;
                         } else if (f[3].equals("CUT") || f[3].equals("CLIENT_ABORTED")) {
-                            cuts[seq]++;
+                            v.cuts[seq]++;
                         }
                         String o = f[3] + (f[4].equals("0") ? "" : ":" + f[4]);
-                        outcomes[seq] = outcomes[seq] == null ? o : outcomes[seq] + "," + o;
+                        v.outcomes[seq] = v.outcomes[seq] == null ? o : v.outcomes[seq] + "," + o;
                     }
                 }
             } catch (IOException e) {
@@ -114,54 +183,7 @@ public final class RequestJoin {
                         + log.getValue() + "): " + e.getMessage(), e);
             }
         }
-        long total = 0, ok = 0, reached = 0, never = 0, lost = 0, cut = 0, other = 0, hidden = 0, retried = 0;
-        long allAttempts = 0;
-        Map<String, Long> byPod = new TreeMap<>();
-        String seqPrefix = withToken ? c.token + "-" : "";
-        try {
-            for (int s = 0; s < n; s++) {
-                if (c.state[s] == 0) {
-                    continue;
-                }
-                total++;
-                boolean clientOk = c.state[s] == OK;
-                if (attempts[s] > 0) {
-                    reached++;
-                    allAttempts += attempts[s];
-                }
-                if (attempts[s] > 1) {
-                    retried++;
-                }
-                if (clientOk) {
-                    ok++;
-                    if (attempts[s] > 1 && cuts[s] > 0) {
-                        hidden++;
-                    }
-                } else {
-                    if (attempts[s] == 0) {
-                        never++;
-                    } else if (okAnswers[s] > 0) {
-                        lost++;
-                    } else if (cuts[s] > 0 || outcomes[s] == null) {
-                        cut++; // cut by shutdown, or never settled: the process died with it in flight
-                    } else {
-                        other++; // answered with an error status the client counted as a failure
-                    }
-                    if (podOf[s] != null) {
-                        byPod.merge(podOf[s], 1L, Long::sum);
-                    }
-                }
-                if (w != null) {
-                    w.write(seqPrefix + s + "\t" + c.start[s] + "\t" + c.end[s] + "\t" + (clientOk ? "OK" : "FAILED") + "\t"
-                            + (podOf[s] == null ? "-" : podOf[s]) + "\t" + (outcomes[s] == null
-                            ? (attempts[s] > 0 ? "IN_FLIGHT_AT_EXIT" : "NEVER_RECEIVED") : outcomes[s]) + "\n");
-                }
-            }
-        } catch (IOException e) {
-            throw ZerodropException.environment("cannot write the joined request table: " + e.getMessage(), e);
-        }
-        return new Exact(total, ok, total - ok, reached, allAttempts, never, lost, cut, other, hidden, retried, unknown,
-                Map.copyOf(byPod));
+        return v;
     }
 
     private static final class Client {

@@ -51,28 +51,7 @@ public final class ConsoleSummary {
             s.append(String.format(Locale.ROOT, "  bursts     longest %d ms, %d burst(s)%n", a.longestFailureBurstMs(),
                     a.failureBursts()));
         }
-        if (r.groundTruth().isPresent()) {
-            GroundTruth g = r.groundTruth().get();
-            s.append(String.format(Locale.ROOT, "  client     sent %d  ok %d  failed %d (whole run)%n", g.clientTotal(),
-                    g.clientOk(), g.clientFailed()));
-            if (g.exact() == null) {
-                s.append(String.format(Locale.ROOT, "  server     received %d  ok %d  error %d  cut %d%s  hidden drops"
-                        + " %d%n", g.serverReceived(), g.serverOk(), g.serverError(), g.serverCut(),
-                        g.allFinal() ? "" : " (lower bound)", g.hiddenDrops()));
-            } else {
-                // with the join by request id, its counts are the truth; the ledgers' totals are shown as what they are
-                s.append(String.format(Locale.ROOT, "  server     received %d  ok %d  error %d  cut %d  (ledger totals%s)%n",
-                        g.serverReceived(), g.serverOk(), g.serverError(), g.serverCut(), g.ledgersAgreeWithJoin()
-                                ? "; the join by id agrees" : "; they differ from the exact join by id below, which is"
-                                + " the truth: see the notes in report.html"));
-            }
-            if (g.exact() != null) {
-                var x = g.exact();
-                s.append(String.format(Locale.ROOT, "  by id      %d failed: never reached %d, answered but lost %d, cut %d,"
-                        + " error %d; hidden drops %d (exact, requests.tsv)%n", x.clientFailed(), x.neverReached(),
-                        x.answeredButLost(), x.cutByServer(), x.failedOther(), x.hiddenDrops()));
-            }
-        }
+        r.groundTruth().ifPresent(g -> groundTruth(s, g));
         for (Finding f : r.findings()) {
             s.append("  ").append(f.severity()).append("  ").append(f.title()).append('\n');
         }
@@ -90,6 +69,29 @@ public final class ConsoleSummary {
         s.append("  reports    ").append(String.join("  ", reportFiles)).append('\n');
         s.append("  clock      all times are epoch ms from this host's clock\n");
         return s.toString();
+    }
+
+    /** The client's and the servers' counts, and the exact join by request id when there is one. */
+    private static void groundTruth(StringBuilder s, GroundTruth g) {
+        s.append(String.format(Locale.ROOT, "  client     sent %d  ok %d  failed %d (whole run)%n", g.clientTotal(),
+                g.clientOk(), g.clientFailed()));
+        if (g.exact() == null) {
+            s.append(String.format(Locale.ROOT, "  server     received %d  ok %d  error %d  cut %d%s  hidden drops"
+                    + " %d%n", g.serverReceived(), g.serverOk(), g.serverError(), g.serverCut(),
+                    g.allFinal() ? "" : " (lower bound)", g.hiddenDrops()));
+        } else {
+            // with the join by request id, its counts are the truth; the ledgers' totals are shown as what they are
+            s.append(String.format(Locale.ROOT, "  server     received %d  ok %d  error %d  cut %d  (ledger totals%s)%n",
+                    g.serverReceived(), g.serverOk(), g.serverError(), g.serverCut(), g.ledgersAgreeWithJoin()
+                            ? "; the join by id agrees" : "; they differ from the exact join by id below, which is"
+                            + " the truth: see the notes in report.html"));
+        }
+        if (g.exact() != null) {
+            var x = g.exact();
+            s.append(String.format(Locale.ROOT, "  by id      %d failed: never reached %d, answered but lost %d, cut %d,"
+                    + " error %d; hidden drops %d (exact, requests.tsv)%n", x.clientFailed(), x.neverReached(),
+                    x.answeredButLost(), x.cutByServer(), x.failedOther(), x.hiddenDrops()));
+        }
     }
 
     private static String join(Map<?, Long> m) {

@@ -24,7 +24,28 @@ public final class JsonReport {
         root.set("header", JSON.valueToTree(r.header()));
         root.set("steps", JSON.valueToTree(r.steps()));
         root.set("timeline", JSON.valueToTree(r.timeline()));
-        ObjectNode req = root.putObject("requests");
+        requests(root.putObject("requests"), a);
+        root.set("disruptionWindows", JSON.valueToTree(a.disruptionWindows()));
+        root.set("terminations", JSON.valueToTree(a.terminations()));
+        root.set("attributions", JSON.valueToTree(a.attributions()));
+        root.put("attributionsOmitted", a.attributionsOmitted());
+        if (r.groundTruth().isPresent()) {
+            root.set("groundTruth", JSON.valueToTree(r.groundTruth().get()));
+        } else {
+            root.putNull("groundTruth");
+        }
+        root.set("findings", JSON.valueToTree(r.findings()));
+        root.set("verdict", JSON.valueToTree(r.verdict()));
+        if (r.gatlingReport().isPresent()) {
+            root.put("gatlingReport", r.gatlingReport().get());
+        } else {
+            root.putNull("gatlingReport");
+        }
+        return root;
+    }
+
+    /** The {@code requests} object: counts, rates, the generator's health, failures by kind, latency, per 100 ms. */
+    private static void requests(ObjectNode req, AnalysisResult a) {
         req.put("total", a.totalRequests());
         req.put("warmup", a.warmupRequests());
         req.put("measured", a.measuredRequests());
@@ -63,23 +84,6 @@ public final class JsonReport {
         for (AnalysisResult.Bucket b : a.buckets()) {
             rows.addArray().add(b.startMs()).add(b.ok()).add(b.failed()).add(b.warmup());
         }
-        root.set("disruptionWindows", JSON.valueToTree(a.disruptionWindows()));
-        root.set("terminations", JSON.valueToTree(a.terminations()));
-        root.set("attributions", JSON.valueToTree(a.attributions()));
-        root.put("attributionsOmitted", a.attributionsOmitted());
-        if (r.groundTruth().isPresent()) {
-            root.set("groundTruth", JSON.valueToTree(r.groundTruth().get()));
-        } else {
-            root.putNull("groundTruth");
-        }
-        root.set("findings", JSON.valueToTree(r.findings()));
-        root.set("verdict", JSON.valueToTree(r.verdict()));
-        if (r.gatlingReport().isPresent()) {
-            root.put("gatlingReport", r.gatlingReport().get());
-        } else {
-            root.putNull("gatlingReport");
-        }
-        return root;
     }
 
     public static void write(RunReport r, Path file) throws IOException {

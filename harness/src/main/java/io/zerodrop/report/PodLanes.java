@@ -53,88 +53,12 @@ final class PodLanes {
                 pods.add(t.replacement());
             }
         });
-        Map<String, List<Mark>> marks = new LinkedHashMap<>();
-        pods.forEach(p -> marks.put(p, new ArrayList<>()));
-        for (TimelineEvent e : r.timeline()) {
-            if (!marks.containsKey(e.pod()) || !e.type().isMoment()) {
-                continue;
-            }
-            String label = label(e);
-            if (label != null) {
-                boolean assumed = e.type() == EventType.ROUTING_STOPPED
-                        && e.attributes().getOrDefault("source", "").startsWith("api");
-                marks.get(e.pod()).add(new Mark(e.atMs(), label, color(e.type()), assumed
-                        || e.attributes().containsKey(INFERRED)));
-            }
-        }
-        Map<String, List<Long>> failures = new LinkedHashMap<>();
-        for (Attribution a : r.analysis().attributions()) {
-            for (String p : a.pods()) {
-                if (marks.containsKey(p)) {
-                    failures.computeIfAbsent(p, k -> new ArrayList<>()).add(a.atMs());
-                }
-            }
-        }
-
-        // lay out: per lane, labels in rows (greedy, left to right), then the lane's bar
+        Map<String, List<Mark>> marks = marks(r, pods);
+        Map<String, List<Long>> failures = failures(r, marks.keySet());
         StringBuilder body = new StringBuilder();
         int y = 8;
         for (String pod : pods) {
-            List<Mark> ms = marks.get(pod);
-            ms.sort(Comparator.comparingLong(Mark::atMs));
-            List<Double> rowEnds = new ArrayList<>();
-            List<int[]> placed = new ArrayList<>();
-            for (Mark m : ms) {
-                double mx = x.apply(m.atMs());
-                int row = 0;
-                while (row < rowEnds.size() && rowEnds.get(row) > mx) {
-                    row++;
-                }
-                double labelW = CHAR_PX * m.label().length() + 6;
-                if (row == rowEnds.size()) {
-                    rowEnds.add(mx + labelW);
-                } else {
-                    rowEnds.set(row, mx + labelW);
-                }
-                placed.add(new int[] {row});
-            }
-            int rows = Math.max(1, rowEnds.size());
-            int top = y;
-            int barY = top + 14 + rows * LABEL_ROW;
-            PodTermination asDeleted = terms.stream().filter(t -> t.pod().equals(pod)).findFirst().orElse(null);
-            boolean replacement = asDeleted == null;
-            body.append(String.format(Locale.ROOT, "<g class=\"lane\" data-pod=\"%s\"><text class=\"lane-name\" x=\"4\""
-                    + " y=\"%d\" font-size=\"11\" font-weight=\"bold\">%s%s</text>%n", HtmlReport.esc(pod), top + 10,
-                    HtmlReport.esc(pod), replacement ? " (replacement)" : ""));
-            body.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f5f5f5\"/>%n",
-                    HtmlReport.PAD_LEFT, barY, plotW, LANE_BAR));
-            if (asDeleted != null) {
-                span(body, x, asDeleted.preStopStartMs(), asDeleted.preStopEndMs(), barY, "#ce93d8", "preStop");
-                span(body, x, asDeleted.sigtermMs(), asDeleted.inRotationUntilMs(), barY, "#ef9a9a",
-                        "SIGTERM while still in rotation");
-                span(body, x, Math.max(asDeleted.inRotationUntilMs(), asDeleted.sigtermMs()), asDeleted.exitMs(), barY,
-                        "#ffe082", "draining");
-            } else {
-                PodTermination of = terms.stream().filter(t -> t.replacement().equals(pod)).findFirst().orElseThrow();
-                span(body, x, of.replacementStartedMs(), of.replacementReadyMs(), barY, "#b3e5fc", "starting");
-            }
-            for (int i = 0; i < ms.size(); i++) {
-                Mark m = ms.get(i);
-                double mx = x.apply(m.atMs());
-                int ly = top + 14 + placed.get(i)[0] * LABEL_ROW + 9;
-                body.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\""
-                        + "%s/><text class=\"lane-label\" x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"%s\"><title>%s at"
-                        + " %d%s</title>%s</text>%n", mx, ly - 8, mx, barY + LANE_BAR, m.color(), m.inferred()
-                        ? " stroke-dasharray=\"2,2\"" : "", mx + 2, ly, m.color(), HtmlReport.esc(pod + " " + m.label()),
-                        m.atMs(), m.inferred() ? " (inferred)" : "", HtmlReport.esc(m.label() + (m.inferred() ? "*"
-                                : ""))));
-            }
-            for (long f : failures.getOrDefault(pod, List.of())) {
-                body.append(String.format(Locale.ROOT, "<circle class=\"failure\" cx=\"%.1f\" cy=\"%d\" r=\"2\""
-                        + " fill=\"#c62828\"/>", x.apply(f), barY + LANE_BAR / 2));
-            }
-            body.append("\n</g>\n");
-            y = barY + LANE_BAR + 10;
+            y = lane(body, pod, terms, marks.get(pod), failures.getOrDefault(pod, List.of()), x, y, plotW);
         }
         int height = y + 16;
         h.append("<h2>Pod terminations, lane by lane</h2>\n<p class=\"small\">Same time axis as the chart above. Shaded:")
@@ -155,6 +79,103 @@ final class PodLanes {
                     + "</text>", x.apply(t0 + s * 1000), height - 4, s));
         }
         h.append("\n</svg>\n");
+    }
+
+    /** The labelled moments of each lane's pod, in timeline order. */
+    private static Map<String, List<Mark>> marks(RunReport r, Set<String> pods) {
+        Map<String, List<Mark>> marks = new LinkedHashMap<>();
+        pods.forEach(p -> marks.put(p, new ArrayList<>()));
+        for (TimelineEvent e : r.timeline()) {
+            if (!marks.containsKey(e.pod()) || !e.type().isMoment()) {
+                continue;
+            }
+            String label = label(e);
+            if (label != null) {
+                boolean assumed = e.type() == EventType.ROUTING_STOPPED
+                        && e.attributes().getOrDefault("source", "").startsWith("api");
+                marks.get(e.pod()).add(new Mark(e.atMs(), label, color(e.type()), assumed
+                        || e.attributes().containsKey(INFERRED)));
+            }
+        }
+        return marks;
+    }
+
+    /** When each failed request attributed to a lane's pod was sent. */
+    private static Map<String, List<Long>> failures(RunReport r, Set<String> pods) {
+        Map<String, List<Long>> failures = new LinkedHashMap<>();
+        for (Attribution a : r.analysis().attributions()) {
+            for (String p : a.pods()) {
+                if (pods.contains(p)) {
+                    failures.computeIfAbsent(p, k -> new ArrayList<>()).add(a.atMs());
+                }
+            }
+        }
+        return failures;
+    }
+
+    /** The label row of each mark (sorted here by time): greedy, left to right, so that no two labels overlap. */
+    private static int[] labelRows(List<Mark> ms, LongFunction<Double> x) {
+        ms.sort(Comparator.comparingLong(Mark::atMs));
+        List<Double> rowEnds = new ArrayList<>();
+        int[] rows = new int[ms.size() + 1];
+        for (int i = 0; i < ms.size(); i++) {
+            Mark m = ms.get(i);
+            double mx = x.apply(m.atMs());
+            int row = 0;
+            while (row < rowEnds.size() && rowEnds.get(row) > mx) {
+                row++;
+            }
+            double labelW = CHAR_PX * m.label().length() + 6;
+            if (row == rowEnds.size()) {
+                rowEnds.add(mx + labelW);
+            } else {
+                rowEnds.set(row, mx + labelW);
+            }
+            rows[i] = row;
+        }
+        rows[ms.size()] = Math.max(1, rowEnds.size());
+        return rows;
+    }
+
+    /** One pod's lane from {@code top}: name, labels in rows, its bar with phases and failures; returns the next top. */
+    private static int lane(StringBuilder body, String pod, List<PodTermination> terms, List<Mark> ms,
+            List<Long> failures, LongFunction<Double> x, int top, int plotW) {
+        int[] placed = labelRows(ms, x);
+        int barY = top + 14 + placed[ms.size()] * LABEL_ROW;
+        PodTermination asDeleted = terms.stream().filter(t -> t.pod().equals(pod)).findFirst().orElse(null);
+        boolean replacement = asDeleted == null;
+        body.append(String.format(Locale.ROOT, "<g class=\"lane\" data-pod=\"%s\"><text class=\"lane-name\" x=\"4\""
+                + " y=\"%d\" font-size=\"11\" font-weight=\"bold\">%s%s</text>%n", HtmlReport.esc(pod), top + 10,
+                HtmlReport.esc(pod), replacement ? " (replacement)" : ""));
+        body.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f5f5f5\"/>%n",
+                HtmlReport.PAD_LEFT, barY, plotW, LANE_BAR));
+        if (asDeleted != null) {
+            span(body, x, asDeleted.preStopStartMs(), asDeleted.preStopEndMs(), barY, "#ce93d8", "preStop");
+            span(body, x, asDeleted.sigtermMs(), asDeleted.inRotationUntilMs(), barY, "#ef9a9a",
+                    "SIGTERM while still in rotation");
+            span(body, x, Math.max(asDeleted.inRotationUntilMs(), asDeleted.sigtermMs()), asDeleted.exitMs(), barY,
+                    "#ffe082", "draining");
+        } else {
+            PodTermination of = terms.stream().filter(t -> t.replacement().equals(pod)).findFirst().orElseThrow();
+            span(body, x, of.replacementStartedMs(), of.replacementReadyMs(), barY, "#b3e5fc", "starting");
+        }
+        for (int i = 0; i < ms.size(); i++) {
+            Mark m = ms.get(i);
+            double mx = x.apply(m.atMs());
+            int ly = top + 14 + placed[i] * LABEL_ROW + 9;
+            body.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\""
+                    + "%s/><text class=\"lane-label\" x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"%s\"><title>%s at"
+                    + " %d%s</title>%s</text>%n", mx, ly - 8, mx, barY + LANE_BAR, m.color(), m.inferred()
+                    ? " stroke-dasharray=\"2,2\"" : "", mx + 2, ly, m.color(), HtmlReport.esc(pod + " " + m.label()),
+                    m.atMs(), m.inferred() ? " (inferred)" : "", HtmlReport.esc(m.label() + (m.inferred() ? "*"
+                            : ""))));
+        }
+        for (long f : failures) {
+            body.append(String.format(Locale.ROOT, "<circle class=\"failure\" cx=\"%.1f\" cy=\"%d\" r=\"2\""
+                    + " fill=\"#c62828\"/>", x.apply(f), barY + LANE_BAR / 2));
+        }
+        body.append("\n</g>\n");
+        return barY + LANE_BAR + 10;
     }
 
     private static void span(StringBuilder b, LongFunction<Double> x, long from, long to, int y,

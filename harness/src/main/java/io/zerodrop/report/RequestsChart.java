@@ -45,21 +45,7 @@ final class RequestsChart {
                 .append("\" fill=\"#fff\"/>\n");
         double x0 = PAD_LEFT;
         int yBase = H - PAD_BOTTOM;
-        double bw = Math.max(1.0, 100.0 / span * plotW);
-        for (AnalysisResult.Bucket b : a.buckets()) {
-            double x = x0 + (b.startMs() - t0) / span * plotW;
-            double okH = (double) b.ok() / maxY * plotH;
-            double failH = (double) b.failed() / maxY * plotH;
-            if (b.ok() > 0) {
-                h.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\""
-                        + " fill=\"%s\"/>", x, yBase - okH, bw, okH, OK_COLOR));
-            }
-            if (b.failed() > 0) {
-                h.append(String.format(Locale.ROOT, "<rect class=\"failed\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\""
-                        + " height=\"%.1f\" fill=\"%s\"/>", x, yBase - okH - Math.max(2, failH), bw, Math.max(2, failH),
-                        FAILED_COLOR));
-            }
-        }
+        bars(h, a, t0, span, plotW, maxY);
         if (a.warmupEndMs() > t0) {
             h.append(String.format(Locale.ROOT, "<rect class=\"warmup\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\""
                     + " fill=\"#9e9e9e\" fill-opacity=\"0.35\"/><text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#666\">"
@@ -81,7 +67,40 @@ final class RequestsChart {
         }
         h.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"%d\" font-size=\"11\">%d</text>"
                 + "<text x=\"4\" y=\"%d\" font-size=\"11\">0</text>\n", PAD_TOP + 10, maxY, yBase));
-        // every pod event as a dashed marker (hover: what and when); the lanes below name them, one row per pod
+        events(h, r, t0, t1, span, plotW);
+        h.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+                + "<text x=\"%d\" y=\"%d\" font-size=\"11\">OK</text><rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\""
+                + " fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"11\">failed</text>\n", W - 130, PAD_TOP - 60,
+                OK_COLOR, W - 116, PAD_TOP - 51, W - 80, PAD_TOP - 60, FAILED_COLOR, W - 66, PAD_TOP - 51));
+        h.append("</svg>\n");
+    }
+
+    /** One bar per 100 ms: OK stacked under failed (a failed part is at least 2 px high, so one failure shows). */
+    private static void bars(StringBuilder h, AnalysisResult a, long t0, double span, int plotW, long maxY) {
+        double x0 = PAD_LEFT;
+        int yBase = H - PAD_BOTTOM;
+        int plotH = H - PAD_BOTTOM - PAD_TOP;
+        double bw = Math.max(1.0, 100.0 / span * plotW);
+        for (AnalysisResult.Bucket b : a.buckets()) {
+            double x = x0 + (b.startMs() - t0) / span * plotW;
+            double okH = (double) b.ok() / maxY * plotH;
+            double failH = (double) b.failed() / maxY * plotH;
+            if (b.ok() > 0) {
+                h.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\""
+                        + " fill=\"%s\"/>", x, yBase - okH, bw, okH, OK_COLOR));
+            }
+            if (b.failed() > 0) {
+                h.append(String.format(Locale.ROOT, "<rect class=\"failed\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\""
+                        + " height=\"%.1f\" fill=\"%s\"/>", x, yBase - okH - Math.max(2, failH), bw, Math.max(2, failH),
+                        FAILED_COLOR));
+            }
+        }
+    }
+
+    /** Every pod event as a dashed marker (hover: what and when); the lanes below name them, one row per pod. */
+    private static void events(StringBuilder h, RunReport r, long t0, long t1, double span, int plotW) {
+        double x0 = PAD_LEFT;
+        int yBase = H - PAD_BOTTOM;
         for (TimelineEvent e : r.timeline()) {
             if (e.type() == EventType.TRAFFIC_STARTED || e.type() == EventType.TRAFFIC_ENDED
                     || e.type() == EventType.NOTE || !e.type().isMoment() || e.atMs() < t0 || e.atMs() > t1) {
@@ -95,11 +114,6 @@ final class RequestsChart {
                     PAD_TOP - 4, x, yBase, color, esc(shortLabel(e)), esc(e.pod() + " " + e.type() + " "
                     + e.detail()), e.atMs()));
         }
-        h.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
-                + "<text x=\"%d\" y=\"%d\" font-size=\"11\">OK</text><rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\""
-                + " fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"11\">failed</text>\n", W - 130, PAD_TOP - 60,
-                OK_COLOR, W - 116, PAD_TOP - 51, W - 80, PAD_TOP - 60, FAILED_COLOR, W - 66, PAD_TOP - 51));
-        h.append("</svg>\n");
     }
 
     /** "sigterm sent ·whjjz": the event type and the pod's random suffix, short enough to sit over the chart. */

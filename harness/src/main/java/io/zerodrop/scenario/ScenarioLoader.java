@@ -50,9 +50,35 @@ public final class ScenarioLoader {
         }
         Yaml.Map_ root = Yaml.read(file).only("name", "target", "settings", "traffic", "disruptions", "expect", "local");
         String name = root.string("name", file.getFileName().toString());
+        Target target = target(file, root.map("target").only("manifests", "runtime", "workload", "namespace",
+                "startBudget"));
+        Scenario.Settings settings = settings(root.mapOrEmpty("settings").only("replicas",
+                "terminationGracePeriodSeconds", "preStopSleepSeconds", "env", "readinessProbe", "rollingUpdate",
+                "podDisruptionBudget"));
+        Traffic traffic = traffic(root.map("traffic").only("simulation", "rate", "warmup", "duration",
+                "requestTimeout", "connectTimeout", "paths", "method", "headers", "body", "expectStatus", "url", "from",
+                "generators", "generatorRate", "clockResolution", "image", "podHeader", "routingAllowance"));
+        List<Scenario.StepSpec> steps = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        int n = 0;
+        for (Yaml.Map_ d : root.listOfMaps("disruptions")) {
+            n++;
+            steps.add(step(d, n, traffic.duration(), seed, ids));
+        }
+        Expectations expectations = expectations(root.mapOrEmpty("expect").only("maxDropped", "maxErrorRatePercent",
+                "maxFailureBurst", "p99Ceiling", "minAvailabilityPercent", "maxHiddenDrops"));
+        Scenario.Local local = local(root.mapOrEmpty("local").only("nodes", "endpointPropagation", "endpointJitter",
+                "kubeletNotice", "images", "service", "generatorClockSkews"));
+        return new Scenario(file, name, target.manifests(), target.runtime(), target.workload(), target.namespace(),
+                settings, traffic.load(), steps, expectations, local, traffic.url(), target.startBudget(),
+                traffic.routingAllowance());
+    }
 
-        Yaml.Map_ target = root.map("target").only("manifests", "runtime", "workload", "namespace",
-                "startBudget");
+    /** {@code target}: what runs the workload and where it is described. */
+    private record Target(String runtime, Path manifests, String workload, String namespace, Duration startBudget) {
+    }
+
+    private static Target target(Path file, Yaml.Map_ target) {
         String runtime = target.oneOf("runtime", target.has("workload") ? "kubernetes" : "local", "local",
                 "kubernetes");
         Path manifests = null;
@@ -90,16 +116,18 @@ public final class ScenarioLoader {
             throw target.at("workload", "the local runtime runs what 'target.manifests' describes; 'workload' and"
                     + " 'namespace' name a workload in a cluster (runtime: kubernetes)");
         }
+        return new Target(runtime, manifests, workload, namespace, startBudget);
+    }
 
-        Yaml.Map_ st = root.mapOrEmpty("settings").only("replicas", "terminationGracePeriodSeconds",
-                "preStopSleepSeconds", "env", "readinessProbe", "rollingUpdate", "podDisruptionBudget");
+    /** {@code settings}: the settings under test, each checked against its range. */
+    private static Scenario.Settings settings(Yaml.Map_ st) {
         Yaml.Map_ rp = st.mapOrEmpty("readinessProbe").only("periodSeconds", "failureThreshold", "initialDelaySeconds");
         Yaml.Map_ ru = st.mapOrEmpty("rollingUpdate").only("maxSurge", "maxUnavailable");
         Yaml.Map_ pdb = st.mapOrEmpty("podDisruptionBudget").only("minAvailable", "maxUnavailable");
         if (pdb.has("minAvailable") && pdb.has("maxUnavailable")) {
             throw pdb.at("maxUnavailable", "a PodDisruptionBudget has minAvailable or maxUnavailable, not both");
         }
-        Scenario.Settings settings = new Scenario.Settings(
+        return new Scenario.Settings(
                 st.has("replicas") ? (int) st.whole("replicas", null, 1, 50) : null,
                 st.wholeOrNull("terminationGracePeriodSeconds", 0, 3600),
                 st.wholeOrNull("preStopSleepSeconds", 0, 3600), st.stringMap("env"),
@@ -108,37 +136,16 @@ public final class ScenarioLoader {
                 rp.has("initialDelaySeconds") ? (int) rp.whole("initialDelaySeconds", null, 0, 3600) : null,
                 intOrPercent(ru, "maxSurge"), intOrPercent(ru, "maxUnavailable"), intOrPercent(pdb, "minAvailable"),
                 intOrPercent(pdb, "maxUnavailable"));
+    }
 
-        Yaml.Map_ tr = root.map("traffic").only("simulation", "rate", "warmup", "duration", "requestTimeout",
-                "connectTimeout", "paths", "method", "headers", "body", "expectStatus", "url", "from", "generators",
-                "generatorRate", "clockResolution", "image", "podHeader", "routingAllowance");
-        String trafficUrl = tr.has("url") ? tr.string("url", null) : null;
-        if (trafficUrl != null && HttpUrl.problem(trafficUrl) != null) {
-            throw tr.at("url", "'traffic.url' is \"" + trafficUrl + "\": " + HttpUrl.problem(trafficUrl));
-        }
-        if (trafficUrl != null && !trafficUrl.matches("https?://[^/\\s]+/?")) {
-            throw tr.at("url", "'traffic.url' is \"" + trafficUrl + "\"; expected http(s)://host[:port] (the Ingress,"
-                    + " LoadBalancer or NodePort address the load goes to; paths go in 'traffic.paths')");
-        }
-        Duration routingAllowance = tr.durationOrNull("routingAllowance");
-        if (routingAllowance != null && (routingAllowance.isNegative()
-                || routingAllowance.compareTo(Scenario.MAX_ROUTING_ALLOWANCE) > 0)) {
-            throw tr.at("routingAllowance", "'traffic.routingAllowance' is \"" + tr.string("routingAllowance", null)
-                    + "\"; expected 0s to 60s (how much later than the EndpointSlice change the data path — kube-proxy,"
-                    + " an ingress, a mesh — may still route to a pod)");
-        }
-        String simulation = tr.string("simulation", "fresh-connections");
-        try {
-            Simulations.resolve(simulation);
-        } catch (RuntimeException e) {
-            throw tr.at("simulation", "'traffic.simulation' is \"" + simulation + "\"; expected steady, "
-                    + "fresh-connections, slow-requests or a fully qualified class name");
-        }
-        String simulationProblem = Simulations.problem(
-                Simulations.resolve(simulation), List.of());
-        if (simulationProblem != null) {
-            throw tr.at("simulation", "'traffic.simulation' is \"" + simulation + "\": " + simulationProblem);
-        }
+    /** {@code traffic}: the load, its address and how much later than the EndpointSlice the data path may route. */
+    private record Traffic(LoadSpec load, String url, Duration routingAllowance, Duration duration) {
+    }
+
+    private static Traffic traffic(Yaml.Map_ tr) {
+        String trafficUrl = trafficUrl(tr);
+        Duration routingAllowance = routingAllowance(tr);
+        String simulation = simulation(tr);
         String expectStatus = tr.string("expectStatus", "200-299");
         try {
             Params.statuses(expectStatus);
@@ -174,94 +181,147 @@ public final class ScenarioLoader {
             throw tr.at(key, "'traffic." + key + "' applies to load from inside the cluster; add 'from: cluster'"
                     + " (the load now comes from this host: one generator)");
         }
+        return new Traffic(load, trafficUrl, routingAllowance, duration);
+    }
 
-        List<Scenario.StepSpec> steps = new ArrayList<>();
-        Set<String> ids = new HashSet<>();
-        int n = 0;
-        for (Yaml.Map_ d : root.listOfMaps("disruptions")) {
-            n++;
-            d.only("id", "action", "select", "grace", "at", "every", "times", "node", "timeout", "retry", "by", "hold");
-            String action = d.string("action", null);
-            int index = n - 1;
-            if (PLANNED.contains(action)) {
-                throw d.at("action", "'disruptions[" + index + "].action' \"" + action + "\" is not available in this"
-                        + " version of the local runtime yet; available: " + String.join(", ", DisruptionKind.actions()));
-            }
-            DisruptionKind kind = DisruptionKind.named(action).orElseThrow(() -> d.at("action", "'disruptions["
-                    + index + "].action' is \"" + action + "\"; expected one of: "
-                    + String.join(", ", DisruptionKind.actions())));
-            for (String key : OPTION_KEYS) {
-                if (d.has(key) && !kind.keys().contains(key)) {
-                    String why = kind.whyNot(key);
-                    throw d.at(key, "'" + key + "' applies to " + String.join(" and ", DisruptionKind.taking(key))
-                            + " only, not to " + action + (why.isEmpty() ? "" : " (" + why + ")"));
-                }
-            }
-            String id = d.string("id", action + "-" + n);
-            if (!ids.add(id)) {
-                throw d.at("id", "step id \"" + id + "\" is used twice");
-            }
-            Yaml.Map_ sel = d.mapOrEmpty("select").only("mode", "count", "percent", "name");
-            String mode = sel.oneOf("mode", sel.has("name") ? "name" : "random", "random", "oldest", "newest", "name");
-            if (sel.has("count") && sel.has("percent")) {
-                throw sel.at("percent", "give either 'count' or 'percent', not both");
-            }
-            PodSelector selector = new PodSelector(PodSelector.Mode.valueOf(mode.toUpperCase(Locale.ROOT)),
-                    sel.has("name") ? sel.string("name", null) : null, (int) sel.whole("count", 1L, 1, 1000),
-                    sel.has("percent") ? (int) sel.whole("percent", null, 1, 100) : null, seed + n);
-            Long grace = null;
-            if (d.has("grace")) {
-                Duration g = d.duration("grace", null);
-                if (g.toMillis() % 1000 != 0) {
-                    throw d.at("grace", "'grace' is " + g.toMillis() + "ms; Kubernetes counts a grace period in whole"
-                            + " seconds (a value under 1s would be a kill, grace 0): expected 0s for a kill, or e.g. 1s,"
-                            + " 30s");
-                }
-                grace = g.toSeconds();
-            }
-            String node = d.string("node", "busiest");
-            Duration timeout = d.duration("timeout", Duration.ofSeconds(60));
-            Duration retry = d.duration("retry", Duration.ofSeconds(5));
-            if (retry.compareTo(MIN_RETRY) < 0 || retry.compareTo(MAX_RETRY) > 0) {
-                throw d.at("retry", "'retry' is " + retry.toMillis() + "ms; expected 100ms to 60s between eviction"
-                        + " attempts (each attempt is a call to the API server and an event in the report)");
-            }
-            if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
-                throw d.at("timeout", "'timeout' is " + timeout.toMillis() + "ms; expected 1s to 1h");
-            }
-            int times = (int) d.whole("times", 1L, 1, 1000);
-            Duration every = d.durationOrNull("every");
-            if (times > 1 && (every == null || every.isZero())) {
-                throw d.at("times", "'times' is " + times + " but 'every' is missing: say how far apart the steps are");
-            }
-            Duration at = d.duration("at", Duration.ZERO);
-            long lastMs = at.toMillis() + (times - 1) * (every == null ? 0 : every.toMillis());
-            if (lastMs >= duration.toMillis()) {
-                throw d.at(times > 1 ? "times" : "at", "step " + id + " is due at +" + lastMs / 1000.0 + " s after the"
-                        + " warm-up (at" + (times > 1 ? " + (times - 1) × every" : "") + "), but 'traffic.duration' is "
-                        + duration.toSeconds() + " s: every occurrence must fall inside the measured load");
-            }
-            int by = kind.keys().contains("by") ? (int) d.whole("by", null, -50, 50) : 0;
-            Scenario.StepSpec step = new Scenario.StepSpec(id, action, selector, grace, at, every, times,
-                    node, timeout, retry, by, d.duration("hold", Duration.ofSeconds(10)));
-            Optional<String[]> problem = kind.problem(step.options());
-            if (problem.isPresent()) {
-                throw d.at(problem.get()[0], problem.get()[1]);
-            }
-            steps.add(step);
+    /** {@code traffic.url}: the address load from this host goes to instead of the workload's; null when unset. */
+    private static String trafficUrl(Yaml.Map_ tr) {
+        String trafficUrl = tr.has("url") ? tr.string("url", null) : null;
+        if (trafficUrl != null && HttpUrl.problem(trafficUrl) != null) {
+            throw tr.at("url", "'traffic.url' is \"" + trafficUrl + "\": " + HttpUrl.problem(trafficUrl));
         }
+        if (trafficUrl != null && !trafficUrl.matches("https?://[^/\\s]+/?")) {
+            throw tr.at("url", "'traffic.url' is \"" + trafficUrl + "\"; expected http(s)://host[:port] (the Ingress,"
+                    + " LoadBalancer or NodePort address the load goes to; paths go in 'traffic.paths')");
+        }
+        return trafficUrl;
+    }
 
-        Yaml.Map_ ex = root.mapOrEmpty("expect").only("maxDropped", "maxErrorRatePercent", "maxFailureBurst",
-                "p99Ceiling", "minAvailabilityPercent", "maxHiddenDrops");
-        Expectations expectations = new Expectations(ex.whole("maxDropped", 0L, 0, Long.MAX_VALUE),
+    /** {@code traffic.routingAllowance}; null when unset. */
+    private static Duration routingAllowance(Yaml.Map_ tr) {
+        Duration routingAllowance = tr.durationOrNull("routingAllowance");
+        if (routingAllowance != null && (routingAllowance.isNegative()
+                || routingAllowance.compareTo(Scenario.MAX_ROUTING_ALLOWANCE) > 0)) {
+            throw tr.at("routingAllowance", "'traffic.routingAllowance' is \"" + tr.string("routingAllowance", null)
+                    + "\"; expected 0s to 60s (how much later than the EndpointSlice change the data path — kube-proxy,"
+                    + " an ingress, a mesh — may still route to a pod)");
+        }
+        return routingAllowance;
+    }
+
+    /** {@code traffic.simulation}: a known name or a class the generator can run. */
+    private static String simulation(Yaml.Map_ tr) {
+        String simulation = tr.string("simulation", "fresh-connections");
+        try {
+            Simulations.resolve(simulation);
+        } catch (RuntimeException e) {
+            throw tr.at("simulation", "'traffic.simulation' is \"" + simulation + "\"; expected steady, "
+                    + "fresh-connections, slow-requests or a fully qualified class name");
+        }
+        String simulationProblem = Simulations.problem(
+                Simulations.resolve(simulation), List.of());
+        if (simulationProblem != null) {
+            throw tr.at("simulation", "'traffic.simulation' is \"" + simulation + "\": " + simulationProblem);
+        }
+        return simulation;
+    }
+
+    /**
+     * One entry of {@code disruptions}, the {@code n}th: its id not among {@code ids} (then added), its occurrences
+     * inside the measured load.
+     */
+    private static Scenario.StepSpec step(Yaml.Map_ d, int n, Duration duration, long seed, Set<String> ids) {
+        d.only("id", "action", "select", "grace", "at", "every", "times", "node", "timeout", "retry", "by", "hold");
+        String action = d.string("action", null);
+        int index = n - 1;
+        if (PLANNED.contains(action)) {
+            throw d.at("action", "'disruptions[" + index + "].action' \"" + action + "\" is not available in this"
+                    + " version of the local runtime yet; available: " + String.join(", ", DisruptionKind.actions()));
+        }
+        DisruptionKind kind = DisruptionKind.named(action).orElseThrow(() -> d.at("action", "'disruptions["
+                + index + "].action' is \"" + action + "\"; expected one of: "
+                + String.join(", ", DisruptionKind.actions())));
+        for (String key : OPTION_KEYS) {
+            if (d.has(key) && !kind.keys().contains(key)) {
+                String why = kind.whyNot(key);
+                throw d.at(key, "'" + key + "' applies to " + String.join(" and ", DisruptionKind.taking(key))
+                        + " only, not to " + action + (why.isEmpty() ? "" : " (" + why + ")"));
+            }
+        }
+        String id = d.string("id", action + "-" + n);
+        if (!ids.add(id)) {
+            throw d.at("id", "step id \"" + id + "\" is used twice");
+        }
+        PodSelector selector = selector(d.mapOrEmpty("select").only("mode", "count", "percent", "name"), seed + n);
+        Long grace = graceSeconds(d);
+        String node = d.string("node", "busiest");
+        Duration timeout = d.duration("timeout", Duration.ofSeconds(60));
+        Duration retry = d.duration("retry", Duration.ofSeconds(5));
+        if (retry.compareTo(MIN_RETRY) < 0 || retry.compareTo(MAX_RETRY) > 0) {
+            throw d.at("retry", "'retry' is " + retry.toMillis() + "ms; expected 100ms to 60s between eviction"
+                    + " attempts (each attempt is a call to the API server and an event in the report)");
+        }
+        if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+            throw d.at("timeout", "'timeout' is " + timeout.toMillis() + "ms; expected 1s to 1h");
+        }
+        int times = (int) d.whole("times", 1L, 1, 1000);
+        Duration every = d.durationOrNull("every");
+        if (times > 1 && (every == null || every.isZero())) {
+            throw d.at("times", "'times' is " + times + " but 'every' is missing: say how far apart the steps are");
+        }
+        Duration at = d.duration("at", Duration.ZERO);
+        long lastMs = at.toMillis() + (times - 1) * (every == null ? 0 : every.toMillis());
+        if (lastMs >= duration.toMillis()) {
+            throw d.at(times > 1 ? "times" : "at", "step " + id + " is due at +" + lastMs / 1000.0 + " s after the"
+                    + " warm-up (at" + (times > 1 ? " + (times - 1) × every" : "") + "), but 'traffic.duration' is "
+                    + duration.toSeconds() + " s: every occurrence must fall inside the measured load");
+        }
+        int by = kind.keys().contains("by") ? (int) d.whole("by", null, -50, 50) : 0;
+        Scenario.StepSpec step = new Scenario.StepSpec(id, action, selector, grace, at, every, times,
+                node, timeout, retry, by, d.duration("hold", Duration.ofSeconds(10)));
+        Optional<String[]> problem = kind.problem(step.options());
+        if (problem.isPresent()) {
+            throw d.at(problem.get()[0], problem.get()[1]);
+        }
+        return step;
+    }
+
+    /** A step's {@code select}; {@code seed} makes its random choice repeatable. */
+    private static PodSelector selector(Yaml.Map_ sel, long seed) {
+        String mode = sel.oneOf("mode", sel.has("name") ? "name" : "random", "random", "oldest", "newest", "name");
+        if (sel.has("count") && sel.has("percent")) {
+            throw sel.at("percent", "give either 'count' or 'percent', not both");
+        }
+        return new PodSelector(PodSelector.Mode.valueOf(mode.toUpperCase(Locale.ROOT)),
+                sel.has("name") ? sel.string("name", null) : null, (int) sel.whole("count", 1L, 1, 1000),
+                sel.has("percent") ? (int) sel.whole("percent", null, 1, 100) : null, seed);
+    }
+
+    /** A step's {@code grace} in whole seconds, as Kubernetes counts it; null when not given. */
+    private static Long graceSeconds(Yaml.Map_ d) {
+        if (!d.has("grace")) {
+            return null;
+        }
+        Duration g = d.duration("grace", null);
+        if (g.toMillis() % 1000 != 0) {
+            throw d.at("grace", "'grace' is " + g.toMillis() + "ms; Kubernetes counts a grace period in whole"
+                    + " seconds (a value under 1s would be a kill, grace 0): expected 0s for a kill, or e.g. 1s,"
+                    + " 30s");
+        }
+        return g.toSeconds();
+    }
+
+    private static Expectations expectations(Yaml.Map_ ex) {
+        return new Expectations(ex.whole("maxDropped", 0L, 0, Long.MAX_VALUE),
                 ex.has("maxErrorRatePercent") ? ex.number("maxErrorRatePercent", null, 0, 100) : null,
                 ex.has("maxFailureBurst") ? ex.duration("maxFailureBurst", null).toMillis() : null,
                 ex.has("p99Ceiling") ? ex.duration("p99Ceiling", null).toMillis() : null,
                 ex.has("minAvailabilityPercent") ? ex.number("minAvailabilityPercent", null, 0, 100) : null,
                 ex.whole("maxHiddenDrops", 0L, 0, Long.MAX_VALUE));
+    }
 
-        Yaml.Map_ lo = root.mapOrEmpty("local").only("nodes", "endpointPropagation", "endpointJitter",
-                "kubeletNotice", "images", "service", "generatorClockSkews");
+    /** {@code local}: how the local runtime plays the cluster's parts. */
+    private static Scenario.Local local(Yaml.Map_ lo) {
         List<Long> skews = new ArrayList<>();
         for (String skew : lo.strings("generatorClockSkews", List.of())) {
             Matcher m = Pattern.compile("([+-]?)(\\d{1,7})(ms|s)").matcher(skew.strip());
@@ -274,12 +334,10 @@ public final class ScenarioLoader {
         }
         Map<String, String> images = lo.stringMap("images");
         Scenario.Local d = Scenario.Local.DEFAULTS;
-        Scenario.Local local = new Scenario.Local((int) lo.whole("nodes", (long) d.nodes(), 1, 100),
+        return new Scenario.Local((int) lo.whole("nodes", (long) d.nodes(), 1, 100),
                 lo.duration("endpointPropagation", d.endpointPropagation()),
                 lo.duration("endpointJitter", d.endpointJitter()), lo.duration("kubeletNotice", d.kubeletNotice()),
                 images, lo.oneOf("service", d.service(), "auto", "netfilter", "userspace"), List.copyOf(skews));
-        return new Scenario(file, name, manifests, runtime, workload, namespace, settings, load, steps, expectations,
-                local, trafficUrl, startBudget, routingAllowance);
     }
 
     /** {@code traffic.podHeader}: the response header naming the pod that served a request; empty when unset. */

@@ -51,19 +51,7 @@ public final class TrafficRunner {
      * this run wrote, never an older one found beside it.
      */
     public TrafficRun run(TrafficPlan plan, TrafficListener listener) {
-        try {
-            Files.createDirectories(plan.resultsDir());
-            try (Stream<Path> old = Files.list(plan.resultsDir())) {
-                List<Path> found = old.filter(Files::isDirectory).toList();
-                if (!found.isEmpty()) {
-                    throw new ZerodropException(ExitCodes.INTERNAL, "zerodrop bug: the results"
-                            + " directory " + plan.resultsDir() + " already holds " + found + "; a run must start in a"
-                            + " directory of its own");
-                }
-            }
-        } catch (IOException e) {
-            throw ZerodropException.environment("cannot create the results directory " + plan.resultsDir() + ": " + e);
-        }
+        freshResultsDir(plan);
         Path console = plan.resultsDir().resolve("gatling-console.log");
         Path errors = plan.resultsDir().resolve("gatling-stderr.log");
         FileLimits.Plan limits = FileLimits.forChild(FileLimits
@@ -113,6 +101,23 @@ public final class TrafficRunner {
         }
         Optional<Path> report = plan.gatlingReport() ? gatlingReport(plan, log.getParent()) : Optional.empty();
         return new TrafficRun(log, log.getParent(), exit, started, ended, report, console, seen.get());
+    }
+
+    /** Creates the results directory; one that holds an earlier run's results is a bug of the caller's. */
+    private static void freshResultsDir(TrafficPlan plan) {
+        try {
+            Files.createDirectories(plan.resultsDir());
+            try (Stream<Path> old = Files.list(plan.resultsDir())) {
+                List<Path> found = old.filter(Files::isDirectory).toList();
+                if (!found.isEmpty()) {
+                    throw new ZerodropException(ExitCodes.INTERNAL, "zerodrop bug: the results"
+                            + " directory " + plan.resultsDir() + " already holds " + found + "; a run must start in a"
+                            + " directory of its own");
+                }
+            }
+        } catch (IOException e) {
+            throw ZerodropException.environment("cannot create the results directory " + plan.resultsDir() + ": " + e);
+        }
     }
 
     /** What was written before an interrupt stopped Gatling, for the report to keep (the log may end mid-record). */
@@ -173,14 +178,7 @@ public final class TrafficRunner {
                         reader = SimulationLogReader.open(log);
                     }
                 } else {
-                    reader.poll(new SimulationLogReader.Visitor() {
-                        @Override
-                        public void request(RequestRecord r) {
-                            counts[r.ok() ? 1 : 2]++;
-                            counts[0]++;
-                            window.add(r.startMs());
-                        }
-                    });
+                    count(reader, counts, window);
                 }
                 long now = System.currentTimeMillis();
                 if (now - lastReport >= 1000 && reader != null && reader.header() != null) {
@@ -208,6 +206,19 @@ public final class TrafficRunner {
                 }
             }
         }
+    }
+
+    /** Reads what Gatling appended since the last poll: requests, OK and failed counted, starts into the window. */
+    private static void count(SimulationLogReader reader, long[] counts, Progress.RateWindow window)
+            throws IOException {
+        reader.poll(new SimulationLogReader.Visitor() {
+            @Override
+            public void request(RequestRecord r) {
+                counts[r.ok() ? 1 : 2]++;
+                counts[0]++;
+                window.add(r.startMs());
+            }
+        });
     }
 
     private Optional<Path> gatlingReport(TrafficPlan plan, Path runDir) {

@@ -75,6 +75,36 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
     public static Verdict judge(AnalysisResult a, Expectations e, Long hiddenDrops, EvictionStats ev,
             List<String> notMeasured, List<String> saturatedGenerators, List<String> lostGenerators,
             long requestTimeoutMs, long connectTimeoutMs) {
+        List<Check> checks = checks(a, e, hiddenDrops, ev);
+        List<String> reasons = new ArrayList<>();
+        Status status = generatorDoubt(a, saturatedGenerators, reasons);
+        boolean allPassed = checks.stream().allMatch(Check::passed);
+        if (status == null && a.measuredRequests() == 0) {
+            status = Status.INCONCLUSIVE;
+            reasons.add("no request was sent after the warm-up: nothing was measured");
+        } else if (status == null) {
+            status = !allPassed ? Status.FAILED : notMeasured.isEmpty() && lostGenerators.isEmpty() ? Status.PASSED
+                    : Status.INCONCLUSIVE;
+        }
+        status = weighSlowBaseline(status, a, requestTimeoutMs, connectTimeoutMs, reasons);
+        for (Check c : checks) {
+            if (!c.passed()) {
+                reasons.add(c.name() + ": expected " + c.expected() + ", measured " + c.actual() + " (" + c.explanation()
+                        + ")");
+            }
+        }
+        for (String n : notMeasured) {
+            reasons.add("disruption not measured: " + n);
+        }
+        for (String g : lostGenerators) {
+            reasons.add("load generator died during the load, its share not sent after that (what it sent before is"
+                    + " measured, and the others' load): " + g);
+        }
+        return new Verdict(status, List.copyOf(checks), List.copyOf(reasons));
+    }
+
+    /** The expectations the scenario set, each checked against what was measured. */
+    private static List<Check> checks(AnalysisResult a, Expectations e, Long hiddenDrops, EvictionStats ev) {
         List<Check> checks = new ArrayList<>();
         if (e.maxDropped() != null) {
             checks.add(new Check("max-dropped", a.measuredFailed() <= e.maxDropped(), "≤ " + e.maxDropped(),
@@ -118,9 +148,15 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
                             : "the PodDisruptionBudget never allowed the eviction: drains would hang. Last answer: "
                                     + ev.lastRefusal()));
         }
-        List<String> reasons = new ArrayList<>();
-        // every reason the run cannot judge the target is said, the most specific first: requests the generator
-        // could not send itself (out of open files) also make it short of the asked rate
+        return checks;
+    }
+
+    /**
+     * INCONCLUSIVE, with its reasons added, when the load generator could not do its part; null when it could. Every
+     * reason the run cannot judge the target is said, the most specific first: requests the generator could not send
+     * itself (out of open files) also make it short of the asked rate.
+     */
+    private static Status generatorDoubt(AnalysisResult a, List<String> saturatedGenerators, List<String> reasons) {
         Status status = null;
         if (a.failuresByClass().getOrDefault(FailureClass.GENERATOR_FAULT, 0L) > 0) {
             status = Status.INCONCLUSIVE;
@@ -142,42 +178,29 @@ public record Verdict(Status status, List<Check> checks, List<String> reasons) {
                     + " share of the asked rate: saturated, so the target is neither blamed nor credited; lower"
                     + " traffic.generatorRate (more generators) or give the generators more CPU");
         }
-        boolean allPassed = checks.stream().allMatch(Check::passed);
-        if (status == null && a.measuredRequests() == 0) {
-            status = Status.INCONCLUSIVE;
-            reasons.add("no request was sent after the warm-up: nothing was measured");
-        } else if (status == null) {
-            status = !allPassed ? Status.FAILED : notMeasured.isEmpty() && lostGenerators.isEmpty() ? Status.PASSED
-                    : Status.INCONCLUSIVE;
-        }
+        return status;
+    }
+
+    /**
+     * A failed run whose every failure is a timeout that a baseline as slow as this one explains becomes INCONCLUSIVE;
+     * with other failures beside them it stays FAILED and says how many are doubtful.
+     */
+    private static Status weighSlowBaseline(Status status, AnalysisResult a, long requestTimeoutMs,
+            long connectTimeoutMs, List<String> reasons) {
         SlowBaseline slow = SlowBaseline.of(a, requestTimeoutMs, connectTimeoutMs);
-        if (slow != null && status == Status.FAILED) {
-            String slowBaseline = slow.why();
-            long timeouts = slow.timeouts();
-            if (timeouts == a.measuredFailed()) {
-                status = Status.INCONCLUSIVE;
-                reasons.add(slowBaseline + ": the " + timeouts + " timed-out request(s) cannot be told from that"
-                        + " ordinary slowness, so the target is neither blamed nor credited; give the load generator"
-                        + " and the target more CPU, or raise " + slow.settings());
-            } else {
-                reasons.add(slowBaseline + ": " + timeouts + " of the " + a.measuredFailed() + " failures are"
-                        + " timeouts, which that slowness alone may explain; the others fail the run");
-            }
+        if (slow == null || status != Status.FAILED) {
+            return status;
         }
-        for (Check c : checks) {
-            if (!c.passed()) {
-                reasons.add(c.name() + ": expected " + c.expected() + ", measured " + c.actual() + " (" + c.explanation()
-                        + ")");
-            }
+        long timeouts = slow.timeouts();
+        if (timeouts == a.measuredFailed()) {
+            reasons.add(slow.why() + ": the " + timeouts + " timed-out request(s) cannot be told from that"
+                    + " ordinary slowness, so the target is neither blamed nor credited; give the load generator"
+                    + " and the target more CPU, or raise " + slow.settings());
+            return Status.INCONCLUSIVE;
         }
-        for (String n : notMeasured) {
-            reasons.add("disruption not measured: " + n);
-        }
-        for (String g : lostGenerators) {
-            reasons.add("load generator died during the load, its share not sent after that (what it sent before is"
-                    + " measured, and the others' load): " + g);
-        }
-        return new Verdict(status, List.copyOf(checks), List.copyOf(reasons));
+        reasons.add(slow.why() + ": " + timeouts + " of the " + a.measuredFailed() + " failures are"
+                + " timeouts, which that slowness alone may explain; the others fail the run");
+        return status;
     }
 
     /** The process exit code for this verdict: 0 passed, 1 failed, 3 inconclusive (an environment problem). */

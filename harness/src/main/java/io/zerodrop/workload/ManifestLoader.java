@@ -150,8 +150,27 @@ public final class ManifestLoader {
         Container c = containers.get(0);
         Map<String, String> labels = template.getMetadata().getLabels() == null ? Map.of()
                 : template.getMetadata().getLabels();
-        Map<String, String> env = new LinkedHashMap<>();
         List<String> fromPodName = new ArrayList<>();
+        Map<String, String> env = env(c, fromPodName);
+        Map<String, Integer> namedPorts = namedPorts(c);
+        int port = c.getPorts() == null || c.getPorts().isEmpty() ? 0 : c.getPorts().get(0).getContainerPort();
+        long grace = template.getSpec().getTerminationGracePeriodSeconds() == null ? 30
+                : template.getSpec().getTerminationGracePeriodSeconds();
+        Workload.Service service = service(objects, labels, namedPorts, source, where);
+        Optional<Workload.Budget> budget = budget(objects, labels);
+        return new Workload(w.getKind(), w.getMetadata().getName(), replicas, Map.copyOf(labels), c.getName(),
+                c.getImage(),
+                c.getCommand() == null ? List.of() : List.copyOf(c.getCommand()),
+                c.getArgs() == null ? List.of() : List.copyOf(c.getArgs()), env, List.copyOf(fromPodName), port,
+                probe(c.getStartupProbe(), namedPorts, where + " startupProbe"),
+                probe(c.getReadinessProbe(), namedPorts, where + " readinessProbe"),
+                probe(c.getLivenessProbe(), namedPorts, where + " livenessProbe"),
+                preStop(c, namedPorts, where), grace, surge, unavailable, Optional.of(service), budget);
+    }
+
+    /** The container's literal environment; the names of variables set to the pod's name go to {@code fromPodName}. */
+    private static Map<String, String> env(Container c, List<String> fromPodName) {
+        Map<String, String> env = new LinkedHashMap<>();
         if (c.getEnv() != null) {
             for (EnvVar e : c.getEnv()) {
                 if (e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null
@@ -162,6 +181,11 @@ public final class ManifestLoader {
                 }
             }
         }
+        return env;
+    }
+
+    /** The container's ports by name. */
+    private static Map<String, Integer> namedPorts(Container c) {
         Map<String, Integer> namedPorts = new LinkedHashMap<>();
         if (c.getPorts() != null) {
             for (ContainerPort p : c.getPorts()) {
@@ -170,9 +194,12 @@ public final class ManifestLoader {
                 }
             }
         }
-        int port = c.getPorts() == null || c.getPorts().isEmpty() ? 0 : c.getPorts().get(0).getContainerPort();
-        long grace = template.getSpec().getTerminationGracePeriodSeconds() == null ? 30
-                : template.getSpec().getTerminationGracePeriodSeconds();
+        return namedPorts;
+    }
+
+    /** The ClusterIP Service that selects the pods: the load goes through it, as clients' requests do; refused without one. */
+    private static Workload.Service service(List<HasMetadata> objects, Map<String, String> labels,
+            Map<String, Integer> namedPorts, String source, String where) {
         Optional<Workload.Service> service = objects.stream().filter(o -> o instanceof Service).map(o -> (Service) o)
                 .filter(s -> "ClusterIP".equals(s.getSpec().getType()) || s.getSpec().getType() == null)
                 .filter(s -> selects(s.getSpec().getSelector(), labels)).findFirst()
@@ -187,7 +214,12 @@ public final class ManifestLoader {
                     + ". zerodrop sends the load through the Service, as clients do: add a Service whose selector"
                     + " matches the pod labels");
         }
-        Optional<Workload.Budget> budget = objects.stream().filter(o -> o instanceof PodDisruptionBudget)
+        return service.get();
+    }
+
+    /** The PodDisruptionBudget that selects the pods, if any. */
+    private static Optional<Workload.Budget> budget(List<HasMetadata> objects, Map<String, String> labels) {
+        return objects.stream().filter(o -> o instanceof PodDisruptionBudget)
                 .map(o -> (PodDisruptionBudget) o)
                 .filter(b -> b.getSpec().getSelector() != null
                         && selects(b.getSpec().getSelector().getMatchLabels(), labels))
@@ -195,14 +227,6 @@ public final class ManifestLoader {
                         text(b.getSpec().getMinAvailable(), null), text(b.getSpec().getMaxUnavailable(), null),
                         b.getSpec().getUnhealthyPodEvictionPolicy() == null ? "IfHealthyBudget"
                                 : b.getSpec().getUnhealthyPodEvictionPolicy()));
-        return new Workload(w.getKind(), w.getMetadata().getName(), replicas, Map.copyOf(labels), c.getName(),
-                c.getImage(),
-                c.getCommand() == null ? List.of() : List.copyOf(c.getCommand()),
-                c.getArgs() == null ? List.of() : List.copyOf(c.getArgs()), env, List.copyOf(fromPodName), port,
-                probe(c.getStartupProbe(), namedPorts, where + " startupProbe"),
-                probe(c.getReadinessProbe(), namedPorts, where + " readinessProbe"),
-                probe(c.getLivenessProbe(), namedPorts, where + " livenessProbe"),
-                preStop(c, namedPorts, where), grace, surge, unavailable, service, budget);
     }
 
     private static String describeServices(List<HasMetadata> objects) {

@@ -74,95 +74,119 @@ public final class ClusterLeftovers {
     }
 
     public Result clean() {
-        List<String> done = new ArrayList<>();
-        List<String> alone = new ArrayList<>();
-        List<String> unread = new ArrayList<>();
-        // 1. the runs: alive or abandoned, by their Leases
-        Map<String, Lease> leases = new HashMap<>();
-        Set<String> abandoned = new LinkedHashSet<>();
-        Set<String> alive = new LinkedHashSet<>();
-        for (Lease l : list(unread, "Leases", () -> (namespace == null ? client.leases().inAnyNamespace()
-                : client.leases().inNamespace(namespace)).withLabel(SettingsUnderTest.MANAGED_BY, "zerodrop").list()
-                .getItems())) {
-            String run = l.getMetadata().getLabels() == null ? null : l.getMetadata().getLabels().get(Deployer.RUN_LABEL);
-            if (run == null) {
-                continue;
-            }
-            leases.put(run, l);
-            long duration = l.getSpec().getLeaseDurationSeconds() == null ? RunRecords.LEASE_SECONDS
-                    : l.getSpec().getLeaseDurationSeconds();
-            ZonedDateTime renewed = l.getSpec().getRenewTime() != null ? l.getSpec().getRenewTime()
-                    : l.getSpec().getAcquireTime();
-            long ageMs = renewed == null ? Long.MAX_VALUE : serverNowMs - renewed.toInstant().toEpochMilli();
-            if (ageMs > abandonedAfterMs(duration)) {
-                abandoned.add(run);
-            } else {
-                alive.add(run);
-                alone.add("run " + run + ": its Lease " + where(l) + " was renewed " + Math.max(0, ageMs / 1000)
-                        + " s ago (abandoned only after " + abandonedAfterMs(duration) / 1000 + " s): a live run;"
-                        + " nothing of it touched");
-            }
-        }
-        // 2. the recorded changes on Deployments, budgets and nodes
-        List<Change> changes = new ArrayList<>();
-        collect(changes, unread, "Deployments", "apps/v1", "Deployment", true);
-        collect(changes, unread, "PodDisruptionBudgets", "policy/v1", "PodDisruptionBudget", true);
-        collect(changes, unread, "Nodes", "v1", "Node", false);
-        changes.sort(Comparator.comparing(Change::run).thenComparing(Change::order, Comparator.reverseOrder()));
-        for (Change c : changes) {
-            boolean go = abandoned.contains(c.run()) || (!leases.containsKey(c.run())
-                    && serverNowMs - c.recordedAtServerMs() > abandonedAfterMs(RunRecords.LEASE_SECONDS));
-            if (!go) {
-                if (!alive.contains(c.run())) {
-                    alone.add("run " + c.run() + ": " + c.what() + " (recorded " + Math.max(0, (serverNowMs
-                            - c.recordedAtServerMs()) / 1000) + " s ago, no Lease found): too recent to call"
-                            + " abandoned; left as it is");
+        Sweep sweep = new Sweep();
+        sweep.readLeases();
+        sweep.revertChanges();
+        sweep.deleteCreated();
+        sweep.deleteLeases();
+        return new Result(sweep.done, sweep.alone, sweep.unread);
+    }
+
+    /** One cleanup: what it did, what it left alone (and why), what it could not read or undo. */
+    private final class Sweep {
+        final List<String> done = new ArrayList<>();
+        final List<String> alone = new ArrayList<>();
+        final List<String> unread = new ArrayList<>();
+        final Map<String, Lease> leases = new HashMap<>();
+        final Set<String> abandoned = new LinkedHashSet<>();
+        final Set<String> alive = new LinkedHashSet<>();
+
+        /** 1. The runs, alive or abandoned, by their Leases. */
+        void readLeases() {
+            for (Lease l : list(unread, "Leases", () -> (namespace == null ? client.leases().inAnyNamespace()
+                    : client.leases().inNamespace(namespace)).withLabel(SettingsUnderTest.MANAGED_BY, "zerodrop").list()
+                    .getItems())) {
+                String run = l.getMetadata().getLabels() == null ? null
+                        : l.getMetadata().getLabels().get(Deployer.RUN_LABEL);
+                if (run == null) {
+                    continue;
                 }
-                continue;
-            }
-            try {
-                if (RunRecords.revert(c.object(), c.key(), c.what())) {
-                    done.add("run " + c.run() + ": reverted " + c.what());
+                leases.put(run, l);
+                long duration = l.getSpec().getLeaseDurationSeconds() == null ? RunRecords.LEASE_SECONDS
+                        : l.getSpec().getLeaseDurationSeconds();
+                ZonedDateTime renewed = l.getSpec().getRenewTime() != null ? l.getSpec().getRenewTime()
+                        : l.getSpec().getAcquireTime();
+                long ageMs = renewed == null ? Long.MAX_VALUE : serverNowMs - renewed.toInstant().toEpochMilli();
+                if (ageMs > abandonedAfterMs(duration)) {
+                    abandoned.add(run);
+                } else {
+                    alive.add(run);
+                    alone.add("run " + run + ": its Lease " + where(l) + " was renewed " + Math.max(0, ageMs / 1000)
+                            + " s ago (abandoned only after " + abandonedAfterMs(duration) / 1000 + " s): a live run;"
+                            + " nothing of it touched");
                 }
-            } catch (ZerodropException | KubernetesClientException e) {
-                unread.add("run " + c.run() + ": " + e.getMessage());
             }
         }
-        // 3. what the abandoned runs created: budgets and load Jobs in namespaces, --deploy namespaces
-        Function<HasMetadata, String> runOf = o -> o.getMetadata().getLabels() == null ? null
-                : o.getMetadata().getLabels().get(Deployer.RUN_LABEL);
-        for (String[] kind : List.of(new String[] {"policy/v1", "PodDisruptionBudget"},
-                new String[] {"batch/v1", "Job"})) {
-            var op = client.genericKubernetesResources(kind[0], kind[1]);
-            for (GenericKubernetesResource o : list(unread, kind[1] + "s", () -> (namespace == null
-                    ? op.inAnyNamespace() : op.inNamespace(namespace)).withLabel(SettingsUnderTest.MANAGED_BY,
-                    "zerodrop").list().getItems())) {
-                deleteIfAbandoned(o, runOf.apply(o), kind[1], abandoned, leases, alone, done, unread, () -> client
-                        .genericKubernetesResources(kind[0], kind[1]).inNamespace(o.getMetadata().getNamespace())
-                        .withName(o.getMetadata().getName()).withPropagationPolicy(
-                                DeletionPropagation.BACKGROUND).delete());
+
+        /** 2. The recorded changes on Deployments, budgets and nodes, reverted for abandoned runs, each run's latest first. */
+        void revertChanges() {
+            List<Change> changes = new ArrayList<>();
+            collect(changes, unread, "Deployments", "apps/v1", "Deployment", true);
+            collect(changes, unread, "PodDisruptionBudgets", "policy/v1", "PodDisruptionBudget", true);
+            collect(changes, unread, "Nodes", "v1", "Node", false);
+            changes.sort(Comparator.comparing(Change::run).thenComparing(Change::order, Comparator.reverseOrder()));
+            for (Change c : changes) {
+                boolean go = abandoned.contains(c.run()) || (!leases.containsKey(c.run())
+                        && serverNowMs - c.recordedAtServerMs() > abandonedAfterMs(RunRecords.LEASE_SECONDS));
+                if (!go) {
+                    if (!alive.contains(c.run())) {
+                        alone.add("run " + c.run() + ": " + c.what() + " (recorded " + Math.max(0, (serverNowMs
+                                - c.recordedAtServerMs()) / 1000) + " s ago, no Lease found): too recent to call"
+                                + " abandoned; left as it is");
+                    }
+                    continue;
+                }
+                try {
+                    if (RunRecords.revert(c.object(), c.key(), c.what())) {
+                        done.add("run " + c.run() + ": reverted " + c.what());
+                    }
+                } catch (ZerodropException | KubernetesClientException e) {
+                    unread.add("run " + c.run() + ": " + e.getMessage());
+                }
             }
         }
-        // a --namespace cleanup reads (and may delete) only that namespace, as its credentials may allow no more
-        for (var ns : list(unread, "Namespaces", () -> namespace == null ? client.namespaces().withLabel(
-                SettingsUnderTest.MANAGED_BY, "zerodrop").list().getItems() : Stream.of(
-                client.namespaces().withName(namespace).get()).filter(Objects::nonNull).filter(n -> n
-                .getMetadata().getLabels() != null && "zerodrop".equals(n.getMetadata().getLabels()
-                .get(SettingsUnderTest.MANAGED_BY))).toList())) {
-            deleteIfAbandoned(ns, runOf.apply(ns), "Namespace", abandoned, leases, alone, done, unread,
-                    () -> client.namespaces().withName(ns.getMetadata().getName()).delete());
-        }
-        // 4. the abandoned runs' Leases, last
-        for (String run : abandoned) {
-            Lease l = leases.get(run);
-            try {
-                client.leases().inNamespace(l.getMetadata().getNamespace()).withName(l.getMetadata().getName()).delete();
-                done.add("run " + run + ": deleted its expired Lease " + where(l));
-            } catch (KubernetesClientException e) {
-                unread.add("run " + run + ": deleting its Lease " + where(l) + " failed: " + Cluster.reason(e, client));
+
+        /** 3. What the abandoned runs created: budgets and load Jobs in namespaces, --deploy namespaces. */
+        void deleteCreated() {
+            Function<HasMetadata, String> runOf = o -> o.getMetadata().getLabels() == null ? null
+                    : o.getMetadata().getLabels().get(Deployer.RUN_LABEL);
+            for (String[] kind : List.of(new String[] {"policy/v1", "PodDisruptionBudget"},
+                    new String[] {"batch/v1", "Job"})) {
+                var op = client.genericKubernetesResources(kind[0], kind[1]);
+                for (GenericKubernetesResource o : list(unread, kind[1] + "s", () -> (namespace == null
+                        ? op.inAnyNamespace() : op.inNamespace(namespace)).withLabel(SettingsUnderTest.MANAGED_BY,
+                        "zerodrop").list().getItems())) {
+                    deleteIfAbandoned(o, runOf.apply(o), kind[1], abandoned, leases, alone, done, unread, () -> client
+                            .genericKubernetesResources(kind[0], kind[1]).inNamespace(o.getMetadata().getNamespace())
+                            .withName(o.getMetadata().getName()).withPropagationPolicy(
+                                    DeletionPropagation.BACKGROUND).delete());
+                }
+            }
+            // a --namespace cleanup reads (and may delete) only that namespace, as its credentials may allow no more
+            for (var ns : list(unread, "Namespaces", () -> namespace == null ? client.namespaces().withLabel(
+                    SettingsUnderTest.MANAGED_BY, "zerodrop").list().getItems() : Stream.of(
+                    client.namespaces().withName(namespace).get()).filter(Objects::nonNull).filter(n -> n
+                    .getMetadata().getLabels() != null && "zerodrop".equals(n.getMetadata().getLabels()
+                    .get(SettingsUnderTest.MANAGED_BY))).toList())) {
+                deleteIfAbandoned(ns, runOf.apply(ns), "Namespace", abandoned, leases, alone, done, unread,
+                        () -> client.namespaces().withName(ns.getMetadata().getName()).delete());
             }
         }
-        return new Result(done, alone, unread);
+
+        /** 4. The abandoned runs' Leases, last. */
+        void deleteLeases() {
+            for (String run : abandoned) {
+                Lease l = leases.get(run);
+                try {
+                    client.leases().inNamespace(l.getMetadata().getNamespace()).withName(l.getMetadata().getName())
+                            .delete();
+                    done.add("run " + run + ": deleted its expired Lease " + where(l));
+                } catch (KubernetesClientException e) {
+                    unread.add("run " + run + ": deleting its Lease " + where(l) + " failed: "
+                            + Cluster.reason(e, client));
+                }
+            }
+        }
     }
 
     private void deleteIfAbandoned(HasMetadata o, String run, String kind, Set<String> abandoned,

@@ -262,6 +262,18 @@ public final class KubernetesRuntime implements Runtime {
         }
         routingCaveats.addAll(routingCaveats(target));
         routingCaveats.forEach(c -> timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, c)));
+        watchTarget(deadline, timeout);
+        knowListedPods();
+        seen.synced = true;
+        timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, "attached to " + target.kind()
+                + " " + target.name() + ": " + pods().size() + " pods, watches synced"));
+    }
+
+    /**
+     * Watches the target's pods, its Services' EndpointSlices, the namespace's events, the Deployment and its budgets,
+     * and waits until every watch has listed its objects, by {@code deadline}.
+     */
+    private void watchTarget(long deadline, Duration timeout) {
         String ns = " in namespace " + cluster.namespace();
         pods = watch("the pods of " + target.kind() + " " + target.name() + ns, () -> cluster.client().pods()
                 .inNamespace(cluster.namespace()).withLabels(target.selector()).inform(new PodWatch(timeline, seen), 0));
@@ -297,10 +309,6 @@ public final class KubernetesRuntime implements Runtime {
                         + " could not list its objects: " + (e.getCause() != null ? e.getCause() : e));
             }
         }
-        knowListedPods();
-        seen.synced = true;
-        timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, "attached to " + target.kind()
-                + " " + target.name() + ": " + pods().size() + " pods, watches synced"));
     }
 
     /**

@@ -341,41 +341,51 @@ public final class SettingsUnderTest {
                     .filter(x -> !x.startsWith("PodDisruptionBudget")).toList()) + " (JSON patch " + c.apply() + ")");
         }
         if (s.touchesBudget()) {
-            Change c = budgetChange(t, s);
-            var budgets = client.policy().v1().podDisruptionBudget().inNamespace(namespace);
-            if (c.revert().equals("delete")) {
-                String name = t.name() + "-zerodrop";
-                registered.accept(undo.register("delete " + c.object(), () -> Reads.repeatable("deleting "
-                        + c.object(), () -> budgets.withName(name).delete())));
-                try {
-                    budgets.resource(Serialization.unmarshal(c.apply(), PodDisruptionBudget.class)).create();
-                } catch (KubernetesClientException e) {
-                    throw ZerodropException.environment("creating " + c.object() + " failed: " + Cluster.reason(e, client));
-                }
-                awaitBudget(name, deadline, inTime);
-            } else {
-                String name = t.budgets().get(0);
-                registered.accept(undo.register("revert the settings under test on " + c.object(),
-                        () -> RunRecords.revert(client.genericKubernetesResources("policy/v1", "PodDisruptionBudget")
-                                .inNamespace(namespace).withName(name), c.revert(), "the settings under test on "
-                                + c.object())));
-                try {
-                    patch(budgets.withName(name), c.apply(), "settings under test on " + c.object());
-                } catch (ZerodropException e) {
-                    if (e.getCause() instanceof KubernetesClientException k) {
-                        refuseInvalid(k, c.object());
-                    }
-                    throw e;
-                }
-                awaitBudget(name, deadline, inTime);
-            }
-            applied.add(c.object() + ": " + String.join(", ", s.describe().stream()
-                    .filter(x -> x.startsWith("PodDisruptionBudget")).toList()));
+            applied.add(applyBudget(t, s, undo, registered, deadline, inTime));
         }
         if (s.touchesDeployment()) {
             awaitRollout(t.name(), deadline, "the settings under test", inTime);
         }
         return applied;
+    }
+
+    /**
+     * The budget part of the settings under test: a budget of zerodrop's own created (its undo deletes it) or the
+     * target's patched (its undo reverts it), each undo registered before the change; waits until the budget's
+     * status has caught up. Returns the line for the report header.
+     */
+    private String applyBudget(ClusterTarget t, LiveSettings s, Undo undo, Consumer<Undo.Registration> registered,
+            long deadline, String inTime) {
+        Change c = budgetChange(t, s);
+        var budgets = client.policy().v1().podDisruptionBudget().inNamespace(namespace);
+        if (c.revert().equals("delete")) {
+            String name = t.name() + "-zerodrop";
+            registered.accept(undo.register("delete " + c.object(), () -> Reads.repeatable("deleting "
+                    + c.object(), () -> budgets.withName(name).delete())));
+            try {
+                budgets.resource(Serialization.unmarshal(c.apply(), PodDisruptionBudget.class)).create();
+            } catch (KubernetesClientException e) {
+                throw ZerodropException.environment("creating " + c.object() + " failed: " + Cluster.reason(e, client));
+            }
+            awaitBudget(name, deadline, inTime);
+        } else {
+            String name = t.budgets().get(0);
+            registered.accept(undo.register("revert the settings under test on " + c.object(),
+                    () -> RunRecords.revert(client.genericKubernetesResources("policy/v1", "PodDisruptionBudget")
+                            .inNamespace(namespace).withName(name), c.revert(), "the settings under test on "
+                            + c.object())));
+            try {
+                patch(budgets.withName(name), c.apply(), "settings under test on " + c.object());
+            } catch (ZerodropException e) {
+                if (e.getCause() instanceof KubernetesClientException k) {
+                    refuseInvalid(k, c.object());
+                }
+                throw e;
+            }
+            awaitBudget(name, deadline, inTime);
+        }
+        return c.object() + ": " + String.join(", ", s.describe().stream()
+                .filter(x -> x.startsWith("PodDisruptionBudget")).toList());
     }
 
     /** How often a change refused because the object changed meanwhile (its status, typically) is computed again. */

@@ -16,7 +16,6 @@ import io.zerodrop.workload.Workload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -169,39 +168,10 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
             }
         });
         undos.add(closeProxy);
-        SecureRandom pick = new SecureRandom();
-        IOException last = null;
-        boolean netfilter = settings.serviceMode().equals("netfilter")
-                || (settings.serviceMode().equals("auto") && NetfilterFront.available());
-        if (netfilter) {
-            if (!NetfilterFront.available()) {
-                throw ZerodropException.environment("the netfilter Service mode needs root, ip (iproute2) and iptables;"
-                        + " use the userspace mode instead");
-            }
-            subnet = 16 + pick.nextInt(230);
-            vip = "127." + subnet + ".255.1";
-            proxy = new NetfilterFront(vip, port, undo);
-        }
-        int listenPort = port;
-        for (int attempt = 0; attempt < 20 && proxy == null; attempt++) {
-            subnet = 16 + pick.nextInt(230);
-            vip = "127." + subnet + ".255.1";
-            try {
-                proxy = new ServiceProxy(vip, listenPort, endpoints);
-            } catch (IOException e) {
-                last = e;
-                if (listenPort < 1024 && listenPort > 0 && String.valueOf(e.getMessage()).contains("Permission denied")) {
-                    // an unprivileged user cannot bind a port below 1024: serve the Service on a free port instead;
-                    // the address is the run's own, so nothing else is reached by mistake, and the report says so
-                    listenPort = 0;
-                    attempt--;
-                }
-            }
-        }
-        if (proxy == null) {
-            throw ZerodropException.environment("cannot bind the Service address on 127.x.255.1:" + listenPort + " ("
-                    + last + ")");
-        }
+        ServiceFronts.Opened front = ServiceFronts.open(settings.serviceMode(), port, undo, endpoints);
+        proxy = front.front();
+        subnet = front.subnet();
+        vip = front.vip();
         if (proxy.port() != port) {
             portNote = "Service port " + port + " is served on " + vip + ":" + proxy.port() + " (ports below 1024"
                     + " need root; the userspace Service listens on a free unprivileged port instead)";
@@ -210,6 +180,19 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         for (int i = 0; i < w.replicas(); i++) {
             createPod("", "");
         }
+        awaitReady(w, timeout);
+        timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
+                w.replicas() + " pods ready behind " + serviceUrl()));
+        sampling = true;
+        scheduler.scheduleAtFixedRate(() -> {
+            if (sampling) {
+                availability.sample(replicaSets.desired(), AvailabilitySampler.look(pods.values(), endpoints::isReady));
+            }
+        }, 50, 50, TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits until every replica is ready; a container that exited meanwhile, or the start budget spent, ends it. */
+    private void awaitReady(Workload w, Duration timeout) {
         long deadline = System.currentTimeMillis() + timeout.toMillis();
         while (readyLive() < w.replicas()) {
             if (!crashed.isEmpty()) { // the kubelet would restart it into CrashLoopBackOff: no point waiting
@@ -224,14 +207,6 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
             }
             sleep(50);
         }
-        timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
-                w.replicas() + " pods ready behind " + serviceUrl()));
-        sampling = true;
-        scheduler.scheduleAtFixedRate(() -> {
-            if (sampling) {
-                availability.sample(replicaSets.desired(), AvailabilitySampler.look(pods.values(), endpoints::isReady));
-            }
-        }, 50, 50, TimeUnit.MILLISECONDS);
     }
 
 

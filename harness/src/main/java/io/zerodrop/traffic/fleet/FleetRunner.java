@@ -5,7 +5,6 @@ import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.gatling.GeneratorLog;
-import io.zerodrop.gatling.RequestRecord;
 import io.zerodrop.gatling.SimulationLogReader;
 import io.zerodrop.traffic.LoadGenerators;
 import io.zerodrop.traffic.LoadInterrupted;
@@ -16,13 +15,10 @@ import io.zerodrop.traffic.TrafficPlan;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,9 +42,6 @@ public final class FleetRunner implements LoadGenerators {
     static final long GO_LEAD_MS = 300;
     /** How long the generators may take to load the simulation and be ready. */
     static final long READY_TIMEOUT_MS = 180_000;
-    /** Clock readings per measurement; the fastest round trips bound the offset. */
-    static final int CLOCK_READINGS = 8;
-    private static final int CHUNK = 1 << 20;
     /**
      * After an interrupt, how long the generators are given to stop their load and hand over their logs: Gatling
      * stops at the next virtual user's arrival and writes its simulation.log out whole.
@@ -82,63 +75,10 @@ public final class FleetRunner implements LoadGenerators {
         return d;
     }
 
-    /** One generator as this run follows it. */
-    private static final class Gen {
-        final GeneratorChannel ch;
-        final Path dir;
-        final Path log;
-        final Path clientPart;
-        long logAt;
-        long clientAt;
-        String state = "waiting";
-        long injectionGenMs = -1;
-        /** simulation.log's size at the last status (final once ended). */
-        long logNow;
-        /** The client log's size, known once ended. */
-        long clientSize = -1;
-        int exit = -1;
-        ClockEstimate before;
-        ClockEstimate after;
-        SimulationLogReader reader;
-        /** Why it died during the load; null while it lives. */
-        String died;
-
-        Gen(GeneratorChannel ch, Path dir) {
-            this.ch = ch;
-            this.dir = dir;
-            this.log = dir.resolve("simulation.log");
-            this.clientPart = dir.resolve("requests.client.log.part");
-        }
-
-        boolean ended() {
-            return state.equals("done") || state.equals("failed");
-        }
-
-        boolean complete() {
-            return ended() && logAt >= logNow && clientAt >= clientSize;
-        }
-    }
-
     @Override
     public LoadResult run(TrafficPlan plan, TrafficListener listener) {
-        Path work = plan.resultsDir();
-        Map<String, String> props = new LinkedHashMap<>(plan.properties());
-        props.put("zerodrop.baseUrl", fleet.serviceUrl());
         double each = plan.rate() / generators;
-        props.put("zerodrop.rate", String.format(Locale.ROOT, "%.3f", each));
-        FleetLaunch launch = new FleetLaunch(plan.simulationClass(), props, generators, plan.requestTimeoutMs(),
-                plan.connectTimeoutMs(), plan.heapMb(), plan.extraClasspath(), work.resolveSibling("generators"),
-                plan.hardTimeoutMs());
-        List<Gen> gens = new ArrayList<>();
-        for (GeneratorChannel ch : fleet.launch(launch)) {
-            Path dir = work.resolve(ch.name());
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException e) {
-                throw ZerodropException.environment("cannot create " + dir + ": " + e.getMessage());
-            }
-            gens.add(new Gen(ch, dir));
-        }
+        List<FleetGenerator> gens = launch(plan, each);
         // SIGINT/SIGTERM: the signal's undos (the fleet's among them, registered before this) must not stop the
         // generators before this thread has asked them to stop their load and taken their logs; registered last, this
         // undo runs first and waits for that, at most STOP_GRACE_MS and a little
@@ -147,46 +87,30 @@ public final class FleetRunner implements LoadGenerators {
                 handedOver.await(STOP_GRACE_MS + 5_000, TimeUnit.MILLISECONDS));
         boolean interrupted;
         try {
-            for (Gen g : gens) {
-                g.before = measureClock(g.ch);
+            for (FleetGenerator g : gens) {
+                g.before = g.measureClock();
             }
-            for (Gen g : gens) {
-                expectOk(g.ch, "start");
+            for (FleetGenerator g : gens) {
+                g.expectOk("start");
             }
-            // loading the simulation takes each generator its own time: once all are ready, one moment for all, on
-            // this host's clock, told to each on its own, just far enough ahead for the telling to reach them all
-            awaitReady(gens, plan);
-            long roundTrip = gens.stream().mapToLong(g -> 2 * g.before.uncertaintyMs() + 1).max().orElse(1);
-            long startAt = System.currentTimeMillis() + Math.min(10_000, GO_LEAD_MS + 3 * roundTrip * gens.size());
-            for (Gen g : gens) {
-                expectOk(g.ch, "go " + (startAt + g.before.offsetMs()));
-            }
+            startTogether(gens, plan);
             long started = System.currentTimeMillis();
             interrupted = follow(gens, plan, listener, started);
-            for (Gen g : gens) {
-                g.after = g.died != null ? g.before : interrupted ? clockAfterStop(g) : measureClock(g.ch);
+            for (FleetGenerator g : gens) {
+                g.after = g.died != null ? g.before : interrupted ? g.clockAfterStop() : g.measureClock();
             }
         } finally {
-            for (Gen g : gens) {
-                closeReader(g);
+            for (FleetGenerator g : gens) {
+                g.closeReader();
             }
             handedOver.countDown();
             collect.undoNow();
         }
-        for (Gen g : gens) {
-            if (g.died != null) {
-                continue;
-            }
-            try {
-                g.ch.call("finish");
-            } catch (RuntimeException e) {
-                // it has given everything; the fleet's undo stops it either way
-            }
-        }
+        finish(gens);
         List<GeneratorLog> logs = new ArrayList<>();
         List<Map<String, Object>> table = new ArrayList<>();
         List<Path> clientLogs = new ArrayList<>();
-        for (Gen g : gens) {
+        for (FleetGenerator g : gens) {
             long[] off = ClockEstimate.acrossRun(g.before, g.after);
             GeneratorLog log = new GeneratorLog(g.ch.name(), g.log, off[0], off[1]);
             boolean wrote = Files.exists(g.log);
@@ -197,25 +121,7 @@ public final class FleetRunner implements LoadGenerators {
             if (correctClientLog(g.clientPart, client, off[0])) {
                 clientLogs.add(client);
             }
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", g.ch.name());
-            row.put("where", g.ch.where());
-            row.put("askedRate", each);
-            row.put("clockOffsetMs", off[0]);
-            row.put("clockUncertaintyMs", off[1]);
-            row.put("clockBefore", describe(g.before));
-            row.put("clockAfter", describe(g.after));
-            if (g.injectionGenMs > 0) {
-                row.put("injectionStartedMs", hostInjection(g));
-                row.put("injectionLateMs", hostInjection(g) - firstInjection(gens));
-            }
-            if (wrote) {
-                row.put("simulationLog", g.log.toString());
-            }
-            if (g.died != null) {
-                row.put("died", g.died);
-            }
-            table.add(row);
+            table.add(row(g, off, each, wrote, firstInjection(gens)));
         }
         List<String> lost = gens.stream().filter(g -> g.died != null).map(g -> g.ch.name() + " (" + g.ch.where()
                 + "): " + firstLine(g.died)).toList();
@@ -228,20 +134,80 @@ public final class FleetRunner implements LoadGenerators {
         return result;
     }
 
-    /** After an interrupt: the generator's clock again if it still answers, else the reading before the load. */
-    private static ClockEstimate clockAfterStop(Gen g) {
-        if (!g.complete()) {
-            return g.before;
-        }
-        try {
-            return measureClock(g.ch);
-        } catch (RuntimeException gone) {
-            return g.before;
+    /**
+     * Loading the simulation takes each generator its own time: once all are ready, one moment for all, on this
+     * host's clock, told to each on its own, just far enough ahead for the telling to reach them all.
+     */
+    private void startTogether(List<FleetGenerator> gens, TrafficPlan plan) {
+        awaitReady(gens, plan);
+        long roundTrip = gens.stream().mapToLong(g -> 2 * g.before.uncertaintyMs() + 1).max().orElse(1);
+        long startAt = System.currentTimeMillis() + Math.min(10_000, GO_LEAD_MS + 3 * roundTrip * gens.size());
+        for (FleetGenerator g : gens) {
+            g.expectOk("go " + (startAt + g.before.offsetMs()));
         }
     }
 
+    /** Launches the generators, each with its share of the rate, and gives each a directory of its own. */
+    private List<FleetGenerator> launch(TrafficPlan plan, double each) {
+        Path work = plan.resultsDir();
+        Map<String, String> props = new LinkedHashMap<>(plan.properties());
+        props.put("zerodrop.baseUrl", fleet.serviceUrl());
+        props.put("zerodrop.rate", String.format(Locale.ROOT, "%.3f", each));
+        FleetLaunch launch = new FleetLaunch(plan.simulationClass(), props, generators, plan.requestTimeoutMs(),
+                plan.connectTimeoutMs(), plan.heapMb(), plan.extraClasspath(), work.resolveSibling("generators"),
+                plan.hardTimeoutMs());
+        List<FleetGenerator> gens = new ArrayList<>();
+        for (GeneratorChannel ch : fleet.launch(launch)) {
+            Path dir = work.resolve(ch.name());
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw ZerodropException.environment("cannot create " + dir + ": " + e.getMessage());
+            }
+            gens.add(new FleetGenerator(ch, dir));
+        }
+        return gens;
+    }
+
+    /** Tells every generator still alive that its logs were taken: it may exit. */
+    private static void finish(List<FleetGenerator> gens) {
+        for (FleetGenerator g : gens) {
+            if (g.died != null) {
+                continue;
+            }
+            try {
+                g.ch.call("finish");
+            } catch (RuntimeException e) {
+                // it has given everything; the fleet's undo stops it either way
+            }
+        }
+    }
+
+    /** One generator's line of the report's generator table: where it ran, its share, its clock, its log. */
+    private static Map<String, Object> row(FleetGenerator g, long[] off, double each, boolean wrote, long firstInjection) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("name", g.ch.name());
+        row.put("where", g.ch.where());
+        row.put("askedRate", each);
+        row.put("clockOffsetMs", off[0]);
+        row.put("clockUncertaintyMs", off[1]);
+        row.put("clockBefore", describe(g.before));
+        row.put("clockAfter", describe(g.after));
+        if (g.injectionGenMs > 0) {
+            row.put("injectionStartedMs", hostInjection(g));
+            row.put("injectionLateMs", hostInjection(g) - firstInjection);
+        }
+        if (wrote) {
+            row.put("simulationLog", g.log.toString());
+        }
+        if (g.died != null) {
+            row.put("died", g.died);
+        }
+        return row;
+    }
+
     /** When the first generator began injecting, on this host's clock (each corrected by its offset before). */
-    private static long firstInjection(List<Gen> gens) {
+    private static long firstInjection(List<FleetGenerator> gens) {
         return gens.stream().filter(g -> g.injectionGenMs > 0).mapToLong(FleetRunner::hostInjection).min().orElse(-1);
     }
 
@@ -249,7 +215,7 @@ public final class FleetRunner implements LoadGenerators {
      * When a generator began injecting, on this host's clock: by the offset measured before the load, the reading
      * closest to it (the schedule's origin is taken the same way).
      */
-    private static long hostInjection(Gen g) {
+    private static long hostInjection(FleetGenerator g) {
         return g.injectionGenMs - g.before.offsetMs();
     }
 
@@ -258,36 +224,11 @@ public final class FleetRunner implements LoadGenerators {
                 c.consistent() ? "" : ", inconsistent: the clock stepped");
     }
 
-    /** {@link #CLOCK_READINGS} readings of the generator's clock, each between two of this host's. */
-    static ClockEstimate measureClock(GeneratorChannel ch) {
-        List<ClockEstimate.Reading> readings = new ArrayList<>();
-        for (int i = 0; i < CLOCK_READINGS; i++) {
-            long before = System.currentTimeMillis();
-            String a = ch.call("clock");
-            long after = System.currentTimeMillis();
-            String[] f = a.split(" ");
-            if (f.length != 2 || !f[0].equals("clock")) {
-                throw ZerodropException.environment("load generator " + ch.name() + " answered \"" + a + "\" to"
-                        + " clock");
-            }
-            readings.add(new ClockEstimate.Reading(before, Long.parseLong(f[1]), after));
-        }
-        return ClockEstimate.of(readings);
-    }
-
-    private static void expectOk(GeneratorChannel ch, String command) {
-        String a = ch.call(command);
-        if (!a.equals("ok")) {
-            throw ZerodropException.environment("load generator " + ch.name() + " answered \"" + a + "\" to "
-                    + command);
-        }
-    }
-
     /**
      * Follows the generators until all have ended and handed over their logs. Interrupted, it asks each to stop its
      * load and follows on, for at most {@link #STOP_GRACE_MS}, so that what they measured is kept: true then.
      */
-    private boolean follow(List<Gen> gens, TrafficPlan plan, TrafficListener listener, long started) {
+    private boolean follow(List<FleetGenerator> gens, TrafficPlan plan, TrafficListener listener, long started) {
         long deadline = started + plan.hardTimeoutMs();
         long totalMs = (plan.rampSeconds() + plan.durationSeconds()) * 1000L;
         long[] counts = new long[3];
@@ -297,25 +238,19 @@ public final class FleetRunner implements LoadGenerators {
         while (true) {
             if (stopDeadline < 0 && (undo.isInterrupted() || Thread.currentThread().isInterrupted())) {
                 stopDeadline = System.currentTimeMillis() + STOP_GRACE_MS;
-                for (Gen g : gens) {
-                    try {
-                        g.ch.call("stop");
-                    } catch (RuntimeException gone) {
-                        // what it wrote so far is fetched below, if it still answers
-                    }
-                }
+                askToStop(gens);
             }
             if (stopDeadline >= 0 && System.currentTimeMillis() > stopDeadline) {
                 return true;
             }
             boolean allComplete = true;
-            for (Gen g : gens) {
+            for (FleetGenerator g : gens) {
                 if (g.died != null) {
                     continue;
                 }
                 try {
-                    status(g);
-                    fetch(g, counts, window);
+                    g.status();
+                    g.fetch(counts, window);
                 } catch (RuntimeException e) {
                     if (stopDeadline >= 0) {
                         return true; // stopped under our feet: keep what came
@@ -326,16 +261,12 @@ public final class FleetRunner implements LoadGenerators {
                 if (g.state.equals("failed") && stopDeadline < 0) {
                     // fetch has taken all it wrote before its Gatling failed
                     lose(g, gens, "load generator " + g.ch.name() + " (" + g.ch.where() + ") failed with exit code "
-                            + g.exit + "; its last words:\n" + tail(g.ch), listener);
+                            + g.exit + "; its last words:\n" + g.tail(), listener);
                     continue;
                 }
                 allComplete &= g.complete();
             }
-            if (injectionSeen < 0 && gens.stream().filter(g -> g.died == null).allMatch(g -> g.injectionGenMs > 0)) {
-                long first = firstInjection(gens);
-                injectionSeen = first;
-                listener.injectionStarted(first);
-            }
+            noticeInjection(gens, listener);
             if (allComplete) {
                 return stopDeadline >= 0;
             }
@@ -356,29 +287,33 @@ public final class FleetRunner implements LoadGenerators {
                     1000));
         }
     }
-
-    /**
-     * {@code g} died during the load: said at once, left behind (its clock after the load is the one before), and
-     * the load fails only when no generator is left.
-     */
-    private static void lose(Gen g, List<Gen> gens, String why, TrafficListener listener) {
-        g.died = why + g.ch.postMortem();
-        closeReader(g);
-        g.reader = null;
-        if (gens.stream().allMatch(x -> x.died != null)) {
-            throw ZerodropException.environment("every load generator died during the load: " + String.join("; ",
-                    gens.stream().map(x -> x.died).toList()));
-        }
-        listener.generatorLost(g.ch.name(), g.died);
+    /** {@code perGenerator} ms for each generator, within [20, {@code cap}] ms: a fleet's calls per second bounded. */
+    static long pollMs(int generators, long perGenerator, long cap) {
+        return Math.max(20, Math.min(cap, perGenerator * generators));
     }
 
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+    /** Asks every generator to stop its load; what each wrote so far is fetched afterwards, if it still answers. */
+    private static void askToStop(List<FleetGenerator> gens) {
+        for (FleetGenerator g : gens) {
+            try {
+                g.ch.call("stop");
+            } catch (RuntimeException gone) {
+                // what it wrote so far is fetched below, if it still answers
+            }
+        }
+    }
+
+    /** Once every living generator has started its injection: the earliest start, on this host's clock, is told. */
+    private void noticeInjection(List<FleetGenerator> gens, TrafficListener listener) {
+        if (injectionSeen < 0 && gens.stream().filter(g -> g.died == null).allMatch(g -> g.injectionGenMs > 0)) {
+            long first = firstInjection(gens);
+            injectionSeen = first;
+            listener.injectionStarted(first);
+        }
     }
 
     /** Waits until every generator has loaded the simulation and waits for the moment; fails on one that failed. */
-    private void awaitReady(List<Gen> gens, TrafficPlan plan) {
+    private void awaitReady(List<FleetGenerator> gens, TrafficPlan plan) {
         long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
         while (true) {
             if (undo.isInterrupted() || Thread.currentThread().isInterrupted()) {
@@ -386,12 +321,12 @@ public final class FleetRunner implements LoadGenerators {
                         + " the simulation");
             }
             boolean all = true;
-            for (Gen g : gens) {
-                status(g);
+            for (FleetGenerator g : gens) {
+                g.status();
                 if (g.ended()) {
                     throw ZerodropException.environment("load generator " + g.ch.name() + " (" + g.ch.where()
                             + ") ended (" + g.state + ", exit code " + g.exit + ") before the load began; its last"
-                            + " words:\n" + tail(g.ch));
+                            + " words:\n" + g.tail());
                 }
                 all &= g.state.equals("ready");
             }
@@ -407,118 +342,24 @@ public final class FleetRunner implements LoadGenerators {
         }
     }
 
-    /** {@code perGenerator} ms for each generator, within [20, {@code cap}] ms: a fleet's calls per second bounded. */
-    static long pollMs(int generators, long perGenerator, long cap) {
-        return Math.max(20, Math.min(cap, perGenerator * generators));
+    /**
+     * {@code g} died during the load: said at once, left behind (its clock after the load is the one before), and
+     * the load fails only when no generator is left.
+     */
+    private static void lose(FleetGenerator g, List<FleetGenerator> gens, String why, TrafficListener listener) {
+        g.died = why + g.ch.postMortem();
+        g.closeReader();
+        g.reader = null;
+        if (gens.stream().allMatch(x -> x.died != null)) {
+            throw ZerodropException.environment("every load generator died during the load: " + String.join("; ",
+                    gens.stream().map(x -> x.died).toList()));
+        }
+        listener.generatorLost(g.ch.name(), g.died);
     }
 
-    private static void status(Gen g) {
-        String a = g.ch.call("status");
-        String[] f = a.split(" ");
-        if (f.length != 6 || !f[0].equals("status")) {
-            throw ZerodropException.environment("load generator " + g.ch.name() + " answered \"" + a + "\" to status");
-        }
-        g.state = f[1];
-        g.injectionGenMs = Long.parseLong(f[2]);
-        g.logNow = Long.parseLong(f[3]);
-        if (g.ended()) {
-            g.clientSize = Long.parseLong(f[4]);
-            g.exit = Integer.parseInt(f[5]);
-        }
-    }
-
-    /** Appends what the generator wrote since the last call; counts the new requests for the progress line. */
-    private static void fetch(Gen g, long[] counts, Progress.RateWindow window) {
-        if (g.logNow > g.logAt) { // ask only for what the last status said is there
-            g.logAt += append(g.ch, "log", g.logAt, g.log);
-        }
-        if (g.reader == null && g.logAt > 0) {
-            try {
-                g.reader = SimulationLogReader.open(g.log);
-            } catch (IOException e) {
-                throw ZerodropException.environment("cannot read " + g.log + ": " + e.getMessage());
-            }
-        }
-        if (g.reader != null) {
-            long offset = g.before.offsetMs();
-            try {
-                g.reader.poll(new SimulationLogReader.Visitor() {
-                    @Override
-                    public void request(RequestRecord r) {
-                        counts[0]++;
-                        counts[r.ok() ? 1 : 2]++;
-                        window.add(r.startMs() - offset);
-                    }
-                });
-            } catch (IOException e) {
-                throw ZerodropException.environment("cannot read " + g.log + " while it arrives: " + e.getMessage());
-            }
-        }
-        if (g.ended()) {
-            while (g.logAt < g.logNow) {
-                long n = append(g.ch, "log", g.logAt, g.log);
-                if (n == 0) {
-                    throw ZerodropException.environment("load generator " + g.ch.name() + " said its simulation.log"
-                            + " has " + g.logNow + " bytes but gave only " + g.logAt);
-                }
-                g.logAt += n;
-            }
-            while (g.clientAt < g.clientSize) {
-                long n = append(g.ch, "clientlog", g.clientAt, g.clientPart);
-                if (n == 0) {
-                    throw ZerodropException.environment("load generator " + g.ch.name() + " said its client log has "
-                            + g.clientSize + " bytes but gave only " + g.clientAt);
-                }
-                g.clientAt += n;
-            }
-        }
-    }
-
-    /** Fetches one chunk from {@code from} and appends it to {@code file}; the number of bytes. */
-    private static long append(GeneratorChannel ch, String what, long from, Path file) {
-        byte[] bytes = data(ch, what + " " + from + " " + CHUNK, from);
-        if (bytes.length == 0) {
-            return 0;
-        }
-        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            out.write(bytes);
-        } catch (IOException e) {
-            throw ZerodropException.environment("cannot write " + file + ": " + e.getMessage());
-        }
-        return bytes.length;
-    }
-
-    private static String cut(String s) {
-        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
-    }
-
-    /** Sends {@code command} and decodes its answer {@code data <from> <base64>}: the bytes (none at the end). */
-    private static byte[] data(GeneratorChannel ch, String command, long from) {
-        String a = ch.call(command);
-        String[] f = a.strip().split(" ", 3);
-        if (f.length < 2 || !f[0].equals("data") || !f[1].equals(String.valueOf(from))) {
-            throw ZerodropException.environment("load generator " + ch.name() + " answered \"" + cut(a) + "\" to "
-                    + command);
-        }
-        return f.length < 3 ? new byte[0] : Base64.getDecoder().decode(f[2].strip());
-    }
-
-    private static String tail(GeneratorChannel ch) {
-        try {
-            return new String(data(ch, "tail", 0), StandardCharsets.UTF_8);
-        } catch (RuntimeException e) {
-            return "(unavailable: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void closeReader(Gen g) {
-        if (g.reader != null) {
-            try {
-                g.reader.close();
-            } catch (IOException ignored) {
-                // read-only
-            }
-        }
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /**
