@@ -6,16 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zerodrop.core.ExitCodes;
+import io.zerodrop.runtime.kubernetes.MockCluster;
 import io.zerodrop.runtime.kubernetes.ScriptedCluster;
 import io.zerodrop.testsupport.AppProcess;
 import io.zerodrop.testsupport.HostTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,24 +30,17 @@ class DeployRunTest {
 
     @TempDir
     Path dir;
+    @RegisterExtension
+    final MockCluster mock = MockCluster.empty().controllers(true);
     ScriptedCluster cluster;
     KubernetesClient client;
-    AutoCloseable controllers;
     Path kubeconfig;
 
     @BeforeEach
     void cluster() throws Exception {
-        cluster = new ScriptedCluster();
-        client = cluster.client();
-        controllers = cluster.controllers(client, true);
+        cluster = mock.cluster();
+        client = mock.client();
         kubeconfig = cluster.kubeconfig(dir, "staging", "default");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        controllers.close();
-        client.close();
-        cluster.close();
     }
 
     private Path scenario(Path manifests) throws Exception {

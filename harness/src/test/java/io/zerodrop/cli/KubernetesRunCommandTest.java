@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zerodrop.conformance.DeleteConformance;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.runtime.kubernetes.JobPlayer;
+import io.zerodrop.runtime.kubernetes.MockCluster;
 import io.zerodrop.runtime.kubernetes.ScriptedCluster;
 import io.zerodrop.testsupport.AppProcess;
 import java.net.ServerSocket;
@@ -24,10 +25,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.StreamSupport;
 import org.assertj.core.groups.Tuple;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,23 +40,18 @@ import org.junit.jupiter.api.io.TempDir;
 class KubernetesRunCommandTest {
     @TempDir
     Path dir;
+    @RegisterExtension
+    final MockCluster mock = MockCluster.shop(3, 3);
     ScriptedCluster cluster;
     KubernetesClient client;
     Path kubeconfig;
 
     @BeforeEach
     void cluster() throws Exception {
-        cluster = new ScriptedCluster();
-        client = cluster.client();
-        cluster.shop(client, Map.of(), 3, 3);
+        cluster = mock.cluster();
+        client = mock.client();
         kubeconfig = cluster.kubeconfig(dir, "staging", "shop");
         cluster.calls.clear();
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        cluster.close();
     }
 
     private Path scenario(String namespace, String workload, String disruption) throws Exception {

@@ -20,9 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,26 +33,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterAccessTest {
     @TempDir
     Path dir;
+    @RegisterExtension
+    final MockCluster mock = MockCluster.shop(Map.of("tier", "front"), 3, 1);
     ScriptedCluster cluster;
     KubernetesClient client;
 
     @BeforeEach
     void start() {
-        cluster = new ScriptedCluster();
-        client = cluster.client();
-        cluster.shop(client, Map.of("tier", "front"), 3, 1);
+        cluster = mock.cluster();
+        client = mock.client();
         cluster.service(client, "other", "cart");
         client.policy().v1().podDisruptionBudget().inNamespace("shop").resource(new PodDisruptionBudgetBuilder()
                 .withNewMetadata().withName("web-pdb").endMetadata().withNewSpec().withNewSelector()
                 .addNewMatchExpression().withKey("tier").withOperator("In").withValues("front").endMatchExpression()
                 .endSelector().withNewMaxUnavailable(1).endSpec().build()).create();
         cluster.calls.clear();
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        cluster.close();
     }
 
     private static void exitCode(Throwable e, int code) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,31 +42,26 @@ import picocli.CommandLine;
 class KilledRunClusterCleanupTest {
     @TempDir
     Path dir;
+    @RegisterExtension
+    final MockCluster mock = MockCluster.shop(3, 3).realisticContainers().controllers();
     ScriptedCluster cluster;
     KubernetesClient client;
-    AutoCloseable controllers;
     Path kubeconfig;
     final List<Process> children = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        cluster = new ScriptedCluster();
-        client = cluster.client();
-        cluster.shop(client, Map.of(), 3, 3);
-        cluster.realisticContainers(client);
+        cluster = mock.cluster();
+        client = mock.client();
         client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1").withAnnotations(Map.of(
                 "node.alpha.kubernetes.io/ttl", "0")).endMetadata().withNewSpec().withPodCIDR("10.42.0.0/24")
                 .withProviderID("k3s://node-1").endSpec().build()).create();
-        controllers = cluster.controllers(client);
         kubeconfig = cluster.kubeconfig(dir, "staging", "shop");
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         children.forEach(Process::destroyForcibly);
-        controllers.close();
-        client.close();
-        cluster.close();
     }
 
     /** Everything a run may change, as it is now: specs, annotations and labels; what exists. */

@@ -25,10 +25,10 @@ import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.Assertions;
 import org.assertj.core.groups.Tuple;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,23 +41,18 @@ class KubernetesRuntimeTest {
     @TempDir
     Path tmp;
 
+    @RegisterExtension
+    final MockCluster mock = MockCluster.shop(3, 3);
     ScriptedCluster cluster;
     KubernetesClient client;
     Cluster connected;
 
     @BeforeEach
     void start() throws Exception {
-        cluster = new ScriptedCluster();
-        client = cluster.client();
-        cluster.shop(client, Map.of(), 3, 3);
-        connected = Cluster.connect(new ClusterOptions(cluster.kubeconfig(tmp, "staging", "shop"), null, null), null);
-    }
-
-    @AfterEach
-    void stop() {
-        connected.close();
-        client.close();
-        cluster.close();
+        cluster = mock.cluster();
+        client = mock.client();
+        connected = mock.closeAfter(Cluster.connect(new ClusterOptions(cluster.kubeconfig(tmp, "staging", "shop"),
+                null, null), null));
     }
 
     /** The runtime attached to the shop's Deployment web, its watches synced. */

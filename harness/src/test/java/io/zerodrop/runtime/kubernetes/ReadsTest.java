@@ -24,10 +24,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,24 +39,17 @@ class ReadsTest {
     @TempDir
     Path tmp;
 
+    @RegisterExtension
+    final MockCluster mock = MockCluster.shop(3, 3);
     private ScriptedCluster cluster;
     private KubernetesClient client;
 
     @BeforeEach
     void start() {
-        cluster = new ScriptedCluster();
-        KubernetesClient mock = cluster.client();
-        cluster.shop(mock, Map.of(), 3, 3);
+        cluster = mock.cluster();
         // as Cluster.connect makes zerodrop's client: fabric8's own retry off, so that only Reads retries
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(mock.getConfiguration())
-                .withRequestRetryBackoffLimit(0).build()).build();
-        mock.close();
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        cluster.close();
+        client = mock.closeAfter(new KubernetesClientBuilder().withConfig(new ConfigBuilder(mock.client()
+                .getConfiguration()).withRequestRetryBackoffLimit(0).build()).build());
     }
 
     private long webGets() {

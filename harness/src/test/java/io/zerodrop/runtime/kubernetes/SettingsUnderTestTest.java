@@ -14,17 +14,16 @@ import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.timeline.Timeline;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,29 +36,19 @@ class SettingsUnderTestTest {
     @TempDir
     Path tmp;
 
+    @RegisterExtension
+    final MockCluster mock = MockCluster.shop(3, 3).realisticContainers().controllers();
     ScriptedCluster cluster;
     KubernetesClient client;
     Cluster connected;
-    AutoCloseable controllers;
 
     @BeforeEach
     void start() throws Exception {
-        cluster = new ScriptedCluster();
-        client = cluster.client();
-        cluster.shop(client, Map.of(), 3, 3);
-        // the shop's container, as a real one would have it: a readiness probe, an env var, no preStop
-        cluster.realisticContainers(client);
-        controllers = cluster.controllers(client);
-        connected = Cluster.connect(new ClusterOptions(cluster.kubeconfig(tmp, "staging", "shop"), null, null), null);
+        cluster = mock.cluster();
+        client = mock.client();
+        connected = mock.closeAfter(Cluster.connect(new ClusterOptions(cluster.kubeconfig(tmp, "staging", "shop"),
+                null, null), null));
         cluster.calls.clear();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        controllers.close();
-        connected.close();
-        client.close();
-        cluster.close();
     }
 
     private static LiveSettings settings(Long preStop, Long grace, Map<String, String> env, Integer period,
