@@ -11,6 +11,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.Timeline;
+import io.zerodrop.timeline.TimelineEvent;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -62,6 +65,20 @@ public final class ClusterLeftovers {
         long offset = ServerClock.measure(client, System::currentTimeMillis, new ArrayList<>())
                 .map(ServerClock::offsetMs).orElse(0L);
         return new ClusterLeftovers(client, namespace, System.currentTimeMillis() + offset);
+    }
+
+    /**
+     * Before attaching, what runs killed outright left in this namespace is put back ({@link ClusterLeftovers}), so
+     * that the workload measured is the workload as its owners configured it; each thing done, or left alone because
+     * its run is alive, is a note on the timeline. What cannot be read here (nodes, without the rights) is skipped:
+     * {@code zerodrop cleanup} reports it.
+     */
+    static void putBack(Cluster cluster, long serverNowMs, Timeline timeline) {
+        ClusterLeftovers.Result r = new ClusterLeftovers(cluster.client(), cluster.namespace(), serverNowMs).clean();
+        r.done().forEach(line -> timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
+                "put back what an abandoned zerodrop run left: " + line)));
+        r.leftAlone().forEach(line -> timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
+                "another zerodrop run: " + line)));
     }
 
     /** How old (server clock) a Lease's last renewal, or an orphaned record, must be before its run is abandoned. */
@@ -118,7 +135,7 @@ public final class ClusterLeftovers {
             }
         }
 
-        /** 2. The recorded changes on Deployments, budgets and nodes, reverted for abandoned runs, each run's latest first. */
+        /** 2. The recorded changes on Deployments, budgets and nodes, reverted for abandoned runs, latest first. */
         void revertChanges() {
             List<Change> changes = new ArrayList<>();
             collect(changes, unread, "Deployments", "apps/v1", "Deployment", true);

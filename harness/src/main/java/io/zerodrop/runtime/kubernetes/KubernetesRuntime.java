@@ -1,20 +1,13 @@
 package io.zerodrop.runtime.kubernetes;
 
-import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
-import io.zerodrop.core.ZerodropException;
 import io.zerodrop.ledger.DataPath;
-import io.zerodrop.ledger.LedgerSnapshot;
 import io.zerodrop.ledger.LedgerSource;
 import io.zerodrop.runtime.Eviction;
 import io.zerodrop.runtime.PodInfo;
@@ -26,23 +19,14 @@ import io.zerodrop.traffic.fleet.GeneratorFleet;
 import io.zerodrop.workload.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * The workload as it runs in a real cluster, reached through the API only. It attaches to an existing Deployment
@@ -68,31 +52,26 @@ public final class KubernetesRuntime implements Runtime {
     private final String deployedWorkload;
     private final Timeline timeline;
     private final Undo undo;
-    private final ApiCalls api;
     /** What the watches have seen of the run's pods; they write it, the runtime reads it. */
     private final PodsSeen seen = new PodsSeen();
     private final EventTranslator slices = new EventTranslator(seen.incarnations);
-    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-    /** What each informer watches, for the errors. */
-    private final List<String> watched = new ArrayList<>();
+    private final Watches watches;
     /** The run's start budget, given at start: the load Job's pods have it too. */
     private Duration startBudget = Duration.ofMillis(JOB_START_TIMEOUT_MS);
     /** Why traffic may reach a pod after its endpoint is marked terminating, found at attach (report header). */
     private final List<String> routingCaveats = new CopyOnWriteArrayList<>();
-    /** Live pods' counts read through the pod proxy at teardown. */
-    private final List<LedgerSnapshot> liveCounts = new CopyOnWriteArrayList<>();
     private final Deque<Undo.Registration> undos = new ConcurrentLinkedDeque<>();
-    /** The nodes this run cordoned, with their uncordon: only these are ever uncordoned. */
-    private final Map<String, Undo.Registration> cordonedHere = new ConcurrentHashMap<>();
     private SharedIndexInformer<Pod> pods;
     private long attachedMs;
-    private final AtomicBoolean scaleUndoRegistered =
-            new AtomicBoolean();
     /** The API server's clock against this host's, measured at attach; empty with the reason in clockNotes. */
     private Optional<ServerClock> serverClock = Optional.empty();
     private final List<String> clockNotes = new CopyOnWriteArrayList<>();
     /** The Deployment under test's watcher: rollout progress, its worst surge and unavailability. */
     private final DeploymentWatch deployment;
+    /** What the disruptions do to the workload, through {@link ApiCalls}. */
+    private final ClusterActions actions;
+    /** The servers' accounts: the ended pods' last words and the live pods' counts. */
+    private final ServerAccounts accounts;
 
     public KubernetesRuntime(Cluster cluster, ClusterTarget target, String url, String urlSource, Timeline timeline,
             Undo undo) {
@@ -126,8 +105,11 @@ public final class KubernetesRuntime implements Runtime {
         this.timeline = timeline;
         this.deployment = new DeploymentWatch(timeline);
         this.undo = undo;
-        this.api = new ApiCalls(cluster.client(), cluster.namespace());
         this.runId = deployer != null ? deployer.runId() : RunRecords.newRunId();
+        this.actions = new ClusterActions(cluster, new ApiCalls(cluster.client(), cluster.namespace()), seen,
+                deployment, timeline, undo, undos, () -> this.target, this::pods, this::records);
+        this.accounts = new ServerAccounts(cluster, seen);
+        this.watches = new Watches(cluster);
     }
 
     private final String runId;
@@ -208,20 +190,6 @@ public final class KubernetesRuntime implements Runtime {
         return System.currentTimeMillis() + serverClock.map(ServerClock::offsetMs).orElse(0L);
     }
 
-    /**
-     * Before attaching, what runs killed outright left in this namespace is put back ({@link ClusterLeftovers}), so
-     * that the workload measured is the workload as its owners configured it; each thing done, or left alone because
-     * its run is alive, is a note on the timeline. What cannot be read here (nodes, without the rights) is skipped:
-     * {@code zerodrop cleanup} reports it.
-     */
-    private void putBackAbandonedRuns() {
-        ClusterLeftovers.Result r = new ClusterLeftovers(cluster.client(), cluster.namespace(), serverNow()).clean();
-        r.done().forEach(line -> timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
-                "put back what an abandoned zerodrop run left: " + line)));
-        r.leftAlone().forEach(line -> timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
-                "another zerodrop run: " + line)));
-    }
-
     /** Attaches: the workload must be fully ready; the informers are seen.synced before the load starts. */
     @Override
     public void start(Workload ignored, Duration timeout) {
@@ -230,7 +198,7 @@ public final class KubernetesRuntime implements Runtime {
         serverClock = ServerClock.measure(cluster.client(), System::currentTimeMillis, clockNotes);
         long deadline = attachedMs + timeout.toMillis();
         if (deployer == null) {
-            putBackAbandonedRuns();
+            ClusterLeftovers.putBack(cluster, serverNow(), timeline);
         }
         if (deployer != null) {
             deployer.deploy(cluster.client(), undo, undos::push);
@@ -242,25 +210,17 @@ public final class KubernetesRuntime implements Runtime {
                 urlSource = found[1];
             }
         }
-        while (!ready()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw ZerodropException.environment(target.kind() + " " + target.name() + " in namespace "
-                        + cluster.namespace() + " is not fully ready " + Runtime.budgetSpent(timeout) + ": "
-                        + readyReplicas() + " of " + target.replicas() + " replicas ready" + waiting() + ". zerodrop "
-                        + (deployer != null ? "starts the run" : "attaches") + " only on a settled workload, so that"
-                        + " what it measures is caused by its own disruptions");
-            }
-            Sleep.forMs(500);
-        }
+        TargetReads.awaitReady(cluster, target, deadline, timeout, deployer != null ? "starts the run" : "attaches");
         if (!settings.isEmpty()) {
             settingsApplied.addAll(new SettingsUnderTest(cluster.client(), cluster.namespace(), cluster.hasNativeSleep(),
-                    this::records).apply(target, settings, undo, undos::push, Math.max(1, deadline - System.currentTimeMillis())));
+                    this::records).apply(target, settings, undo, undos::push, Math.max(1, deadline
+                    - System.currentTimeMillis())));
             target = ClusterTarget.find(cluster.client(), cluster.namespace(), target.kind().toLowerCase(
                     Locale.ROOT) + "/" + target.name());
             timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, "settings under test applied"
                     + " and rolled out: " + String.join("; ", settingsApplied)));
         }
-        routingCaveats.addAll(routingCaveats(target));
+        routingCaveats.addAll(TargetReads.routingCaveats(cluster, target));
         routingCaveats.forEach(c -> timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, c)));
         watchTarget(deadline, timeout);
         knowListedPods();
@@ -275,7 +235,7 @@ public final class KubernetesRuntime implements Runtime {
      */
     private void watchTarget(long deadline, Duration timeout) {
         String ns = " in namespace " + cluster.namespace();
-        pods = watch("the pods of " + target.kind() + " " + target.name() + ns, () -> cluster.client().pods()
+        pods = watches.watch("the pods of " + target.kind() + " " + target.name() + ns, () -> cluster.client().pods()
                 .inNamespace(cluster.namespace()).withLabels(target.selector()).inform(new PodWatch(timeline, seen), 0));
         // the first list is in the store when inform returns, but its onAdd notifications are delivered on the
         // informer's own thread, possibly later (seen at load 21: an existing pod's arrived after this point and was
@@ -283,32 +243,21 @@ public final class KubernetesRuntime implements Runtime {
         knowListedPods();
         seen.listed = true;
         for (String service : target.services()) {
-            watch("the EndpointSlices of Service " + service + ns, () -> cluster.client().discovery().v1()
+            watches.watch("the EndpointSlices of Service " + service + ns, () -> cluster.client().discovery().v1()
                     .endpointSlices().inNamespace(cluster.namespace()).withLabel("kubernetes.io/service-name", service)
                     .inform(new SliceWatch(timeline, seen, slices, service), 0));
         }
-        watch("the events" + ns, () -> cluster.client().v1().events().inNamespace(cluster.namespace())
+        watches.watch("the events" + ns, () -> cluster.client().v1().events().inNamespace(cluster.namespace())
                 .inform(new EventWatch(timeline, seen), 0));
         if (target.kind().equals("Deployment")) {
-            watch("Deployment " + target.name() + ns, () -> cluster.client().apps().deployments()
+            watches.watch("Deployment " + target.name() + ns, () -> cluster.client().apps().deployments()
                     .inNamespace(cluster.namespace()).withName(target.name()).inform(deployment, 0));
         }
         for (String b : target.budgets()) {
-            watch("PodDisruptionBudget " + b + ns, () -> cluster.client().policy().v1().podDisruptionBudget()
+            watches.watch("PodDisruptionBudget " + b + ns, () -> cluster.client().policy().v1().podDisruptionBudget()
                     .inNamespace(cluster.namespace()).withName(b).inform(new BudgetWatch(timeline), 0));
         }
-        for (int k = 0; k < informers.size(); k++) {
-            try {
-                informers.get(k).start().toCompletableFuture().get(Math.max(1, deadline - System.currentTimeMillis()),
-                        TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                throw ZerodropException.environment("the watch on " + watched.get(k) + " on " + cluster.server()
-                        + " had not listed its objects " + Runtime.budgetSpent(timeout));
-            } catch (Exception e) {
-                throw ZerodropException.environment("the watch on " + watched.get(k) + " on " + cluster.server()
-                        + " could not list its objects: " + (e.getCause() != null ? e.getCause() : e));
-            }
-        }
+        watches.awaitListed(deadline, timeout);
     }
 
     /**
@@ -319,86 +268,11 @@ public final class KubernetesRuntime implements Runtime {
         pods.getStore().list().forEach(p -> seen.firstSeen.putIfAbsent(seen.key(p), 0L));
     }
 
-    /**
-     * Starts an informer ({@code inform} lists before it returns); a first list the server refuses is an environment
-     * error naming what was watched and the server's words.
-     */
-    private <T> SharedIndexInformer<T> watch(String what, Supplier<SharedIndexInformer<T>> inform) {
-        try {
-            SharedIndexInformer<T> i = inform.get();
-            informers.add(i);
-            watched.add(what);
-            return i;
-        } catch (KubernetesClientException e) {
-            throw ZerodropException.environment("cannot watch " + what + " on " + cluster.server() + ": "
-                    + Cluster.reason(e, cluster.client()), e);
-        }
-    }
 
-    /**
-     * What keeps traffic flowing to a pod after its endpoint is marked terminating, so that "out of rotation" as the
-     * EndpointSlice says it is not when traffic stops: a Service that publishes not-ready addresses (its endpoints
-     * stay routable), and a single replica (kube-proxy, since 1.28, routes to terminating-but-serving endpoints when
-     * a Service has no other).
-     */
-    private List<String> routingCaveats(ClusterTarget t) {
-        List<String> out = new ArrayList<>();
-        for (String name : t.services()) {
-            Service svc = Reads.read("reading Service " + name, () -> cluster.client().services()
-                    .inNamespace(cluster.namespace()).withName(name).get());
-            if (svc != null && svc.getSpec() != null
-                    && Boolean.TRUE.equals(svc.getSpec().getPublishNotReadyAddresses())) {
-                out.add("Service " + name + " publishes not-ready addresses: its endpoints stay routable while their"
-                        + " pods terminate, so traffic does not stop when the EndpointSlice marks a pod terminating");
-            }
-        }
-        if (t.replicas() == 1) {
-            out.add("one replica: while its only endpoint is terminating but still serving, kube-proxy (1.28+) keeps"
-                    + " routing to it, so traffic reaches the pod until it stops serving, not until it is marked"
-                    + " terminating");
-        }
-        return out;
-    }
 
-    /** Which pods are not Ready and why, as the scheduler and the kubelet say it; empty if the pods cannot be read. */
-    private String waiting() {
-        try {
-            return PendingPods.describe(cluster.client().pods().inNamespace(cluster.namespace())
-                    .withLabels(target.selector()).list().getItems());
-        } catch (KubernetesClientException e) {
-            return "; the pods could not be read: " + Cluster.reason(e, cluster.client());
-        }
-    }
 
-    private boolean ready() {
-        return readyReplicas() >= target.replicas();
-    }
 
-    /** The workload's ready replicas as its controller reports them (Deployment or StatefulSet status). */
-    private int readyReplicas() {
-        String what = target.kind() + " " + target.name();
-        Integer ready;
-        if (target.kind().equals("StatefulSet")) {
-            StatefulSet s = Reads.read("reading " + what, () -> cluster.client().apps().statefulSets()
-                    .inNamespace(cluster.namespace()).withName(target.name()).get());
-            if (s == null) {
-                throw gone(what);
-            }
-            ready = s.getStatus() == null ? null : s.getStatus().getReadyReplicas();
-        } else {
-            Deployment d = Reads.read("reading " + what, () -> cluster.client().apps().deployments()
-                    .inNamespace(cluster.namespace()).withName(target.name()).get());
-            if (d == null) {
-                throw gone(what);
-            }
-            ready = d.getStatus() == null ? null : d.getStatus().getReadyReplicas();
-        }
-        return ready == null ? 0 : ready;
-    }
 
-    private ZerodropException gone(String what) {
-        return ZerodropException.environment(what + " disappeared from namespace " + cluster.namespace());
-    }
 
     /** The workload as last found (after the settings under test, when there were any). */
     ClusterTarget target() {
@@ -415,98 +289,47 @@ public final class KubernetesRuntime implements Runtime {
         if (pods == null) {
             return List.of();
         }
-        return pods.getStore().list().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .map(p -> new PodInfo(p.getMetadata().getName(), p.getSpec() == null ? "" : String.valueOf(
-                        p.getSpec().getNodeName()), created(p), readyCondition(p)))
-                .sorted(Comparator.comparingLong(PodInfo::createdMs).thenComparing(PodInfo::name)).toList();
+        return TargetReads.live(pods.getStore().list());
     }
 
-    private static long created(Pod p) {
-        String ts = p.getMetadata().getCreationTimestamp();
-        return ts == null ? 0 : Instant.parse(ts).toEpochMilli();
-    }
 
-    private static boolean readyCondition(Pod p) {
-        return p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    }
 
-    /** Only a live pod of the target workload may be disrupted. */
-    private void requireOwnPod(String pod) {
-        if (pods().stream().noneMatch(p -> p.name().equals(pod))) {
-            throw ZerodropException.usage("pod \"" + pod + "\" is not a live pod of " + target.kind() + " "
-                    + target.name() + ": zerodrop only ever disrupts the target workload's own pods");
-        }
-    }
+
+
+
+
+
+
+
 
     @Override
     public void deletePod(String pod, Long graceSeconds, String cause) {
-        requireOwnPod(pod);
-        seen.causeByPod.put(seen.incarnations.current(pod), cause);
-        if (graceSeconds != null && graceSeconds == 0) {
-            seen.killed.add(seen.incarnations.current(pod));
-        }
-        api.delete(pod, graceSeconds);
+        actions.deletePod(pod, graceSeconds, cause);
     }
 
     @Override
     public Optional<BudgetStatus> budget() {
-        if (target.budgets().isEmpty()) {
-            return Optional.empty();
-        }
-        PodDisruptionBudget b = cluster.client().policy().v1().podDisruptionBudget().inNamespace(cluster.namespace())
-                .withName(target.budgets().get(0)).get();
-        if (b == null || b.getStatus() == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new BudgetStatus(b.getMetadata().getName(), n(b.getStatus().getDisruptionsAllowed()),
-                n(b.getStatus().getCurrentHealthy()), n(b.getStatus().getDesiredHealthy()),
-                n(b.getStatus().getExpectedPods())));
-    }
-
-    private static int n(Integer i) {
-        return i == null ? 0 : i;
+        return actions.budget();
     }
 
     @Override
     public Eviction evict(String pod, String cause) {
-        requireOwnPod(pod);
-        seen.causeByPod.put(seen.incarnations.current(pod), cause);
-        return api.evict(pod);
+        return actions.evict(pod, cause);
     }
 
     @Override
     public void rolloutRestart(String cause) {
-        requireDeployment("rollout-restart");
-        pods().forEach(p -> seen.causeByPod.put(seen.incarnations.current(p.name()), cause));
-        deployment.rolloutStarted(cause);
-        api.rolloutRestart(target.name());
-        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
-                "rollout restart: kubectl.kubernetes.io/restartedAt patched"));
+        actions.rolloutRestart(cause);
     }
 
     @Override
     public void scale(int replicas, String cause) {
-        requireDeployment("scale");
-        int original = target.replicas();
-        pods().forEach(p -> seen.causeByPod.putIfAbsent(seen.incarnations.current(p.name()), cause));
-        deployment.scaling(cause);
-        // the restore is registered and recorded once, with the first change; it sets the count back, so the
-        // step's own scale back is harmless
-        if (scaleUndoRegistered.compareAndSet(false, true)) {
-            undos.push(api.scaleRecorded(target.name(), original, replicas, records(), undo));
-        } else {
-            api.scale(target.name(), replicas);
-        }
-        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ROLLOUT_PROGRESS, "", cause,
-                "scaled to " + replicas + " replicas"));
+        actions.scale(replicas, cause);
     }
 
-    private void requireDeployment(String what) {
-        if (!target.kind().equals("Deployment")) {
-            throw ZerodropException.usage(what + " on the Kubernetes runtime supports Deployments; the target is a "
-                    + target.kind());
-        }
+    @Override
+    public boolean cordon(String node, boolean unschedulable, String cause) {
+        return actions.cordon(node, unschedulable, cause);
     }
 
     @Override
@@ -520,27 +343,11 @@ public final class KubernetesRuntime implements Runtime {
         return pods().stream().filter(p -> p.name().equals(pod)).map(PodInfo::node).findFirst().orElse("");
     }
 
+
     @Override
-    public boolean cordon(String node, boolean unschedulable, String cause) {
-        if (unschedulable) {
-            Optional<Undo.Registration> cordoned = api.cordonUnlessCordoned(node, undo, records());
-            cordoned.ifPresent(r -> {
-                undos.push(r);
-                cordonedHere.put(node, r);
-            });
-            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", cause, cordoned.isPresent()
-                    ? "cordoned " + node : node + " was already cordoned (not by this run): left as it was"));
-            return cordoned.isPresent();
-        }
-        Undo.Registration mine = cordonedHere.remove(node);
-        if (mine == null) {
-            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", cause, node + " was not"
-                    + " cordoned by this run: left as it was"));
-            return false;
-        }
-        mine.undoNow(); // the uncordon registered when this run cordoned it, run once
-        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", cause, "uncordoned " + node));
-        return true;
+    public boolean awaitSettled(Duration timeout) {
+        return TargetReads.awaitSettled(cluster, target, () -> pods == null ? List.of() : pods.getStore().list(),
+                timeout);
     }
 
     /** A pod exists until the API removes its object: running, or marked for deletion and still terminating. */
@@ -549,36 +356,8 @@ public final class KubernetesRuntime implements Runtime {
         return pods != null && pods.getStore().list().stream().anyMatch(p -> p.getMetadata().getName().equals(pod));
     }
 
-    @Override
-    public boolean awaitSettled(Duration timeout) {
-        long deadline = System.currentTimeMillis() + timeout.toMillis();
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                boolean terminating = pods != null && pods.getStore().list().stream()
-                        .anyMatch(p -> p.getMetadata().getDeletionTimestamp() != null);
-                if (!terminating && ready()) {
-                    return true;
-                }
-            } catch (KubernetesClientException e) {
-                return false;
-            }
-            if (!Sleep.forMs(500)) {
-                return false;
-            }
-        }
-        return false;
-    }
 
-    /**
-     * Each node's kube-proxy applies an EndpointSlice change on its own schedule, rate-limited by its iptables
-     * {@code minSyncPeriod} (1 s by default): a node may keep routing to a pod up to that long after the API took it
-     * out of rotation (plus its own watch lag; longer through an ingress or a mesh).
-     */
-    static final DataPath.Allowance KUBE_PROXY = new DataPath.Allowance(1000, "kube-proxy applies an EndpointSlice"
-            + " change rate-limited by its minSyncPeriod (1 s by default), later through an ingress or a mesh; measure"
-            + " it instead with traffic.podHeader (a response header naming the serving pod)");
-
-    private DataPath.Allowance routingAllowance = KUBE_PROXY;
+    private DataPath.Allowance routingAllowance = RoutingAllowance.KUBE_PROXY;
 
     /**
      * The scenario's {@code traffic.routingAllowance} instead of kube-proxy's default sync (an ingress, a mesh or a
@@ -586,9 +365,7 @@ public final class KubernetesRuntime implements Runtime {
      */
     public KubernetesRuntime withRoutingAllowance(Duration stated) {
         if (stated != null) {
-            routingAllowance = new DataPath.Allowance(stated.toMillis(), "traffic.routingAllowance in the scenario ("
-                    + stated.toMillis() + " ms: the data path's stated lag behind the EndpointSlice); measure it"
-                    + " instead with traffic.podHeader (a response header naming the serving pod)");
+            routingAllowance = RoutingAllowance.stated(stated);
         }
         return this;
     }
@@ -604,56 +381,12 @@ public final class KubernetesRuntime implements Runtime {
         return List.of();
     }
 
-    /**
-     * The servers' accounts on a cluster: every pod that ended during the run left its counts in its termination
-     * message (target-app writes them there; read from containerStatuses before the pod object went); every pod
-     * still running was asked for its {@code /metrics} through the API server's pod proxy at teardown. A pod that
-     * said neither (another app, a missing permission) is named in the notes and the ground truth is left out.
-     */
+
+
+    /** The servers' accounts: see {@link ServerAccounts}. */
     @Override
     public LedgerSource ledgerSource() {
-        return last -> {
-            List<LedgerSnapshot> all = new ArrayList<>(seen.lastWords.values());
-            all.addAll(liveCounts);
-            if (!seen.truthNotes.isEmpty()) {
-                timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
-                        "ground truth left out: " + String.join("; ", seen.truthNotes)));
-                return List.of();
-            }
-            return all;
-        };
-    }
-
-    /** Reads every live pod's counts through the pod proxy; a pod that cannot be read is noted, not guessed. */
-    private void readLiveCounts() {
-        if (pods == null) {
-            return;
-        }
-        for (Pod p : pods.getStore().list()) {
-            String k = seen.key(p);
-            String n = p.getMetadata().getName();
-            if (seen.lastWords.containsKey(k)) {
-                continue;
-            }
-            int port = p.getSpec() == null || p.getSpec().getContainers() == null ? 0 : p.getSpec().getContainers()
-                    .stream().flatMap(c -> c.getPorts() == null ? Stream.empty() : c.getPorts().stream())
-                    .map(ContainerPort::getContainerPort).findFirst().orElse(0);
-            String path = ApiCalls.url(cluster.client(), "/api/v1/namespaces/" + cluster.namespace() + "/pods/" + n
-                    + (port > 0 ? ":" + port : "") + "/proxy/metrics");
-            try {
-                String text = cluster.client().raw(path);
-                Optional<LedgerSnapshot> s = text == null ? Optional.empty()
-                        : LedgerSnapshot.fromMetrics(k, text, System.currentTimeMillis());
-                if (s.isPresent()) {
-                    liveCounts.add(s.get());
-                } else {
-                    seen.truthNotes.add("pod " + n + " has no target-app metrics at " + path);
-                }
-            } catch (KubernetesClientException e) {
-                seen.truthNotes.add("pod " + n + "'s metrics could not be read through the pod proxy (" + Cluster.reason(e, cluster.client())
-                        + "; the Role needs get pods/proxy)");
-            }
-        }
+        return accounts.source(timeline);
     }
 
     /**
@@ -662,11 +395,9 @@ public final class KubernetesRuntime implements Runtime {
      */
     @Override
     public void close() {
-        readLiveCounts();
+        accounts.readLive(pods == null ? List.of() : pods.getStore().list());
         // the watches stop first: what the undos cause (a scale back, the revert's rollout) is not part of the run
-        informers.forEach(SharedIndexInformer::close);
-        informers.clear();
-        watched.clear();
+        watches.close();
         for (Undo.Registration r; (r = undos.poll()) != null; ) {
             r.undoNow();
         }

@@ -53,6 +53,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     private final EndpointTable endpoints = new EndpointTable();
     private final Kubelet kubelet;
     private final ReplicaSetController replicaSets;
+    private final LocalNodes nodes;
     private final Map<String, LocalPod> pods = new ConcurrentHashMap<>();
     private final Map<String, String> terminationCause = new ConcurrentHashMap<>();
     private final List<Undo.Registration> undos = new CopyOnWriteArrayList<>();
@@ -62,7 +63,6 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     private String vip;
     private int subnet;
     private volatile boolean tearingDown;
-    private final Set<String> cordoned = ConcurrentHashMap.newKeySet();
     /** This runtime as a run pipeline makes it: one fresh local runtime per run, with these settings. */
     public static RuntimeFactory factory(LocalSettings settings) {
         return (timeline, undo) -> new LocalRuntime(settings, timeline, undo);
@@ -80,6 +80,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         this.undo = undo;
         this.random = new Random(settings.seed());
         this.kubelet = new Kubelet(timeline, settings.kubeletNoticeMs());
+        this.nodes = new LocalNodes(settings.nodes(), timeline, undo, undos);
         this.replicaSets = new ReplicaSetController(timeline, new ReplicaSetController.Pods() {
             @Override
             public void create(String cause, String replaces) {
@@ -275,24 +276,12 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     }
 
     private String leastLoadedNode() {
-        Map<String, Long> load = new LinkedHashMap<>();
-        for (String n : nodes()) {
-            if (!cordoned.contains(n)) {
-                load.put(n, 0L);
-            }
-        }
-        pods.values().stream().filter(p -> !p.isTerminating() && load.containsKey(p.node))
-                .forEach(p -> load.merge(p.node, 1L, Long::sum));
-        return load.entrySet().stream().min(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+        return nodes.leastLoaded(pods.values());
     }
 
     @Override
     public List<String> nodes() {
-        List<String> out = new ArrayList<>();
-        for (int i = 1; i <= settings.nodes(); i++) {
-            out.add("node-" + i);
-        }
-        return out;
+        return nodes.names();
     }
 
     @Override
@@ -306,23 +295,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
 
     @Override
     public boolean cordon(String node, boolean unschedulable, String cause) {
-        if (!nodes().contains(node)) {
-            throw ZerodropException.usage("no node named \"" + node + "\" (nodes: " + nodes() + ")");
-        }
-        if (cordoned.contains(node) == unschedulable) {
-            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", cause, node + " already "
-                    + (unschedulable ? "cordoned" : "schedulable") + ": left as it was"));
-            return false;
-        }
-        if (unschedulable) {
-            undos.add(undo.register("uncordon " + node, () -> cordoned.remove(node)));
-            cordoned.add(node);
-        } else {
-            cordoned.remove(node);
-        }
-        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", cause,
-                node + (unschedulable ? " cordoned" : " uncordoned")));
-        return true;
+        return nodes.cordon(node, unschedulable, cause);
     }
 
     @Override
