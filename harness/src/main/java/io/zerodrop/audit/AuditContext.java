@@ -1,7 +1,6 @@
 package io.zerodrop.audit;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -9,7 +8,6 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -29,11 +27,16 @@ import java.util.function.Predicate;
  */
 public final class AuditContext {
     private final List<AuditObject> objects;
+    /** Which Services and ports carry only metrics scrapes. */
+    private final MetricsPorts metrics;
+    private final Autoscalers autoscalers;
     private final AuditOptions options;
     private final List<Map<String, String>> livePodLabels;
 
     public AuditContext(List<AuditObject> objects, AuditOptions options, List<Map<String, String>> livePodLabels) {
         this.objects = List.copyOf(objects);
+        this.metrics = new MetricsPorts(this.objects);
+        this.autoscalers = new Autoscalers(this.objects);
         this.options = options;
         this.livePodLabels = livePodLabels;
     }
@@ -172,14 +175,6 @@ public final class AuditContext {
     private Map<String, List<AuditObject>> workloadsByNamespace;
     private Map<String, List<AuditObject>> workloadsByLabel;
 
-    /**
-     * Whether two objects are in one namespace. An object that names none is in the namespace it is applied to
-     * (kubectl's {@code -n}, or the context's), the same for every object of one input.
-     */
-    public static boolean sameNamespace(AuditObject a, AuditObject b) {
-        return a.namespace().equals(b.namespace());
-    }
-
     public boolean live() {
         return livePodLabels != null;
     }
@@ -203,11 +198,6 @@ public final class AuditContext {
         return s == null || s.getMatchLabels() == null ? podLabels(w) : s.getMatchLabels();
     }
 
-    public static int specReplicas(AuditObject w) {
-        Integer r = w.workload().replicas();
-        return r == null ? 1 : r;
-    }
-
     /**
      * The replicas the checks count on: a workload a HorizontalPodAutoscaler scales can be scaled down to the
      * autoscaler's {@code minReplicas} (1 when omitted) whatever its own {@code replicas} says (an omitted
@@ -215,7 +205,8 @@ public final class AuditContext {
      */
     public int replicas(AuditObject w) {
         Optional<AuditObject> hpa = autoscalerOf(w);
-        return hpa.isPresent() ? minReplicas(hpa.get()) : specReplicas(w);
+        Integer own = w.workload().replicas();
+        return hpa.isPresent() ? Autoscalers.minReplicas(hpa.get()) : own == null ? 1 : own;
     }
 
     /** " (the minReplicas of HorizontalPodAutoscaler x)" when an autoscaler sets the count, else "". */
@@ -228,44 +219,8 @@ public final class AuditContext {
      * scaleTargetRef names its kind and name.
      */
     public Optional<AuditObject> autoscalerOf(AuditObject w) {
-        if (autoscalers == null) {
-            Map<String, AuditObject> byTarget = new HashMap<>();
-            for (AuditObject o : objects) {
-                if ("HorizontalPodAutoscaler".equals(o.object().getKind())) {
-                    Map<?, ?> ref = path(o, "spec", "scaleTargetRef");
-                    if (ref != null) {
-                        byTarget.putIfAbsent(o.namespace() + "/" + ref.get("kind") + "/" + ref.get("name"), o);
-                    }
-                }
-            }
-            autoscalers = byTarget;
-        }
-        return Optional.ofNullable(autoscalers.get(w.namespace() + "/" + w.object().getKind() + "/"
-                + w.object().getMetadata().getName()));
+        return autoscalers.of(w);
     }
-
-    /** The autoscalers by namespace/kind/name of what they scale, read once. */
-    private Map<String, AuditObject> autoscalers;
-
-    private static int minReplicas(AuditObject hpa) {
-        Map<?, ?> spec = path(hpa, "spec");
-        Object min = spec == null ? null : spec.get("minReplicas");
-        return min instanceof Number n ? n.intValue() : 1;
-    }
-
-    /** A nested map of the object as its JSON reads, whatever class fabric8 gave it; null where absent. */
-    private static Map<?, ?> path(AuditObject o, String... keys) {
-        Object at = SERIALIZATION.convertValue(o.object(), Map.class);
-        for (String k : keys) {
-            if (!(at instanceof Map<?, ?> m)) {
-                return null;
-            }
-            at = m.get(k);
-        }
-        return at instanceof Map<?, ?> m ? m : null;
-    }
-
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     /**
      * The container the checks look at: the one that serves what a Service selecting the pods sends — the first
@@ -278,8 +233,8 @@ public final class AuditContext {
             for (ServicePort sp : requestPorts(s)) {
                 IntOrString target = sp.getTargetPort() != null ? sp.getTargetPort() : new IntOrString(sp.getPort());
                 for (Container c : containers) {
-                    boolean serves = target.getStrVal() != null ? resolve(c, target).isPresent()
-                            : target.getIntVal() != null && declares(c, target.getIntVal());
+                    boolean serves = target.getStrVal() != null ? Containers.resolve(c, target).isPresent()
+                            : target.getIntVal() != null && Containers.declares(c, target.getIntVal());
                     if (serves) {
                         return c;
                     }
@@ -320,7 +275,7 @@ public final class AuditContext {
         }
         Map<String, String> labels = podLabels(w);
         return candidates(servicesByLabel, w.namespace(), labels).stream()
-                .filter(s -> selects((Service) s.object(), labels) && !metricsOnly(s)).toList();
+                .filter(s -> Selectors.selects((Service) s.object(), labels) && !metricsOnly(s)).toList();
     }
 
     /** Services by namespace and the first pair of their selector (one without a selector selects no pod). */
@@ -386,10 +341,8 @@ public final class AuditContext {
      * {@code zerodrop.io/traffic: requests} says otherwise whatever scrapes it.
      */
     public boolean metricsOnly(AuditObject service) {
-        return metricsOnly.computeIfAbsent(service, this::scrapedOnly);
+        return metrics.metricsOnly(service);
     }
-
-    private final Map<AuditObject, Boolean> metricsOnly = new IdentityHashMap<>();
 
     /**
      * The ports of a Service that carry requests: all of them, less the metrics ports — one named {@code metrics},
@@ -399,85 +352,8 @@ public final class AuditContext {
      * Service is annotated {@code zerodrop.io/traffic: requests}.
      */
     public List<ServicePort> requestPorts(AuditObject service) {
-        List<ServicePort> ports = ((Service) service.object()).getSpec().getPorts() == null ? List.of()
-                : ((Service) service.object()).getSpec().getPorts();
-        if (stated(service).filter("requests"::equals).isPresent()) {
-            return ports;
-        }
-        return ports.stream().filter(p -> !metricsPort(service, p)).toList();
+        return metrics.requestPorts(service);
     }
-
-    private boolean metricsPort(AuditObject service, ServicePort port) {
-        String name = port.getName();
-        if (name == null) {
-            return false;
-        }
-        if (name.equals("metrics") || name.endsWith("-metrics") || name.equals("telemetry")
-                || name.endsWith("-telemetry")) {
-            return true;
-        }
-        Map<String, String> labels = service.object().getMetadata().getLabels() == null ? Map.of()
-                : service.object().getMetadata().getLabels();
-        return serviceMonitors().stream().anyMatch(m -> m.watches(service.namespace())
-                && selects(m.selector(), labels) && m.ports().contains(name));
-    }
-
-    private static Optional<String> stated(AuditObject service) {
-        var annotations = service.object().getMetadata().getAnnotations();
-        return Optional.ofNullable(annotations == null ? null : annotations.get(TRAFFIC_ANNOTATION)).map(String::trim);
-    }
-
-    private boolean scrapedOnly(AuditObject service) {
-        Optional<String> stated = stated(service);
-        if (stated.isPresent()) {
-            return stated.get().equals("metrics");
-        }
-        List<ServicePort> ports = ((Service) service.object()).getSpec().getPorts();
-        return ports != null && !ports.isEmpty() && requestPorts(service).isEmpty();
-    }
-
-    /** A ServiceMonitor as the check reads it: what it selects, where, and the port names it scrapes. */
-    private record Monitor(String namespace, Object namespaceSelector, LabelSelector selector, List<String> ports) {
-        /** Its own namespace, unless its namespaceSelector says any or names others. */
-        boolean watches(String ns) {
-            if (!(namespaceSelector instanceof Map<?, ?> sel)) {
-                return namespace.equals(ns);
-            }
-            if (Boolean.TRUE.equals(sel.get("any"))) {
-                return true;
-            }
-            return sel.get("matchNames") instanceof List<?> names ? names.contains(ns) : namespace.equals(ns);
-        }
-    }
-
-    /** The input's Prometheus-operator ServiceMonitors, each read once. */
-    private List<Monitor> serviceMonitors() {
-        if (serviceMonitors == null) {
-            List<Monitor> out = new ArrayList<>();
-            for (AuditObject o : objects) {
-                Map<?, ?> spec = "ServiceMonitor".equals(o.kind()) && o.object().getApiVersion() != null
-                        && o.object().getApiVersion().startsWith("monitoring.coreos.com/") ? path(o, "spec") : null;
-                if (spec == null) {
-                    continue;
-                }
-                List<String> ports = new ArrayList<>();
-                if (spec.get("endpoints") instanceof List<?> endpoints) {
-                    for (Object e : endpoints) {
-                        if (e instanceof Map<?, ?> endpoint && endpoint.get("port") != null) {
-                            ports.add(String.valueOf(endpoint.get("port")));
-                        }
-                    }
-                }
-                out.add(new Monitor(o.namespace(), spec.get("namespaceSelector"), spec.get("selector") == null
-                        ? null : SERIALIZATION.convertValue(spec.get("selector"), LabelSelector.class), ports));
-            }
-            serviceMonitors = List.copyOf(out);
-        }
-        return serviceMonitors;
-    }
-
-    private List<Monitor> serviceMonitors;
-
 
     private static Map<String, List<AuditObject>> byNamespace(List<AuditObject> all) {
         Map<String, List<AuditObject>> m = new HashMap<>();
@@ -485,11 +361,6 @@ public final class AuditContext {
             m.computeIfAbsent(o.namespace(), k -> new ArrayList<>()).add(o);
         }
         return m;
-    }
-
-    public static boolean selects(Service s, Map<String, String> labels) {
-        Map<String, String> sel = s.getSpec() == null ? null : s.getSpec().getSelector();
-        return sel != null && !sel.isEmpty() && labels.entrySet().containsAll(sel.entrySet());
     }
 
     /** Budgets whose selector selects the workload's pods. */
@@ -508,57 +379,8 @@ public final class AuditContext {
             }, true);
         }
         Map<String, String> labels = podLabels(w);
-        return candidates(budgetsByLabel, w.namespace(), labels).stream().filter(b -> selects(
+        return candidates(budgetsByLabel, w.namespace(), labels).stream().filter(b -> Selectors.selects(
                 ((PodDisruptionBudget) b.object()).getSpec().getSelector(), labels)).toList();
-    }
-
-    /**
-     * policy/v1 selector semantics: matchLabels AND every matchExpression must hold; a null selector selects
-     * nothing, an empty one ({@code {}}) every pod of the namespace.
-     */
-    public static boolean selects(LabelSelector sel, Map<String, String> labels) {
-        if (sel == null) {
-            return false;
-        }
-        boolean byLabels = sel.getMatchLabels() == null || labels.entrySet().containsAll(sel.getMatchLabels()
-                .entrySet());
-        boolean byExpressions = sel.getMatchExpressions() == null || sel.getMatchExpressions().stream().allMatch(e -> {
-            List<String> values = e.getValues() == null ? List.of() : e.getValues();
-            return switch (e.getOperator()) {
-                case "In" -> labels.containsKey(e.getKey()) && values.contains(labels.get(e.getKey()));
-                case "NotIn" -> !labels.containsKey(e.getKey()) || !values.contains(labels.get(e.getKey()));
-                case "Exists" -> labels.containsKey(e.getKey());
-                case "DoesNotExist" -> !labels.containsKey(e.getKey());
-                default -> false;
-            };
-        });
-        return byLabels && byExpressions;
-    }
-
-    /** A port (number or name) as a number on this container; empty when a name is not declared. */
-    public static Optional<Integer> resolve(Container c, IntOrString port) {
-        if (port == null) {
-            return Optional.empty();
-        }
-        if (port.getIntVal() != null) {
-            return Optional.of(port.getIntVal());
-        }
-        return ports(c).stream().filter(p -> port.getStrVal().equals(p.getName())).map(ContainerPort::getContainerPort)
-                .findFirst();
-    }
-
-    public static List<ContainerPort> ports(Container c) {
-        return c.getPorts() == null ? List.of() : c.getPorts();
-    }
-
-    public static boolean declares(Container c, int port) {
-        return ports(c).stream().anyMatch(p -> p.getContainerPort() != null && p.getContainerPort() == port);
-    }
-
-    /** An env var's literal value on the container, if set. */
-    public static Optional<String> env(Container c, String name) {
-        return c.getEnv() == null ? Optional.empty() : c.getEnv().stream().filter(e -> name.equals(e.getName())
-                && e.getValue() != null).map(e -> e.getValue()).findFirst();
     }
 
     /** An annotation on the workload or its pod template. */

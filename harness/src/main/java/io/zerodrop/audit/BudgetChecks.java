@@ -110,7 +110,7 @@ final class BudgetChecks {
                                 : c.workloadsMaybeSelected(b, pdb.getSpec().getSelector() == null ? null
                                 : pdb.getSpec().getSelector().getMatchLabels()).stream()
                                 .map(AuditContext::podLabels).toList();
-                        if (candidates.stream().anyMatch(l -> AuditContext.selects(pdb.getSpec().getSelector(), l))) {
+                        if (candidates.stream().anyMatch(l -> Selectors.selects(pdb.getSpec().getSelector(), l))) {
                             continue;
                         }
                         String what = b.readAs() != null && pdb.getSpec().getSelector() == null ? "its selector is"
@@ -119,7 +119,7 @@ final class BudgetChecks {
                                 + (c.live() ? "pod in the namespace" : "workload's pod template here");
                         LabelSelector selector = pdb.getSpec().getSelector();
                         List<AuditObject> there = c.live() || selector == null ? List.of()
-                                : c.matchingInOtherNamespaces(b, l -> AuditContext.selects(selector, l));
+                                : c.matchingInOtherNamespaces(b, l -> Selectors.selects(selector, l));
                         if (!there.isEmpty()) {
                             what += " " + AuditContext.home(b) + ", though it matches those of "
                                     + AuditContext.refs(there, 3) + " of another namespace (a budget protects only pods"
@@ -150,7 +150,7 @@ final class BudgetChecks {
                         // said of a budget that selects pods, or may: not of one known to select none (ZD207)
                         boolean selectsNone = pdb.getSpec().getSelector() == null || (!c.workloadsIn(b).isEmpty()
                                 && c.workloadsMaybeSelected(b, pdb.getSpec().getSelector().getMatchLabels()).stream()
-                                .noneMatch(w -> AuditContext.selects(pdb.getSpec().getSelector(),
+                                .noneMatch(w -> Selectors.selects(pdb.getSpec().getSelector(),
                                         AuditContext.podLabels(w))));
                         if ("AlwaysAllow".equals(pdb.getSpec().getUnhealthyPodEvictionPolicy()) || selectsNone) {
                             continue;

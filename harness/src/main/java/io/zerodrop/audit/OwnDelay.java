@@ -43,7 +43,7 @@ record OwnDelay(double seconds, String basis) {
                     + ANNOTATION)).orElse(NONE);
         }
         if (ShutdownChecks.isTargetApp(app)) {
-            boolean graceful = AuditContext.env(app, "SHUTDOWN_MODE").orElse("graceful").equalsIgnoreCase("graceful");
+            boolean graceful = Containers.env(app, "SHUTDOWN_MODE").orElse("graceful").equalsIgnoreCase("graceful");
             return graceful ? new OwnDelay(ShutdownChecks.ms(app, "SHUTDOWN_DELAY_MS", 5000),
                     "target-app SHUTDOWN_DELAY_MS") : NONE;
         }
@@ -115,7 +115,7 @@ record OwnDelay(double seconds, String basis) {
 
     private static boolean debugLogging(Container app) {
         return flag(app, "--level").map("debug"::equals)
-                .or(() -> AuditContext.env(app, "PODINFO_LEVEL").map(v -> v.equalsIgnoreCase("debug")))
+                .or(() -> Containers.env(app, "PODINFO_LEVEL").map(v -> v.equalsIgnoreCase("debug")))
                 .orElse(false);
     }
 

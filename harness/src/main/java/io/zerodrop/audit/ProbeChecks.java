@@ -48,12 +48,12 @@ final class ProbeChecks {
                                     return;
                                 }
                                 String field = containerPath(w, ct) + "." + name + "." + handler(p) + ".port";
-                                if (port.getStrVal() != null && AuditContext.resolve(ct, port).isEmpty()) {
+                                if (port.getStrVal() != null && Containers.resolve(ct, port).isEmpty()) {
                                     f.add(Severity.ERROR, w, field, "the probe names port \"" + port.getStrVal()
                                             + "\" but the container declares " + portNames(ct) + ": the kubelet"
                                             + " cannot resolve it and the probe always fails", "name a declared port"
                                             + " (containers[].ports[].name) or use its number");
-                                } else if (port.getIntVal() != null && !AuditContext.declares(ct, port.getIntVal())) {
+                                } else if (port.getIntVal() != null && !Containers.declares(ct, port.getIntVal())) {
                                     f.inferred(Severity.WARNING, w, field, "the probe checks port " + port.getIntVal()
                                             + ", which the container does not declare (" + portNames(ct) + "): it"
                                             + " works only if the app listens there", "declare the port, or probe the"
@@ -82,7 +82,7 @@ final class ProbeChecks {
                     for (AuditObject w : c.workloads()) {
                         Container a = c.app(w);
                         Probe r = a.getReadinessProbe();
-                        Optional<Integer> probed = r == null ? Optional.empty() : AuditContext.resolve(a, port(r));
+                        Optional<Integer> probed = r == null ? Optional.empty() : Containers.resolve(a, port(r));
                         if (probed.isEmpty()) {
                             continue;
                         }
@@ -92,7 +92,7 @@ final class ProbeChecks {
                             for (ServicePort sp : c.requestPorts(s)) {
                                 IntOrString target = sp.getTargetPort() != null ? sp.getTargetPort()
                                         : new IntOrString(sp.getPort());
-                                AuditContext.resolve(a, target).filter(p -> !served.contains(p)).ifPresent(p -> {
+                                Containers.resolve(a, target).filter(p -> !served.contains(p)).ifPresent(p -> {
                                     served.add(p);
                                     if (!by.contains(s.ref())) {
                                         by.add(s.ref());
@@ -130,11 +130,11 @@ final class ProbeChecks {
                             probes(ct).forEach((name, p) -> {
                                 IntOrString port = port(p);
                                 Optional<ContainerPort> declared = port == null ? Optional.empty()
-                                        : AuditContext.ports(ct).stream().filter(cp -> port.getStrVal() != null
+                                        : Containers.ports(ct).stream().filter(cp -> port.getStrVal() != null
                                         ? port.getStrVal().equals(cp.getName()) : port.getIntVal().equals(
                                         cp.getContainerPort())).findFirst();
                                 if (declared.isPresent() && "UDP".equals(declared.get().getProtocol())
-                                        && AuditContext.ports(ct).stream().noneMatch(cp -> declared.get()
+                                        && Containers.ports(ct).stream().noneMatch(cp -> declared.get()
                                         .getContainerPort().equals(cp.getContainerPort()) && !"UDP".equals(
                                         cp.getProtocol()))) {
                                     f.add(Severity.ERROR, w, containerPath(w, ct) + "." + name + "." + handler(p)
@@ -169,7 +169,7 @@ final class ProbeChecks {
     }
 
     private static String portNames(Container c) {
-        return AuditContext.ports(c).isEmpty() ? "no ports" : AuditContext.ports(c).stream().map(p -> (p.getName()
+        return Containers.ports(c).isEmpty() ? "no ports" : Containers.ports(c).stream().map(p -> (p.getName()
                 == null ? "" : p.getName() + "=") + p.getContainerPort()).toList().toString();
     }
 

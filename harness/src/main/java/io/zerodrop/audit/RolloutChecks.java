@@ -123,8 +123,8 @@ final class RolloutChecks {
                         }
                         boolean elsewhere = terms.stream().anyMatch(t -> t != null && !inOwnNamespace(t,
                                 w.namespace()));
-                        boolean spread = spreads.stream().anyMatch(s -> AuditContext.selects(s, own));
-                        boolean antiAffinity = antis.stream().anyMatch(s -> AuditContext.selects(s, own));
+                        boolean spread = spreads.stream().anyMatch(s -> Selectors.selects(s, own));
+                        boolean antiAffinity = antis.stream().anyMatch(s -> Selectors.selects(s, own));
                         // either one counts — when its selector counts the workload's own pods
                         if (c.replicas(w) >= 2 && !spread && !antiAffinity && !(spreads.isEmpty() && antis
                                 .isEmpty())) {

@@ -29,7 +29,7 @@ final class ServiceChecks {
                     for (AuditObject s : c.services()) {
                         Service svc = (Service) s.object();
                         for (AuditObject w : c.workloadsMaybeSelected(s, svc.getSpec().getSelector())) {
-                            if (!AuditContext.selects(svc, AuditContext.podLabels(w))) {
+                            if (!Selectors.selects(svc, AuditContext.podLabels(w))) {
                                 continue;
                             }
                             List<Container> containers = AuditContext.podSpec(w).getContainers();
@@ -39,14 +39,14 @@ final class ServiceChecks {
                                 String field = "spec.ports[" + (sp.getName() != null ? sp.getName() : sp.getPort())
                                         + "].targetPort";
                                 if (target.getStrVal() != null) {
-                                    if (containers.stream().noneMatch(ct -> AuditContext.resolve(ct, target)
+                                    if (containers.stream().noneMatch(ct -> Containers.resolve(ct, target)
                                             .isPresent())) {
                                         f.add(Severity.ERROR, s, field, "targetPort \"" + target.getStrVal() + "\" is"
                                                 + " not the name of a port declared by " + w.ref() + "'s containers:"
                                                 + " its pods get no endpoint on this port, and every request through it"
                                                 + " fails", "use a declared port's name or number");
                                     }
-                                } else if (containers.stream().noneMatch(ct -> AuditContext.declares(ct,
+                                } else if (containers.stream().noneMatch(ct -> Containers.declares(ct,
                                         target.getIntVal()))) {
                                     f.inferred(Severity.WARNING, s, field, "targetPort " + target.getIntVal() + " is"
                                             + " not declared by " + w.ref() + "'s containers: it works only if the app"
@@ -67,7 +67,7 @@ final class ServiceChecks {
                         List<AuditObject> here = c.workloadsIn(s);
                         if (here.isEmpty()) {
                             // no pods of its namespace here to compare with, unless it was meant for pods elsewhere
-                            List<AuditObject> there = c.matchingInOtherNamespaces(s, l -> AuditContext.selects(svc, l));
+                            List<AuditObject> there = c.matchingInOtherNamespaces(s, l -> Selectors.selects(svc, l));
                             if (!there.isEmpty()) {
                                 f.inferred(Severity.WARNING, s, "spec.selector", "selector " + selector + " matches"
                                         + " no workload " + AuditContext.home(s) + " in this input, but the pods of "
@@ -78,7 +78,7 @@ final class ServiceChecks {
                             }
                             continue;
                         }
-                        if (c.workloadsMaybeSelected(s, selector).stream().noneMatch(w -> AuditContext.selects(svc,
+                        if (c.workloadsMaybeSelected(s, selector).stream().noneMatch(w -> Selectors.selects(svc,
                                 AuditContext.podLabels(w)))) {
                             f.inferred(Severity.WARNING, s, "spec.selector", "selector " + selector + " matches the"
                                     + " pods of none of the " + here.size() + " workload(s) of its namespace in this"

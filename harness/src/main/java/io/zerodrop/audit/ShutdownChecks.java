@@ -29,11 +29,11 @@ final class ShutdownChecks {
     /** target-app (zerodrop's reference app) is recognised by its image or its SHUTDOWN_MODE setting. */
     static boolean isTargetApp(Container c) {
         return (c.getImage() != null && c.getImage().contains("target-app"))
-                || AuditContext.env(c, "SHUTDOWN_MODE").isPresent();
+                || Containers.env(c, "SHUTDOWN_MODE").isPresent();
     }
 
     static double ms(Container c, String env, double dflt) {
-        return AuditContext.env(c, env).map(v -> {
+        return Containers.env(c, env).map(v -> {
             try {
                 return Double.parseDouble(v);
             } catch (NumberFormatException e) {
@@ -52,7 +52,7 @@ final class ShutdownChecks {
             return new Drain(annotated.get().toMillis() / 1000.0, "annotation " + DRAIN_ANNOTATION, true);
         }
         if (isTargetApp(a)) {
-            String mode = AuditContext.env(a, "SHUTDOWN_MODE").orElse("graceful").toLowerCase(Locale.ROOT);
+            String mode = Containers.env(a, "SHUTDOWN_MODE").orElse("graceful").toLowerCase(Locale.ROOT);
             if (mode.equals("immediate")) {
                 return new Drain(0, "target-app SHUTDOWN_MODE=immediate", true);
             }
@@ -61,7 +61,7 @@ final class ShutdownChecks {
             return new Drain(delay + drain, "target-app SHUTDOWN_DELAY_MS " + fmt(delay) + " s + DRAIN_TIMEOUT_MS "
                     + fmt(drain) + " s", true);
         }
-        Optional<Duration> spring = AuditContext.env(a, "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE")
+        Optional<Duration> spring = Containers.env(a, "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE")
                 .flatMap(Durations::parse);
         if (spring.isPresent()) {
             return new Drain(spring.get().toMillis() / 1000.0, "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE", true);
@@ -102,7 +102,7 @@ final class ShutdownChecks {
                 new Rule("ZD201", "grace period shorter than preStop plus drain", (c, f) -> {
                     for (AuditObject w : c.workloads()) {
                         Container a = c.app(w);
-                        if (isTargetApp(a) && AuditContext.env(a, "SHUTDOWN_MODE").orElse("").equalsIgnoreCase("ignore")) {
+                        if (isTargetApp(a) && Containers.env(a, "SHUTDOWN_MODE").orElse("").equalsIgnoreCase("ignore")) {
                             continue; // ZD214 says it: no grace period is long enough
                         }
                         long g = grace(w);
@@ -204,7 +204,7 @@ final class ShutdownChecks {
                 new Rule("ZD214", "the app ignores SIGTERM", (c, f) -> {
                     for (AuditObject w : c.workloads()) {
                         Container a = c.app(w);
-                        if (isTargetApp(a) && AuditContext.env(a, "SHUTDOWN_MODE").orElse("").equalsIgnoreCase(
+                        if (isTargetApp(a) && Containers.env(a, "SHUTDOWN_MODE").orElse("").equalsIgnoreCase(
                                 "ignore")) {
                             f.add(Severity.ERROR, w, containerPath(w, a) + ".env[SHUTDOWN_MODE]", "SHUTDOWN_MODE=ignore:"
                                     + " the app never starts shutting down on SIGTERM (as behind a shell-form"
