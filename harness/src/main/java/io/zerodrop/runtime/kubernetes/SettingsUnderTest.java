@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -49,6 +48,8 @@ public final class SettingsUnderTest {
     private final String namespace;
     private final boolean nativeSleep;
     private final Supplier<RunRecords> records;
+    /** The budget part of the settings. */
+    private final BudgetUnderTest budget;
 
     /**
      * {@code nativeSleep}: the API server (≥ 1.30) has the preStop {@code sleep} action; else {@code exec sleep}.
@@ -60,6 +61,7 @@ public final class SettingsUnderTest {
         this.namespace = namespace;
         this.nativeSleep = nativeSleep;
         this.records = records;
+        this.budget = new BudgetUnderTest(client, namespace, records, this);
     }
 
     /**
@@ -112,7 +114,7 @@ public final class SettingsUnderTest {
                     + " back, the annotation removed) is registered first and sent at the end");
         }
         if (s.touchesBudget()) {
-            Change c = budgetChange(t, s);
+            Change c = budget.change(t, s);
             String path = "/apis/policy/v1/namespaces/" + namespace + "/poddisruptionbudgets";
             out.add(c.revert().equals("delete") ? "POST " + path + " " + c.apply() + "; DELETE " + path + "/" + t.name()
                     + "-zerodrop registered first, sent at the end"
@@ -268,44 +270,9 @@ public final class SettingsUnderTest {
         return c;
     }
 
-    private static JsonNode intOrPercent(String v) {
+    static JsonNode intOrPercent(String v) {
         return v.endsWith("%") ? JsonNodeFactory.instance.textNode(v)
                 : JsonNodeFactory.instance.numberNode(Integer.parseInt(v));
-    }
-
-    /**
-     * The budget change: a merge patch of the budget that selects the pods, or, when none does, a new budget
-     * {@code <workload>-zerodrop} selecting them (revert: delete it).
-     */
-    Change budgetChange(ClusterTarget t, LiveSettings s) {
-        ObjectNode apply = JSON.createObjectNode();
-        ObjectNode spec = apply.putObject("spec");
-        // minAvailable and maxUnavailable exclude each other: setting one clears the other
-        spec.set("minAvailable", s.pdbMinAvailable() == null ? null : intOrPercent(s.pdbMinAvailable()));
-        spec.set("maxUnavailable", s.pdbMaxUnavailable() == null ? null : intOrPercent(s.pdbMaxUnavailable()));
-        if (t.budgets().isEmpty()) {
-            PodDisruptionBudget created = new PodDisruptionBudgetBuilder().withNewMetadata()
-                    .withName(t.name() + "-zerodrop").withNamespace(namespace)
-                    .withLabels(records == null ? Map.of(MANAGED_BY, "zerodrop") : records.get().createdLabels())
-                    .endMetadata()
-                    .withNewSpec().withNewSelector()
-                    .withMatchLabels(t.selector()).endSelector().endSpec().build();
-            ObjectNode body = JSON.valueToTree(created);
-            ((ObjectNode) body.get("spec")).setAll((ObjectNode) spec);
-            return new Change("PodDisruptionBudget " + t.name() + "-zerodrop (created for the run)", body.toString(),
-                    "delete");
-        }
-        String name = t.budgets().get(0);
-        PodDisruptionBudget b = client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(name).get();
-        String key = "";
-        if (records != null) {
-            RunRecords.Record r = records.get().record("settings under test on PodDisruptionBudget " + name, List.of(
-                    RunRecords.Field.of("/spec/minAvailable", b.getSpec().getMinAvailable()),
-                    RunRecords.Field.of("/spec/maxUnavailable", b.getSpec().getMaxUnavailable())), Map.of());
-            apply.putObject("metadata").putObject("annotations").put(r.key(), r.value());
-            key = r.key();
-        }
-        return new Change("PodDisruptionBudget " + name, apply.toString(), key);
     }
 
     /**
@@ -341,51 +308,12 @@ public final class SettingsUnderTest {
                     .filter(x -> !x.startsWith("PodDisruptionBudget")).toList()) + " (JSON patch " + c.apply() + ")");
         }
         if (s.touchesBudget()) {
-            applied.add(applyBudget(t, s, undo, registered, deadline, inTime));
+            applied.add(budget.apply(t, s, undo, registered, deadline, inTime));
         }
         if (s.touchesDeployment()) {
             awaitRollout(t.name(), deadline, "the settings under test", inTime);
         }
         return applied;
-    }
-
-    /**
-     * The budget part of the settings under test: a budget of zerodrop's own created (its undo deletes it) or the
-     * target's patched (its undo reverts it), each undo registered before the change; waits until the budget's
-     * status has caught up. Returns the line for the report header.
-     */
-    private String applyBudget(ClusterTarget t, LiveSettings s, Undo undo, Consumer<Undo.Registration> registered,
-            long deadline, String inTime) {
-        Change c = budgetChange(t, s);
-        var budgets = client.policy().v1().podDisruptionBudget().inNamespace(namespace);
-        if (c.revert().equals("delete")) {
-            String name = t.name() + "-zerodrop";
-            registered.accept(undo.register("delete " + c.object(), () -> Reads.repeatable("deleting "
-                    + c.object(), () -> budgets.withName(name).delete())));
-            try {
-                budgets.resource(Serialization.unmarshal(c.apply(), PodDisruptionBudget.class)).create();
-            } catch (KubernetesClientException e) {
-                throw ZerodropException.environment("creating " + c.object() + " failed: " + Cluster.reason(e, client));
-            }
-            awaitBudget(name, deadline, inTime);
-        } else {
-            String name = t.budgets().get(0);
-            registered.accept(undo.register("revert the settings under test on " + c.object(),
-                    () -> RunRecords.revert(client.genericKubernetesResources("policy/v1", "PodDisruptionBudget")
-                            .inNamespace(namespace).withName(name), c.revert(), "the settings under test on "
-                            + c.object())));
-            try {
-                patch(budgets.withName(name), c.apply(), "settings under test on " + c.object());
-            } catch (ZerodropException e) {
-                if (e.getCause() instanceof KubernetesClientException k) {
-                    refuseInvalid(k, c.object());
-                }
-                throw e;
-            }
-            awaitBudget(name, deadline, inTime);
-        }
-        return c.object() + ": " + String.join(", ", s.describe().stream()
-                .filter(x -> x.startsWith("PodDisruptionBudget")).toList());
     }
 
     /** How often a change refused because the object changed meanwhile (its status, typically) is computed again. */
@@ -420,7 +348,7 @@ public final class SettingsUnderTest {
      * native sleep longer than the grace period, or maxSurge and maxUnavailable both 0) is an input error naming the
      * fields in the server's words — not a conflict to retry. Nothing was changed by the refused call.
      */
-    private static void refuseInvalid(KubernetesClientException e, String object) {
+    static void refuseInvalid(KubernetesClientException e, String object) {
         List<String> fields = Cluster.invalidFields(e);
         if (!fields.isEmpty()) {
             throw ZerodropException.usage("settings under test on " + object + " refused by the API server as invalid: "
@@ -428,7 +356,7 @@ public final class SettingsUnderTest {
         }
     }
 
-    private void patch(Resource<?> r, String body, String what) {
+    void patch(Resource<?> r, String body, String what) {
         try {
             r.patch(PatchContext.of(PatchType.JSON_MERGE), body);
         } catch (KubernetesClientException e) {
@@ -455,21 +383,4 @@ public final class SettingsUnderTest {
         }
     }
 
-    /** A budget is in force once its controller has processed this generation of it. */
-    private void awaitBudget(String name, long deadline, String inTime) {
-        while (true) {
-            PodDisruptionBudget b = Reads.read("reading PodDisruptionBudget " + name, () -> client.policy().v1()
-                    .podDisruptionBudget().inNamespace(namespace).withName(name).get());
-            if (b != null && b.getStatus() != null && b.getStatus().getObservedGeneration() != null
-                    && b.getMetadata().getGeneration() != null
-                    && b.getStatus().getObservedGeneration() >= b.getMetadata().getGeneration()) {
-                return;
-            }
-            if (System.currentTimeMillis() > deadline || !Sleep.forMs(500)) {
-                throw ZerodropException.environment("PodDisruptionBudget " + name + " was not processed by its"
-                        + " controller " + inTime + " (status.observedGeneration behind metadata.generation): evictions"
-                        + " would be refused with Retry-After until it is");
-            }
-        }
-    }
 }
