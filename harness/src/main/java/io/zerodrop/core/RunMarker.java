@@ -115,7 +115,7 @@ public final class RunMarker {
         RunMarker marker = m;
         undo.register("stop every process left by run " + id + " and remove its marker", () -> {
             try {
-                kill(id);
+                RunProcesses.stop(id);
             } finally {
                 Files.deleteIfExists(marker.file);
                 marker.close();
@@ -274,7 +274,7 @@ public final class RunMarker {
                     return Optional.empty();
                 }
                 long owner = parseLong(p.getProperty("ownerPid", "0"));
-                List<Long> killed = kill(run);
+                List<Long> killed = RunProcesses.stop(run);
                 List<String> removedNs = new ArrayList<>();
                 for (String ns : p.getProperty("namespaces", "").split(",")) {
                     if (ns.isBlank()) {
@@ -358,7 +358,7 @@ public final class RunMarker {
             }
             if (!a.owner().equals(me)) {
                 throw ZerodropException.environment("the run marker directory " + dir + " belongs to "
-                        + a.owner().getName() + ", not to " + me.getName() + ": zerodrop acts only on markers only"
+                        + a.owner().getName() + ", not to " + me.getName() + ": zerodrop acts only on markers"
                         + " it could have written. Remove it, or choose another with -Dzerodrop.runs=<dir>");
             }
             if (!a.permissions().equals(only)) {
@@ -371,61 +371,6 @@ public final class RunMarker {
                     + e.getMessage() + " (zerodrop writes a marker before it starts anything, so that a killed run"
                     + " can be cleaned up)");
         }
-    }
-
-    /** The live processes of this user whose environment carries {@code ZERODROP_RUN=run} (read from /proc). */
-    public static List<Long> processesOf(String run) {
-        byte[] needle = ("\0" + ENV + "=" + run + "\0").getBytes(StandardCharsets.UTF_8);
-        List<Long> pids = new ArrayList<>();
-        long self = ProcessHandle.current().pid();
-        Object myUid;
-        try {
-            myUid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        } catch (IOException | UnsupportedOperationException e) {
-            return pids;
-        }
-        try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path d : proc) {
-                long pid = Long.parseLong(d.getFileName().toString());
-                if (pid == self) {
-                    continue;
-                }
-                try {
-                    if (!myUid.equals(Files.getAttribute(d, "unix:uid"))) {
-                        continue; // another user's: never signalled, whatever its environment says
-                    }
-                    byte[] env = Files.readAllBytes(d.resolve("environ"));
-                    byte[] padded = new byte[env.length + 1];
-                    System.arraycopy(env, 0, padded, 1, env.length);
-                    if (indexOf(padded, needle) >= 0) {
-                        pids.add(pid);
-                    }
-                } catch (IOException | SecurityException gone) {
-                    // exited meanwhile, or not ours to read
-                }
-            }
-        } catch (IOException e) {
-            return pids;
-        }
-        return pids;
-    }
-
-    private static List<Long> kill(String run) {
-        List<Long> pids = processesOf(run);
-        for (Long pid : pids) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        for (Long pid : pids) {
-            ProcessHandle.of(pid).ifPresent(h -> {
-                try {
-                    h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (Exception stillThere) {
-                    h.destroyForcibly();
-                }
-            });
-        }
-        return pids;
     }
 
     private static boolean deleteNamespace(String ns) {
@@ -441,18 +386,5 @@ public final class RunMarker {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

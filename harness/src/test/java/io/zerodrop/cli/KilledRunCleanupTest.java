@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zerodrop.core.RunMarker;
+import io.zerodrop.core.RunProcesses;
 import io.zerodrop.testsupport.ChildJvm;
 import io.zerodrop.testsupport.HostTool;
 import java.io.IOException;
@@ -77,7 +77,7 @@ class KilledRunCleanupTest {
     private String startAndWaitForPreStop(Process z, Path err) throws IOException {
         await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(err).contains("delete-1:"));
         String run = runId();
-        await().atMost(Duration.ofSeconds(20)).until(() -> RunMarker.processesOf(run).stream()
+        await().atMost(Duration.ofSeconds(20)).until(() -> RunProcesses.of(run).stream()
                 .anyMatch(pid -> ProcessHandle.of(pid).flatMap(h -> h.info().command()).orElse("").endsWith("sleep")));
         return run;
     }
@@ -119,7 +119,7 @@ class KilledRunCleanupTest {
             String run = startAndWaitForPreStop(z, err);
             z.toHandle().destroyForcibly(); // SIGKILL: no hook, no undo
             z.waitFor(10, TimeUnit.SECONDS);
-            List<Long> left = RunMarker.processesOf(run);
+            List<Long> left = RunProcesses.of(run);
             assertThat(left).as("pods, the preStop hook and Gatling outlive a SIGKILLed run").hasSizeGreaterThanOrEqualTo(4);
 
             Path cleanupErr = dir.resolve("cleanup.err");
@@ -132,7 +132,7 @@ class KilledRunCleanupTest {
                     cleanupErr.resolveSibling("cleanup.err.out")));
             assertThat(said.find()).as(Files.readString(cleanupErr.resolveSibling("cleanup.err.out"))).isTrue();
             assertThat(Integer.parseInt(said.group(1))).isBetween(1, left.size());
-            assertThat(RunMarker.processesOf(run)).isEmpty();
+            assertThat(RunProcesses.of(run)).isEmpty();
             assertThat(left).allMatch(KilledRunCleanupTest::gone);
             assertThat(markers().resolve(run + ".run")).doesNotExist();
         } finally {
@@ -157,7 +157,7 @@ class KilledRunCleanupTest {
             assertThat(ns).startsWith("zd-");
             z.toHandle().destroyForcibly();
             z.waitFor(10, TimeUnit.SECONDS);
-            assertThat(RunMarker.processesOf(run)).isNotEmpty();
+            assertThat(RunProcesses.of(run)).isNotEmpty();
             assertThat(netns()).contains(ns);
         } finally {
             z.destroyForcibly();
@@ -172,7 +172,7 @@ class KilledRunCleanupTest {
             assertThat(second.exitValue()).as(said).isZero();
             assertThat(said).contains("run " + run + " (process " + z.pid() + ", no longer alive) had left",
                     "and 1 network namespace(s): removed");
-            assertThat(RunMarker.processesOf(run)).isEmpty();
+            assertThat(RunProcesses.of(run)).isEmpty();
             assertThat(netns()).doesNotContain(ns);
             try (Stream<Path> s = Files.list(markers())) {
                 assertThat(s.filter(p -> p.toString().endsWith(".run"))).as("both runs' markers are gone").isEmpty();
@@ -189,11 +189,11 @@ class KilledRunCleanupTest {
         Process z = zerodrop(err, "run", scenario("userspace").toString(), "--out", dir.resolve("out").toString());
         try {
             String run = startAndWaitForPreStop(z, err);
-            List<Long> before = RunMarker.processesOf(run);
+            List<Long> before = RunProcesses.of(run);
             new ProcessBuilder("kill", "-INT", String.valueOf(z.pid())).start().waitFor();
             assertThat(z.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(z.exitValue()).isEqualTo(130);
-            assertThat(RunMarker.processesOf(run)).isEmpty();
+            assertThat(RunProcesses.of(run)).isEmpty();
             assertThat(before).allMatch(KilledRunCleanupTest::gone);
             String said = Files.readString(err);
             assertThat(said).containsOnlyOnce("interrupted").doesNotContain("exited with code 137");

@@ -191,6 +191,7 @@ class RunMarkerTest {
         pb.environment().put(RunMarker.ENV, dead.run());
         Process other = pb.start();
         started.add(other);
+        awaitRunningAsNobody(other.pid());
         dead.jvm().destroyForcibly();
         dead.jvm().waitFor(10, TimeUnit.SECONDS);
 
@@ -217,6 +218,23 @@ class RunMarkerTest {
                 .hasMessageContaining("-Dzerodrop.runs")
                 .satisfies(e -> assertThat(((ZerodropException) e).exitCode()).isEqualTo(ExitCodes.ENVIRONMENT));
         assertThatThrownBy(RunMarker::cleanupDead).hasMessageContaining("belongs to nobody");
+    }
+
+    /**
+     * Until setpriv has changed its user and exec'd sleep, the process is still root's — this user's — and a cleanup
+     * would rightly act on it; the test is about a process that is another user's.
+     */
+    private static void awaitRunningAsNobody(long pid) throws Exception {
+        Path proc = Path.of("/proc", String.valueOf(pid));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (Files.readString(proc.resolve("comm")).strip().equals("sleep")
+                    && Integer.valueOf(65534).equals(Files.getAttribute(proc, "unix:uid"))) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("process " + pid + " did not become nobody's sleep within 60 s");
     }
 
     private static boolean isRoot() {
