@@ -13,25 +13,19 @@ import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.traffic.fleet.GeneratorFleet;
 import io.zerodrop.traffic.fleet.LocalProcessFleet;
 import io.zerodrop.workload.Workload;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * zerodrop's embedded cluster: the workload's pods are local processes on their own loopback addresses
@@ -40,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * once, and each pod's kubelet runs probes, preStop, SIGTERM and SIGKILL. Everything is reported on the shared
  * timeline with one host clock.
  */
-public final class LocalRuntime implements Runtime, LocalPod.Listener {
+public final class LocalRuntime implements Runtime {
     private final LocalSettings settings;
     private final Timeline timeline;
     private final Undo undo;
@@ -50,26 +44,23 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         t.setDaemon(true);
         return t;
     });
-    private final EndpointTable endpoints = new EndpointTable();
+    private final Endpoints endpoints;
+    private final PodReports reports;
     private final Kubelet kubelet;
     private final ReplicaSetController replicaSets;
     private final LocalNodes nodes;
-    private final Map<String, LocalPod> pods = new ConcurrentHashMap<>();
-    private final Map<String, String> terminationCause = new ConcurrentHashMap<>();
+    private final PodTable pods = new PodTable();
+    private final PodCreator creator;
     private final List<Undo.Registration> undos = new CopyOnWriteArrayList<>();
-    private final AtomicInteger nextAddress = new AtomicInteger();
     private Workload workload;
     private ServiceFront proxy;
     private String vip;
-    private int subnet;
     private volatile boolean tearingDown;
     /** This runtime as a run pipeline makes it: one fresh local runtime per run, with these settings. */
     public static RuntimeFactory factory(LocalSettings settings) {
         return (timeline, undo) -> new LocalRuntime(settings, timeline, undo);
     }
 
-    /** Pods whose container exited while nobody was terminating them. */
-    private final Set<String> crashed = ConcurrentHashMap.newKeySet();
     private final Object evictionLock = new Object();
     private final AvailabilitySampler availability = new AvailabilitySampler();
     private volatile boolean sampling;
@@ -80,11 +71,13 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         this.undo = undo;
         this.random = new Random(settings.seed());
         this.kubelet = new Kubelet(timeline, settings.kubeletNoticeMs());
+        this.endpoints = new Endpoints(timeline, scheduler, settings, random);
+        this.reports = new PodReports(timeline, endpoints, () -> workload, () -> tearingDown);
         this.nodes = new LocalNodes(settings.nodes(), timeline, undo, undos);
         this.replicaSets = new ReplicaSetController(timeline, new ReplicaSetController.Pods() {
             @Override
             public void create(String cause, String replaces) {
-                createPod(cause, replaces);
+                creator.create(cause, replaces);
             }
 
             @Override
@@ -99,8 +92,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
 
             @Override
             public List<LocalPod> running() {
-                return pods.values().stream().filter(p -> !p.isTerminating())
-                        .sorted(Comparator.comparingLong(p -> p.createdMs)).toList();
+                return pods.running();
             }
 
             @Override
@@ -113,6 +105,8 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
                 return tearingDown;
             }
         });
+        this.creator = new PodCreator(settings, timeline, undo, undos, scheduler, random, pods, nodes, replicaSets,
+                reports, () -> tearingDown);
     }
 
     @Override
@@ -169,17 +163,18 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
             }
         });
         undos.add(closeProxy);
-        ServiceFronts.Opened front = ServiceFronts.open(settings.serviceMode(), port, undo, endpoints);
+        ServiceFronts.Opened front = ServiceFronts.open(settings.serviceMode(), port, undo, endpoints.table());
         proxy = front.front();
-        subnet = front.subnet();
+        endpoints.serve(proxy);
         vip = front.vip();
+        creator.use(new PodCreator.Parts(w, front.subnet(), proxy.launcher()));
         if (proxy.port() != port) {
             portNote = "Service port " + port + " is served on " + vip + ":" + proxy.port() + " (ports below 1024"
                     + " need root; the userspace Service listens on a free unprivileged port instead)";
             timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, portNote));
         }
         for (int i = 0; i < w.replicas(); i++) {
-            createPod("", "");
+            creator.create("", "");
         }
         awaitReady(w, timeout);
         timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE,
@@ -187,7 +182,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         sampling = true;
         scheduler.scheduleAtFixedRate(() -> {
             if (sampling) {
-                availability.sample(replicaSets.desired(), AvailabilitySampler.look(pods.values(), endpoints::isReady));
+                availability.sample(replicaSets.desired(), AvailabilitySampler.look(pods.all(), endpoints::isReady));
             }
         }, 50, 50, TimeUnit.MILLISECONDS);
     }
@@ -196,87 +191,25 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     private void awaitReady(Workload w, Duration timeout) {
         long deadline = System.currentTimeMillis() + timeout.toMillis();
         while (readyLive() < w.replicas()) {
+            Set<String> crashed = reports.crashed();
             if (!crashed.isEmpty()) { // the kubelet would restart it into CrashLoopBackOff: no point waiting
                 throw ZerodropException.environment("the workload cannot start: the container of " + crashed
-                        + " exited before " + w.replicas() + " pods were ready. Evidence:\n" + StartEvidence.of(pods.values(), workload));
+                        + " exited before " + w.replicas() + " pods were ready. Evidence:\n" + StartEvidence.of(pods.all(), workload));
             }
             if (System.currentTimeMillis() > deadline) {
                 throw ZerodropException.environment("the workload was not ready " + Runtime.budgetSpent(timeout) + ": "
                         + readyLive() + " of " + w.replicas() + " pods ready; still pending: " + String.join(", ",
-                        pods.values().stream().filter(p -> !p.isReady()).map(p -> p.name).toList())
-                        + ". Evidence:\n" + StartEvidence.of(pods.values(), workload));
+                        pods.all().stream().filter(p -> !p.isReady()).map(p -> p.name).toList())
+                        + ". Evidence:\n" + StartEvidence.of(pods.all(), workload));
             }
             sleep(50);
         }
     }
 
-
     /** Live pods that are Ready and whose endpoint is in rotation. */
     private long readyLive() {
-        return pods.values().stream().filter(p -> !p.isTerminating() && p.isReady() && endpoints.isReady(p.name))
+        return pods.all().stream().filter(p -> !p.isTerminating() && p.isReady() && endpoints.isReady(p.name))
                 .count();
-    }
-
-    private LocalPod createPod(String cause, String replaces) {
-        String hash = replicaSets.templateHash();
-        String name = workload.name() + "-" + hash + "-" + suffix();
-        int n = nextAddress.getAndIncrement();
-        String ip = "127." + subnet + "." + (n / 250) + "." + (n % 250 + 2);
-        String node = leastLoadedNode();
-        if (node == null) {
-            timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, name, cause,
-                    "Pending: no schedulable node (all cordoned)"));
-            scheduler.schedule(() -> createPodWhenSchedulable(cause, replaces), 500, TimeUnit.MILLISECONDS);
-            return null;
-        }
-        Path dir = settings.workDir().resolve("pods").resolve(name);
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw ZerodropException.environment("cannot create the pod directory " + dir + ": " + e.getMessage());
-        }
-        LocalPod pod = new LocalPod(name, ip, node, dir, cause, replaces, workload,
-                settings.images().resolve(workload.image()), proxy.launcher(), scheduler, this);
-        replicaSets.stamp(name, hash);
-        undos.add(undo.register("stop pod " + name, () -> LocalPod.killTree(pod.process())));
-        pods.put(name, pod);
-        if (!replaces.isEmpty()) {
-            timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.REPLACEMENT_STARTED, name, cause,
-                    "on " + node, Map.of("replaces", replaces)));
-        }
-        try {
-            pod.start();
-        } catch (IOException e) {
-            throw ZerodropException.environment("cannot start pod " + name + " (" + workload.image() + " mapped to "
-                    + settings.images().describe().get(workload.image()) + "): " + e.getMessage());
-        }
-        return pod;
-    }
-
-    private void createPodWhenSchedulable(String cause, String replaces) {
-        if (tearingDown) {
-            return;
-        }
-        if (leastLoadedNode() == null) {
-            scheduler.schedule(() -> createPodWhenSchedulable(cause, replaces), 500, TimeUnit.MILLISECONDS);
-        } else {
-            createPod(cause, replaces);
-        }
-    }
-
-    private String suffix() {
-        String alphabet = "bcdfghjklmnpqrstvwxz2456789";
-        StringBuilder sb = new StringBuilder(5);
-        synchronized (random) {
-            for (int i = 0; i < 5; i++) {
-                sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
-            }
-        }
-        return sb.toString();
-    }
-
-    private String leastLoadedNode() {
-        return nodes.leastLoaded(pods.values());
     }
 
     @Override
@@ -300,14 +233,12 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
 
     @Override
     public boolean exists(String pod) {
-        LocalPod p = pods.get(pod);
-        return p != null && (!p.isTerminating() || p.isAlive()); // a terminating pod is gone once its process is
+        return pods.exists(pod);
     }
 
     @Override
     public Optional<BudgetStatus> budget() {
-        return workload.budget().map(b -> DisruptionController.statusOf(b, replicaSets.desired(), (int) pods.values().stream()
-                .filter(p -> !p.isTerminating() && p.isReady()).count()));
+        return workload.budget().map(b -> DisruptionController.statusOf(b, replicaSets.desired(), pods.ready()));
     }
 
     @Override
@@ -328,107 +259,14 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         }
     }
 
-    /**
-     * One endpoint change, published to the Service front in the order the changes are made: two changes that each
-     * read the table and then apply it out of order would lose one (a ready pod never in rotation, or a dead one
-     * back in). Returns whether the endpoint changed.
-     */
-    private boolean publishEndpoint(EndpointTable.Backend b, boolean ready) {
-        synchronized (endpoints) {
-            if (endpoints.isReady(b.pod()) == ready) {
-                return false;
-            }
-            endpoints.setReady(b, ready);
-            proxy.apply(endpoints.readyBackends());
-            return true;
-        }
-    }
-
     /** What the Service mechanism routes new connections to now, {@code ip:port} sorted (diagnostics, tests). */
     List<String> routed() {
-        List<String> out = new ArrayList<>(proxy.routed());
-        out.sort(null);
-        return out;
+        return endpoints.routed();
     }
 
     /** The endpoints that are ready now, {@code ip:port} sorted: what {@link #routed()} must equal once settled. */
     List<String> readyEndpoints() {
-        synchronized (endpoints) {
-            return endpoints.readyBackends().stream().map(EndpointTable.Backend::address).sorted().toList();
-        }
-    }
-
-    private long propagationDelay() {
-        long jitter = settings.endpointJitterMs();
-        synchronized (random) {
-            return Math.max(0, settings.endpointDelayMs() + (jitter == 0 ? 0 : random.nextLong(-jitter, jitter + 1)));
-        }
-    }
-
-    @Override
-    public void readinessChanged(LocalPod pod, boolean ready) {
-        long now = System.currentTimeMillis();
-        if (ready && !pod.replaces.isEmpty()) {
-            timeline.add(new TimelineEvent(now, EventType.REPLACEMENT_READY, pod.name, pod.cause, "",
-                    Map.of("replaces", pod.replaces)));
-        }
-        EndpointTable.Backend b = new EndpointTable.Backend(pod.name, pod.ip, workload.service()
-                .map(Workload.Service::targetPort).orElse(workload.containerPort()));
-        scheduler.schedule(() -> {
-            if (ready && pod.isTerminating()) {
-                return;
-            }
-            if (!ready && !pod.isTerminating() && endpoints.isReady(pod.name)) {
-                timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ENDPOINT_NOT_READY, pod.name,
-                        terminationCause.getOrDefault(pod.name, ""), "readiness failing"));
-            }
-            if (ready && !endpoints.isReady(pod.name) && !pod.replaces.isEmpty()) {
-                timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.ENDPOINT_READY, pod.name, pod.cause,
-                        "endpoint ready: new connections come here"));
-            }
-            publishEndpoint(b, ready);
-        }, propagationDelay(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void containerExited(LocalPod pod, int exitCode, long atMs) {
-        if (tearingDown) {
-            return; // teardown after the measurement is not part of the run's story
-        }
-        String cause = terminationCause.getOrDefault(pod.name, "");
-        String reason = exitCode == 137 ? "Killed (SIGKILL)" : exitCode == 143 ? "Terminated by SIGTERM"
-                : exitCode == 0 ? "Completed" : "Error";
-        timeline.add(new TimelineEvent(atMs, EventType.CONTAINER_EXITED, pod.name, cause, reason,
-                Map.of("exitCode", String.valueOf(exitCode), "reason", reason)));
-        if (pod.isTerminating()) {
-            // The pod object goes once its container is gone; the proxies learn of it after the propagation delay.
-            // Until the deletion itself has propagated (ENDPOINT_TERMINATING), new connections still come here.
-            scheduler.schedule(() -> timeline.add(TimelineEvent.of(System.currentTimeMillis(),
-                    EventType.ENDPOINT_REMOVED, pod.name, cause, "pod object deleted")), propagationDelay(),
-                    TimeUnit.MILLISECONDS);
-        } else {
-            crashed.add(pod.name);
-            timeline.add(TimelineEvent.of(atMs, EventType.NOTE, pod.name, cause,
-                    "container exited with code " + exitCode + " while not terminating (crash)"));
-        }
-    }
-
-    @Override
-    public void listening(LocalPod pod, long atMs, long afterStartMs) {
-        if (tearingDown) {
-            return;
-        }
-        timeline.add(TimelineEvent.of(atMs, EventType.CONTAINER_LISTENING, pod.name, pod.cause, "port "
-                + workload.containerPort() + " accepting connections " + afterStartMs + " ms after the container started"));
-    }
-
-    @Override
-    public void note(LocalPod pod, String what) {
-        if (tearingDown) {
-            return;
-        }
-        timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, pod.name,
-                terminationCause.getOrDefault(pod.name, ""), what));
+        return endpoints.readyEndpoints();
     }
 
     @Override
@@ -438,14 +276,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
 
     @Override
     public List<PodInfo> pods() {
-        List<PodInfo> out = new ArrayList<>();
-        for (LocalPod p : pods.values()) {
-            if (!p.isTerminating()) {
-                out.add(new PodInfo(p.name, p.node, p.createdMs, p.isReady()));
-            }
-        }
-        out.sort(Comparator.comparingLong(PodInfo::createdMs).thenComparing(PodInfo::name));
-        return out;
+        return pods.live();
     }
 
     @Override
@@ -462,23 +293,16 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         }
         long t0 = System.currentTimeMillis();
         long graceMs = (graceSeconds == null ? workload.terminationGracePeriodSeconds() : graceSeconds) * 1000L;
-        terminationCause.put(name, cause);
+        reports.terminating(name, cause);
         pod.markTerminating();
         timeline.add(new TimelineEvent(t0, EventType.POD_MARKED_FOR_DELETION, name, cause,
                 "grace " + graceMs / 1000 + " s", Map.of("graceSeconds", String.valueOf(graceMs / 1000))));
-        long propagation = propagationDelay();
-        scheduler.schedule(() -> {
-            if (publishEndpoint(new EndpointTable.Backend(name, pod.ip, 0), false)) {
-                timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.ENDPOINT_TERMINATING, name, cause,
-                        "endpoint ready=false, terminating=true: no new connections", Map.of("plannedPropagationMs",
-                        String.valueOf(propagation))));
-            }
-        }, propagation, TimeUnit.MILLISECONDS);
+        endpoints.terminating(name, pod.ip, cause);
         Thread kubelet = new Thread(() -> this.kubelet.terminate(pod, t0, graceMs, cause), "kubelet-" + name);
         kubelet.setDaemon(true);
         kubelet.start();
         if (replace) {
-            createPod(cause, name);
+            creator.create(cause, name);
         }
     }
 
@@ -496,14 +320,10 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
     public boolean awaitSettled(Duration timeout) {
         long deadline = System.currentTimeMillis() + timeout.toMillis();
         while (System.currentTimeMillis() < deadline) {
-            boolean terminatingLeft = pods.values().stream().anyMatch(p -> p.isTerminating() && p.isAlive());
+            boolean terminatingLeft = pods.terminatingLeft();
             List<PodInfo> live = pods();
             boolean rolling = replicaSets.rolling();
-            boolean endpointsSettled;
-            synchronized (endpoints) { // an endpoint change counts once the Service mechanism has it
-                endpointsSettled = live.stream().allMatch(p -> endpoints.isReady(p.name()))
-                        && endpoints.readyBackends().size() == live.size(); // and no endpoint of a gone pod is left
-            }
+            boolean endpointsSettled = endpoints.settled(live);
             if (!terminatingLeft && !rolling && live.size() == replicaSets.desired() && live.stream().allMatch(PodInfo::ready)
                     && endpointsSettled) {
                 return true;
@@ -515,27 +335,12 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
 
     @Override
     public List<Path> ledgers() {
-        List<Path> out = new ArrayList<>();
-        for (LocalPod p : pods.values()) {
-            Path l = p.dir.resolve("ledger.json");
-            if (Files.exists(l)) {
-                out.add(l);
-            }
-        }
-        out.sort(null);
-        return out;
+        return pods.ledgers();
     }
 
     @Override
     public Map<String, Path> requestLogs() {
-        Map<String, Path> out = new TreeMap<>();
-        for (LocalPod p : pods.values()) {
-            Path l = p.dir.resolve("requests.log");
-            if (Files.exists(l)) {
-                out.put(p.name, l);
-            }
-        }
-        return out;
+        return pods.requestLogs();
     }
 
     /** Stops every pod (SIGTERM, then SIGKILL after 5 s), closes the Service address, ends the threads. */
@@ -544,7 +349,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         if (!tearingDown && proxy != null) {
             try {
                 proxy.staleConnects().forEach((pod, n) -> timeline.add(new TimelineEvent(System.currentTimeMillis(),
-                        EventType.STALE_CONNECTS, pod, terminationCause.getOrDefault(pod, ""), n
+                        EventType.STALE_CONNECTS, pod, reports.causeOf(pod), n
                         + " new connection(s) reached this pod after it had left the Service's rules, through conntrack"
                         + " entries that outlived its endpoint", Map.of("connects", String.valueOf(n)))));
             } catch (RuntimeException e) {
@@ -555,7 +360,7 @@ public final class LocalRuntime implements Runtime, LocalPod.Listener {
         tearingDown = true;
         sampling = false;
         List<Thread> stoppers = new ArrayList<>();
-        for (LocalPod p : pods.values()) {
+        for (LocalPod p : pods.all()) {
             p.markTerminating();
             Thread t = new Thread(() -> LocalPod.stopProcess(p.process(), 5_000), "teardown-" + p.name);
             t.start();
