@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.zerodrop.core.Undo;
 import io.zerodrop.ledger.DataPath;
@@ -222,57 +221,14 @@ public final class KubernetesRuntime implements Runtime {
         }
         routingCaveats.addAll(TargetReads.routingCaveats(cluster, target));
         routingCaveats.forEach(c -> timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, c)));
-        watchTarget(deadline, timeout);
-        knowListedPods();
+        pods = watches.watchPods(target, timeline, seen);
+        watches.watchAround(target, timeline, seen, slices, deployment);
+        watches.awaitListed(deadline, timeout);
+        Watches.knowListed(pods, seen);
         seen.synced = true;
         timeline.add(TimelineEvent.global(System.currentTimeMillis(), EventType.NOTE, "attached to " + target.kind()
                 + " " + target.name() + ": " + pods().size() + " pods, watches synced"));
     }
-
-    /**
-     * Watches the target's pods, its Services' EndpointSlices, the namespace's events, the Deployment and its budgets,
-     * and waits until every watch has listed its objects, by {@code deadline}.
-     */
-    private void watchTarget(long deadline, Duration timeout) {
-        String ns = " in namespace " + cluster.namespace();
-        pods = watches.watch("the pods of " + target.kind() + " " + target.name() + ns, () -> cluster.client().pods()
-                .inNamespace(cluster.namespace()).withLabels(target.selector()).inform(new PodWatch(timeline, seen), 0));
-        // the first list is in the store when inform returns, but its onAdd notifications are delivered on the
-        // informer's own thread, possibly later (seen at load 21: an existing pod's arrived after this point and was
-        // taken for a pod created during the run): every listed pod is known before a later add may count as new
-        knowListedPods();
-        seen.listed = true;
-        for (String service : target.services()) {
-            watches.watch("the EndpointSlices of Service " + service + ns, () -> cluster.client().discovery().v1()
-                    .endpointSlices().inNamespace(cluster.namespace()).withLabel("kubernetes.io/service-name", service)
-                    .inform(new SliceWatch(timeline, seen, slices, service), 0));
-        }
-        watches.watch("the events" + ns, () -> cluster.client().v1().events().inNamespace(cluster.namespace())
-                .inform(new EventWatch(timeline, seen), 0));
-        if (target.kind().equals("Deployment")) {
-            watches.watch("Deployment " + target.name() + ns, () -> cluster.client().apps().deployments()
-                    .inNamespace(cluster.namespace()).withName(target.name()).inform(deployment, 0));
-        }
-        for (String b : target.budgets()) {
-            watches.watch("PodDisruptionBudget " + b + ns, () -> cluster.client().policy().v1().podDisruptionBudget()
-                    .inNamespace(cluster.namespace()).withName(b).inform(new BudgetWatch(timeline), 0));
-        }
-        watches.awaitListed(deadline, timeout);
-    }
-
-    /**
-     * Every pod in the pod watch's store is known as there before the run (first seen 0), so that its add, however
-     * late the informer delivers it, is not taken for a pod created during the run.
-     */
-    private void knowListedPods() {
-        pods.getStore().list().forEach(p -> seen.firstSeen.putIfAbsent(seen.key(p), 0L));
-    }
-
-
-
-
-
-
 
     /** The workload as last found (after the settings under test, when there were any). */
     ClusterTarget target() {
@@ -291,16 +247,6 @@ public final class KubernetesRuntime implements Runtime {
         }
         return TargetReads.live(pods.getStore().list());
     }
-
-
-
-
-
-
-
-
-
-
 
     @Override
     public void deletePod(String pod, Long graceSeconds, String cause) {
@@ -343,7 +289,6 @@ public final class KubernetesRuntime implements Runtime {
         return pods().stream().filter(p -> p.name().equals(pod)).map(PodInfo::node).findFirst().orElse("");
     }
 
-
     @Override
     public boolean awaitSettled(Duration timeout) {
         return TargetReads.awaitSettled(cluster, target, () -> pods == null ? List.of() : pods.getStore().list(),
@@ -355,7 +300,6 @@ public final class KubernetesRuntime implements Runtime {
     public boolean exists(String pod) {
         return pods != null && pods.getStore().list().stream().anyMatch(p -> p.getMetadata().getName().equals(pod));
     }
-
 
     private DataPath.Allowance routingAllowance = RoutingAllowance.KUBE_PROXY;
 
@@ -380,8 +324,6 @@ public final class KubernetesRuntime implements Runtime {
     public List<Path> ledgers() {
         return List.of();
     }
-
-
 
     /** The servers' accounts: see {@link ServerAccounts}. */
     @Override

@@ -1,9 +1,11 @@
 package io.zerodrop.runtime.kubernetes;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.Runtime;
+import io.zerodrop.timeline.Timeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +38,55 @@ final class Watches implements AutoCloseable {
             throw ZerodropException.environment("cannot watch " + what + " on " + cluster.server() + ": "
                     + Cluster.reason(e, cluster.client()), e);
         }
+    }
+
+    /**
+     * Watches the target's pods (their first list is in the store when this returns) and knows every listed pod as
+     * there before the run.
+     */
+    SharedIndexInformer<Pod> watchPods(ClusterTarget target, Timeline timeline, PodsSeen seen) {
+        String ns = " in namespace " + cluster.namespace();
+        SharedIndexInformer<Pod> pods = watch("the pods of " + target.kind() + " " + target.name() + ns,
+                () -> cluster.client().pods().inNamespace(cluster.namespace()).withLabels(target.selector())
+                        .inform(new PodWatch(timeline, seen), 0));
+        // the first list is in the store when inform returns, but its onAdd notifications are delivered on the
+        // informer's own thread, possibly later (seen at load 21: an existing pod's arrived after this point and was
+        // taken for a pod created during the run): every listed pod is known before a later add may count as new
+        knowListed(pods, seen);
+        seen.listed = true;
+        return pods;
+    }
+
+    /**
+     * Watches what is around the target's pods: its Services' EndpointSlices, the namespace's events, the Deployment
+     * and its budgets. {@link #awaitListed} waits for them.
+     */
+    void watchAround(ClusterTarget target, Timeline timeline, PodsSeen seen, EventTranslator slices,
+            DeploymentWatch deployment) {
+        String ns = " in namespace " + cluster.namespace();
+        for (String service : target.services()) {
+            watch("the EndpointSlices of Service " + service + ns, () -> cluster.client().discovery().v1()
+                    .endpointSlices().inNamespace(cluster.namespace()).withLabel("kubernetes.io/service-name", service)
+                    .inform(new SliceWatch(timeline, seen, slices, service), 0));
+        }
+        watch("the events" + ns, () -> cluster.client().v1().events().inNamespace(cluster.namespace())
+                .inform(new EventWatch(timeline, seen), 0));
+        if (target.kind().equals("Deployment")) {
+            watch("Deployment " + target.name() + ns, () -> cluster.client().apps().deployments()
+                    .inNamespace(cluster.namespace()).withName(target.name()).inform(deployment, 0));
+        }
+        for (String b : target.budgets()) {
+            watch("PodDisruptionBudget " + b + ns, () -> cluster.client().policy().v1().podDisruptionBudget()
+                    .inNamespace(cluster.namespace()).withName(b).inform(new BudgetWatch(timeline), 0));
+        }
+    }
+
+    /**
+     * Every pod in the pod watch's store is known as there before the run (first seen 0), so that its add, however
+     * late the informer delivers it, is not taken for a pod created during the run.
+     */
+    static void knowListed(SharedIndexInformer<Pod> pods, PodsSeen seen) {
+        pods.getStore().list().forEach(p -> seen.firstSeen.putIfAbsent(seen.key(p), 0L));
     }
 
     /** Waits until every watch has listed its objects, by {@code deadline} (the start budget {@code timeout}). */
