@@ -13,6 +13,7 @@ import io.zerodrop.findings.Margins;
 import io.zerodrop.findings.TunePatch;
 import io.zerodrop.scenario.Scenario;
 import io.zerodrop.scenario.ScenarioLoader;
+import io.zerodrop.scenario.Setting;
 import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.PreStop;
 import java.io.IOException;
@@ -44,8 +45,8 @@ import picocli.CommandLine;
 final class TuneCommand implements Callable<Integer> {
     /** The most candidates a search takes; bisection needs about log2 of them in runs. */
     static final int MAX_CANDIDATES = 1000;
-    static final List<String> PARAMS = List.of("preStopSleepSeconds", "terminationGracePeriodSeconds",
-            "readinessPeriodSeconds", "readinessFailureThreshold", "replicas", "maxSurge", "maxUnavailable");
+    /** The settings {@code --param} takes: {@link Setting#tunableKeys()}; the option's help names each. */
+    static final List<String> PARAMS = Setting.tunableKeys();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -12,12 +12,15 @@ import io.zerodrop.workload.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.TreeMap;
 
 /**
  * A scenario file, validated: the target (manifests and runtime, or a workload and namespace in a cluster), the
@@ -49,109 +52,180 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
                 ? "expected 5s to 1h (how long the workload may take to be ready before the load starts)" : null;
     }
 
-    /** Settings under test: applied over what the manifests say. Null fields leave the manifests alone. */
-    public record Settings(Integer replicas, Long terminationGracePeriodSeconds, Long preStopSleepSeconds,
-            Map<String, String> env, Integer readinessPeriodSeconds, Integer readinessFailureThreshold,
-            Integer readinessInitialDelaySeconds, String maxSurge, String maxUnavailable, String pdbMinAvailable,
-            String pdbMaxUnavailable) {
+    /**
+     * Settings under test: applied over what the manifests say. A setting not in {@code values} leaves the manifests
+     * alone; {@code env} empty leaves the environment alone. What each setting is: {@link Setting}.
+     */
+    public record Settings(Map<Setting, String> values, Map<String, String> env) {
 
         /** Nothing under test: the manifests as they are. */
-        public static final Settings NONE = new Settings(null, null, null, Map.of(), null, null, null, null, null, null,
-                null);
+        public static final Settings NONE = new Settings(Map.of(), Map.of());
+
+        public Settings {
+            EnumMap<Setting, String> checked = new EnumMap<>(Setting.class);
+            values.forEach((k, v) -> {
+                String problem = k.problem(v);
+                if (problem != null) {
+                    throw ZerodropException.usage("setting " + k.path() + " \"" + v + "\" is invalid: " + problem);
+                }
+                checked.put(k, v.trim());
+            });
+            values = Collections.unmodifiableMap(checked);
+            env = env == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(env));
+        }
 
         /** True when the scenario sets nothing under test. */
         public boolean isEmpty() {
-            return replicas == null && terminationGracePeriodSeconds == null && preStopSleepSeconds == null
-                    && env.isEmpty() && readinessPeriodSeconds == null && readinessFailureThreshold == null
-                    && readinessInitialDelaySeconds == null && maxSurge == null && maxUnavailable == null
-                    && pdbMinAvailable == null && pdbMaxUnavailable == null;
+            return values.isEmpty() && env.isEmpty();
+        }
+
+        /** Whether a setting changes {@code part} of the workload. */
+        public boolean touches(Setting.Part part) {
+            return values.keySet().stream().anyMatch(k -> k.part() == part);
+        }
+
+        /** Whether the Deployment changes (its replicas, strategy, pod template or container). */
+        public boolean touchesDeployment() {
+            return !env.isEmpty() || values.keySet().stream().anyMatch(k -> k.part() != Setting.Part.BUDGET);
+        }
+
+        public boolean touchesReadiness() {
+            return touches(Setting.Part.READINESS_PROBE);
+        }
+
+        public boolean touchesBudget() {
+            return touches(Setting.Part.BUDGET);
+        }
+
+        /** The setting's value as written, when the scenario sets it. */
+        public Optional<String> value(Setting k) {
+            return Optional.ofNullable(values.get(k));
+        }
+
+        public Integer replicas() {
+            return whole(Setting.REPLICAS);
+        }
+
+        public Long terminationGracePeriodSeconds() {
+            return value(Setting.TERMINATION_GRACE_PERIOD_SECONDS).map(Long::valueOf).orElse(null);
+        }
+
+        public Long preStopSleepSeconds() {
+            return value(Setting.PRE_STOP_SLEEP_SECONDS).map(Long::valueOf).orElse(null);
+        }
+
+        public Integer readinessPeriodSeconds() {
+            return whole(Setting.READINESS_PERIOD_SECONDS);
+        }
+
+        public Integer readinessFailureThreshold() {
+            return whole(Setting.READINESS_FAILURE_THRESHOLD);
+        }
+
+        public Integer readinessInitialDelaySeconds() {
+            return whole(Setting.READINESS_INITIAL_DELAY_SECONDS);
+        }
+
+        public String maxSurge() {
+            return values.get(Setting.MAX_SURGE);
+        }
+
+        public String maxUnavailable() {
+            return values.get(Setting.MAX_UNAVAILABLE);
+        }
+
+        public String pdbMinAvailable() {
+            return values.get(Setting.PDB_MIN_AVAILABLE);
+        }
+
+        public String pdbMaxUnavailable() {
+            return values.get(Setting.PDB_MAX_UNAVAILABLE);
+        }
+
+        private Integer whole(Setting k) {
+            return value(k).map(Integer::valueOf).orElse(null);
+        }
+
+        /** One line per change, for the plan and the report, in {@link Setting}'s order; env with the container's. */
+        public List<String> describe() {
+            List<String> out = new ArrayList<>();
+            boolean envDone = false;
+            for (Map.Entry<Setting, String> e : values.entrySet()) {
+                if (!envDone && e.getKey().part().compareTo(Setting.Part.CONTAINER) > 0) {
+                    env.forEach((name, value) -> out.add("env " + name + "=" + value));
+                    envDone = true;
+                }
+                out.add(e.getKey().describe(e.getValue()));
+            }
+            if (!envDone) {
+                env.forEach((name, value) -> out.add("env " + name + "=" + value));
+            }
+            return out;
         }
 
         /**
-         * Why {@code value} cannot be the setting {@code key} (the bounds the scenario file's settings have), or null
-         * when it can. Keys: as {@link #with}; env and other keys are not checked here.
+         * Why {@code value} cannot be the setting {@code key} (as {@link Setting#key()} names it), or null when it
+         * can.
          */
         public static String problem(String key, String value) {
-            String v = value == null ? "" : value.trim();
-            return switch (key) {
-                case "replicas" -> whole(v, 1, 50);
-                case "terminationGracePeriodSeconds", "preStopSleepSeconds" -> whole(v, 0, 3600);
-                case "readinessPeriodSeconds" -> whole(v, 1, 3600);
-                case "readinessFailureThreshold" -> whole(v, 1, 100);
-                case "maxSurge", "maxUnavailable", "pdbMinAvailable", "pdbMaxUnavailable" ->
-                        IntOrPercent.valid(v) ? null : "expected " + IntOrPercent.EXPECTED;
-                default -> null;
-            };
-        }
-
-        private static String whole(String v, long min, long max) {
-            if (v.matches("\\d{1,9}")) {
-                long n = Long.parseLong(v);
-                if (n >= min && n <= max) {
-                    return null;
-                }
-            }
-            return "expected a whole number from " + min + " to " + max;
+            Optional<Setting> k = Setting.named(key);
+            return k.isPresent() ? k.get().problem(value) : "not a setting under test; expected one of "
+                    + Arrays.stream(Setting.values()).map(Setting::key).toList();
         }
 
         /**
-         * These settings with {@code fix} over them (scenario keys: preStopSleepSeconds, terminationGracePeriodSeconds,
-         * readinessPeriodSeconds, readinessFailureThreshold, pdbMaxUnavailable, …), as a finding's fix is tried.
+         * These settings with {@code fix} over them (keys as {@link Setting#key()}: preStopSleepSeconds,
+         * readinessPeriodSeconds, pdbMaxUnavailable, …), as a finding's fix is tried. A budget's minAvailable and
+         * maxUnavailable go together: a fix that sets one clears the other.
          */
         public Settings with(Map<String, String> fix) {
+            EnumMap<Setting, String> out = new EnumMap<>(Setting.class);
+            out.putAll(values);
             fix.forEach((k, v) -> {
                 String problem = problem(k, v);
                 if (problem != null) {
                     throw ZerodropException.usage(k + " \"" + v + "\" is invalid: " + problem);
                 }
             });
-            Function<String, Integer> i = k -> fix.containsKey(k) ? Integer.valueOf(fix.get(k))
-                    : null;
-            Function<String, Long> l = k -> fix.containsKey(k) ? Long.valueOf(fix.get(k)) : null;
-            boolean budget = fix.containsKey("pdbMaxUnavailable") || fix.containsKey("pdbMinAvailable");
-            return new Settings(i.apply("replicas") != null ? i.apply("replicas") : replicas,
-                    l.apply("terminationGracePeriodSeconds") != null ? l.apply("terminationGracePeriodSeconds")
-                            : terminationGracePeriodSeconds,
-                    l.apply("preStopSleepSeconds") != null ? l.apply("preStopSleepSeconds") : preStopSleepSeconds, env,
-                    i.apply("readinessPeriodSeconds") != null ? i.apply("readinessPeriodSeconds") : readinessPeriodSeconds,
-                    i.apply("readinessFailureThreshold") != null ? i.apply("readinessFailureThreshold")
-                            : readinessFailureThreshold, readinessInitialDelaySeconds,
-                    fix.getOrDefault("maxSurge", maxSurge), fix.getOrDefault("maxUnavailable", maxUnavailable),
-                    budget ? fix.get("pdbMinAvailable") : pdbMinAvailable,
-                    budget ? fix.get("pdbMaxUnavailable") : pdbMaxUnavailable);
+            if (fix.containsKey(Setting.PDB_MIN_AVAILABLE.key()) || fix.containsKey(Setting.PDB_MAX_UNAVAILABLE.key())) {
+                out.remove(Setting.PDB_MIN_AVAILABLE);
+                out.remove(Setting.PDB_MAX_UNAVAILABLE);
+            }
+            fix.forEach((k, v) -> out.put(Setting.named(k).orElseThrow(), v));
+            return new Settings(out, env);
         }
 
         public Workload applyTo(Workload w) {
             Map<String, String> env2 = new LinkedHashMap<>(w.env());
             env2.putAll(env);
             Optional<Probe> preStop = w.preStop();
-            if (preStopSleepSeconds != null) {
-                preStop = preStopSleepSeconds == 0 ? Optional.empty()
-                        : Optional.of(new Probe(Probe.EXEC, "", 0, List.of("sleep", String.valueOf(preStopSleepSeconds)),
+            if (preStopSleepSeconds() != null) {
+                preStop = preStopSleepSeconds() == 0 ? Optional.empty()
+                        : Optional.of(new Probe(Probe.EXEC, "", 0, List.of("sleep", String.valueOf(preStopSleepSeconds())),
                                 0, 0, 0, 0, 0, 0));
             }
-            Optional<Probe> readiness = w.readinessProbe().or(() -> readinessPeriodSeconds == null
-                    && readinessFailureThreshold == null && readinessInitialDelaySeconds == null ? Optional.empty()
+            Optional<Probe> readiness = w.readinessProbe().or(() -> readinessPeriodSeconds() == null
+                    && readinessFailureThreshold() == null && readinessInitialDelaySeconds() == null ? Optional.empty()
                     // readiness settings on a container without a probe add the minimal one: a TCP check of its port
                     : Optional.of(new Probe(Probe.TCP, "", w.containerPort(), List.of(), 0, 0, 10, 1, 1, 3)))
                     .map(r -> new Probe(r.kind(), r.httpPath(), r.port(),
                     r.command(), r.sleepSeconds(),
-                    readinessInitialDelaySeconds != null ? readinessInitialDelaySeconds : r.initialDelaySeconds(),
-                    readinessPeriodSeconds != null ? readinessPeriodSeconds : r.periodSeconds(), r.timeoutSeconds(),
+                    readinessInitialDelaySeconds() != null ? readinessInitialDelaySeconds() : r.initialDelaySeconds(),
+                    readinessPeriodSeconds() != null ? readinessPeriodSeconds() : r.periodSeconds(), r.timeoutSeconds(),
                     r.successThreshold(),
-                    readinessFailureThreshold != null ? readinessFailureThreshold : r.failureThreshold()));
+                    readinessFailureThreshold() != null ? readinessFailureThreshold() : r.failureThreshold()));
             Optional<Workload.Budget> budget = w.budget();
-            if (pdbMinAvailable != null || pdbMaxUnavailable != null) {
+            if (pdbMinAvailable() != null || pdbMaxUnavailable() != null) {
                 budget = Optional.of(new Workload.Budget(budget.map(Workload.Budget::name).orElse(w.name() + "-zerodrop"),
-                        pdbMinAvailable, pdbMaxUnavailable,
+                        pdbMinAvailable(), pdbMaxUnavailable(),
                         budget.map(Workload.Budget::unhealthyPodEvictionPolicy).orElse("IfHealthyBudget")));
             }
-            return new Workload(w.kind(), w.name(), replicas != null ? replicas : w.replicas(), w.podLabels(),
+            return new Workload(w.kind(), w.name(), replicas() != null ? replicas() : w.replicas(), w.podLabels(),
                     w.container(), w.image(), w.command(), w.args(), Map.copyOf(env2), w.envFromPodName(), w.containerPort(),
                     w.startupProbe(), readiness, w.livenessProbe(), preStop,
-                    terminationGracePeriodSeconds != null ? terminationGracePeriodSeconds
+                    terminationGracePeriodSeconds() != null ? terminationGracePeriodSeconds()
                             : w.terminationGracePeriodSeconds(),
-                    maxSurge != null ? maxSurge : w.maxSurge(), maxUnavailable != null ? maxUnavailable : w.maxUnavailable(),
+                    maxSurge() != null ? maxSurge() : w.maxSurge(), maxUnavailable() != null ? maxUnavailable() : w.maxUnavailable(),
                     w.service(), budget);
         }
     }

@@ -11,7 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +43,7 @@ public final class ScenarioLoader {
         }
         String v = m.string(key, null).trim();
         if (!IntOrPercent.valid(v)) {
-            throw m.at(key, "'" + key + "' is \"" + v + "\"; expected " + IntOrPercent.EXPECTED);
+            throw m.at(key, "'" + m.p(key) + "' is \"" + v + "\"; expected " + IntOrPercent.EXPECTED);
         }
         return v;
     }
@@ -52,9 +56,7 @@ public final class ScenarioLoader {
         String name = root.string("name", file.getFileName().toString());
         Target target = target(file, root.map("target").only("manifests", "runtime", "workload", "namespace",
                 "startBudget"));
-        Scenario.Settings settings = settings(root.mapOrEmpty("settings").only("replicas",
-                "terminationGracePeriodSeconds", "preStopSleepSeconds", "env", "readinessProbe", "rollingUpdate",
-                "podDisruptionBudget"));
+        Scenario.Settings settings = settings(root.mapOrEmpty("settings").only(settingsKeys()));
         Traffic traffic = traffic(root.map("traffic").only("simulation", "rate", "warmup", "duration",
                 "requestTimeout", "connectTimeout", "paths", "method", "headers", "body", "expectStatus", "url", "from",
                 "generators", "generatorRate", "clockResolution", "image", "podHeader", "routingAllowance"));
@@ -119,23 +121,38 @@ public final class ScenarioLoader {
         return new Target(runtime, manifests, workload, namespace, startBudget);
     }
 
-    /** {@code settings}: the settings under test, each checked against its range. */
+    /** The keys a scenario's {@code settings:} takes: each setting's, or its section's, and {@code env}. */
+    private static String[] settingsKeys() {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Setting k : Setting.values()) {
+            keys.add(k.section().orElse(k.key()));
+        }
+        keys.add("env");
+        return keys.toArray(String[]::new);
+    }
+
+    /** {@code settings}: the settings under test ({@link Setting}, and {@code env}), each checked against its range. */
     private static Scenario.Settings settings(Yaml.Map_ st) {
-        Yaml.Map_ rp = st.mapOrEmpty("readinessProbe").only("periodSeconds", "failureThreshold", "initialDelaySeconds");
-        Yaml.Map_ ru = st.mapOrEmpty("rollingUpdate").only("maxSurge", "maxUnavailable");
-        Yaml.Map_ pdb = st.mapOrEmpty("podDisruptionBudget").only("minAvailable", "maxUnavailable");
+        Map<String, Yaml.Map_> sections = new LinkedHashMap<>();
+        for (Setting k : Setting.values()) {
+            k.section().ifPresent(section -> sections.computeIfAbsent(section, name -> st.mapOrEmpty(name).only(
+                    Arrays.stream(Setting.values()).filter(o -> o.section().equals(Optional.of(name)))
+                            .map(Setting::field).toArray(String[]::new))));
+        }
+        Yaml.Map_ pdb = sections.get("podDisruptionBudget");
         if (pdb.has("minAvailable") && pdb.has("maxUnavailable")) {
             throw pdb.at("maxUnavailable", "a PodDisruptionBudget has minAvailable or maxUnavailable, not both");
         }
-        return new Scenario.Settings(
-                st.has("replicas") ? (int) st.whole("replicas", null, 1, 50) : null,
-                st.wholeOrNull("terminationGracePeriodSeconds", 0, 3600),
-                st.wholeOrNull("preStopSleepSeconds", 0, 3600), st.stringMap("env"),
-                rp.has("periodSeconds") ? (int) rp.whole("periodSeconds", null, 1, 3600) : null,
-                rp.has("failureThreshold") ? (int) rp.whole("failureThreshold", null, 1, 100) : null,
-                rp.has("initialDelaySeconds") ? (int) rp.whole("initialDelaySeconds", null, 0, 3600) : null,
-                intOrPercent(ru, "maxSurge"), intOrPercent(ru, "maxUnavailable"), intOrPercent(pdb, "minAvailable"),
-                intOrPercent(pdb, "maxUnavailable"));
+        Map<Setting, String> values = new EnumMap<>(Setting.class);
+        for (Setting k : Setting.values()) {
+            Yaml.Map_ in = k.section().map(sections::get).orElse(st);
+            String v = k.whole() ? (in.has(k.field()) ? String.valueOf(in.whole(k.field(), null, k.min(), k.max()))
+                    : null) : intOrPercent(in, k.field());
+            if (v != null) {
+                values.put(k, v);
+            }
+        }
+        return new Scenario.Settings(values, st.stringMap("env"));
     }
 
     /** {@code traffic}: the load, its address and how much later than the EndpointSlice the data path may route. */

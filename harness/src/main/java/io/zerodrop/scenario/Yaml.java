@@ -72,7 +72,8 @@ final class Yaml {
             return t == null ? null : t.getValueNode();
         }
 
-        private String p(String key) {
+        /** The key's whole path in the file, as errors name it, e.g. {@code settings.rollingUpdate.maxSurge}. */
+        String p(String key) {
             return path.isEmpty() ? key : path + "." + key;
         }
 

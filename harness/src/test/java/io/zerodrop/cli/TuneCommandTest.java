@@ -79,7 +79,7 @@ class TuneCommandTest {
         Cli param = Cli.run("tune", SCENARIOS.resolve("tune-prestop.yaml").toString(), "--param", "sleep", "--out",
                 out.toString());
         assertThat(param.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(param.err()).contains("--param \"sleep\" is invalid: expected one of [preStopSleepSeconds,");
+        assertThat(param.err()).contains("--param \"sleep\" is invalid: expected one of [replicas, terminationGracePeriodSeconds, preStopSleepSeconds,");
         Cli range = Cli.run("tune", SCENARIOS.resolve("tune-prestop.yaml").toString(), "--param", "replicas",
                 "--range", "5-1", "--out", out.toString());
         assertThat(range.exitCode()).isEqualTo(ExitCodes.USAGE);

@@ -197,7 +197,7 @@ class ScenarioLoaderTest {
         "    action: delete\\n    select: {mode: newest, percent: 50}\\n    grace: 20s|    action: delete\\n    select: {mode: newest, percent: 50}\\n    retry: 1s|:18:12: 'retry' applies to evict and drain-node only, not to delete",
         "    action: delete\\n    select: {mode: newest, percent: 50}\\n    grace: 20s|    action: scale\\n    by: 0|:17:9: 'by' is 0: scaling by 0 changes nothing",
         "  replicas: 4|  replicas: 0|:5:13: 'settings.replicas' is \"0\"",
-        "  preStopSleepSeconds: 7|  preStopSleepSeconds: 7\\n  rollingUpdate: {maxSurge: abc}|:7:29: 'maxSurge' is \"abc\"; expected a whole number or a percentage like 25%",
+        "  preStopSleepSeconds: 7|  preStopSleepSeconds: 7\\n  rollingUpdate: {maxSurge: abc}|:7:29: 'settings.rollingUpdate.maxSurge' is \"abc\"; expected a whole number or a percentage like 25%",
         "  endpointPropagation: 2s|  endpointPropagation: 2s\\n  generatorClockSkews: [0ms, 3 seconds]|:30:24: 'local.generatorClockSkews' has \"3 seconds\"; expected signed durations like 0ms, +3s or -250ms",
     })
     void badInputNamesFileLineColumnAndWhatWasExpected(String from, String to, String message) throws Exception {
@@ -238,7 +238,7 @@ class ScenarioLoaderTest {
 
         Path bad = write("target: {manifests: m}\nsettings:\n  rollingUpdate: {maxSurge: lots}\ntraffic: {rate: 10}\n");
         assertThatThrownBy(() -> ScenarioLoader.load(bad, 1))
-                .hasMessageContaining("s.yaml:3:29: 'maxSurge' is \"lots\"; expected a whole number or a percentage");
+                .hasMessageContaining("s.yaml:3:29: 'settings.rollingUpdate.maxSurge' is \"lots\"; expected a whole number or a percentage");
     }
 
     @Test

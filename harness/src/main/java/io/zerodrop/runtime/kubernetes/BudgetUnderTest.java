@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.scenario.Scenario.Settings;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -40,7 +41,7 @@ final class BudgetUnderTest {
      * The budget change: a merge patch of the budget that selects the pods, or, when none does, a new budget
      * {@code <workload>-zerodrop} selecting them (revert: delete it).
      */
-    SettingsUnderTest.Change change(ClusterTarget t, LiveSettings s) {
+    SettingsUnderTest.Change change(ClusterTarget t, Settings s) {
         ObjectNode apply = JSON.createObjectNode();
         ObjectNode spec = apply.putObject("spec");
         // minAvailable and maxUnavailable exclude each other: setting one clears the other
@@ -76,7 +77,7 @@ final class BudgetUnderTest {
      * target's patched (its undo reverts it), each undo registered before the change; waits until the budget's
      * status has caught up. Returns the line for the report header.
      */
-    String apply(ClusterTarget t, LiveSettings s, Undo undo, Consumer<Undo.Registration> registered,
+    String apply(ClusterTarget t, Settings s, Undo undo, Consumer<Undo.Registration> registered,
             long deadline, String inTime) {
         SettingsUnderTest.Change c = change(t, s);
         var budgets = client.policy().v1().podDisruptionBudget().inNamespace(namespace);

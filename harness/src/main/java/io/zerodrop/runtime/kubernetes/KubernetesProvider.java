@@ -8,6 +8,7 @@ import io.zerodrop.engine.RunRequest;
 import io.zerodrop.engine.RuntimeProvider;
 import io.zerodrop.runtime.RuntimeFactory;
 import io.zerodrop.scenario.Scenario;
+import io.zerodrop.scenario.Scenario.Settings;
 import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.Workload;
 import java.time.Duration;
@@ -63,7 +64,7 @@ public final class KubernetesProvider implements RuntimeProvider {
             throw ZerodropException.usage(r.scenarioFile() + ": the kubernetes runtime attaches to a workload in a"
                     + " cluster: set target.workload (deployment/<name>) and target.namespace");
         }
-        LiveSettings live = live(s.settings());
+        Settings live = s.settings();
         String givenUrl = r.url() != null ? r.url() : s.trafficUrl();
         if (givenUrl != null) {
             TrafficPath.check(givenUrl, "");
@@ -124,7 +125,7 @@ public final class KubernetesProvider implements RuntimeProvider {
         String runId = RunRecords.newRunId();
         String ns = Deployer.namespaceFor(runId);
         Deployer deployer = new Deployer(objects, ns, runId, s.manifests().toString());
-        LiveSettings live = live(s.settings());
+        Settings live = s.settings();
         String givenUrl = r.url() != null ? r.url() : s.trafficUrl();
         if (givenUrl != null) {
             TrafficPath.check(givenUrl, "");
@@ -174,12 +175,6 @@ public final class KubernetesProvider implements RuntimeProvider {
         return PreparedRun.of(plan, w, underTest, outDir -> factory, c::close);
     }
 
-    static LiveSettings live(Scenario.Settings st) {
-        return new LiveSettings(st.replicas(), st.terminationGracePeriodSeconds(), st.preStopSleepSeconds(), st.env(),
-                st.readinessPeriodSeconds(), st.readinessFailureThreshold(), st.readinessInitialDelaySeconds(),
-                st.maxSurge(), st.maxUnavailable(), st.pdbMinAvailable(), st.pdbMaxUnavailable());
-    }
-
     /**
      * A step whose calls patch a Deployment (rollout-restart, scale: as their kinds declare) on a workload of another
      * kind is refused before anything changes, naming the step: the Kubernetes runtime drives those only on
@@ -211,7 +206,7 @@ public final class KubernetesProvider implements RuntimeProvider {
                 .append(" s, then ").append(s.load().durationSeconds()).append(" s\n");
         b.append(s.loadOrigin());
         // what is put back at the end (settings, a scale, a cordon) or created (the load Job) is recorded first
-        boolean recorded = !live(s.settings()).isEmpty() || s.load().from().cluster() || s.steps().stream()
+        boolean recorded = !s.settings().isEmpty() || s.load().from().cluster() || s.steps().stream()
                 .anyMatch(st -> st.action().equals("scale") || st.action().equals("drain-node"));
         if (recorded) {
             RunRecords.dryRun(c.namespace()).forEach(line -> b.append("  record     ").append(line).append('\n'));

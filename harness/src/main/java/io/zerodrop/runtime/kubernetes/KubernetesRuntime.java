@@ -11,6 +11,7 @@ import io.zerodrop.ledger.LedgerSource;
 import io.zerodrop.runtime.Eviction;
 import io.zerodrop.runtime.PodInfo;
 import io.zerodrop.runtime.Runtime;
+import io.zerodrop.scenario.Scenario.Settings;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
@@ -42,7 +43,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class KubernetesRuntime implements Runtime {
     private final Cluster cluster;
     private volatile ClusterTarget target;
-    private final LiveSettings settings;
+    private final Settings settings;
     private final List<String> settingsApplied = new CopyOnWriteArrayList<>();
     private volatile String url;
     private volatile String urlSource;
@@ -74,11 +75,11 @@ public final class KubernetesRuntime implements Runtime {
 
     public KubernetesRuntime(Cluster cluster, ClusterTarget target, String url, String urlSource, Timeline timeline,
             Undo undo) {
-        this(cluster, target, LiveSettings.NONE, url, urlSource, timeline, undo);
+        this(cluster, target, Settings.NONE, url, urlSource, timeline, undo);
     }
 
     /** With settings under test: applied at {@link #start} (revert registered first), reverted at {@link #close}. */
-    public KubernetesRuntime(Cluster cluster, ClusterTarget target, LiveSettings settings, String url, String urlSource,
+    public KubernetesRuntime(Cluster cluster, ClusterTarget target, Settings settings, String url, String urlSource,
             Timeline timeline, Undo undo) {
         this(cluster, target, null, null, settings, url, urlSource, timeline, undo);
     }
@@ -87,13 +88,13 @@ public final class KubernetesRuntime implements Runtime {
      * {@code --deploy}: {@link #start} creates the run's namespace and the manifests' objects in it, then finds
      * {@code workload} ("deployment/name") there and attaches; {@code url} null: discovered then.
      */
-    public static KubernetesRuntime deploying(Cluster cluster, Deployer deployer, String workload, LiveSettings settings,
+    public static KubernetesRuntime deploying(Cluster cluster, Deployer deployer, String workload, Settings settings,
             String url, String urlSource, Timeline timeline, Undo undo) {
         return new KubernetesRuntime(cluster, null, deployer, workload, settings, url, urlSource, timeline, undo);
     }
 
     private KubernetesRuntime(Cluster cluster, ClusterTarget target, Deployer deployer, String deployedWorkload,
-            LiveSettings settings, String url, String urlSource, Timeline timeline, Undo undo) {
+            Settings settings, String url, String urlSource, Timeline timeline, Undo undo) {
         this.cluster = cluster;
         this.target = target;
         this.deployer = deployer;

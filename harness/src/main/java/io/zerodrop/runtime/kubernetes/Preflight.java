@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.DisruptionKind;
+import io.zerodrop.scenario.Scenario.Settings;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class Preflight {
     }
 
     /** What applying (and reverting) settings under test needs: patch the Deployment; create or patch the budget. */
-    public static List<Permission> forSettings(LiveSettings s, ClusterTarget t) {
+    public static List<Permission> forSettings(Settings s, ClusterTarget t) {
         List<Permission> out = new ArrayList<>();
         if (s.touchesDeployment()) {
             out.add(new Permission("patch", "apps", "deployments", null, false));

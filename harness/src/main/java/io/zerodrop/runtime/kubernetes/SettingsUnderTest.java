@@ -19,6 +19,7 @@ import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.Runtime;
+import io.zerodrop.scenario.Scenario.Settings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,7 @@ public final class SettingsUnderTest {
     }
 
     /** What {@link #apply} would send, for the dry run: one line per call, bodies included; nothing is changed. */
-    public List<String> plan(ClusterTarget t, LiveSettings s) {
+    public List<String> plan(ClusterTarget t, Settings s) {
         List<String> out = new ArrayList<>();
         if (s.touchesDeployment()) {
             Change c = deploymentChange(client.apps().deployments().inNamespace(namespace).withName(t.name()).get(), s);
@@ -132,7 +133,7 @@ public final class SettingsUnderTest {
      * when recording, the annotation that records the fields as they were ({@link #touched}) — the change and its
      * record in one request. Refuses what cannot be applied.
      */
-    Change deploymentChange(Deployment d, LiveSettings s) {
+    Change deploymentChange(Deployment d, Settings s) {
         String name = "Deployment " + d.getMetadata().getName();
         List<Container> containers = d.getSpec().getTemplate().getSpec().getContainers();
         Container first = containers.get(0);
@@ -192,7 +193,7 @@ public final class SettingsUnderTest {
     }
 
     /** The fields the settings change, as they are in {@code d} (absent: null). */
-    static List<RunRecords.Field> touched(Deployment d, LiveSettings s) {
+    static List<RunRecords.Field> touched(Deployment d, Settings s) {
         List<RunRecords.Field> out = new ArrayList<>();
         if (s.replicas() != null) {
             out.add(RunRecords.Field.of("/spec/replicas", d.getSpec().getReplicas()));
@@ -218,11 +219,11 @@ public final class SettingsUnderTest {
         return out;
     }
 
-    private static boolean touchesContainer(LiveSettings s) {
+    private static boolean touchesContainer(Settings s) {
         return s.preStopSleepSeconds() != null || !s.env().isEmpty() || s.touchesReadiness();
     }
 
-    private ObjectNode changed(ObjectNode container, LiveSettings s) {
+    private ObjectNode changed(ObjectNode container, Settings s) {
         ObjectNode c = container.deepCopy();
         if (s.preStopSleepSeconds() != null) {
             ObjectNode lifecycle = c.has("lifecycle") ? (ObjectNode) c.get("lifecycle") : c.putObject("lifecycle");
@@ -279,7 +280,7 @@ public final class SettingsUnderTest {
      * Applies the settings to the workload: registers each revert, then sends the change; waits (up to
      * {@code timeoutMs}) for the rollout and the budget to settle. Returns the lines for the report header.
      */
-    public List<String> apply(ClusterTarget t, LiveSettings s, Undo undo, Consumer<Undo.Registration>
+    public List<String> apply(ClusterTarget t, Settings s, Undo undo, Consumer<Undo.Registration>
             registered, long timeoutMs) {
         if (!t.kind().equals("Deployment")) {
             throw ZerodropException.usage("settings under test on a cluster are applied to Deployments; the target is "
@@ -324,7 +325,7 @@ public final class SettingsUnderTest {
      * update by its controller changes the resourceVersion too), reads it again and recomputes, a few times.
      */
     private Change applyGuarded(Resource<Deployment> deployment, Change c,
-            AtomicReference<Deployment> before, LiveSettings s) {
+            AtomicReference<Deployment> before, Settings s) {
         for (int attempt = 1; ; attempt++) {
             try {
                 deployment.patch(PatchContext.of(PatchType.JSON), c.apply());

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.zerodrop.scenario.Scenario.Settings;
+import io.zerodrop.scenario.Setting;
 import io.zerodrop.testsupport.HostTool;
 import io.zerodrop.workload.ManifestLoader;
 import java.nio.file.Files;
@@ -39,7 +41,11 @@ class RbacCoversPreflightTest {
                 Map.of("app", "web"), 3, List.of("web"), List.of());
         ClusterTarget withBudget = new ClusterTarget("Deployment", "web", "shop", Map.of("app", "web"),
                 Map.of("app", "web"), 3, List.of("web"), List.of("web"));
-        LiveSettings all = new LiveSettings(4, 45L, 5L, Map.of("A", "b"), 2, 3, 1, "1", "0", "2", null);
+        Settings all = new Settings(Map.of(Setting.REPLICAS, "4", Setting.TERMINATION_GRACE_PERIOD_SECONDS, "45",
+                Setting.PRE_STOP_SLEEP_SECONDS, "5", Setting.READINESS_PERIOD_SECONDS, "2",
+                Setting.READINESS_FAILURE_THRESHOLD, "3", Setting.READINESS_INITIAL_DELAY_SECONDS, "1",
+                Setting.MAX_SURGE, "1", Setting.MAX_UNAVAILABLE, "0", Setting.PDB_MIN_AVAILABLE, "2"),
+                Map.of("A", "b"));
         List<Preflight.Permission> needed = new ArrayList<>(Preflight.needed(List.of("delete", "kill", "evict",
                 "drain-node", "rollout-restart", "scale")));
         needed.addAll(Preflight.forSettings(all, noBudget));

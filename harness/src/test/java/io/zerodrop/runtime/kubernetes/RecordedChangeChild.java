@@ -3,6 +3,8 @@ package io.zerodrop.runtime.kubernetes;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.zerodrop.core.Undo;
+import io.zerodrop.scenario.Scenario.Settings;
+import io.zerodrop.scenario.Setting;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +36,13 @@ public final class RecordedChangeChild {
         RunRecords records = RunRecords.open(c.client(), "shop", RunRecords.newRunId(), System::currentTimeMillis, undo);
         ClusterTarget web = ClusterTarget.find(c.client(), "shop", "deployment/web");
         switch (kind) {
-            case "settings" -> new SettingsUnderTest(c.client(), "shop", true, () -> records).apply(web, new LiveSettings(
-                    null, 45L, 5L, Map.of("DRAIN_TIMEOUT_MS", "8000"), 2, null, null, "1", "0", null, null), undo,
+            case "settings" -> new SettingsUnderTest(c.client(), "shop", true, () -> records).apply(web, new Settings(
+                    Map.of(Setting.TERMINATION_GRACE_PERIOD_SECONDS, "45", Setting.PRE_STOP_SLEEP_SECONDS, "5",
+                            Setting.READINESS_PERIOD_SECONDS, "2", Setting.MAX_SURGE, "1", Setting.MAX_UNAVAILABLE, "0"),
+                    Map.of("DRAIN_TIMEOUT_MS", "8000")), undo,
                     r -> { }, 60_000);
-            case "budget" -> new SettingsUnderTest(c.client(), "shop", true, () -> records).apply(web, new LiveSettings(
-                    null, null, null, Map.of(), null, null, null, null, null, "2", null), undo, r -> { }, 60_000);
+            case "budget" -> new SettingsUnderTest(c.client(), "shop", true, () -> records).apply(web, new Settings(
+                    Map.of(Setting.PDB_MIN_AVAILABLE, "2"), Map.of()), undo, r -> { }, 60_000);
             case "scale" -> new ApiCalls(c.client(), "shop").scaleRecorded("web", 3, 5, records, undo);
             case "cordon" -> new ApiCalls(c.client(), "shop").cordonUnlessCordoned("node-1", undo, records);
             case "job" -> new LoadJob("zerodrop-load-" + records.runId(), "shop", "zerodrop/gatling:dev", 2,

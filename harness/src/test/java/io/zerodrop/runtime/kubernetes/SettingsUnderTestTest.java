@@ -12,9 +12,12 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.scenario.Scenario.Settings;
+import io.zerodrop.scenario.Setting;
 import io.zerodrop.timeline.Timeline;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -51,10 +54,22 @@ class SettingsUnderTestTest {
         cluster.calls.clear();
     }
 
-    private static LiveSettings settings(Long preStop, Long grace, Map<String, String> env, Integer period,
+    private static Settings settings(Long preStop, Long grace, Map<String, String> env, Integer period,
             String maxSurge, String maxUnavailable, String minAvailable) {
-        return new LiveSettings(null, grace, preStop, env, period, null, null, maxSurge, maxUnavailable, minAvailable,
-                null);
+        Map<Setting, String> v = new EnumMap<>(Setting.class);
+        Map<Setting, Object> given = new EnumMap<>(Setting.class);
+        given.put(Setting.PRE_STOP_SLEEP_SECONDS, preStop);
+        given.put(Setting.TERMINATION_GRACE_PERIOD_SECONDS, grace);
+        given.put(Setting.READINESS_PERIOD_SECONDS, period);
+        given.put(Setting.MAX_SURGE, maxSurge);
+        given.put(Setting.MAX_UNAVAILABLE, maxUnavailable);
+        given.put(Setting.PDB_MIN_AVAILABLE, minAvailable);
+        given.forEach((k, x) -> {
+            if (x != null) {
+                v.put(k, String.valueOf(x));
+            }
+        });
+        return new Settings(v, env);
     }
 
     /**
@@ -219,7 +234,7 @@ class SettingsUnderTestTest {
     @Test
     void thePreStopSleepIsTheNativeActionFromKubernetes130AndExecSleepBefore() {
         Deployment d = web();
-        LiveSettings s = settings(7L, null, Map.of(), null, null, null, null);
+        Settings s = settings(7L, null, Map.of(), null, null, null, null);
         JsonNode nativeSleep = Serialization.unmarshal(new SettingsUnderTest(client, "shop", true, null)
                 .deploymentChange(d, s).apply(), JsonNode.class);
         assertThat(nativeSleep.at("/1/value/0/lifecycle/preStop/sleep/seconds").asLong()).isEqualTo(7);
