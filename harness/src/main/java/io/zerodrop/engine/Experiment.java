@@ -10,6 +10,7 @@ import io.zerodrop.runtime.RuntimeFactory;
 import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.timeline.RunClock;
 import io.zerodrop.timeline.Timeline;
+import io.zerodrop.traffic.GeneratorRow;
 import io.zerodrop.traffic.LoadGenerators;
 import io.zerodrop.verdict.Expectations;
 import io.zerodrop.verdict.Verdict;
@@ -20,7 +21,6 @@ import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -135,19 +135,11 @@ public final class Experiment {
     }
 
     /** The fleet's account of each generator joined with what the analysis counted of it, by name. */
-    static List<Map<String, Object>> generatorRows(List<Map<String, Object>> fleet,
-            List<Measurement.GeneratorShare> shares) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (Map<String, Object> g : fleet) {
-            Map<String, Object> row = new LinkedHashMap<>(g);
-            shares.stream().filter(s -> s.name().equals(g.get("name"))).findFirst().ifPresent(s -> {
-                row.put("requests", s.requests());
-                row.put("measured", s.measured());
-                row.put("failed", s.failed());
-                row.put("achievedRate", Math.round(s.achievedRate() * 10) / 10.0);
-                row.put("saturated", s.saturated());
-            });
-            rows.add(row);
+    static List<GeneratorRow> generatorRows(List<GeneratorRow> fleet, List<Measurement.GeneratorShare> shares) {
+        List<GeneratorRow> rows = new ArrayList<>();
+        for (GeneratorRow g : fleet) {
+            rows.add(shares.stream().filter(s -> s.name().equals(g.name())).findFirst().map(s -> g.measured(
+                    s.requests(), s.measured(), s.failed(), s.achievedRate(), s.saturated())).orElse(g));
         }
         return rows;
     }

@@ -4,6 +4,7 @@ import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.findings.Finding;
 import io.zerodrop.ledger.GroundTruth;
 import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.traffic.GeneratorRow;
 import io.zerodrop.verdict.Verdict;
 import java.util.List;
 import java.util.Map;
@@ -23,4 +24,15 @@ public record RunReport(
         List<Finding> findings,
         Verdict verdict,
         Optional<String> gatlingReport) {
+
+    /**
+     * The load generators of a run from inside the cluster, as the header keeps them ({@code settings.loadGenerators},
+     * where report.json has them); empty for the single local generator.
+     */
+    public List<GeneratorRow> generators() {
+        Object rows = header.get("settings") instanceof Map<?, ?> s ? s.get("loadGenerators")
+                : header.get("loadGenerators");
+        return rows instanceof List<?> l ? l.stream().filter(GeneratorRow.class::isInstance)
+                .map(GeneratorRow.class::cast).toList() : List.of();
+    }
 }

@@ -3,7 +3,6 @@ package io.zerodrop.traffic;
 import io.zerodrop.gatling.GeneratorLog;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,7 +12,7 @@ import java.util.Optional;
  * the generators that died during the load ({@code lostGenerators}: name and why; what they sent until then is in
  * {@code logs}, cut short).
  */
-public record LoadResult(List<GeneratorLog> logs, List<Map<String, Object>> generators, long injectionSeenMs,
+public record LoadResult(List<GeneratorLog> logs, List<GeneratorRow> generators, long injectionSeenMs,
         List<Path> clientLogs, Optional<Path> gatlingReport, List<String> lostGenerators) {
 
     public LoadResult {
@@ -24,7 +23,7 @@ public record LoadResult(List<GeneratorLog> logs, List<Map<String, Object>> gene
     }
 
     /** A load whose every generator lived to its end. */
-    public LoadResult(List<GeneratorLog> logs, List<Map<String, Object>> generators, long injectionSeenMs,
+    public LoadResult(List<GeneratorLog> logs, List<GeneratorRow> generators, long injectionSeenMs,
             List<Path> clientLogs, Optional<Path> gatlingReport) {
         this(logs, generators, injectionSeenMs, clientLogs, gatlingReport, List.of());
     }

@@ -5,7 +5,7 @@ import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.gatling.GeneratorLog;
-import io.zerodrop.gatling.SimulationLogReader;
+import io.zerodrop.traffic.GeneratorRow;
 import io.zerodrop.traffic.LoadGenerators;
 import io.zerodrop.traffic.LoadInterrupted;
 import io.zerodrop.traffic.LoadResult;
@@ -108,7 +108,7 @@ public final class FleetRunner implements LoadGenerators {
         }
         finish(gens);
         List<GeneratorLog> logs = new ArrayList<>();
-        List<Map<String, Object>> table = new ArrayList<>();
+        List<GeneratorRow> table = new ArrayList<>();
         List<Path> clientLogs = new ArrayList<>();
         for (FleetGenerator g : gens) {
             long[] off = ClockEstimate.acrossRun(g.before, g.after);
@@ -184,26 +184,11 @@ public final class FleetRunner implements LoadGenerators {
     }
 
     /** One generator's line of the report's generator table: where it ran, its share, its clock, its log. */
-    private static Map<String, Object> row(FleetGenerator g, long[] off, double each, boolean wrote, long firstInjection) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("name", g.ch.name());
-        row.put("where", g.ch.where());
-        row.put("askedRate", each);
-        row.put("clockOffsetMs", off[0]);
-        row.put("clockUncertaintyMs", off[1]);
-        row.put("clockBefore", describe(g.before));
-        row.put("clockAfter", describe(g.after));
-        if (g.injectionGenMs > 0) {
-            row.put("injectionStartedMs", hostInjection(g));
-            row.put("injectionLateMs", hostInjection(g) - firstInjection);
-        }
-        if (wrote) {
-            row.put("simulationLog", g.log.toString());
-        }
-        if (g.died != null) {
-            row.put("died", g.died);
-        }
-        return row;
+    private static GeneratorRow row(FleetGenerator g, long[] off, double each, boolean wrote, long firstInjection) {
+        boolean injected = g.injectionGenMs > 0;
+        return GeneratorRow.ran(g.ch.name(), g.ch.where(), each, off[0], off[1], describe(g.before), describe(g.after),
+                injected ? hostInjection(g) : null, injected ? hostInjection(g) - firstInjection : null,
+                wrote ? g.log.toString() : null, g.died);
     }
 
     /** When the first generator began injecting, on this host's clock (each corrected by its offset before). */

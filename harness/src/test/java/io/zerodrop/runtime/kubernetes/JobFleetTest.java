@@ -12,6 +12,7 @@ import io.zerodrop.core.ZerodropException;
 import io.zerodrop.gatling.GeneratorLog;
 import io.zerodrop.gatling.RequestRecord;
 import io.zerodrop.scenario.LoadSpec;
+import io.zerodrop.traffic.GeneratorRow;
 import io.zerodrop.traffic.LoadResult;
 import io.zerodrop.traffic.TrafficListener;
 import io.zerodrop.traffic.TrafficPlan;
@@ -98,7 +99,7 @@ class JobFleetTest {
         }
         assertThat(r.logs()).extracting(GeneratorLog::name).containsExactly("zerodrop-load-r1-0-x0",
                 "zerodrop-load-r1-1-x1");
-        assertThat(r.generators()).extracting(m -> m.get("where")).containsExactly("node node-0", "node node-1");
+        assertThat(r.generators()).extracting(GeneratorRow::where).containsExactly("node node-0", "node node-1");
         GeneratorLog skewed = r.logs().get(1);
         assertThat(Math.abs(skewed.offsetMs() - 2_500)).isLessThanOrEqualTo(skewed.uncertaintyMs());
         List<RequestRecord> records = RecordingTarget.merged(r.logs());
@@ -226,7 +227,7 @@ class JobFleetTest {
         List<RequestRecord> fromSurvivor = RecordingTarget.merged(List.of(survivor));
         assertThat((long) fromSurvivor.size()).isEqualTo(received.keySet().stream().filter(id -> id.replaceAll(
                 "-\\d+$", "").endsWith("g0")).count());
-        assertThat(r.generators().get(1).get("died").toString()).contains("OOMKilled");
+        assertThat(r.generators().get(1).died()).contains("OOMKilled");
     }
 
     @Test

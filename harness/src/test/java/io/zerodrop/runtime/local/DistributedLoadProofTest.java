@@ -16,6 +16,7 @@ import io.zerodrop.scenario.LoadFrom;
 import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
+import io.zerodrop.traffic.GeneratorRow;
 import io.zerodrop.verdict.Expectations;
 import io.zerodrop.workload.Workload;
 import java.io.PrintWriter;
@@ -66,19 +67,16 @@ class DistributedLoadProofTest {
             Reconcile.exactly(o);
         }
         // each generator's clock measured, and its records moved by it
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> generators = (List<Map<String, Object>>) ((Map<String, Object>) merged.report()
-                .header().get("settings")).get("loadGenerators");
+        List<GeneratorRow> generators = merged.report().generators();
         assertThat(generators).hasSize(3);
         long measured = 0;
         for (int i = 0; i < 3; i++) {
-            Map<String, Object> g = generators.get(i);
-            long offset = ((Number) g.get("clockOffsetMs")).longValue();
-            long uncertainty = ((Number) g.get("clockUncertaintyMs")).longValue();
-            assertThat(uncertainty).isLessThanOrEqualTo(100);
-            assertThat(Math.abs(offset - SKEWS.get(i))).as("generator %d's offset", i).isLessThanOrEqualTo(uncertainty);
-            assertThat(g.get("saturated")).isEqualTo(false);
-            measured += ((Number) g.get("measured")).longValue();
+            GeneratorRow g = generators.get(i);
+            assertThat(g.clockUncertaintyMs()).isLessThanOrEqualTo(100);
+            assertThat(Math.abs(g.clockOffsetMs() - SKEWS.get(i))).as("generator %d's offset", i)
+                    .isLessThanOrEqualTo(g.clockUncertaintyMs());
+            assertThat(g.saturated()).isFalse();
+            measured += g.measured();
         }
         assertThat(measured).as("the generators' shares add up to the run").isEqualTo(merged.report().analysis()
                 .measuredRequests());

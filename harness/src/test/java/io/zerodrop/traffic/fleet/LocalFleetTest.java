@@ -7,6 +7,7 @@ import io.zerodrop.core.Undo;
 import io.zerodrop.gatling.GeneratorLog;
 import io.zerodrop.gatling.RequestRecord;
 import io.zerodrop.scenario.LoadSpec;
+import io.zerodrop.traffic.GeneratorRow;
 import io.zerodrop.traffic.LoadResult;
 import io.zerodrop.traffic.TrafficListener;
 import io.zerodrop.traffic.TrafficPlan;
@@ -61,7 +62,7 @@ class LocalFleetTest {
         assertThat(g1.uncertaintyMs()).isLessThanOrEqualTo(100);
         assertThat(Math.abs(g0.offsetMs())).isLessThanOrEqualTo(g0.uncertaintyMs());
         assertThat(Math.abs(g1.offsetMs() - 5_000)).isLessThanOrEqualTo(g1.uncertaintyMs());
-        assertThat(r.generators()).extracting(m -> m.get("askedRate")).containsExactly(15.0, 15.0);
+        assertThat(r.generators()).extracting(GeneratorRow::askedRate).containsExactly(15.0, 15.0);
         // every generator process has exited once told to finish
         for (long pid : pids) {
             ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
@@ -175,9 +176,9 @@ class LocalFleetTest {
                 + " pid " + pids.get(1) + ") stopped answering, exit code 137");
         assertThat(r.lostGenerators()).singleElement().asString().startsWith("generator-1 (this host, pid "
                 + pids.get(1) + "): load generator generator-1").contains("exit code 137").doesNotContain("\n");
-        assertThat(r.generators()).extracting(m -> m.get("name")).containsExactly("generator-0", "generator-1");
-        assertThat(r.generators().get(1).get("died").toString()).contains("exit code 137");
-        assertThat(r.generators().get(0)).doesNotContainKey("died");
+        assertThat(r.generators()).extracting(GeneratorRow::name).containsExactly("generator-0", "generator-1");
+        assertThat(r.generators().get(1).died()).contains("exit code 137");
+        assertThat(r.generators().get(0).died()).isNull();
 
         // the survivor's log is whole and holds every request the target had from it, some sent after the kill
         GeneratorLog survivor = r.logs().get(0);
