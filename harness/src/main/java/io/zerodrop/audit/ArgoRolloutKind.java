@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,7 +13,6 @@ import java.util.Optional;
  * that takes its template from a Deployment ({@code spec.workloadRef}) is not read here: that Deployment is.
  */
 final class ArgoRolloutKind implements WorkloadKind {
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     @Override
     public String kind() {
@@ -40,9 +38,9 @@ final class ArgoRolloutKind implements WorkloadKind {
         PodTemplateSpec template;
         LabelSelector selector;
         try {
-            template = spec.get("template") == null ? null : SERIALIZATION.convertValue(spec.get("template"),
+            template = spec.get("template") == null ? null : ObjectJson.SERIALIZATION.convertValue(spec.get("template"),
                     PodTemplateSpec.class);
-            selector = spec.get("selector") == null ? null : SERIALIZATION.convertValue(spec.get("selector"),
+            selector = spec.get("selector") == null ? null : ObjectJson.SERIALIZATION.convertValue(spec.get("selector"),
                     LabelSelector.class);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("spec.template or spec.selector is not what a Rollout holds: "

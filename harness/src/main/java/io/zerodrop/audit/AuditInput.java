@@ -3,7 +3,6 @@ package io.zerodrop.audit;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.zerodrop.core.ZerodropException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +37,6 @@ import org.yaml.snakeyaml.nodes.Tag;
  * naming file, line and column.
  */
 public final class AuditInput {
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private AuditInput() {
     }
@@ -247,7 +245,7 @@ public final class AuditInput {
     /** One document as fabric8 reads it (an object, or a list of them); what it cannot read is an input error. */
     private static Object unmarshal(Map<?, ?> map, String file, int line) {
         try {
-            return SERIALIZATION.unmarshal(SERIALIZATION.asJson(slim(map)));
+            return ObjectJson.SERIALIZATION.unmarshal(ObjectJson.SERIALIZATION.asJson(slim(map)));
         } catch (RuntimeException e) {
             Throwable c = e;
             while (c.getCause() != null && !(c instanceof JsonMappingException)) {

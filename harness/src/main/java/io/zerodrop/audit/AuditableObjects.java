@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.zerodrop.core.Durations;
 import java.util.List;
 import java.util.Map;
@@ -143,10 +142,8 @@ final class AuditableObjects {
     }
 
     private static boolean hasSpec(HasMetadata o) {
-        return SERIALIZATION.convertValue(o, Map.class).get("spec") != null;
+        return ObjectJson.SERIALIZATION.convertValue(o, Map.class).get("spec") != null;
     }
-
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private static String template(Workload w) {
         PodTemplateSpec t = w.template();

@@ -1,6 +1,5 @@
 package io.zerodrop.audit;
 
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,7 @@ final class Autoscalers {
             Map<String, AuditObject> byTarget = new HashMap<>();
             for (AuditObject o : objects) {
                 if ("HorizontalPodAutoscaler".equals(o.object().getKind())) {
-                    Map<?, ?> ref = path(o, "spec", "scaleTargetRef");
+                    Map<?, ?> ref = ObjectJson.path(o, "spec", "scaleTargetRef");
                     if (ref != null) {
                         byTarget.putIfAbsent(o.namespace() + "/" + ref.get("kind") + "/" + ref.get("name"), o);
                     }
@@ -41,22 +40,8 @@ final class Autoscalers {
 
     /** Its {@code minReplicas}; 1 when omitted, as the API defaults it. */
     static int minReplicas(AuditObject hpa) {
-        Map<?, ?> spec = path(hpa, "spec");
+        Map<?, ?> spec = ObjectJson.path(hpa, "spec");
         Object min = spec == null ? null : spec.get("minReplicas");
         return min instanceof Number n ? n.intValue() : 1;
     }
-
-    /** A nested map of the object as its JSON reads, whatever class fabric8 gave it; null where absent. */
-    static Map<?, ?> path(AuditObject o, String... keys) {
-        Object at = SERIALIZATION.convertValue(o.object(), Map.class);
-        for (String k : keys) {
-            if (!(at instanceof Map<?, ?> m)) {
-                return null;
-            }
-            at = m.get(k);
-        }
-        return at instanceof Map<?, ?> m ? m : null;
-    }
-
-    static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 }

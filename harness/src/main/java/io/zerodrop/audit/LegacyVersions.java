@@ -3,7 +3,6 @@ package io.zerodrop.audit;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +16,6 @@ import java.util.Set;
  * empty v1beta1 selector is read as none.
  */
 final class LegacyVersions {
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     private static final Set<String> APPS_KINDS = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet");
     private static final Set<String> OLD_APPS = Set.of("apps/v1beta1", "apps/v1beta2", "extensions/v1beta1");
 
@@ -41,9 +39,9 @@ final class LegacyVersions {
         if (to == null) {
             return o;
         }
-        Map<String, Object> map = new LinkedHashMap<>(SERIALIZATION.convertValue(o, Map.class));
+        Map<String, Object> map = new LinkedHashMap<>(ObjectJson.SERIALIZATION.convertValue(o, Map.class));
         map.put("apiVersion", to);
-        HasMetadata converted = SERIALIZATION.unmarshal(SERIALIZATION.asJson(map));
+        HasMetadata converted = ObjectJson.SERIALIZATION.unmarshal(ObjectJson.SERIALIZATION.asJson(map));
         if (converted instanceof PodDisruptionBudget b && b.getSpec() != null && empty(b.getSpec().getSelector())) {
             b.getSpec().setSelector(null); // v1beta1: {} selects no pod
         }

@@ -87,7 +87,7 @@ final class MetricsPorts {
             List<Monitor> out = new ArrayList<>();
             for (AuditObject o : objects) {
                 Map<?, ?> spec = "ServiceMonitor".equals(o.kind()) && o.object().getApiVersion() != null
-                        && o.object().getApiVersion().startsWith("monitoring.coreos.com/") ? Autoscalers.path(o, "spec") : null;
+                        && o.object().getApiVersion().startsWith("monitoring.coreos.com/") ? ObjectJson.path(o, "spec") : null;
                 if (spec == null) {
                     continue;
                 }
@@ -100,7 +100,7 @@ final class MetricsPorts {
                     }
                 }
                 out.add(new Monitor(o.namespace(), spec.get("namespaceSelector"), spec.get("selector") == null
-                        ? null : Autoscalers.SERIALIZATION.convertValue(spec.get("selector"), LabelSelector.class), ports));
+                        ? null : ObjectJson.SERIALIZATION.convertValue(spec.get("selector"), LabelSelector.class), ports));
             }
             serviceMonitors = List.copyOf(out);
         }
