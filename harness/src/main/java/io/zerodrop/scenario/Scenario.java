@@ -1,6 +1,6 @@
 package io.zerodrop.scenario;
 
-import io.zerodrop.core.IntOrPercent;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.DisruptionKind;
 import io.zerodrop.disruption.PodSelector;
@@ -77,6 +77,23 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
         /** True when the scenario sets nothing under test. */
         public boolean isEmpty() {
             return values.isEmpty() && env.isEmpty();
+        }
+
+        /**
+         * As report.json shows them: every setting by its key (a whole number as a number; null when not set), and
+         * {@code env} after the container's own settings.
+         */
+        @JsonValue
+        public Map<String, Object> json() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Setting k : Setting.values()) {
+                if (k.part().compareTo(Setting.Part.CONTAINER) > 0 && !out.containsKey("env")) {
+                    out.put("env", env);
+                }
+                String v = values.get(k);
+                out.put(k.key(), v == null || !k.whole() ? v : Long.valueOf(v));
+            }
+            return out;
         }
 
         /** Whether a setting changes {@code part} of the workload. */

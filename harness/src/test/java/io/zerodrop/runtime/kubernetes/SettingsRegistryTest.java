@@ -17,6 +17,7 @@ import io.zerodrop.workload.Probe;
 import io.zerodrop.workload.Workload;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -116,6 +117,25 @@ class SettingsRegistryTest {
         }
         assertThat(Preflight.forSettings(s, target)).as(k.key() + " needs a permission preflight asks for")
                 .isNotEmpty();
+    }
+
+    @Test
+    void reportJsonShowsEverySettingByItsKeyAsItAlwaysHas() {
+        Settings s = new Settings(Map.of(Setting.PRE_STOP_SLEEP_SECONDS, "5", Setting.MAX_SURGE, "25%"),
+                Map.of("SHUTDOWN_DELAY_MS", "1000"));
+
+        JsonNode json = JSON.valueToTree(s);
+
+        List<String> keys = new ArrayList<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("replicas", "terminationGracePeriodSeconds", "preStopSleepSeconds", "env",
+                "readinessPeriodSeconds", "readinessFailureThreshold", "readinessInitialDelaySeconds", "maxSurge",
+                "maxUnavailable", "pdbMinAvailable", "pdbMaxUnavailable");
+        assertThat(json.path("preStopSleepSeconds").isNumber()).isTrue();
+        assertThat(json.path("preStopSleepSeconds").asLong()).isEqualTo(5);
+        assertThat(json.path("maxSurge").asText()).isEqualTo("25%");
+        assertThat(json.path("replicas").isNull()).isTrue();
+        assertThat(json.path("env").path("SHUTDOWN_DELAY_MS").asText()).isEqualTo("1000");
     }
 
     @Test
