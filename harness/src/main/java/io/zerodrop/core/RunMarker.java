@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -57,7 +56,6 @@ import java.util.regex.Pattern;
 public final class RunMarker {
     /** The environment variable every process of a run carries. */
     public static final String ENV = "ZERODROP_RUN";
-    private static final Pattern RUN_ID = Pattern.compile("[0-9a-z]+-[0-9a-f]{8}");
     private static final Pattern NETNS = Pattern.compile("zd-[0-9A-Za-z_-]{1,40}");
     /** The markers this JVM owns: never opened by its own cleanups, whose close would release their lock. */
     private static final Set<Path> OWN = ConcurrentHashMap.newKeySet();
@@ -85,12 +83,19 @@ public final class RunMarker {
                 "zerodrop-runs-" + System.getProperty("user.name", "unknown")).toString()));
     }
 
-    /**
-     * Writes the marker of a new run and registers, first of all its undos (so it runs last), the sweep of every
-     * process left with this run's id, the removal of the marker and the release of its lock.
-     */
+    /** Begins a run with a new id: see {@link #begin(Undo, String)}. */
     public static RunMarker begin(Undo undo) {
-        String id = Long.toString(System.currentTimeMillis(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return begin(undo, RunId.next());
+    }
+
+    /**
+     * Writes the marker of run {@code id} (a {@link RunId}) and registers, first of all its undos (so it runs last),
+     * the sweep of every process left with this run's id, the removal of the marker and the release of its lock.
+     */
+    public static RunMarker begin(Undo undo, String id) {
+        if (!RunId.valid(id)) {
+            throw new IllegalArgumentException("not a run id: \"" + id + "\"");
+        }
         Path dir = ownDirectory(true);
         Path file = dir.resolve(id + ".run");
         Path tmp = dir.resolve(id + ".run.new");
@@ -268,7 +273,7 @@ public final class RunMarker {
                 p.load(new StringReader(new String(buf.array(), 0, buf.position(), StandardCharsets.ISO_8859_1)));
                 String name = f.getFileName().toString();
                 String run = name.substring(0, name.length() - ".run".length());
-                if (!RUN_ID.matcher(run).matches() || !run.equals(p.getProperty("run", run))) {
+                if (!RunId.valid(run) || !run.equals(p.getProperty("run", run))) {
                     warnings.add("ignored " + f + ": not a marker zerodrop wrote (run id " + p.getProperty("run")
                             + " in a file named " + name + ")");
                     return Optional.empty();

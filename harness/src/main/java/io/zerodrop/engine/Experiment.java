@@ -1,6 +1,7 @@
 package io.zerodrop.engine;
 
 import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.RunId;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.Step;
@@ -34,8 +35,10 @@ public final class Experiment {
      * What to run; {@code startBudget} is how long the workload may take to be ready before the load starts (image
      * pulls, readiness, the rollout of the settings under test).
      */
+    /** {@code runId}: the run's id ({@link RunId}) when preparing it chose one; null: a new one at its start. */
     public record Plan(String title, String command, LoadSpec load, List<Step> steps, Expectations expectations,
-            Path outDir, boolean gatlingReport, Map<String, Object> settingsUnderTest, Duration startBudget) {
+            Path outDir, boolean gatlingReport, Map<String, Object> settingsUnderTest, Duration startBudget,
+            String runId) {
         /** The start budget of a run on this host's processes, where none is given. */
         public static final Duration LOCAL_START_BUDGET = Duration.ofSeconds(90);
 
@@ -44,6 +47,13 @@ public final class Experiment {
                 Path outDir, boolean gatlingReport, Map<String, Object> settingsUnderTest) {
             this(title, command, load, steps, expectations, outDir, gatlingReport, settingsUnderTest,
                     LOCAL_START_BUDGET);
+        }
+
+        /** A plan whose run gets a new id at its start. */
+        public Plan(String title, String command, LoadSpec load, List<Step> steps, Expectations expectations,
+                Path outDir, boolean gatlingReport, Map<String, Object> settingsUnderTest, Duration startBudget) {
+            this(title, command, load, steps, expectations, outDir, gatlingReport, settingsUnderTest, startBudget,
+                    null);
         }
     }
 
@@ -80,7 +90,7 @@ public final class Experiment {
     /** As above, wired to {@code wiring}'s clock and load. */
     static Outcome runOn(RuntimeFactory factory, Workload workload, Plan plan, PrintWriter err, Wiring wiring) {
         Timeline timeline = new Timeline(wiring.clock());
-        return RunLifetime.live(err, undo -> {
+        return RunLifetime.live(err, plan.runId() != null ? plan.runId() : RunId.next(), undo -> {
             Teardown teardown = new Teardown(factory.create(timeline, undo));
             try {
                 return run(teardown, timeline, undo, workload, plan, err, wiring);

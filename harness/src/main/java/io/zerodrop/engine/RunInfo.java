@@ -1,10 +1,11 @@
 package io.zerodrop.engine;
 
+import io.zerodrop.core.RunMarker;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The journal header fields every run shares: versions, host and the one clock. */
+/** The journal header fields every run shares: the run's id, versions, host and the one clock. */
 public final class RunInfo {
     private RunInfo() {
     }
@@ -14,6 +15,8 @@ public final class RunInfo {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("zerodrop", version());
         h.put("command", command);
+        // the run's one id: its marker's, its processes' ZERODROP_RUN, its records in a cluster (Lease, labels)
+        RunMarker.current().ifPresent(m -> h.put("run", m.id()));
         h.put("runtime", runtime);
         h.put("target", target);
         h.put("gatling", gatlingVersion);

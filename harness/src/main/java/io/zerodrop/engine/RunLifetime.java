@@ -19,11 +19,14 @@ final class RunLifetime {
     private RunLifetime() {
     }
 
-    /** Runs {@code run} with the run's undo registry; its result once the reports are written (or it failed). */
-    static <T> T live(PrintWriter err, Function<Undo, T> run) {
+    /**
+     * Runs {@code run} as run {@code id} with the run's undo registry; its result once the reports are written (or it
+     * failed).
+     */
+    static <T> T live(PrintWriter err, String id, Function<Undo, T> run) {
         Leftovers.removeAndReport(err);
         try (Undo undo = new Undo()) {
-            RunMarker.begin(undo);
+            RunMarker.begin(undo, id);
             CountDownLatch reported = new CountDownLatch(1);
             undo.afterSignal(() -> {
                 try {

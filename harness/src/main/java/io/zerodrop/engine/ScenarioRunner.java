@@ -90,7 +90,8 @@ public final class ScenarioRunner {
             Path outDir = OutputDirectory.create(o.out(), "--out", "");
             Experiment.Plan plan = new Experiment.Plan(o.title() != null ? o.title() : "zerodrop " + o.command()
                     + " — " + s.name(), o.command(), s.load(), s.toSteps(), s.expectations(), outDir,
-                    o.gatlingReport(), prepared.underTest(), startBudget(s, request, provider));
+                    o.gatlingReport(), prepared.underTest(), startBudget(s, request, provider),
+                    prepared.runId().orElse(null));
             return Experiment.runOn(prepared.factory(outDir), prepared.workload(), plan, err);
         }
     }

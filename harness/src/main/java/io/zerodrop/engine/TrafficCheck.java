@@ -2,6 +2,7 @@ package io.zerodrop.engine;
 
 import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.RunId;
 import io.zerodrop.core.Undo;
 import io.zerodrop.gatling.SimulationLogException;
 import io.zerodrop.ledger.LedgerSource;
@@ -46,7 +47,7 @@ final class TrafficCheck {
     Experiment.Outcome run() {
         Path outDir = OutputDirectory.create(request.out(), "--out", "");
         TrafficPlan plan = request.load().toPlan(request.baseUrl(), outDir, request.gatlingReport());
-        return RunLifetime.live(err, undo -> {
+        return RunLifetime.live(err, RunId.next(), undo -> {
             LoadSpec load = request.load();
             err.printf("zerodrop: %s at %.0f req/s against %s for %d s (+%d s warm-up)%n",
                     Simulations.label(plan.simulationClass()), load.rate(), request.baseUrl(),

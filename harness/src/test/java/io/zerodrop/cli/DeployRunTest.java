@@ -65,7 +65,8 @@ class DeployRunTest {
                     && !c.path().contains("selfsubjectaccessreviews")).toList();
             assertThat(created.get(0).path()).isEqualTo("/api/v1/namespaces");
             String ns = new ObjectMapper().readTree(created.get(0).body()).at("/metadata/name").asText();
-            assertThat(ns).matches("zerodrop-\\d{8}-\\d{6}-[0-9a-f]{4}");
+            assertThat(ns).matches("zerodrop-\\d{8}-\\d{6}-[0-9a-f]{8}");
+            String runId = ns.substring("zerodrop-".length());
             assertThat(created.get(0).body()).contains("\"zerodrop.io/run\"", "\"app.kubernetes.io/managed-by\":"
                     + "\"zerodrop\"");
             assertThat(created.subList(1, 5)).extracting(ScriptedCluster.Call::path).containsExactly(
@@ -82,6 +83,10 @@ class DeployRunTest {
             assertThat(report.path("terminations").get(0).path("pod").asText()).isEqualTo("target-app-1");
             assertThat(report.path("terminations").get(0).path("replacement").asText()).matches("target-app-\\d+")
                     .isNotEqualTo("target-app-1");
+            assertThat(report.at("/header/run").asText()).as("one id: the namespace's and the report's")
+                    .isEqualTo(runId);
+            assertThat(new ObjectMapper().readTree(created.get(0).body()).at("/metadata/labels")
+                    .path("zerodrop.io/run").asText()).isEqualTo(runId);
             JsonNode rt = report.path("header").path("settings").path("runtime");
             assertThat(rt.path("namespace").asText()).isEqualTo(ns);
             assertThat(rt.path("target").asText()).isEqualTo("Deployment target-app (deployed for the run)");

@@ -248,7 +248,9 @@ class KubernetesRunCommandTest {
             JsonNode gens = report.path("header").path("settings").path("loadGenerators");
             assertThat(gens).hasSize(2);
             assertThat(gens.findValuesAsText("where")).containsExactly("node node-0", "node node-1");
-            assertThat(gens.get(0).path("name").asText()).matches("zerodrop-load-\\d{8}-\\d{6}-[0-9a-f]{4}-0-x0");
+            assertThat(gens.get(0).path("name").asText()).matches("zerodrop-load-\\d{8}-\\d{6}-[0-9a-f]{8}-0-x0");
+            assertThat(gens.get(0).path("name").asText()).as("the load Job is named after the run's one id")
+                    .startsWith("zerodrop-load-" + report.at("/header/run").asText() + "-");
             assertThat(Math.abs(gens.get(1).path("clockOffsetMs").asLong() - 1_200)).isLessThanOrEqualTo(gens.get(1)
                     .path("clockUncertaintyMs").asLong());
             assertThat(gens.get(0).path("measured").asLong() + gens.get(1).path("measured").asLong())

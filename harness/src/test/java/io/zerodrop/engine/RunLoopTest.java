@@ -8,6 +8,8 @@ import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.FailureClass;
 import io.zerodrop.analysis.Phase;
 import io.zerodrop.core.ExitCodes;
+import io.zerodrop.core.RunId;
+import io.zerodrop.core.RunMarker;
 import io.zerodrop.core.RunMarkersHere;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.DeletePods;
@@ -60,16 +62,27 @@ class RunLoopTest {
      * A run of {@code steps} on three pods ending as {@code script} says, one request every 10 ms; a request fails
      * with the message {@code failure} gives for (the runtime, its start time).
      */
+    /** How many runs this test made: each writes into a directory of its own. */
+    private int runs;
+
     private Ran run(ScriptedRuntime.Script script, List<Step> steps, Failure failure) {
+        return run(script, steps, failure, null, new AtomicReference<>());
+    }
+
+    /** As above, as run {@code runId} (null: a new id); {@code marker}: the run's marker id while its runtime starts. */
+    private Ran run(ScriptedRuntime.Script script, List<Step> steps, Failure failure, String runId,
+            AtomicReference<String> marker) {
         VirtualClock clock = new VirtualClock(T0);
         AtomicReference<ScriptedRuntime> runtime = new AtomicReference<>();
         LongFunction<String> failing = t -> failure.at(runtime.get(), t);
         CannedLoad load = new CannedLoad(clock, 10, failing);
         StringWriter console = new StringWriter();
-        Path out = OutputDirectory.create(dir.resolve("out"), "--out", "");
+        Path out = OutputDirectory.create(dir.resolve("out-" + runs++), "--out", "");
         Experiment.Plan plan = new Experiment.Plan("fast", "run", LoadSpec.of("fresh-connections", 100, WARMUP_S,
-                DURATION_S), steps, new Expectations(0L, null, null, null, null, null), out, false, Map.of());
+                DURATION_S), steps, new Expectations(0L, null, null, null, null, null), out, false, Map.of(),
+                Experiment.Plan.LOCAL_START_BUDGET, runId);
         Experiment.Outcome o = Experiment.runOn((timeline, undo) -> {
+            marker.set(RunMarker.current().map(RunMarker::id).orElse(null));
             runtime.set(new ScriptedRuntime(timeline, script, 3));
             return runtime.get();
         }, workload(), plan, new PrintWriter(console, true), new Experiment.Wiring(clock, (l, r, u) -> load));
@@ -133,7 +146,7 @@ class RunLoopTest {
         });
         assertThat(r.runtime().calls).containsOnlyOnce("close");
         // every report written, and they agree with the analysis
-        Path out = dir.resolve("out");
+        Path out = dir.resolve("out-0");
         JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         assertThat(json.at("/requests/failed").asLong()).isEqualTo(27);
         assertThat(json.at("/requests/measured").asLong()).isEqualTo(a.measuredRequests());
@@ -162,6 +175,22 @@ class RunLoopTest {
     }
 
     @Test
+    void aRunIsNamedByOneIdFromItsMarkerToItsReport() {
+        AtomicReference<String> marker = new AtomicReference<>();
+        Ran chosen = run(ScriptedRuntime.Script.HARDENED, List.of(), Failure.NONE, "20261205-103012-0af31b2c", marker);
+
+        assertThat(marker.get()).as("the marker of a run whose id was chosen while preparing it")
+                .isEqualTo("20261205-103012-0af31b2c");
+        assertThat(chosen.outcome().report().header()).containsEntry("run", "20261205-103012-0af31b2c");
+        assertThat(RunMarker.current()).as("the marker is gone with the run").isEmpty();
+
+        Ran fresh = run(ScriptedRuntime.Script.HARDENED, List.of(), Failure.NONE, null, marker);
+        assertThat(RunId.valid(marker.get())).as(marker.get()).isTrue();
+        assertThat(fresh.outcome().report().header()).containsEntry("run", marker.get());
+        assertThat(marker.get()).isNotEqualTo("20261205-103012-0af31b2c");
+    }
+
+    @Test
     void aRepeatedStepIsIssuedAtEachDueTimeOnTheOneClock() {
         Ran r = run(ScriptedRuntime.Script.HARDENED, List.of(deleteOne("d", 500, 1_500, 3)), Failure.NONE);
         Experiment.Outcome o = r.outcome();
@@ -182,7 +211,7 @@ class RunLoopTest {
         VirtualClock clock = new VirtualClock(T0);
         CannedLoad load = new CannedLoad(clock, 10, t -> null);
         StringWriter console = new StringWriter();
-        Path out = OutputDirectory.create(dir.resolve("out"), "--out", "");
+        Path out = OutputDirectory.create(dir.resolve("out-" + runs++), "--out", "");
         Experiment.Plan plan = new Experiment.Plan("fast", "run", LoadSpec.of("fresh-connections", 100, WARMUP_S,
                 DURATION_S), List.of(deleteOne("d1", 3_000, 0, 1)), new Expectations(0L, null, null, null, null,
                 null), out, false, Map.of());

@@ -1,6 +1,7 @@
 package io.zerodrop.runtime.kubernetes;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.zerodrop.core.RunId;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.ApiTarget;
 import io.zerodrop.engine.PreparedRun;
@@ -122,7 +123,7 @@ public final class KubernetesProvider implements RuntimeProvider {
         }
         List<HasMetadata> objects = ManifestLoader.render(s.manifests());
         Workload w = ManifestLoader.fromObjects(objects, s.manifests().toString());
-        String runId = RunRecords.newRunId();
+        String runId = RunId.next();
         String ns = Deployer.namespaceFor(runId);
         Deployer deployer = new Deployer(objects, ns, runId, s.manifests().toString());
         Settings live = s.settings();
@@ -159,7 +160,7 @@ public final class KubernetesProvider implements RuntimeProvider {
                         + " deployment is ready, reverted before the namespace goes)\n"));
                 return b.toString();
             }, (timeline, undo) -> KubernetesRuntime.deploying(c, deployer, ref, live, runtimeUrl, how, timeline,
-                    undo).withRoutingAllowance(s.routingAllowance()));
+                    undo).withRoutingAllowance(s.routingAllowance()), runId);
         } catch (RuntimeException e) {
             c.close();
             throw e;
@@ -172,7 +173,13 @@ public final class KubernetesProvider implements RuntimeProvider {
 
     private static PreparedRun prepared(Cluster c, Workload w, Map<String, Object> underTest, Supplier<String> plan,
             RuntimeFactory factory) {
-        return PreparedRun.of(plan, w, underTest, outDir -> factory, c::close);
+        return prepared(c, w, underTest, plan, factory, null);
+    }
+
+    /** {@code runId}: the run's, chosen while preparing (its namespace is named after it); null: chosen at start. */
+    private static PreparedRun prepared(Cluster c, Workload w, Map<String, Object> underTest, Supplier<String> plan,
+            RuntimeFactory factory, String runId) {
+        return PreparedRun.of(plan, w, underTest, outDir -> factory, c::close, runId);
     }
 
     /**

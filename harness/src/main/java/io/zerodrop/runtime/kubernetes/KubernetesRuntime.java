@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.zerodrop.core.RunId;
+import io.zerodrop.core.RunMarker;
 import io.zerodrop.core.Undo;
 import io.zerodrop.ledger.DataPath;
 import io.zerodrop.ledger.LedgerSource;
@@ -105,7 +107,8 @@ public final class KubernetesRuntime implements Runtime {
         this.timeline = timeline;
         this.deployment = new DeploymentWatch(timeline);
         this.undo = undo;
-        this.runId = deployer != null ? deployer.runId() : RunRecords.newRunId();
+        this.runId = deployer != null ? deployer.runId()
+                : RunMarker.current().map(RunMarker::id).orElseGet(RunId::next); // the run's one id
         this.actions = new ClusterActions(cluster, new ApiCalls(cluster.client(), cluster.namespace()), seen,
                 deployment, timeline, undo, undos, () -> this.target, this::pods, this::records);
         this.accounts = new ServerAccounts(cluster, seen);

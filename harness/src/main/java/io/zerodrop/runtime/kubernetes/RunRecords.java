@@ -19,7 +19,6 @@ import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -29,7 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -141,13 +139,6 @@ public final class RunRecords implements AutoCloseable {
 
     private static String holder() {
         return ManagementFactory.getRuntimeMXBean().getName(); // pid@host
-    }
-
-    /** A run id: the host's local time to the second and four random hex digits, e.g. {@code 20261204-151203-0af3}. */
-    public static String newRunId() {
-        return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
-                + Integer.toHexString(0x10000 | ThreadLocalRandom.current().nextInt(0x10000))
-                .substring(1);
     }
 
     public String runId() {

@@ -2,6 +2,7 @@ package io.zerodrop.runtime.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.zerodrop.core.RunId;
 import io.zerodrop.core.Undo;
 import io.zerodrop.scenario.Scenario.Settings;
 import io.zerodrop.scenario.Setting;
@@ -23,7 +24,7 @@ public final class RecordedChangeChild {
         String kind = args[1];
         Undo undo = new Undo();
         if (kind.equals("deploy")) {
-            String runId = RunRecords.newRunId();
+            String runId = RunId.next();
             String ns = Deployer.namespaceFor(runId);
             Cluster c = Cluster.connectToCreate(new ClusterOptions(kubeconfig, null, null), ns);
             List<HasMetadata> objects = List.of(new ConfigMapBuilder().withNewMetadata().withName("web-config")
@@ -33,7 +34,7 @@ public final class RecordedChangeChild {
             changed(runId);
         }
         Cluster c = Cluster.connect(new ClusterOptions(kubeconfig, null, "shop"), null);
-        RunRecords records = RunRecords.open(c.client(), "shop", RunRecords.newRunId(), System::currentTimeMillis, undo);
+        RunRecords records = RunRecords.open(c.client(), "shop", RunId.next(), System::currentTimeMillis, undo);
         ClusterTarget web = ClusterTarget.find(c.client(), "shop", "deployment/web");
         switch (kind) {
             case "settings" -> new SettingsUnderTest(c.client(), "shop", true, () -> records).apply(web, new Settings(
