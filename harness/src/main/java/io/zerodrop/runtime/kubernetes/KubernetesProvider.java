@@ -15,7 +15,6 @@ import io.zerodrop.workload.Workload;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,11 +79,7 @@ public final class KubernetesProvider implements RuntimeProvider {
                     ? TrafficPath.inCluster(c, target) : TrafficPath.discover(c, target);
             String trafficUrl = givenUrl != null ? givenUrl : discovered[0];
             String how = givenUrl == null ? discovered[1] : r.url() != null ? "--url" : "traffic.url in the scenario";
-            List<Preflight.Permission> needed = new ArrayList<>(Preflight.needed(s.steps().stream()
-                    .map(Scenario.StepSpec::action).distinct().toList()));
-            add(needed, Preflight.forSettings(live, target));
-            add(needed, Preflight.forLoad(s.load().from().cluster()));
-            Preflight.check(c.client(), c.namespace(), needed);
+            Preflight.check(c.client(), c.namespace(), Preflight.forRun(List.of(), s, target));
             Workload w = new Workload(target.kind(), target.name(), live.replicas() != null ? live.replicas()
                     : target.replicas(), target.podLabels(), "", "", List.of(), List.of(), Map.of(), List.of(), 0,
                     Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 30, "25%", "25%",
@@ -140,11 +135,7 @@ public final class KubernetesProvider implements RuntimeProvider {
             ClusterTarget planned = new ClusterTarget(w.kind(), w.name(), ns, w.podLabels(), w.podLabels(),
                     w.replicas(), w.service().map(x -> List.of(x.name())).orElse(List.of()), w.budget().map(b ->
                     List.of(b.name())).orElse(List.of()));
-            List<Preflight.Permission> needed = new ArrayList<>(deployer.permissions());
-            add(needed, Preflight.needed(s.steps().stream().map(Scenario.StepSpec::action).distinct().toList()));
-            add(needed, Preflight.forSettings(live, planned));
-            add(needed, Preflight.forLoad(s.load().from().cluster()));
-            Preflight.check(c.client(), ns, needed);
+            Preflight.check(c.client(), ns, Preflight.forRun(deployer.permissions(), s, planned));
             Map<String, Object> underTest = new LinkedHashMap<>();
             underTest.put("scenario", r.scenarioFile().toString());
             underTest.put("manifests", s.manifests().toString());
@@ -165,10 +156,6 @@ public final class KubernetesProvider implements RuntimeProvider {
             c.close();
             throw e;
         }
-    }
-
-    private static void add(List<Preflight.Permission> needed, List<Preflight.Permission> more) {
-        more.stream().filter(p -> !needed.contains(p)).forEach(needed::add);
     }
 
     private static PreparedRun prepared(Cluster c, Workload w, Map<String, Object> underTest, Supplier<String> plan,

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.DisruptionKind;
+import io.zerodrop.scenario.Scenario;
 import io.zerodrop.scenario.Scenario.Settings;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -47,6 +48,18 @@ public final class Preflight {
         return DisruptionKind.named(action).orElseThrow(() -> ZerodropException.usage("unknown disruption action \""
                 + action + "\"")).access().stream().map(a -> new Permission(a.verb(), a.group(), a.resource(),
                 a.subresource(), a.clusterScoped())).toList();
+    }
+
+    /**
+     * What scenario {@code s} needs on {@code t}, after {@code first} (what must exist before: the objects
+     * {@code --deploy} creates), each permission once: its disruption steps', its settings under test's, its load's.
+     */
+    static List<Permission> forRun(List<Permission> first, Scenario s, ClusterTarget t) {
+        Set<Permission> out = new LinkedHashSet<>(first);
+        out.addAll(needed(s.steps().stream().map(Scenario.StepSpec::action).distinct().toList()));
+        out.addAll(forSettings(s.settings(), t));
+        out.addAll(forLoad(s.load().from().cluster()));
+        return List.copyOf(out);
     }
 
     /** What applying (and reverting) settings under test needs: patch the Deployment; create or patch the budget. */
