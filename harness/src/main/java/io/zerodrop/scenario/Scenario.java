@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * A scenario file, validated: the target (manifests and runtime, or a workload and namespace in a cluster), the
@@ -86,14 +87,27 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
         @JsonValue
         public Map<String, Object> json() {
             Map<String, Object> out = new LinkedHashMap<>();
-            for (Setting k : Setting.values()) {
-                if (k.part().compareTo(Setting.Part.CONTAINER) > 0 && !out.containsKey("env")) {
-                    out.put("env", env);
-                }
-                String v = values.get(k);
-                out.put(k.key(), v == null || !k.whole() ? v : Long.valueOf(v));
-            }
+            inPlanOrder((k, v) -> out.put(k.key(), v == null || !k.whole() ? v : Long.valueOf(v)),
+                    () -> out.put("env", env));
             return out;
+        }
+
+        /**
+         * Every setting in {@link Setting}'s order with its value (null when not set), and {@code env} once, right
+         * after the settings of the container itself: the order of the plan lines and of report.json.
+         */
+        private void inPlanOrder(BiConsumer<Setting, String> setting, Runnable atEnv) {
+            boolean envDone = false;
+            for (Setting k : Setting.values()) {
+                if (!envDone && k.part().compareTo(Setting.Part.CONTAINER) > 0) {
+                    atEnv.run();
+                    envDone = true;
+                }
+                setting.accept(k, values.get(k));
+            }
+            if (!envDone) {
+                atEnv.run();
+            }
         }
 
         /** Whether a setting changes {@code part} of the workload. */
@@ -166,17 +180,11 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
         /** One line per change, for the plan and the report, in {@link Setting}'s order; env with the container's. */
         public List<String> describe() {
             List<String> out = new ArrayList<>();
-            boolean envDone = false;
-            for (Map.Entry<Setting, String> e : values.entrySet()) {
-                if (!envDone && e.getKey().part().compareTo(Setting.Part.CONTAINER) > 0) {
-                    env.forEach((name, value) -> out.add("env " + name + "=" + value));
-                    envDone = true;
+            inPlanOrder((k, v) -> {
+                if (v != null) {
+                    out.add(k.describe(v));
                 }
-                out.add(e.getKey().describe(e.getValue()));
-            }
-            if (!envDone) {
-                env.forEach((name, value) -> out.add("env " + name + "=" + value));
-            }
+            }, () -> env.forEach((name, value) -> out.add("env " + name + "=" + value)));
             return out;
         }
 
