@@ -1,5 +1,6 @@
 package io.zerodrop.analysis;
 
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
                 continue;
             }
             if (e.type() == EventType.REPLACEMENT_STARTED || e.type() == EventType.REPLACEMENT_READY) {
-                String old = e.attributes().get("replaces");
+                String old = e.attribute(Attribute.REPLACES);
                 if (old != null) {
                     replacementOf.put(old, e.pod());
                 }
@@ -72,8 +73,8 @@ public record PodTermination(String pod, String disruption, long markedMs, long 
             if (!e.disruption().isEmpty()) {
                 disruption.putIfAbsent(e.pod(), e.disruption());
             }
-            if (e.type() == EventType.CONTAINER_EXITED && e.attributes().containsKey("exitCode")) {
-                exitCodes.put(e.pod(), Integer.parseInt(e.attributes().get("exitCode")));
+            if (e.type() == EventType.CONTAINER_EXITED && e.has(Attribute.EXIT_CODE)) {
+                exitCodes.put(e.pod(), Integer.parseInt(e.attribute(Attribute.EXIT_CODE)));
             }
         }
         List<PodTermination> out = new ArrayList<>();

@@ -5,6 +5,7 @@ import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.PodInfo;
 import io.zerodrop.runtime.Runtime;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
@@ -81,7 +82,8 @@ public final class DrainNode implements Disruption {
                 t.join(timeoutMs + 10_000);
             }
             timeline.add(new TimelineEvent(timeline.nowMs(), EventType.NOTE, "", stepId,
-                    "drain of " + target + " finished: " + onNode.size() + " pod(s) on it", Map.of("node", target)));
+                    "drain of " + target + " finished: " + onNode.size() + " pod(s) on it",
+                    Map.of(Attribute.NODE, target)));
             if (!failures.isEmpty()) {
                 throw new ZerodropException(ExitCodes.ENVIRONMENT, "drain of " + target + ": "
                         + String.join("; ", failures));
@@ -110,7 +112,7 @@ public final class DrainNode implements Disruption {
         if (!left.isEmpty()) {
             timeline.add(new TimelineEvent(timeline.nowMs(), EventType.NOTE, "", stepId, "drain of " + node
                     + ": " + left + " still terminating when the drain's timeout ran out; the node is uncordoned"
-                    + " all the same", Map.of("node", node)));
+                    + " all the same", Map.of(Attribute.NODE, node)));
         }
     }
 

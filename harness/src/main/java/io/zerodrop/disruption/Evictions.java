@@ -4,6 +4,7 @@ import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.Eviction;
 import io.zerodrop.runtime.Runtime;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
@@ -45,7 +46,7 @@ final class Evictions {
             if (e.kind() == Eviction.Kind.THROTTLED) {
                 timeline.add(new TimelineEvent(now, EventType.NOTE, pod, stepId, "eviction throttled by the API server"
                         + " (429 without a DisruptionBudget cause, not a budget refusal): " + e.message(),
-                        Map.of("status", "429")));
+                        Map.of(Attribute.STATUS, "429")));
                 if (now + retryMs > deadline || !timeline.clock().sleepFor(retryMs)) {
                     throw new ZerodropException(ExitCodes.ENVIRONMENT, "eviction of"
                             + " pod " + pod + " was throttled by the API server until its timeout: " + e.message());
@@ -55,16 +56,16 @@ final class Evictions {
             if (e.ok() || e.kind() == Eviction.Kind.NOT_FOUND) {
                 timeline.add(new TimelineEvent(now, EventType.DISRUPTION_ANSWERED, pod, stepId, e.status() + " "
                         + e.message() + (refusals > 0 ? " after " + refusals + " refusal(s)" : ""),
-                        Map.of("outcome", "evicted", "refusals", String.valueOf(refusals))));
+                        Map.of(Attribute.OUTCOME, "evicted", Attribute.REFUSALS, String.valueOf(refusals))));
                 return true;
             }
             refusals++;
             timeline.add(new TimelineEvent(now, EventType.EVICTION_REFUSED, pod, stepId, e.status() + " " + e.message(),
-                    Map.of("status", String.valueOf(e.status()))));
+                    Map.of(Attribute.STATUS, String.valueOf(e.status()))));
             if (now + retryMs > deadline) {
                 timeline.add(new TimelineEvent(timeline.nowMs(), EventType.DISRUPTION_ANSWERED, pod, stepId,
                         "eviction timed out after " + refusals + " refusal(s) in " + timeoutMs / 1000 + " s",
-                        Map.of("outcome", "timed-out", "refusals", String.valueOf(refusals))));
+                        Map.of(Attribute.OUTCOME, "timed-out", Attribute.REFUSALS, String.valueOf(refusals))));
                 return false;
             }
             if (!timeline.clock().sleepFor(retryMs)) {

@@ -1,5 +1,6 @@
 package io.zerodrop.findings;
 
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,10 +21,10 @@ final class CrashRule implements FindingRule {
         }
         Map<String, String> byPod = new LinkedHashMap<>();
         for (TimelineEvent x : crashes) {
-            byPod.merge(x.pod(), "exit " + x.attributes().getOrDefault("exitCode", "?") + " ("
-                    + x.attributes().getOrDefault("reason", "unknown reason") + ")", (a, b) -> a + ", " + b);
+            byPod.merge(x.pod(), "exit " + x.attribute(Attribute.EXIT_CODE, "?") + " ("
+                    + x.attribute(Attribute.REASON, "unknown reason") + ")", (a, b) -> a + ", " + b);
         }
-        boolean oom = crashes.stream().anyMatch(x -> "OOMKilled".equals(x.attributes().get("reason")));
+        boolean oom = crashes.stream().anyMatch(x -> "OOMKilled".equals(x.attribute(Attribute.REASON)));
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("exitsByPod", byPod);
         ev.put("exits", crashes.size());

@@ -2,6 +2,7 @@ package io.zerodrop.findings;
 
 import io.zerodrop.analysis.Phase;
 import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.workload.PreStop;
 import java.util.LinkedHashMap;
@@ -30,7 +31,7 @@ final class EndpointRaceRule implements FindingRule {
         Map<String, Long> lag = new LinkedHashMap<>();
         Map<String, String> source = new LinkedHashMap<>();
         e.events().stream().filter(x -> x.type() == EventType.ROUTING_STOPPED)
-                .forEach(x -> source.put(x.pod(), x.attributes().getOrDefault("source", "")));
+                .forEach(x -> source.put(x.pod(), x.attribute(Attribute.SOURCE, "")));
         for (PodTermination t : e.analysis().terminations()) {
             if (t.routingLagMs() >= 0 && !ownKills.contains(t.pod())) {
                 lag.put(t.pod(), t.routingLagMs());

@@ -1,5 +1,6 @@
 package io.zerodrop.findings;
 
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.LinkedHashSet;
@@ -18,7 +19,7 @@ final class OwnKills {
     static Set<String> of(List<TimelineEvent> events) {
         Set<String> pods = new LinkedHashSet<>();
         for (TimelineEvent e : events) {
-            if (e.type() == EventType.POD_MARKED_FOR_DELETION && "0".equals(e.attributes().get("graceSeconds"))) {
+            if (e.type() == EventType.POD_MARKED_FOR_DELETION && "0".equals(e.attribute(Attribute.GRACE_SECONDS))) {
                 pods.add(e.pod());
             }
         }

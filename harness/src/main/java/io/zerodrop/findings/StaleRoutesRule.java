@@ -1,6 +1,7 @@
 package io.zerodrop.findings;
 
 import io.zerodrop.analysis.Phase;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.List;
@@ -14,7 +15,7 @@ final class StaleRoutesRule implements FindingRule {
         Map<String, Long> byPod = new TreeMap<>();
         for (TimelineEvent t : e.events()) {
             if (t.type() == EventType.STALE_CONNECTS) {
-                byPod.merge(t.pod(), Long.parseLong(t.attributes().getOrDefault("connects", "0")), Long::sum);
+                byPod.merge(t.pod(), Long.parseLong(t.attribute(Attribute.CONNECTS, "0")), Long::sum);
             }
         }
         long total = byPod.values().stream().mapToLong(Long::longValue).sum();

@@ -2,6 +2,7 @@ package io.zerodrop.ledger;
 
 import io.zerodrop.analysis.PodTermination;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.PodIncarnations;
 import io.zerodrop.timeline.TimelineEvent;
@@ -13,8 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -82,15 +83,16 @@ public final class DataPath {
         Reach reach = ev.reach.get(t.pod());
         long last = reach != null && reach.last >= deletion ? reach.last : -1;
         String source = reach == null ? "" : logged ? "request-log" : "response-header";
-        Map<String, String> a = new LinkedHashMap<>();
+        Map<Attribute, String> a = new EnumMap<>(Attribute.class);
         if (last >= 0) {
-            a.put("lastRequestMs", String.valueOf(last));
+            a.put(Attribute.LAST_REQUEST_MS, String.valueOf(last));
             if (reach.lastServerMs > 0) {
-                a.put("lastRequestServerMs", String.valueOf(reach.lastServerMs)); // the pod's clock, kept beside
+                // the pod's clock, kept beside
+                a.put(Attribute.LAST_REQUEST_SERVER_MS, String.valueOf(reach.lastServerMs));
             }
         }
         if (t.outOfRotationMs() >= 0) {
-            a.put("apiOutOfRotationMs", String.valueOf(t.outOfRotationMs()));
+            a.put(Attribute.API_OUT_OF_ROTATION_MS, String.valueOf(t.outOfRotationMs()));
         }
         String unmeasured;
         if (!freshConnections) {
@@ -107,8 +109,8 @@ public final class DataPath {
             int serving = ev.servingBetween(from, acceptingUntil, t.pod());
             long needed = (long) PER_POD * (serving + 1);
             if (acceptingUntil > from && sent >= needed && unaccounted == 0) {
-                a.put("source", source);
-                a.put("requestsElsewhere", String.valueOf(sent));
+                a.put(Attribute.SOURCE, source);
+                a.put(Attribute.REQUESTS_ELSEWHERE, String.valueOf(sent));
                 String what = last >= 0 ? "the last request that reached it after its deletion was sent at +"
                         + (last - deletion) + " ms" : "no request reached it after its deletion";
                 return new TimelineEvent(from, EventType.ROUTING_STOPPED, t.pod(), t.disruption(), "routing stopped ("
@@ -135,11 +137,11 @@ public final class DataPath {
      * Routing stopped as the API says it did (the endpoint change, plus the allowance), or later if requests still
      * reached the pod then; the attributes {@code a} gathered so far are kept and the reason it is not measured given.
      */
-    private static TimelineEvent assumed(PodTermination t, Map<String, String> a, long deletion, long last,
+    private static TimelineEvent assumed(PodTermination t, Map<Attribute, String> a, long deletion, long last,
             Allowance allowance, String unmeasured) {
         long at = Math.max(t.outOfRotationMs() + allowance.ms(), last);
-        a.put("source", allowance.ms() > 0 ? "api+allowance" : "api");
-        a.put("allowanceMs", String.valueOf(allowance.ms()));
+        a.put(Attribute.SOURCE, allowance.ms() > 0 ? "api+allowance" : "api");
+        a.put(Attribute.ALLOWANCE_MS, String.valueOf(allowance.ms()));
         String detail = allowance.ms() > 0 ? "routing assumed stopped " + allowance.ms() + " ms after the API took it"
                 + " out of rotation (+" + (t.outOfRotationMs() - deletion) + " ms after its deletion): "
                 + allowance.why() : "routing stopped with the endpoint change (+" + (t.outOfRotationMs() - deletion)

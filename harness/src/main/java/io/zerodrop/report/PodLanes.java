@@ -2,6 +2,7 @@ package io.zerodrop.report;
 
 import io.zerodrop.analysis.Attribution;
 import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.ArrayList;
@@ -25,7 +26,6 @@ final class PodLanes {
     static final int LABEL_ROW = 12;
     static final int LANE_BAR = 14;
     static final double CHAR_PX = 6.2;
-    private static final String INFERRED = "inferred";
 
     private PodLanes() {
     }
@@ -92,9 +92,9 @@ final class PodLanes {
             String label = label(e);
             if (label != null) {
                 boolean assumed = e.type() == EventType.ROUTING_STOPPED
-                        && e.attributes().getOrDefault("source", "").startsWith("api");
+                        && e.attribute(Attribute.SOURCE, "").startsWith("api");
                 marks.get(e.pod()).add(new Mark(e.atMs(), label, color(e.type()), assumed
-                        || e.attributes().containsKey(INFERRED)));
+                        || e.has(Attribute.INFERRED)));
             }
         }
         return marks;
@@ -195,7 +195,7 @@ final class PodLanes {
             case PRESTOP_ENDED -> "preStop end";
             case SIGTERM_SENT -> "SIGTERM";
             case SIGKILL_SENT -> "SIGKILL";
-            case CONTAINER_EXITED -> "exit " + e.attributes().getOrDefault("exitCode", "?");
+            case CONTAINER_EXITED -> "exit " + e.attribute(Attribute.EXIT_CODE, "?");
             case ENDPOINT_TERMINATING, ENDPOINT_NOT_READY -> "out of rotation";
             case ENDPOINT_REMOVED -> "removed";
             case ROUTING_STOPPED -> "routing stopped";

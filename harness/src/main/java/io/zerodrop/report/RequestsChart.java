@@ -9,6 +9,7 @@ import static io.zerodrop.report.HtmlReport.width;
 
 import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.Windows;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.Locale;
@@ -121,8 +122,8 @@ final class RequestsChart {
         String type = e.type().name().toLowerCase(Locale.ROOT).replace('_', ' ')
                 .replace("pod marked for deletion", "deleted").replace("disruption ", "")
                 .replace("replacement ", "new pod ").replace("container exited", "exited");
-        if (e.type() == EventType.CONTAINER_EXITED && e.attributes().containsKey("exitCode")) {
-            type += " " + e.attributes().get("exitCode");
+        if (e.type() == EventType.CONTAINER_EXITED && e.has(Attribute.EXIT_CODE)) {
+            type += " " + e.attribute(Attribute.EXIT_CODE);
         }
         if (e.pod().isEmpty()) {
             return type;

@@ -4,6 +4,7 @@ import static io.zerodrop.report.HtmlReport.esc;
 
 import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,12 +31,12 @@ final class TerminationsSection {
                     .append("<th>exit code</th><th>SIGKILL</th><th>replacement</th><th>replacement ready after marked (ms)</th></tr>\n");
             // a runtime that cannot see SIGTERM (a cluster) infers it: every figure counted from it says so
             Set<String> inferred = new HashSet<>();
-            r.timeline().stream().filter(e -> e.type() == EventType.SIGTERM_SENT && e.attributes().containsKey("inferred"))
+            r.timeline().stream().filter(e -> e.type() == EventType.SIGTERM_SENT && e.has(Attribute.INFERRED))
                     .forEach(e -> inferred.add(e.pod()));
             // the data path's moment: measured (from where requests went) or assumed (the API's plus an allowance)
             Map<String, String> routing = new HashMap<>();
             r.timeline().stream().filter(e -> e.type() == EventType.ROUTING_STOPPED).forEach(e -> routing.put(e.pod(),
-                    e.attributes().getOrDefault("source", "").startsWith("api") ? " (assumed)" : " (measured)"));
+                    e.attribute(Attribute.SOURCE, "").startsWith("api") ? " (assumed)" : " (measured)"));
             for (PodTermination t : a.terminations()) {
                 String mark = inferred.contains(t.pod()) && t.sigtermMs() >= 0 ? " (inferred)" : "";
                 h.append("<tr><td>").append(esc(t.pod())).append("</td><td>").append(esc(t.disruption()))

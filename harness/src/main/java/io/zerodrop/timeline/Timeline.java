@@ -2,6 +2,7 @@ package io.zerodrop.timeline;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,13 +14,12 @@ import java.util.Optional;
  *
  * <p>Bounded: past {@link #CAP} events of one type for one pod (an eviction refused every 100 ms for an hour), the
  * rest are counted, not listed — one event stands for them, the last of them, with its attribute
- * {@value #REPRESENTS} saying how many it stands for. Counts read from the timeline add that number.
+ * {@link Attribute#REPRESENTS} saying how many it stands for. Counts read from the timeline add that number.
  */
 public final class Timeline {
     /** The most events of one type for one pod that are listed one by one. */
     public static final int CAP = 500;
     /** On the event that stands for those past the cap: how many events it stands for. */
-    public static final String REPRESENTS = "represents";
 
     private record Key(EventType type, String pod) {
     }
@@ -65,8 +65,9 @@ public final class Timeline {
         List<TimelineEvent> copy = new ArrayList<>(events);
         unlistedCount.forEach((k, n) -> {
             TimelineEvent last = unlistedLast.get(k);
-            Map<String, String> attrs = new LinkedHashMap<>(last.attributes());
-            attrs.put(REPRESENTS, String.valueOf(n));
+            Map<Attribute, String> attrs = new EnumMap<>(Attribute.class);
+            attrs.putAll(last.attributes());
+            attrs.put(Attribute.REPRESENTS, String.valueOf(n));
             copy.add(new TimelineEvent(last.atMs(), last.type(), last.pod(), last.disruption(), "(" + n + " more "
                     + k.type() + " event(s)" + (k.pod().isEmpty() ? "" : " of " + k.pod()) + " past the first " + CAP
                     + " are counted, not listed; the last:) " + last.detail(), attrs));
@@ -77,7 +78,7 @@ public final class Timeline {
 
     /** How many events {@code e} stands for: 1, or the count of those past the cap it represents. */
     public static long count(TimelineEvent e) {
-        String n = e.attributes().get(REPRESENTS);
+        String n = e.attribute(Attribute.REPRESENTS);
         return n == null ? 1 : Long.parseLong(n);
     }
 

@@ -1,5 +1,6 @@
 package io.zerodrop.verdict;
 
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public final class DisruptionCoverage {
                 // ended: its container exited, or (a cluster) its object was removed — which the kubelet does only
                 // once the containers have stopped, or the API at once for a grace-0 deletion
                 long exit = events.stream().filter(x -> (x.type() == EventType.CONTAINER_EXITED
-                        || "true".equals(x.attributes().get("podDeleted")))
+                        || "true".equals(x.attribute(Attribute.POD_DELETED)))
                         && x.pod().equals(e.pod()) && x.atMs() >= e.atMs()).mapToLong(TimelineEvent::atMs).min()
                         .orElse(-1);
                 if (exit < 0 || exit > end) {

@@ -1,5 +1,6 @@
 package io.zerodrop.verdict;
 
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
@@ -25,9 +26,9 @@ public record EvictionStats(int attempted, int evicted, int timedOut, int refusa
             if (e.type() == EventType.EVICTION_REFUSED) {
                 refusals += Timeline.count(e);
                 last = e.detail();
-            } else if (e.type() == EventType.DISRUPTION_ANSWERED && e.attributes().containsKey("outcome")) {
+            } else if (e.type() == EventType.DISRUPTION_ANSWERED && e.has(Attribute.OUTCOME)) {
                 attempted++;
-                if (e.attributes().get("outcome").equals("evicted")) {
+                if (e.attribute(Attribute.OUTCOME).equals("evicted")) {
                     evicted++;
                 } else {
                     timedOut++;

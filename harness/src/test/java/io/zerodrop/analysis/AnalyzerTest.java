@@ -3,6 +3,7 @@ package io.zerodrop.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zerodrop.gatling.RequestRecord;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.ArrayList;
@@ -26,12 +27,12 @@ class AnalyzerTest {
                 TimelineEvent.of(T + 10_000, EventType.POD_MARKED_FOR_DELETION, "pod-a", "delete-1", ""),
                 TimelineEvent.of(T + 10_010, EventType.SIGTERM_SENT, "pod-a", "delete-1", ""),
                 new TimelineEvent(T + 10_050, EventType.CONTAINER_EXITED, "pod-a", "delete-1", "",
-                        Map.of("exitCode", "143")),
+                        Map.of(Attribute.EXIT_CODE, "143")),
                 new TimelineEvent(T + 10_100, EventType.REPLACEMENT_STARTED, "pod-d", "delete-1", "",
-                        Map.of("replaces", "pod-a")),
+                        Map.of(Attribute.REPLACES, "pod-a")),
                 TimelineEvent.of(T + 11_000, EventType.ENDPOINT_REMOVED, "pod-a", "delete-1", ""),
                 new TimelineEvent(T + 13_000, EventType.REPLACEMENT_READY, "pod-d", "delete-1", "",
-                        Map.of("replaces", "pod-a")));
+                        Map.of(Attribute.REPLACES, "pod-a")));
     }
 
     @Test
@@ -95,7 +96,7 @@ class AnalyzerTest {
         // pod-d (no readiness probe) is Ready and in rotation at +10.1 s but listens only at +19 s (a loaded machine)
         List<TimelineEvent> events = new ArrayList<>(naiveDeletion().subList(0, 6));
         events.add(new TimelineEvent(T + 10_100, EventType.REPLACEMENT_READY, "pod-d", "delete-1", "",
-                Map.of("replaces", "pod-a")));
+                Map.of(Attribute.REPLACES, "pod-a")));
         events.add(TimelineEvent.of(T + 11_000, EventType.ENDPOINT_READY, "pod-d", "delete-1", ""));
         List<TimelineEvent> listening = new ArrayList<>(events);
         listening.add(TimelineEvent.of(T + 19_000, EventType.CONTAINER_LISTENING, "pod-d", "delete-1", "port 8080"));

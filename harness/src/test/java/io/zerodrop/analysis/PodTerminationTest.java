@@ -2,6 +2,7 @@ package io.zerodrop.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.List;
@@ -25,7 +26,7 @@ class PodTerminationTest {
                 TimelineEvent.of(T + 20_000, EventType.SIGTERM_SENT, "web-new", "scale-1", ""),
                 TimelineEvent.of(T + 20_120, EventType.ENDPOINT_TERMINATING, "web-new", "scale-1", ""),
                 new TimelineEvent(T + 20_400, EventType.CONTAINER_EXITED, "web-new", "scale-1", "",
-                        Map.of("exitCode", "143")));
+                        Map.of(Attribute.EXIT_CODE, "143")));
         PodTermination t = PodTermination.from(events).get(0);
         assertThat(t.outOfRotationMs()).isEqualTo(T + 20_120);
         assertThat(t.outOfRotationLagMs()).isEqualTo(120);
@@ -68,8 +69,9 @@ class PodTerminationTest {
                 TimelineEvent.of(T + 2, EventType.SIGTERM_SENT, "web-a", "d", ""),
                 TimelineEvent.of(T + 100, EventType.ENDPOINT_TERMINATING, "web-a", "d", ""),
                 new TimelineEvent(T + 1_100, EventType.ROUTING_STOPPED, "web-a", "d", "",
-                        Map.of("source", "api+allowance")),
-                new TimelineEvent(T + 300, EventType.CONTAINER_EXITED, "web-a", "d", "", Map.of("exitCode", "143")));
+                        Map.of(Attribute.SOURCE, "api+allowance")),
+                new TimelineEvent(T + 300, EventType.CONTAINER_EXITED, "web-a", "d", "",
+                        Map.of(Attribute.EXIT_CODE, "143")));
         PodTermination t = PodTermination.from(events).get(0);
         assertThat(t.outOfRotationLagMs()).isEqualTo(100);
         assertThat(t.routingLagMs()).isEqualTo(1_100);

@@ -4,6 +4,7 @@ import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.Eviction;
 import io.zerodrop.runtime.PodInfo;
 import io.zerodrop.runtime.Runtime;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
@@ -93,7 +94,7 @@ final class ScriptedRuntime implements Runtime {
         pods.removeIf(p -> p.name().equals(pod));
         String grace = String.valueOf(graceSeconds != null ? graceSeconds : 30);
         timeline.add(new TimelineEvent(t, EventType.POD_MARKED_FOR_DELETION, pod, cause, "grace " + grace + " s",
-                Map.of("graceSeconds", grace)));
+                Map.of(Attribute.GRACE_SECONDS, grace)));
         if (script.sigtermMs() > 0) {
             timeline.add(TimelineEvent.of(t, EventType.PRESTOP_STARTED, pod, cause, "sleep"));
             timeline.add(TimelineEvent.of(t + script.sigtermMs(), EventType.PRESTOP_ENDED, pod, cause, "completed"));
@@ -103,15 +104,15 @@ final class ScriptedRuntime implements Runtime {
                 "endpoint ready=false, terminating=true: no new connections"));
         long exit = t + script.sigtermMs() + script.exitAfterSigtermMs();
         timeline.add(new TimelineEvent(exit, EventType.CONTAINER_EXITED, pod, cause, "exit " + script.exitCode(),
-                Map.of("exitCode", String.valueOf(script.exitCode()), "reason", script.exitCode() == 0 ? "Completed"
-                        : "Error")));
+                Map.of(Attribute.EXIT_CODE, String.valueOf(script.exitCode()),
+                        Attribute.REASON, script.exitCode() == 0 ? "Completed" : "Error")));
         timeline.add(TimelineEvent.of(Math.max(exit, t + script.outOfRotationMs()), EventType.ENDPOINT_REMOVED, pod,
                 cause, "pod object deleted"));
         String replacement = "web-" + created++;
         timeline.add(new TimelineEvent(t, EventType.REPLACEMENT_STARTED, replacement, cause, "on node-0",
-                Map.of("replaces", pod)));
+                Map.of(Attribute.REPLACES, pod)));
         timeline.add(new TimelineEvent(t + script.replacementReadyMs(), EventType.REPLACEMENT_READY, replacement,
-                cause, "", Map.of("replaces", pod)));
+                cause, "", Map.of(Attribute.REPLACES, pod)));
         pods.add(new PodInfo(replacement, "node-0", t, true));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zerodrop.analysis.Analyzer;
 import io.zerodrop.analysis.Phase;
 import io.zerodrop.gatling.RequestRecord;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.EvictionStats;
@@ -53,7 +54,7 @@ class FindingRulesTest {
                 TimelineEvent.of(T + 4_010, EventType.SIGTERM_SENT, "web-a", "d", ""),
                 TimelineEvent.of(T + 14_000, EventType.SIGKILL_SENT, "web-a", "d", ""),
                 new TimelineEvent(T + 14_010, EventType.CONTAINER_EXITED, "web-a", "d", "",
-                        Map.of("exitCode", "137"))));
+                        Map.of(Attribute.EXIT_CODE, "137"))));
         if (readinessFailed) {
             t.add(2, TimelineEvent.of(T + 4_600, EventType.ENDPOINT_NOT_READY, "web-a", "d", "readiness failing"));
         }
@@ -95,10 +96,10 @@ class FindingRulesTest {
         List<TimelineEvent> t = List.of(
                 TimelineEvent.of(T + 4_000, EventType.DISRUPTION_ISSUED, "web-a", "kill-1", "kill web-a"),
                 new TimelineEvent(T + 4_000, EventType.POD_MARKED_FOR_DELETION, "web-a", "kill-1", "grace 0 s",
-                        Map.of("graceSeconds", "0")),
+                        Map.of(Attribute.GRACE_SECONDS, "0")),
                 TimelineEvent.of(T + 4_010, EventType.SIGKILL_SENT, "web-a", "kill-1", "grace period 0"),
                 new TimelineEvent(T + 4_020, EventType.CONTAINER_EXITED, "web-a", "kill-1", "",
-                        Map.of("exitCode", "137")),
+                        Map.of(Attribute.EXIT_CODE, "137")),
                 TimelineEvent.of(T + 5_000, EventType.ENDPOINT_TERMINATING, "web-a", "kill-1", ""));
         LongFunction<String> refused = s -> s > T + 4_020 && s < T + 5_000 && s % 4 == 0
                 ? "j.n.ConnectException: Connection refused" : null;
@@ -129,7 +130,8 @@ class FindingRulesTest {
                 TimelineEvent.of(T + 4_000, EventType.POD_MARKED_FOR_DELETION, "web-a", "d", ""),
                 TimelineEvent.of(T + 4_005, EventType.ENDPOINT_TERMINATING, "web-a", "d", ""),
                 TimelineEvent.of(T + 5_000, EventType.SIGTERM_SENT, "web-a", "d", ""),
-                new TimelineEvent(T + 5_400, EventType.CONTAINER_EXITED, "web-a", "d", "", Map.of("exitCode", "0")));
+                new TimelineEvent(T + 5_400, EventType.CONTAINER_EXITED, "web-a", "d", "",
+                        Map.of(Attribute.EXIT_CODE, "0")));
         LongFunction<String> resets = s -> s > T + 5_000 && s < T + 5_300 && s % 3 == 0
                 ? "i.n.c.PrematureChannelClosureException: Premature close" : null;
         RunEvidence e = pooled(run(t, resets, workload(30, Map.of(), Optional.empty(), Optional.empty()),
@@ -168,7 +170,7 @@ class FindingRulesTest {
         Probe liveness = new Probe(Probe.HTTP, "/healthz", 8080, List.of(), 0, 0, 5, 1, 1, 2);
         List<TimelineEvent> t = List.of(TimelineEvent.of(T + 5_000, EventType.NOTE, "web-b", "",
                 "liveness probe failed 2 times: restarting the container"), new TimelineEvent(T + 6_000,
-                EventType.CONTAINER_EXITED, "web-b", "", "", Map.of("exitCode", "137")));
+                EventType.CONTAINER_EXITED, "web-b", "", "", Map.of(Attribute.EXIT_CODE, "137")));
         RunEvidence e = run(t, s -> null, workload(30, Map.of(), Optional.of(liveness), Optional.empty()),
                 EvictionStats.none());
         assertThat(new LivenessRule().diagnose(e)).singleElement().satisfies(x -> {
@@ -188,7 +190,7 @@ class FindingRulesTest {
     void aContainerThatExitedWithoutItsLivenessProbeFailingCrashed() {
         Probe liveness = new Probe(Probe.HTTP, "/healthz", 8080, List.of(), 0, 0, 5, 1, 1, 2);
         List<TimelineEvent> t = List.of(new TimelineEvent(T + 6_000, EventType.CONTAINER_EXITED, "web-b", "", "",
-                Map.of("exitCode", "137", "reason", "OOMKilled")),
+                Map.of(Attribute.EXIT_CODE, "137", Attribute.REASON, "OOMKilled")),
                 // a liveness failure after the exit (the restarted container's) does not explain it
                 TimelineEvent.of(T + 7_000, EventType.NOTE, "web-b", "", "probe failed: Liveness probe failed: EOF"));
         RunEvidence e = run(t, s -> null, workload(30, Map.of(), Optional.of(liveness), Optional.empty()),
@@ -208,13 +210,14 @@ class FindingRulesTest {
                 TimelineEvent.of(T + 4_000, EventType.POD_MARKED_FOR_DELETION, "web-a", "d", ""),
                 TimelineEvent.of(T + 4_010, EventType.SIGTERM_SENT, "web-a", "d", ""),
                 new TimelineEvent(T + 6_000, EventType.CONTAINER_EXITED, "web-a", "d", "",
-                        Map.of("exitCode", "137", "reason", "OOMKilled")));
+                        Map.of(Attribute.EXIT_CODE, "137", Attribute.REASON, "OOMKilled")));
         RunEvidence e = run(t, s -> null, workload(30, Map.of(), Optional.empty(), Optional.empty()),
                 EvictionStats.none());
         assertThat(new GraceRule().diagnose(e)).as("exit 2 s into a 30 s grace period, no SIGKILL seen").isEmpty();
         // the same exit at the grace period's end (the cluster runtime sees no SIGKILL, only the exit): the rule speaks
         List<TimelineEvent> atEnd = List.of(t.get(0), t.get(1), new TimelineEvent(T + 34_100,
-                EventType.CONTAINER_EXITED, "web-a", "d", "", Map.of("exitCode", "137", "reason", "Error")));
+                EventType.CONTAINER_EXITED, "web-a", "d", "",
+                Map.of(Attribute.EXIT_CODE, "137", Attribute.REASON, "Error")));
         assertThat(new GraceRule().diagnose(run(atEnd, s -> null, workload(30, Map.of(), Optional.empty(),
                 Optional.empty()), EvictionStats.none()))).extracting(Finding::code).containsExactly("sigterm-ignored");
     }
@@ -240,7 +243,8 @@ class FindingRulesTest {
                 TimelineEvent.of(T + 4_000, EventType.DISRUPTION_ISSUED, "web-a", "d", "delete web-a"),
                 TimelineEvent.of(T + 4_000, EventType.POD_MARKED_FOR_DELETION, "web-a", "d", ""),
                 TimelineEvent.of(T + 4_010, EventType.SIGTERM_SENT, "web-a", "d", ""),
-                new TimelineEvent(T + 4_400, EventType.CONTAINER_EXITED, "web-a", "d", "", Map.of("exitCode", "143")));
+                new TimelineEvent(T + 4_400, EventType.CONTAINER_EXITED, "web-a", "d", "",
+                        Map.of(Attribute.EXIT_CODE, "143")));
         LongFunction<String> refused = s -> s > T + 4_010 && s < T + 4_400 && s % 4 == 0
                 ? "j.n.ConnectException: Connection refused" : null;
         RunEvidence e = run(t, refused, workload(30, Map.of(), Optional.empty(), Optional.empty()),
@@ -275,7 +279,8 @@ class FindingRulesTest {
                 TimelineEvent.of(T + 4_000, EventType.POD_MARKED_FOR_DELETION, "web-a", "d", ""),
                 TimelineEvent.of(T + 4_002, EventType.SIGTERM_SENT, "web-a", "d", ""),
                 TimelineEvent.of(T + 4_100, EventType.ENDPOINT_TERMINATING, "web-a", "d", ""),
-                new TimelineEvent(T + 4_300, EventType.CONTAINER_EXITED, "web-a", "d", "", Map.of("exitCode", "143"))));
+                new TimelineEvent(T + 4_300, EventType.CONTAINER_EXITED, "web-a", "d", "",
+                        Map.of(Attribute.EXIT_CODE, "143"))));
         LongFunction<String> refused = s -> s > T + 4_002 && s < T + 5_100 && s % 3 == 0
                 ? "j.n.ConnectException: Connection refused" : null;
         Workload w = workload(30, Map.of(), Optional.empty(), Optional.empty());
@@ -286,7 +291,7 @@ class FindingRulesTest {
 
         List<TimelineEvent> routed = new ArrayList<>(api);
         routed.add(new TimelineEvent(T + 5_100, EventType.ROUTING_STOPPED, "web-a", "d", "routing assumed stopped",
-                Map.of("source", "api+allowance", "allowanceMs", "1000")));
+                Map.of(Attribute.SOURCE, "api+allowance", Attribute.ALLOWANCE_MS, "1000")));
         routed.sort(Comparator.comparingLong(TimelineEvent::atMs));
         RunEvidence e = run(routed, refused, w, EvictionStats.none());
         assertThat(e.analysis().failuresByPhase()).containsOnlyKeys(Phase.SIGTERM_ENDPOINT_LIVE);
@@ -311,10 +316,11 @@ class FindingRulesTest {
                 TimelineEvent.of(T + 4_000, EventType.POD_MARKED_FOR_DELETION, "web-a", "d", ""),
                 TimelineEvent.of(T + 4_005, EventType.ENDPOINT_TERMINATING, "web-a", "d", ""),
                 TimelineEvent.of(T + 5_000, EventType.SIGTERM_SENT, "web-a", "d", ""),
-                new TimelineEvent(T + 5_100, EventType.CONTAINER_EXITED, "web-a", "d", "", Map.of("exitCode", "0")),
-                new TimelineEvent(T + 8_000, EventType.REPLACEMENT_STARTED, "web-x", "d", "", Map.of("replaces",
+                new TimelineEvent(T + 5_100, EventType.CONTAINER_EXITED, "web-a", "d", "",
+                        Map.of(Attribute.EXIT_CODE, "0")),
+                new TimelineEvent(T + 8_000, EventType.REPLACEMENT_STARTED, "web-x", "d", "", Map.of(Attribute.REPLACES,
                         "web-a")),
-                new TimelineEvent(T + 14_000, EventType.REPLACEMENT_READY, "web-x", "d", "", Map.of("replaces",
+                new TimelineEvent(T + 14_000, EventType.REPLACEMENT_READY, "web-x", "d", "", Map.of(Attribute.REPLACES,
                         "web-a")),
                 TimelineEvent.of(T + 14_000, EventType.ENDPOINT_READY, "web-x", "d", ""));
         // failures 9–10 s: the replacement is starting, not yet in rotation, and the old pod is long gone

@@ -6,6 +6,7 @@ import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.Analyzer;
 import io.zerodrop.gatling.RequestRecord;
 import io.zerodrop.ledger.GroundTruth;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.EvictionStats;
@@ -115,16 +116,16 @@ class MeasurementRulesTest {
         List<TimelineEvent> events = new ArrayList<>();
         events.add(TimelineEvent.of(T + 3_000, EventType.DISRUPTION_ISSUED, "pod-a", "evict-1", "evict"));
         events.add(new TimelineEvent(T + 3_000, EventType.EVICTION_REFUSED, "pod-a", "evict-1", "429 budget",
-                Map.of("status", "429")));
+                Map.of(Attribute.STATUS, "429")));
         events.add(new TimelineEvent(T + 8_000, EventType.DISRUPTION_ANSWERED, "pod-a", "evict-1", "", Map.of(
-                "outcome", thenEvicted ? "evicted" : "timed-out", "refusals", "1")));
+                Attribute.OUTCOME, thenEvicted ? "evicted" : "timed-out", Attribute.REFUSALS, "1")));
         return events;
     }
 
     @Test
     void staleRoutesRule() {
         List<TimelineEvent> stale = List.of(new TimelineEvent(T + 9_000, EventType.STALE_CONNECTS, "pod-a", "d", "",
-                Map.of("connects", "2")));
+                Map.of(Attribute.CONNECTS, "2")));
         assertThat(codes(new StaleRoutesRule(), RunEvidence.measured(stale, clean(), EvictionStats.none(),
                 Optional.empty()))).containsExactly("stale-conntrack-routes");
         assertThat(codes(new StaleRoutesRule(), evidence(clean()))).isEmpty();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zerodrop.analysis.Analyzer;
 import io.zerodrop.gatling.RequestRecord;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.EvictionStats;
@@ -21,11 +22,12 @@ class StaleRoutesFindingTest {
                 TimelineEvent.of(T + 10_000, EventType.DISRUPTION_ISSUED, "pod-a", "delete-1", ""),
                 TimelineEvent.of(T + 10_000, EventType.POD_MARKED_FOR_DELETION, "pod-a", "delete-1", ""),
                 TimelineEvent.of(T + 10_010, EventType.SIGTERM_SENT, "pod-a", "delete-1", ""),
-                new TimelineEvent(T + 10_050, EventType.CONTAINER_EXITED, "pod-a", "delete-1", "", Map.of("exitCode", "143")),
+                new TimelineEvent(T + 10_050, EventType.CONTAINER_EXITED, "pod-a", "delete-1", "",
+                        Map.of(Attribute.EXIT_CODE, "143")),
                 TimelineEvent.of(T + 11_000, EventType.ENDPOINT_TERMINATING, "pod-a", "delete-1", "")));
         if (staleConnects > 0) {
             events.add(new TimelineEvent(T + 30_000, EventType.STALE_CONNECTS, "pod-a", "delete-1", "",
-                    Map.of("connects", String.valueOf(staleConnects))));
+                    Map.of(Attribute.CONNECTS, String.valueOf(staleConnects))));
         }
         return events;
     }

@@ -7,6 +7,7 @@ import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.engine.Measurement;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
@@ -38,7 +39,7 @@ class GeneratorLogMergeTest {
                 TimelineEvent.of(T + 4_000, EventType.POD_MARKED_FOR_DELETION, "pod-a", "delete-1", ""),
                 TimelineEvent.of(T + 4_010, EventType.SIGTERM_SENT, "pod-a", "delete-1", ""),
                 new TimelineEvent(T + 4_050, EventType.CONTAINER_EXITED, "pod-a", "delete-1", "",
-                        Map.of("exitCode", "143")),
+                        Map.of(Attribute.EXIT_CODE, "143")),
                 TimelineEvent.of(T + 5_000, EventType.ENDPOINT_TERMINATING, "pod-a", "delete-1", "")));
         return t;
     }

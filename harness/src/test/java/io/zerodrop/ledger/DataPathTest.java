@@ -2,6 +2,7 @@ package io.zerodrop.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.nio.file.Files;
@@ -72,13 +73,13 @@ class DataPathTest {
         assertThat(e.type()).isEqualTo(EventType.ROUTING_STOPPED);
         assertThat(e.pod()).isEqualTo("pod-a");
         assertThat(e.disruption()).isEqualTo("delete-1");
-        assertThat(e.attributes()).containsEntry("source", "request-log");
-        long last = Long.parseLong(e.attributes().get("lastRequestMs"));
+        assertThat(e.attributesByKey()).containsEntry("source", "request-log");
+        long last = Long.parseLong(e.attribute(Attribute.LAST_REQUEST_MS));
         assertThat(e.atMs()).as("the last request that reached it, on this host's clock").isEqualTo(last);
         assertThat(last).isBetween(T + 2470, T + 2500);
-        assertThat(Long.parseLong(e.attributes().get("lastRequestServerMs"))).as("the pod's clock, kept beside")
+        assertThat(Long.parseLong(e.attribute(Attribute.LAST_REQUEST_SERVER_MS))).as("the pod's clock, kept beside")
                 .isEqualTo(last + 1 + 40_000);
-        assertThat(e.attributes()).containsEntry("apiOutOfRotationMs", String.valueOf(T + 100));
+        assertThat(e.attributesByKey()).containsEntry("apiOutOfRotationMs", String.valueOf(T + 100));
         assertThat(e.detail()).contains("routing stopped (request-log)", "2 other pod(s)");
     }
 
@@ -101,7 +102,7 @@ class DataPathTest {
         Files.write(client, lines);
         TimelineEvent e = DataPath.routingStopped(List.of(client), l.servers(), deletion(5000, 100), KUBE_PROXY,
                 true).get(0);
-        assertThat(e.attributes()).containsEntry("source", "api+allowance");
+        assertThat(e.attributesByKey()).containsEntry("source", "api+allowance");
         assertThat(e.atMs()).as("never before the last request seen").isBetween(T + 2470, T + 2500);
         assertThat(e.detail()).contains("1 of the 250 request(s) sent between the last request that reached it and"
                 + " its SIGTERM reached no log");
@@ -113,7 +114,7 @@ class DataPathTest {
         Load l = load(T + 2500, true, true);
         TimelineEvent e = DataPath.routingStopped(List.of(l.client()), l.servers(), deletion(5000, 100), KUBE_PROXY,
                 false).get(0);
-        assertThat(e.attributes()).containsEntry("source", "api+allowance").doesNotContainKey("lastRequestMs");
+        assertThat(e.attributesByKey()).containsEntry("source", "api+allowance").doesNotContainKey("lastRequestMs");
         assertThat(e.atMs()).isEqualTo(T + 1100);
         assertThat(e.detail()).contains("requests reuse connections (keep-alive)");
     }
@@ -123,7 +124,7 @@ class DataPathTest {
         Load l = load(T + 700, true, false);
         TimelineEvent e = DataPath.routingStopped(List.of(l.client()), Map.of(), deletion(5000, 100), KUBE_PROXY, true)
                 .get(0);
-        assertThat(e.attributes()).containsEntry("source", "response-header").doesNotContainKey(
+        assertThat(e.attributesByKey()).containsEntry("source", "response-header").doesNotContainKey(
                 "lastRequestServerMs");
         assertThat(e.atMs()).isBetween(T + 670, T + 700);
     }
@@ -136,7 +137,7 @@ class DataPathTest {
         TimelineEvent e = DataPath.routingStopped(List.of(l.client()), l.servers(), deletion(2, 100), KUBE_PROXY, true)
                 .get(0);
         assertThat(e.atMs()).isEqualTo(T + 100 + 1000);
-        assertThat(e.attributes()).containsEntry("source", "api+allowance").containsEntry("allowanceMs", "1000");
+        assertThat(e.attributesByKey()).containsEntry("source", "api+allowance").containsEntry("allowanceMs", "1000");
         assertThat(e.detail()).contains("assumed", "kube-proxy's sync", "not measured",
                 "only 0 request(s) were sent between its deletion and its SIGTERM");
     }
@@ -147,7 +148,7 @@ class DataPathTest {
         Load l = load(T + 1800, false, true);
         TimelineEvent e = DataPath.routingStopped(List.of(l.client()), l.servers(), deletion(1500, 100), KUBE_PROXY, true)
                 .get(0);
-        assertThat(e.attributes()).containsEntry("source", "api+allowance");
+        assertThat(e.attributesByKey()).containsEntry("source", "api+allowance");
         assertThat(e.atMs()).as("no earlier than the last request seen").isBetween(T + 1770, T + 1800);
         assertThat(e.detail()).contains("requests still reached it until +", "its SIGTERM came 280 ms before the last"
                 + " request that reached it");
@@ -162,7 +163,7 @@ class DataPathTest {
         Path b = Files.write(dir.resolve("b.log"), List.of("R tk-1 " + (T + 201), "R tk-2 " + (T + 401)));
         TimelineEvent e = DataPath.routingStopped(List.of(c), Map.of("pod-a", a, "pod-b", b), deletion(5000, 100),
                 KUBE_PROXY, true).get(0);
-        assertThat(e.attributes()).containsEntry("source", "api+allowance");
+        assertThat(e.attributesByKey()).containsEntry("source", "api+allowance");
         assertThat(e.detail()).contains("only 2 request(s) were sent between its deletion and its SIGTERM (10 needed");
     }
 
@@ -172,7 +173,7 @@ class DataPathTest {
         TimelineEvent e = DataPath.routingStopped(List.of(l.client()), l.servers(), deletion(2, 100),
                 DataPath.Allowance.NONE, true).get(0);
         assertThat(e.atMs()).isEqualTo(T + 100);
-        assertThat(e.attributes()).containsEntry("source", "api").containsEntry("allowanceMs", "0");
+        assertThat(e.attributesByKey()).containsEntry("source", "api").containsEntry("allowanceMs", "0");
     }
 
     @Test

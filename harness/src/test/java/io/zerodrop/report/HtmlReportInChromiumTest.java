@@ -7,6 +7,7 @@ import io.zerodrop.analysis.Analyzer;
 import io.zerodrop.gatling.RequestRecord;
 import io.zerodrop.testsupport.Headless;
 import io.zerodrop.testsupport.HostTool;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Expectations;
@@ -35,10 +36,10 @@ class HtmlReportInChromiumTest {
                 TimelineEvent.of(T + 4_000, EventType.POD_MARKED_FOR_DELETION, "pod-a", "delete-1", ""),
                 TimelineEvent.of(T + 4_010, EventType.SIGTERM_SENT, "pod-a", "delete-1", ""),
                 new TimelineEvent(T + 4_050, EventType.CONTAINER_EXITED, "pod-a", "delete-1", "",
-                        Map.of("exitCode", "143")),
+                        Map.of(Attribute.EXIT_CODE, "143")),
                 TimelineEvent.of(T + 5_000, EventType.ENDPOINT_REMOVED, "pod-a", "delete-1", ""),
                 new TimelineEvent(T + 60_000, EventType.STALE_CONNECTS, "pod-a", "delete-1", "2 new connection(s)",
-                        Map.of("connects", "2")));
+                        Map.of(Attribute.CONNECTS, "2")));
         Analyzer a = new Analyzer(T, T + 1_000, timeline, 200, 1000);
         for (int i = 0; i < 1600; i++) {
             long s = T + i * 5L;

@@ -33,7 +33,7 @@ class PodIncarnationsTest {
     void aRequestNamingAReusedNameReachedThePodOfThatNameAliveWhenItWasSent() {
         PodIncarnations.Resolver r = PodIncarnations.resolver(List.of(
                 new TimelineEvent(T + 5_000, EventType.REPLACEMENT_STARTED, "web-1#2", "delete-1", "pod created",
-                        Map.of("replaces", "web-1")),
+                        Map.of(Attribute.REPLACES, "web-1")),
                 TimelineEvent.of(T + 6_000, EventType.REPLACEMENT_STARTED, "web-4", "delete-2", "pod created")));
         assertThat(r.at("web-1", T + 4_999)).isEqualTo("web-1");
         assertThat(r.at("web-1", T + 5_000)).isEqualTo("web-1#2");

@@ -25,7 +25,7 @@ class TimelineTest {
         TimelineEvent standIn = all.get(all.size() - 1);
         assertThat(standIn.pod()).isEqualTo("pod-a");
         assertThat(standIn.atMs()).isEqualTo(T + 35_999 * 100L);
-        assertThat(standIn.attributes()).containsEntry(Timeline.REPRESENTS, String.valueOf(36_000 - Timeline.CAP));
+        assertThat(standIn.attributesByKey()).containsEntry("represents", String.valueOf(36_000 - Timeline.CAP));
         assertThat(standIn.detail()).startsWith("(35500 more EVICTION_REFUSED event(s) of pod-a past the first 500 are"
                 + " counted, not listed; the last:)").endsWith("(attempt 36000)");
         assertThat(all.stream().mapToLong(Timeline::count).sum()).isEqualTo(36_001);

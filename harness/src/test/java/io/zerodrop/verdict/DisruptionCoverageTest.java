@@ -2,6 +2,7 @@ package io.zerodrop.verdict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.List;
@@ -31,7 +32,7 @@ class DisruptionCoverageTest {
     void aClusterPodWhoseObjectWasRemovedInsideTheWindowIsMeasured() {
         List<DisruptionRun> runs = List.of(new DisruptionRun("kill", "kill 2 pods", W + 3000, W + 3000, W + 3012,
                 null));
-        Map<String, String> removed = Map.of("podDeleted", "true");
+        Map<Attribute, String> removed = Map.of(Attribute.POD_DELETED, "true");
         List<TimelineEvent> events = List.of(ev(W + 3005, EventType.POD_MARKED_FOR_DELETION, "p1", "kill"),
                 new TimelineEvent(W + 3006, EventType.NOTE, "p1", "kill", "pod object removed", removed),
                 ev(W + 3005, EventType.POD_MARKED_FOR_DELETION, "p2", "kill"),

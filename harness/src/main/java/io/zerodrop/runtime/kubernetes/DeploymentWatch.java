@@ -2,6 +2,7 @@ package io.zerodrop.runtime.kubernetes;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
@@ -55,15 +56,15 @@ final class DeploymentWatch implements ResourceEventHandler<Deployment> {
                 cause != null ? cause : scaleCause);
         if (progress != null) {
             timeline.add(progress);
-            maxSurge.accumulateAndGet(Integer.parseInt(progress.attributes().get("surge")), Math::max);
-            maxUnavailable.accumulateAndGet(Integer.parseInt(progress.attributes().get("unavailable")), Math::max);
+            maxSurge.accumulateAndGet(Integer.parseInt(progress.attribute(Attribute.SURGE)), Math::max);
+            maxUnavailable.accumulateAndGet(Integer.parseInt(progress.attribute(Attribute.UNAVAILABLE)), Math::max);
         }
         if (cause != null && rolloutComplete(after)) {
             rolloutCause = null;
             timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.ROLLOUT_COMPLETE, "", cause,
                     "rollout complete: " + n(after.getStatus().getUpdatedReplicas()) + " updated replicas"
                             + " available (Deployment status, generation " + after.getMetadata().getGeneration()
-                            + ")", Map.of("observedGeneration", String.valueOf(after.getStatus()
+                            + ")", Map.of(Attribute.OBSERVED_GENERATION, String.valueOf(after.getStatus()
                             .getObservedGeneration()))));
         }
     }
@@ -89,9 +90,9 @@ final class DeploymentWatch implements ResourceEventHandler<Deployment> {
                 + after.getMetadata().getName() + ": " + n(s.getReplicas()) + " pods for " + desired + " desired"
                 + " (surge " + surge + "), " + n(s.getUpdatedReplicas()) + " updated, " + n(s.getReadyReplicas())
                 + " ready, " + n(s.getAvailableReplicas()) + " available (unavailable " + unavailable + ")",
-                Map.of("surge", String.valueOf(surge), "unavailable", String.valueOf(unavailable), "updated",
-                        String.valueOf(n(s.getUpdatedReplicas())), "available", String.valueOf(n(
-                                s.getAvailableReplicas()))));
+                Map.of(Attribute.SURGE, String.valueOf(surge), Attribute.UNAVAILABLE, String.valueOf(unavailable),
+                        Attribute.UPDATED, String.valueOf(n(s.getUpdatedReplicas())),
+                        Attribute.AVAILABLE, String.valueOf(n(s.getAvailableReplicas()))));
     }
 
     private static String counts(Deployment d) {

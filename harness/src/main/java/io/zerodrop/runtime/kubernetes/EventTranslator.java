@@ -9,14 +9,15 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.PodIncarnations;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,12 +60,13 @@ public final class EventTranslator {
         List<TimelineEvent> out = new ArrayList<>();
         String name = after.getMetadata().getName();
         if (deletion(before) == null && deletion(after) != null) {
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("serverDeletionTimestamp", deletion(after));
-            a.put("note", "deletionTimestamp is the request time plus the grace period, on the API server's clock");
+            Map<Attribute, String> a = new EnumMap<>(Attribute.class);
+            a.put(Attribute.SERVER_DELETION_TIMESTAMP, deletion(after));
+            a.put(Attribute.NOTE,
+                    "deletionTimestamp is the request time plus the grace period, on the API server's clock");
             Long grace = after.getMetadata().getDeletionGracePeriodSeconds();
             if (grace != null) {
-                a.put("graceSeconds", String.valueOf(grace));
+                a.put(Attribute.GRACE_SECONDS, String.valueOf(grace));
             }
             out.add(new TimelineEvent(receivedMs, EventType.POD_MARKED_FOR_DELETION, name, cause, "deletionTimestamp set",
                     a));
@@ -73,15 +75,15 @@ public final class EventTranslator {
         terminated(after).forEach((container, t) -> {
             ContainerStateTerminated earlier = was.get(container);
             if (earlier == null || !Objects.equals(earlier.getFinishedAt(), t.getFinishedAt())) {
-                Map<String, String> a = new LinkedHashMap<>();
-                a.put("exitCode", String.valueOf(t.getExitCode()));
-                a.put("reason", String.valueOf(t.getReason()));
-                a.put("container", container);
+                Map<Attribute, String> a = new EnumMap<>(Attribute.class);
+                a.put(Attribute.EXIT_CODE, String.valueOf(t.getExitCode()));
+                a.put(Attribute.REASON, String.valueOf(t.getReason()));
+                a.put(Attribute.CONTAINER, container);
                 if (t.getFinishedAt() != null) {
-                    a.put("nodeFinishedAt", t.getFinishedAt());
+                    a.put(Attribute.NODE_FINISHED_AT, t.getFinishedAt());
                 }
                 if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                    a.put("terminationMessage", t.getMessage());
+                    a.put(Attribute.TERMINATION_MESSAGE, t.getMessage());
                 }
                 out.add(new TimelineEvent(receivedMs, EventType.CONTAINER_EXITED, name, cause, "exit code "
                         + t.getExitCode() + " (" + t.getReason() + "), seen in containerStatuses", a));
@@ -126,7 +128,7 @@ public final class EventTranslator {
             EndpointState was = view.get(e.getKey());
             EndpointState now = e.getValue();
             String cause = causeByPod.getOrDefault(e.getKey(), "");
-            Map<String, String> a = Map.of("serving", String.valueOf(now.serving()), "terminating",
+            Map<Attribute, String> a = Map.of(Attribute.SERVING, String.valueOf(now.serving()), Attribute.TERMINATING,
                     String.valueOf(now.terminating()));
             if (now.terminating() && (was == null || !was.terminating())) {
                 out.add(new TimelineEvent(receivedMs, EventType.ENDPOINT_TERMINATING, e.getKey(), cause,
@@ -164,17 +166,17 @@ public final class EventTranslator {
 
     /** As above, for an Event already known to be about the workload's pod whose timeline name is {@code pod}. */
     public static TimelineEvent event(Event e, long receivedMs, String pod, Map<String, String> causeByPod) {
-        Map<String, String> a = new LinkedHashMap<>();
-        a.put("reason", String.valueOf(e.getReason()));
-        a.put("kubernetesEventType", String.valueOf(e.getType()));
+        Map<Attribute, String> a = new EnumMap<>(Attribute.class);
+        a.put(Attribute.REASON, String.valueOf(e.getReason()));
+        a.put(Attribute.KUBERNETES_EVENT_TYPE, String.valueOf(e.getType()));
         if (e.getFirstTimestamp() != null) {
-            a.put("serverFirstTimestamp", e.getFirstTimestamp());
+            a.put(Attribute.SERVER_FIRST_TIMESTAMP, e.getFirstTimestamp());
         }
         if (e.getLastTimestamp() != null) {
-            a.put("serverLastTimestamp", e.getLastTimestamp());
+            a.put(Attribute.SERVER_LAST_TIMESTAMP, e.getLastTimestamp());
         }
         if (e.getCount() != null) {
-            a.put("count", String.valueOf(e.getCount()));
+            a.put(Attribute.COUNT, String.valueOf(e.getCount()));
         }
         String what = switch (String.valueOf(e.getReason())) {
             case "FailedPreStopHook" -> "preStop hook failed: ";
@@ -199,12 +201,12 @@ public final class EventTranslator {
                 && Objects.equals(b.getDesiredHealthy(), s.getDesiredHealthy())) {
             return null;
         }
-        Map<String, String> a = new LinkedHashMap<>();
-        a.put("budget", after.getMetadata().getName());
-        a.put("disruptionsAllowed", String.valueOf(s.getDisruptionsAllowed()));
-        a.put("currentHealthy", String.valueOf(s.getCurrentHealthy()));
-        a.put("desiredHealthy", String.valueOf(s.getDesiredHealthy()));
-        a.put("expectedPods", String.valueOf(s.getExpectedPods()));
+        Map<Attribute, String> a = new EnumMap<>(Attribute.class);
+        a.put(Attribute.BUDGET, after.getMetadata().getName());
+        a.put(Attribute.DISRUPTIONS_ALLOWED, String.valueOf(s.getDisruptionsAllowed()));
+        a.put(Attribute.CURRENT_HEALTHY, String.valueOf(s.getCurrentHealthy()));
+        a.put(Attribute.DESIRED_HEALTHY, String.valueOf(s.getDesiredHealthy()));
+        a.put(Attribute.EXPECTED_PODS, String.valueOf(s.getExpectedPods()));
         return new TimelineEvent(receivedMs, EventType.NOTE, "", "", "PodDisruptionBudget " + after.getMetadata()
                 .getName() + ": disruptionsAllowed " + s.getDisruptionsAllowed() + " (healthy " + s.getCurrentHealthy()
                 + " of " + s.getDesiredHealthy() + " needed)", a);

@@ -1,11 +1,12 @@
 package io.zerodrop.runtime.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.workload.PreStop;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -118,8 +119,8 @@ public final class KubeletInference {
 
     private static TimelineEvent inferred(long atMs, EventType type, String pod, String cause, String what,
             String basis) {
-        Map<String, String> a = new LinkedHashMap<>();
-        a.put("inferred", basis);
+        Map<Attribute, String> a = new EnumMap<>(Attribute.class);
+        a.put(Attribute.INFERRED, basis);
         return new TimelineEvent(atMs, type, pod, cause, what + " (inferred: not visible through the API)", a);
     }
 }

@@ -3,6 +3,7 @@ package io.zerodrop.runtime.kubernetes;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.zerodrop.ledger.LedgerSnapshot;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.PodIncarnations;
 import io.zerodrop.timeline.Timeline;
@@ -50,7 +51,7 @@ final class PodWatch implements ResourceEventHandler<Pod> {
                 timeline.add(new TimelineEvent(now, EventType.REPLACEMENT_STARTED, n, cause, "pod created"
                         + again + (ofName ? ", the replacement of the deleted pod of its name"
                         : " (taken as the replacement of " + replaced + ", the earliest deleted pod without"
-                        + " one)"), Map.of("replaces", replaced)));
+                        + " one)"), Map.of(Attribute.REPLACES, replaced)));
             } else {
                 timeline.add(TimelineEvent.of(now, EventType.REPLACEMENT_STARTED, n, "", "pod created"
                         + again));
@@ -64,9 +65,9 @@ final class PodWatch implements ResourceEventHandler<Pod> {
             events.stream().filter(e -> e.type() == EventType.CONTAINER_EXITED).forEach(e -> timeline.add(
                     new TimelineEvent(now, EventType.NOTE, n, "", "restart history before this run: "
                             + e.detail().replace(", seen in containerStatuses", "") + " (container "
-                            + e.attributes().get("container") + ", node time " + e.attributes()
-                            .getOrDefault("nodeFinishedAt", "unknown") + "); not an exit of this run",
-                            Map.of("history", "true"))));
+                            + e.attribute(Attribute.CONTAINER) + ", node time "
+                            + e.attribute(Attribute.NODE_FINISHED_AT, "unknown") + "); not an exit of this run",
+                            Map.of(Attribute.HISTORY, "true"))));
             events = events.stream().filter(e -> e.type() != EventType.CONTAINER_EXITED).toList();
         }
         timeline.addAll(events.stream()
@@ -88,13 +89,13 @@ final class PodWatch implements ResourceEventHandler<Pod> {
             } else if (e.type() == EventType.CONTAINER_EXITED) {
                 seen.exited.add(n);
                 KubeletInference.onExit(after, seen.markedAt.getOrDefault(n, -1L), Integer.parseInt(
-                        e.attributes().get("exitCode")), e.atMs(), cause).map(x -> x.withPod(n))
+                        e.attribute(Attribute.EXIT_CODE)), e.atMs(), cause).map(x -> x.withPod(n))
                         .ifPresent(timeline::add);
             }
         }
         events.stream().filter(e -> e.type() == EventType.CONTAINER_EXITED).forEach(e ->
                 LedgerSnapshot.fromTerminationMessage(n,
-                        e.attributes().get("terminationMessage"), e.atMs()).ifPresent(s -> seen.lastWords.put(n, s)));
+                        e.attribute(Attribute.TERMINATION_MESSAGE), e.atMs()).ifPresent(s -> seen.lastWords.put(n, s)));
     }
 
     @Override
@@ -103,7 +104,7 @@ final class PodWatch implements ResourceEventHandler<Pod> {
         long now = System.currentTimeMillis();
         timeline.add(new TimelineEvent(now, EventType.NOTE, n, seen.causeByPod.getOrDefault(n, ""),
                 "pod object removed" + (finalStateUnknown ? " (seen only at a relist: its last transitions"
-                        + " may be missing)" : ""), Map.of("podDeleted", "true")));
+                        + " may be missing)" : ""), Map.of(Attribute.POD_DELETED, "true")));
         if (finalStateUnknown) {
             seen.watchGaps.add("pod " + n + " was deleted while the watch was down");
         }
@@ -115,10 +116,10 @@ final class PodWatch implements ResourceEventHandler<Pod> {
             boolean kill = seen.killed.contains(n);
             timeline.add(new TimelineEvent(now, EventType.POD_MARKED_FOR_DELETION, n, cause,
                     "pod object removed at once, no Terminating state seen" + (kill ? " (grace period 0)" : ""),
-                    kill ? Map.of("graceSeconds", "0") : Map.of()));
+                    kill ? Map.of(Attribute.GRACE_SECONDS, "0") : Map.of()));
             if (kill) {
                 timeline.add(new TimelineEvent(now, EventType.SIGTERM_SENT, n, cause, "SIGTERM (inferred: not"
-                        + " visible through the API)", Map.of("inferred", KubeletInference.GRACE_ZERO)));
+                        + " visible through the API)", Map.of(Attribute.INFERRED, KubeletInference.GRACE_ZERO)));
             }
         }
         if (!finalStateUnknown && !cause.isEmpty() && !seen.exited.contains(n)) {
@@ -126,7 +127,7 @@ final class PodWatch implements ResourceEventHandler<Pod> {
             // and target-app's termination message with its counts, never reach the API
             timeline.add(new TimelineEvent(now, EventType.NOTE, n, cause, "no exit code reached the API: the"
                     + " pod object was removed before the kubelet reported its container's end, so whether it"
-                    + " exited on SIGTERM or was SIGKILLed is not known", Map.of("exitUnknown", "true")));
+                    + " exited on SIGTERM or was SIGKILLed is not known", Map.of(Attribute.EXIT_UNKNOWN, "true")));
             seen.truthNotes.add("pod " + n + " was removed before its container's end (and its counts) reached"
                     + " the API");
         }

@@ -1,6 +1,7 @@
 package io.zerodrop.runtime.local;
 
 import io.zerodrop.runtime.PodInfo;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
@@ -82,8 +83,8 @@ final class Endpoints {
         scheduler.schedule(() -> {
             if (publish(new EndpointTable.Backend(name, ip, 0), false)) {
                 timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.ENDPOINT_TERMINATING, name, cause,
-                        "endpoint ready=false, terminating=true: no new connections", Map.of("plannedPropagationMs",
-                        String.valueOf(propagation))));
+                        "endpoint ready=false, terminating=true: no new connections",
+                        Map.of(Attribute.PLANNED_PROPAGATION_MS, String.valueOf(propagation))));
             }
         }, propagation, TimeUnit.MILLISECONDS);
     }

@@ -7,6 +7,7 @@ import io.zerodrop.runtime.Eviction;
 import io.zerodrop.runtime.PodInfo;
 import io.zerodrop.runtime.Runtime;
 import io.zerodrop.runtime.RuntimeFactory;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
@@ -296,7 +297,7 @@ public final class LocalRuntime implements Runtime {
         reports.terminating(name, cause);
         pod.markTerminating();
         timeline.add(new TimelineEvent(t0, EventType.POD_MARKED_FOR_DELETION, name, cause,
-                "grace " + graceMs / 1000 + " s", Map.of("graceSeconds", String.valueOf(graceMs / 1000))));
+                "grace " + graceMs / 1000 + " s", Map.of(Attribute.GRACE_SECONDS, String.valueOf(graceMs / 1000))));
         endpoints.terminating(name, pod.ip, cause);
         Thread kubelet = new Thread(() -> this.kubelet.terminate(pod, t0, graceMs, cause), "kubelet-" + name);
         kubelet.setDaemon(true);
@@ -351,7 +352,7 @@ public final class LocalRuntime implements Runtime {
                 proxy.staleConnects().forEach((pod, n) -> timeline.add(new TimelineEvent(System.currentTimeMillis(),
                         EventType.STALE_CONNECTS, pod, reports.causeOf(pod), n
                         + " new connection(s) reached this pod after it had left the Service's rules, through conntrack"
-                        + " entries that outlived its endpoint", Map.of("connects", String.valueOf(n)))));
+                        + " entries that outlived its endpoint", Map.of(Attribute.CONNECTS, String.valueOf(n)))));
             } catch (RuntimeException e) {
                 timeline.add(TimelineEvent.of(System.currentTimeMillis(), EventType.NOTE, "", "",
                         "stale connects could not be counted: " + e.getMessage()));

@@ -2,6 +2,7 @@ package io.zerodrop.runtime.local;
 
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
@@ -92,7 +93,7 @@ final class PodCreator {
         pods.add(pod);
         if (!replaces.isEmpty()) {
             timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.REPLACEMENT_STARTED, name, cause,
-                    "on " + node, Map.of("replaces", replaces)));
+                    "on " + node, Map.of(Attribute.REPLACES, replaces)));
         }
         try {
             pod.start();

@@ -1,5 +1,6 @@
 package io.zerodrop.runtime.local;
 
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
@@ -48,7 +49,7 @@ final class PodReports implements LocalPod.Listener {
     public void readinessChanged(LocalPod pod, boolean ready) {
         if (ready && !pod.replaces.isEmpty()) {
             timeline.add(new TimelineEvent(System.currentTimeMillis(), EventType.REPLACEMENT_READY, pod.name,
-                    pod.cause, "", Map.of("replaces", pod.replaces)));
+                    pod.cause, "", Map.of(Attribute.REPLACES, pod.replaces)));
         }
         Workload w = workload.get();
         int targetPort = w.service().map(Workload.Service::targetPort).orElse(w.containerPort());
@@ -64,7 +65,7 @@ final class PodReports implements LocalPod.Listener {
         String reason = exitCode == 137 ? "Killed (SIGKILL)" : exitCode == 143 ? "Terminated by SIGTERM"
                 : exitCode == 0 ? "Completed" : "Error";
         timeline.add(new TimelineEvent(atMs, EventType.CONTAINER_EXITED, pod.name, cause, reason,
-                Map.of("exitCode", String.valueOf(exitCode), "reason", reason)));
+                Map.of(Attribute.EXIT_CODE, String.valueOf(exitCode), Attribute.REASON, reason)));
         if (pod.isTerminating()) {
             // Until the deletion itself has propagated (ENDPOINT_TERMINATING), new connections still come here.
             endpoints.removed(pod.name, cause);

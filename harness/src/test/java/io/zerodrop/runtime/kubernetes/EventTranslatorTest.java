@@ -67,11 +67,11 @@ class EventTranslatorTest {
                 EventType.POD_MARKED_FOR_DELETION, EventType.CONTAINER_EXITED);
         TimelineEvent m = out.get(1);
         assertThat(m.atMs()).as("the moment zerodrop received it, not the server's timestamp").isEqualTo(T + 100);
-        assertThat(m.attributes()).containsEntry("serverDeletionTimestamp", "2027-01-15T08:00:30Z")
+        assertThat(m.attributesByKey()).containsEntry("serverDeletionTimestamp", "2027-01-15T08:00:30Z")
                 .containsEntry("graceSeconds", "30");
         TimelineEvent x = out.get(2);
         assertThat(x.atMs()).isEqualTo(T + 5_300);
-        assertThat(x.attributes()).containsEntry("exitCode", "143").containsEntry("nodeFinishedAt",
+        assertThat(x.attributesByKey()).containsEntry("exitCode", "143").containsEntry("nodeFinishedAt",
                 "2027-01-15T08:00:05Z").containsEntry("terminationMessage", "{\"received\":120,\"ok\":118,\"cut\":2}");
         assertThat(x.disruption()).isEqualTo("delete-1");
         // the same status delivered again (a resync, a relist) is not a second exit
@@ -96,7 +96,7 @@ class EventTranslatorTest {
             assertThat(e.type()).isEqualTo(EventType.ENDPOINT_TERMINATING);
             assertThat(e.pod()).isEqualTo("web-1");
             assertThat(e.disruption()).isEqualTo("delete-1");
-            assertThat(e.attributes()).containsEntry("serving", "true");
+            assertThat(e.attributesByKey()).containsEntry("serving", "true");
         });
         // then removed from its slice; the replacement appears in the other slice, not ready yet
         List<TimelineEvent> gone = tr.slice(slice("web-a", new Object[] {"web-2", true, true, false}), T + 9_000, cause);
@@ -219,7 +219,7 @@ class EventTranslatorTest {
         assertThat(t.atMs()).isEqualTo(T + 42);
         assertThat(t.detail()).isEqualTo("preStop hook failed: PreStopHook failed: exec sleep: not found");
         assertThat(t.disruption()).isEqualTo("delete-1");
-        assertThat(t.attributes()).containsEntry("serverFirstTimestamp", "2027-01-15T08:00:01Z")
+        assertThat(t.attributesByKey()).containsEntry("serverFirstTimestamp", "2027-01-15T08:00:01Z")
                 .containsEntry("reason", "FailedPreStopHook");
         Event other = new EventBuilder(hook)
                 .editInvolvedObject().withName("cart-1").endInvolvedObject().build();
@@ -230,7 +230,7 @@ class EventTranslatorTest {
                 .withDesiredHealthy(2).withExpectedPods(3).endStatus().build();
         var b2 = new PodDisruptionBudgetBuilder(b1).editStatus()
                 .withDisruptionsAllowed(0).withCurrentHealthy(2).endStatus().build();
-        assertThat(EventTranslator.budget(null, b1, T).attributes()).containsEntry("disruptionsAllowed", "1");
+        assertThat(EventTranslator.budget(null, b1, T).attributesByKey()).containsEntry("disruptionsAllowed", "1");
         TimelineEvent change = EventTranslator.budget(b1, b2, T + 500);
         assertThat(change.detail()).isEqualTo("PodDisruptionBudget web-pdb: disruptionsAllowed 0 (healthy 2 of 2"
                 + " needed)");

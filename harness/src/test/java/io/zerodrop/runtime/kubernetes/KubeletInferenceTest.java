@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.List;
@@ -31,7 +32,7 @@ class KubeletInferenceTest {
             assertThat(t.atMs()).isEqualTo(5_000);
             assertThat(t.disruption()).isEqualTo("delete-1");
             assertThat(t.detail()).isEqualTo("SIGTERM (inferred: not visible through the API)");
-            assertThat(t.attributes().get("inferred")).startsWith("no preStop hook");
+            assertThat(t.attribute(Attribute.INFERRED)).startsWith("no preStop hook");
         });
     }
 
@@ -46,11 +47,11 @@ class KubeletInferenceTest {
         List<TimelineEvent> e = KubeletInference.onDeletion(p, 5_000, "kill-1");
         assertThat(e).extracting(TimelineEvent::type, TimelineEvent::atMs).containsExactly(
                 Tuple.tuple(EventType.SIGTERM_SENT, 5_000L));
-        assertThat(e.get(0).attributes().get("inferred")).contains("grace period 0", "SIGKILL 2 s later");
+        assertThat(e.get(0).attribute(Attribute.INFERRED)).contains("grace period 0", "SIGKILL 2 s later");
         assertThat(KubeletInference.onExit(p, 5_000, 137, 9_000, "kill-1")).get().satisfies(t -> {
             assertThat(t.type()).isEqualTo(EventType.SIGKILL_SENT);
             assertThat(t.atMs()).isEqualTo(7_000);
-            assertThat(t.attributes().get("inferred")).contains("2 s (the kubelet's minimum grace)");
+            assertThat(t.attribute(Attribute.INFERRED)).contains("2 s (the kubelet's minimum grace)");
         });
         assertThat(KubeletInference.onExit(p, 5_000, 137, 6_000, "kill-1")).get().extracting(TimelineEvent::atMs)
                 .as("seen exiting sooner: killed by then").isEqualTo(6_000L);
@@ -67,7 +68,7 @@ class KubeletInferenceTest {
                     Tuple.tuple(EventType.PRESTOP_STARTED, 5_000L),
                     Tuple.tuple(EventType.PRESTOP_ENDED, 10_000L),
                     Tuple.tuple(EventType.SIGTERM_SENT, 10_000L));
-            assertThat(e).allSatisfy(t -> assertThat(t.attributes().get("inferred")).isEqualTo(
+            assertThat(e).allSatisfy(t -> assertThat(t.attribute(Attribute.INFERRED)).isEqualTo(
                     "preStop sleeps 5 s, counted from the deletion zerodrop saw"));
         }
     }
@@ -84,7 +85,7 @@ class KubeletInferenceTest {
         assertThat(KubeletInference.onExit(p, 1_000, 137, 9_000, "d")).get().satisfies(t -> {
             assertThat(t.type()).isEqualTo(EventType.SIGKILL_SENT);
             assertThat(t.atMs()).isEqualTo(6_000);
-            assertThat(t.attributes().get("inferred")).contains("3 s (+2 s for the overrunning preStop)");
+            assertThat(t.attribute(Attribute.INFERRED)).contains("3 s (+2 s for the overrunning preStop)");
         });
         assertThat(KubeletInference.onExit(p, 1_000, 137, 5_100, "d")).get().extracting(TimelineEvent::atMs)
                 .isEqualTo(5_100L);

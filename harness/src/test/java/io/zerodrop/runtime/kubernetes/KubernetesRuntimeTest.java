@@ -16,6 +16,7 @@ import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.DrainNode;
 import io.zerodrop.ledger.LedgerSnapshot;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.timeline.TimelineEvent;
@@ -95,7 +96,7 @@ class KubernetesRuntimeTest {
                     .containsExactly("web-2", "web-3");
             TimelineEvent exit = timeline.ofType(EventType.CONTAINER_EXITED).get(0);
             assertThat(exit.pod()).isEqualTo("web-1");
-            assertThat(exit.attributes()).containsEntry("exitCode", "143").containsEntry("nodeFinishedAt",
+            assertThat(exit.attributesByKey()).containsEntry("exitCode", "143").containsEntry("nodeFinishedAt",
                     "2027-01-15T08:00:33Z");
             assertThat(timeline.ofType(EventType.POD_MARKED_FOR_DELETION)).extracting(TimelineEvent::pod,
                     TimelineEvent::disruption).containsExactly(Tuple.tuple("web-1", "delete-1"));
@@ -105,7 +106,7 @@ class KubernetesRuntimeTest {
             assertThat(timeline.ofType(EventType.SIGTERM_SENT)).singleElement().satisfies(t -> {
                 assertThat(t.pod()).isEqualTo("web-1");
                 assertThat(t.atMs()).isEqualTo(marked.atMs());
-                assertThat(t.attributes()).containsKey("inferred");
+                assertThat(t.attributesByKey()).containsKey("inferred");
             });
             assertThat(rt.describe().get("inferred")).asString().startsWith("preStop, SIGTERM and SIGKILL are not visible");
 
@@ -147,14 +148,14 @@ class KubernetesRuntimeTest {
             client.pods().inNamespace("shop").withName("web-1").edit(p -> new PodBuilder(p).editMetadata()
                     .withFinalizers(List.of()).endMetadata().build());
             await().atMost(Duration.ofSeconds(10)).until(() -> timeline.events().stream()
-                    .anyMatch(e -> "true".equals(e.attributes().get("exitUnknown"))));
+                    .anyMatch(e -> "true".equals(e.attribute(Attribute.EXIT_UNKNOWN))));
             TimelineEvent marked = timeline.ofType(EventType.POD_MARKED_FOR_DELETION).get(0);
             assertThat(marked.pod()).isEqualTo("web-1");
-            assertThat(marked.attributes()).containsEntry("graceSeconds", "0");
+            assertThat(marked.attributesByKey()).containsEntry("graceSeconds", "0");
             assertThat(timeline.ofType(EventType.PRESTOP_STARTED)).as("no preStop runs with grace 0").isEmpty();
             assertThat(timeline.ofType(EventType.SIGTERM_SENT)).singleElement().satisfies(t -> {
                 assertThat(t.atMs()).isEqualTo(marked.atMs());
-                assertThat(t.attributes().get("inferred")).contains("grace period 0");
+                assertThat(t.attribute(Attribute.INFERRED)).contains("grace period 0");
             });
             assertThat(timeline.ofType(EventType.SIGKILL_SENT)).as("not placed without an exit code").isEmpty();
             assertThat(timeline.ofType(EventType.CONTAINER_EXITED)).isEmpty();
@@ -381,7 +382,7 @@ class KubernetesRuntimeTest {
                     .containsExactly("web-1");
             assertThat(timeline.ofType(EventType.REPLACEMENT_STARTED)).singleElement().satisfies(e -> {
                 assertThat(e.pod()).isEqualTo("web-1#2");
-                assertThat(e.attributes()).containsEntry("replaces", "web-1");
+                assertThat(e.attributesByKey()).containsEntry("replaces", "web-1");
                 assertThat(e.disruption()).isEqualTo("delete-1");
                 assertThat(e.detail()).contains("under the name of web-1 (a pod of its own, uid " + uid + ")",
                         "the replacement of the deleted pod of its name");
@@ -438,7 +439,7 @@ class KubernetesRuntimeTest {
                     .endStatus().build());
             await().atMost(Duration.ofSeconds(10)).until(() -> !timeline.ofType(EventType.CONTAINER_EXITED).isEmpty());
             assertThat(timeline.ofType(EventType.CONTAINER_EXITED)).singleElement().satisfies(e ->
-                    assertThat(e.attributes()).containsEntry("nodeFinishedAt", "2026-12-04T06:00:00Z"));
+                    assertThat(e.attributesByKey()).containsEntry("nodeFinishedAt", "2026-12-04T06:00:00Z"));
             rt.close();
         }
     }

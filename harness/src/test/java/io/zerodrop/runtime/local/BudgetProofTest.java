@@ -11,6 +11,7 @@ import io.zerodrop.disruption.Step;
 import io.zerodrop.engine.Experiment;
 import io.zerodrop.findings.Finding;
 import io.zerodrop.scenario.LoadSpec;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Check;
@@ -93,7 +94,8 @@ class BudgetProofTest {
         assertThat((Integer) worst.get("heldDownByBudgetCount")).as("%s", worst).isLessThanOrEqualTo(1);
         List<TimelineEvent> answered = o.report().timeline().stream()
                 .filter(e -> e.type() == EventType.DISRUPTION_ANSWERED).toList();
-        assertThat(answered).hasSize(2).allSatisfy(e -> assertThat(e.attributes()).containsEntry("outcome", "evicted"));
+        assertThat(answered).hasSize(2).allSatisfy(e -> assertThat(e.attribute(Attribute.OUTCOME))
+                .isEqualTo("evicted"));
         assertThat(o.report().timeline()).anyMatch(e -> e.type() == EventType.EVICTION_REFUSED);
         assertThat(o.report().timeline().stream().filter(e -> e.type() == EventType.NOTE).map(TimelineEvent::detail))
                 .contains("node-1 cordoned", "node-1 uncordoned");

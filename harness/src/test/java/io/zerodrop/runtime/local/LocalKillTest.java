@@ -57,9 +57,9 @@ class LocalKillTest {
                 .contains(EventType.POD_MARKED_FOR_DELETION, EventType.SIGTERM_SENT, EventType.CONTAINER_EXITED)
                 .doesNotContain(EventType.PRESTOP_STARTED, EventType.SIGKILL_SENT);
         assertThat(e).filteredOn(x -> x.type() == EventType.CONTAINER_EXITED).singleElement()
-                .satisfies(x -> assertThat(x.attributes()).containsEntry("exitCode", "143"));
+                .satisfies(x -> assertThat(x.attributesByKey()).containsEntry("exitCode", "143"));
         assertThat(e).filteredOn(x -> x.type() == EventType.POD_MARKED_FOR_DELETION).singleElement()
-                .satisfies(x -> assertThat(x.attributes()).containsEntry("graceSeconds", "0"));
+                .satisfies(x -> assertThat(x.attributesByKey()).containsEntry("graceSeconds", "0"));
     }
 
     @Test
@@ -71,6 +71,6 @@ class LocalKillTest {
         assertThat(sigterm).as(e.toString()).isPositive();
         assertThat(sigkill - sigterm).as("SIGKILL no sooner than 2 s after SIGTERM").isGreaterThanOrEqualTo(2_000);
         assertThat(e).filteredOn(x -> x.type() == EventType.CONTAINER_EXITED).singleElement()
-                .satisfies(x -> assertThat(x.attributes()).containsEntry("exitCode", "137"));
+                .satisfies(x -> assertThat(x.attributesByKey()).containsEntry("exitCode", "137"));
     }
 }

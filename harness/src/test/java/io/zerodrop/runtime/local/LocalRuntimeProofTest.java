@@ -17,6 +17,7 @@ import io.zerodrop.engine.Experiment;
 import io.zerodrop.findings.Finding;
 import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.testsupport.HostTool;
+import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.verdict.Expectations;
@@ -131,7 +132,7 @@ class LocalRuntimeProofTest {
         // the kernel counted every SYN that reached the pod after it left the rules (none with the userspace proxy)
         long counted = o.report().timeline().stream()
                 .filter(e -> e.type() == EventType.STALE_CONNECTS && e.pod().equals(pod))
-                .mapToLong(e -> Long.parseLong(e.attributes().get("connects"))).sum();
+                .mapToLong(e -> Long.parseLong(e.attribute(Attribute.CONNECTS))).sum();
         assertThat(staleRoutes).as("refusals put on stale conntrack routes").isLessThanOrEqualTo(counted);
         if (!stragglers.isEmpty()) {
             System.out.println("naive proof: failures outside the expected phases: " + stragglers);
@@ -156,8 +157,8 @@ class LocalRuntimeProofTest {
         Finding race = found.orElseThrow(() -> new AssertionError("failures in the race but no endpoint-race"
                 + " finding; " + o.summary()));
         long planned = Long.parseLong(o.report().timeline().stream().filter(e -> e.type()
-                == EventType.ENDPOINT_TERMINATING && e.pod().equals(pod)).findFirst().orElseThrow().attributes()
-                .get("plannedPropagationMs"));
+                == EventType.ENDPOINT_TERMINATING && e.pod().equals(pod)).findFirst().orElseThrow()
+                .attribute(Attribute.PLANNED_PROPAGATION_MS));
         long lag = ((Number) race.evidence().get("deletionToRoutingStoppedMaxMs")).longValue();
         assertThat(planned).isBetween(750L, 1250L);
         // never earlier than drawn; how much later is the scheduler's lateness on this machine, not zerodrop's
