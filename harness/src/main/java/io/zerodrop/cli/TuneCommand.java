@@ -110,9 +110,8 @@ final class TuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!PARAMS.contains(param)) {
-            throw ZerodropException.usage("--param \"" + param + "\" is invalid: expected one of " + PARAMS);
-        }
+        Setting setting = Setting.named(param).filter(Setting::tunable).orElseThrow(() -> ZerodropException.usage(
+                "--param \"" + param + "\" is invalid: expected one of " + PARAMS));
         if (confirm < 1 || maxRuns < 2) {
             throw ZerodropException.usage("--confirm must be at least 1 and --max-runs at least 2");
         }
@@ -135,17 +134,18 @@ final class TuneCommand implements Callable<Integer> {
         String note = "";
         try {
             int at;
-            if (param.equals("preStopSleepSeconds") || param.equals("terminationGracePeriodSeconds")) {
+            boolean preStop = setting == Setting.PRE_STOP_SLEEP_SECONDS;
+            if (preStop || setting == Setting.TERMINATION_GRACE_PERIOD_SECONDS) {
                 // model first: one run at the lowest candidate measures what the setting must cover
                 Trial first = trial.apply(candidates.get(0), "measure");
-                long need = param.equals("preStopSleepSeconds") ? seconds(first.lagMaxMs())
+                long need = preStop ? seconds(first.lagMaxMs())
                         : seconds(first.drainMaxMs()) + Long.parseLong(currentPreStop(base));
                 at = first.failed() == 0 && need <= 0 ? 0 : indexAtLeast(candidates, Math.max(need, 0));
                 if (at >= candidates.size()) {
                     throw new GiveUp("the model run measured a need of " + need + " s, above the largest candidate "
                             + candidates.get(candidates.size() - 1) + ": give a --range or --values that reaches it");
                 }
-                how = "model: " + (param.equals("preStopSleepSeconds") ? "max lag until routing stopped " + first.lagMaxMs() + " ms"
+                how = "model: " + (preStop ? "max lag until routing stopped " + first.lagMaxMs() + " ms"
                         : "max drain " + first.drainMaxMs() + " ms + preStop") + " + margin max(500 ms, 25 %), rounded up";
             } else {
                 at = bisect(candidates, trial);
@@ -156,7 +156,7 @@ final class TuneCommand implements Callable<Integer> {
             note = g.getMessage();
         }
         try {
-            int code = report(dir, base, trial.done(), recommended, how, note, o);
+            int code = report(dir, base, setting, trial.done(), recommended, how, note, o);
             return trial.interrupted() ? ExitCodes.INTERRUPTED : trial.notJudged() ? ExitCodes.ENVIRONMENT : code;
         } finally {
             written.countDown();
@@ -297,8 +297,8 @@ final class TuneCommand implements Callable<Integer> {
         return lo;
     }
 
-    private int report(Path dir, Scenario base, List<Trial> trials, String recommended, String how, String note,
-            PrintWriter o) {
+    private int report(Path dir, Scenario base, Setting setting, List<Trial> trials, String recommended, String how,
+            String note, PrintWriter o) {
         int n = recommended == null ? 0 : (int) trials.stream().filter(t -> t.value().equals(recommended)
                 && t.purpose().startsWith("confirm")).count();
         String bound = n == 0 ? "" : String.format(Locale.ROOT, "0 drops in %d runs: p(drop) < %.1f %% at 95 %%"
@@ -328,8 +328,9 @@ final class TuneCommand implements Callable<Integer> {
         }
         String patch = null;
         if (recommended != null && base.manifests() != null) {
-            patch = TunePatch.of(base.settings().applyTo(ManifestLoader.load(base.manifests())),
-                    param, recommended, param + " " + recommended + " dropped nothing; " + bound);
+            // the patch applies to the manifests as written, not as the scenario's settings changed them
+            patch = TunePatch.of(ManifestLoader.load(base.manifests()), setting, recommended, param + " "
+                    + recommended + " dropped nothing; " + bound);
         }
         try {
             AtomicFiles.writeString(dir.resolve("tune.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)

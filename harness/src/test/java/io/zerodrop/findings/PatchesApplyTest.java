@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.zerodrop.scenario.Scenario;
+import io.zerodrop.scenario.Setting;
 import io.zerodrop.testsupport.HostTool;
 import io.zerodrop.workload.ManifestLoader;
+import io.zerodrop.workload.PreStop;
 import io.zerodrop.workload.Workload;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -99,5 +103,37 @@ class PatchesApplyTest {
             assertThat(b.maxUnavailable()).isEqualTo("1");
             assertThat(b.name()).isEqualTo("target-app");
         });
+    }
+
+    /**
+     * {@code tune}'s patch of every setting it searches, applied to the manifests as written, gives the workload the
+     * runs had with that setting: the same as the setting applied by the local runtime. On the naive overlay (no
+     * readiness probe) the readiness settings' patches bring the probe the runs had.
+     */
+    @Test
+    void tunesPatchOfEverySettingItSearchesGivesTheWorkloadTheRunsHad() throws Exception {
+        Workload naive = naive();
+        assertThat(naive.readinessProbe()).as("the premise: a container without a readiness probe").isEmpty();
+        Map<Setting, String> values = Map.of(Setting.REPLICAS, "4", Setting.TERMINATION_GRACE_PERIOD_SECONDS, "45",
+                Setting.PRE_STOP_SLEEP_SECONDS, "7", Setting.READINESS_PERIOD_SECONDS, "2",
+                Setting.READINESS_FAILURE_THRESHOLD, "5", Setting.MAX_SURGE, "50%", Setting.MAX_UNAVAILABLE, "0");
+        assertThat(values.keySet()).containsExactlyInAnyOrderElementsOf(Setting.tunableKeys().stream()
+                .map(k -> Setting.named(k).orElseThrow()).toList());
+        for (Setting s : Setting.values()) {
+            String patch = TunePatch.of(naive, s, values.getOrDefault(s, "1"), "test");
+            if (!s.tunable()) {
+                assertThat(patch).as(s.key()).isNull();
+                continue;
+            }
+            Workload patched = ManifestLoader.fromObjects(apply("naive", patch, false), naive.name());
+            Workload asRun = new Scenario.Settings(Map.of(s, values.get(s)), Map.of()).applyTo(naive);
+            // a preStop sleep is the same wait whether written as the sleep action (the patch, as on a cluster) or
+            // as exec sleep (the local runtime's form)
+            assertThat(patched.preStop().map(PreStop::seconds)).as(s.key()).isEqualTo(asRun.preStop()
+                    .map(PreStop::seconds));
+            assertThat(patched).as(s.key() + ":\n" + patch).usingRecursiveComparison().ignoringFields("preStop",
+                    "env").isEqualTo(asRun);
+            assertThat(patched.env()).isEqualTo(asRun.env());
+        }
     }
 }
