@@ -12,11 +12,12 @@ import io.zerodrop.engine.RunRequest;
 import io.zerodrop.engine.ScenarioRunner;
 import io.zerodrop.findings.Finding;
 import io.zerodrop.scenario.Scenario;
+import io.zerodrop.scenario.Setting;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,11 +62,11 @@ final class FixVerification {
             o.flush();
             return before;
         }
-        Map<String, String> fix = new LinkedHashMap<>();
+        Map<Setting, String> fix = new EnumMap<>(Setting.class);
         withFix.forEach(f -> fix.putAll(f.settings()));
         Scenario fixed = s.withSettings(" (with the proposed fixes)", fix);
         o.println();
-        o.println("verify-fixes: running again with " + fix + " (from " + withFix.stream().map(Finding::code)
+        o.println("verify-fixes: running again with " + Setting.byKey(fix) + " (from " + withFix.stream().map(Finding::code)
                 .toList() + ")");
         o.flush();
         Path second = first.resolve("verify-fixes");
@@ -73,7 +74,7 @@ final class FixVerification {
         o.print(two.summary());
         o.flush();
         int after = two.exitCode();
-        compare(one, two, fix, first, second);
+        compare(one, two, Setting.byKey(fix), first, second);
         return after;
     }
 
@@ -99,10 +100,10 @@ final class FixVerification {
             }
             String verdict = f.settings().isEmpty() ? "not verified: its fix is not a setting zerodrop can apply; use"
                     + " the patch " + f.patchFile() : still.contains(f.code()) ? "NOT fixed: found again with "
-                    + f.settings() + " applied" : dropsAfter > 0 ? "no longer found, but " + dropsAfter + " request(s)"
+                    + f.settingsByKey() + " applied" : dropsAfter > 0 ? "no longer found, but " + dropsAfter + " request(s)"
                     + " still failed" : "fixed: no longer found, and nothing failed";
             o.println("  " + f.code() + ": " + verdict);
-            each.addObject().put("code", f.code()).put("settings", f.settings().toString()).put("result", verdict);
+            each.addObject().put("code", f.code()).put("settings", f.settingsByKey().toString()).put("result", verdict);
         }
         o.flush();
         try {

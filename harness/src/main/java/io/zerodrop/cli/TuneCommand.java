@@ -126,7 +126,7 @@ final class TuneCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         CountDownLatch written = new CountDownLatch(1);
         Thread holdExit = holdExitUntil(written);
-        TuneTrials trial = new TuneTrials(param, maxRuns, k -> origin.apply(ScenarioLoader.load(scenarioFile, seed + k)),
+        TuneTrials trial = new TuneTrials(setting, maxRuns, k -> origin.apply(ScenarioLoader.load(scenarioFile, seed + k)),
                 k -> cluster.request(scenarioFile, seed + k, images, url, false, startBudget.get()), runner, options,
                 dir, o);
         String recommended = null;

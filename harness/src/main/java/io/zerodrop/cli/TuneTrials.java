@@ -6,6 +6,7 @@ import io.zerodrop.engine.Experiment;
 import io.zerodrop.engine.RunRequest;
 import io.zerodrop.engine.ScenarioRunner;
 import io.zerodrop.scenario.Scenario;
+import io.zerodrop.scenario.Setting;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.function.IntFunction;
  * cannot go on and {@link TuneCommand.GiveUp} says why.
  */
 final class TuneTrials implements BiFunction<String, String, TuneCommand.Trial> {
+    private final Setting setting;
     private final String param;
     private final int maxRuns;
     private final IntFunction<Scenario> scenario;
@@ -34,9 +36,10 @@ final class TuneTrials implements BiFunction<String, String, TuneCommand.Trial> 
     private boolean notJudged;
 
     /** {@code scenario} and {@code request} give run k's scenario (before the value is set) and its request. */
-    TuneTrials(String param, int maxRuns, IntFunction<Scenario> scenario, IntFunction<RunRequest> request,
+    TuneTrials(Setting setting, int maxRuns, IntFunction<Scenario> scenario, IntFunction<RunRequest> request,
             ScenarioRunner runner, ScenarioRunner.Options options, Path dir, PrintWriter o) {
-        this.param = param;
+        this.setting = setting;
+        this.param = setting.key();
         this.maxRuns = maxRuns;
         this.scenario = scenario;
         this.request = request;
@@ -53,7 +56,7 @@ final class TuneTrials implements BiFunction<String, String, TuneCommand.Trial> 
             throw new TuneCommand.GiveUp("--max-runs " + maxRuns + " reached");
         }
         int k = done.size() + 1;
-        Scenario withValue = scenario.apply(k).withSettings(" (" + param + " " + value + ")", Map.of(param, value));
+        Scenario withValue = scenario.apply(k).withSettings(" (" + param + " " + value + ")", Map.of(setting, value));
         Path runDir = dir.resolve(String.format(Locale.ROOT, "run-%02d-%s-%s", k, param, value.replace("%", "pct")));
         o.println("tune: run " + k + " (" + purpose + "): " + param + " = " + value);
         o.flush();

@@ -1,8 +1,8 @@
 package io.zerodrop.engine;
 
 import io.zerodrop.core.RunMarker;
+import io.zerodrop.report.Header;
 import java.net.InetAddress;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The journal header fields every run shares: the run's id, versions, host and the one clock. */
@@ -10,25 +10,16 @@ public final class RunInfo {
     private RunInfo() {
     }
 
-    public static Map<String, Object> header(String command, String runtime, String target, String gatlingVersion,
+    public static Header header(String command, String runtime, String target, String gatlingVersion,
             Map<String, Object> settings) {
-        Map<String, Object> h = new LinkedHashMap<>();
-        h.put("zerodrop", version());
-        h.put("command", command);
+        String host = hostName();
         // the run's one id: its marker's, its processes' ZERODROP_RUN, its records in a cluster (Lease, labels)
-        RunMarker.current().ifPresent(m -> h.put("run", m.id()));
-        h.put("runtime", runtime);
-        h.put("target", target);
-        h.put("gatling", gatlingVersion);
-        h.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.version"));
-        h.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
-        h.put("cpus", Runtime.getRuntime().availableProcessors());
-        h.put("host", hostName());
-        h.put("clock", "every timestamp is epoch milliseconds from the clock of host " + hostName()
-                + "; load generator, observers and the target's ledger share it");
-        h.put("settings", settings);
-        return h;
+        return new Header(version(), command, RunMarker.current().map(RunMarker::id).orElse(null), runtime, target,
+                gatlingVersion, System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), host,
+                "every timestamp is epoch milliseconds from the clock of host " + host
+                        + "; load generator, observers and the target's ledger share it", settings);
     }
 
     public static String version() {

@@ -1,5 +1,6 @@
 package io.zerodrop.findings;
 
+import io.zerodrop.scenario.Setting;
 import io.zerodrop.timeline.EventType;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -40,7 +41,7 @@ final class BudgetRule implements FindingRule {
                     + " PodDisruptionBudget allows no disruption (minAvailable equal to the replicas, or"
                     + " maxUnavailable 0): node drains and cluster upgrades hang. Use maxUnavailable: 1", m,
                     budget == null ? null : Patches.budgetOneAtATime(budget, "pdb-deadlock", "evictions never went"
-                            + " through"), null).withSettings(Map.of("pdbMaxUnavailable", "1")));
+                            + " through"), null).withSettings(Map.of(Setting.PDB_MAX_UNAVAILABLE, "1")));
         }
         if (ev.evicted() == 0) {
             return List.of();
@@ -57,7 +58,7 @@ final class BudgetRule implements FindingRule {
                     ev.evicted() + " eviction(s) went through with " + ev.refusals() + " refusals; at most " + mostDown
                             + " pod(s) out of rotation at once", "a PodDisruptionBudget with maxUnavailable: 1", m,
                     w.budget().isEmpty() ? Patches.newBudget(w, "pdb-missing", "nothing limited evictions") : null,
-                    null).withSettings(Map.of("pdbMaxUnavailable", "1")));
+                    null).withSettings(Map.of(Setting.PDB_MAX_UNAVAILABLE, "1")));
         }
         return List.of();
     }

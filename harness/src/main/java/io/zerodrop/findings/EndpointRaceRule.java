@@ -2,6 +2,7 @@ package io.zerodrop.findings;
 
 import io.zerodrop.analysis.Phase;
 import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.scenario.Setting;
 import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.workload.PreStop;
@@ -68,7 +69,7 @@ final class EndpointRaceRule implements FindingRule {
                 ? "with no preStop SIGTERM came at once" : "the preStop of " + current + " s was shorter"),
                 "preStop sleep ≥ ⌈max lag + margin⌉ = " + seconds
                 + " s (lifecycle.preStop.sleep.seconds), or delay shutdown in the app by as much", ev, patch, null)
-                .withSettings(Map.of("preStopSleepSeconds", String.valueOf(seconds))));
+                .withSettings(Map.of(Setting.PRE_STOP_SLEEP_SECONDS, String.valueOf(seconds))));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.zerodrop.findings;
 
 import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.scenario.Setting;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.workload.PreStop;
@@ -76,7 +77,7 @@ final class GraceRule implements FindingRule {
                 + " s + drain > grace " + grace + " s; " + killed.size() + " pod(s) SIGKILLed (exit 137)", detail,
                 "terminationGracePeriodSeconds ≥ preStop + the app's drain time + a margin (" + needed + " s), or"
                         + " make the app finish sooner", ev, patch, null).withSettings(Map.of(
-                        "terminationGracePeriodSeconds", String.valueOf(needed))));
+                        Setting.TERMINATION_GRACE_PERIOD_SECONDS, String.valueOf(needed))));
     }
 
     /** When the pod was killed: the SIGKILL when seen, else its exit. */

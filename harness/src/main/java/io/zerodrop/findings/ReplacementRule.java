@@ -2,6 +2,7 @@ package io.zerodrop.findings;
 
 import io.zerodrop.analysis.Phase;
 import io.zerodrop.analysis.PodTermination;
+import io.zerodrop.scenario.Setting;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ final class ReplacementRule implements FindingRule {
                     : replaced.size() + " replacement pod(s) started with no readiness probe") + ": readiness probe"
                     + " missing", "without a readiness probe a pod is Ready, and in rotation, as soon as its container"
                     + " runs — before the app listens" + measured, "add a readinessProbe on the served port", ev, patch,
-                    null).withSettings(Map.of("readinessPeriodSeconds", "2", "readinessFailureThreshold", "2")));
+                    null).withSettings(Map.of(Setting.READINESS_PERIOD_SECONDS, "2", Setting.READINESS_FAILURE_THRESHOLD, "2")));
         }
         if (n == 0) {
             return List.of();

@@ -58,7 +58,7 @@ public final class HtmlReport {
                 .append(" measured requests failed; availability ")
                 .append(ConsoleSummary.availability(a)).append("</p>\n");
         h.append("<p class=\"small\">All times are epoch milliseconds from one host clock (")
-                .append(esc(String.valueOf(r.header().getOrDefault("host", "")))).append("); the chart's axis is ")
+                .append(esc(r.header().host())).append("); the chart's axis is ")
                 .append("seconds since the run started at ").append(Instant.ofEpochMilli(a.runStartMs()))
                 .append(".</p>\n");
 

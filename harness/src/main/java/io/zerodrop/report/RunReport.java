@@ -7,7 +7,6 @@ import io.zerodrop.timeline.TimelineEvent;
 import io.zerodrop.traffic.GeneratorRow;
 import io.zerodrop.verdict.Verdict;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,7 +15,7 @@ import java.util.Optional;
  * timestamp is epoch milliseconds from one host clock (named in the header).
  */
 public record RunReport(
-        Map<String, Object> header,
+        Header header,
         List<Step> steps,
         List<TimelineEvent> timeline,
         AnalysisResult analysis,
@@ -25,14 +24,8 @@ public record RunReport(
         Verdict verdict,
         Optional<String> gatlingReport) {
 
-    /**
-     * The load generators of a run from inside the cluster, as the header keeps them ({@code settings.loadGenerators},
-     * where report.json has them); empty for the single local generator.
-     */
+    /** The load generators of a run from inside the cluster; empty for the single local generator. */
     public List<GeneratorRow> generators() {
-        Object rows = header.get("settings") instanceof Map<?, ?> s ? s.get("loadGenerators")
-                : header.get("loadGenerators");
-        return rows instanceof List<?> l ? l.stream().filter(GeneratorRow.class::isInstance)
-                .map(GeneratorRow.class::cast).toList() : List.of();
+        return header.generators();
     }
 }

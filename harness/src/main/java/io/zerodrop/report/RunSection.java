@@ -11,7 +11,7 @@ final class RunSection {
 
     static void render(StringBuilder h, RunReport r) {
         h.append("<h2>Run</h2>\n<table>\n");
-        r.header().forEach((k, v) -> h.append("<tr><th>").append(esc(k)).append("</th><td>")
+        r.header().fields().forEach((k, v) -> h.append("<tr><th>").append(esc(k)).append("</th><td>")
                 .append(esc(String.valueOf(v))).append("</td></tr>\n"));
         h.append("</table>\n");
         r.gatlingReport().ifPresent(g -> h.append("<p><a href=\"").append(esc(g))

@@ -199,24 +199,24 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
         }
 
         /**
-         * These settings with {@code fix} over them (keys as {@link Setting#key()}: preStopSleepSeconds,
-         * readinessPeriodSeconds, pdbMaxUnavailable, …), as a finding's fix is tried. A budget's minAvailable and
-         * maxUnavailable go together: a fix that sets one clears the other.
+         * These settings with {@code fix} over them, as a finding's fix or a tune trial's value is tried; a value out
+         * of its setting's range is refused, naming the setting by its key. A budget's minAvailable and maxUnavailable
+         * go together: a fix that sets one clears the other.
          */
-        public Settings with(Map<String, String> fix) {
+        public Settings with(Map<Setting, String> fix) {
             EnumMap<Setting, String> out = new EnumMap<>(Setting.class);
             out.putAll(values);
             fix.forEach((k, v) -> {
-                String problem = problem(k, v);
+                String problem = k.problem(v);
                 if (problem != null) {
-                    throw ZerodropException.usage(k + " \"" + v + "\" is invalid: " + problem);
+                    throw ZerodropException.usage(k.key() + " \"" + v + "\" is invalid: " + problem);
                 }
             });
-            if (fix.containsKey(Setting.PDB_MIN_AVAILABLE.key()) || fix.containsKey(Setting.PDB_MAX_UNAVAILABLE.key())) {
+            if (fix.containsKey(Setting.PDB_MIN_AVAILABLE) || fix.containsKey(Setting.PDB_MAX_UNAVAILABLE)) {
                 out.remove(Setting.PDB_MIN_AVAILABLE);
                 out.remove(Setting.PDB_MAX_UNAVAILABLE);
             }
-            fix.forEach((k, v) -> out.put(Setting.named(k).orElseThrow(), v));
+            out.putAll(fix);
             return new Settings(out, env);
         }
 
@@ -290,7 +290,7 @@ public record Scenario(Path file, String name, Path manifests, String runtime, S
      * The same scenario with {@code fix} over its settings under test (as {@link Settings#with}), its name followed
      * by {@code nameSuffix}: a tune trial's value, the fixes a second run verifies.
      */
-    public Scenario withSettings(String nameSuffix, Map<String, String> fix) {
+    public Scenario withSettings(String nameSuffix, Map<Setting, String> fix) {
         return new Scenario(file, name + nameSuffix, manifests, runtime, workload, namespace, settings.with(fix), load,
                 steps, expectations, local, trafficUrl, startBudget, routingAllowance);
     }

@@ -2,7 +2,9 @@ package io.zerodrop.scenario;
 
 import io.zerodrop.core.IntOrPercent;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -131,7 +133,15 @@ public enum Setting {
         };
     }
 
+    /** {@code chosen} as report.json and the console show settings: by key, in this list's order. */
+    public static Map<String, String> byKey(Map<Setting, String> chosen) {
+        Map<String, String> m = new LinkedHashMap<>();
+        Arrays.stream(values()).filter(chosen::containsKey).forEach(s -> m.put(s.key, chosen.get(s)));
+        return m;
+    }
+
     /** The setting named {@code key} (as a fix or {@code --param} names it). */
+
     public static Optional<Setting> named(String key) {
         return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst();
     }

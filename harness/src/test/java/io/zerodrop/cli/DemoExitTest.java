@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zerodrop.analysis.Analyzer;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.engine.Experiment;
+import io.zerodrop.report.Header;
 import io.zerodrop.report.RunReport;
 import io.zerodrop.verdict.Verdict;
 import java.io.PrintWriter;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class DemoExitTest {
     private static Experiment.Outcome outcome(Verdict.Status status) {
         Verdict v = new Verdict(status, List.of(), List.of());
-        RunReport r = new RunReport(Map.of(), List.of(), List.of(), new Analyzer(0, 0, List.of(), 1, 1).result(),
+        RunReport r = new RunReport(Header.of("demo"), List.of(), List.of(), new Analyzer(0, 0, List.of(), 1, 1).result(),
                 Optional.empty(), List.of(), v, Optional.empty());
         return new Experiment.Outcome(r, List.of(), v.exitCode(), "");
     }

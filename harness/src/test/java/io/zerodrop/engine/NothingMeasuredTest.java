@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.report.ConsoleSummary;
+import io.zerodrop.report.Header;
 import io.zerodrop.report.JsonReport;
 import io.zerodrop.report.RunReport;
 import io.zerodrop.timeline.Timeline;
@@ -28,7 +29,7 @@ class NothingMeasuredTest {
         assertThat(judged.reasons()).anySatisfy(r -> assertThat(r).contains("nothing was measured"))
                 .noneSatisfy(r -> assertThat(r).contains("saturated"));
 
-        RunReport report = new RunReport(Map.of("command", "run"), List.of(), List.of(), nothing, Optional.empty(),
+        RunReport report = new RunReport(Header.of("run"), List.of(), List.of(), nothing, Optional.empty(),
                 List.of(), Verdict.error("deploy failed: the image cannot be started"), Optional.empty());
         String console = ConsoleSummary.render(report, "t", List.of());
         assertThat(console).contains("availability n/a (nothing measured)", "asked 200.0/s  nothing measured")

@@ -181,12 +181,12 @@ class RunLoopTest {
 
         assertThat(marker.get()).as("the marker of a run whose id was chosen while preparing it")
                 .isEqualTo("20261205-103012-0af31b2c");
-        assertThat(chosen.outcome().report().header()).containsEntry("run", "20261205-103012-0af31b2c");
+        assertThat(chosen.outcome().report().header().run()).isEqualTo("20261205-103012-0af31b2c");
         assertThat(RunMarker.current()).as("the marker is gone with the run").isEmpty();
 
         Ran fresh = run(ScriptedRuntime.Script.HARDENED, List.of(), Failure.NONE, null, marker);
         assertThat(RunId.valid(marker.get())).as(marker.get()).isTrue();
-        assertThat(fresh.outcome().report().header()).containsEntry("run", marker.get());
+        assertThat(fresh.outcome().report().header().run()).isEqualTo(marker.get());
         assertThat(marker.get()).isNotEqualTo("20261205-103012-0af31b2c");
     }
 

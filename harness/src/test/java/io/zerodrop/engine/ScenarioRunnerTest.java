@@ -7,6 +7,7 @@ import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.scenario.Scenario;
 import io.zerodrop.scenario.ScenarioLoader;
+import io.zerodrop.scenario.Setting;
 import io.zerodrop.testsupport.HostTool;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -54,7 +55,7 @@ class ScenarioRunnerTest {
     void aDryRunPrintsThePlanOfTheRuntimeAndStartsNothing() {
         HostTool.require("kubectl", "kubectl renders the overlays with its built-in kustomize");
         Path file = SCENARIOS.resolve("naive-delete.yaml");
-        Scenario s = ScenarioLoader.load(file, 1).withSettings(" (preStop 3)", Map.of("preStopSleepSeconds", "3"));
+        Scenario s = ScenarioLoader.load(file, 1).withSettings(" (preStop 3)", Map.of(Setting.PRE_STOP_SLEEP_SECONDS, "3"));
         Path out = dir.resolve("out");
         String plan = runner.dryRun(s, request(file), ScenarioRunner.Options.run("local", out, false));
         assertThat(plan).contains("zerodrop run --dry-run: " + s.name() + " (nothing was started)",
@@ -67,13 +68,14 @@ class ScenarioRunnerTest {
     @Test
     void settingsUnderTestAreAppliedOverTheScenarioAndABadValueIsRefusedNamingIt() {
         Scenario s = ScenarioLoader.load(SCENARIOS.resolve("naive-delete.yaml"), 1);
-        Scenario fixed = s.withSettings(" (fixed)", Map.of("readinessPeriodSeconds", "2", "pdbMaxUnavailable", "1"));
+        Scenario fixed = s.withSettings(" (fixed)", Map.of(Setting.READINESS_PERIOD_SECONDS, "2",
+                Setting.PDB_MAX_UNAVAILABLE, "1"));
         assertThat(fixed.settings().readinessPeriodSeconds()).isEqualTo(2);
         assertThat(fixed.settings().pdbMaxUnavailable()).isEqualTo("1");
         assertThat(fixed.settings().preStopSleepSeconds()).isEqualTo(s.settings().preStopSleepSeconds());
         assertThat(fixed.load()).isEqualTo(s.load());
         assertThat(fixed.steps()).isEqualTo(s.steps());
-        assertThatThrownBy(() -> s.withSettings("", Map.of("maxSurge", "abc")))
+        assertThatThrownBy(() -> s.withSettings("", Map.of(Setting.MAX_SURGE, "abc")))
                 .hasMessage("maxSurge \"abc\" is invalid: expected a whole number or a percentage like 25%");
     }
 }

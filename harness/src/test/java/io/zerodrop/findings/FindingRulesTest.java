@@ -70,7 +70,7 @@ class FindingRulesTest {
             assertThat(x.code()).isEqualTo("grace-exhausted");
             assertThat(x.evidence()).containsEntry("gracePeriodSeconds", 10L);
             assertThat(x.evidence().get("deletionToKillMsByPod")).isEqualTo(Map.of("web-a", 10_000L));
-            assertThat(x.settings()).containsEntry("terminationGracePeriodSeconds", "20");
+            assertThat(x.settingsByKey()).containsEntry("terminationGracePeriodSeconds", "20");
             assertThat(x.patch()).contains("kind: Deployment", "terminationGracePeriodSeconds: 20");
         });
     }
@@ -301,7 +301,7 @@ class FindingRulesTest {
                     .containsEntry("routingStoppedSourceByPod", Map.of("web-a", "api+allowance"))
                     .containsEntry("recommendedPreStopSeconds", 2L);
             assertThat(x.detail()).contains("the runtime's allowance");
-            assertThat(x.settings()).containsEntry("preStopSleepSeconds", "2");
+            assertThat(x.settingsByKey()).containsEntry("preStopSleepSeconds", "2");
         });
     }
 
@@ -388,7 +388,7 @@ class FindingRulesTest {
                 new EvictionStats(3, 3, 0, 0, ""));
         assertThat(new BudgetRule().diagnose(e)).singleElement().satisfies(x -> {
             assertThat(x.code()).isEqualTo("pdb-missing");
-            assertThat(x.settings()).containsEntry("pdbMaxUnavailable", "1");
+            assertThat(x.settingsByKey()).containsEntry("pdbMaxUnavailable", "1");
             assertThat(x.patch()).contains("# A new object: add this file to `resources:`", "kind: PodDisruptionBudget",
                     "maxUnavailable: 1", "app: \"web\"");
         });

@@ -2,10 +2,11 @@ package io.zerodrop.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zerodrop.analysis.Analyzer;
 import io.zerodrop.analysis.AnalysisResult;
+import io.zerodrop.analysis.Analyzer;
 import io.zerodrop.gatling.RequestRecord;
 import io.zerodrop.report.ConsoleSummary;
+import io.zerodrop.report.Header;
 import io.zerodrop.report.RunReport;
 import io.zerodrop.verdict.Verdict;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class GroundTruthTest {
         assertThat(g.ledgersAgreeWithJoin()).isFalse();
         assertThat(g.notes()).anySatisfy(n -> assertThat(n).contains("the ledgers count 6 received and 1 cut",
                 "count 10 received and 2 cut", "The join is the truth", "periodic snapshots of processes that died"));
-        String console = ConsoleSummary.render(new RunReport(Map.of(), List.of(), List.of(), tenRequestsTwoCut(),
+        String console = ConsoleSummary.render(new RunReport(Header.of("run"), List.of(), List.of(), tenRequestsTwoCut(),
                 Optional.of(g), List.of(), Verdict.error("x"), Optional.empty()), "t", List.of());
         assertThat(console).contains("cut 1  (ledger totals; they differ from the exact join by id below, which is"
                 + " the truth").contains("by id      2 failed");

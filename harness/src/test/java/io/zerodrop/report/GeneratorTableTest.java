@@ -18,7 +18,7 @@ class GeneratorTableTest {
             "offset 41 ± 2", null, null, null, "OOMKilled (exit code 137)");
 
     private static RunReport report(List<GeneratorRow> rows) {
-        return new RunReport(Map.of("settings", Map.of("loadGenerators", rows)), List.of(), List.of(), null,
+        return new RunReport(Header.of("run").withSettings(Map.of("loadGenerators", rows)), List.of(), List.of(), null,
                 Optional.empty(), List.of(), null, Optional.empty());
     }
 

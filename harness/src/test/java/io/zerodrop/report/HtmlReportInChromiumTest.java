@@ -48,7 +48,8 @@ class HtmlReportInChromiumTest {
         }
         AnalysisResult result = a.result();
         Verdict v = Verdict.judge(result, Expectations.zeroDrops(), null);
-        return new RunReport(Map.of("host", "test-host", "target", "http://127.0.0.1/"), List.of(), timeline,
+        return new RunReport(new Header("", "traffic", null, "", "http://127.0.0.1/", "", "",
+                "", 0, "test-host", "", Map.of()), List.of(), timeline,
                 result, Optional.empty(), List.of(), v, Optional.empty());
     }
 

@@ -78,7 +78,7 @@ class SettingsRegistryTest {
                 .hasMessageContaining("'settings." + k.path() + "'").hasMessageContaining("\"" + bad + "\"")
                 .hasMessageContaining(k.expected());
         assertThat(Settings.problem(k.key(), bad)).isEqualTo("expected " + k.expected());
-        assertThatThrownBy(() -> Settings.NONE.with(Map.of(k.key(), bad))).hasMessageContaining(k.key())
+        assertThatThrownBy(() -> Settings.NONE.with(Map.of(k, bad))).hasMessageContaining(k.key())
                 .hasMessageContaining(k.expected());
     }
 
@@ -90,7 +90,7 @@ class SettingsRegistryTest {
                 Optional.of(new Probe(Probe.EXEC, "", 0, List.of("sleep", "1"), 0, 0, 0, 0, 0, 0)), 30, "25%", "25%",
                 Optional.empty(), Optional.empty());
 
-        Workload applied = Settings.NONE.with(Map.of(k.key(), valid(k))).applyTo(w);
+        Workload applied = Settings.NONE.with(Map.of(k, valid(k))).applyTo(w);
 
         assertThat(applied).as(k.key() + " changes the workload the local runtime runs").isNotEqualTo(w);
     }
@@ -98,7 +98,7 @@ class SettingsRegistryTest {
     @ParameterizedTest
     @EnumSource(Setting.class)
     void everySettingHasItsChangeAndItsPermissionOnACluster(Setting k) throws Exception {
-        Settings s = Settings.NONE.with(Map.of(k.key(), valid(k)));
+        Settings s = Settings.NONE.with(Map.of(k, valid(k)));
         ClusterTarget target = new ClusterTarget("Deployment", "web", "shop", Map.of("app", "web"),
                 Map.of("app", "web"), 3, List.of("web"), List.of());
         SettingsUnderTest cluster = new SettingsUnderTest(null, "shop", true, null);

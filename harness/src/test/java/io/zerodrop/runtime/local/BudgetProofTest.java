@@ -82,8 +82,7 @@ class BudgetProofTest {
         assertThat(o.exitCode()).as(o.summary()).isEqualTo(ExitCodes.PASSED);
         assertThat(o.report().analysis().measuredFailed()).isZero();
         @SuppressWarnings("unchecked")
-        Map<String, Object> runtime = (Map<String, Object>) ((Map<String, Object>) o.report().header().get("settings"))
-                .get("runtime");
+        Map<String, Object> runtime = (Map<String, Object>) o.report().header().settings().get("runtime");
         // the budget's own count (Ready pods) never lets two go; what clients see may, for the moments a pod the
         // budget counted healthy (Ready) was not yet in rotation when the next eviction went through — as on a
         // cluster, where the budget reads the Ready condition and the endpoint reaches the proxies later

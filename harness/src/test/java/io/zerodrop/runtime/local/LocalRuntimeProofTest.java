@@ -181,7 +181,7 @@ class LocalRuntimeProofTest {
         }
         Experiment.Outcome o = run("naive", LoadSpec.of("fresh-connections", 200, 3, 12), null, "netfilter");
         AnalysisResult a = o.report().analysis();
-        assertThat(o.report().header().get("runtime").toString()).contains("netfilter DNAT");
+        assertThat(o.report().header().runtime()).contains("netfilter DNAT");
         assertThat(a.failuresByClass()).as(o.summary()).containsKey(FailureClass.REFUSED);
         // the race as this run had it: SIGTERM (the naive app exits at once) to the endpoint leaving the rules. Under
         // CPU contention the kubelet's thread can run late enough that the rules change first; then no request can
@@ -231,7 +231,7 @@ class LocalRuntimeProofTest {
         LoadSpec slow = new LoadSpec("slow-requests", 40, 3, 12, 10_000, 2_000, List.of("/work?ms=4000"), "GET",
                 List.of(), null, "200-299", List.of(), 1024);
         Experiment.Outcome o = run("shell-entrypoint", slow, 4L, "userspace"); // the unprivileged mechanism, too
-        assertThat(o.report().header().get("runtime").toString()).contains("userspace Service proxy");
+        assertThat(o.report().header().runtime()).contains("userspace Service proxy");
         AnalysisResult a = o.report().analysis();
         PodTermination t = a.terminations().get(0);
         assertThat(t.exitCode()).isEqualTo(137);

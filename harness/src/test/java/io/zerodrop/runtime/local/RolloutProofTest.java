@@ -56,8 +56,7 @@ class RolloutProofTest {
         assertThat(count(o, EventType.REPLACEMENT_READY)).isEqualTo(3);
         assertThat(o.report().timeline().stream().map(TimelineEvent::detail)).anyMatch(d -> d.startsWith("rollout complete"));
         @SuppressWarnings("unchecked")
-        Map<String, Object> runtime = (Map<String, Object>) ((Map<String, Object>) o.report().header().get("settings"))
-                .get("runtime");
+        Map<String, Object> runtime = (Map<String, Object>) o.report().header().settings().get("runtime");
         assertThat((Integer) runtime.get("maxUnavailableObserved")).as("maxUnavailable 0, maxSurge 1").isZero();
         Reconcile.exactly(o);
     }
