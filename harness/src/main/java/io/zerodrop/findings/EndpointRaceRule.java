@@ -3,8 +3,8 @@ package io.zerodrop.findings;
 import io.zerodrop.analysis.Phase;
 import io.zerodrop.analysis.PodTermination;
 import io.zerodrop.scenario.Setting;
-import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.RoutingSource;
 import io.zerodrop.workload.PreStop;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +30,9 @@ final class EndpointRaceRule implements FindingRule {
         }
         // the data path's lag where this run knows it (ROUTING_STOPPED), the API's where it does not
         Map<String, Long> lag = new LinkedHashMap<>();
-        Map<String, String> source = new LinkedHashMap<>();
+        Map<String, RoutingSource> source = new LinkedHashMap<>();
         e.events().stream().filter(x -> x.type() == EventType.ROUTING_STOPPED)
-                .forEach(x -> source.put(x.pod(), x.attribute(Attribute.SOURCE, "")));
+                .forEach(x -> RoutingSource.of(x).ifPresent(s -> source.put(x.pod(), s)));
         for (PodTermination t : e.analysis().terminations()) {
             if (t.routingLagMs() >= 0 && !ownKills.contains(t.pod())) {
                 lag.put(t.pod(), t.routingLagMs());
@@ -46,15 +46,17 @@ final class EndpointRaceRule implements FindingRule {
         long seconds = Math.max(1, Margins.seconds(lags.max()));
         long current = e.workload().preStop().map(PreStop::seconds).orElse(0L);
         Map<String, Object> ev = new LinkedHashMap<>(lags.evidence("deletionToRoutingStopped"));
-        Map<String, String> lagSource = new LinkedHashMap<>();
-        lag.keySet().forEach(p -> lagSource.put(p, source.getOrDefault(p, "api")));
-        ev.put("routingStoppedSourceByPod", lagSource);
+        Map<String, RoutingSource> lagSource = new LinkedHashMap<>();
+        lag.keySet().forEach(p -> lagSource.put(p, source.getOrDefault(p, RoutingSource.API)));
+        Map<String, String> sourceByPod = new LinkedHashMap<>();
+        lagSource.forEach((p, s) -> sourceByPod.put(p, s.value()));
+        ev.put("routingStoppedSourceByPod", sourceByPod);
         ev.put("failuresInRace", inRace);
         ev.put("preStopSecondsNow", current);
         ev.put("recommendedPreStopSeconds", seconds);
-        long measured = lagSource.values().stream().filter(s -> !s.startsWith("api")).count();
+        long measured = lagSource.values().stream().filter(RoutingSource::measured).count();
         String how = measured == lag.size() ? "measured from where requests went"
-                : measured == 0 ? lagSource.containsValue("api+allowance") ? "the endpoint change plus the runtime's"
+                : measured == 0 ? lagSource.containsValue(RoutingSource.API_ALLOWANCE) ? "the endpoint change plus the runtime's"
                 + " allowance for the data path (not measured: see each pod's 'routing stopped' event)"
                 : "the endpoint change" : "measured for " + measured + " pod(s), the endpoint change plus the"
                 + " runtime's allowance for the others";

@@ -5,6 +5,7 @@ import io.zerodrop.core.ZerodropException;
 import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.PodIncarnations;
+import io.zerodrop.timeline.RoutingSource;
 import io.zerodrop.timeline.TimelineEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -82,7 +83,7 @@ public final class DataPath {
         long deletion = t.markedMs() >= 0 ? t.markedMs() : Math.max(t.sigtermMs(), t.sigkillMs());
         Reach reach = ev.reach.get(t.pod());
         long last = reach != null && reach.last >= deletion ? reach.last : -1;
-        String source = reach == null ? "" : logged ? "request-log" : "response-header";
+        RoutingSource source = logged ? RoutingSource.REQUEST_LOG : RoutingSource.RESPONSE_HEADER;
         Map<Attribute, String> a = new EnumMap<>(Attribute.class);
         if (last >= 0) {
             a.put(Attribute.LAST_REQUEST_MS, String.valueOf(last));
@@ -109,13 +110,13 @@ public final class DataPath {
             int serving = ev.servingBetween(from, acceptingUntil, t.pod());
             long needed = (long) PER_POD * (serving + 1);
             if (acceptingUntil > from && sent >= needed && unaccounted == 0) {
-                a.put(Attribute.SOURCE, source);
+                a.put(Attribute.SOURCE, source.value());
                 a.put(Attribute.REQUESTS_ELSEWHERE, String.valueOf(sent));
                 String what = last >= 0 ? "the last request that reached it after its deletion was sent at +"
                         + (last - deletion) + " ms" : "no request reached it after its deletion";
                 return new TimelineEvent(from, EventType.ROUTING_STOPPED, t.pod(), t.disruption(), "routing stopped ("
-                        + source + "): " + what + "; the " + sent + " request(s) sent while it still accepted went to "
-                        + serving + " other pod(s)", a);
+                        + source.value() + "): " + what + "; the " + sent + " request(s) sent while it still accepted"
+                        + " went to " + serving + " other pod(s)", a);
             }
             String since = last >= 0 ? "the last request that reached it" : "its deletion";
             unmeasured = acceptingUntil < 0 ? "its SIGTERM was not seen, so until when it accepted is unknown"
@@ -140,7 +141,7 @@ public final class DataPath {
     private static TimelineEvent assumed(PodTermination t, Map<Attribute, String> a, long deletion, long last,
             Allowance allowance, String unmeasured) {
         long at = Math.max(t.outOfRotationMs() + allowance.ms(), last);
-        a.put(Attribute.SOURCE, allowance.ms() > 0 ? "api+allowance" : "api");
+        a.put(Attribute.SOURCE, (allowance.ms() > 0 ? RoutingSource.API_ALLOWANCE : RoutingSource.API).value());
         a.put(Attribute.ALLOWANCE_MS, String.valueOf(allowance.ms()));
         String detail = allowance.ms() > 0 ? "routing assumed stopped " + allowance.ms() + " ms after the API took it"
                 + " out of rotation (+" + (t.outOfRotationMs() - deletion) + " ms after its deletion): "

@@ -4,6 +4,7 @@ import io.zerodrop.analysis.Attribution;
 import io.zerodrop.analysis.PodTermination;
 import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.RoutingSource;
 import io.zerodrop.timeline.TimelineEvent;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -92,7 +93,7 @@ final class PodLanes {
             String label = label(e);
             if (label != null) {
                 boolean assumed = e.type() == EventType.ROUTING_STOPPED
-                        && e.attribute(Attribute.SOURCE, "").startsWith("api");
+                        && RoutingSource.of(e).filter(RoutingSource::measured).isEmpty();
                 marks.get(e.pod()).add(new Mark(e.atMs(), label, color(e.type()), assumed
                         || e.has(Attribute.INFERRED)));
             }

@@ -6,6 +6,7 @@ import io.zerodrop.analysis.AnalysisResult;
 import io.zerodrop.analysis.PodTermination;
 import io.zerodrop.timeline.Attribute;
 import io.zerodrop.timeline.EventType;
+import io.zerodrop.timeline.RoutingSource;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -36,7 +37,7 @@ final class TerminationsSection {
             // the data path's moment: measured (from where requests went) or assumed (the API's plus an allowance)
             Map<String, String> routing = new HashMap<>();
             r.timeline().stream().filter(e -> e.type() == EventType.ROUTING_STOPPED).forEach(e -> routing.put(e.pod(),
-                    e.attribute(Attribute.SOURCE, "").startsWith("api") ? " (assumed)" : " (measured)"));
+                    RoutingSource.of(e).filter(RoutingSource::measured).isPresent() ? " (measured)" : " (assumed)"));
             for (PodTermination t : a.terminations()) {
                 String mark = inferred.contains(t.pod()) && t.sigtermMs() >= 0 ? " (inferred)" : "";
                 h.append("<tr><td>").append(esc(t.pod())).append("</td><td>").append(esc(t.disruption()))

@@ -21,9 +21,9 @@ public enum EventType {
     ENDPOINT_TERMINATING,
     ENDPOINT_REMOVED,
     /**
-     * The data path stopped sending new requests to a deleted pod (attribute {@code source}: {@code request-log} or
-     * {@code response-header} when measured from where requests went, {@code api+allowance} or {@code api} when
-     * taken from the endpoint change). Later than the API's moment on a cluster: every node's kube-proxy, an ingress
+     * The data path stopped sending new requests to a deleted pod (attribute {@code source}, a {@link RoutingSource}:
+     * {@code request-log} or {@code response-header} when measured from where requests went, {@code api+allowance}
+     * or {@code api} when taken from the endpoint change). Later than the API's moment on a cluster: every node's kube-proxy, an ingress
      * or a mesh applies the change on its own schedule.
      */
     ROUTING_STOPPED,
