@@ -1,6 +1,7 @@
 package io.zerodrop.sims;
 
 import io.gatling.app.Gatling$;
+import io.zerodrop.sims.GeneratorProtocol.Command;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,30 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.Base64;
 import java.util.Deque;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A load generator's state and the control lines zerodrop drives it with. Every answer is one line:
- * <ul>
- * <li>{@code clock} → {@code clock <epoch ms>}: this generator's clock, read between zerodrop's two readings of its
- * own (zerodrop turns the pair into an offset and its uncertainty)</li>
- * <li>{@code start} → {@code ok}: the simulation is loaded now (once) and waits, ready, for the moment to inject</li>
- * <li>{@code go <ms>} → {@code ok}: injection begins at {@code <ms>} on this generator's clock (all generators of a
- * run are given one moment, so none begins before the others however long each took to load)</li>
- * <li>{@code status} → {@code status <waiting|loading|ready|running|done|failed> <injection start ms or -1>
- * <simulation.log bytes>
- * <client log bytes> <exit code or -1>}; the log sizes are final once the state is done or failed</li>
- * <li>{@code log <from> <max>} / {@code clientlog <from> <max>} → {@code data <from> <base64>}: bytes of the binary
- * simulation.log / the client request log from offset {@code from}</li>
- * <li>{@code tail} → {@code data 0 <base64>}: the last lines the simulation printed</li>
- * <li>{@code stop} → {@code ok}: end the load early (zerodrop was interrupted): the simulation stops as Gatling
- * stops itself, so that its simulation.log is written out whole and the state becomes done</li>
- * <li>{@code finish} → {@code ok}: zerodrop has everything; the generator exits</li>
- * </ul>
- * Anything else answers {@code error <why>}. Times are this generator's clock (plus the test skew, if any).
+ * A load generator's state and its answers to the control lines zerodrop drives it with: {@link GeneratorProtocol},
+ * which both ends use, says what each line asks and answers. Times are this generator's clock (plus the test skew,
+ * if any); all generators of a run are given one moment to begin, so none begins before the others however long each
+ * took to load.
  */
 final class GeneratorControl {
     static final String CLIENT_LOG = "requests.client.log";
@@ -131,63 +117,66 @@ final class GeneratorControl {
     String answer(String line) {
         lastCommandMs = System.currentTimeMillis();
         String[] f = line.strip().split(" ");
+        Optional<Command> command = Command.of(line);
+        if (command.isEmpty()) {
+            return GeneratorProtocol.error("unknown command \"" + line.strip() + "\"");
+        }
         try {
-            switch (f[0]) {
-                case "clock":
-                    return "clock " + now();
-                case "start":
+            switch (command.get()) {
+                case CLOCK:
+                    return GeneratorProtocol.clock(now());
+                case START:
                     return start();
-                case "go":
+                case GO:
                     return go(f);
-                case "status":
-                    return "status " + stateName() + " " + injectionMs + " "
-                            + size(simulationLog()) + " " + size(results.resolve(CLIENT_LOG)) + " "
-                            + (state == State.DONE || state == State.FAILED ? exitCode() : -1);
-                case "log":
+                case STATUS:
+                    boolean ended = state == State.DONE || state == State.FAILED;
+                    return new GeneratorProtocol.Status(protocolState(), injectionMs, size(simulationLog()),
+                            size(results.resolve(CLIENT_LOG)), ended ? exitCode() : -1).line();
+                case LOG:
                     return data(f, true);
-                case "clientlog":
+                case CLIENTLOG:
                     return data(f, false);
-                case "tail":
+                case TAIL:
                     synchronized (this) {
-                        return "data 0 " + Base64.getEncoder().encodeToString(String.join("\n", tail)
-                                .getBytes(StandardCharsets.UTF_8));
+                        return GeneratorProtocol.text(String.join("\n", tail));
                     }
-                case "stop":
+                case STOP:
                     Files.writeString(results.resolve(STOP_FILE), "stop\n");
-                    return "ok";
-                case "finish":
+                    return GeneratorProtocol.OK;
+                case FINISH:
                     finished = true;
-                    return "ok";
+                    return GeneratorProtocol.OK;
                 default:
-                    return "error unknown command \"" + line.strip() + "\"";
+                    throw new IllegalStateException("no answer to " + command.get());
             }
         } catch (IOException | RuntimeException e) {
-            return "error " + e.toString().replace('\n', ' ');
+            return GeneratorProtocol.error(e.toString());
         }
     }
 
-    private String stateName() {
+    private GeneratorProtocol.State protocolState() {
         if (state == State.RUNNING && !StartBarrier.given()) {
-            return StartBarrier.arrived() ? "ready" : "loading";
+            return StartBarrier.arrived() ? GeneratorProtocol.State.READY : GeneratorProtocol.State.LOADING;
         }
-        return state.name().toLowerCase(Locale.ROOT);
+        return GeneratorProtocol.State.valueOf(state.name());
     }
 
     private synchronized String go(String[] f) {
         if (f.length != 2) {
-            return "error expected: go <epoch ms>";
+            return GeneratorProtocol.error("expected: go <epoch ms>");
         }
         if (!StartBarrier.arrived() || StartBarrier.given()) {
-            return "error not ready for go: " + stateName();
+            return GeneratorProtocol.error("not ready for go: " + protocolState().word());
         }
         goAtMs = Long.parseLong(f[1]);
         StartBarrier.go(goAtMs - skewMs); // on the JVM's own clock
-        return "ok";
+        return GeneratorProtocol.OK;
     }
 
     private synchronized String start() {
         if (state != State.WAITING) {
-            return "error already started";
+            return GeneratorProtocol.error("already started");
         }
         StartBarrier.enable(Long.getLong("zerodrop.generator.idleTimeoutSeconds", 600L) * 1000L);
         state = State.RUNNING;
@@ -209,7 +198,7 @@ final class GeneratorControl {
             state = code == 0 ? State.DONE : State.FAILED;
         }, "gatling");
         t.start();
-        return "ok";
+        return GeneratorProtocol.OK;
     }
 
     /** A file's size now (0 before it exists); final once the simulation has ended. */
@@ -229,13 +218,13 @@ final class GeneratorControl {
 
     private String data(String[] f, boolean binaryLog) throws IOException {
         if (f.length != 3) {
-            return "error expected: " + f[0] + " <from> <max>";
+            return GeneratorProtocol.error("expected: " + f[0] + " <from> <max>");
         }
         long from = Long.parseLong(f[1]);
         int max = (int) Math.min(MAX_CHUNK, Long.parseLong(f[2]));
         Path file = binaryLog ? simulationLog() : results.resolve(CLIENT_LOG);
         if (file == null || !Files.exists(file) || from < 0 || max <= 0) {
-            return "data " + from + " ";
+            return GeneratorProtocol.data(from, new byte[0]);
         }
         byte[] bytes;
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
@@ -244,7 +233,8 @@ final class GeneratorControl {
             if (binaryLog && skewMs != 0) {
                 long at = runStartOffset(raf, size);
                 if (at < 0) {
-                    return "data " + from + " "; // the header is not all on disk yet: nothing to serve
+                    // the header is not all on disk yet: nothing to serve
+                    return GeneratorProtocol.data(from, new byte[0]);
                 }
             }
             bytes = new byte[(int) Math.max(0, upTo - from)];
@@ -254,7 +244,7 @@ final class GeneratorControl {
                 skewRunStart(raf, bytes, from); // the client log's times carry the skew already (ClientRequestLog)
             }
         }
-        return "data " + from + " " + Base64.getEncoder().encodeToString(bytes);
+        return GeneratorProtocol.data(from, bytes);
     }
 
     /** Where the Run record's start time is: type byte, two strings (version, simulation), then the int64. */

@@ -9,6 +9,8 @@ import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.runtime.Runtime;
+import io.zerodrop.sims.GeneratorProtocol;
+import io.zerodrop.sims.GeneratorProtocol.Command;
 import io.zerodrop.traffic.fleet.FleetLaunch;
 import io.zerodrop.traffic.fleet.GeneratorChannel;
 import io.zerodrop.traffic.fleet.GeneratorFleet;
@@ -163,13 +165,13 @@ public final class JobFleet implements GeneratorFleet {
         while (true) {
             String a = null;
             try {
-                a = c.call("status");
+                a = c.call(Command.STATUS.word());
             } catch (ZerodropException notYet) {
                 if (System.currentTimeMillis() > deadline) {
                     throw notYet;
                 }
             }
-            if (a != null && a.startsWith("status waiting")) {
+            if (a != null && GeneratorProtocol.waiting(a)) {
                 return;
             }
             if (a != null) {

@@ -3,6 +3,8 @@ package io.zerodrop.traffic.fleet;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.gatling.RequestRecord;
 import io.zerodrop.gatling.SimulationLogReader;
+import io.zerodrop.sims.GeneratorProtocol;
+import io.zerodrop.sims.GeneratorProtocol.Command;
 import io.zerodrop.traffic.Progress;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -29,7 +30,7 @@ final class FleetGenerator {
     final Path clientPart;
     long logAt;
     long clientAt;
-    String state = "waiting";
+    GeneratorProtocol.State state = GeneratorProtocol.State.WAITING;
     long injectionGenMs = -1;
     /** simulation.log's size at the last status (final once ended). */
     long logNow;
@@ -50,7 +51,7 @@ final class FleetGenerator {
     }
 
     boolean ended() {
-        return state.equals("done") || state.equals("failed");
+        return state.ended();
     }
 
     boolean complete() {
@@ -62,14 +63,11 @@ final class FleetGenerator {
         List<ClockEstimate.Reading> readings = new ArrayList<>();
         for (int i = 0; i < CLOCK_READINGS; i++) {
             long sent = System.currentTimeMillis();
-            String a = ch.call("clock");
+            String a = ch.call(Command.CLOCK.word());
             long answered = System.currentTimeMillis();
-            String[] f = a.split(" ");
-            if (f.length != 2 || !f[0].equals("clock")) {
-                throw ZerodropException.environment("load generator " + ch.name() + " answered \"" + a + "\" to"
-                        + " clock");
-            }
-            readings.add(new ClockEstimate.Reading(sent, Long.parseLong(f[1]), answered));
+            long theirs = GeneratorProtocol.parseClock(a).orElseThrow(() -> ZerodropException.environment(
+                    "load generator " + ch.name() + " answered \"" + a + "\" to clock"));
+            readings.add(new ClockEstimate.Reading(sent, theirs, answered));
         }
         return ClockEstimate.of(readings);
     }
@@ -89,7 +87,7 @@ final class FleetGenerator {
     /** Sends {@code command}, which must be answered {@code ok}. */
     void expectOk(String command) {
         String a = ch.call(command);
-        if (!a.equals("ok")) {
+        if (!a.equals(GeneratorProtocol.OK)) {
             throw ZerodropException.environment("load generator " + ch.name() + " answered \"" + a + "\" to "
                     + command);
         }
@@ -97,24 +95,22 @@ final class FleetGenerator {
 
     /** Asks for its status: state, injection start, log size; once ended, client log size and exit code. */
     void status() {
-        String a = ch.call("status");
-        String[] f = a.split(" ");
-        if (f.length != 6 || !f[0].equals("status")) {
-            throw ZerodropException.environment("load generator " + ch.name() + " answered \"" + a + "\" to status");
-        }
-        state = f[1];
-        injectionGenMs = Long.parseLong(f[2]);
-        logNow = Long.parseLong(f[3]);
+        String a = ch.call(Command.STATUS.word());
+        GeneratorProtocol.Status s = GeneratorProtocol.Status.parse(a).orElseThrow(() -> ZerodropException
+                .environment("load generator " + ch.name() + " answered \"" + a + "\" to status"));
+        state = s.state();
+        injectionGenMs = s.injectionMs();
+        logNow = s.logBytes();
         if (ended()) {
-            clientSize = Long.parseLong(f[4]);
-            exit = Integer.parseInt(f[5]);
+            clientSize = s.clientLogBytes();
+            exit = s.exitCode();
         }
     }
 
     /** Appends what the generator wrote since the last call; counts the new requests for the progress line. */
     void fetch(long[] counts, Progress.RateWindow window) {
         if (logNow > logAt) { // ask only for what the last status said is there
-            logAt += append(ch, "log", logAt, log);
+            logAt += append(ch, true, logAt, log);
         }
         if (reader == null && logAt > 0) {
             try {
@@ -140,7 +136,7 @@ final class FleetGenerator {
         }
         if (ended()) {
             while (logAt < logNow) {
-                long n = append(ch, "log", logAt, log);
+                long n = append(ch, true, logAt, log);
                 if (n == 0) {
                     throw ZerodropException.environment("load generator " + ch.name() + " said its simulation.log"
                             + " has " + logNow + " bytes but gave only " + logAt);
@@ -148,7 +144,7 @@ final class FleetGenerator {
                 logAt += n;
             }
             while (clientAt < clientSize) {
-                long n = append(ch, "clientlog", clientAt, clientPart);
+                long n = append(ch, false, clientAt, clientPart);
                 if (n == 0) {
                     throw ZerodropException.environment("load generator " + ch.name() + " said its client log has "
                             + clientSize + " bytes but gave only " + clientAt);
@@ -171,15 +167,18 @@ final class FleetGenerator {
     /** Its Gatling's last words. */
     String tail() {
         try {
-            return new String(data(ch, "tail", 0), StandardCharsets.UTF_8);
+            return new String(data(ch, Command.TAIL.word(), 0), StandardCharsets.UTF_8);
         } catch (RuntimeException e) {
             return "(unavailable: " + e.getMessage() + ")";
         }
     }
 
-    /** Fetches one chunk from {@code from} and appends it to {@code file}; the number of bytes. */
-    private static long append(GeneratorChannel ch, String what, long from, Path file) {
-        byte[] bytes = data(ch, what + " " + from + " " + CHUNK, from);
+    /**
+     * Fetches one chunk of the simulation.log ({@code binaryLog}) or the client log from {@code from} and appends it
+     * to {@code file}; the number of bytes.
+     */
+    private static long append(GeneratorChannel ch, boolean binaryLog, long from, Path file) {
+        byte[] bytes = data(ch, GeneratorProtocol.chunk(binaryLog, from, CHUNK), from);
         if (bytes.length == 0) {
             return 0;
         }
@@ -194,12 +193,8 @@ final class FleetGenerator {
     /** Sends {@code command} and decodes its answer {@code data <from> <base64>}: the bytes (none at the end). */
     private static byte[] data(GeneratorChannel ch, String command, long from) {
         String a = ch.call(command);
-        String[] f = a.strip().split(" ", 3);
-        if (f.length < 2 || !f[0].equals("data") || !f[1].equals(String.valueOf(from))) {
-            throw ZerodropException.environment("load generator " + ch.name() + " answered \"" + cut(a) + "\" to "
-                    + command);
-        }
-        return f.length < 3 ? new byte[0] : Base64.getDecoder().decode(f[2].strip());
+        return GeneratorProtocol.parseData(a, from).orElseThrow(() -> ZerodropException.environment(
+                "load generator " + ch.name() + " answered \"" + cut(a) + "\" to " + command));
     }
 
     private static String cut(String s) {

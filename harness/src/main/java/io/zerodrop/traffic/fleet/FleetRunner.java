@@ -5,6 +5,8 @@ import io.zerodrop.core.Sleep;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
 import io.zerodrop.gatling.GeneratorLog;
+import io.zerodrop.sims.GeneratorProtocol;
+import io.zerodrop.sims.GeneratorProtocol.Command;
 import io.zerodrop.traffic.GeneratorRow;
 import io.zerodrop.traffic.LoadGenerators;
 import io.zerodrop.traffic.LoadInterrupted;
@@ -91,7 +93,7 @@ public final class FleetRunner implements LoadGenerators {
                 g.before = g.measureClock();
             }
             for (FleetGenerator g : gens) {
-                g.expectOk("start");
+                g.expectOk(Command.START.word());
             }
             startTogether(gens, plan);
             long started = System.currentTimeMillis();
@@ -143,7 +145,7 @@ public final class FleetRunner implements LoadGenerators {
         long roundTrip = gens.stream().mapToLong(g -> 2 * g.before.uncertaintyMs() + 1).max().orElse(1);
         long startAt = System.currentTimeMillis() + Math.min(10_000, GO_LEAD_MS + 3 * roundTrip * gens.size());
         for (FleetGenerator g : gens) {
-            g.expectOk("go " + (startAt + g.before.offsetMs()));
+            g.expectOk(GeneratorProtocol.go(startAt + g.before.offsetMs()));
         }
     }
 
@@ -176,7 +178,7 @@ public final class FleetRunner implements LoadGenerators {
                 continue;
             }
             try {
-                g.ch.call("finish");
+                g.ch.call(Command.FINISH.word());
             } catch (RuntimeException e) {
                 // it has given everything; the fleet's undo stops it either way
             }
@@ -243,7 +245,7 @@ public final class FleetRunner implements LoadGenerators {
                     lose(g, gens, e.getMessage(), listener);
                     continue;
                 }
-                if (g.state.equals("failed") && stopDeadline < 0) {
+                if (g.state == GeneratorProtocol.State.FAILED && stopDeadline < 0) {
                     // fetch has taken all it wrote before its Gatling failed
                     lose(g, gens, "load generator " + g.ch.name() + " (" + g.ch.where() + ") failed with exit code "
                             + g.exit + "; its last words:\n" + g.tail(), listener);
@@ -259,7 +261,7 @@ public final class FleetRunner implements LoadGenerators {
             if (now > deadline) {
                 throw ZerodropException.environment("the load generators did not finish within " + plan.hardTimeoutMs()
                         + " ms (ramp + duration + request timeout + 60 s): " + gens.stream().map(g -> g.ch.name() + " "
-                        + g.state).toList());
+                        + g.state.word()).toList());
             }
             if (now - lastReport >= 1000 && injectionSeen > 0 && now >= injectionSeen) {
                 long elapsed = now - injectionSeen;
@@ -281,7 +283,7 @@ public final class FleetRunner implements LoadGenerators {
     private static void askToStop(List<FleetGenerator> gens) {
         for (FleetGenerator g : gens) {
             try {
-                g.ch.call("stop");
+                g.ch.call(Command.STOP.word());
             } catch (RuntimeException gone) {
                 // what it wrote so far is fetched below, if it still answers
             }
@@ -310,17 +312,17 @@ public final class FleetRunner implements LoadGenerators {
                 g.status();
                 if (g.ended()) {
                     throw ZerodropException.environment("load generator " + g.ch.name() + " (" + g.ch.where()
-                            + ") ended (" + g.state + ", exit code " + g.exit + ") before the load began; its last"
+                            + ") ended (" + g.state.word() + ", exit code " + g.exit + ") before the load began; its last"
                             + " words:\n" + g.tail());
                 }
-                all &= g.state.equals("ready");
+                all &= g.state == GeneratorProtocol.State.READY;
             }
             if (all) {
                 return;
             }
             if (System.currentTimeMillis() > deadline) {
                 throw ZerodropException.environment("the load generators were not all ready within "
-                        + READY_TIMEOUT_MS / 1000 + " s: " + gens.stream().map(g -> g.ch.name() + " " + g.state)
+                        + READY_TIMEOUT_MS / 1000 + " s: " + gens.stream().map(g -> g.ch.name() + " " + g.state.word())
                         .toList());
             }
             Sleep.forMs(pollMs(gens.size(), 25, 500));

@@ -7,6 +7,8 @@ import io.zerodrop.core.ProcessTrees;
 import io.zerodrop.core.RunMarker;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
+import io.zerodrop.sims.GeneratorProtocol;
+import io.zerodrop.sims.GeneratorProtocol.Command;
 import io.zerodrop.traffic.TrafficRunner;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -103,8 +105,8 @@ public final class LocalProcessFleet implements GeneratorFleet {
             channels.add(start(l, i));
         }
         for (GeneratorChannel c : channels) {
-            String a = c.call("status");
-            if (!a.startsWith("status waiting")) {
+            String a = c.call(Command.STATUS.word());
+            if (!GeneratorProtocol.waiting(a)) {
                 throw ZerodropException.environment("load generator " + c.name() + " answered \"" + a + "\" where"
                         + " it should wait for the start");
             }
