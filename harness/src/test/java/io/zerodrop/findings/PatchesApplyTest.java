@@ -10,6 +10,7 @@ import io.zerodrop.scenario.Setting;
 import io.zerodrop.testsupport.HostTool;
 import io.zerodrop.workload.ManifestLoader;
 import io.zerodrop.workload.PreStop;
+import io.zerodrop.workload.Probe;
 import io.zerodrop.workload.Workload;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ class PatchesApplyTest {
                 + "    port: " + w.containerPort() + "\n  periodSeconds: 2\n  failureThreshold: 2\n");
         Workload patched = ManifestLoader.fromObjects(apply("naive", readiness, false), "patched");
         assertThat(patched.readinessProbe()).get().satisfies(p -> {
-            assertThat(p.kind()).isEqualTo("tcpSocket");
+            assertThat(p.kind()).isEqualTo(Probe.TCP);
             assertThat(p.port()).isEqualTo(8080);
             assertThat(p.periodSeconds()).isEqualTo(2);
         });

@@ -222,7 +222,7 @@ class ScenarioLoaderTest {
                 traffic: {rate: 10}
                 """);
         Scenario s = ScenarioLoader.load(f, 1);
-        Probe r = new Probe("httpGet", "/readyz", 8080, null, 0, 0, 5, 1, 1, 3);
+        Probe r = new Probe(Probe.HTTP, "/readyz", 8080, null, 0, 0, 5, 1, 1, 3);
         Workload w = new Workload("Deployment", "app", 3, Map.of(),
                 "app", "img", List.of(), List.of(), Map.of(), List.of(), 8080,
                 Optional.empty(), Optional.of(r), Optional.empty(), Optional.empty(),

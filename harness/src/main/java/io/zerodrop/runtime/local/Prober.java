@@ -41,10 +41,10 @@ final class Prober {
             return inNamespace(p, ip, timeoutMs, workDir, launcher);
         }
         return switch (p.kind()) {
-            case Probe.HTTP -> httpResult(ip, p.port(), p.httpPath(), timeoutMs);
-            case Probe.TCP -> tcpResult(ip, p.port(), timeoutMs);
-            case Probe.EXEC -> execResult(withLauncher(p, launcher), timeoutMs, env, workDir);
-            default -> Result.of(sleep(p.sleepSeconds() * 1000, timeoutMs), "slept");
+            case HTTP -> httpResult(ip, p.port(), p.httpPath(), timeoutMs);
+            case TCP -> tcpResult(ip, p.port(), timeoutMs);
+            case EXEC -> execResult(withLauncher(p, launcher), timeoutMs, env, workDir);
+            case SLEEP -> Result.of(sleep(p.sleepSeconds() * 1000, timeoutMs), "slept");
         };
     }
 
