@@ -15,10 +15,11 @@ final class BasicKind implements DisruptionKind {
     private final List<ApiAccess> access;
     private final Function<StepOptions, Optional<String[]>> problem;
     private final Map<String, String> whyNot;
+    private final boolean putsBack;
 
     private BasicKind(String action, List<String> keys, Function<StepOptions, Disruption> create,
             BiFunction<StepOptions, ApiTarget, String> apiCalls, List<ApiAccess> access,
-            Function<StepOptions, Optional<String[]>> problem, Map<String, String> whyNot) {
+            Function<StepOptions, Optional<String[]>> problem, Map<String, String> whyNot, boolean putsBack) {
         this.action = action;
         this.keys = List.copyOf(keys);
         this.create = create;
@@ -26,21 +27,27 @@ final class BasicKind implements DisruptionKind {
         this.access = List.copyOf(access);
         this.problem = problem;
         this.whyNot = Map.copyOf(whyNot);
+        this.putsBack = putsBack;
     }
 
     static BasicKind of(String action, List<String> keys, Function<StepOptions, Disruption> create,
             BiFunction<StepOptions, ApiTarget, String> apiCalls, List<ApiAccess> access) {
-        return new BasicKind(action, keys, create, apiCalls, access, o -> Optional.empty(), Map.of());
+        return new BasicKind(action, keys, create, apiCalls, access, o -> Optional.empty(), Map.of(), false);
     }
 
     /** The same kind, with a check of a step's options: {@code [key, message]} when something is wrong. */
     BasicKind checking(Function<StepOptions, Optional<String[]>> check) {
-        return new BasicKind(action, keys, create, apiCalls, access, check, whyNot);
+        return new BasicKind(action, keys, create, apiCalls, access, check, whyNot, putsBack);
     }
 
     /** The same kind, saying why it does not take {@code key}. */
     BasicKind refusing(String key, String why) {
-        return new BasicKind(action, keys, create, apiCalls, access, problem, Map.of(key, why));
+        return new BasicKind(action, keys, create, apiCalls, access, problem, Map.of(key, why), putsBack);
+    }
+
+    /** The same kind, saying that its change is put back at the run's end ({@link #putsBack()}). */
+    BasicKind puttingBack() {
+        return new BasicKind(action, keys, create, apiCalls, access, problem, whyNot, true);
     }
 
     @Override
@@ -76,6 +83,11 @@ final class BasicKind implements DisruptionKind {
     @Override
     public List<ApiAccess> access() {
         return access;
+    }
+
+    @Override
+    public boolean putsBack() {
+        return putsBack;
     }
 
     @Override

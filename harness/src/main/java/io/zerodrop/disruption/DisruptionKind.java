@@ -44,6 +44,14 @@ public interface DisruptionKind {
     /** What those calls need from the API server's authorization. */
     List<ApiAccess> access();
 
+    /**
+     * Whether a step of this kind changes something the run puts back at its end (a scale, a cordon): on a cluster
+     * the change is recorded before it is made, so that a cleanup after a killed run can put it back too.
+     */
+    default boolean putsBack() {
+        return false;
+    }
+
     /** Every kind, in the order the README's scenario format lists them. */
     static List<DisruptionKind> all() {
         return List.of(DeletePods.DELETE, DeletePods.KILL, EvictPods.KIND, DrainNode.KIND, RolloutRestart.KIND,

@@ -32,7 +32,7 @@ public final class DrainNode implements Disruption {
                     + " it was, the record removed; only a node this run cordoned)",
             List.of(new ApiAccess("create", "", "pods", "eviction", false), new ApiAccess("list", "", "nodes", null,
                     true), new ApiAccess("get", "", "nodes", null, true), new ApiAccess("patch", "", "nodes", null,
-                    true)));
+                    true))).puttingBack();
 
     private final String node;
     private final long timeoutMs;

@@ -16,7 +16,7 @@ public final class Scale implements Disruption {
                     + Math.max(0, t.replicas() + o.by()) + ", and back)",
             List.of(new ApiAccess("patch", "apps", "deployments", null, false)))
             .checking(o -> o.by() == 0 ? Optional.of(new String[] {"by", "'by' is 0: scaling by 0 changes nothing;"
-                    + " expected e.g. -1 or 2"}) : Optional.empty());
+                    + " expected e.g. -1 or 2"}) : Optional.empty()).puttingBack();
 
     private final int by;
     private final long holdMs;

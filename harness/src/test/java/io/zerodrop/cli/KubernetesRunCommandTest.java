@@ -151,6 +151,19 @@ class KubernetesRunCommandTest {
         assertThat(cluster.mutations()).allMatch(c -> c.path().contains("selfsubjectaccessreviews"));
     }
 
+    /** A kind whose change is put back at the end (DisruptionKind.putsBack: a scale) records it first. */
+    @Test
+    void aDryRunOfAScaleListsItsRecordFirst() throws Exception {
+        Path file = scenario("shop", "deployment/web", "evict");
+        Files.writeString(file, Files.readString(file).replace("    action: evict", "    action: scale\n    by: 1"));
+        Cli r = run(file, "--dry-run");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("record     POST /apis/coordination.k8s.io/v1/namespaces/shop/leases",
+                "spec.replicas 3 → 4, and back");
+        assertThat(r.out().indexOf("record     POST")).isLessThan(r.out().indexOf("step       delete-1"));
+        assertThat(cluster.mutations()).allMatch(c -> c.path().contains("selfsubjectaccessreviews"));
+    }
+
     /**
      * The kubelet's part, played on its own thread: once web-1 is marked for deletion (a finalizer holds the object
      * as graceful termination does), its container ends 143 and the object goes.

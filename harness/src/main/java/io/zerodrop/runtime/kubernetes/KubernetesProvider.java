@@ -201,7 +201,7 @@ public final class KubernetesProvider implements RuntimeProvider {
         b.append(s.loadOrigin());
         // what is put back at the end (settings, a scale, a cordon) or created (the load Job) is recorded first
         boolean recorded = !s.settings().isEmpty() || s.load().from().cluster() || s.steps().stream()
-                .anyMatch(st -> st.action().equals("scale") || st.action().equals("drain-node"));
+                .anyMatch(st -> st.kind().putsBack());
         if (recorded) {
             RunRecords.dryRun(c.namespace()).forEach(line -> b.append("  record     ").append(line).append('\n'));
         }
