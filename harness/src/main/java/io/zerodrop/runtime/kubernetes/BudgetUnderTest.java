@@ -57,7 +57,7 @@ final class BudgetUnderTest {
             ObjectNode body = JSON.valueToTree(created);
             ((ObjectNode) body.get("spec")).setAll((ObjectNode) spec);
             return new SettingsUnderTest.Change("PodDisruptionBudget " + t.name() + "-zerodrop (created for the run)", body.toString(),
-                    "delete");
+                    "", true);
         }
         String name = t.budgets().get(0);
         PodDisruptionBudget b = client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(name).get();
@@ -81,7 +81,7 @@ final class BudgetUnderTest {
             long deadline, String inTime) {
         SettingsUnderTest.Change c = change(t, s);
         var budgets = client.policy().v1().podDisruptionBudget().inNamespace(namespace);
-        if (c.revert().equals("delete")) {
+        if (c.created()) {
             String name = t.name() + "-zerodrop";
             registered.accept(undo.register("delete " + c.object(), () -> Reads.repeatable("deleting "
                     + c.object(), () -> budgets.withName(name).delete())));

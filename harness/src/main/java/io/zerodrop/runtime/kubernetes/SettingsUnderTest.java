@@ -98,10 +98,14 @@ public final class SettingsUnderTest {
     }
 
     /**
-     * One change: the object, the patch that applies it (with its record, when recorded), and the record's key
-     * ({@code "delete"} for a budget created for the run).
+     * One change: the object, the patch that applies it (with its record, when recorded) or, when {@code created},
+     * the object the run creates (its undo deletes it), and the record's key (empty when not recorded or created).
      */
-    public record Change(String object, String apply, String revert) {
+    public record Change(String object, String apply, String revert, boolean created) {
+        /** A change of an object that exists. */
+        public Change(String object, String apply, String revert) {
+            this(object, apply, revert, false);
+        }
     }
 
     /** What {@link #apply} would send, for the dry run: one line per call, bodies included; nothing is changed. */
@@ -117,7 +121,7 @@ public final class SettingsUnderTest {
         if (s.touchesBudget()) {
             Change c = budget.change(t, s);
             String path = "/apis/policy/v1/namespaces/" + namespace + "/poddisruptionbudgets";
-            out.add(c.revert().equals("delete") ? "POST " + path + " " + c.apply() + "; DELETE " + path + "/" + t.name()
+            out.add(c.created() ? "POST " + path + " " + c.apply() + "; DELETE " + path + "/" + t.name()
                     + "-zerodrop registered first, sent at the end"
                     : "PATCH " + path + "/" + t.budgets().get(0) + " (merge) " + c.apply() + ", with the annotation "
                     + RunRecords.ANNOTATION_PREFIX + "<run id>-<n> recording the two numbers as they are now; revert"
