@@ -151,7 +151,7 @@ final class ClusterActions {
     }
 
     private void requireDeployment(String what) {
-        if (!target.get().kind().equals("Deployment")) {
+        if (!target.get().deployment()) {
             throw ZerodropException.usage(what + " on the Kubernetes runtime supports Deployments; the target is a "
                     + target.get().kind());
         }

@@ -19,6 +19,16 @@ import java.util.Map;
 public record ClusterTarget(String kind, String name, String namespace, Map<String, String> selector,
         Map<String, String> podLabels, int replicas, List<String> services, List<String> budgets) {
 
+    /** Whether the target is a Deployment (its rollouts, scale and settings under test are zerodrop's to drive). */
+    public boolean deployment() {
+        return kind.equals("Deployment");
+    }
+
+    /** Whether the target is a StatefulSet (its pods come back under their own names). */
+    public boolean statefulSet() {
+        return kind.equals("StatefulSet");
+    }
+
     /** Finds {@code workload} ("deployment/name" or "statefulset/name") in the cluster's namespace. */
     public static ClusterTarget find(KubernetesClient client, String namespace, String workload) {
         String[] kn = workload.split("/", 2);

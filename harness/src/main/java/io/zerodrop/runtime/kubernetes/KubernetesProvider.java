@@ -175,7 +175,7 @@ public final class KubernetesProvider implements RuntimeProvider {
      * Deployments today.
      */
     static void refuseDeploymentOnlySteps(Scenario s, ClusterTarget target) {
-        if (target.kind().equals("Deployment")) {
+        if (target.deployment()) {
             return;
         }
         for (Scenario.StepSpec st : s.steps()) {

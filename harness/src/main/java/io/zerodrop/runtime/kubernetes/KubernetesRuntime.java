@@ -175,7 +175,7 @@ public final class KubernetesRuntime implements Runtime {
                     settings.describe())) : List.of(settingsApplied, "reverted at the end of the run: each revert is an"
                     + " undo step in the journal, with its result"));
         }
-        if (attachedMs > 0 && target != null && target.kind().equals("Deployment")) {
+        if (attachedMs > 0 && target != null && target.deployment()) {
             m.put("rollout", "at most " + deployment.maxSurge() + " pods beyond the desired count and " + deployment.maxUnavailable()
                     + " desired replicas unavailable at once during the run (Deployment status)");
         }

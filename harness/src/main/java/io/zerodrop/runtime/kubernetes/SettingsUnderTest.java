@@ -286,7 +286,7 @@ public final class SettingsUnderTest {
      */
     public List<String> apply(ClusterTarget t, Settings s, Undo undo, Consumer<Undo.Registration>
             registered, long timeoutMs) {
-        if (!t.kind().equals("Deployment")) {
+        if (!t.deployment()) {
             throw ZerodropException.usage("settings under test on a cluster are applied to Deployments; the target is "
                     + t.kind() + " " + t.name());
         }

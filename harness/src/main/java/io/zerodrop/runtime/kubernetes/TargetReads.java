@@ -30,7 +30,7 @@ final class TargetReads {
     static int readyReplicas(Cluster cluster, ClusterTarget t) {
         String what = t.kind() + " " + t.name();
         Integer ready;
-        if (t.kind().equals("StatefulSet")) {
+        if (t.statefulSet()) {
             StatefulSet s = Reads.read("reading " + what, () -> cluster.client().apps().statefulSets()
                     .inNamespace(cluster.namespace()).withName(t.name()).get());
             if (s == null) {

@@ -71,7 +71,7 @@ final class Watches implements AutoCloseable {
         }
         watch("the events" + ns, () -> cluster.client().v1().events().inNamespace(cluster.namespace())
                 .inform(new EventWatch(timeline, seen), 0));
-        if (target.kind().equals("Deployment")) {
+        if (target.deployment()) {
             watch("Deployment " + target.name() + ns, () -> cluster.client().apps().deployments()
                     .inNamespace(cluster.namespace()).withName(target.name()).inform(deployment, 0));
         }
