@@ -9,6 +9,7 @@ import io.zerodrop.findings.Diagnosis;
 import io.zerodrop.findings.Finding;
 import io.zerodrop.findings.RunEvidence;
 import io.zerodrop.ledger.LedgerSource;
+import io.zerodrop.report.JournalEntry;
 import io.zerodrop.report.RunReport;
 import io.zerodrop.runtime.Runtime;
 import io.zerodrop.timeline.Timeline;
@@ -253,8 +254,8 @@ final class ExperimentRun {
         long selfCpuMs = Experiment.selfCpuMs();
         long endMs = timeline.nowMs();
         long wallMs = endMs - startMs;
-        journal.add(new io.zerodrop.report.Step("zerodrop-cpu", startMs, endMs,
-                io.zerodrop.report.Step.Status.OK, String.format(Locale.ROOT,
+        journal.add(new JournalEntry("zerodrop-cpu", startMs, endMs,
+                JournalEntry.Status.OK, String.format(Locale.ROOT,
                         "zerodrop's own JVM used %.1f s of CPU in %.1f s (%.0f %% of one core); pods and the load"
                                 + " generator are separate processes", selfCpuMs / 1000.0, wallMs / 1000.0,
                         100.0 * selfCpuMs / Math.max(1, wallMs))));

@@ -3,7 +3,7 @@ package io.zerodrop.engine;
 import io.zerodrop.core.ExitCodes;
 import io.zerodrop.core.Undo;
 import io.zerodrop.core.ZerodropException;
-import io.zerodrop.report.Step;
+import io.zerodrop.report.JournalEntry;
 import io.zerodrop.timeline.RunClock;
 import io.zerodrop.verdict.DisruptionRun;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * reports where and why.
  */
 final class Journal {
-    private final List<Step> steps = new ArrayList<>();
+    private final List<JournalEntry> steps = new ArrayList<>();
     private final RunClock clock;
     private String failedStep;
 
@@ -32,7 +32,7 @@ final class Journal {
         this.clock = clock;
     }
 
-    synchronized void add(Step s) {
+    synchronized void add(JournalEntry s) {
         steps.add(s);
     }
 
@@ -46,7 +46,7 @@ final class Journal {
         long t0 = clock.nowMs();
         try {
             T result = body.get();
-            add(new Step(name, t0, clock.nowMs(), Step.Status.OK, detail.apply(result)));
+            add(new JournalEntry(name, t0, clock.nowMs(), JournalEntry.Status.OK, detail.apply(result)));
             return result;
         } catch (ZerodropException e) {
             failed(name, t0, e.getMessage());
@@ -62,7 +62,7 @@ final class Journal {
     }
 
     private synchronized void failed(String name, long t0, String cause) {
-        steps.add(new Step(name, t0, clock.nowMs(), Step.Status.FAILED, cause));
+        steps.add(new JournalEntry(name, t0, clock.nowMs(), JournalEntry.Status.FAILED, cause));
         if (failedStep == null) {
             failedStep = name;
         }
@@ -78,15 +78,15 @@ final class Journal {
         for (DisruptionRun r : runs) {
             String what = "disruption " + r.id() + ": " + r.description();
             switch (r.status()) {
-                case DONE -> add(new Step(what, r.issuedMs(), r.answeredMs(), Step.Status.OK, "issued "
+                case DONE -> add(new JournalEntry(what, r.issuedMs(), r.answeredMs(), JournalEntry.Status.OK, "issued "
                         + late(r) + ", answered after " + (r.answeredMs() - r.issuedMs()) + " ms"));
-                case FAILED -> add(new Step(what, r.issuedMs(), Math.max(r.issuedMs(), r.answeredMs()),
-                        Step.Status.FAILED, r.error()));
-                case INTERRUPTED -> add(new Step(what, r.issuedMs(), clock.nowMs(), Step.Status.FAILED,
+                case FAILED -> add(new JournalEntry(what, r.issuedMs(), Math.max(r.issuedMs(), r.answeredMs()),
+                        JournalEntry.Status.FAILED, r.error()));
+                case INTERRUPTED -> add(new JournalEntry(what, r.issuedMs(), clock.nowMs(), JournalEntry.Status.FAILED,
                         "still running when the load ended; stopped"));
                 case NOT_ISSUED -> {
                     long at = r.scheduledMs() > 0 ? r.scheduledMs() : clock.nowMs();
-                    add(new Step(what, at, at, Step.Status.SKIPPED, r.scheduledMs() > 0
+                    add(new JournalEntry(what, at, at, JournalEntry.Status.SKIPPED, r.scheduledMs() > 0
                             ? "never issued: the load had ended before its time"
                             : "never issued: the load never started"));
                 }
@@ -101,12 +101,12 @@ final class Journal {
 
     /** One step per undo that ran. */
     void undo(Undo.Done d) {
-        add(new Step("undo: " + d.what(), d.startMs(), d.endMs(), d.error() == null ? Step.Status.OK
-                : Step.Status.FAILED, d.error() == null ? "done" : d.error()));
+        add(new JournalEntry("undo: " + d.what(), d.startMs(), d.endMs(), d.error() == null ? JournalEntry.Status.OK
+                : JournalEntry.Status.FAILED, d.error() == null ? "done" : d.error()));
     }
 
     /** The steps in the order they began. */
-    synchronized List<Step> steps() {
-        return steps.stream().sorted(Comparator.comparingLong(Step::startMs)).toList();
+    synchronized List<JournalEntry> steps() {
+        return steps.stream().sorted(Comparator.comparingLong(JournalEntry::startMs)).toList();
     }
 }

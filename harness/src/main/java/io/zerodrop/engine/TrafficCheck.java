@@ -6,8 +6,8 @@ import io.zerodrop.core.RunId;
 import io.zerodrop.core.Undo;
 import io.zerodrop.gatling.SimulationLogException;
 import io.zerodrop.ledger.LedgerSource;
+import io.zerodrop.report.JournalEntry;
 import io.zerodrop.report.RunReport;
-import io.zerodrop.report.Step;
 import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.timeline.Timeline;
 import io.zerodrop.traffic.LoadInterrupted;
@@ -69,11 +69,11 @@ final class TrafficCheck {
         ProgressPrinter progress = ProgressPrinter.to(err);
         try {
             LoadResult r = new SingleGenerator(undo).run(plan, TrafficListener.ofProgress(progress::print));
-            journal.add(new Step("traffic", t0, System.currentTimeMillis(), Step.Status.OK, "Gatling "
+            journal.add(new JournalEntry("traffic", t0, System.currentTimeMillis(), JournalEntry.Status.OK, "Gatling "
                     + plan.simulationClass() + " exited 0; log " + r.logs().get(0).log()));
             return r;
         } catch (LoadInterrupted cut) {
-            journal.add(new Step("traffic", t0, System.currentTimeMillis(), Step.Status.FAILED, "interrupted"
+            journal.add(new JournalEntry("traffic", t0, System.currentTimeMillis(), JournalEntry.Status.FAILED, "interrupted"
                     + " (SIGINT or SIGTERM); the load up to then is kept"));
             throw cut;
         } finally {
@@ -99,8 +99,8 @@ final class TrafficCheck {
             // stopped before Gatling had written its first record: nothing was measured
         }
         AnalysisResult analysis = m != null ? m.analysis() : Measurement.nothingMeasured(timeline, spec.rate());
-        journal.add(new Step(interrupted ? "analysis of the load up to the interrupt" : "analysis", a0,
-                System.currentTimeMillis(), Step.Status.OK, analysis.totalRequests() + " requests decoded"));
+        journal.add(new JournalEntry(interrupted ? "analysis of the load up to the interrupt" : "analysis", a0,
+                System.currentTimeMillis(), JournalEntry.Status.OK, analysis.totalRequests() + " requests decoded"));
         if (analysis.firstRequestMs() > 0) {
             err.printf("zerodrop: first request sent %d ms after zerodrop started%n",
                     analysis.firstRequestMs() - startMs);

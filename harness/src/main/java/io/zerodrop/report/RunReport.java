@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public record RunReport(
         Header header,
-        List<Step> steps,
+        List<JournalEntry> steps,
         List<TimelineEvent> timeline,
         AnalysisResult analysis,
         Optional<GroundTruth> groundTruth,

@@ -15,7 +15,7 @@ import io.zerodrop.core.ZerodropException;
 import io.zerodrop.disruption.DeletePods;
 import io.zerodrop.disruption.PodSelector;
 import io.zerodrop.disruption.Step;
-import io.zerodrop.report.Step.Status;
+import io.zerodrop.report.JournalEntry.Status;
 import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;

@@ -10,7 +10,7 @@ import io.zerodrop.disruption.PodSelector;
 import io.zerodrop.disruption.Scale;
 import io.zerodrop.disruption.Step;
 import io.zerodrop.engine.Experiment;
-import io.zerodrop.report.Step.Status;
+import io.zerodrop.report.JournalEntry.Status;
 import io.zerodrop.scenario.LoadSpec;
 import io.zerodrop.timeline.EventType;
 import io.zerodrop.timeline.TimelineEvent;
