@@ -1,6 +1,8 @@
 package io.zerodrop.targetapp;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +107,16 @@ public final class TargetApp {
         server.join();
     }
 
+    /** The listening socket's address, or null when it cannot be read. */
+    private InetSocketAddress boundAddress() {
+        try {
+            return connector.getTransport() instanceof ServerSocketChannel c
+                    && c.getLocalAddress() instanceof InetSocketAddress a ? a : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private void onSigterm() {
         if (!state.sigterm()) {
             return;
@@ -136,14 +148,18 @@ public final class TargetApp {
         sleepQuietly(config.shutdownDelayMs());
 
         state.phase(Phase.DRAINING);
+        InetSocketAddress bound = boundAddress();
         connector.close();
-        // Jetty may close the listening socket on its selector thread: the event says "no longer accepting" only
-        // once the socket is closed (seen under CPU contention: a connect accepted just after the event)
+        // close() marks the channel closed at once, but Jetty's selector holds it: the kernel's listening socket
+        // goes when that selector next runs, and until then connects still succeed (seen under CPU contention: a
+        // connect accepted just after the event). The event says "no longer accepting" once the socket is gone.
         long closeDeadline = System.currentTimeMillis() + 2_000;
-        while (connector.isOpen() && System.currentTimeMillis() < closeDeadline) {
+        while ((connector.isOpen() || bound != null && ListenSocket.listening(bound))
+                && System.currentTimeMillis() < closeDeadline) {
             sleepQuietly(5);
         }
-        events.event("stop_accepting", "listenerClosed", !connector.isOpen());
+        events.event("stop_accepting", "listenerClosed", !connector.isOpen() && (bound == null
+                || !ListenSocket.listening(bound)));
         int idle = connections.closeIdle();
         events.event("idle_closed", "connections", idle);
 
