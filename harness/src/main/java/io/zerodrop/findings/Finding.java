@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Something the run showed that a person should know, with the setting that fixes it when zerodrop knows one.
@@ -30,6 +31,8 @@ public record Finding(Severity severity, String code, String title, String detai
                 evidence));
         settings = settings == null || settings.isEmpty() ? Map.of() : Collections.unmodifiableMap(
                 new EnumMap<>(settings));
+        settings.forEach((k, v) -> Objects.requireNonNull(v, () -> "finding " + code + ": setting " + k.key()
+                + " has no value"));
     }
 
     /** A finding with evidence and a patch, without settings under test. */

@@ -26,6 +26,8 @@ public record TimelineEvent(long atMs, EventType type, String pod, String disrup
         detail = detail == null ? "" : detail;
         attributes = attributes == null || attributes.isEmpty() ? Map.of() : Collections.unmodifiableMap(
                 new EnumMap<>(attributes));
+        attributes.forEach((k, v) -> Objects.requireNonNull(v, () -> "event " + type + ": attribute " + k.key()
+                + " has no value"));
         if (atMs <= 0) {
             throw new IllegalArgumentException("event " + type + " has no time (atMs=" + atMs + ")");
         }

@@ -1,9 +1,12 @@
 package io.zerodrop.timeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zerodrop.verdict.EvictionStats;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TimelineTest {
@@ -42,5 +45,13 @@ class TimelineTest {
             t.add(TimelineEvent.of(T + i, EventType.EVICTION_REFUSED, "pod-a", "evict-1", "n" + i));
         }
         assertThat(t.events()).hasSize(Timeline.CAP).allMatch(e -> Timeline.count(e) == 1);
+    }
+
+    @Test
+    void anAttributeWithoutAValueIsRefusedNamingIt() {
+        Map<Attribute, String> a = new HashMap<>();
+        a.put(Attribute.EXIT_CODE, null);
+        assertThatThrownBy(() -> new TimelineEvent(1_000, EventType.CONTAINER_EXITED, "web-1", "", "", a))
+                .hasMessage("event CONTAINER_EXITED: attribute exitCode has no value");
     }
 }
