@@ -1,11 +1,5 @@
 package io.zerodrop.timeline;
 
-import java.util.Arrays;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-
 /**
  * The names a timeline event's attributes may have: what a producer measured beside the event's time and detail, and
  * what the analysis, the findings and the report read back. report.json shows each under its {@link #key()}. A new
@@ -106,9 +100,6 @@ public enum Attribute {
     /** An event standing for this many of its kind past the timeline's cap (see {@link Timeline#count}). */
     REPRESENTS("represents");
 
-    private static final Map<String, Attribute> BY_KEY = Arrays.stream(values())
-            .collect(Collectors.toUnmodifiableMap(Attribute::key, Function.identity()));
-
     private final String key;
 
     Attribute(String key) {
@@ -118,10 +109,5 @@ public enum Attribute {
     /** Its name in report.json. */
     public String key() {
         return key;
-    }
-
-    /** The attribute report.json names {@code key}, if there is one. */
-    public static Optional<Attribute> ofKey(String key) {
-        return Optional.ofNullable(BY_KEY.get(key));
     }
 }

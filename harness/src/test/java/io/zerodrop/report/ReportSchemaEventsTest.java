@@ -36,8 +36,6 @@ class ReportSchemaEventsTest {
                 .path("propertyNames").path("enum").forEach(v -> named.add(v.asText()));
         assertThat(named).containsExactlyElementsOf(Arrays.stream(Attribute.values()).map(Attribute::key).toList());
         assertThat(named).doesNotHaveDuplicates();
-        assertThat(Attribute.ofKey("exitCode")).contains(Attribute.EXIT_CODE);
-        assertThat(Attribute.ofKey("exit_code")).isEmpty();
     }
 
     @Test

@@ -107,6 +107,11 @@ public final class TargetApp {
         server.join();
     }
 
+    /** Whether the connector is closed and the kernel has no listener left on {@code bound} (when known). */
+    private boolean listenerGone(InetSocketAddress bound) {
+        return !connector.isOpen() && (bound == null || !ListenSocket.listening(bound));
+    }
+
     /** The listening socket's address, or null when it cannot be read. */
     private InetSocketAddress boundAddress() {
         try {
@@ -154,12 +159,10 @@ public final class TargetApp {
         // goes when that selector next runs, and until then connects still succeed (seen under CPU contention: a
         // connect accepted just after the event). The event says "no longer accepting" once the socket is gone.
         long closeDeadline = System.currentTimeMillis() + 2_000;
-        while ((connector.isOpen() || bound != null && ListenSocket.listening(bound))
-                && System.currentTimeMillis() < closeDeadline) {
+        while (!listenerGone(bound) && System.currentTimeMillis() < closeDeadline) {
             sleepQuietly(5);
         }
-        events.event("stop_accepting", "listenerClosed", !connector.isOpen() && (bound == null
-                || !ListenSocket.listening(bound)));
+        events.event("stop_accepting", "listenerClosed", listenerGone(bound));
         int idle = connections.closeIdle();
         events.event("idle_closed", "connections", idle);
 
